@@ -1,0 +1,111 @@
+//! Command-line arguments (clap). Every option that names a file or URL also has an env var.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A terminal lab for running a team of local language models as an organization.
+///
+/// With no command, opens the live view. LM Studio (or llama.cpp, Ollama, vLLM) must be serving
+/// on the base URL, or use --demo for an offline first look.
+#[derive(Debug, Parser)]
+#[command(name = "ailab", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command understands.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// The hierarchy file to use (default: the one in your config dir, else the built-in tree).
+    #[arg(long, global = true, env = "AILAB_HIERARCHY", value_name = "FILE")]
+    pub hierarchy: Option<PathBuf>,
+    /// The server's OpenAI-compatible base URL (overrides [server].base_url).
+    #[arg(long, global = true, env = "AILAB_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Use the scripted offline demo instead of a real server (a first look, not real answers).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// The SQLite record to use (default: ailab.db in your data dir).
+    #[arg(long, global = true, env = "AILAB_DB", value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Do not record runs in the database.
+    #[arg(long, global = true)]
+    pub no_record: bool,
+    /// Colour theme for the live view (dark, light, high-contrast, or one of your own).
+    #[arg(long, global = true, env = "AILAB_THEME", value_name = "NAME")]
+    pub theme: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one prompt through the tree without the live view; the answer goes to stdout.
+    Ask(AskArgs),
+    /// Check the server: is it reachable, which models does it serve, does every node have its model?
+    Check,
+    /// Browse, search, export and delete recorded runs.
+    #[command(subcommand)]
+    History(HistoryCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// The prompt (read from stdin when absent).
+    pub prompt: Option<String>,
+    /// Print every event as a JSON line on stdout instead of progress and the answer.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress lines on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// The latest runs, newest first.
+    List {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One run with all its calls and their parent links.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Runs whose prompt or answers match a full-text search.
+    Search {
+        text: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a run to a file as Markdown or JSON.
+    Export {
+        id: String,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
+        format: ExportFormat,
+        /// Output file (default: ailab-<id>.<md|json> in the current directory; `-` for stdout).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Delete a run and its calls.
+    Delete {
+        id: String,
+        /// Do not ask for confirmation.
+        #[arg(long, short)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Md,
+    Json,
+}

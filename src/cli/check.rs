@@ -1,0 +1,5 @@
+use super::Settings;
+
+pub async fn run(_settings: Settings) -> u8 {
+    1
+}

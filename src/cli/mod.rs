@@ -1,0 +1,55 @@
+//! The command line: `ailab` (live view), `ailab ask`, `ailab check`, `ailab history …`.
+
+pub mod args;
+mod ask;
+mod check;
+pub mod history;
+pub mod logging;
+mod printer;
+pub mod settings;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Cli, Command, GlobalArgs};
+pub use settings::Settings;
+
+/// Exit codes, as documented in the README.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const FAILED: u8 = 1;
+    pub const BAD_INPUT: u8 = 2;
+    pub const CANCELLED: u8 = 130;
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("ailab: cannot start the async runtime: {err}");
+            return ExitCode::from(exit::FAILED);
+        }
+    };
+    let _log_guard = logging::init(cli.command.is_none());
+    let settings = match Settings::resolve(&cli.global) {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("ailab: {message}");
+            return ExitCode::from(exit::BAD_INPUT);
+        }
+    };
+    let code = runtime.block_on(async move {
+        match cli.command {
+            None => crate::tui::run(settings).await,
+            Some(Command::Ask(args)) => ask::run(settings, args).await,
+            Some(Command::Check) => check::run(settings).await,
+            Some(Command::History(cmd)) => history::run(settings, cmd).await,
+        }
+    });
+    // Engine tasks may still be closing sockets; do not wait for them on the way out.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    ExitCode::from(code)
+}

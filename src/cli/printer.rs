@@ -1,0 +1,1 @@
+//! Progress printing for `ailab ask`.

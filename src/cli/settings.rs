@@ -1,0 +1,88 @@
+//! Global options resolved into what every command needs: the hierarchy and the backends.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::args::GlobalArgs;
+use crate::config::{Hierarchy, HierarchySource, load_hierarchy};
+use crate::engine::{Backends, Engine};
+
+/// The resolved global options.
+#[derive(Clone)]
+pub struct Settings {
+    pub hierarchy: Arc<Hierarchy>,
+    pub hierarchy_source: HierarchySource,
+    /// The scripted offline backend instead of HTTP.
+    pub demo: bool,
+    /// `--base-url`, kept so a reloaded hierarchy gets the same override.
+    pub base_url_override: Option<String>,
+    /// `--db`, or `None` for the default in the data dir.
+    pub db_path: Option<PathBuf>,
+    pub no_record: bool,
+    pub theme: Option<String>,
+}
+
+impl Settings {
+    /// Loads the hierarchy (lookup order: flag/env, user config, built-in) and applies overrides.
+    pub fn resolve(args: &GlobalArgs) -> Result<Settings, String> {
+        let (mut hierarchy, source) = load_hierarchy(args.hierarchy.as_deref()).map_err(|e| e.to_string())?;
+        if let Some(url) = &args.base_url {
+            hierarchy.server.base_url = normalize_base_url(url)?;
+        }
+        Ok(Settings {
+            hierarchy: Arc::new(hierarchy),
+            hierarchy_source: source,
+            demo: args.demo,
+            base_url_override: args.base_url.clone(),
+            db_path: args.db.clone(),
+            no_record: args.no_record,
+            theme: args.theme.clone(),
+        })
+    }
+
+    /// An engine over the current hierarchy with HTTP (or demo) backends.
+    pub fn engine(&self) -> Result<Engine, String> {
+        self.engine_for(self.hierarchy.clone())
+    }
+
+    /// An engine for another hierarchy (after the Prompts tab saved one), same backends choice.
+    pub fn engine_for(&self, hierarchy: Arc<Hierarchy>) -> Result<Engine, String> {
+        let backends = if self.demo {
+            Backends::demo(&hierarchy)
+        } else {
+            Backends::http(&hierarchy).map_err(|e| e.to_string())?
+        };
+        Ok(Engine::new(hierarchy, backends))
+    }
+}
+
+/// Accepts `localhost:1234`, `http://host:1234` or `http://host:1234/v1`; the result ends in `/v1`
+/// unless the user gave another path on purpose.
+pub fn normalize_base_url(url: &str) -> Result<String, String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    if trimmed.is_empty() {
+        return Err("--base-url is empty: give the server's address, like http://localhost:1234/v1".into());
+    }
+    let with_scheme = if trimmed.contains("://") { trimmed.to_string() } else { format!("http://{trimmed}") };
+    let scheme_end = with_scheme.find("://").map(|i| i + 3).unwrap_or(0);
+    let has_path = with_scheme[scheme_end..].contains('/');
+    let scheme = &with_scheme[..scheme_end];
+    if scheme != "http://" && scheme != "https://" {
+        return Err(format!("--base-url {url}: only http:// and https:// servers are supported"));
+    }
+    Ok(if has_path { with_scheme } else { format!("{with_scheme}/v1") })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_base_url;
+
+    #[test]
+    fn base_urls_are_normalized() {
+        assert_eq!(normalize_base_url("localhost:1234").unwrap(), "http://localhost:1234/v1");
+        assert_eq!(normalize_base_url("http://h:8080/").unwrap(), "http://h:8080/v1");
+        assert_eq!(normalize_base_url("http://h:11434/v1").unwrap(), "http://h:11434/v1");
+        assert!(normalize_base_url("ftp://h").is_err());
+        assert!(normalize_base_url(" ").is_err());
+    }
+}

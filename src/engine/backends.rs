@@ -1,0 +1,78 @@
+//! One backend and one concurrency limit per endpoint: requests to the same server share its
+//! "Max Concurrent Predictions" instead of queueing inside it and burning their timeouts.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+
+use crate::config::Hierarchy;
+use crate::llm::client::HttpBackend;
+use crate::llm::demo::DemoBackend;
+use crate::llm::{ChatBackend, LlmError};
+
+/// A backend with the limit of requests it may have in flight.
+#[derive(Clone)]
+pub struct Endpoint {
+    pub backend: Arc<dyn ChatBackend>,
+    pub limit: Arc<Semaphore>,
+}
+
+/// The backends a hierarchy's nodes talk to, by endpoint URL.
+#[derive(Clone)]
+pub struct Backends {
+    by_url: HashMap<String, Endpoint>,
+    /// Used for any URL not in the map (the demo, or a single scripted backend in tests).
+    fallback: Option<Endpoint>,
+}
+
+impl Backends {
+    /// Real HTTP clients: one per distinct endpoint in the hierarchy.
+    pub fn http(hierarchy: &Hierarchy) -> Result<Self, LlmError> {
+        let mut by_url = HashMap::new();
+        let urls = std::iter::once(hierarchy.server.base_url.as_str())
+            .chain(hierarchy.nodes.iter().filter_map(|n| n.endpoint.as_deref()));
+        for url in urls {
+            if by_url.contains_key(url) {
+                continue;
+            }
+            let backend = HttpBackend::new(url, &hierarchy.server)?;
+            by_url.insert(
+                url.to_string(),
+                Endpoint {
+                    backend: Arc::new(backend),
+                    limit: Arc::new(Semaphore::new(hierarchy.server.max_concurrent.max(1))),
+                },
+            );
+        }
+        Ok(Self { by_url, fallback: None })
+    }
+
+    /// The offline demo for every node.
+    pub fn demo(hierarchy: &Hierarchy) -> Self {
+        Self::single(Arc::new(DemoBackend::new()), hierarchy.server.max_concurrent)
+    }
+
+    /// One backend for every endpoint (the demo, or a scripted backend in tests).
+    pub fn single(backend: Arc<dyn ChatBackend>, max_concurrent: usize) -> Self {
+        Self {
+            by_url: HashMap::new(),
+            fallback: Some(Endpoint { backend, limit: Arc::new(Semaphore::new(max_concurrent.max(1))) }),
+        }
+    }
+
+    /// The endpoint serving a URL.
+    pub fn get(&self, url: &str) -> Option<&Endpoint> {
+        self.by_url.get(url).or(self.fallback.as_ref())
+    }
+
+    /// Every distinct endpoint, for health checks.
+    pub fn all(&self) -> Vec<(&str, &Endpoint)> {
+        let mut all: Vec<_> = self.by_url.iter().map(|(u, e)| (u.as_str(), e)).collect();
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        if let Some(fallback) = &self.fallback {
+            all.push((fallback.backend.endpoint(), fallback));
+        }
+        all
+    }
+}

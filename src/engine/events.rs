@@ -1,0 +1,247 @@
+//! The one event stream. Everything that happens in a run is one of these, and every event
+//! carries its run id, so no consumer can lose track of which conversation a token belongs to.
+//! The TUI, the SQLite recorder and the CLI printer all consume exactly this.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Hierarchy, Phase};
+use crate::llm::ChatRequest;
+
+/// A run's identifier: sortable by start time, short enough to type (`20261124-042617-3fa9`).
+pub type RunId = Arc<str>;
+
+/// A call's number within its run (1, 2, …), in the order calls started.
+pub type CallId = u32;
+
+/// One thing that happened in a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunEvent {
+    pub run_id: RunId,
+    /// Wall-clock time of the event, milliseconds since the Unix epoch.
+    pub at_ms: i64,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// What happened. Serialized with a `type` field (`run_started`, `token`, …) for `ailab ask --json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The run began. Carries the exact hierarchy it runs with, so the record can snapshot it.
+    RunStarted {
+        prompt: String,
+        root: String,
+        hierarchy: Arc<Hierarchy>,
+        /// SHA-256 (hex) of the resolved hierarchy: the prompt version this run used.
+        hierarchy_hash: String,
+        app_version: String,
+        /// What the run is part of ("tree", or a lab arm).
+        #[serde(default = "default_kind")]
+        kind: String,
+    },
+    /// A node moved to a new state.
+    NodeState { node: String, state: NodeStatus },
+    /// A node received its task: the user's query for the root, a sub-task for a child.
+    TaskAssigned {
+        node: String,
+        task: String,
+        /// The split call whose output produced the task (none for the root).
+        from_call: Option<CallId>,
+        /// How the parent's split was read, for children.
+        split: Option<SplitMethod>,
+    },
+    /// A model call was sent. `request` holds the exact messages and parameters.
+    CallStarted {
+        call: CallId,
+        node: String,
+        phase: Phase,
+        /// The call whose output produced this call's input (a split for a child's first call,
+        /// the last child call for a synthesis, the draft for a reflection).
+        parent_call: Option<CallId>,
+        endpoint: String,
+        request: Arc<ChatRequest>,
+        /// Set when child replies were cut to fit the context window.
+        truncated_input: bool,
+    },
+    /// A piece of streamed text.
+    Token {
+        call: CallId,
+        node: String,
+        phase: Phase,
+        text: String,
+        /// True for reasoning ("thinking") text, kept apart from the answer.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        reasoning: bool,
+    },
+    /// A call ended, successfully or not, with its measurements.
+    CallFinished {
+        call: CallId,
+        node: String,
+        phase: Phase,
+        metrics: CallMetrics,
+        /// The full answer text of the call (reasoning removed).
+        text: String,
+        reasoning: String,
+        /// For split calls: how the sub-tasks were read from the text.
+        split: Option<SplitMethod>,
+        /// `None` on success.
+        error: Option<String>,
+    },
+    /// A node gave up; its parent (if any) carries on without it.
+    NodeFailed { node: String, reason: String },
+    /// The run is over.
+    RunFinished {
+        status: RunStatus,
+        /// The root's final answer (partial answers are not given here).
+        answer: Option<String>,
+        totals: RunTotals,
+    },
+}
+
+fn default_kind() -> String {
+    "tree".to_string()
+}
+
+/// Where a node is in its lifecycle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum NodeStatus {
+    Waiting,
+    Splitting,
+    Delegated,
+    Answering,
+    Reflecting,
+    Critiquing,
+    Revising,
+    Synthesizing,
+    Done,
+    Failed { reason: String },
+    Cancelled,
+}
+
+impl NodeStatus {
+    /// Short lowercase label ("splitting", "failed").
+    pub fn label(&self) -> &'static str {
+        match self {
+            NodeStatus::Waiting => "waiting",
+            NodeStatus::Splitting => "splitting",
+            NodeStatus::Delegated => "delegated",
+            NodeStatus::Answering => "answering",
+            NodeStatus::Reflecting => "reflecting",
+            NodeStatus::Critiquing => "critiquing",
+            NodeStatus::Revising => "revising",
+            NodeStatus::Synthesizing => "synthesizing",
+            NodeStatus::Done => "done",
+            NodeStatus::Failed { .. } => "failed",
+            NodeStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// True once the node will not change again in this run.
+    pub fn is_final(&self) -> bool {
+        matches!(self, NodeStatus::Done | NodeStatus::Failed { .. } | NodeStatus::Cancelled)
+    }
+}
+
+/// How a split call's text became sub-tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SplitMethod {
+    /// A JSON array of exactly one string per child.
+    Json,
+    /// A numbered or bulleted list with one item per child.
+    List,
+    /// Neither worked: each child got the whole task, framed by its role.
+    Fallback,
+}
+
+impl SplitMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SplitMethod::Json => "json",
+            SplitMethod::List => "list",
+            SplitMethod::Fallback => "fallback",
+        }
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Running,
+    /// Every node answered.
+    Done,
+    /// The root answered, but at least one branch failed.
+    Degraded,
+    /// The root failed: no answer.
+    Failed,
+    Cancelled,
+    /// The process died mid-run (set by the recorder at the next start).
+    Interrupted,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Done => "done",
+            RunStatus::Degraded => "degraded",
+            RunStatus::Failed => "failed",
+            RunStatus::Cancelled => "cancelled",
+            RunStatus::Interrupted => "interrupted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RunStatus> {
+        Some(match s {
+            "running" => RunStatus::Running,
+            "done" => RunStatus::Done,
+            "degraded" => RunStatus::Degraded,
+            "failed" => RunStatus::Failed,
+            "cancelled" => RunStatus::Cancelled,
+            "interrupted" => RunStatus::Interrupted,
+            _ => return None,
+        })
+    }
+}
+
+/// Measurements of one call.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CallMetrics {
+    /// Unix ms when the request was sent.
+    pub started_ms: i64,
+    /// Unix ms of the first streamed text, if any arrived.
+    pub first_token_ms: Option<i64>,
+    /// Unix ms when the call ended.
+    pub ended_ms: i64,
+    pub prompt_tokens: Option<u32>,
+    pub completion_tokens: u32,
+    /// True when token counts came from the server's usage (else counted from chunks).
+    pub usage_from_server: bool,
+    /// Completion tokens per second of generation (after the first token).
+    pub tokens_per_sec: Option<f64>,
+    pub finish_reason: Option<String>,
+    pub requested_model: String,
+    pub answering_model: Option<String>,
+    pub retries: u32,
+}
+
+impl CallMetrics {
+    /// Time to first token in ms.
+    pub fn ttft_ms(&self) -> Option<i64> {
+        self.first_token_ms.map(|t| t - self.started_ms)
+    }
+}
+
+/// Totals of a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunTotals {
+    pub calls: u32,
+    pub failed_calls: u32,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub wall_ms: i64,
+}

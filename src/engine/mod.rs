@@ -1,0 +1,121 @@
+//! The cascade: the root splits the query, children run concurrently, parents synthesize.
+//!
+//! The engine knows nothing of terminals or databases. It takes a hierarchy, a set of backends
+//! and an [`EventSink`], and reports everything it does as [`RunEvent`]s.
+
+pub mod backends;
+mod cascade;
+pub mod events;
+pub mod prompts;
+pub mod sink;
+pub mod split;
+
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+use tokio_util::sync::CancellationToken;
+
+pub use backends::Backends;
+pub use events::{
+    CallId, CallMetrics, EventKind, NodeStatus, RunEvent, RunId, RunStatus, RunTotals, SplitMethod,
+};
+pub use sink::{EventSink, RunEmitter, now_ms};
+
+use crate::config::Hierarchy;
+
+/// How a run ended, as returned to whoever started it (the same facts as its `RunFinished` event).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSummary {
+    pub run_id: RunId,
+    pub status: RunStatus,
+    pub answer: Option<String>,
+    pub totals: RunTotals,
+    /// Why the root failed, when it did.
+    pub error: Option<String>,
+}
+
+/// Runs prompts through a hierarchy. Cheap to clone.
+#[derive(Clone)]
+pub struct Engine {
+    hierarchy: Arc<Hierarchy>,
+    backends: Backends,
+}
+
+impl Engine {
+    pub fn new(hierarchy: Arc<Hierarchy>, backends: Backends) -> Self {
+        Self { hierarchy, backends }
+    }
+
+    pub fn hierarchy(&self) -> &Arc<Hierarchy> {
+        &self.hierarchy
+    }
+
+    pub fn backends(&self) -> &Backends {
+        &self.backends
+    }
+
+    /// Runs one prompt through the tree, emitting events to `sink`, until done or `cancel` fires.
+    /// The run keeps the hierarchy it started with even if the engine is replaced meanwhile.
+    pub async fn run(&self, prompt: String, sink: &EventSink, cancel: CancellationToken) -> RunSummary {
+        let run_id = new_run_id();
+        cascade::run_tree(self, run_id, prompt, sink.clone(), cancel).await
+    }
+
+    /// Like [`Engine::run`], with a run id chosen by the caller (so it can be known before any event).
+    pub async fn run_with_id(
+        &self,
+        run_id: RunId,
+        prompt: String,
+        sink: &EventSink,
+        cancel: CancellationToken,
+    ) -> RunSummary {
+        cascade::run_tree(self, run_id, prompt, sink.clone(), cancel).await
+    }
+}
+
+/// A fresh run id: UTC start time plus 4 random hex digits, so ids sort by time and stay short.
+pub fn new_run_id() -> RunId {
+    let secs = now_ms() / 1000;
+    let (y, mo, d, h, mi, s) = civil_from_unix(secs);
+    let suffix: u16 = rand::random();
+    format!("{y:04}{mo:02}{d:02}-{h:02}{mi:02}{s:02}-{suffix:04x}").into()
+}
+
+/// SHA-256 of the hierarchy's canonical JSON: two runs with the same hash used the same prompts.
+pub fn hierarchy_hash(hierarchy: &Hierarchy) -> String {
+    let mut canonical = hierarchy.clone();
+    // Where the file lives does not change what the models were told.
+    canonical.source = String::new();
+    let json = serde_json::to_vec(&canonical).unwrap_or_default();
+    let digest = Sha256::digest(&json);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Converts Unix seconds to UTC (year, month, day, hour, minute, second) without a date crate.
+pub fn civil_from_unix(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's days-from-civil inverse.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d, (rem / 3600) as u32, ((rem % 3600) / 60) as u32, (rem % 60) as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_unix(0), (1970, 1, 1, 0, 0, 0));
+        assert_eq!(civil_from_unix(1_795_500_000), (2026, 11, 24, 6, 0, 0));
+        assert_eq!(civil_from_unix(951_782_400), (2000, 2, 29, 0, 0, 0));
+    }
+}

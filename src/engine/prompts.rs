@@ -1,0 +1,1 @@
+//! Building each phase's messages from the node's templates.

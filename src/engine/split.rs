@@ -1,0 +1,1 @@
+//! Reading sub-tasks out of a split call's text.

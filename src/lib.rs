@@ -1,0 +1,14 @@
+//! ailab: a terminal lab for running a team of local language models as an organization.
+//!
+//! Data flows one way: `config` describes the tree, `llm` talks to OpenAI-compatible servers,
+//! `engine` runs the cascade and emits one stream of [`engine::RunEvent`]s, and the consumers
+//! (`cli` printer, `store` recorder, `tui`) only listen to that stream. Engine and store never
+//! depend on the TUI.
+
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod llm;
+pub mod paths;
+pub mod store;
+pub mod tui;

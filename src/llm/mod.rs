@@ -1,0 +1,34 @@
+//! Talking to OpenAI-compatible servers (LM Studio, llama.cpp, Ollama, vLLM) and the offline demo.
+
+pub mod client;
+pub mod demo;
+pub mod error;
+pub mod sse;
+pub mod stream;
+pub mod types;
+
+use futures::future::BoxFuture;
+
+pub use error::LlmError;
+pub use types::{ChatCompletion, ChatMessage, ChatRequest, Delta, ModelInfo, Role, ServerTimings, Usage};
+
+/// Receives text as it streams in; called on the caller's task, never after the call returns.
+pub type DeltaSink<'a> = &'a mut (dyn FnMut(Delta) + Send);
+
+/// Something that answers chat requests by streaming: the HTTP client, the demo, or a test script.
+///
+/// Cancelling a call is dropping its future: the HTTP implementation then closes the connection.
+pub trait ChatBackend: Send + Sync {
+    /// Streams one completion, handing text to `on_delta` as it arrives.
+    fn stream_chat<'a>(
+        &'a self,
+        request: &'a ChatRequest,
+        on_delta: DeltaSink<'a>,
+    ) -> BoxFuture<'a, Result<ChatCompletion, LlmError>>;
+
+    /// The models this backend serves (`GET /v1/models`).
+    fn list_models(&self) -> BoxFuture<'_, Result<Vec<ModelInfo>, LlmError>>;
+
+    /// Where calls go, for the record and messages ("http://localhost:1234/v1", "demo").
+    fn endpoint(&self) -> &str;
+}

@@ -1,0 +1,1 @@
+//! Decoding OpenAI-compatible stream chunks. (Being written: see issue 2.)

@@ -1,0 +1,1 @@
+//! The record: every run in SQLite. (Being written: see issue 4.)
