@@ -185,10 +185,10 @@ mod tests {
     #[test]
     fn locates_line_column_and_caret() {
         let text = "a = 1\nbé = 2\n";
-        let at = locate(text, 10..11);
-        assert_eq!((at.line, at.column), (2, 5));
+        let at = locate(text, 12..13);
+        assert_eq!((at.line, at.column), (2, 6));
         assert_eq!(at.line_text, "bé = 2");
-        assert_eq!((at.caret_offset, at.caret_width), (4, 1));
+        assert_eq!((at.caret_offset, at.caret_width), (5, 1));
     }
 
     #[test]

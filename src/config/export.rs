@@ -210,3 +210,23 @@ fn literal_system_prompt(system: &str) -> String {
         !template::placeholders(system).is_empty() || system.contains("{{") || system.contains("}}");
     if changes { system.replace('{', "{{").replace('}', "}}") } else { system.to_string() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_prompts_are_escaped_only_when_reloading_would_change_them() {
+        assert_eq!(literal_system_prompt("Reply as {\"a\": 1}."), "Reply as {\"a\": 1}.");
+        assert_eq!(literal_system_prompt("Never say {task}."), "Never say {{task}}.");
+        assert_eq!(template::render(&literal_system_prompt("a }} b {"), &[]), "a }} b {");
+    }
+
+    #[test]
+    fn shared_values_need_two_nodes() {
+        assert_eq!(most_common([1, 2, 2, 3].into_iter()), Some(2));
+        assert_eq!(most_common([1, 2, 3].into_iter()), None);
+        assert_eq!(all_same([Some(1), Some(1)].into_iter()), Some(1));
+        assert_eq!(all_same([Some(1), None].into_iter()), None);
+    }
+}

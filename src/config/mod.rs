@@ -6,6 +6,7 @@ mod export;
 pub mod load;
 pub mod model;
 mod raw;
+mod reader;
 mod resolve;
 mod suggest;
 pub mod template;

@@ -1,13 +1,13 @@
-//! The file as written: every value with its byte span, read key by key so that every unknown key
-//! and every wrong type in the file is reported at once (serde would stop at the first).
+//! The file as written: every value with its byte span. Read key by key (see `reader`) so that
+//! every unknown key and every wrong type in the file is reported at once (serde stops at the first).
 
 use std::ops::Range;
 
-use serde::Deserialize;
 use toml::Spanned;
-use toml::de::{DeTable, DeValue, ValueDeserializer};
+use toml::de::{DeTable, DeValue};
 
 use super::error::Found;
+use super::reader::Reader;
 use super::suggest::closest;
 
 /// A value and where it was written.
@@ -225,6 +225,12 @@ fn read_nodes(value: &Spanned<DeValue<'_>>, found: &mut Vec<Found>) -> Vec<RawNo
             return Vec::new();
         }
     };
+    if items.is_empty() {
+        found.push(
+            Found::at(value.span(), "the file defines no nodes (`node` is an empty list)")
+                .help("add at least one [[node]] table with an id and a name"),
+        );
+    }
     let mut nodes = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let DeValue::Table(table) = item.get_ref() else {
@@ -257,197 +263,6 @@ fn read_node(table: &DeTable<'_>, span: Range<usize>, index: usize, found: &mut 
     RawNode { span, id, name, role, children, settings, prompts }
 }
 
-/// Reads typed values out of one table, reporting wrong types, then unknown keys in `finish`.
-struct Reader<'t, 'i, 'f> {
-    table: &'t DeTable<'i>,
-    /// How messages name this table: `[server]`, `node "nova"`.
-    place: String,
-    found: &'f mut Vec<Found>,
-}
-
-/// What a key expects, for reading and for messages.
-#[derive(Clone, Copy, PartialEq)]
-enum Kind {
-    Text,
-    Number,
-    Whole,
-    Bool,
-    List,
-    Table,
-}
-
-impl Kind {
-    fn describe(self) -> &'static str {
-        match self {
-            Kind::Text => "text in quotes",
-            Kind::Number => "a number (like 0.7)",
-            Kind::Whole => "a whole number",
-            Kind::Bool => "true or false",
-            Kind::List => "a list of ids in square brackets (like [\"nova\", \"sage\"])",
-            Kind::Table => "a table of prompts",
-        }
-    }
-}
-
-impl<'t, 'i, 'f> Reader<'t, 'i, 'f> {
-    fn new(table: &'t DeTable<'i>, place: String, found: &'f mut Vec<Found>) -> Self {
-        Self { table, place, found }
-    }
-
-    fn settings(&mut self) -> RawSettings {
-        RawSettings {
-            model: self.text("model"),
-            endpoint: self.text("endpoint"),
-            temperature: self.number("temperature"),
-            top_p: self.number("top_p"),
-            max_tokens: self.integer("max_tokens"),
-            seed: self.integer("seed"),
-            context_tokens: self.integer("context_tokens"),
-            reflect: self.integer("reflect"),
-            critique: self.boolean("critique"),
-        }
-    }
-
-    fn text(&mut self, key: &str) -> Option<At<String>> {
-        let value = self.table.get(key)?;
-        match value.get_ref() {
-            DeValue::String(s) => Some(At { value: s.to_string(), span: value.span() }),
-            _ => self.wrong_type(key, value, Kind::Text),
-        }
-    }
-
-    fn number(&mut self, key: &str) -> Option<At<f64>> {
-        let value = self.table.get(key)?;
-        match value.get_ref() {
-            DeValue::Integer(_) | DeValue::Float(_) => self.convert(key, value),
-            _ => self.wrong_type(key, value, Kind::Number),
-        }
-    }
-
-    fn integer(&mut self, key: &str) -> Option<At<i64>> {
-        let value = self.table.get(key)?;
-        match value.get_ref() {
-            DeValue::Integer(_) => self.convert(key, value),
-            _ => self.wrong_type(key, value, Kind::Whole),
-        }
-    }
-
-    fn boolean(&mut self, key: &str) -> Option<At<bool>> {
-        let value = self.table.get(key)?;
-        match value.get_ref() {
-            DeValue::Boolean(b) => Some(At { value: *b, span: value.span() }),
-            _ => self.wrong_type(key, value, Kind::Bool),
-        }
-    }
-
-    fn text_list(&mut self, key: &str) -> Vec<At<String>> {
-        let Some(value) = self.table.get(key) else { return Vec::new() };
-        let DeValue::Array(items) = value.get_ref() else {
-            self.wrong_type::<()>(key, value, Kind::List);
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for item in items.iter() {
-            match item.get_ref() {
-                DeValue::String(s) => out.push(At { value: s.to_string(), span: item.span() }),
-                other => self.found.push(Found::at(
-                    item.span(),
-                    format!(
-                        "each entry of `{key}` in {} should be an id in quotes, not {}",
-                        self.place,
-                        describe(other)
-                    ),
-                )),
-            }
-        }
-        out
-    }
-
-    fn table(&mut self, key: &str) -> Option<&'t DeTable<'i>> {
-        let value = self.table.get(key)?;
-        match value.get_ref() {
-            DeValue::Table(table) => Some(table),
-            _ => self.wrong_type(key, value, Kind::Table),
-        }
-    }
-
-    /// Converts a value already known to be of the right TOML type (numbers may still overflow).
-    fn convert<T: Deserialize<'i>>(&mut self, key: &str, value: &Spanned<DeValue<'i>>) -> Option<At<T>> {
-        match T::deserialize(ValueDeserializer::from(value.clone())) {
-            Ok(v) => Some(At { value: v, span: value.span() }),
-            Err(e) => {
-                self.found
-                    .push(Found::at(value.span(), format!("`{key}` in {}: {}", self.place, e.message())));
-                None
-            }
-        }
-    }
-
-    fn wrong_type<T>(&mut self, key: &str, value: &Spanned<DeValue<'i>>, expected: Kind) -> Option<T> {
-        let shown = value.get_ref();
-        let help = match (expected, shown) {
-            (Kind::Number | Kind::Whole, DeValue::String(s)) if s.trim().parse::<f64>().is_ok() => {
-                Some(format!("remove the quotes: {key} = {}", s.trim()))
-            }
-            (Kind::Bool, DeValue::String(s)) if matches!(s.trim(), "true" | "false") => {
-                Some(format!("remove the quotes: {key} = {}", s.trim()))
-            }
-            (Kind::Whole, DeValue::String(_)) if matches!(key, "reflect" | "critique") => Some(format!(
-                "to write the {key} prompt, put it in a [node.prompts] table (or [defaults.prompts])"
-            )),
-            (Kind::Bool, DeValue::String(_)) if key == "critique" => Some(
-                "to write the critique prompt, put it in a [node.prompts] table (or [defaults.prompts])"
-                    .into(),
-            ),
-            (Kind::Whole, DeValue::Float(_)) => {
-                Some(format!("use a whole number, without a decimal point, for {key}"))
-            }
-            (Kind::Text, _) => Some(format!("put the value in quotes: {key} = \"...\"")),
-            _ => None,
-        };
-        self.found.push(
-            Found::at(
-                value.span(),
-                format!(
-                    "`{key}` in {} should be {}, not {}",
-                    self.place,
-                    expected.describe(),
-                    describe(shown)
-                ),
-            )
-            .maybe_help(help),
-        );
-        None
-    }
-
-    /// Reports every key of the table not in `known`.
-    fn finish(self, known: &[&str], prompts_table: Option<&str>) {
-        for (key, _) in self.table.iter() {
-            let name: &str = key.get_ref();
-            if !known.contains(&name) {
-                self.found.push(unknown_key(key.span(), name, &self.place, known, prompts_table));
-            }
-        }
-    }
-}
-
-fn unknown_key(
-    span: Range<usize>,
-    key: &str,
-    place: &str,
-    known: &[&str],
-    prompts_table: Option<&str>,
-) -> Found {
-    let help = if let Some(near) = closest(key, known.iter().copied()) {
-        format!("did you mean `{near}`?")
-    } else if let (Some(table), true) = (prompts_table, PROMPT_KEYS.contains(&key)) {
-        format!("prompts go in a {table} table, after the other settings")
-    } else {
-        format!("{place} may contain: {}", known.join(", "))
-    };
-    Found::at(span, format!("unknown key `{key}` in {place}")).help(help)
-}
-
 fn unknown_section(span: Range<usize>, key: &str) -> Found {
     let help = if let Some(near) = closest(key, TOP_KEYS.iter().copied()) {
         format!("did you mean [{near}]? (team members are [[node]])")
@@ -460,7 +275,7 @@ fn unknown_section(span: Range<usize>, key: &str) -> Found {
 }
 
 /// A value's type in plain words, with the value when it is short.
-fn describe(value: &DeValue<'_>) -> String {
+pub(crate) fn describe(value: &DeValue<'_>) -> String {
     match value {
         DeValue::String(s) if s.chars().count() <= 20 => format!("the text \"{s}\""),
         DeValue::String(_) => "text".into(),

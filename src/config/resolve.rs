@@ -380,3 +380,18 @@ fn narrow(text: &str, at: &At<String>, needle: &str) -> std::ops::Range<usize> {
         start..start + needle.len()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_base_url;
+
+    #[test]
+    fn base_urls_get_v1_only_when_they_have_no_path() {
+        assert_eq!(normalize_base_url("http://localhost:1234").ok(), Some("http://localhost:1234/v1".into()));
+        assert_eq!(normalize_base_url(" http://h:1/v1/ ").ok(), Some("http://h:1/v1".into()));
+        assert_eq!(normalize_base_url("https://h/api").ok(), Some("https://h/api".into()));
+        for bad in ["", "localhost:1234", "ftp://h/v1", "http://", "http://:80/v1", "http://a b/v1"] {
+            assert!(normalize_base_url(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -266,3 +266,47 @@ fn find_root(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::raw::{At, RawPrompts, RawSettings};
+
+    fn node(id: &str, children: &[&str]) -> RawNode {
+        let at = |s: &str| At { value: s.to_string(), span: 0..1 };
+        RawNode {
+            span: 0..1,
+            id: Some(at(id)),
+            name: None,
+            role: None,
+            children: children.iter().map(|c| at(c)).collect(),
+            settings: RawSettings::default(),
+            prompts: RawPrompts::default(),
+        }
+    }
+
+    #[test]
+    fn finds_the_root_wherever_it_is() {
+        let nodes = [node("b", &[]), node("a", &["b", "c"]), node("c", &[])];
+        let mut found = Vec::new();
+        assert_eq!(check(&nodes, &mut found), Some(1));
+        assert!(found.is_empty());
+    }
+
+    #[test]
+    fn reports_each_cycle_once_with_its_path() {
+        let nodes =
+            [node("r", &["a"]), node("a", &["b"]), node("b", &["a"]), node("x", &["y"]), node("y", &["x"])];
+        let mut found = Vec::new();
+        assert_eq!(check(&nodes, &mut found), None);
+        let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "node \"a\" is a child of both \"r\" and \"b\"",
+                "the tree has a cycle: a → b → a",
+                "the tree has a cycle: x → y → x"
+            ]
+        );
+    }
+}
