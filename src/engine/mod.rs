@@ -4,11 +4,15 @@
 //! and an [`EventSink`], and reports everything it does as [`RunEvent`]s.
 
 pub mod backends;
+mod call;
 mod cascade;
 pub mod events;
 pub mod prompts;
 pub mod sink;
 pub mod split;
+pub mod testkit;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
@@ -106,16 +110,4 @@ pub fn civil_from_unix(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d, (rem / 3600) as u32, ((rem % 3600) / 60) as u32, (rem % 60) as u32)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_unix(0), (1970, 1, 1, 0, 0, 0));
-        assert_eq!(civil_from_unix(1_795_500_000), (2026, 11, 24, 6, 0, 0));
-        assert_eq!(civil_from_unix(951_782_400), (2000, 2, 29, 0, 0, 0));
-    }
 }
