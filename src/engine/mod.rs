@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
 pub use backends::Backends;
+pub use call::describe as describe_error;
 pub use events::{
     CallId, CallMetrics, EventKind, NodeStatus, RunEvent, RunId, RunStatus, RunTotals, SplitMethod,
 };
