@@ -6,10 +6,12 @@
 pub mod backends;
 mod call;
 mod cascade;
+mod early;
 pub mod events;
 pub mod prompts;
 pub mod sink;
 pub mod split;
+pub mod split_stream;
 pub mod testkit;
 #[cfg(test)]
 mod tests;
@@ -44,11 +46,22 @@ pub struct RunSummary {
 pub struct Engine {
     hierarchy: Arc<Hierarchy>,
     backends: Backends,
+    streaming_delegation: bool,
 }
 
 impl Engine {
     pub fn new(hierarchy: Arc<Hierarchy>, backends: Backends) -> Self {
-        Self { hierarchy, backends }
+        Self { hierarchy, backends, streaming_delegation: true }
+    }
+
+    /// Whether children may start while their parent's split still streams (on by default).
+    pub fn with_streaming_delegation(mut self, on: bool) -> Self {
+        self.streaming_delegation = on;
+        self
+    }
+
+    pub fn streaming_delegation(&self) -> bool {
+        self.streaming_delegation
     }
 
     pub fn hierarchy(&self) -> &Arc<Hierarchy> {
