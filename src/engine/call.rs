@@ -31,6 +31,9 @@ impl CallFailure {
     }
 }
 
+/// Sees a call's answer text as it streams in.
+pub type TextHook<'a> = &'a mut (dyn FnMut(CallId, &str) + Send);
+
 /// What a successful call produced.
 #[derive(Debug, Clone)]
 pub struct CallOutput {
@@ -68,7 +71,7 @@ pub struct CallSpec<'a> {
     /// The node's cancel signal (a child of the run's).
     pub cancel: &'a CancellationToken,
     /// Sees the answer text as it streams (streaming delegation reads splits early through it).
-    pub on_text: Option<&'a mut (dyn FnMut(CallId, &str) + Send)>,
+    pub on_text: Option<TextHook<'a>>,
 }
 
 impl RunContext {
@@ -177,7 +180,7 @@ impl RunContext {
         endpoint_url: &str,
         request: &ChatRequest,
         cancel: &CancellationToken,
-        on_text: Option<&mut (dyn FnMut(CallId, &str) + Send)>,
+        on_text: Option<TextHook<'_>>,
     ) -> Result<ChatCompletion, CallFailure> {
         let Some(endpoint) = self.backends.get(endpoint_url) else {
             return Err(CallFailure::Failed(format!("no backend for endpoint {endpoint_url}")));
@@ -214,7 +217,7 @@ impl RunContext {
         phase: Phase,
         endpoint: &super::backends::Endpoint,
         request: &ChatRequest,
-        mut on_text: Option<&mut (dyn FnMut(CallId, &str) + Send)>,
+        mut on_text: Option<TextHook<'_>>,
     ) -> Result<ChatCompletion, LlmError> {
         let node_id = node.id.clone();
         let mut on_delta = |delta: Delta| {
