@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod lab;
 pub mod llm;
 pub mod paths;
 pub mod store;

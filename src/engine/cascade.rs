@@ -101,7 +101,7 @@ pub(super) fn run_node(
     })
 }
 
-fn spec<'a>(
+pub(super) fn spec<'a>(
     node: &'a NodeConfig,
     phase: Phase,
     parent_call: Option<CallId>,

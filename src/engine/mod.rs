@@ -3,6 +3,7 @@
 //! The engine knows nothing of terminals or databases. It takes a hierarchy, a set of backends
 //! and an [`EventSink`], and reports everything it does as [`RunEvent`]s.
 
+pub mod arms;
 pub mod backends;
 mod call;
 mod cascade;
