@@ -16,6 +16,7 @@ pub mod split_stream;
 pub mod testkit;
 #[cfg(test)]
 mod tests;
+pub mod timeline;
 
 use std::sync::Arc;
 
