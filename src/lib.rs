@@ -12,4 +12,5 @@ pub mod lab;
 pub mod llm;
 pub mod paths;
 pub mod store;
+pub mod text;
 pub mod tui;
