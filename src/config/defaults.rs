@@ -23,8 +23,11 @@ question together. You are clear, concrete and honest: you stay on your task and
 pub const SPLIT: &str = r#"
 You lead a small team. Divide the task below into exactly {count} sub-tasks, one per team member.
 
-Task: {task}
-(The user's original question, for context: {query})
+Task:
+{task}
+
+The user's original question, for context:
+{query}
 
 Your team, in order:
 {children}
@@ -34,15 +37,17 @@ Rules:
 - Each sub-task fits that member's role and is one or two sentences they can answer alone.
 - Together the sub-tasks cover the whole task without repeating each other.
 
-Reply with only a JSON array of {count} strings and nothing else.
-Example of the format (different topic, 2 members):
-["Explain how solar panels turn light into electricity.", "Discuss whether solar power is worth it for a small household."]
+Reply with only a JSON array of {count} strings, one sub-task per team member in team order,
+and no other text.
 "#;
 
 /// Leaf: answer the sub-task.
 pub const ANSWER: &str = r#"
-Your sub-task: {task}
-(The user's original question, for context: {query})
+Your sub-task:
+{task}
+
+The user's original question, for context:
+{query}
 
 Answer your sub-task as the team's {role}.
 - Stay on your sub-task; teammates cover the rest of the question.
@@ -53,8 +58,11 @@ Answer your sub-task as the team's {role}.
 
 /// Parent: combine the children's replies.
 pub const SYNTHESIZE: &str = r#"
-Your task: {task}
-(The user's original question, for context: {query})
+Your task:
+{task}
+
+The user's original question, for context:
+{query}
 
 Your team's replies:
 {replies}
@@ -69,7 +77,8 @@ Length: 250 to 350 words. Write one coherent answer, not a summary of who said w
 
 /// Reflection: critique one's own draft.
 pub const REFLECT: &str = r#"
-Task: {task}
+Task:
+{task}
 
 Your draft:
 {draft}
@@ -81,7 +90,8 @@ Length: at most 120 words.
 
 /// Rewrite a draft given a critique (after reflect or a parent's critique).
 pub const REVISE: &str = r#"
-Task: {task}
+Task:
+{task}
 
 Your draft:
 {draft}
@@ -95,7 +105,8 @@ Reply with only the improved answer, no longer than the draft.
 
 /// Parent reviewing a child's reply.
 pub const CRITIQUE: &str = r#"
-You gave {child} this sub-task: {child_task}
+You gave {child} this sub-task:
+{child_task}
 
 {child}'s reply:
 {reply}

@@ -124,16 +124,15 @@ impl Found {
 }
 
 /// Turns found problems into a [`ConfigError`], ordered as they appear in the file.
-pub(crate) fn into_error(source: &str, text: &str, mut found: Vec<Found>) -> ConfigError {
+pub(crate) fn into_error(source: &str, text: &str, found: Vec<Found>) -> ConfigError {
     // A template in [defaults.prompts] is checked for every node that uses it: say it once.
     let mut unique: Vec<Found> = Vec::with_capacity(found.len());
-    for f in found.drain(..) {
+    for f in found {
         if !unique.contains(&f) {
             unique.push(f);
         }
     }
-    unique.sort_by_key(|f| f.span.as_ref().map_or(usize::MAX, |s| s.start));
-    let problems = unique
+    let mut problems: Vec<Problem> = unique
         .into_iter()
         .map(|f| Problem {
             location: f.span.map(|span| locate(text, span)),
@@ -141,6 +140,8 @@ pub(crate) fn into_error(source: &str, text: &str, mut found: Vec<Found>) -> Con
             help: f.help,
         })
         .collect();
+    // File order by line; on one line, the order they were found in (most specific first).
+    problems.sort_by_key(|p| p.location.as_ref().map_or(usize::MAX, |l| l.line));
     ConfigError { source: source.to_string(), problems, hint: None }
 }
 
