@@ -66,6 +66,7 @@ pub(crate) fn server(raw: &RawServer, found: &mut Vec<Found>) -> ServerConfig {
 }
 
 /// Accepts `http(s)://host[:port][/path]`; without a path, `/v1` is added (LM Studio's API root).
+/// The error is (what is wrong, what to write instead).
 pub fn normalize_base_url(url: &str) -> Result<String, (String, String)> {
     let trimmed = url.trim().trim_end_matches('/');
     let example = "write the server's address, like \"http://localhost:1234/v1\"".to_string();
