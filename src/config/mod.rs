@@ -1,6 +1,8 @@
 //! The hierarchy: `hierarchy.toml` parsed, validated and resolved over embedded defaults.
 
 pub mod defaults;
+pub mod diff;
+pub mod edit;
 mod error;
 mod export;
 pub mod load;
