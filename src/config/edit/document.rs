@@ -5,7 +5,7 @@
 
 use std::str::FromStr;
 
-use toml_edit::{DocumentMut, Item, Table, Value};
+use toml_edit::{DocumentMut, Item, Key, Table, Value};
 
 use super::fields::{Field, PromptField, Setting};
 use super::strings::multiline;
@@ -190,13 +190,18 @@ impl HierarchyDocument {
 
 /// Sets a prompt in the node's `prompts` table (created when missing); `Err` if `prompts` is not a table.
 pub(super) fn set_prompt_value(node: &mut Table, prompt: PromptField, value: Value) -> Result<(), ()> {
+    set_prompt_keyed(node, &Key::new(prompt.key()), value)
+}
+
+/// [`set_prompt_value`] with the key's own formatting used when the key is new.
+pub(super) fn set_prompt_keyed(node: &mut Table, key: &Key, value: Value) -> Result<(), ()> {
     match node.get_mut("prompts") {
-        Some(Item::Table(table)) => tables::set_value(table, prompt.key(), value, PROMPT_KEYS),
-        Some(Item::Value(Value::InlineTable(table))) => tables::set_value(table, prompt.key(), value, PROMPT_KEYS),
+        Some(Item::Table(table)) => tables::set_value_keyed(table, key, value, PROMPT_KEYS),
+        Some(Item::Value(Value::InlineTable(table))) => tables::set_value_keyed(table, key, value, PROMPT_KEYS),
         Some(_) => return Err(()),
         None => {
             let mut table = Table::new();
-            table.insert(prompt.key(), Item::Value(value));
+            table.entry_format(key).or_insert(Item::Value(value));
             node.insert("prompts", Item::Table(table));
         }
     }

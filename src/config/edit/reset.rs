@@ -3,7 +3,7 @@
 
 use toml_edit::{DocumentMut, Item, Table};
 
-use super::document::{HierarchyDocument, not_a_table, parse_document, remove_prompt, set_prompt_value};
+use super::document::{HierarchyDocument, not_a_table, parse_document, remove_prompt, set_prompt_keyed};
 use super::fields::{Field, PromptField};
 use super::tables::{self, NODE_KEY_ORDER};
 use crate::config::{BUILT_IN_SOURCE, ConfigError, DEFAULT_HIERARCHY_TOML};
@@ -32,20 +32,22 @@ impl HierarchyDocument {
         self.apply(|doc, source| {
             let node = tables::node_mut(doc, id, source)?;
             for field in Field::SETTINGS {
-                match original.get(field.key()).and_then(Item::as_value) {
-                    Some(value) => tables::set_value(node, field.key(), cleared(value), NODE_KEY_ORDER),
-                    None => {
+                match original.get_key_value(field.key()) {
+                    Some((key, Item::Value(value))) => {
+                        tables::set_value_keyed(node, key, cleared(value), NODE_KEY_ORDER)
+                    }
+                    _ => {
                         node.remove(field.key());
                     }
                 }
             }
             let prompts = original.get("prompts").and_then(Item::as_table_like);
             for prompt in PromptField::ALL {
-                match prompts.and_then(|p| p.get(prompt.key())).and_then(Item::as_value) {
-                    Some(value) => {
-                        set_prompt_value(node, prompt, cleared(value)).map_err(|()| not_a_table(source, id))?
+                match prompts.and_then(|p| p.get_key_value(prompt.key())) {
+                    Some((key, Item::Value(value))) => {
+                        set_prompt_keyed(node, key, cleared(value)).map_err(|()| not_a_table(source, id))?
                     }
-                    None => remove_prompt(node, prompt),
+                    _ => remove_prompt(node, prompt),
                 }
             }
             Ok(())

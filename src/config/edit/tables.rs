@@ -1,7 +1,7 @@
 //! Small operations on the `toml_edit` tree that keep the user's formatting: values replaced in
 //! place keep their surrounding spaces and comments, new keys land where a person would put them.
 
-use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
+use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Key, Table, TableLike, Value};
 
 use crate::config::ConfigError;
 
@@ -79,21 +79,35 @@ impl KeyTable for Table {
 impl KeyTable for InlineTable {
     fn reorder(&mut self, rank: &dyn Fn(&str) -> usize) {
         self.sort_values_by(|a, _, b, _| rank(a.get()).cmp(&rank(b.get())));
+        // The space before `}` belonged to the old last value: let each value take the default
+        // spacing for its new place.
+        for (_, value) in self.iter_mut() {
+            let decor = value.decor();
+            let blank = |s: Option<&toml_edit::RawString>| s.and_then(|s| s.as_str()).is_none_or(|s| s.trim().is_empty());
+            if blank(decor.prefix()) && blank(decor.suffix()) {
+                value.decor_mut().clear();
+            }
+        }
     }
 }
 
 /// Sets `key` to `value`: an existing value keeps its spacing and trailing comment; a new key is
 /// placed after the last key that comes before it in `order`.
-pub(crate) fn set_value<T: KeyTable + ?Sized>(table: &mut T, key: &str, mut value: Value, order: &[&str]) {
-    match table.get_mut(key) {
+pub(crate) fn set_value<T: KeyTable + ?Sized>(table: &mut T, key: &str, value: Value, order: &[&str]) {
+    set_value_keyed(table, &Key::new(key), value, order);
+}
+
+/// [`set_value`] with the key's own formatting (the comment above it) used when the key is new.
+pub(crate) fn set_value_keyed<T: KeyTable + ?Sized>(table: &mut T, key: &Key, mut value: Value, order: &[&str]) {
+    match table.get_mut(key.get()) {
         Some(Item::Value(old)) => {
             *value.decor_mut() = old.decor().clone();
             *old = value;
         }
         Some(item) => *item = Item::Value(value),
         None => {
-            table.insert(key, Item::Value(value));
-            place_in_order(table, key, order);
+            table.entry_format(key).or_insert(Item::Value(value));
+            place_in_order(table, key.get(), order);
         }
     }
 }
