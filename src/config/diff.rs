@@ -99,7 +99,10 @@ pub fn diff_hierarchies(before: &Hierarchy, after: &Hierarchy) -> HierarchyDiff 
             prompts: PromptField::ALL
                 .into_iter()
                 .filter(|p| p.of(&old.prompts) != p.of(&node.prompts))
-                .map(|p| PromptChange { prompt: p, lines: line_diff(p.of(&old.prompts), p.of(&node.prompts)) })
+                .map(|p| PromptChange {
+                    prompt: p,
+                    lines: line_diff(p.of(&old.prompts), p.of(&node.prompts)),
+                })
                 .collect(),
         };
         if diff.moved.is_some() || !diff.settings.is_empty() || !diff.prompts.is_empty() {
@@ -121,7 +124,11 @@ fn node_settings(old: &NodeConfig, new: &NodeConfig) -> Vec<SettingChange> {
         .filter(|c| c.before != c.after)
         .collect();
     if old.children != new.children {
-        out.push(SettingChange { key: "children", before: old.children.join(", "), after: new.children.join(", ") });
+        out.push(SettingChange {
+            key: "children",
+            before: old.children.join(", "),
+            after: new.children.join(", "),
+        });
     }
     out
 }
@@ -147,7 +154,10 @@ fn server_settings(old: &ServerConfig, new: &ServerConfig) -> Vec<SettingChange>
 
 /// The lines of `before` and `after`, each marked as kept, removed or added.
 pub fn line_diff(before: &str, after: &str) -> Vec<DiffLine> {
-    TextDiff::from_lines(before, after)
+    // A missing final newline is not a change of the last line.
+    let ended = |t: &str| if t.is_empty() || t.ends_with('\n') { t.to_string() } else { format!("{t}\n") };
+    let (before, after) = (ended(before), ended(after));
+    TextDiff::from_lines(&before, &after)
         .iter_all_changes()
         .map(|change| DiffLine {
             kind: match change.tag() {
@@ -180,7 +190,9 @@ impl fmt::Display for HierarchyDiff {
                 NodeChange::Changed(diff) => {
                     writeln!(f, "~ {} ({})", diff.name, diff.id)?;
                     if let Some((was, is)) = &diff.moved {
-                        let under = |p: &Option<String>| p.as_deref().map_or("the top".into(), |p| format!("under {p}"));
+                        let under = |p: &Option<String>| {
+                            p.as_deref().map_or("the top".into(), |p| format!("under {p}"))
+                        };
                         writeln!(f, "    moved: {} -> {}", under(was), under(is))?;
                     }
                     write_settings(f, &diff.settings)?;
@@ -204,4 +216,82 @@ fn write_settings(f: &mut fmt::Formatter<'_>, settings: &[SettingChange]) -> fmt
         writeln!(f, "    {}: {} -> {}", s.key, shown(&s.before), shown(&s.after))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::edit::{HierarchyDocument, Setting};
+    use crate::config::{DEFAULT_HIERARCHY_TOML, parse_hierarchy};
+
+    fn shipped() -> Hierarchy {
+        parse_hierarchy(DEFAULT_HIERARCHY_TOML, "t").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_same_tree_has_no_differences() {
+        let diff = diff_hierarchies(&shipped(), &shipped());
+        assert!(diff.is_empty());
+        assert_eq!(diff.to_string(), "no changes\n");
+    }
+
+    #[test]
+    fn every_kind_of_change_is_reported_node_by_node() {
+        let mut doc = HierarchyDocument::parse(DEFAULT_HIERARCHY_TOML, "t").unwrap_or_else(|e| panic!("{e}"));
+        let edits: [Result<(), crate::config::ConfigError>; 4] = [
+            doc.set_setting("echo", &Setting::Temperature(0.2)),
+            doc.set_prompt("echo", PromptField::System, "You are Echo.\nYou build things.\n"),
+            doc.move_node("pixel", "sage"),
+            doc.remove_node("quantum").map(|_| ()),
+        ];
+        assert!(edits.iter().all(Result::is_ok), "{edits:?}");
+        doc.add_child("nova", Some("Iris")).unwrap_or_else(|e| panic!("{e}"));
+        let diff = diff_hierarchies(&shipped(), doc.hierarchy());
+        let ids: Vec<String> = diff
+            .nodes
+            .iter()
+            .map(|n| match n {
+                NodeChange::Added { id, .. } => format!("+{id}"),
+                NodeChange::Removed { id, .. } => format!("-{id}"),
+                NodeChange::Changed(d) => format!("~{}", d.id),
+            })
+            .collect();
+        assert_eq!(ids, ["~nova", "~echo", "+iris", "~sage", "~pixel", "-quantum"]);
+        let shown = diff.to_string();
+        assert!(
+            shown.contains("~ Echo (echo)\n    temperature: 0.4 -> 0.2\n    system prompt:\n"),
+            "{shown}"
+        );
+        assert!(shown.contains("      + You are Echo.\n      + You build things.\n"), "{shown}");
+        assert!(
+            shown.contains("      - You are Echo, the implementation specialist of a small AI team."),
+            "{shown}"
+        );
+        assert!(shown.contains("~ Nova (nova)\n    children: echo, pixel -> echo, iris\n"), "{shown}");
+        assert!(shown.contains("~ Pixel (pixel)\n    moved: under nova -> under sage\n"), "{shown}");
+        assert!(shown.contains("+ Iris (iris), under nova\n"), "{shown}");
+        assert!(shown.ends_with("- Quantum (quantum)\n"), "{shown}");
+    }
+
+    #[test]
+    fn line_diff_keeps_common_lines() {
+        let lines = line_diff("a\nb\nc\n", "a\nB\nc");
+        let kinds: Vec<(LineKind, &str)> = lines.iter().map(|l| (l.kind, l.text.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [(LineKind::Same, "a"), (LineKind::Removed, "b"), (LineKind::Added, "B"), (LineKind::Same, "c")]
+        );
+    }
+
+    #[test]
+    fn server_changes_are_listed() {
+        let text = DEFAULT_HIERARCHY_TOML.replace("max_concurrent = 4", "max_concurrent = 1");
+        let diff =
+            diff_hierarchies(&shipped(), &parse_hierarchy(&text, "t").unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(
+            diff.server,
+            [SettingChange { key: "max_concurrent", before: "4".into(), after: "1".into() }]
+        );
+        assert!(diff.to_string().starts_with("~ [server]\n    max_concurrent: 4 -> 1\n"));
+    }
 }

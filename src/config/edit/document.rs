@@ -42,7 +42,10 @@ impl HierarchyDocument {
                 source,
                 "this file writes its members as an inline list (node = [...]); ailab can edit members \
                  only when each one is a [[node]] section",
-                Some("rewrite each member as its own [[node]] section, as in the built-in hierarchy.toml".into()),
+                Some(
+                    "rewrite each member as its own [[node]] section, as in the built-in hierarchy.toml"
+                        .into(),
+                ),
             ));
         }
         Ok(Self { doc, text: text.to_string(), hierarchy, source: source.to_string() })
@@ -72,9 +75,10 @@ impl HierarchyDocument {
     pub fn sets_own(&self, id: &str, field: Field) -> bool {
         let Some(node) = self.node_table(id) else { return false };
         match field {
-            Field::Prompt(prompt) => {
-                node.get("prompts").and_then(Item::as_table_like).is_some_and(|p| p.contains_key(prompt.key()))
-            }
+            Field::Prompt(prompt) => node
+                .get("prompts")
+                .and_then(Item::as_table_like)
+                .is_some_and(|p| p.contains_key(prompt.key())),
             other => node.contains_key(other.key()),
         }
     }
@@ -197,7 +201,9 @@ pub(super) fn set_prompt_value(node: &mut Table, prompt: PromptField, value: Val
 pub(super) fn set_prompt_keyed(node: &mut Table, key: &Key, value: Value) -> Result<(), ()> {
     match node.get_mut("prompts") {
         Some(Item::Table(table)) => tables::set_value_keyed(table, key, value, PROMPT_KEYS),
-        Some(Item::Value(Value::InlineTable(table))) => tables::set_value_keyed(table, key, value, PROMPT_KEYS),
+        Some(Item::Value(Value::InlineTable(table))) => {
+            tables::set_value_keyed(table, key, value, PROMPT_KEYS)
+        }
         Some(_) => return Err(()),
         None => {
             let mut table = Table::new();

@@ -53,7 +53,8 @@ impl PromptsDraft {
     /// True if the field's value differs from the saved one (or an edit of it is pending). Every
     /// field of a node added since the last save is dirty.
     pub fn is_field_dirty(&self, id: &str, field: Field) -> bool {
-        self.pending_of(id, field).is_some() || self.current.field_text(id, field) != self.saved.field_text(id, field)
+        self.pending_of(id, field).is_some()
+            || self.current.field_text(id, field) != self.saved.field_text(id, field)
     }
 
     /// The node's fields that differ from the saved file.

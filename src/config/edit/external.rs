@@ -26,11 +26,11 @@ pub fn editor_command() -> String {
 
 /// Runs `command` (a command line, arguments allowed: "code --wait") on a temporary file holding `text`.
 pub fn edit_with(command: &str, text: &str) -> Result<String, String> {
-    let path = write_temp(text)
-        .map_err(|e| format!("cannot make a temporary file for the editor: {e}; check that the temp folder is writable"))?;
-    let outcome = run(command, &path).and_then(|()| {
-        fs::read(&path).map_err(|e| format!("cannot read back what the editor saved: {e}"))
-    });
+    let path = write_temp(text).map_err(|e| {
+        format!("cannot make a temporary file for the editor: {e}; check that the temp folder is writable")
+    })?;
+    let outcome = run(command, &path)
+        .and_then(|()| fs::read(&path).map_err(|e| format!("cannot read back what the editor saved: {e}")));
     let _ = fs::remove_file(&path);
     let edited = String::from_utf8(outcome?)
         .map_err(|_| "the editor saved text that is not UTF-8; nothing was changed".to_string())?;
@@ -113,7 +113,10 @@ mod tests {
 
     #[test]
     fn the_editor_changes_come_back_without_its_added_newline() {
-        let edited = edit_with("sh -c 'sed s/old/new/ \"$1\" > \"$1.x\" && mv \"$1.x\" \"$1\"' editor", "the old text");
+        let edited = edit_with(
+            "sh -c 'sed s/old/new/ \"$1\" > \"$1.x\" && mv \"$1.x\" \"$1\"' editor",
+            "the old text",
+        );
         assert_eq!(edited.as_deref(), Ok("the new text"));
         let kept = edit_with("true", "line\n");
         assert_eq!(kept.as_deref(), Ok("line\n"));

@@ -126,7 +126,9 @@ fn system_prompt_problems(text: &str) -> Vec<FieldProblem> {
         .into_iter()
         .filter(|name| !allowed.contains(name))
         .map(|name| FieldProblem {
-            message: format!("{{{name}}} cannot be used in a system prompt (it may use {{name}} and {{role}})"),
+            message: format!(
+                "{{{name}}} cannot be used in a system prompt (it may use {{name}} and {{role}})"
+            ),
             help: Some("the system prompt says who the node is; put the task in the phase prompts".into()),
         })
         .collect()
@@ -143,7 +145,11 @@ pub struct FieldProblem {
 impl FieldProblem {
     /// The problems of a `ConfigError`, without file positions (the editor shows the field itself).
     pub fn from_error(error: &crate::config::ConfigError) -> Vec<FieldProblem> {
-        error.problems.iter().map(|p| FieldProblem { message: p.message.clone(), help: p.help.clone() }).collect()
+        error
+            .problems
+            .iter()
+            .map(|p| FieldProblem { message: p.message.clone(), help: p.help.clone() })
+            .collect()
     }
 }
 
@@ -289,7 +295,8 @@ impl Field {
                 .ok_or_else(|| format!("{what} must be a number, like {example}, not \"{t}\""))
         };
         let whole = |what: &str, example: &str| -> Result<i64, String> {
-            t.parse::<i64>().map_err(|_| format!("{what} must be a whole number, like {example}, not \"{t}\""))
+            t.parse::<i64>()
+                .map_err(|_| format!("{what} must be a whole number, like {example}, not \"{t}\""))
         };
         Some(match self {
             Field::Name => Ok(Setting::Name(t.to_string())),
@@ -300,7 +307,9 @@ impl Field {
             Field::TopP => number("top_p", "0.95").map(Setting::TopP),
             Field::MaxTokens => whole("max_tokens", "512").map(Setting::MaxTokens),
             Field::Seed if t.is_empty() => Ok(Setting::Seed(None)),
-            Field::Seed => whole("seed", "42 (or nothing, for varied replies)").map(|s| Setting::Seed(Some(s))),
+            Field::Seed => {
+                whole("seed", "42 (or nothing, for varied replies)").map(|s| Setting::Seed(Some(s)))
+            }
             Field::ContextTokens => whole("context_tokens", "4096").map(Setting::ContextTokens),
             Field::Reflect => whole("reflect", "0 or 1").map(Setting::Reflect),
             Field::Critique => match t.to_ascii_lowercase().as_str() {

@@ -18,8 +18,9 @@ impl HierarchyDocument {
         }
         let shipped = parse_document(DEFAULT_HIERARCHY_TOML, BUILT_IN_SOURCE)?;
         let Some(original) = shipped_node(&shipped, id) else {
-            let ids: Vec<&str> =
-                tables::nodes(&shipped).map(|n| n.iter().filter_map(tables::id_of).collect()).unwrap_or_default();
+            let ids: Vec<&str> = tables::nodes(&shipped)
+                .map(|n| n.iter().filter_map(tables::id_of).collect())
+                .unwrap_or_default();
             return Err(ConfigError::single(
                 &self.source,
                 format!(

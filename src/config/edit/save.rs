@@ -114,7 +114,8 @@ pub fn save_atomically(path: &Path, text: &str) -> Result<(), String> {
 /// A new file next to the target, named so it is obviously ailab's if a crash leaves it behind.
 fn create_temp(dir: &Path, target: &Path) -> std::io::Result<(PathBuf, File)> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = target.file_name().map_or_else(|| "hierarchy.toml".into(), |n| n.to_string_lossy().into_owned());
+    let name =
+        target.file_name().map_or_else(|| "hierarchy.toml".into(), |n| n.to_string_lossy().into_owned());
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let temp = dir.join(format!(".{name}.ailab-{}-{n}.tmp", std::process::id()));

@@ -47,7 +47,9 @@ impl HierarchyDocument {
             return Err(ConfigError::single(
                 &self.source,
                 format!("{} is the top of the tree and cannot be removed", node.name),
-                Some("every question starts at the top member; rename it or change its prompts instead".into()),
+                Some(
+                    "every question starts at the top member; rename it or change its prompts instead".into(),
+                ),
             ));
         };
         let removed = subtree_ids(h, id);
@@ -64,8 +66,11 @@ impl HierarchyDocument {
             nodes.retain(|t| !is_removed(t));
             if let (Some(intro), Some(first)) = (intro, nodes.get_mut(0)) {
                 let own = first.decor().prefix().and_then(|p| p.as_str()).unwrap_or_default().to_string();
-                let prefix =
-                    if own.contains('#') { format!("{}\n{own}", intro.trim_end_matches('\n')) } else { intro };
+                let prefix = if own.contains('#') {
+                    format!("{}\n{own}", intro.trim_end_matches('\n'))
+                } else {
+                    intro
+                };
                 first.decor_mut().set_prefix(prefix);
             }
             Ok(removed.clone())

@@ -28,7 +28,10 @@ pub(crate) fn nodes(doc: &DocumentMut) -> Option<&ArrayOfTables> {
 }
 
 /// `[[node]]` for editing; an error a person can act on otherwise.
-pub(crate) fn nodes_mut<'d>(doc: &'d mut DocumentMut, source: &str) -> Result<&'d mut ArrayOfTables, ConfigError> {
+pub(crate) fn nodes_mut<'d>(
+    doc: &'d mut DocumentMut,
+    source: &str,
+) -> Result<&'d mut ArrayOfTables, ConfigError> {
     doc.get_mut("node").and_then(Item::as_array_of_tables_mut).ok_or_else(|| {
         ConfigError::single(
             source,
@@ -49,7 +52,11 @@ pub(crate) fn node_index(nodes: &ArrayOfTables, id: &str) -> Option<usize> {
 }
 
 /// The node table with this id, for editing.
-pub(crate) fn node_mut<'d>(doc: &'d mut DocumentMut, id: &str, source: &str) -> Result<&'d mut Table, ConfigError> {
+pub(crate) fn node_mut<'d>(
+    doc: &'d mut DocumentMut,
+    id: &str,
+    source: &str,
+) -> Result<&'d mut Table, ConfigError> {
     let nodes = nodes_mut(doc, source)?;
     let index = node_index(nodes, id).ok_or_else(|| unknown_node(source, id))?;
     nodes.get_mut(index).ok_or_else(|| unknown_node(source, id))
@@ -83,7 +90,9 @@ impl KeyTable for InlineTable {
         // spacing for its new place.
         for (_, value) in self.iter_mut() {
             let decor = value.decor();
-            let blank = |s: Option<&toml_edit::RawString>| s.and_then(|s| s.as_str()).is_none_or(|s| s.trim().is_empty());
+            let blank = |s: Option<&toml_edit::RawString>| {
+                s.and_then(|s| s.as_str()).is_none_or(|s| s.trim().is_empty())
+            };
             if blank(decor.prefix()) && blank(decor.suffix()) {
                 value.decor_mut().clear();
             }
@@ -98,7 +107,12 @@ pub(crate) fn set_value<T: KeyTable + ?Sized>(table: &mut T, key: &str, value: V
 }
 
 /// [`set_value`] with the key's own formatting (the comment above it) used when the key is new.
-pub(crate) fn set_value_keyed<T: KeyTable + ?Sized>(table: &mut T, key: &Key, mut value: Value, order: &[&str]) {
+pub(crate) fn set_value_keyed<T: KeyTable + ?Sized>(
+    table: &mut T,
+    key: &Key,
+    mut value: Value,
+    order: &[&str],
+) {
     match table.get_mut(key.get()) {
         Some(Item::Value(old)) => {
             *value.decor_mut() = old.decor().clone();

@@ -9,10 +9,14 @@ fn editing_one_prompt_changes_only_that_value() {
     let before = doc.text().to_string();
     let old = literal_after(&before, "id = \"echo\"", "system");
     assert!(old.starts_with("'''\nYou are Echo"), "{old}");
-    doc.set_prompt("echo", PromptField::System, "You are Echo. Reply in one line.\n").unwrap_or_else(|e| panic!("{e}"));
+    doc.set_prompt("echo", PromptField::System, "You are Echo. Reply in one line.\n")
+        .unwrap_or_else(|e| panic!("{e}"));
     let expected = before.replacen(&old, "'''\nYou are Echo. Reply in one line.\n'''", 1);
     assert_eq!(doc.text(), expected);
-    assert_eq!(doc.hierarchy().node("echo").map(|n| n.prompts.system.as_str()), Some("You are Echo. Reply in one line."));
+    assert_eq!(
+        doc.hierarchy().node("echo").map(|n| n.prompts.system.as_str()),
+        Some("You are Echo. Reply in one line.")
+    );
     assert_eq!(doc.own_prompt("echo", PromptField::System), Some("You are Echo. Reply in one line.\n"));
 }
 
@@ -31,9 +35,13 @@ fn text_that_cannot_be_a_literal_is_an_escaped_basic_string_that_reads_back() {
 fn a_new_prompt_goes_in_its_documented_place() {
     let mut doc = shipped();
     let before = doc.text().to_string();
-    doc.set_prompt("atlas", PromptField::Split, "Split {task} for {count}.\n").unwrap_or_else(|e| panic!("{e}"));
-    let system_end = before.find("into one clear answer for the user. You write plainly and never invent facts.\n'''\n")
-        .map(|i| i + "into one clear answer for the user. You write plainly and never invent facts.\n'''\n".len())
+    doc.set_prompt("atlas", PromptField::Split, "Split {task} for {count}.\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let system_end = before
+        .find("into one clear answer for the user. You write plainly and never invent facts.\n'''\n")
+        .map(|i| {
+            i + "into one clear answer for the user. You write plainly and never invent facts.\n'''\n".len()
+        })
         .unwrap_or_else(|| panic!("atlas system prompt not found"));
     let mut expected = before.clone();
     expected.insert_str(system_end, "split = '''\nSplit {task} for {count}.\n'''\n");
@@ -57,7 +65,10 @@ fn a_node_without_prompts_gets_a_prompts_section_after_its_own() {
 fn inline_and_dotted_prompt_tables_are_edited_where_they_are() {
     let mut doc = open("[[node]]\nid = \"a\"\nprompts = { system = \"Hi.\" }\n");
     doc.set_prompt("a", PromptField::Answer, "Do {task}.").unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(doc.text(), "[[node]]\nid = \"a\"\nprompts = { system = \"Hi.\", answer = '''\nDo {task}.''' }\n");
+    assert_eq!(
+        doc.text(),
+        "[[node]]\nid = \"a\"\nprompts = { system = \"Hi.\", answer = '''\nDo {task}.''' }\n"
+    );
     let mut doc = open("[[node]]\nid = \"a\"\nprompts.system = \"Hi.\"\n");
     doc.set_prompt("a", PromptField::System, "Hello.").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(doc.text(), "[[node]]\nid = \"a\"\nprompts.system = '''\nHello.'''\n");
@@ -72,7 +83,8 @@ fn settings_keep_their_comments_and_new_ones_go_in_documented_order() {
     doc.set_setting("atlas", &Setting::MaxTokens(700)).unwrap_or_else(|e| panic!("{e}"));
     doc.set_setting("echo", &Setting::Seed(Some(7))).unwrap_or_else(|e| panic!("{e}"));
     doc.set_setting("echo", &Setting::Critique(false)).unwrap_or_else(|e| panic!("{e}"));
-    doc.set_setting("echo", &Setting::Model("phi-3.1-mini-4k-instruct:2".into())).unwrap_or_else(|e| panic!("{e}"));
+    doc.set_setting("echo", &Setting::Model("phi-3.1-mini-4k-instruct:2".into()))
+        .unwrap_or_else(|e| panic!("{e}"));
     let echo = "role = \"implementation specialist\"\nmodel = \"phi-3.1-mini-4k-instruct:2\"\ntemperature = 0.4\nseed = 7\ncritique = false\n";
     assert!(doc.text().contains(echo), "{}", doc.text());
     let node = doc.hierarchy().node("echo").cloned().unwrap_or_else(|| panic!("echo"));
@@ -87,8 +99,12 @@ fn settings_keep_their_comments_and_new_ones_go_in_documented_order() {
 fn endpoint_and_seed_are_removed_with_none() {
     let mut doc = shipped();
     let before = doc.text().to_string();
-    doc.set_setting("sage", &Setting::Endpoint(Some("http://127.0.0.1:1235/v1".into()))).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(doc.hierarchy().node("sage").and_then(|n| n.endpoint.clone()).as_deref(), Some("http://127.0.0.1:1235/v1"));
+    doc.set_setting("sage", &Setting::Endpoint(Some("http://127.0.0.1:1235/v1".into())))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        doc.hierarchy().node("sage").and_then(|n| n.endpoint.clone()).as_deref(),
+        Some("http://127.0.0.1:1235/v1")
+    );
     assert!(doc.sets_own("sage", Field::Endpoint));
     doc.set_setting("sage", &Setting::Endpoint(None)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(doc.text(), before);
@@ -122,7 +138,10 @@ fn system_prompt_text_shows_its_placeholders() {
     let text = "[defaults.prompts]\nsystem = \"You are {name}, the {role}.\"\n\n[[node]]\nid = \"a\"\nrole = \"boss\"\n";
     let doc = open(text);
     assert_eq!(doc.hierarchy().root().prompts.system, "You are A, the boss.");
-    assert_eq!(doc.field_text("a", Field::Prompt(PromptField::System)).as_deref(), Some("You are {name}, the {role}."));
+    assert_eq!(
+        doc.field_text("a", Field::Prompt(PromptField::System)).as_deref(),
+        Some("You are {name}, the {role}.")
+    );
     assert_eq!(doc.field_text("a", Field::Temperature).as_deref(), Some("0.7"));
     assert_eq!(doc.field_text("a", Field::Seed).as_deref(), Some(""));
 }
@@ -136,8 +155,12 @@ fn a_byte_order_mark_survives_an_edit() {
 
 #[test]
 fn inline_node_lists_are_refused_with_a_reason() {
-    let err = crate::config::edit::HierarchyDocument::parse("node = [{ id = \"a\" }]\n", "t.toml").unwrap_err();
-    assert!(err.to_string().contains("ailab can edit members only when each one is a [[node]] section"), "{err}");
+    let err =
+        crate::config::edit::HierarchyDocument::parse("node = [{ id = \"a\" }]\n", "t.toml").unwrap_err();
+    assert!(
+        err.to_string().contains("ailab can edit members only when each one is a [[node]] section"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -160,5 +183,10 @@ fn reset_explains_when_the_member_is_not_shipped() {
     let mut doc = shipped();
     let id = doc.add_child("nova", Some("Iris")).unwrap_or_else(|e| panic!("{e}"));
     let err = doc.reset_node_to_default(&id).unwrap_err().to_string();
-    assert!(err.contains("\"iris\" is not one of the members ailab comes with (atlas, nova, sage, echo, pixel, quantum)"), "{err}");
+    assert!(
+        err.contains(
+            "\"iris\" is not one of the members ailab comes with (atlas, nova, sage, echo, pixel, quantum)"
+        ),
+        "{err}"
+    );
 }

@@ -22,7 +22,10 @@ fn open(text: &str) -> HierarchyDocument {
 /// The `'''…'''` value that follows `key = ` in the block starting at `anchor`.
 fn literal_after(text: &str, anchor: &str, key: &str) -> String {
     let from = text.find(anchor).unwrap_or_else(|| panic!("{anchor} not in the text"));
-    let start = from + text[from..].find(&format!("{key} = '''")).unwrap_or_else(|| panic!("no {key}")) + key.len() + 3;
+    let start = from
+        + text[from..].find(&format!("{key} = '''")).unwrap_or_else(|| panic!("no {key}"))
+        + key.len()
+        + 3;
     let end = start + 3 + text[start + 3..].find("'''").unwrap_or_else(|| panic!("unclosed")) + 3;
     text[start..end].to_string()
 }

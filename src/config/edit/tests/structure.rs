@@ -10,11 +10,14 @@ fn a_new_child_goes_after_its_parents_branch_with_a_fresh_id() {
     assert_eq!(children(&doc, "nova"), ["echo", "pixel", "new-member"]);
     let text = doc.text();
     let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("{needle} missing"));
-    assert!(at("id = \"pixel\"") < at("id = \"new-member\"") && at("id = \"new-member\"") < at("id = \"quantum\""));
-    assert!(text.contains("children = [\"echo\", \"pixel\", \"new-member\"]"), "{text}");
     assert!(
-        text.contains("two insights that change how the question is seen, stated clearly and without mysticism.\n'''\n")
+        at("id = \"pixel\"") < at("id = \"new-member\"")
+            && at("id = \"new-member\"") < at("id = \"quantum\"")
     );
+    assert!(text.contains("children = [\"echo\", \"pixel\", \"new-member\"]"), "{text}");
+    assert!(text.contains(
+        "two insights that change how the question is seen, stated clearly and without mysticism.\n'''\n"
+    ));
     assert!(text.contains(
         "\n[[node]]\nid = \"new-member\"\nname = \"New member\"\nrole = \"specialist\"\n\n[[node]]\nid = \"quantum\""
     ), "{text}");
@@ -29,7 +32,8 @@ fn a_leaf_that_gets_a_child_becomes_a_parent_with_a_children_line_after_its_role
     let id = doc.add_child("echo", Some("  Iris Lee ")).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(id, "iris-lee");
     assert!(
-        doc.text().contains("role = \"implementation specialist\"\nchildren = [\"iris-lee\"]\ntemperature = 0.4\n"),
+        doc.text()
+            .contains("role = \"implementation specialist\"\nchildren = [\"iris-lee\"]\ntemperature = 0.4\n"),
         "{}",
         doc.text()
     );
@@ -48,7 +52,10 @@ fn removing_a_node_removes_its_branch_and_its_place_in_the_parent() {
     let ids: Vec<&str> = doc.hierarchy().nodes.iter().map(|n| n.id.as_str()).collect();
     assert_eq!(ids, ["atlas", "sage", "quantum"]);
     assert!(doc.text().contains("children = [\"sage\"]"), "{}", doc.text());
-    assert!(doc.text().starts_with(&crate::config::DEFAULT_HIERARCHY_TOML[..2000]), "the header is untouched");
+    assert!(
+        doc.text().starts_with(&crate::config::DEFAULT_HIERARCHY_TOML[..2000]),
+        "the header is untouched"
+    );
 }
 
 #[test]
@@ -77,7 +84,10 @@ fn the_comment_introducing_the_team_stays_when_the_first_node_goes() {
     let text = "# The team\n[[node]]\nid = \"a\"\n\n# The boss\n[[node]]\nid = \"r\"\nchildren = [\"a\", \"b\"]\n\n[[node]]\nid = \"b\"\n";
     let mut doc = open(text);
     doc.remove_node("a").unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(doc.text(), "# The team\n\n# The boss\n[[node]]\nid = \"r\"\nchildren = [\"b\"]\n\n[[node]]\nid = \"b\"\n");
+    assert_eq!(
+        doc.text(),
+        "# The team\n\n# The boss\n[[node]]\nid = \"r\"\nchildren = [\"b\"]\n\n[[node]]\nid = \"b\"\n"
+    );
 }
 
 #[test]
@@ -90,7 +100,9 @@ fn moving_a_node_takes_its_branch_and_refuses_cycles() {
     let before = doc.text().to_string();
     let cycle = doc.move_node("sage", "echo").unwrap_err().to_string();
     assert!(
-        cycle.contains("Sage cannot be moved under Echo: Echo is in Sage's own branch, so Sage would end up below itself"),
+        cycle.contains(
+            "Sage cannot be moved under Echo: Echo is in Sage's own branch, so Sage would end up below itself"
+        ),
         "{cycle}"
     );
     let itself = doc.move_node("nova", "nova").unwrap_err().to_string();
