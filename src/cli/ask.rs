@@ -56,7 +56,9 @@ pub async fn run(settings: Settings, args: AskArgs) -> u8 {
     match summary.status {
         RunStatus::Done | RunStatus::Degraded => {
             if summary.status == RunStatus::Degraded {
-                eprintln!("ailab: warning: the run is degraded: some branches failed; the answer is partial.");
+                eprintln!(
+                    "ailab: warning: the run is degraded: some branches failed; the answer is partial."
+                );
             }
             if !args.json {
                 println!("{}", summary.answer.unwrap_or_default().trim_end());
@@ -80,11 +82,15 @@ fn read_prompt(arg: Option<String>) -> Result<String, String> {
     let prompt = match arg {
         Some(prompt) => prompt,
         None if std::io::stdin().is_terminal() => {
-            return Err("no prompt: give one (`ailab ask \"Why is the sky blue?\"`) or pipe it on stdin".into());
+            return Err(
+                "no prompt: give one (`ailab ask \"Why is the sky blue?\"`) or pipe it on stdin".into()
+            );
         }
         None => {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|e| format!("cannot read the prompt from stdin: {e}"))?;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| format!("cannot read the prompt from stdin: {e}"))?;
             text
         }
     };

@@ -16,7 +16,12 @@ pub async fn run(settings: Settings) -> u8 {
         }
     };
     let hierarchy = engine.hierarchy().clone();
-    println!("Hierarchy: {} ({} nodes, root {})", hierarchy.source, hierarchy.nodes.len(), hierarchy.root().name);
+    println!(
+        "Hierarchy: {} ({} nodes, root {})",
+        hierarchy.source,
+        hierarchy.nodes.len(),
+        hierarchy.root().name
+    );
     if settings.demo {
         println!("Demo mode: answers are scripted offline; no server is needed.");
         return exit::OK;
@@ -64,7 +69,9 @@ pub async fn run(settings: Settings) -> u8 {
     }
     println!();
     if ready {
-        println!("Ready: every node's model is served. Try `ailab ask \"Why is the sky blue?\"` or just `ailab`.");
+        println!(
+            "Ready: every node's model is served. Try `ailab ask \"Why is the sky blue?\"` or just `ailab`."
+        );
         exit::OK
     } else {
         println!("Not ready yet: fix the items marked ✗ above.");

@@ -11,7 +11,8 @@ use crate::engine::{EventKind, NodeStatus, RunEvent};
 
 /// Prints progress lines for humans until the stream ends.
 pub async fn progress(mut events: UnboundedReceiver<RunEvent>, hierarchy: &Hierarchy) {
-    let names: HashMap<&str, &str> = hierarchy.nodes.iter().map(|n| (n.id.as_str(), n.name.as_str())).collect();
+    let names: HashMap<&str, &str> =
+        hierarchy.nodes.iter().map(|n| (n.id.as_str(), n.name.as_str())).collect();
     let name = |id: &str| names.get(id).copied().unwrap_or("?").to_string();
     let width = names.values().map(|n| n.chars().count()).max().unwrap_or(6);
     let mut stderr = std::io::stderr();

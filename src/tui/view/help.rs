@@ -1,0 +1,71 @@
+//! The help overlay: every key, by context, straight from the keymap in use.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Clear};
+use unicode_width::UnicodeWidthStr;
+
+use super::layout::inner;
+use super::{centered, span};
+use crate::tui::state::State;
+use crate::tui::text::wrap::truncate;
+use crate::tui::theme::Role;
+
+/// The help text as (keys, description) rows; headings have empty keys and a `None` description.
+fn entries(state: &State) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    for (ctx, entries) in state.keymap.help() {
+        out.push((ctx.title().to_string(), None));
+        for (keys, what) in entries {
+            out.push((keys, Some(what.to_string())));
+        }
+        out.push((String::new(), Some(String::new())));
+    }
+    out.push(("Mouse".into(), None));
+    out.push(("click".into(), Some("Focus the pane (or the prompt) under the pointer".into())));
+    out.push(("wheel".into(), Some("Scroll the pane under the pointer".into())));
+    out.push((String::new(), Some(String::new())));
+    out.push(("Settings".into(), None));
+    let config = crate::paths::config_dir()
+        .map(|d| d.display().to_string())
+        .unwrap_or_else(|| "your config dir".into());
+    out.push(("keys".into(), Some(format!("{config}/keymap.toml overrides any key above"))));
+    out.push((
+        "themes".into(),
+        Some(format!("{} · yours go in {config}/themes/", state.themes.names().join(", "))),
+    ));
+    out.push(("NO_COLOR".into(), Some("set it to drop colours (bold and reverse stay)".into())));
+    out
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize) {
+    let theme = state.theme();
+    let rect = centered(area, 86, area.height.saturating_sub(2));
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.style(Role::Overlay))
+        .title_top(Line::from(span(" Keys ", theme.style(Role::Overlay))))
+        .title_top(Line::from(span(" Esc closes · ↑↓ scroll ", theme.style(Role::Dim))).right_aligned());
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    let body = inner(rect);
+    let body = Rect::new(body.x + 1, body.y, body.width.saturating_sub(2), body.height);
+    let all = entries(state);
+    let keys_w = all.iter().filter(|(_, d)| d.is_some()).map(|(k, _)| k.width()).max().unwrap_or(0).min(24);
+    let top = scroll.min(all.len().saturating_sub(body.height as usize));
+    for ((keys, what), y) in all.iter().skip(top).zip(body.top()..body.bottom()) {
+        let line = match what {
+            None => Line::from(span(keys.as_str(), theme.style(Role::Heading))),
+            Some(what) => {
+                let keys = truncate(keys, keys_w);
+                let pad = keys_w.saturating_sub(keys.width());
+                Line::from(vec![
+                    span(format!("  {keys}{}  ", " ".repeat(pad)), theme.style(Role::KeyHint)),
+                    span(what.as_str(), theme.style(Role::Text)),
+                ])
+            }
+        };
+        frame.buffer_mut().set_line(body.x, y, &line, body.width);
+    }
+}
