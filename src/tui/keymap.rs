@@ -259,15 +259,17 @@ impl Keymap {
     }
 }
 
-/// Plain keys before modified ones, letters before symbols, so hints show the simplest key.
+/// The order keys are listed in: Esc and Enter first, then named keys, letters, function keys,
+/// and anything with a modifier last, so hints show the simplest key.
 fn key_rank(chord: &KeyChord) -> u8 {
-    let plain = if chord.mods.is_empty() { 0 } else { 4 };
     let kind = match chord.code {
-        KeyCode::Char(_) => 1,
-        KeyCode::F(_) => 2,
-        _ => 0,
+        KeyCode::Esc => 0,
+        KeyCode::Enter => 1,
+        KeyCode::Char(_) => 3,
+        KeyCode::F(_) => 4,
+        _ => 2,
     };
-    plain + kind
+    if chord.mods.is_empty() { kind } else { kind + 5 }
 }
 
 /// 1-based line and column of a byte offset.

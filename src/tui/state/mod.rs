@@ -232,13 +232,8 @@ impl State {
 
     /// The layout for a screen area (the view calls this with the frame's area).
     pub fn layout_for(&self, area: Rect) -> ScreenLayout {
-        layout::compute_with_focus(
-            area,
-            &self.run,
-            self.shows_answer(),
-            self.prompt.line_count(),
-            self.focused_node(),
-        )
+        let answer_rows = self.shows_answer().then(|| self.answer_text.len());
+        layout::compute_with_focus(area, &self.run, answer_rows, self.prompt.line_count(), self.focused_node())
     }
 
     /// Derives layout and wrapped text from the rest of the state. Cheap when nothing changed.
@@ -246,7 +241,10 @@ impl State {
         if !self.shows_answer() && self.focus == Focus::Answer {
             self.focus = Focus::Prompt;
         }
+        // The answer wraps to the full width, so it can be measured before the layout.
+        self.sync_answer();
         self.layout = self.layout_for(self.area());
+        self.answer_height = self.layout.answer.map_or(0, |r| r.height.saturating_sub(2) as usize);
         let cursor = if self.focus == Focus::Prompt && self.overlays.is_empty() {
             Style::new().add_modifier(Modifier::REVERSED)
         } else {
@@ -256,7 +254,6 @@ impl State {
         self.prompt.editor.set_cursor_line_style(Style::new());
         self.prompt.editor.set_placeholder_style(self.theme().style(Role::Dim));
         self.sync_panes();
-        self.sync_answer();
         let document = layout::zoom(self.area(), self.run.calls.len()).document;
         let generation = self.generation;
         for overlay in &mut self.overlays {
@@ -300,9 +297,10 @@ impl State {
     }
 
     fn sync_answer(&mut self) {
-        let Some(rect) = self.layout.answer else { return };
-        let width = rect.width.saturating_sub(2).max(1) as usize;
-        self.answer_height = rect.height.saturating_sub(2) as usize;
+        if !self.shows_answer() {
+            return;
+        }
+        let width = self.size.0.saturating_sub(2).max(1) as usize;
         let run = &self.run;
         let len = run.answer.as_ref().map_or(0, String::len) as u64;
         self.answer_text.ensure((self.generation, width, len), width, |w| {

@@ -131,7 +131,6 @@ impl ZoomState {
                     );
                     w.newline();
                 }
-                w.newline();
             });
         }
         for (i, call) in calls.iter().enumerate() {

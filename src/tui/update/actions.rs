@@ -182,15 +182,19 @@ fn scroll(state: &mut State, amount: Amount) {
         Amount::Top => s.home(),
         Amount::Bottom => s.end(),
     };
+    let help_max = match state.overlays.last() {
+        Some(Overlay::Help { .. }) => crate::tui::view::help::max_scroll(state, state.area()),
+        _ => 0,
+    };
     match state.overlays.last_mut() {
         Some(Overlay::Help { scroll }) => {
             let step = match amount {
                 Amount::Rows(n) => n,
                 Amount::Pages(n) => n * 10,
                 Amount::Top => -(*scroll as isize),
-                Amount::Bottom => 1000,
+                Amount::Bottom => help_max as isize,
             };
-            *scroll = scroll.saturating_add_signed(step);
+            *scroll = scroll.saturating_add_signed(step).min(help_max);
             return;
         }
         Some(Overlay::Zoom(zoom)) => {

@@ -7,9 +7,9 @@ use ratatui::widgets::{Block, BorderType, Clear};
 use unicode_width::UnicodeWidthStr;
 
 use super::layout::inner;
-use super::{centered, span};
+use super::{centered, draw_rows, span};
 use crate::tui::state::State;
-use crate::tui::text::wrap::truncate;
+use crate::tui::text::wrap::{Row, Wrapper, truncate};
 use crate::tui::theme::Role;
 
 /// The help text as (keys, description) rows; headings have empty keys and a `None` description.
@@ -39,9 +39,42 @@ fn entries(state: &State) -> Vec<(String, Option<String>)> {
     out
 }
 
+/// The help text wrapped to `width`: headings, then keys with descriptions in a column.
+pub fn rows(state: &State, width: usize) -> Vec<Row> {
+    let all = entries(state);
+    let keys_w = all.iter().filter(|(_, d)| d.is_some()).map(|(k, _)| k.width()).max().unwrap_or(0).min(22);
+    let mut w = Wrapper::new(width);
+    for (keys, what) in &all {
+        match what {
+            None => w.push_str(keys, Role::Heading),
+            Some(what) => {
+                let keys = truncate(keys, keys_w);
+                let pad = keys_w.saturating_sub(keys.width());
+                w.push_unbroken(&format!("  {keys}{}  ", " ".repeat(pad)), Role::KeyHint);
+                w.set_hang(keys_w + 4, Role::Text);
+                w.push_str(what, Role::Text);
+            }
+        }
+        w.newline();
+    }
+    w.all_rows()
+}
+
+/// Where the help text goes on a screen of `area`.
+fn body_area(area: Rect) -> Rect {
+    let body = inner(centered(area, 96, area.height.saturating_sub(2)));
+    Rect::new(body.x + 1, body.y, body.width.saturating_sub(2), body.height)
+}
+
+/// The furthest the help can scroll on a screen of `area`.
+pub fn max_scroll(state: &State, area: Rect) -> usize {
+    let body = body_area(area);
+    rows(state, body.width as usize).len().saturating_sub(body.height as usize)
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize) {
     let theme = state.theme();
-    let rect = centered(area, 86, area.height.saturating_sub(2));
+    let rect = centered(area, 96, area.height.saturating_sub(2));
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.style(Role::Overlay))
@@ -49,23 +82,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize) {
         .title_top(Line::from(span(" Esc closes · ↑↓ scroll ", theme.style(Role::Dim))).right_aligned());
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
-    let body = inner(rect);
-    let body = Rect::new(body.x + 1, body.y, body.width.saturating_sub(2), body.height);
-    let all = entries(state);
-    let keys_w = all.iter().filter(|(_, d)| d.is_some()).map(|(k, _)| k.width()).max().unwrap_or(0).min(24);
+    let body = body_area(area);
+    let all = rows(state, body.width as usize);
     let top = scroll.min(all.len().saturating_sub(body.height as usize));
-    for ((keys, what), y) in all.iter().skip(top).zip(body.top()..body.bottom()) {
-        let line = match what {
-            None => Line::from(span(keys.as_str(), theme.style(Role::Heading))),
-            Some(what) => {
-                let keys = truncate(keys, keys_w);
-                let pad = keys_w.saturating_sub(keys.width());
-                Line::from(vec![
-                    span(format!("  {keys}{}  ", " ".repeat(pad)), theme.style(Role::KeyHint)),
-                    span(what.as_str(), theme.style(Role::Text)),
-                ])
-            }
-        };
-        frame.buffer_mut().set_line(body.x, y, &line, body.width);
-    }
+    draw_rows(frame.buffer_mut(), body, &all[top.min(all.len())..], theme);
 }

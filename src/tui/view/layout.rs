@@ -72,16 +72,16 @@ pub fn inner(r: Rect) -> Rect {
     )
 }
 
-/// Lays out the Run tab.
-pub fn compute(area: Rect, run: &RunView, show_answer: bool, prompt_lines: usize) -> ScreenLayout {
-    compute_with_focus(area, run, show_answer, prompt_lines, None)
+/// Lays out the Run tab; `answer_rows` is the answer panel's text height when it shows.
+pub fn compute(area: Rect, run: &RunView, answer_rows: Option<usize>, prompt_lines: usize) -> ScreenLayout {
+    compute_with_focus(area, run, answer_rows, prompt_lines, None)
 }
 
 /// Lays out the Run tab, keeping `focus` visible in a compact list that does not fit.
 pub fn compute_with_focus(
     area: Rect,
     run: &RunView,
-    show_answer: bool,
+    answer_rows: Option<usize>,
     prompt_lines: usize,
     focus: Option<usize>,
 ) -> ScreenLayout {
@@ -93,8 +93,10 @@ pub fn compute_with_focus(
     let prompt_h = (prompt_lines as u16 + 2).clamp(3, 8).min(area.height / 3);
     let prompt = Rect::new(area.x, status.y - prompt_h, area.width, prompt_h);
     let middle = Rect::new(area.x, tabs.bottom(), area.width, prompt.y.saturating_sub(tabs.bottom()));
-    let (tree, answer) = if show_answer {
-        let answer_h = (middle.height * 2 / 5).max(5).min(middle.height.saturating_sub(3));
+    let (tree, answer) = if let Some(rows) = answer_rows {
+        // As tall as the answer needs, up to two fifths of the space (it scrolls beyond).
+        let most = (middle.height * 2 / 5).max(5);
+        let answer_h = (rows as u16).saturating_add(2).clamp(4, most).min(middle.height.saturating_sub(3));
         let tree = Rect::new(middle.x, middle.y, middle.width, middle.height - answer_h);
         (tree, Some(Rect::new(middle.x, tree.bottom(), middle.width, answer_h)))
     } else {
@@ -219,7 +221,7 @@ mod tests {
 
     #[test]
     fn six_nodes_lay_out_as_an_org_chart() {
-        let layout = compute(Rect::new(0, 0, 120, 40), &run(), false, 1);
+        let layout = compute(Rect::new(0, 0, 120, 40), &run(), None, 1);
         let TreeLayout::Chart { panes, gap } = &layout.tree_layout else { panic!("{layout:?}") };
         assert_eq!(*gap, 2);
         // atlas spans everything; nova two thirds, sage one third; leaves one third each.
@@ -236,19 +238,19 @@ mod tests {
 
     #[test]
     fn narrow_terminals_get_the_compact_list() {
-        let layout = compute(Rect::new(0, 0, 50, 20), &run(), false, 1);
+        let layout = compute(Rect::new(0, 0, 50, 20), &run(), None, 1);
         assert!(layout.is_compact());
         assert_eq!(layout.node_at(3, layout.tree.y + 2), Some(2));
     }
 
     #[test]
     fn too_small_is_flagged() {
-        assert!(compute(Rect::new(0, 0, 30, 8), &run(), false, 1).too_small);
+        assert!(compute(Rect::new(0, 0, 30, 8), &run(), None, 1).too_small);
     }
 
     #[test]
     fn compact_list_scrolls_to_the_focus() {
-        let layout = compute_with_focus(Rect::new(0, 0, 40, 12), &run(), true, 1, Some(5));
+        let layout = compute_with_focus(Rect::new(0, 0, 40, 12), &run(), Some(3), 1, Some(5));
         let TreeLayout::Compact { rows } = &layout.tree_layout else { panic!() };
         assert!(rows[5].is_some());
     }

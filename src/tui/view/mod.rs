@@ -5,7 +5,7 @@ pub mod answer;
 mod compact;
 mod connectors;
 mod health;
-mod help;
+pub mod help;
 pub mod layout;
 mod pane;
 mod prompt;
