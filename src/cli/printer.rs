@@ -8,6 +8,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::config::Hierarchy;
 use crate::engine::{EventKind, NodeStatus, RunEvent};
+use crate::text::one_line;
 
 /// Prints progress lines for humans until the stream ends.
 pub async fn progress(mut events: UnboundedReceiver<RunEvent>, hierarchy: &Hierarchy) {
@@ -66,14 +67,4 @@ pub async fn json_lines(mut events: UnboundedReceiver<RunEvent>) {
             return;
         }
     }
-}
-
-/// The first `max` characters of `text` on one line.
-pub fn one_line(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
-    format!("{cut}…")
 }

@@ -31,6 +31,9 @@ impl CallFailure {
     }
 }
 
+/// Sees a call's answer text as it streams in.
+pub type TextHook<'a> = &'a mut (dyn FnMut(CallId, &str) + Send);
+
 /// What a successful call produced.
 #[derive(Debug, Clone)]
 pub struct CallOutput {
@@ -45,9 +48,10 @@ pub struct RunContext {
     pub hierarchy: Arc<Hierarchy>,
     pub backends: Backends,
     pub emitter: RunEmitter,
-    pub cancel: CancellationToken,
     /// The user's prompt, available to every template as `{query}`.
     pub query: String,
+    /// Start children while their parent's split still streams (see `split_stream`).
+    pub streaming_delegation: bool,
     next_call: AtomicU32,
     /// Set when something failed but the run went on (a branch, a reflection).
     pub degraded: AtomicBool,
@@ -64,6 +68,10 @@ pub struct CallSpec<'a> {
     pub truncated_input: bool,
     /// For split calls: how many sub-tasks to read from the answer.
     pub split_into: Option<usize>,
+    /// The node's cancel signal (a child of the run's).
+    pub cancel: &'a CancellationToken,
+    /// Sees the answer text as it streams (streaming delegation reads splits early through it).
+    pub on_text: Option<TextHook<'a>>,
 }
 
 impl RunContext {
@@ -71,15 +79,15 @@ impl RunContext {
         hierarchy: Arc<Hierarchy>,
         backends: Backends,
         emitter: RunEmitter,
-        cancel: CancellationToken,
         query: String,
+        streaming_delegation: bool,
     ) -> Self {
         Self {
             hierarchy,
             backends,
             emitter,
-            cancel,
             query,
+            streaming_delegation,
             next_call: AtomicU32::new(1),
             degraded: AtomicBool::new(false),
             totals: Mutex::new(RunTotals::default()),
@@ -118,7 +126,7 @@ impl RunContext {
     }
 
     /// Runs one call to completion (or cancellation), streaming its tokens as events.
-    pub async fn call(&self, spec: CallSpec<'_>) -> Result<CallOutput, CallFailure> {
+    pub async fn call(&self, mut spec: CallSpec<'_>) -> Result<CallOutput, CallFailure> {
         let call = self.next_call.fetch_add(1, Ordering::Relaxed);
         let node = spec.node;
         let endpoint_url = self.hierarchy.endpoint_of(node).to_string();
@@ -134,7 +142,9 @@ impl RunContext {
         });
         let started_ms = now_ms();
         let started = Instant::now();
-        let result = self.stream(call, node, spec.phase, &endpoint_url, &request).await;
+        let result = self
+            .stream(call, node, spec.phase, &endpoint_url, &request, spec.cancel, spec.on_text.take())
+            .await;
         let ended_ms = now_ms();
         let (completion, error) = match &result {
             Ok(done) => (Some(done), None),
@@ -161,6 +171,7 @@ impl RunContext {
         result.map(|c| CallOutput { call, text: c.content, split: parsed })
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn stream(
         &self,
         call: CallId,
@@ -168,6 +179,8 @@ impl RunContext {
         phase: Phase,
         endpoint_url: &str,
         request: &ChatRequest,
+        cancel: &CancellationToken,
+        on_text: Option<TextHook<'_>>,
     ) -> Result<ChatCompletion, CallFailure> {
         let Some(endpoint) = self.backends.get(endpoint_url) else {
             return Err(CallFailure::Failed(format!("no backend for endpoint {endpoint_url}")));
@@ -180,16 +193,16 @@ impl RunContext {
             let mut warm = warm_gate.lock().await;
             if *warm {
                 drop(warm);
-                return self.stream_unlocked(call, node, phase, endpoint, request).await;
+                return self.stream_unlocked(call, node, phase, endpoint, request, on_text).await;
             }
-            let result = self.stream_unlocked(call, node, phase, endpoint, request).await;
+            let result = self.stream_unlocked(call, node, phase, endpoint, request, on_text).await;
             // A failed first call leaves the model cold, so the next one goes alone too.
             *warm = result.is_ok();
             result
         };
         tokio::select! {
             biased;
-            _ = self.cancel.cancelled() => Err(CallFailure::Cancelled),
+            _ = cancel.cancelled() => Err(CallFailure::Cancelled),
             result = work => result.map_err(|e| match e {
                 LlmError::Cancelled => CallFailure::Cancelled,
                 other => CallFailure::Failed(describe(&other)),
@@ -204,6 +217,7 @@ impl RunContext {
         phase: Phase,
         endpoint: &super::backends::Endpoint,
         request: &ChatRequest,
+        mut on_text: Option<TextHook<'_>>,
     ) -> Result<ChatCompletion, LlmError> {
         let node_id = node.id.clone();
         let mut on_delta = |delta: Delta| {
@@ -211,6 +225,9 @@ impl RunContext {
                 Delta::Content(text) => (text, false),
                 Delta::Reasoning(text) => (text, true),
             };
+            if let (Some(hook), false) = (on_text.as_mut(), reasoning) {
+                hook(call, &text);
+            }
             self.emitter.emit(EventKind::Token { call, node: node_id.clone(), phase, text, reasoning });
         };
         endpoint.backend.stream_chat(request, &mut on_delta).await

@@ -9,6 +9,7 @@ use futures::future::{BoxFuture, join_all};
 use tokio_util::sync::CancellationToken;
 
 use super::call::{CallFailure, CallOutput, CallSpec, RunContext};
+use super::early::EarlyChildren;
 use super::events::{CallId, EventKind, NodeStatus, RunStatus};
 use super::prompts::{self, ChildReply};
 use super::split::fallback_task;
@@ -28,8 +29,8 @@ pub(super) async fn run_tree(
         hierarchy.clone(),
         engine.backends().clone(),
         emitter.clone(),
-        cancel.clone(),
         prompt.clone(),
+        engine.streaming_delegation(),
     ));
     let started = Instant::now();
     let root = hierarchy.root().clone();
@@ -51,7 +52,7 @@ pub(super) async fn run_tree(
         split: None,
     });
 
-    let result = run_node(ctx.clone(), root.id.clone(), prompt, None).await;
+    let result = run_node(ctx.clone(), root.id.clone(), prompt, None, cancel.child_token()).await;
 
     // Nodes that never ran (their parent failed, or the run was cancelled) end as cancelled.
     for id in ctx.unfinished_nodes() {
@@ -70,23 +71,24 @@ pub(super) async fn run_tree(
 }
 
 /// Runs one node (and its subtree) on its task; the output's call is the one that produced the text.
-fn run_node(
+pub(super) fn run_node(
     ctx: Arc<RunContext>,
     node_id: String,
     task: String,
     from_call: Option<CallId>,
+    cancel: CancellationToken,
 ) -> BoxFuture<'static, Result<CallOutput, CallFailure>> {
     Box::pin(async move {
         let Some(node) = ctx.hierarchy.node(&node_id).cloned() else {
             return Err(CallFailure::Failed(format!("no node named {node_id}")));
         };
         let result = if node.is_parent() {
-            run_parent(&ctx, &node, &task, from_call).await
+            run_parent(&ctx, &node, &task, from_call, &cancel).await
         } else {
             ctx.set_state(&node.id, NodeStatus::Answering);
             let request = prompts::answer(&node, &ctx.query, &task);
-            match ctx.call(spec(&node, Phase::Answer, from_call, request, false)).await {
-                Ok(draft) => reflect(&ctx, &node, &task, draft).await,
+            match ctx.call(spec(&node, Phase::Answer, from_call, request, false, &cancel)).await {
+                Ok(draft) => reflect(&ctx, &node, &task, draft, &cancel).await,
                 Err(failure) => Err(failure),
             }
         };
@@ -99,14 +101,15 @@ fn run_node(
     })
 }
 
-fn spec(
-    node: &NodeConfig,
+pub(super) fn spec<'a>(
+    node: &'a NodeConfig,
     phase: Phase,
     parent_call: Option<CallId>,
     request: crate::llm::ChatRequest,
     truncated_input: bool,
-) -> CallSpec<'_> {
-    CallSpec { node, phase, parent_call, request, truncated_input, split_into: None }
+    cancel: &'a CancellationToken,
+) -> CallSpec<'a> {
+    CallSpec { node, phase, parent_call, request, truncated_input, split_into: None, cancel, on_text: None }
 }
 
 async fn run_parent(
@@ -114,18 +117,32 @@ async fn run_parent(
     node: &NodeConfig,
     task: &str,
     from_call: Option<CallId>,
+    cancel: &CancellationToken,
 ) -> Result<CallOutput, CallFailure> {
     let children: Vec<NodeConfig> = ctx.hierarchy.children(node).cloned().collect();
     let child_refs: Vec<&NodeConfig> = children.iter().collect();
 
     ctx.set_state(&node.id, NodeStatus::Splitting);
     let request = prompts::split(node, &child_refs, &ctx.query, task);
-    let mut split_spec = spec(node, Phase::Split, from_call, request, false);
+    let mut early = EarlyChildren::new(ctx, &children, cancel);
+    let mut on_text = |call: CallId, text: &str| early.on_split_text(call, text);
+    let mut split_spec = spec(node, Phase::Split, from_call, request, false, cancel);
     split_spec.split_into = Some(children.len());
-    let split = ctx.call(split_spec).await.map_err(|f| match f {
-        CallFailure::Failed(reason) => CallFailure::Failed(format!("could not split the task: {reason}")),
-        cancelled => cancelled,
-    })?;
+    if ctx.streaming_delegation {
+        split_spec.on_text = Some(&mut on_text);
+    }
+    let split = match ctx.call(split_spec).await {
+        Ok(split) => split,
+        Err(failure) => {
+            early.cancel_all().await;
+            return Err(match failure {
+                CallFailure::Failed(reason) => {
+                    CallFailure::Failed(format!("could not split the task: {reason}"))
+                }
+                cancelled => cancelled,
+            });
+        }
+    };
     let (tasks, method) = match &split.split {
         Some(parsed) => (parsed.tasks.clone(), parsed.method),
         None => (
@@ -133,25 +150,18 @@ async fn run_parent(
             super::SplitMethod::Fallback,
         ),
     };
-    for (child, child_task) in children.iter().zip(&tasks) {
-        ctx.emitter.emit(EventKind::TaskAssigned {
-            node: child.id.clone(),
-            task: child_task.clone(),
-            from_call: Some(split.call),
-            split: Some(method),
-        });
-    }
+    let branches = early.finish(split.call, &tasks, method).await;
     ctx.set_state(&node.id, NodeStatus::Delegated);
-
-    let branches = children.iter().zip(&tasks).map(|(child, child_task)| {
-        run_node(ctx.clone(), child.id.clone(), child_task.clone(), Some(split.call))
-    });
-    let mut outcomes = join_all(branches).await;
-    if ctx.cancel.is_cancelled() {
+    let mut outcomes = Vec::with_capacity(branches.len());
+    for branch in branches {
+        outcomes
+            .push(branch.await.unwrap_or_else(|e| Err(CallFailure::Failed(format!("internal error: {e}")))));
+    }
+    if cancel.is_cancelled() {
         return Err(CallFailure::Cancelled);
     }
     if node.critique {
-        outcomes = critique_children(ctx, node, task, &children, &tasks, outcomes).await?;
+        outcomes = critique_children(ctx, node, task, &children, &tasks, outcomes, cancel).await?;
     }
 
     let latest_reply = outcomes.iter().filter_map(|o| o.as_ref().ok().map(|r| r.call)).max();
@@ -177,9 +187,10 @@ async fn run_parent(
 
     ctx.set_state(&node.id, NodeStatus::Synthesizing);
     let built = prompts::synthesize(node, &ctx.query, task, &replies);
-    let synthesis =
-        ctx.call(spec(node, Phase::Synthesize, Some(latest_reply), built.request, built.truncated)).await?;
-    reflect(ctx, node, task, synthesis).await
+    let synthesis = ctx
+        .call(spec(node, Phase::Synthesize, Some(latest_reply), built.request, built.truncated, cancel))
+        .await?;
+    reflect(ctx, node, task, synthesis, cancel).await
 }
 
 /// The parent reviews each child's reply and the child revises once. A failed review keeps the
@@ -191,13 +202,14 @@ async fn critique_children(
     children: &[NodeConfig],
     tasks: &[String],
     outcomes: Vec<Result<CallOutput, CallFailure>>,
+    cancel: &CancellationToken,
 ) -> Result<Vec<Result<CallOutput, CallFailure>>, CallFailure> {
     ctx.set_state(&node.id, NodeStatus::Critiquing);
     let reviews = children.iter().zip(tasks).zip(outcomes).map(|((child, child_task), outcome)| async move {
         let reply = outcome?;
         let built = prompts::critique(node, &ctx.query, task, child, child_task, &reply.text);
         let review = match ctx
-            .call(spec(node, Phase::Critique, Some(reply.call), built.request, built.truncated))
+            .call(spec(node, Phase::Critique, Some(reply.call), built.request, built.truncated, cancel))
             .await
         {
             Ok(review) => review,
@@ -209,8 +221,9 @@ async fn critique_children(
         };
         ctx.set_state(&child.id, NodeStatus::Revising);
         let built = prompts::revise(child, &ctx.query, child_task, &reply.text, &review.text);
-        let revised =
-            ctx.call(spec(child, Phase::Revise, Some(review.call), built.request, built.truncated)).await;
+        let revised = ctx
+            .call(spec(child, Phase::Revise, Some(review.call), built.request, built.truncated, cancel))
+            .await;
         ctx.set_state(&child.id, NodeStatus::Done);
         match revised {
             Ok(revised) => Ok(revised),
@@ -222,7 +235,7 @@ async fn critique_children(
         }
     });
     let reviewed = join_all(reviews).await;
-    if ctx.cancel.is_cancelled() {
+    if cancel.is_cancelled() {
         return Err(CallFailure::Cancelled);
     }
     Ok(reviewed)
@@ -234,12 +247,13 @@ async fn reflect(
     node: &NodeConfig,
     task: &str,
     mut draft: CallOutput,
+    cancel: &CancellationToken,
 ) -> Result<CallOutput, CallFailure> {
     for _ in 0..node.reflect {
         ctx.set_state(&node.id, NodeStatus::Reflecting);
         let built = prompts::reflect(node, &ctx.query, task, &draft.text);
         let review = match ctx
-            .call(spec(node, Phase::Reflect, Some(draft.call), built.request, built.truncated))
+            .call(spec(node, Phase::Reflect, Some(draft.call), built.request, built.truncated, cancel))
             .await
         {
             Ok(review) => review,
@@ -251,7 +265,10 @@ async fn reflect(
         };
         ctx.set_state(&node.id, NodeStatus::Revising);
         let built = prompts::revise(node, &ctx.query, task, &draft.text, &review.text);
-        match ctx.call(spec(node, Phase::Revise, Some(review.call), built.request, built.truncated)).await {
+        match ctx
+            .call(spec(node, Phase::Revise, Some(review.call), built.request, built.truncated, cancel))
+            .await
+        {
             Ok(revised) => draft = revised,
             Err(CallFailure::Cancelled) => return Err(CallFailure::Cancelled),
             Err(CallFailure::Failed(_)) => {

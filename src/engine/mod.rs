@@ -3,16 +3,20 @@
 //! The engine knows nothing of terminals or databases. It takes a hierarchy, a set of backends
 //! and an [`EventSink`], and reports everything it does as [`RunEvent`]s.
 
+pub mod arms;
 pub mod backends;
 mod call;
 mod cascade;
+mod early;
 pub mod events;
 pub mod prompts;
 pub mod sink;
 pub mod split;
+pub mod split_stream;
 pub mod testkit;
 #[cfg(test)]
 mod tests;
+pub mod timeline;
 
 use std::sync::Arc;
 
@@ -44,11 +48,22 @@ pub struct RunSummary {
 pub struct Engine {
     hierarchy: Arc<Hierarchy>,
     backends: Backends,
+    streaming_delegation: bool,
 }
 
 impl Engine {
     pub fn new(hierarchy: Arc<Hierarchy>, backends: Backends) -> Self {
-        Self { hierarchy, backends }
+        Self { hierarchy, backends, streaming_delegation: true }
+    }
+
+    /// Whether children may start while their parent's split still streams (on by default).
+    pub fn with_streaming_delegation(mut self, on: bool) -> Self {
+        self.streaming_delegation = on;
+        self
+    }
+
+    pub fn streaming_delegation(&self) -> bool {
+        self.streaming_delegation
     }
 
     pub fn hierarchy(&self) -> &Arc<Hierarchy> {
