@@ -104,6 +104,9 @@ pub async fn run(settings: Settings) -> u8 {
         state.size = (size.width, size.height);
     }
     state.now_ms = crate::engine::now_ms();
+    if let Some(dir) = crate::paths::config_dir() {
+        state.config_dir = dir.display().to_string();
+    }
     for warning in &setup.warnings {
         tracing::warn!(%warning, "theme file skipped");
     }

@@ -138,6 +138,8 @@ pub struct State {
     pub notice: Option<Notice>,
     /// Set when a Ctrl-C asked to cancel: the next one quits.
     pub quit_armed: bool,
+    /// Where the user's keymap and themes live, as shown in help.
+    pub config_dir: String,
 }
 
 impl State {
@@ -174,6 +176,7 @@ impl State {
             now_ms: 0,
             notice: None,
             quit_armed: false,
+            config_dir: "your config dir".into(),
         };
         state.sync();
         state
@@ -233,7 +236,13 @@ impl State {
     /// The layout for a screen area (the view calls this with the frame's area).
     pub fn layout_for(&self, area: Rect) -> ScreenLayout {
         let answer_rows = self.shows_answer().then(|| self.answer_text.len());
-        layout::compute_with_focus(area, &self.run, answer_rows, self.prompt.line_count(), self.focused_node())
+        layout::compute_with_focus(
+            area,
+            &self.run,
+            answer_rows,
+            self.prompt.line_count(),
+            self.focused_node(),
+        )
     }
 
     /// Derives layout and wrapped text from the rest of the state. Cheap when nothing changed.

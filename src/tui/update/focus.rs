@@ -58,12 +58,48 @@ fn places(state: &State) -> Vec<(Focus, Rect)> {
     out
 }
 
-/// Arrow keys: the nearest place whose centre lies in that direction.
+/// Arrow keys. In the org chart, up is the parent and down the child nearest below; left and
+/// right move along the row. In the compact list, up and down move through the list. Anything
+/// else (the answer panel, leaving the tree) goes to the nearest place in that direction.
 pub fn toward(state: &mut State, direction: Direction) {
     let places = places(state);
     let Some(&(_, from)) = places.iter().find(|(f, _)| *f == state.focus) else { return };
-    let centre =
-        |r: &Rect| (i32::from(r.x) * 2 + i32::from(r.width), i32::from(r.y) * 2 + i32::from(r.height));
+    if let Focus::Node(i) = state.focus {
+        let compact = state.layout.is_compact();
+        let count = state.run.nodes.len();
+        let next = match (direction, compact) {
+            (Direction::Up, true) => i.checked_sub(1),
+            (Direction::Down, true) => (i + 1 < count).then_some(i + 1),
+            (Direction::Up, false) => state.run.nodes[i].parent,
+            (Direction::Down, false) => {
+                let children = &state.run.nodes[i].children;
+                let centre_x = |f: Focus| places.iter().find(|(p, _)| *p == f).map(|(_, r)| centre(r).0);
+                let here = centre(&from).0;
+                children
+                    .iter()
+                    .copied()
+                    .min_by_key(|&c| centre_x(Focus::Node(c)).map_or(i32::MAX, |x| (x - here).abs()))
+            }
+            _ => None,
+        };
+        if let Some(next) = next {
+            state.focus = Focus::Node(next);
+            return;
+        }
+        if direction == Direction::Up {
+            return;
+        }
+    }
+    nearest(state, &places, from, direction);
+}
+
+/// A rect's centre on a half-cell grid.
+fn centre(r: &Rect) -> (i32, i32) {
+    (i32::from(r.x) * 2 + i32::from(r.width), i32::from(r.y) * 2 + i32::from(r.height))
+}
+
+/// The nearest place whose centre lies in `direction`, preferring places level with `from`.
+fn nearest(state: &mut State, places: &[(Focus, Rect)], from: Rect, direction: Direction) {
     let (fx, fy) = centre(&from);
     let best = places
         .iter()
@@ -77,8 +113,8 @@ pub fn toward(state: &mut State, direction: Direction) {
                 Direction::Left => (-dx, dy.abs()),
                 Direction::Right => (dx, dy.abs()),
             };
-            // Rows are two cells of a half-cell grid; weigh sideways drift so columns stay put.
-            (along > 0).then_some((along + across * 2, *f))
+            // Sideways drift costs more than distance, so rows and columns stay put.
+            (along > 0).then_some((along + across * 4, *f))
         })
         .min_by_key(|(score, _)| *score);
     if let Some((_, focus)) = best {

@@ -27,9 +27,7 @@ fn entries(state: &State) -> Vec<(String, Option<String>)> {
     out.push(("wheel".into(), Some("Scroll the pane under the pointer".into())));
     out.push((String::new(), Some(String::new())));
     out.push(("Settings".into(), None));
-    let config = crate::paths::config_dir()
-        .map(|d| d.display().to_string())
-        .unwrap_or_else(|| "your config dir".into());
+    let config = &state.config_dir;
     out.push(("keys".into(), Some(format!("{config}/keymap.toml overrides any key above"))));
     out.push((
         "themes".into(),
