@@ -104,6 +104,28 @@ pub struct PaneState {
     pub width: usize,
 }
 
+/// What a pane says before its node makes a call.
+fn note(w: &mut super::text::wrap::Wrapper, node: &run_view::NodeView, first_run: bool) {
+    use crate::engine::NodeStatus;
+    if let Some(task) = &node.task {
+        w.push_str("Task: ", Role::Dim);
+        w.push_str(task, Role::Dim);
+        return;
+    }
+    match &node.status {
+        None => {
+            w.push_str(&format!("model {}", node.model), Role::Dim);
+            if first_run {
+                w.newline();
+                w.push_str("Type a prompt below and press Enter.", Role::Dim);
+            }
+        }
+        Some(NodeStatus::Cancelled) => w.push_str("Stopped before it got a task.", Role::Dim),
+        Some(NodeStatus::Failed { .. }) => {}
+        Some(_) => w.push_str("Waiting for its task…", Role::Dim),
+    }
+}
+
 /// Where the server lives and how the engine was built.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerInfo {
@@ -233,16 +255,20 @@ impl State {
         }
     }
 
+    /// The node to keep in view when space is short: the focused one, else the latest to start
+    /// a call that is still going, else the latest to start one.
+    pub fn spotlight(&self) -> usize {
+        if let Some(node) = self.focused_node() {
+            return node;
+        }
+        let calls = &self.run.calls;
+        calls.iter().rev().find(|c| !c.is_finished()).or_else(|| calls.last()).map_or(0, |c| c.node)
+    }
+
     /// The layout for a screen area (the view calls this with the frame's area).
     pub fn layout_for(&self, area: Rect) -> ScreenLayout {
         let answer_rows = self.shows_answer().then(|| self.answer_text.len());
-        layout::compute_with_focus(
-            area,
-            &self.run,
-            answer_rows,
-            self.prompt.line_count(),
-            self.focused_node(),
-        )
+        layout::compute_with_focus(area, &self.run, answer_rows, self.prompt.line_count(), self.spotlight())
     }
 
     /// Derives layout and wrapped text from the rest of the state. Cheap when nothing changed.
@@ -285,21 +311,10 @@ impl State {
             match self.run.current_call(i) {
                 Some(call) => pane.body.sync(call, pane.width),
                 None => {
-                    let is_root = i == 0;
-                    let task_len = node.task.as_ref().map_or(0, String::len) as u64;
-                    pane.note.ensure((generation, pane.width, task_len), pane.width, |w| match &node.task {
-                        Some(task) => {
-                            w.push_str("Task: ", Role::Dim);
-                            w.push_str(task, Role::Dim);
-                        }
-                        None => {
-                            w.push_str(&format!("model {}", node.model), Role::Dim);
-                            if is_root && generation == 0 {
-                                w.newline();
-                                w.push_str("Type a prompt below and press Enter.", Role::Dim);
-                            }
-                        }
-                    });
+                    let first_run = generation == 0 && i == 0;
+                    let (label, _, _) = super::format::node_state(node.status.as_ref());
+                    let key = node.task.as_ref().map_or(0, String::len) as u64 ^ (label.len() as u64) << 48;
+                    pane.note.ensure((generation, pane.width, key), pane.width, |w| note(w, node, first_run));
                 }
             }
         }

@@ -40,7 +40,7 @@ fn places(state: &State) -> Vec<(Focus, Rect)> {
         TreeLayout::Chart { panes, .. } => {
             panes.iter().enumerate().map(|(i, r)| (Focus::Node(i), *r)).collect()
         }
-        TreeLayout::Compact { rows } => rows
+        TreeLayout::Compact { rows, .. } => rows
             .iter()
             .enumerate()
             .map(|(i, r)| {

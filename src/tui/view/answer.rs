@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     let focused = state.focus == Focus::Answer && state.overlays.is_empty();
     let mut facts = vec![label.to_string()];
     if let Some(totals) = &run.totals {
-        facts.push(format!("{} calls", totals.calls));
+        facts.push(format!("{} call{}", totals.calls, if totals.calls == 1 { "" } else { "s" }));
         if totals.failed_calls > 0 {
             facts.push(format!("{} failed", totals.failed_calls));
         }

@@ -42,7 +42,7 @@ fn tail(run: &RunView, index: usize) -> String {
     text.trim_end().rsplit('\n').next().unwrap_or("").to_string()
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, rows: &[Option<Rect>], state: &State) {
+pub fn draw(frame: &mut Frame, rows: &[Option<Rect>], state: &State) {
     let theme = state.theme();
     let run = &state.run;
     let name_width =
@@ -67,5 +67,4 @@ pub fn draw(frame: &mut Frame, area: Rect, rows: &[Option<Rect>], state: &State)
         ]);
         frame.buffer_mut().set_line(rect.x, rect.y, &line, rect.width);
     }
-    let _ = area;
 }

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, BorderType, Clear};
 use unicode_width::UnicodeWidthStr;
 
 use super::layout::inner;
-use super::{centered, draw_rows, span};
+use super::{draw_rows, span};
 use crate::tui::state::State;
 use crate::tui::text::wrap::{Row, Wrapper, truncate};
 use crate::tui::theme::Role;
@@ -40,7 +40,7 @@ fn entries(state: &State) -> Vec<(String, Option<String>)> {
 /// The help text wrapped to `width`: headings, then keys with descriptions in a column.
 pub fn rows(state: &State, width: usize) -> Vec<Row> {
     let all = entries(state);
-    let keys_w = all.iter().filter(|(_, d)| d.is_some()).map(|(k, _)| k.width()).max().unwrap_or(0).min(22);
+    let keys_w = all.iter().filter(|(_, d)| d.is_some()).map(|(k, _)| k.width()).max().unwrap_or(0).min(30);
     let mut w = Wrapper::new(width);
     for (keys, what) in &all {
         match what {
@@ -58,10 +58,15 @@ pub fn rows(state: &State, width: usize) -> Vec<Row> {
     w.all_rows()
 }
 
+/// The help covers everything but the status bar.
+fn frame_area(area: Rect) -> Rect {
+    Rect::new(area.x, area.y, area.width, area.height.saturating_sub(1))
+}
+
 /// Where the help text goes on a screen of `area`.
 fn body_area(area: Rect) -> Rect {
-    let body = inner(centered(area, 96, area.height.saturating_sub(2)));
-    Rect::new(body.x + 1, body.y, body.width.saturating_sub(2), body.height)
+    let body = inner(frame_area(area));
+    Rect::new(body.x + 1, body.y, body.width.saturating_sub(2).min(100), body.height)
 }
 
 /// The furthest the help can scroll on a screen of `area`.
@@ -72,7 +77,7 @@ pub fn max_scroll(state: &State, area: Rect) -> usize {
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize) {
     let theme = state.theme();
-    let rect = centered(area, 96, area.height.saturating_sub(2));
+    let rect = frame_area(area);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.style(Role::Overlay))

@@ -21,8 +21,9 @@ pub enum TreeLayout {
     Hidden,
     /// One pane per node (pre-order index), `gap` rows between depths for connectors.
     Chart { panes: Vec<Rect>, gap: u16 },
-    /// One row per node; `None` for rows scrolled out of view.
-    Compact { rows: Vec<Option<Rect>> },
+    /// One row per node (`None` for rows scrolled out of view), and below the list, when there
+    /// is room, the pane of one node (the focused one, else the one working).
+    Compact { rows: Vec<Option<Rect>>, detail: Option<(usize, Rect)> },
 }
 
 /// The screen's regions.
@@ -43,6 +44,7 @@ impl ScreenLayout {
     pub fn pane_text_area(&self, node: usize) -> Option<Rect> {
         match &self.tree_layout {
             TreeLayout::Chart { panes, .. } => panes.get(node).map(|r| inner(*r)),
+            TreeLayout::Compact { detail: Some((shown, rect)), .. } if *shown == node => Some(inner(*rect)),
             _ => None,
         }
     }
@@ -52,7 +54,10 @@ impl ScreenLayout {
         let hit = |r: &Rect| r.contains(ratatui::layout::Position { x, y });
         match &self.tree_layout {
             TreeLayout::Chart { panes, .. } => panes.iter().position(hit),
-            TreeLayout::Compact { rows } => rows.iter().position(|r| r.as_ref().is_some_and(hit)),
+            TreeLayout::Compact { rows, detail } => rows
+                .iter()
+                .position(|r| r.as_ref().is_some_and(hit))
+                .or_else(|| detail.filter(|(_, r)| hit(r)).map(|(node, _)| node)),
             TreeLayout::Hidden => None,
         }
     }
@@ -74,16 +79,17 @@ pub fn inner(r: Rect) -> Rect {
 
 /// Lays out the Run tab; `answer_rows` is the answer panel's text height when it shows.
 pub fn compute(area: Rect, run: &RunView, answer_rows: Option<usize>, prompt_lines: usize) -> ScreenLayout {
-    compute_with_focus(area, run, answer_rows, prompt_lines, None)
+    compute_with_focus(area, run, answer_rows, prompt_lines, 0)
 }
 
-/// Lays out the Run tab, keeping `focus` visible in a compact list that does not fit.
+/// Lays out the Run tab. `spotlight` is the node a compact layout keeps in view and shows in
+/// full below its list (the focused node, or the one working).
 pub fn compute_with_focus(
     area: Rect,
     run: &RunView,
     answer_rows: Option<usize>,
     prompt_lines: usize,
-    focus: Option<usize>,
+    spotlight: usize,
 ) -> ScreenLayout {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return ScreenLayout { area, too_small: true, ..ScreenLayout::default() };
@@ -102,7 +108,7 @@ pub fn compute_with_focus(
     } else {
         (middle, None)
     };
-    let tree_layout = chart(tree, run).unwrap_or_else(|| compact(tree, run, focus));
+    let tree_layout = chart(tree, run).unwrap_or_else(|| compact(tree, run, spotlight));
     ScreenLayout { area, too_small: false, tabs, tree, tree_layout, answer, prompt, status }
 }
 
@@ -167,13 +173,15 @@ fn chart(tree: Rect, run: &RunView) -> Option<TreeLayout> {
     Some(TreeLayout::Chart { panes, gap })
 }
 
-/// One row per node, scrolled so the focused node shows.
-fn compact(tree: Rect, run: &RunView, focus: Option<usize>) -> TreeLayout {
-    let visible = tree.height as usize;
+/// One row per node, scrolled so the spotlight shows, and the spotlight's pane below if it fits.
+fn compact(tree: Rect, run: &RunView, spotlight: usize) -> TreeLayout {
     let count = run.nodes.len();
-    let first = match focus {
-        Some(f) if count > visible && f >= visible => (f + 1 - visible).min(count - visible),
-        _ => 0,
+    let room_for_detail = (tree.height as usize).saturating_sub(count) >= PANE_MIN_HEIGHT as usize;
+    let visible = if room_for_detail { count } else { tree.height as usize };
+    let first = if count > visible && spotlight >= visible {
+        (spotlight + 1 - visible).min(count - visible)
+    } else {
+        0
     };
     let rows = (0..count)
         .map(|i| {
@@ -181,7 +189,11 @@ fn compact(tree: Rect, run: &RunView, focus: Option<usize>) -> TreeLayout {
                 .then(|| Rect::new(tree.x, tree.y + (i - first) as u16, tree.width, 1))
         })
         .collect();
-    TreeLayout::Compact { rows }
+    let detail = room_for_detail.then(|| {
+        let top = tree.y + count as u16;
+        (spotlight.min(count.saturating_sub(1)), Rect::new(tree.x, top, tree.width, tree.bottom() - top))
+    });
+    TreeLayout::Compact { rows, detail }
 }
 
 /// The zoom view's regions.
@@ -250,8 +262,19 @@ mod tests {
 
     #[test]
     fn compact_list_scrolls_to_the_focus() {
-        let layout = compute_with_focus(Rect::new(0, 0, 40, 12), &run(), Some(3), 1, Some(5));
-        let TreeLayout::Compact { rows } = &layout.tree_layout else { panic!() };
+        let layout = compute_with_focus(Rect::new(0, 0, 40, 12), &run(), Some(3), 1, 5);
+        let TreeLayout::Compact { rows, detail } = &layout.tree_layout else { panic!() };
         assert!(rows[5].is_some());
+        assert!(detail.is_none(), "no room for a pane under the list");
+    }
+
+    #[test]
+    fn compact_list_shows_the_spotlight_pane_when_there_is_room() {
+        let layout = compute_with_focus(Rect::new(0, 0, 52, 24), &run(), None, 1, 3);
+        let TreeLayout::Compact { detail: Some((node, rect)), .. } = &layout.tree_layout else { panic!() };
+        assert_eq!(*node, 3);
+        assert!(rect.height >= 4);
+        assert_eq!(layout.node_at(rect.x + 1, rect.y + 1), Some(3));
+        assert_eq!(layout.pane_text_area(3), Some(inner(*rect)));
     }
 }

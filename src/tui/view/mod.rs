@@ -42,7 +42,12 @@ pub fn draw(frame: &mut Frame, state: &State) {
                 pane::draw(frame, *rect, state, i);
             }
         }
-        TreeLayout::Compact { rows } => compact::draw(frame, layout.tree, rows, state),
+        TreeLayout::Compact { rows, detail } => {
+            compact::draw(frame, rows, state);
+            if let Some((node, rect)) = detail {
+                pane::draw(frame, *rect, state, *node);
+            }
+        }
         TreeLayout::Hidden => {}
     }
     if let Some(rect) = layout.answer {

@@ -64,13 +64,13 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, index: usize) {
     }
     frame.render_widget(block, rect);
 
-    // The reason, unless the failed call already shows it at the end of the text.
+    // The reason, unless the failed call already shows it at the end of its text.
     let call_error = state.run.current_call(index).and_then(|c| c.error.as_deref());
     let failure = match &node.status {
         Some(NodeStatus::Failed { reason }) => Some(node.failure.as_deref().unwrap_or(reason)),
         _ => None,
     }
-    .filter(|reason| call_error != Some(*reason));
+    .filter(|reason| !call_error.is_some_and(|e| reason.contains(e)));
     // A failure keeps the last rows of the pane, at most three.
     let failure_rows: Vec<Row> = failure
         .map(|reason| {

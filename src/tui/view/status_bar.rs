@@ -62,8 +62,8 @@ fn run(state: &State) -> (String, Role) {
     }
 }
 
-/// The keys worth knowing in the current context.
-fn hints(state: &State) -> String {
+/// The keys worth knowing in the current context, most useful first.
+fn hints(state: &State) -> Vec<String> {
     let ctx = context(state);
     let actions: &[(Action, &str)] = match ctx {
         Context::Prompt => &[
@@ -95,14 +95,15 @@ fn hints(state: &State) -> String {
         Context::Global => &[],
     };
     let running = state.is_running();
+    let assignable = matches!(&state.health, Health::Checked(r) if !r.served_for_missing().is_empty());
     actions
         .iter()
+        .filter(|(action, _)| *action != Action::AssignModel || assignable)
         .filter_map(|(action, what)| {
             let what = if *action == Action::Interrupt && running { "cancel" } else { what };
             state.keymap.hint(ctx, *action).map(|key| format!("{key} {what}"))
         })
-        .collect::<Vec<_>>()
-        .join(" · ")
+        .collect()
 }
 
 pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
@@ -112,7 +113,7 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     let (run, run_role) = run(state);
     let (right, right_role) = match &state.notice {
         Some(notice) => (
-            notice.text.clone(),
+            vec![notice.text.clone()],
             match notice.level {
                 Level::Info => Role::Notice,
                 Level::Warn => Role::StatusWarn,
@@ -125,7 +126,11 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     let server = truncate(&format!(" {server} "), width / 2);
     let run = truncate(&format!("│ {run} │"), width.saturating_sub(server.width()));
     let room = width.saturating_sub(server.width() + run.width() + 1);
-    let right = truncate(&right, room);
+    // Hints drop whole from the end; a notice is cut with an ellipsis.
+    let right = match right.len() {
+        1 => truncate(&right[0], room),
+        _ => crate::tui::format::fit_parts(&right, room),
+    };
     let pad = room.saturating_sub(right.width());
     let mut spans: Vec<Span> = vec![span(server, theme.style(server_role)), span(run, theme.style(run_role))];
     spans.push(span(" ".repeat(pad + 1), bar));

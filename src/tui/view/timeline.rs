@@ -61,8 +61,10 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, zoomed: usize) {
         rect.width,
     );
 
+    // When not every call fits, start at the zoomed node's first call (or show the latest).
     let rows = rect.height as usize - 1;
-    let skip = run.calls.len().saturating_sub(rows);
+    let last_start = run.calls.len().saturating_sub(rows);
+    let skip = run.calls.iter().position(|c| c.node == zoomed).unwrap_or(last_start).min(last_start);
     for (call, y) in run.calls.iter().skip(skip).zip(rect.y + 1..rect.bottom()) {
         let node = &run.nodes[call.node];
         let mine = call.node == zoomed;
