@@ -163,3 +163,109 @@ impl<K: PartialEq> Memo<K> {
         self.rows.rows(top, height)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config::Phase;
+    use crate::engine::{CallMetrics, EventKind, RunEvent, testkit};
+    use crate::llm::ChatRequest;
+    use crate::tui::state::run_view::RunView;
+
+    fn event(kind: EventKind) -> RunEvent {
+        RunEvent { run_id: "r".into(), at_ms: 0, kind }
+    }
+
+    fn run_with_call() -> RunView {
+        let hierarchy = Arc::new(testkit::six_node_tree());
+        let mut run = RunView::idle(hierarchy.clone());
+        run.apply(&event(EventKind::RunStarted {
+            prompt: "q".into(),
+            root: "atlas".into(),
+            hierarchy,
+            hierarchy_hash: String::new(),
+            app_version: String::new(),
+            kind: "tree".into(),
+        }));
+        let request = ChatRequest {
+            model: "m".into(),
+            messages: Vec::new(),
+            temperature: 0.0,
+            top_p: 1.0,
+            max_tokens: 10,
+            seed: None,
+            response_format: None,
+        };
+        run.apply(&event(EventKind::CallStarted {
+            call: 1,
+            node: "echo".into(),
+            phase: Phase::Answer,
+            parent_call: None,
+            endpoint: "e".into(),
+            request: Arc::new(request),
+            truncated_input: false,
+        }));
+        run
+    }
+
+    fn token(run: &mut RunView, text: &str, reasoning: bool) {
+        run.apply(&event(EventKind::Token {
+            call: 1,
+            node: "echo".into(),
+            phase: Phase::Answer,
+            text: text.into(),
+            reasoning,
+        }));
+    }
+
+    fn texts(t: &CallText) -> Vec<String> {
+        t.rows(0, t.len()).iter().map(Row::text).collect()
+    }
+
+    #[test]
+    fn streams_plain_then_renders_markdown_when_finished() {
+        let mut run = run_with_call();
+        let mut text = CallText::default();
+        token(&mut run, "thinking hard", true);
+        token(&mut run, "**Bold** ", false);
+        token(&mut run, "answer", false);
+        text.sync(&run.calls[0], 20);
+        assert_eq!(texts(&text), ["thinking hard", "", "**Bold** answer"]);
+        run.apply(&event(EventKind::CallFinished {
+            call: 1,
+            node: "echo".into(),
+            phase: Phase::Answer,
+            metrics: CallMetrics::default(),
+            text: "**Bold** answer".into(),
+            reasoning: "thinking hard".into(),
+            split: None,
+            error: None,
+        }));
+        text.sync(&run.calls[0], 20);
+        assert_eq!(texts(&text), ["thinking hard", "", "Bold answer"]);
+        assert_eq!(text.rows(2, 1)[0].segs[0].role, Role::Strong);
+        text.sync(&run.calls[0], 8);
+        assert_eq!(texts(&text), ["thinking", "hard", "", "Bold", "answer"], "a new width re-wraps");
+    }
+
+    #[test]
+    fn a_failed_call_keeps_its_partial_text_and_shows_the_error() {
+        let mut run = run_with_call();
+        token(&mut run, "partial ", false);
+        run.apply(&event(EventKind::CallFinished {
+            call: 1,
+            node: "echo".into(),
+            phase: Phase::Answer,
+            metrics: CallMetrics::default(),
+            text: String::new(),
+            reasoning: String::new(),
+            split: None,
+            error: Some("the stream went silent".into()),
+        }));
+        let mut text = CallText::default();
+        text.sync(&run.calls[0], 40);
+        assert_eq!(texts(&text), ["partial", "", "✖ the stream went silent"]);
+    }
+}

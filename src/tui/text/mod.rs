@@ -2,5 +2,6 @@
 //! rows in step with the run so that a frame never re-wraps a whole transcript.
 
 pub mod cached;
+pub mod highlight;
 pub mod markdown;
 pub mod wrap;

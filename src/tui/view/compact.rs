@@ -39,7 +39,13 @@ fn tail(run: &RunView, index: usize) -> String {
         Some(call) => call.reasoning.as_str(),
         None => run.nodes[index].task.as_deref().unwrap_or(""),
     };
-    text.trim_end().rsplit('\n').next().unwrap_or("").to_string()
+    // Only the end of the text matters: look at a bounded suffix so long answers cost nothing.
+    let text = text.trim_end();
+    let mut start = text.len().saturating_sub(512);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    text[start..].rsplit('\n').next().unwrap_or("").to_string()
 }
 
 pub fn draw(frame: &mut Frame, rows: &[Option<Rect>], state: &State) {

@@ -25,6 +25,10 @@ fn entries(state: &State) -> Vec<(String, Option<String>)> {
     out.push(("Mouse".into(), None));
     out.push(("click".into(), Some("Focus the pane (or the prompt) under the pointer".into())));
     out.push(("wheel".into(), Some("Scroll the pane under the pointer".into())));
+    out.push((
+        "shift-drag".into(),
+        Some("Select text with the terminal (ailab uses the mouse otherwise)".into()),
+    ));
     out.push((String::new(), Some(String::new())));
     out.push(("Settings".into(), None));
     let config = &state.config_dir;
