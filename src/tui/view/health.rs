@@ -66,11 +66,13 @@ fn body(state: &State, panel: &HealthPanel, w: &mut Wrapper) {
                 w.push_str(&format!("{marker}{model}"), role);
                 w.newline();
             }
+            let endpoint = report.missing.first().map(|m| m.endpoint.as_str());
+            let count = report.missing.iter().filter(|m| Some(m.endpoint.as_str()) == endpoint).count();
             w.push_str(
                 &format!(
-                    "{} gives it to the {} node(s) above for this session (edit hierarchy.toml to keep it).",
+                    "{} gives it to {} for this session (edit hierarchy.toml to keep it).",
                     key(Action::AssignModel),
-                    report.missing.len()
+                    if count == 1 { "that node".to_string() } else { format!("those {count} nodes") }
                 ),
                 Role::Dim,
             );

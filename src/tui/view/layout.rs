@@ -277,4 +277,48 @@ mod tests {
         assert_eq!(layout.node_at(rect.x + 1, rect.y + 1), Some(3));
         assert_eq!(layout.pane_text_area(3), Some(inner(*rect)));
     }
+
+    /// A random tree: node i > 0 hangs under a random earlier node.
+    fn random_tree(parents: &[usize]) -> RunView {
+        let count = parents.len() + 1;
+        let ids: Vec<String> = (0..count).map(|i| format!("n{i}")).collect();
+        let children: Vec<Vec<&str>> = (0..count)
+            .map(|p| (1..count).filter(|&c| parents[c - 1] % c == p).map(|c| ids[c].as_str()).collect())
+            .collect();
+        let spec: Vec<(&str, &[&str])> =
+            (0..count).map(|i| (ids[i].as_str(), children[i].as_slice())).collect();
+        RunView::idle(Arc::new(testkit::hierarchy(&spec)))
+    }
+
+    proptest::proptest! {
+        /// Any tree at any size: panes never overlap, stay inside the tree area, and every node
+        /// is placed (or listed) exactly once.
+        #[test]
+        fn any_tree_lays_out_without_overlap(
+            parents in proptest::collection::vec(0usize..100, 0..14),
+            width in 1u16..220,
+            height in 1u16..70,
+            answer in proptest::option::of(0usize..30),
+        ) {
+            let run = random_tree(&parents);
+            let layout = compute(Rect::new(0, 0, width, height), &run, answer, 1);
+            if layout.too_small {
+                return Ok(());
+            }
+            match &layout.tree_layout {
+                TreeLayout::Chart { panes, .. } => {
+                    proptest::prop_assert_eq!(panes.len(), run.nodes.len());
+                    for (i, a) in panes.iter().enumerate() {
+                        proptest::prop_assert!(a.width >= 2 && a.height >= 4, "{:?}", a);
+                        proptest::prop_assert!(layout.tree.union(*a) == layout.tree, "{:?} outside {:?}", a, layout.tree);
+                        for b in &panes[i + 1..] {
+                            proptest::prop_assert!(!a.intersects(*b), "{:?} overlaps {:?}", a, b);
+                        }
+                    }
+                }
+                TreeLayout::Compact { rows, .. } => proptest::prop_assert_eq!(rows.len(), run.nodes.len()),
+                TreeLayout::Hidden => proptest::prop_assert!(false, "the tree is hidden"),
+            }
+        }
+    }
 }
