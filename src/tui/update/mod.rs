@@ -34,13 +34,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::RunLaunched { run_id } => run::on_launched(state, run_id),
         Msg::RunTaskEnded { run_id, outcome } => run::on_task_ended(state, &run_id, outcome),
         Msg::Health(report) => {
-            let healthy = report.is_healthy() || report.demo;
+            let demo = report.demo;
+            let healthy = report.is_healthy() || demo;
             let count = state.run.nodes.len();
             state.health = Health::Checked(report);
             let panel_open = state.overlays.iter().any(|o| matches!(o, Overlay::Health(_)));
             if healthy {
                 state.overlays.retain(|o| !matches!(o, Overlay::Health(_)));
-                if panel_open {
+                if panel_open && !demo {
                     state.notify(format!("Server OK: all {count} nodes have their model."), Level::Info);
                 }
             } else if !panel_open {
