@@ -18,6 +18,9 @@ use super::sse::SseParser;
 use super::stream::StreamDecoder;
 use super::{ChatCompletion, ChatRequest, Delta, DeltaSink, LlmError};
 
+/// How much of a body to keep for an error message.
+const HEAD_BYTES: usize = 200;
+
 /// A 200 response and what is known when it arrived.
 struct Opened {
     response: Response,
@@ -99,6 +102,10 @@ impl HttpBackend {
         } else {
             let mut parser = SseParser::new();
             let mut body = response.bytes_stream();
+            // The start of the body and whether it held any event, to tell a stream that broke
+            // off from something that never was a stream (a web page on the wrong port).
+            let mut head = Vec::new();
+            let mut saw_event = false;
             while !decoder.is_done() {
                 let deadline = match first_token_at {
                     None => first_token_deadline,
@@ -115,12 +122,26 @@ impl HttpBackend {
                         break;
                     }
                 };
+                if head.len() < HEAD_BYTES {
+                    head.extend_from_slice(&bytes[..bytes.len().min(HEAD_BYTES - head.len())]);
+                }
                 for event in parser.feed(&bytes) {
+                    saw_event = true;
                     hand_on(decoder.decode(&event)?, &mut first_token_at);
                 }
             }
             for event in parser.finish() {
+                saw_event = true;
                 hand_on(decoder.decode(&event)?, &mut first_token_at);
+            }
+            if !saw_event && !head.is_empty() {
+                let start = String::from_utf8_lossy(&head);
+                return Err(LlmError::InvalidResponse {
+                    message: format!(
+                        "the answer is not an event stream: {}; is the base URL right?",
+                        excerpt(start.trim(), 80)
+                    ),
+                });
             }
         }
         hand_on(decoder.flush(), &mut first_token_at);

@@ -102,3 +102,12 @@ async fn nobody_listening_is_unreachable_with_the_reason() {
     assert!(error.hint().is_some_and(|h| h.contains("Start server")));
     assert!(!backend.lmstudio_greeting().await);
 }
+
+#[tokio::test]
+async fn a_web_page_instead_of_a_stream_is_an_invalid_response() {
+    let mock = MockServer::start().await;
+    mock.push(Reply::status(200, "<!doctype html><html><body>Welcome to nginx!</body></html>"));
+    let error = chat(&backend(&mock.base_url()), &request()).await.1.unwrap_err();
+    let LlmError::InvalidResponse { message } = error else { panic!("got {error:?}") };
+    assert!(message.contains("Welcome to nginx") && message.contains("base URL"), "{message}");
+}
