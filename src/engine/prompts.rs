@@ -106,7 +106,8 @@ pub fn split(node: &NodeConfig, children: &[&NodeConfig], query: &str, task: &st
     let mut req = request(node, render(&node.prompts.split, &values));
     req.response_format = Some(split_schema(children.len()));
     // Sub-tasks are a sentence or two each; a model that rambles here only delays its children.
-    req.max_tokens = req.max_tokens.min(SPLIT_TOKENS_PER_CHILD * children.len() as u32 + SPLIT_TOKENS_OVERHEAD);
+    req.max_tokens =
+        req.max_tokens.min(SPLIT_TOKENS_PER_CHILD * children.len() as u32 + SPLIT_TOKENS_OVERHEAD);
     req
 }
 
