@@ -9,6 +9,10 @@ use crate::llm::{ChatMessage, ChatRequest};
 /// Marker appended to text cut to fit the context window (also recorded on the call).
 pub const CUT_MARKER: &str = "\n[… cut here to fit the model's context window]";
 
+/// Completion budget of a split call: this much per sub-task, plus the JSON around them.
+pub const SPLIT_TOKENS_PER_CHILD: u32 = 120;
+pub const SPLIT_TOKENS_OVERHEAD: u32 = 40;
+
 /// Rough characters per token for budgeting: English averages ~4; 3 keeps us on the safe side.
 const CHARS_PER_TOKEN: usize = 3;
 /// Tokens kept free for chat-template overhead and estimation error.
@@ -101,6 +105,9 @@ pub fn split(node: &NodeConfig, children: &[&NodeConfig], query: &str, task: &st
     values.push(("children", list.trim_end()));
     let mut req = request(node, render(&node.prompts.split, &values));
     req.response_format = Some(split_schema(children.len()));
+    // Sub-tasks are a sentence or two each; a model that rambles here only delays its children.
+    req.max_tokens =
+        req.max_tokens.min(SPLIT_TOKENS_PER_CHILD * children.len() as u32 + SPLIT_TOKENS_OVERHEAD);
     req
 }
 

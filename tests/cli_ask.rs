@@ -1,0 +1,197 @@
+//! End-to-end: the real `ailab` binary against the in-process mock server.
+
+mod support;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::{MockConfig, MockServer, Reply};
+
+/// The binary with a private config and data dir, pointed at `mock`.
+fn ailab(mock: &MockServer, dirs: &tempfile::TempDir) -> Command {
+    ailab_at(&mock.base_url(), dirs)
+}
+
+/// The binary with a private config and data dir, pointed at `base_url`.
+fn ailab_at(base_url: &str, dirs: &tempfile::TempDir) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ailab"));
+    cmd.env("AILAB_CONFIG_DIR", dirs.path().join("config"))
+        .env("AILAB_DATA_DIR", dirs.path().join("data"))
+        .env_remove("AILAB_HIERARCHY")
+        .env_remove("AILAB_DB")
+        .arg("--base-url")
+        .arg(base_url);
+    cmd
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.stdin(Stdio::null()).output().expect("the binary runs")
+}
+
+#[test]
+fn ask_prints_the_answer_and_progress() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let dirs = tempfile::tempdir().unwrap();
+    let out = run(ailab(&mock, &dirs).args(["ask", "Why is the sky blue?"]));
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("here. On"), "the root's synthesis is printed: {stdout}");
+    let stderr = text(&out.stderr);
+    for name in ["Atlas", "Nova", "Sage", "Echo", "Pixel", "Quantum"] {
+        assert!(stderr.contains(name), "{name} missing from progress: {stderr}");
+    }
+    assert!(stderr.contains("run done: 9 calls"), "{stderr}");
+    // Every split was asked for as a JSON schema with one item per child.
+    let splits: Vec<usize> = mock.chat_requests().iter().filter_map(|r| r.split_count()).collect();
+    assert_eq!(splits.len(), 3);
+    assert!(splits.contains(&1) && splits.contains(&2));
+    // Streamed with usage requested.
+    assert!(
+        mock.chat_requests()
+            .iter()
+            .all(|r| r.body["stream"] == true && r.body["stream_options"]["include_usage"] == true)
+    );
+}
+
+#[test]
+fn ask_json_streams_typed_events_with_one_run_id() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let dirs = tempfile::tempdir().unwrap();
+    let out = run(ailab(&mock, &dirs).args(["ask", "--json", "Hello team"]));
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    let events: Vec<Value> =
+        text(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();
+    let run_id = events[0]["run_id"].clone();
+    assert!(events.iter().all(|e| e["run_id"] == run_id));
+    let types: Vec<&str> = events.iter().filter_map(|e| e["type"].as_str()).collect();
+    for t in ["run_started", "node_state", "token", "call_finished", "run_finished"] {
+        assert!(types.contains(&t), "missing {t}");
+    }
+    let token = events.iter().find(|e| e["type"] == "token").unwrap();
+    assert!(token["node"].is_string() && token["phase"].is_string());
+    let last = events.last().unwrap();
+    assert_eq!(last["type"], "run_finished");
+    assert_eq!(last["status"], "done");
+    assert!(last["answer"].as_str().is_some_and(|a| !a.is_empty()));
+}
+
+#[test]
+fn a_failing_leaf_degrades_the_run_with_a_warning() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    mock.respond_with(|req| {
+        let system = req.system_prompt().unwrap_or("");
+        system.starts_with("You are Quantum").then(|| Reply::error_object(400, "Quantum is broken", None))
+    });
+    let dirs = tempfile::tempdir().unwrap();
+    let out = run(ailab(&mock, &dirs).args(["ask", "What is time?"]));
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("degraded"), "{stderr}");
+    assert!(stderr.contains("Quantum is broken"), "{stderr}");
+    assert!(!text(&out.stdout).trim().is_empty());
+}
+
+#[test]
+fn an_unreachable_server_fails_the_run_with_advice() {
+    let dirs = tempfile::tempdir().unwrap();
+    // A port nobody listens on: bind one, then free it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = run(ailab_at(&format!("http://127.0.0.1:{port}/v1"), &dirs).args(["ask", "Hi"]));
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("cannot reach the server"), "{stderr}");
+    assert!(stderr.contains("LM Studio"), "advice is given: {stderr}");
+}
+
+#[test]
+fn bad_input_exits_2_with_a_clear_message() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let dirs = tempfile::tempdir().unwrap();
+    let out = run(ailab(&mock, &dirs).args(["ask", "   "]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("the prompt is empty"));
+
+    let bad = dirs.path().join("bad.toml");
+    std::fs::write(&bad, "[[node]]\nid = \"a\"\nchildren = [\"b\"]\n").unwrap();
+    let out = run(ailab(&mock, &dirs).arg("--hierarchy").arg(&bad).args(["ask", "Hi"]));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("bad.toml:3:"), "file:line:col: {stderr}");
+    assert_eq!(mock.chat_count(), 0, "nothing runs with a bad hierarchy");
+}
+
+#[test]
+fn the_prompt_can_come_from_stdin() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let dirs = tempfile::tempdir().unwrap();
+    let mut child = ailab(&mock, &dirs)
+        .args(["ask", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"A piped question about tides\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    let root_split = mock.chat_requests().into_iter().next().unwrap();
+    assert!(root_split.last_user_message().unwrap_or("").contains("A piped question about tides"));
+}
+
+#[test]
+fn ctrl_c_cancels_quickly_with_exit_130() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    // Leaves never answer: the run is stuck until cancelled.
+    mock.respond_with(|req| req.split_count().is_none().then_some(Reply::Hang));
+    let dirs = tempfile::tempdir().unwrap();
+    let child = ailab(&mock, &dirs)
+        .args(["ask", "Hang on"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while mock.in_flight() < 3 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(mock.in_flight() >= 3, "the leaves are waiting");
+    let sent = Instant::now();
+    // SIGINT, as Ctrl-C in a terminal sends.
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(sent.elapsed() < Duration::from_secs(3), "took {:?}", sent.elapsed());
+    assert_eq!(out.status.code(), Some(130), "stderr: {}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("cancelled"));
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while mock.disconnects() < 3 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(mock.disconnects() >= 3, "every call in flight was closed");
+}
+
+#[test]
+fn check_reports_served_and_missing_models() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let dirs = tempfile::tempdir().unwrap();
+    let out = run(ailab(&mock, &dirs).arg("check"));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("Ready"));
+
+    let mock = MockServer::start_in_thread(MockConfig {
+        models: vec!["other-model".into()],
+        ..MockConfig::default()
+    });
+    let out = run(ailab(&mock, &dirs).arg("check"));
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("✗ Atlas"), "{stdout}");
+    assert!(stdout.contains("In LM Studio, load phi-3.1-mini-4k-instruct"), "{stdout}");
+}
