@@ -1,1 +1,52 @@
-//! The record: every run in SQLite. (Being written: see issue 4.)
+//! The record: every run in SQLite, crash-safe.
+//!
+//! - [`Recorder`] is the write side: an actor thread that owns the write connection and consumes the
+//!   engine's event stream (`sink.add(handle.listener())`). The engine never waits on it.
+//! - [`Reader`] is the read side, on its own connection: paged lists, full-text search, a run in full,
+//!   a run's events for replay, deletion.
+//! - [`messages()`] reads a run as a conversation; [`export`] writes it as Markdown or JSON.
+//!
+//! Nothing here knows about terminals.
+
+mod error;
+pub mod export;
+pub mod messages;
+mod model;
+mod open;
+mod read;
+pub mod recorder;
+pub mod recovery;
+mod replay;
+pub mod schema;
+mod search;
+
+use std::path::PathBuf;
+
+pub use error::StoreError;
+pub use messages::{Message, MessageKind, messages};
+pub use model::{
+    CallRecord, CallStatus, NodeEventRecord, RunCursor, RunRecord, RunRow, SearchHit, TaskRecord,
+};
+pub use open::BUSY_TIMEOUT;
+pub use read::Reader;
+pub use recorder::{Recorder, RecorderHandle, RecorderStatus};
+pub use replay::replay_events;
+pub use search::fts_query;
+
+/// File name of the record in the data dir.
+pub const DB_FILE_NAME: &str = "ailab.db";
+
+/// `ailab.db` in the platform data dir (or `AILAB_DATA_DIR`); `None` if the platform has no data dir.
+pub fn default_db_path() -> Option<PathBuf> {
+    crate::paths::data_dir().map(|dir| dir.join(DB_FILE_NAME))
+}
+
+/// The record to use: `--db`/`AILAB_DB` if given, else the default. An error message if neither exists.
+pub fn db_path(explicit: Option<&std::path::Path>) -> Result<PathBuf, String> {
+    match explicit {
+        Some(path) => Ok(path.to_path_buf()),
+        None => default_db_path().ok_or_else(|| {
+            "cannot find a data folder for the record on this system; use --db FILE (or AILAB_DB)".to_string()
+        }),
+    }
+}
