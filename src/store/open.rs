@@ -70,7 +70,7 @@ fn open_checked(path: &Path) -> Result<Connection, Unusable> {
     let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(e, path))?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| classify(e, path))?;
     let verdict: String =
-        conn.pragma_query_value(None, "quick_check(1)", |row| row.get(0)).map_err(|e| classify(e, path))?;
+        conn.query_row("PRAGMA quick_check(1)", [], |row| row.get(0)).map_err(|e| classify(e, path))?;
     if verdict != "ok" {
         return Err(Unusable::Corrupt(format!("quick_check: {verdict}")));
     }

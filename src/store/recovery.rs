@@ -6,6 +6,9 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::engine::now_ms;
 
+/// Why a run was interrupted, when its process died.
+const CRASH_NOTE: &str = "ailab stopped before this run finished (the process ended or was killed)";
+
 /// How often a recording process proves it is alive.
 pub const HEARTBEAT_EVERY_MS: i64 = 2_000;
 /// A heartbeat older than this means the owner is gone (when its process cannot be checked directly).
@@ -113,7 +116,7 @@ pub fn recover(conn: &mut Connection) -> rusqlite::Result<Vec<String>> {
         if owner.as_ref().is_some_and(|o| is_alive(o, now)) {
             continue;
         }
-        interrupt_run(&tx, &run_id)?;
+        interrupt_run(&tx, &run_id, CRASH_NOTE)?;
         interrupted.push(run_id);
     }
     // Owners that are gone have nothing left to say.
@@ -142,8 +145,15 @@ pub fn recover(conn: &mut Connection) -> rusqlite::Result<Vec<String>> {
 }
 
 /// Closes one run whose process died: unfinished calls become `interrupted`, partial text is indexed.
-pub(crate) fn interrupt_run(conn: &Connection, run_id: &str) -> rusqlite::Result<()> {
-    const NOTE: &str = "ailab stopped before this run finished (the process ended or was killed)";
+/// Only a run still marked running is touched. `note` says why, for the user.
+pub(crate) fn interrupt_run(conn: &Connection, run_id: &str, note: &str) -> rusqlite::Result<()> {
+    let running: bool = conn
+        .query_row("SELECT status = 'running' FROM runs WHERE id = ?1", [run_id], |row| row.get(0))
+        .optional()?
+        .unwrap_or(false);
+    if !running {
+        return Ok(());
+    }
     conn.execute(
         "UPDATE calls SET status = 'interrupted', error = ?2,
              ended_ms = coalesce(last_token_ms, opened_ms)
@@ -163,7 +173,7 @@ pub(crate) fn interrupt_run(conn: &Connection, run_id: &str) -> rusqlite::Result
                  started_ms)),
              wall_ms = NULL
          WHERE id = ?1",
-        params![run_id, NOTE],
+        params![run_id, note],
     )?;
     Ok(())
 }

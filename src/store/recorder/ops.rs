@@ -213,11 +213,7 @@ pub fn apply(conn: &Connection, op: &Op) -> rusqlite::Result<()> {
             )?;
         }
         Op::InterruptRun { run } => {
-            super::super::recovery::interrupt_run(conn, run)?;
-            conn.execute(
-                "UPDATE runs SET note = 'ailab closed before this run finished' WHERE id = ?1",
-                [run],
-            )?;
+            super::super::recovery::interrupt_run(conn, run, "ailab closed before this run finished")?;
         }
     }
     Ok(())
