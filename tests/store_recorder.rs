@@ -32,7 +32,8 @@ fn a_finished_tree_run_is_recorded_in_full() {
     assert_eq!(record.node_name("nova"), "Nova");
     assert_eq!(record.run.hierarchy_hash, ailab::engine::hierarchy_hash(&hierarchy()));
 
-    let calls: Vec<(u32, &str, Phase, Option<u32>, CallStatus, &str)> = record
+    type CallSummary<'a> = (u32, &'a str, Phase, Option<u32>, CallStatus, &'a str);
+    let calls: Vec<CallSummary> = record
         .calls
         .iter()
         .map(|c| (c.call, c.node.as_str(), c.phase, c.parent_call, c.status, c.text.as_str()))

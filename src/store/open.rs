@@ -2,6 +2,7 @@
 //! and the connection settings every connection shares.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
@@ -11,6 +12,37 @@ use super::schema::{self, APPLICATION_ID};
 
 /// How long a connection waits for another ailab's write lock before saying the record is locked.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Records a recorder of this process has open (each entry once per recorder). It checked the file
+/// at its start, so a reader opened alongside it skips the integrity check, which reads the whole
+/// file and takes about a second on a very large record.
+static GUARDED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn guard_key(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Notes that a recorder of this process has `path` open and checked.
+pub(crate) fn guard(path: &Path) {
+    if let Ok(mut guarded) = GUARDED.lock() {
+        guarded.push(guard_key(path));
+    }
+}
+
+/// Undoes one [`guard`].
+pub(crate) fn unguard(path: &Path) {
+    let key = guard_key(path);
+    if let Ok(mut guarded) = GUARDED.lock() {
+        if let Some(i) = guarded.iter().position(|p| *p == key) {
+            guarded.swap_remove(i);
+        }
+    }
+}
+
+fn is_guarded(path: &Path) -> bool {
+    let key = guard_key(path);
+    GUARDED.lock().map(|guarded| guarded.contains(&key)).unwrap_or(false)
+}
 
 /// An open, checked, migrated connection, plus anything the user should be told about it.
 pub struct Opened {
@@ -37,7 +69,8 @@ pub fn open_db(path: &Path) -> Result<Opened, StoreError> {
         })?;
     }
     let mut notices = Vec::new();
-    let mut conn = match open_checked(path) {
+    let check = !is_guarded(path);
+    let mut conn = match open_checked(path, check) {
         Ok(conn) => conn,
         Err(Unusable::Fatal(err)) => return Err(err),
         Err(Unusable::Corrupt(reason)) => {
@@ -49,7 +82,7 @@ pub fn open_db(path: &Path) -> Result<Opened, StoreError> {
             );
             tracing::warn!("{notice}");
             notices.push(notice);
-            match open_checked(path) {
+            match open_checked(path, true) {
                 Ok(conn) => conn,
                 Err(Unusable::Fatal(err)) => return Err(err),
                 Err(Unusable::Corrupt(reason)) => {
@@ -63,16 +96,18 @@ pub fn open_db(path: &Path) -> Result<Opened, StoreError> {
     Ok(Opened { conn, notices })
 }
 
-/// Opens the file and makes sure it is an intact ailab record (or a new, empty file).
-fn open_checked(path: &Path) -> Result<Connection, Unusable> {
-    let flags =
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_URI;
+/// Opens the file and makes sure it is an intact ailab record (or a new, empty file). `quick_check`
+/// false skips the full integrity check (the header is still read).
+fn open_checked(path: &Path, quick_check: bool) -> Result<Connection, Unusable> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(e, path))?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| classify(e, path))?;
-    let verdict: String =
-        conn.query_row("PRAGMA quick_check(1)", [], |row| row.get(0)).map_err(|e| classify(e, path))?;
-    if verdict != "ok" {
-        return Err(Unusable::Corrupt(format!("quick_check: {verdict}")));
+    if quick_check {
+        let verdict: String =
+            conn.query_row("PRAGMA quick_check(1)", [], |row| row.get(0)).map_err(|e| classify(e, path))?;
+        if verdict != "ok" {
+            return Err(Unusable::Corrupt(format!("quick_check: {verdict}")));
+        }
     }
     check_identity(&conn, path).map_err(Unusable::Fatal)?;
     Ok(conn)

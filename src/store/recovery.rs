@@ -49,9 +49,13 @@ pub fn register(conn: &Connection, me: &Instance) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Proves this instance is alive.
-pub fn heartbeat(conn: &Connection, instance_id: &str) -> rusqlite::Result<()> {
-    conn.execute("UPDATE instances SET heartbeat_ms = ?2 WHERE id = ?1", params![instance_id, now_ms()])?;
+/// Proves this instance is alive (registering it again if another ailab wrongly judged it gone).
+pub fn heartbeat(conn: &Connection, me: &Instance) -> rusqlite::Result<()> {
+    let changed =
+        conn.execute("UPDATE instances SET heartbeat_ms = ?2 WHERE id = ?1", params![me.id, now_ms()])?;
+    if changed == 0 {
+        register(conn, me)?;
+    }
     Ok(())
 }
 

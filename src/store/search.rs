@@ -27,6 +27,9 @@ impl Reader {
     }
 
     /// Like [`Reader::search`], for the page after `before` (a hit's `run.cursor()`).
+    ///
+    /// Hits come in recording order, newest first: the index is walked backwards and stops as soon
+    /// as `limit` runs are found, so a common word costs no more than a rare one.
     pub fn search_page(
         &self,
         text: &str,
@@ -39,53 +42,136 @@ impl Reader {
                 text.trim()
             )));
         };
-        let sql = format!(
-            "SELECT {RUN_COLUMNS}, m.best FROM (
-                 SELECT rowid >> 20 AS seq, min(rowid) AS best FROM search_index
-                 WHERE search_index MATCH ?1 GROUP BY rowid >> 20
-             ) m JOIN runs r ON r.seq = m.seq
-             WHERE ?2 IS NULL OR r.started_ms < ?2 OR (r.started_ms = ?2 AND r.id < ?3)
-             ORDER BY r.started_ms DESC, r.id DESC LIMIT ?4"
-        );
-        let limit = limit.min(i64::MAX as usize) as i64;
         let search_err = |e: rusqlite::Error| {
             if is_busy(&e) { self.err(e) } else { StoreError::BadSearch(e.to_string()) }
         };
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(search_err)?;
-        let found = stmt
-            .query_map(
-                params![query, before.map(|c| c.started_ms), before.map(|c| c.id.as_str()), limit],
-                |row| Ok((run_row(row)?, row.get::<_, i64>(13)?)),
-            )
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(search_err)?;
-        let mut snippet_stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT snippet(search_index, 0, '[', ']', '…', 12) FROM search_index
-                 WHERE search_index MATCH ?1 AND rowid = ?2",
-            )
-            .map_err(search_err)?;
-        let mut hits = Vec::with_capacity(found.len());
-        for (run, best) in found {
-            let snippet: Option<String> = snippet_stmt
-                .query_row(params![query, best], |row| row.get(0))
-                .optional()
+        let below: i64 = match before {
+            Some(cursor) => {
+                let seq: Option<i64> = self
+                    .conn
+                    .query_row("SELECT seq FROM runs WHERE id = ?1", [&cursor.id], |r| r.get(0))
+                    .optional()
+                    .map_err(|e| self.err(e))?;
+                seq.ok_or_else(|| StoreError::UnknownRun(cursor.id.clone()))? << 20
+            }
+            None => i64::MAX,
+        };
+        // (run seq, the lowest matching rowid of that run: its prompt if that matched, else its first call)
+        let mut found: Vec<(i64, i64)> = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare_cached(
+                    "SELECT rowid FROM search_index WHERE search_index MATCH ?1 AND rowid < ?2 ORDER BY rowid DESC",
+                )
                 .map_err(search_err)?;
-            hits.push(SearchHit { run, snippet: flatten(&snippet.unwrap_or_default()) });
+            let mut rows = stmt.query(params![query, below]).map_err(search_err)?;
+            while let Some(row) = rows.next().map_err(search_err)? {
+                let rowid: i64 = row.get(0).map_err(search_err)?;
+                let full = found.len() >= limit;
+                match found.last_mut() {
+                    Some((seq, best)) if *seq == rowid >> 20 => *best = rowid,
+                    _ if full => break,
+                    _ => found.push((rowid >> 20, rowid)),
+                }
+            }
+        }
+        let sql = format!("SELECT {RUN_COLUMNS} FROM runs r WHERE r.seq = ?1");
+        let mut run_stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        // Snippets are cut here rather than by FTS5's snippet(), which re-runs the whole query per hit.
+        let mut body_stmt = self
+            .conn
+            .prepare_cached("SELECT body FROM search_index WHERE rowid = ?1")
+            .map_err(|e| self.err(e))?;
+        let terms = snippet_terms(text);
+        let mut hits = Vec::with_capacity(found.len());
+        for (seq, best) in found {
+            // A run deleted since the index was read is simply skipped.
+            let Some(run) = run_stmt.query_row([seq], run_row).optional().map_err(|e| self.err(e))? else {
+                continue;
+            };
+            let body: Option<String> =
+                body_stmt.query_row([best], |row| row.get(0)).optional().map_err(|e| self.err(e))?;
+            hits.push(SearchHit { run, snippet: snippet(&body.unwrap_or_default(), &terms) });
         }
         Ok(hits)
     }
 }
 
-/// A snippet on one line.
-fn flatten(snippet: &str) -> String {
-    snippet.split_whitespace().collect::<Vec<_>>().join(" ")
+/// The words of a search as the index sees them: lowercase runs of letters and digits.
+fn snippet_terms(input: &str) -> Vec<String> {
+    input.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+/// About a dozen words of `body` around the first match, on one line, matches in `[brackets]`.
+/// The last term matches as a prefix, as in the query.
+fn snippet(body: &str, terms: &[String]) -> String {
+    const WORDS: usize = 12;
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut start = None;
+    for (i, c) in body.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, body.len()));
+    }
+    let is_hit = |word: &str| {
+        let word = word.to_lowercase();
+        terms
+            .iter()
+            .enumerate()
+            .any(|(i, t)| word == *t || (i + 1 == terms.len() && word.starts_with(t.as_str())))
+    };
+    let first = words.iter().position(|&(a, b)| is_hit(&body[a..b])).unwrap_or(0);
+    let from = first.saturating_sub(WORDS / 3);
+    let to = (from + WORDS).min(words.len());
+    if from >= to {
+        return String::new();
+    }
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    let mut at = words[from].0;
+    for &(a, b) in &words[from..to] {
+        out.push_str(&body[at..a]);
+        if is_hit(&body[a..b]) {
+            out.push('[');
+            out.push_str(&body[a..b]);
+            out.push(']');
+        } else {
+            out.push_str(&body[a..b]);
+        }
+        at = b;
+    }
+    if to < words.len() {
+        out.push('…');
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::{fts_query, snippet, snippet_terms};
+
+    #[test]
+    fn snippets_mark_the_matches_around_the_first_one() {
+        let terms = snippet_terms("Flash mem");
+        let body = "One two three four five six seven. Flash memory uses it; flash drives too, and more words follow here.";
+        assert_eq!(
+            snippet(body, &terms),
+            "…four five six seven. [Flash] [memory] uses it; [flash] drives too, and…"
+        );
+        assert_eq!(snippet("short text", &snippet_terms("nothing")), "short text");
+        assert_eq!(snippet("", &terms), "");
+    }
 
     #[test]
     fn user_text_becomes_quoted_phrases() {

@@ -19,7 +19,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::time::{Instant as TokioInstant, MissedTickBehavior};
 
 use super::error::StoreError;
-use super::open::open_db;
+use super::open::{self, open_db};
 use super::recovery::{self, HEARTBEAT_EVERY_MS, Instance};
 use crate::engine::RunEvent;
 use writer::Writer;
@@ -57,7 +57,8 @@ impl Recorder {
         let (events, events_rx) = unbounded_channel();
         let (control, control_rx) = unbounded_channel();
         let status = Arc::new(Mutex::new(RecorderStatus::default()));
-        let writer = Writer::new(conn, me.id.clone(), status.clone());
+        let instance_id = me.id.clone();
+        let writer = Writer::new(conn, me, status.clone());
         let (done_tx, done_rx) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("ailab-recorder".into())
@@ -69,6 +70,7 @@ impl Recorder {
                 path: path.to_path_buf(),
                 reason: format!("cannot start the recorder thread: {e}"),
             })?;
+        open::guard(path);
         Ok(RecorderHandle {
             events,
             control,
@@ -77,7 +79,7 @@ impl Recorder {
             status,
             notices,
             path: path.to_path_buf(),
-            instance_id: me.id,
+            instance_id,
         })
     }
 }
@@ -147,6 +149,7 @@ impl RecorderHandle {
     fn stop(&mut self) -> Result<(), StoreError> {
         let Some(done) = self.done.take() else { return Ok(()) };
         let _ = self.control.send(Control::Shutdown);
+        open::unguard(&self.path);
         let result = match done.recv_timeout(STOP_TIMEOUT) {
             Ok(result) => {
                 if let Some(thread) = self.thread.take() {

@@ -10,7 +10,7 @@ use super::ops::{self, Op};
 use super::tracker::Tracker;
 use crate::engine::RunEvent;
 use crate::store::error::is_busy;
-use crate::store::recovery;
+use crate::store::recovery::{self, Instance};
 
 /// Unwritten text is written once its oldest part is this old (the bound is 500 ms; the
 /// margin covers the time the write itself takes).
@@ -33,7 +33,7 @@ pub struct RecorderStatus {
 
 pub struct Writer {
     conn: Connection,
-    instance_id: String,
+    me: Instance,
     tracker: Tracker,
     queue: Vec<Op>,
     retry_at: Option<Instant>,
@@ -41,9 +41,9 @@ pub struct Writer {
 }
 
 impl Writer {
-    pub fn new(conn: Connection, instance_id: String, status: Arc<Mutex<RecorderStatus>>) -> Self {
-        let tracker = Tracker::new(instance_id.clone());
-        Writer { conn, instance_id, tracker, queue: Vec::new(), retry_at: None, status }
+    pub fn new(conn: Connection, me: Instance, status: Arc<Mutex<RecorderStatus>>) -> Self {
+        let tracker = Tracker::new(me.id.clone());
+        Writer { conn, me, tracker, queue: Vec::new(), retry_at: None, status }
     }
 
     /// Takes one event. Returns true if it should be written without waiting for the text timer.
@@ -120,7 +120,7 @@ impl Writer {
 
     /// Proves this instance is alive (its own small transaction).
     pub fn heartbeat(&mut self) {
-        if let Err(err) = recovery::heartbeat(&self.conn, &self.instance_id) {
+        if let Err(err) = recovery::heartbeat(&self.conn, &self.me) {
             tracing::warn!(error = %err, "heartbeat not written");
         }
     }
@@ -131,14 +131,14 @@ impl Writer {
         for run in self.tracker.open_runs() {
             self.queue.push(Op::InterruptRun { run });
         }
-        self.tracker = Tracker::new(self.instance_id.clone());
+        self.tracker = Tracker::new(self.me.id.clone());
         // Try now, and once more after a short wait.
         let mut result = self.commit(true);
         if result.is_err() {
             std::thread::sleep(RETRY_AFTER);
             result = self.commit(true);
         }
-        if let Err(err) = recovery::unregister(&self.conn, &self.instance_id) {
+        if let Err(err) = recovery::unregister(&self.conn, &self.me.id) {
             tracing::warn!(error = %err, "instance not unregistered");
         }
         result
