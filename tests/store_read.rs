@@ -265,7 +265,7 @@ fn exports_read_as_the_conversation_and_carry_every_call() {
         "### 2. Delegation · Atlas → Nova",
         "Explain the tunnelling physics",
         "### 4. Response · Sage → Atlas (call #3)",
-        "_In reply to 3._",
+        "_Re #3 (delegation to Sage)_",
         "### 6. Synthesis · Atlas → You (call #4)",
         "## Final answer",
         ANSWER_TEXT,

@@ -45,8 +45,9 @@ pub fn to_markdown(record: &RunRecord) -> String {
     }
 
     md.push_str("\n## Conversation\n");
-    for message in messages(record) {
-        write_message(&mut md, record, &message);
+    let conversation = messages(record);
+    for message in &conversation {
+        write_message(&mut md, record, message, &conversation);
     }
 
     md.push_str("\n## Final answer\n\n");
@@ -97,7 +98,7 @@ pub fn to_markdown(record: &RunRecord) -> String {
     md
 }
 
-fn write_message(md: &mut String, record: &RunRecord, message: &Message) {
+fn write_message(md: &mut String, record: &RunRecord, message: &Message, all: &[Message]) {
     let name = |who: &str| if who == "user" { "You".to_string() } else { record.node_name(who).to_string() };
     let kind = message.kind.as_str();
     let mut title =
@@ -109,8 +110,8 @@ fn write_message(md: &mut String, record: &RunRecord, message: &Message) {
         let _ = write!(title, " (call #{call})");
     }
     let _ = writeln!(md, "\n### {title}\n");
-    if let Some(parent) = message.parent {
-        let _ = writeln!(md, "_In reply to {parent}._\n");
+    if let Some(parent) = message.parent.and_then(|p| all.get(p.wrapping_sub(1))) {
+        let _ = writeln!(md, "_Re #{} ({} {})_\n", parent.id, parent.kind.as_str(), relation(record, parent));
     }
     let content = message.content.trim_end();
     if content.is_empty() {
@@ -121,6 +122,15 @@ fn write_message(md: &mut String, record: &RunRecord, message: &Message) {
     }
     if let Some(error) = message.error.as_deref().filter(|_| message.kind != MessageKind::Error) {
         let _ = writeln!(md, "\n> **Cut short:** {error}");
+    }
+}
+
+/// "to Nova" / "from Nova": how a parent message is named in a reply's header.
+fn relation(record: &RunRecord, message: &Message) -> String {
+    match message.to.as_deref() {
+        Some("user") => "to you".to_string(),
+        Some(to) if to != message.from => format!("to {}", record.node_name(to)),
+        _ => format!("by {}", record.node_name(&message.from)),
     }
 }
 

@@ -20,7 +20,7 @@ pub fn width() -> Option<usize> {
 /// The run list: id, age, status, duration, tokens, first line of the prompt.
 pub fn run_table(runs: &[RunRow], width: Option<usize>) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{:<22}{:<13}{:<13}{:>10}{:>9}  PROMPT", "ID", "WHEN", "STATUS", "TIME", "TOKENS");
+    let _ = writeln!(out, "{:<22}{:<12}{:<12}{:>9}{:>9}  PROMPT", "ID", "WHEN", "STATUS", "TIME", "TOKENS");
     for run in runs {
         out.push_str(&run_line(run, width));
     }
@@ -30,7 +30,7 @@ pub fn run_table(runs: &[RunRow], width: Option<usize>) -> String {
 /// Search hits: the run line, then the matching text.
 pub fn search_table(hits: &[SearchHit], width: Option<usize>) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{:<22}{:<13}{:<13}{:>10}{:>9}  PROMPT", "ID", "WHEN", "STATUS", "TIME", "TOKENS");
+    let _ = writeln!(out, "{:<22}{:<12}{:<12}{:>9}{:>9}  PROMPT", "ID", "WHEN", "STATUS", "TIME", "TOKENS");
     for hit in hits {
         out.push_str(&run_line(&hit.run, width));
         if !hit.snippet.is_empty() {
@@ -44,7 +44,7 @@ pub fn search_table(hits: &[SearchHit], width: Option<usize>) -> String {
 fn run_line(run: &RunRow, width: Option<usize>) -> String {
     let time = run.duration_ms().map(duration).unwrap_or_else(|| "–".into());
     let prefix = format!(
-        "{:<22}{:<13}{:<13}{:>10}{:>9}  ",
+        "{:<22}{:<12}{:<12}{:>9}{:>9}  ",
         run.id,
         age(now_ms() - run.started_ms, run.started_ms),
         run.status.as_str(),
@@ -61,12 +61,12 @@ pub fn run_details(record: &RunRecord, width: Option<usize>) -> String {
     let mut out = String::new();
     let time = run.duration_ms().map(duration).unwrap_or_else(|| "still running".into());
     let _ = writeln!(out, "Run {} · {} · {}", run.id, run.status.as_str(), time);
-    let _ = writeln!(
-        out,
-        "Started {} ({})",
-        utc_datetime(run.started_ms),
-        age(now_ms() - run.started_ms, run.started_ms)
-    );
+    let ago = now_ms() - run.started_ms;
+    if ago < 7 * 86_400_000 {
+        let _ = writeln!(out, "Started {} ({})", utc_datetime(run.started_ms), age(ago, run.started_ms));
+    } else {
+        let _ = writeln!(out, "Started {}", utc_datetime(run.started_ms));
+    }
     if let Some(note) = &run.note {
         let _ = writeln!(out, "Note: {note}");
     }
