@@ -8,7 +8,9 @@
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod lab;
 pub mod llm;
 pub mod paths;
 pub mod store;
+pub mod text;
 pub mod tui;

@@ -1,6 +1,113 @@
-use super::Settings;
-use super::args::AskArgs;
+//! `ailab ask`: one prompt through the tree, headless. The answer goes to stdout, progress to
+//! stderr; `--json` streams the events instead. Exit codes: 0 done (or degraded, with a warning),
+//! 1 failed, 2 bad input or config, 130 cancelled.
 
-pub async fn run(_settings: Settings, _args: AskArgs) -> u8 {
-    1
+use std::io::{IsTerminal, Read};
+
+use tokio_util::sync::CancellationToken;
+
+use super::args::AskArgs;
+use super::{Settings, exit, printer};
+use crate::engine::{EventSink, RunStatus};
+
+pub async fn run(settings: Settings, args: AskArgs) -> u8 {
+    let prompt = match read_prompt(args.prompt) {
+        Ok(prompt) => prompt,
+        Err(message) => {
+            eprintln!("ailab: {message}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let engine = match settings.engine() {
+        Ok(engine) => engine,
+        Err(message) => {
+            eprintln!("ailab: {message}");
+            return exit::BAD_INPUT;
+        }
+    };
+    if settings.demo && !args.json {
+        eprintln!("ailab: DEMO MODE: scripted offline answers, not a real model.");
+    }
+
+    let sink = EventSink::new();
+    let recorder = super::record::start(&settings, &sink);
+    let printer = if args.json {
+        Some(tokio::spawn(printer::json_lines(sink.subscribe())))
+    } else if !args.quiet {
+        let hierarchy = settings.hierarchy.clone();
+        let events = sink.subscribe();
+        Some(tokio::spawn(async move { printer::progress(events, &hierarchy).await }))
+    } else {
+        None
+    };
+
+    let cancel = CancellationToken::new();
+    tokio::spawn(cancel_on_ctrl_c(cancel.clone()));
+    let summary = engine.run(prompt, &sink, cancel).await;
+    // Closing the sink ends the printer's stream once it has printed everything.
+    drop(sink);
+    if let Some(printer) = printer {
+        let _ = printer.await;
+    }
+    if let Some(recorder) = recorder {
+        recorder.finish().await;
+    }
+
+    match summary.status {
+        RunStatus::Done | RunStatus::Degraded => {
+            if summary.status == RunStatus::Degraded {
+                eprintln!(
+                    "ailab: warning: the run is degraded: some branches failed; the answer is partial."
+                );
+            }
+            if !args.json {
+                println!("{}", summary.answer.unwrap_or_default().trim_end());
+            }
+            exit::OK
+        }
+        RunStatus::Cancelled => {
+            eprintln!("ailab: cancelled.");
+            exit::CANCELLED
+        }
+        _ => {
+            let reason = summary.error.unwrap_or_else(|| "the run failed".into());
+            eprintln!("ailab: the run failed: {reason}");
+            exit::FAILED
+        }
+    }
+}
+
+/// The prompt from the argument, or from stdin when it is piped.
+fn read_prompt(arg: Option<String>) -> Result<String, String> {
+    let prompt = match arg {
+        Some(prompt) => prompt,
+        None if std::io::stdin().is_terminal() => {
+            return Err(
+                "no prompt: give one (`ailab ask \"Why is the sky blue?\"`) or pipe it on stdin".into()
+            );
+        }
+        None => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| format!("cannot read the prompt from stdin: {e}"))?;
+            text
+        }
+    };
+    if prompt.trim().is_empty() {
+        return Err("the prompt is empty: write a question or task for the team".into());
+    }
+    Ok(prompt.trim().to_string())
+}
+
+/// First Ctrl-C cancels the run (every call stops); a second one quits at once.
+async fn cancel_on_ctrl_c(cancel: CancellationToken) {
+    if tokio::signal::ctrl_c().await.is_err() {
+        return;
+    }
+    eprintln!("\nailab: cancelling… (Ctrl-C again to quit at once)");
+    cancel.cancel();
+    if tokio::signal::ctrl_c().await.is_ok() {
+        std::process::exit(i32::from(exit::CANCELLED));
+    }
 }

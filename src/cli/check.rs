@@ -1,5 +1,99 @@
-use super::Settings;
+//! `ailab check`: can the server be reached, which models does it serve, and does every node have
+//! its model? Plain language, with the fix. Exit 0 when everything is ready, 1 otherwise.
 
-pub async fn run(_settings: Settings) -> u8 {
-    1
+use std::collections::BTreeMap;
+
+use super::{Settings, exit};
+use crate::engine::describe_error;
+use crate::llm::ModelInfo;
+
+pub async fn run(settings: Settings) -> u8 {
+    let engine = match settings.engine() {
+        Ok(engine) => engine,
+        Err(message) => {
+            eprintln!("ailab: {message}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let hierarchy = engine.hierarchy().clone();
+    println!(
+        "Hierarchy: {} ({} nodes, root {})",
+        hierarchy.source,
+        hierarchy.nodes.len(),
+        hierarchy.root().name
+    );
+    if settings.demo {
+        println!("Demo mode: answers are scripted offline; no server is needed.");
+        return exit::OK;
+    }
+
+    // Nodes grouped by the endpoint they call.
+    let mut by_endpoint: BTreeMap<&str, Vec<&crate::config::NodeConfig>> = BTreeMap::new();
+    for node in &hierarchy.nodes {
+        by_endpoint.entry(hierarchy.endpoint_of(node)).or_default().push(node);
+    }
+    let mut ready = true;
+    for (url, nodes) in by_endpoint {
+        let Some(endpoint) = engine.backends().get(url) else { continue };
+        println!();
+        let models: Vec<ModelInfo> = match endpoint.backend.list_models().await {
+            Ok(models) => models,
+            Err(error) => {
+                ready = false;
+                println!("✗ Server {url}: {}", describe_error(&error));
+                println!("  Then run `ailab check` again. To look around without a server: `ailab --demo`.");
+                continue;
+            }
+        };
+        if models.is_empty() {
+            ready = false;
+            println!("✗ Server {url} answers but serves no model.");
+            println!("  In LM Studio: load Phi-3.1 mini (Developer tab → Select a model to load).");
+            continue;
+        }
+        println!("✓ Server {url} answers and serves {} model(s):", models.len());
+        for model in &models {
+            println!("    {}", model.id);
+        }
+        println!("  Nodes:");
+        let name_width = nodes.iter().map(|n| n.name.chars().count()).max().unwrap_or(0);
+        for node in nodes {
+            let served = models.iter().any(|m| m.id == node.model);
+            let mark = if served { "✓" } else { "✗" };
+            println!("    {mark} {:<name_width$}  {}", node.name, node.model);
+            if !served {
+                ready = false;
+                println!("      {}", missing_model_fix(&node.model, &models));
+            }
+        }
+    }
+    println!();
+    if ready {
+        println!(
+            "Ready: every node's model is served. Try `ailab ask \"Why is the sky blue?\"` or just `ailab`."
+        );
+        exit::OK
+    } else {
+        println!("Not ready yet: fix the items marked ✗ above.");
+        exit::FAILED
+    }
+}
+
+/// What to do when a node's model is not among the served ones.
+fn missing_model_fix(model: &str, served: &[ModelInfo]) -> String {
+    let (base, instance) = match model.rsplit_once(':') {
+        Some((base, n)) if n.chars().all(|c| c.is_ascii_digit()) => (base, Some(n)),
+        _ => (model, None),
+    };
+    let base_served = served.iter().any(|m| m.id == base);
+    match instance {
+        Some(n) if base_served => format!(
+            "Not served. In LM Studio, load {base} again until instance :{n} appears, \
+             or set this node's model to one listed above in hierarchy.toml."
+        ),
+        _ => format!(
+            "Not served. In LM Studio, load {model} (Developer tab → Select a model to load), \
+             or set this node's model to one listed above in hierarchy.toml."
+        ),
+    }
 }

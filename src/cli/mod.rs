@@ -6,6 +6,7 @@ mod check;
 pub mod history;
 pub mod logging;
 mod printer;
+mod record;
 pub mod settings;
 
 use std::process::ExitCode;

@@ -16,6 +16,25 @@ use crate::llm::{ChatBackend, LlmError};
 pub struct Endpoint {
     pub backend: Arc<dyn ChatBackend>,
     pub limit: Arc<Semaphore>,
+    /// Per model: has a request to it succeeded yet? (See [`Endpoint::warm_gate`].)
+    warm: Arc<std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<bool>>>>>,
+}
+
+impl Endpoint {
+    fn new(backend: Arc<dyn ChatBackend>, max_concurrent: usize) -> Self {
+        Self { backend, limit: Arc::new(Semaphore::new(max_concurrent.max(1))), warm: Arc::default() }
+    }
+
+    /// The gate for a model: holds `true` once a request to it succeeded. The first request to a
+    /// cold model holds the lock for its whole call so concurrent first requests cannot make
+    /// LM Studio load several instances of it.
+    pub fn warm_gate(&self, model: &str) -> Arc<tokio::sync::Mutex<bool>> {
+        match self.warm.lock() {
+            Ok(mut gates) => gates.entry(model.to_string()).or_default().clone(),
+            // A poisoned map only loses the optimisation, never the call.
+            Err(_) => Arc::new(tokio::sync::Mutex::new(true)),
+        }
+    }
 }
 
 /// The backends a hierarchy's nodes talk to, by endpoint URL.
@@ -37,13 +56,7 @@ impl Backends {
                 continue;
             }
             let backend = HttpBackend::new(url, &hierarchy.server)?;
-            by_url.insert(
-                url.to_string(),
-                Endpoint {
-                    backend: Arc::new(backend),
-                    limit: Arc::new(Semaphore::new(hierarchy.server.max_concurrent.max(1))),
-                },
-            );
+            by_url.insert(url.to_string(), Endpoint::new(Arc::new(backend), hierarchy.server.max_concurrent));
         }
         Ok(Self { by_url, fallback: None })
     }
@@ -55,10 +68,7 @@ impl Backends {
 
     /// One backend for every endpoint (the demo, or a scripted backend in tests).
     pub fn single(backend: Arc<dyn ChatBackend>, max_concurrent: usize) -> Self {
-        Self {
-            by_url: HashMap::new(),
-            fallback: Some(Endpoint { backend, limit: Arc::new(Semaphore::new(max_concurrent.max(1))) }),
-        }
+        Self { by_url: HashMap::new(), fallback: Some(Endpoint::new(backend, max_concurrent)) }
     }
 
     /// The endpoint serving a URL.

@@ -1,15 +1,281 @@
-//! The cascade itself.
+//! The cascade: split down, answer at the leaves, synthesize up. Any tree shape works: the
+//! recursion follows `children` lists, and siblings run concurrently (bounded per endpoint).
 
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use futures::future::{BoxFuture, join_all};
 use tokio_util::sync::CancellationToken;
 
-use super::{Engine, EventSink, RunId, RunStatus, RunSummary, RunTotals};
+use super::call::{CallFailure, CallOutput, CallSpec, RunContext};
+use super::early::EarlyChildren;
+use super::events::{CallId, EventKind, NodeStatus, RunStatus};
+use super::prompts::{self, ChildReply};
+use super::split::fallback_task;
+use super::{Engine, EventSink, RunId, RunSummary, hierarchy_hash};
+use crate::config::{NodeConfig, Phase};
 
 pub(super) async fn run_tree(
-    _engine: &Engine,
+    engine: &Engine,
     run_id: RunId,
-    _prompt: String,
-    _sink: EventSink,
-    _cancel: CancellationToken,
+    prompt: String,
+    sink: EventSink,
+    cancel: CancellationToken,
 ) -> RunSummary {
-    RunSummary { run_id, status: RunStatus::Failed, answer: None, totals: RunTotals::default(), error: None }
+    let hierarchy = engine.hierarchy().clone();
+    let emitter = sink.for_run(run_id.clone());
+    let ctx = Arc::new(RunContext::new(
+        hierarchy.clone(),
+        engine.backends().clone(),
+        emitter.clone(),
+        prompt.clone(),
+        engine.streaming_delegation(),
+    ));
+    let started = Instant::now();
+    let root = hierarchy.root().clone();
+    emitter.emit(EventKind::RunStarted {
+        prompt: prompt.clone(),
+        root: root.id.clone(),
+        hierarchy_hash: hierarchy_hash(&hierarchy),
+        hierarchy: hierarchy.clone(),
+        app_version: env!("CARGO_PKG_VERSION").to_string(),
+        kind: "tree".to_string(),
+    });
+    for node in hierarchy.preorder() {
+        ctx.set_state(&node.id, NodeStatus::Waiting);
+    }
+    emitter.emit(EventKind::TaskAssigned {
+        node: root.id.clone(),
+        task: prompt.clone(),
+        from_call: None,
+        split: None,
+    });
+
+    let result = run_node(ctx.clone(), root.id.clone(), prompt, None, cancel.child_token()).await;
+
+    // Nodes that never ran (their parent failed, or the run was cancelled) end as cancelled.
+    for id in ctx.unfinished_nodes() {
+        ctx.set_state(&id, NodeStatus::Cancelled);
+    }
+    let (status, answer, error) = match result {
+        _ if cancel.is_cancelled() => (RunStatus::Cancelled, None, None),
+        Ok(out) if ctx.degraded.load(Ordering::Relaxed) => (RunStatus::Degraded, Some(out.text), None),
+        Ok(out) => (RunStatus::Done, Some(out.text), None),
+        Err(failure) => (RunStatus::Failed, None, Some(failure.reason())),
+    };
+    let mut totals = ctx.totals();
+    totals.wall_ms = started.elapsed().as_millis() as i64;
+    emitter.emit(EventKind::RunFinished { status, answer: answer.clone(), totals });
+    RunSummary { run_id, status, answer, totals, error }
+}
+
+/// Runs one node (and its subtree) on its task; the output's call is the one that produced the text.
+pub(super) fn run_node(
+    ctx: Arc<RunContext>,
+    node_id: String,
+    task: String,
+    from_call: Option<CallId>,
+    cancel: CancellationToken,
+) -> BoxFuture<'static, Result<CallOutput, CallFailure>> {
+    Box::pin(async move {
+        let Some(node) = ctx.hierarchy.node(&node_id).cloned() else {
+            return Err(CallFailure::Failed(format!("no node named {node_id}")));
+        };
+        let result = if node.is_parent() {
+            run_parent(&ctx, &node, &task, from_call, &cancel).await
+        } else {
+            ctx.set_state(&node.id, NodeStatus::Answering);
+            let request = prompts::answer(&node, &ctx.query, &task);
+            match ctx.call(spec(&node, Phase::Answer, from_call, request, false, &cancel)).await {
+                Ok(draft) => reflect(&ctx, &node, &task, draft, &cancel).await,
+                Err(failure) => Err(failure),
+            }
+        };
+        match &result {
+            Ok(_) => ctx.set_state(&node.id, NodeStatus::Done),
+            Err(CallFailure::Cancelled) => ctx.set_state(&node.id, NodeStatus::Cancelled),
+            Err(CallFailure::Failed(reason)) => ctx.fail_node(&node.id, reason),
+        }
+        result
+    })
+}
+
+pub(super) fn spec<'a>(
+    node: &'a NodeConfig,
+    phase: Phase,
+    parent_call: Option<CallId>,
+    request: crate::llm::ChatRequest,
+    truncated_input: bool,
+    cancel: &'a CancellationToken,
+) -> CallSpec<'a> {
+    CallSpec { node, phase, parent_call, request, truncated_input, split_into: None, cancel, on_text: None }
+}
+
+async fn run_parent(
+    ctx: &Arc<RunContext>,
+    node: &NodeConfig,
+    task: &str,
+    from_call: Option<CallId>,
+    cancel: &CancellationToken,
+) -> Result<CallOutput, CallFailure> {
+    let children: Vec<NodeConfig> = ctx.hierarchy.children(node).cloned().collect();
+    let child_refs: Vec<&NodeConfig> = children.iter().collect();
+
+    ctx.set_state(&node.id, NodeStatus::Splitting);
+    let request = prompts::split(node, &child_refs, &ctx.query, task);
+    let mut early = EarlyChildren::new(ctx, &children, cancel);
+    let mut on_text = |call: CallId, text: &str| early.on_split_text(call, text);
+    let mut split_spec = spec(node, Phase::Split, from_call, request, false, cancel);
+    split_spec.split_into = Some(children.len());
+    if ctx.streaming_delegation {
+        split_spec.on_text = Some(&mut on_text);
+    }
+    let split = match ctx.call(split_spec).await {
+        Ok(split) => split,
+        Err(failure) => {
+            early.cancel_all().await;
+            return Err(match failure {
+                CallFailure::Failed(reason) => {
+                    CallFailure::Failed(format!("could not split the task: {reason}"))
+                }
+                cancelled => cancelled,
+            });
+        }
+    };
+    let (tasks, method) = match &split.split {
+        Some(parsed) => (parsed.tasks.clone(), parsed.method),
+        None => (
+            children.iter().map(|c| fallback_task(task, &c.name, &c.role)).collect(),
+            super::SplitMethod::Fallback,
+        ),
+    };
+    let branches = early.finish(split.call, &tasks, method).await;
+    ctx.set_state(&node.id, NodeStatus::Delegated);
+    let mut outcomes = Vec::with_capacity(branches.len());
+    for branch in branches {
+        outcomes
+            .push(branch.await.unwrap_or_else(|e| Err(CallFailure::Failed(format!("internal error: {e}")))));
+    }
+    if cancel.is_cancelled() {
+        return Err(CallFailure::Cancelled);
+    }
+    if node.critique {
+        outcomes = critique_children(ctx, node, task, &children, &tasks, outcomes, cancel).await?;
+    }
+
+    let latest_reply = outcomes.iter().filter_map(|o| o.as_ref().ok().map(|r| r.call)).max();
+    let Some(latest_reply) = latest_reply else {
+        let reasons: Vec<String> = children
+            .iter()
+            .zip(&outcomes)
+            .filter_map(|(c, o)| o.as_ref().err().map(|e| format!("{}: {}", c.name, e.reason())))
+            .collect();
+        return Err(CallFailure::Failed(format!("every branch failed ({})", reasons.join("; "))));
+    };
+    let replies: Vec<ChildReply> = children
+        .iter()
+        .zip(&tasks)
+        .zip(outcomes)
+        .map(|((child, child_task), outcome)| ChildReply {
+            name: child.name.clone(),
+            role: child.role.clone(),
+            task: child_task.clone(),
+            reply: outcome.map(|o| o.text).map_err(|e| e.reason()),
+        })
+        .collect();
+
+    ctx.set_state(&node.id, NodeStatus::Synthesizing);
+    let built = prompts::synthesize(node, &ctx.query, task, &replies);
+    let synthesis = ctx
+        .call(spec(node, Phase::Synthesize, Some(latest_reply), built.request, built.truncated, cancel))
+        .await?;
+    reflect(ctx, node, task, synthesis, cancel).await
+}
+
+/// The parent reviews each child's reply and the child revises once. A failed review keeps the
+/// original reply: critique is an improvement, never a reason to lose an answer.
+async fn critique_children(
+    ctx: &Arc<RunContext>,
+    node: &NodeConfig,
+    task: &str,
+    children: &[NodeConfig],
+    tasks: &[String],
+    outcomes: Vec<Result<CallOutput, CallFailure>>,
+    cancel: &CancellationToken,
+) -> Result<Vec<Result<CallOutput, CallFailure>>, CallFailure> {
+    ctx.set_state(&node.id, NodeStatus::Critiquing);
+    let reviews = children.iter().zip(tasks).zip(outcomes).map(|((child, child_task), outcome)| async move {
+        let reply = outcome?;
+        let built = prompts::critique(node, &ctx.query, task, child, child_task, &reply.text);
+        let review = match ctx
+            .call(spec(node, Phase::Critique, Some(reply.call), built.request, built.truncated, cancel))
+            .await
+        {
+            Ok(review) => review,
+            Err(CallFailure::Cancelled) => return Err(CallFailure::Cancelled),
+            Err(CallFailure::Failed(_)) => {
+                ctx.degraded.store(true, Ordering::Relaxed);
+                return Ok(reply);
+            }
+        };
+        ctx.set_state(&child.id, NodeStatus::Revising);
+        let built = prompts::revise(child, &ctx.query, child_task, &reply.text, &review.text);
+        let revised = ctx
+            .call(spec(child, Phase::Revise, Some(review.call), built.request, built.truncated, cancel))
+            .await;
+        ctx.set_state(&child.id, NodeStatus::Done);
+        match revised {
+            Ok(revised) => Ok(revised),
+            Err(CallFailure::Cancelled) => Err(CallFailure::Cancelled),
+            Err(CallFailure::Failed(_)) => {
+                ctx.degraded.store(true, Ordering::Relaxed);
+                Ok(reply)
+            }
+        }
+    });
+    let reviewed = join_all(reviews).await;
+    if cancel.is_cancelled() {
+        return Err(CallFailure::Cancelled);
+    }
+    Ok(reviewed)
+}
+
+/// `reflect` rounds: critique the draft, then revise it. A failed round keeps the last draft.
+async fn reflect(
+    ctx: &RunContext,
+    node: &NodeConfig,
+    task: &str,
+    mut draft: CallOutput,
+    cancel: &CancellationToken,
+) -> Result<CallOutput, CallFailure> {
+    for _ in 0..node.reflect {
+        ctx.set_state(&node.id, NodeStatus::Reflecting);
+        let built = prompts::reflect(node, &ctx.query, task, &draft.text);
+        let review = match ctx
+            .call(spec(node, Phase::Reflect, Some(draft.call), built.request, built.truncated, cancel))
+            .await
+        {
+            Ok(review) => review,
+            Err(CallFailure::Cancelled) => return Err(CallFailure::Cancelled),
+            Err(CallFailure::Failed(_)) => {
+                ctx.degraded.store(true, Ordering::Relaxed);
+                break;
+            }
+        };
+        ctx.set_state(&node.id, NodeStatus::Revising);
+        let built = prompts::revise(node, &ctx.query, task, &draft.text, &review.text);
+        match ctx
+            .call(spec(node, Phase::Revise, Some(review.call), built.request, built.truncated, cancel))
+            .await
+        {
+            Ok(revised) => draft = revised,
+            Err(CallFailure::Cancelled) => return Err(CallFailure::Cancelled),
+            Err(CallFailure::Failed(_)) => {
+                ctx.degraded.store(true, Ordering::Relaxed);
+                break;
+            }
+        }
+    }
+    Ok(draft)
 }

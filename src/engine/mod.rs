@@ -3,12 +3,20 @@
 //! The engine knows nothing of terminals or databases. It takes a hierarchy, a set of backends
 //! and an [`EventSink`], and reports everything it does as [`RunEvent`]s.
 
+pub mod arms;
 pub mod backends;
+mod call;
 mod cascade;
+mod early;
 pub mod events;
 pub mod prompts;
 pub mod sink;
 pub mod split;
+pub mod split_stream;
+pub mod testkit;
+#[cfg(test)]
+mod tests;
+pub mod timeline;
 
 use std::sync::Arc;
 
@@ -16,6 +24,7 @@ use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
 pub use backends::Backends;
+pub use call::describe as describe_error;
 pub use events::{
     CallId, CallMetrics, EventKind, NodeStatus, RunEvent, RunId, RunStatus, RunTotals, SplitMethod,
 };
@@ -39,11 +48,22 @@ pub struct RunSummary {
 pub struct Engine {
     hierarchy: Arc<Hierarchy>,
     backends: Backends,
+    streaming_delegation: bool,
 }
 
 impl Engine {
     pub fn new(hierarchy: Arc<Hierarchy>, backends: Backends) -> Self {
-        Self { hierarchy, backends }
+        Self { hierarchy, backends, streaming_delegation: true }
+    }
+
+    /// Whether children may start while their parent's split still streams (on by default).
+    pub fn with_streaming_delegation(mut self, on: bool) -> Self {
+        self.streaming_delegation = on;
+        self
+    }
+
+    pub fn streaming_delegation(&self) -> bool {
+        self.streaming_delegation
     }
 
     pub fn hierarchy(&self) -> &Arc<Hierarchy> {
@@ -106,16 +126,4 @@ pub fn civil_from_unix(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d, (rem / 3600) as u32, ((rem % 3600) / 60) as u32, (rem % 60) as u32)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_unix(0), (1970, 1, 1, 0, 0, 0));
-        assert_eq!(civil_from_unix(1_795_500_000), (2026, 11, 24, 6, 0, 0));
-        assert_eq!(civil_from_unix(951_782_400), (2000, 2, 29, 0, 0, 0));
-    }
 }

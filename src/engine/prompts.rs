@@ -1,1 +1,188 @@
-//! Building each phase's messages from the node's templates.
+//! Building each phase's messages from the node's templates, bounded to the model's context.
+
+use serde_json::json;
+
+use crate::config::NodeConfig;
+use crate::config::template::render;
+use crate::llm::{ChatMessage, ChatRequest};
+
+/// Marker appended to text cut to fit the context window (also recorded on the call).
+pub const CUT_MARKER: &str = "\n[… cut here to fit the model's context window]";
+
+/// Rough characters per token for budgeting: English averages ~4; 3 keeps us on the safe side.
+const CHARS_PER_TOKEN: usize = 3;
+/// Tokens kept free for chat-template overhead and estimation error.
+const CONTEXT_MARGIN_TOKENS: usize = 128;
+
+/// What a child sent back to its parent (or why it did not).
+#[derive(Debug, Clone)]
+pub struct ChildReply {
+    pub name: String,
+    pub role: String,
+    pub task: String,
+    /// `Ok(text)` or `Err(reason)` when the branch failed.
+    pub reply: Result<String, String>,
+}
+
+/// A request plus whether some of its input was cut to fit.
+pub struct BuiltRequest {
+    pub request: ChatRequest,
+    pub truncated: bool,
+}
+
+/// The values every template may use.
+struct Common<'a> {
+    node: &'a NodeConfig,
+    query: &'a str,
+    task: &'a str,
+}
+
+impl<'a> Common<'a> {
+    fn values(&self) -> Vec<(&'static str, &'a str)> {
+        vec![("name", &self.node.name), ("role", &self.node.role), ("query", self.query), ("task", self.task)]
+    }
+}
+
+fn request(node: &NodeConfig, user: String) -> ChatRequest {
+    ChatRequest {
+        model: node.model.clone(),
+        messages: vec![ChatMessage::system(node.prompts.system.clone()), ChatMessage::user(user)],
+        temperature: node.temperature,
+        top_p: node.top_p,
+        max_tokens: node.max_tokens,
+        seed: node.seed,
+        response_format: None,
+    }
+}
+
+/// Characters of prompt the node's context can take besides its reply budget.
+fn prompt_budget_chars(node: &NodeConfig) -> usize {
+    let tokens = (node.context_tokens as usize)
+        .saturating_sub(node.max_tokens as usize)
+        .saturating_sub(CONTEXT_MARGIN_TOKENS)
+        .max(256);
+    tokens * CHARS_PER_TOKEN
+}
+
+/// Cuts `text` to at most `max_chars` characters (on a char boundary) with the marker.
+pub fn cut_to(text: &str, max_chars: usize) -> (String, bool) {
+    if text.chars().count() <= max_chars {
+        return (text.to_string(), false);
+    }
+    let keep = max_chars.saturating_sub(CUT_MARKER.chars().count());
+    let end = text.char_indices().nth(keep).map(|(i, _)| i).unwrap_or(text.len());
+    (format!("{}{CUT_MARKER}", &text[..end]), true)
+}
+
+/// JSON schema for a split: an array of exactly `count` non-empty strings.
+pub fn split_schema(count: usize) -> serde_json::Value {
+    json!({
+        "type": "json_schema",
+        "json_schema": {
+            "name": "subtasks",
+            "strict": true,
+            "schema": {
+                "type": "array",
+                "items": { "type": "string", "minLength": 1 },
+                "minItems": count,
+                "maxItems": count
+            }
+        }
+    })
+}
+
+/// The split call: one sub-task per child, as JSON if the server can constrain it.
+pub fn split(node: &NodeConfig, children: &[&NodeConfig], query: &str, task: &str) -> ChatRequest {
+    let count = children.len().to_string();
+    let list: String =
+        children.iter().enumerate().map(|(i, c)| format!("{}. {} ({})\n", i + 1, c.name, c.role)).collect();
+    let mut values = Common { node, query, task }.values();
+    values.push(("count", &count));
+    values.push(("children", list.trim_end()));
+    let mut req = request(node, render(&node.prompts.split, &values));
+    req.response_format = Some(split_schema(children.len()));
+    req
+}
+
+/// A leaf answering its sub-task.
+pub fn answer(node: &NodeConfig, query: &str, task: &str) -> ChatRequest {
+    request(node, render(&node.prompts.answer, &Common { node, query, task }.values()))
+}
+
+/// Formats the children's replies for a synthesis, each cut to an equal share of `budget` chars.
+fn format_replies(replies: &[ChildReply], budget: usize) -> (String, bool) {
+    let share = budget / replies.len().max(1);
+    let mut truncated = false;
+    let mut out = String::new();
+    for reply in replies {
+        let (task, _) = cut_to(reply.task.trim(), 200);
+        out.push_str(&format!("### {} ({}), on: {}\n", reply.name, reply.role, task.replace('\n', " ")));
+        match &reply.reply {
+            Ok(text) => {
+                let (text, cut) = cut_to(text.trim(), share);
+                truncated |= cut;
+                out.push_str(&text);
+            }
+            Err(reason) => out.push_str(&format!(
+                "[MISSING: this branch failed ({reason}). Say in your answer that this part is missing.]"
+            )),
+        }
+        out.push_str("\n\n");
+    }
+    (out.trim_end().to_string(), truncated)
+}
+
+/// A parent combining its children's replies.
+pub fn synthesize(node: &NodeConfig, query: &str, task: &str, replies: &[ChildReply]) -> BuiltRequest {
+    let common = Common { node, query, task };
+    let fixed =
+        render(&node.prompts.synthesize, &common.values()).chars().count() + node.prompts.system.len();
+    let budget = prompt_budget_chars(node).saturating_sub(fixed).max(600);
+    let (formatted, truncated) = format_replies(replies, budget);
+    let mut values = common.values();
+    values.push(("replies", &formatted));
+    BuiltRequest { request: request(node, render(&node.prompts.synthesize, &values)), truncated }
+}
+
+/// Bounds a draft (for reflection, revision, critique) to half the prompt budget.
+fn bounded_draft(node: &NodeConfig, draft: &str) -> (String, bool) {
+    cut_to(draft, prompt_budget_chars(node) / 2)
+}
+
+/// Reflection, first half: the node critiques its own draft.
+pub fn reflect(node: &NodeConfig, query: &str, task: &str, draft: &str) -> BuiltRequest {
+    let (draft, truncated) = bounded_draft(node, draft);
+    let mut values = Common { node, query, task }.values();
+    values.push(("draft", &draft));
+    BuiltRequest { request: request(node, render(&node.prompts.reflect, &values)), truncated }
+}
+
+/// Rewrites a draft given a critique (the node's own, or its parent's).
+pub fn revise(node: &NodeConfig, query: &str, task: &str, draft: &str, critique: &str) -> BuiltRequest {
+    let (draft, cut_draft) = bounded_draft(node, draft);
+    let (critique, cut_critique) = cut_to(critique, prompt_budget_chars(node) / 4);
+    let mut values = Common { node, query, task }.values();
+    values.push(("draft", &draft));
+    values.push(("critique", &critique));
+    BuiltRequest {
+        request: request(node, render(&node.prompts.revise, &values)),
+        truncated: cut_draft || cut_critique,
+    }
+}
+
+/// A parent reviewing one child's reply.
+pub fn critique(
+    parent: &NodeConfig,
+    query: &str,
+    task: &str,
+    child: &NodeConfig,
+    child_task: &str,
+    reply: &str,
+) -> BuiltRequest {
+    let (reply, truncated) = bounded_draft(parent, reply);
+    let mut values = Common { node: parent, query, task }.values();
+    values.push(("child", &child.name));
+    values.push(("child_task", child_task));
+    values.push(("reply", &reply));
+    BuiltRequest { request: request(parent, render(&parent.prompts.critique, &values)), truncated }
+}

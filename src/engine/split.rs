@@ -1,1 +1,192 @@
-//! Reading sub-tasks out of a split call's text.
+//! Reading sub-tasks out of a split call's text. Small models ignore formats, so this tries a
+//! JSON array first, then a numbered or bulleted list, and never fails: the caller falls back to
+//! giving each child the whole task framed by its role.
+
+use serde_json::Value;
+
+use super::events::SplitMethod;
+
+/// Sub-tasks read from a split, one per child, and how they were read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedSplit {
+    pub tasks: Vec<String>,
+    pub method: SplitMethod,
+}
+
+/// Reads exactly `count` sub-tasks from `text`, or `None` if neither JSON nor a list gives them.
+pub fn parse_split(text: &str, count: usize) -> Option<ParsedSplit> {
+    if count == 0 {
+        return None;
+    }
+    let text = strip_code_fence(text.trim());
+    if let Some(tasks) = json_items(text).and_then(|items| fit(items, count)) {
+        return Some(ParsedSplit { tasks, method: SplitMethod::Json });
+    }
+    if let Some(tasks) = fit(list_items(text), count) {
+        return Some(ParsedSplit { tasks, method: SplitMethod::List });
+    }
+    None
+}
+
+/// The task each child gets when the split could not be read: the whole task, framed by its role.
+pub fn fallback_task(task: &str, child_name: &str, child_role: &str) -> String {
+    format!("{task}\n\n(Answer this from your own angle as {child_name}, {child_role}.)")
+}
+
+/// Exactly `count` items: extra items are folded into the last one so no content is lost;
+/// too few means this reading failed.
+fn fit(mut items: Vec<String>, count: usize) -> Option<Vec<String>> {
+    items.retain(|i| !i.trim().is_empty());
+    if items.len() < count {
+        return None;
+    }
+    if items.len() > count {
+        let extra = items.split_off(count);
+        if let Some(last) = items.last_mut() {
+            for item in extra {
+                last.push('\n');
+                last.push_str(&item);
+            }
+        }
+    }
+    Some(items.into_iter().map(|i| i.trim().to_string()).collect())
+}
+
+fn strip_code_fence(text: &str) -> &str {
+    let Some(rest) = text.strip_prefix("```") else { return text };
+    let rest = rest.split_once('\n').map(|(_, body)| body).unwrap_or(rest);
+    rest.trim_end().strip_suffix("```").unwrap_or(rest).trim()
+}
+
+/// Strings from the first JSON array in the text (or an array inside a top-level object).
+fn json_items(text: &str) -> Option<Vec<String>> {
+    let start = text.find(['[', '{'])?;
+    let mut stream = serde_json::Deserializer::from_str(&text[start..]).into_iter::<Value>();
+    let value = stream.next()?.ok()?;
+    let array = match value {
+        Value::Array(items) => items,
+        Value::Object(map) => map.into_iter().find_map(|(_, v)| match v {
+            Value::Array(items) => Some(items),
+            _ => None,
+        })?,
+        _ => return None,
+    };
+    Some(array.into_iter().filter_map(item_text).collect())
+}
+
+/// A string item, or the first string field of an object item (`{"task": "..."}`).
+fn item_text(value: Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s),
+        Value::Object(map) => map.into_iter().find_map(|(_, v)| match v {
+            Value::String(s) => Some(s),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// Items of a numbered (`1.`, `1)`, `(1)`) or bulleted (`-`, `*`, `•`) list; indented or
+/// unmarked lines after an item continue it. Text before the first item is ignored.
+fn list_items(text: &str) -> Vec<String> {
+    let mut items: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if let Some(item) = list_marker_rest(line) {
+            items.push(clean_item(item));
+        } else if let Some(last) = items.last_mut() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            last.push(' ');
+            last.push_str(line);
+        }
+    }
+    items
+}
+
+/// Removes bold markers and quotes around an item.
+fn clean_item(item: &str) -> String {
+    let item = item.replace("**", "");
+    item.trim().trim_matches('"').trim().to_string()
+}
+
+/// The text after a list marker, if the line starts with one.
+fn list_marker_rest(line: &str) -> Option<&str> {
+    let trimmed = line.trim_start();
+    for bullet in ["- ", "* ", "• ", "– "] {
+        if let Some(rest) = trimmed.strip_prefix(bullet) {
+            return Some(rest);
+        }
+    }
+    let unparenthesized = trimmed.strip_prefix('(').unwrap_or(trimmed);
+    let digits = unparenthesized.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 || digits > 2 {
+        return None;
+    }
+    let rest = &unparenthesized[digits..];
+    let rest = rest.strip_prefix(['.', ')', ':'])?;
+    rest.strip_prefix(' ').or_else(|| rest.strip_prefix('\t'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tasks(text: &str, count: usize) -> Option<(Vec<String>, SplitMethod)> {
+        parse_split(text, count).map(|p| (p.tasks, p.method))
+    }
+
+    #[test]
+    fn reads_a_json_array() {
+        let got = tasks("[\"explain the code\", \"discuss the ethics\"]", 2).unwrap();
+        assert_eq!(got.0, vec!["explain the code", "discuss the ethics"]);
+        assert_eq!(got.1, SplitMethod::Json);
+    }
+
+    #[test]
+    fn reads_json_in_prose_fences_and_objects() {
+        let text = "Sure! Here you go:\n```json\n[{\"task\": \"a\"}, {\"task\": \"b\"}]\n```";
+        assert_eq!(tasks(text, 2).unwrap().0, vec!["a", "b"]);
+        let text = "{\"subtasks\": [\"x\", \"y\"]}";
+        assert_eq!(tasks(text, 2).unwrap().0, vec!["x", "y"]);
+    }
+
+    #[test]
+    fn falls_back_to_numbered_and_bulleted_lists() {
+        let text =
+            "Here is the split:\n1. **Technical**: how it works\n   in detail\n2) Meaning: why it matters\n";
+        let got = tasks(text, 2).unwrap();
+        assert_eq!(got.1, SplitMethod::List);
+        assert_eq!(got.0, vec!["Technical: how it works in detail", "Meaning: why it matters"]);
+        let text = "- one\n- two\n";
+        assert_eq!(tasks(text, 2).unwrap().0, vec!["one", "two"]);
+    }
+
+    #[test]
+    fn extra_items_fold_into_the_last_and_too_few_fail() {
+        let got = tasks("[\"a\", \"b\", \"c\"]", 2).unwrap();
+        assert_eq!(got.0, vec!["a", "b\nc"]);
+        assert_eq!(tasks("[\"only one\"]", 2), None);
+        assert_eq!(tasks("An essay with no list at all. 2024 was a year.", 2), None);
+    }
+
+    #[test]
+    fn a_single_child_takes_a_single_item() {
+        assert_eq!(tasks("[\"deep question\"]", 1).unwrap().0, vec!["deep question"]);
+    }
+
+    #[test]
+    fn numbers_in_prose_are_not_list_items() {
+        assert_eq!(list_marker_rest("2024 was a year"), None);
+        assert_eq!(list_marker_rest("3.5 is a number"), None);
+        assert_eq!(list_marker_rest("(2) second"), Some("second"));
+    }
+
+    #[test]
+    fn fallback_frames_the_task_by_role() {
+        let t = fallback_task("Why is the sky blue?", "Echo", "implementation");
+        assert!(t.starts_with("Why is the sky blue?"));
+        assert!(t.contains("as Echo, implementation"));
+    }
+}

@@ -1,0 +1,289 @@
+//! The file as written: every value with its byte span. Read key by key (see `reader`) so that
+//! every unknown key and every wrong type in the file is reported at once (serde stops at the first).
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::error::Found;
+use super::reader::Reader;
+use super::suggest::closest;
+
+/// A value and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct At<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+/// `[server]` as written.
+#[derive(Debug, Default)]
+pub(crate) struct RawServer {
+    pub base_url: Option<At<String>>,
+    pub api_key_env: Option<At<String>>,
+    pub max_concurrent: Option<At<i64>>,
+    pub connect_timeout_secs: Option<At<f64>>,
+    pub first_token_timeout_secs: Option<At<f64>>,
+    pub idle_timeout_secs: Option<At<f64>>,
+}
+
+/// The settings a node may set and `[defaults]` may give for all.
+#[derive(Debug, Default)]
+pub(crate) struct RawSettings {
+    pub model: Option<At<String>>,
+    pub endpoint: Option<At<String>>,
+    pub temperature: Option<At<f64>>,
+    pub top_p: Option<At<f64>>,
+    pub max_tokens: Option<At<i64>>,
+    pub seed: Option<At<i64>>,
+    pub context_tokens: Option<At<i64>>,
+    pub reflect: Option<At<i64>>,
+    pub critique: Option<At<bool>>,
+}
+
+/// A `prompts` table (of a node or of `[defaults]`).
+#[derive(Debug, Default)]
+pub(crate) struct RawPrompts {
+    pub system: Option<At<String>>,
+    pub split: Option<At<String>>,
+    pub answer: Option<At<String>>,
+    pub synthesize: Option<At<String>>,
+    pub reflect: Option<At<String>>,
+    pub revise: Option<At<String>>,
+    pub critique: Option<At<String>>,
+}
+
+/// One `[[node]]` as written.
+#[derive(Debug)]
+pub(crate) struct RawNode {
+    /// Where the node's table is, for problems about the node as a whole.
+    pub span: Range<usize>,
+    pub id: Option<At<String>>,
+    pub name: Option<At<String>>,
+    pub role: Option<At<String>>,
+    pub children: Vec<At<String>>,
+    pub settings: RawSettings,
+    pub prompts: RawPrompts,
+}
+
+/// The whole file as written.
+#[derive(Debug, Default)]
+pub(crate) struct RawFile {
+    pub server: RawServer,
+    pub defaults: RawSettings,
+    pub default_prompts: RawPrompts,
+    pub nodes: Vec<RawNode>,
+}
+
+const SERVER_KEYS: &[&str] = &[
+    "base_url",
+    "api_key_env",
+    "max_concurrent",
+    "connect_timeout_secs",
+    "first_token_timeout_secs",
+    "idle_timeout_secs",
+];
+const SETTING_KEYS: &[&str] = &[
+    "model",
+    "endpoint",
+    "temperature",
+    "top_p",
+    "max_tokens",
+    "seed",
+    "context_tokens",
+    "reflect",
+    "critique",
+];
+const NODE_ONLY_KEYS: &[&str] = &["id", "name", "role", "children", "prompts"];
+/// The prompt names, in the order they are documented and exported.
+pub(crate) const PROMPT_KEYS: &[&str] =
+    &["system", "split", "answer", "synthesize", "reflect", "revise", "critique"];
+const TOP_KEYS: &[&str] = &["server", "defaults", "node"];
+
+/// Reads the text into the raw file. Syntax errors end the reading (the rest cannot be trusted);
+/// other problems are collected in `found` and reading goes on.
+pub(crate) fn read(text: &str, found: &mut Vec<Found>) -> Option<RawFile> {
+    let (document, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        found.extend(errors.iter().map(syntax_problem));
+        return None;
+    }
+    let mut file = RawFile::default();
+    let top = document.get_ref();
+    let mut saw_nodes = false;
+    for (key, value) in top.iter() {
+        let name: &str = key.get_ref();
+        match name {
+            "server" => {
+                if let Some(table) = expect_table(value, "[server]", found) {
+                    file.server = read_server(table, found);
+                }
+            }
+            "defaults" => {
+                if let Some(table) = expect_table(value, "[defaults]", found) {
+                    let mut r = Reader::new(table, "[defaults]".into(), found);
+                    file.defaults = r.settings();
+                    let prompts = r.table("prompts");
+                    r.finish(&[SETTING_KEYS, &["prompts"]].concat(), Some("[defaults.prompts]"));
+                    if let Some(prompts) = prompts {
+                        file.default_prompts = read_prompts(prompts, "[defaults.prompts]".into(), found);
+                    }
+                }
+            }
+            "node" => {
+                saw_nodes = true;
+                file.nodes = read_nodes(value, found);
+            }
+            other => found.push(unknown_section(key.span(), other)),
+        }
+    }
+    if !saw_nodes {
+        found.push(
+            Found::nowhere("the file defines no nodes").help(
+                "add at least one [[node]] table with an id and a name (see the built-in hierarchy.toml)",
+            ),
+        );
+    }
+    Some(file)
+}
+
+fn syntax_problem(error: &toml::de::Error) -> Found {
+    let message = format!("this is not valid TOML: {}", error.message().trim_end());
+    let help = if error.message().contains("duplicate key") {
+        "each key appears once per table, and each section once; every team member gets its own [[node]]"
+    } else {
+        "check quotes and brackets on this line; text goes in quotes, long text in '''triple quotes'''"
+    };
+    match error.span() {
+        Some(span) => Found::at(span, message).help(help),
+        None => Found::nowhere(message).help(help),
+    }
+}
+
+fn expect_table<'t, 'i>(
+    value: &'t Spanned<DeValue<'i>>,
+    place: &str,
+    found: &mut Vec<Found>,
+) -> Option<&'t DeTable<'i>> {
+    match value.get_ref() {
+        DeValue::Table(table) => Some(table),
+        other => {
+            found.push(Found::at(
+                value.span(),
+                format!("{place} must be a table (a [section] of keys), not {}", describe(other)),
+            ));
+            None
+        }
+    }
+}
+
+fn read_server(table: &DeTable<'_>, found: &mut Vec<Found>) -> RawServer {
+    let mut r = Reader::new(table, "[server]".into(), found);
+    let server = RawServer {
+        base_url: r.text("base_url"),
+        api_key_env: r.text("api_key_env"),
+        max_concurrent: r.integer("max_concurrent"),
+        connect_timeout_secs: r.number("connect_timeout_secs"),
+        first_token_timeout_secs: r.number("first_token_timeout_secs"),
+        idle_timeout_secs: r.number("idle_timeout_secs"),
+    };
+    r.finish(SERVER_KEYS, None);
+    server
+}
+
+fn read_prompts(table: &DeTable<'_>, place: String, found: &mut Vec<Found>) -> RawPrompts {
+    let mut r = Reader::new(table, place, found);
+    let prompts = RawPrompts {
+        system: r.text("system"),
+        split: r.text("split"),
+        answer: r.text("answer"),
+        synthesize: r.text("synthesize"),
+        reflect: r.text("reflect"),
+        revise: r.text("revise"),
+        critique: r.text("critique"),
+    };
+    r.finish(PROMPT_KEYS, None);
+    prompts
+}
+
+fn read_nodes(value: &Spanned<DeValue<'_>>, found: &mut Vec<Found>) -> Vec<RawNode> {
+    let items = match value.get_ref() {
+        DeValue::Array(items) => items,
+        DeValue::Table(_) => {
+            found.push(
+                Found::at(value.span(), "nodes must be written [[node]], with double brackets")
+                    .help("write [[node]] above each team member's settings, once per member"),
+            );
+            return Vec::new();
+        }
+        other => {
+            found.push(Found::at(
+                value.span(),
+                format!("`node` must be [[node]] tables, not {}", describe(other)),
+            ));
+            return Vec::new();
+        }
+    };
+    if items.is_empty() {
+        found.push(
+            Found::at(value.span(), "the file defines no nodes (`node` is an empty list)")
+                .help("add at least one [[node]] table with an id and a name"),
+        );
+    }
+    let mut nodes = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let DeValue::Table(table) = item.get_ref() else {
+            found.push(Found::at(
+                item.span(),
+                format!("node #{} must be a table, not {}", index + 1, describe(item.get_ref())),
+            ));
+            continue;
+        };
+        nodes.push(read_node(table, item.span(), index, found));
+    }
+    nodes
+}
+
+fn read_node(table: &DeTable<'_>, span: Range<usize>, index: usize, found: &mut Vec<Found>) -> RawNode {
+    let mut r = Reader::new(table, format!("node #{}", index + 1), found);
+    let id = r.text("id");
+    if let Some(id) = id.as_ref().filter(|id| !id.value.trim().is_empty()) {
+        r.place = format!("node \"{}\"", id.value);
+    }
+    let name = r.text("name");
+    let role = r.text("role");
+    let children = r.text_list("children");
+    let settings = r.settings();
+    let prompts_table = r.table("prompts");
+    let place = r.place.clone();
+    r.finish(&[NODE_ONLY_KEYS, SETTING_KEYS].concat(), Some("[node.prompts]"));
+    let prompts =
+        prompts_table.map(|t| read_prompts(t, format!("the prompts of {place}"), found)).unwrap_or_default();
+    RawNode { span, id, name, role, children, settings, prompts }
+}
+
+fn unknown_section(span: Range<usize>, key: &str) -> Found {
+    let help = if let Some(near) = closest(key, TOP_KEYS.iter().copied()) {
+        format!("did you mean [{near}]? (team members are [[node]])")
+    } else if key == "prompts" || PROMPT_KEYS.contains(&key) {
+        "prompts belong to a node (a [node.prompts] table after its [[node]]) or to [defaults.prompts]".into()
+    } else {
+        "the file may contain [server], [defaults] and [[node]] sections".into()
+    };
+    Found::at(span, format!("unknown section or key `{key}` at the top of the file")).help(help)
+}
+
+/// A value's type in plain words, with the value when it is short.
+pub(crate) fn describe(value: &DeValue<'_>) -> String {
+    match value {
+        DeValue::String(s) if s.chars().count() <= 20 => format!("the text \"{s}\""),
+        DeValue::String(_) => "text".into(),
+        DeValue::Integer(i) => format!("the number {}", i.as_str()),
+        DeValue::Float(f) => format!("the number {}", f.as_str()),
+        DeValue::Boolean(b) => format!("{b}"),
+        DeValue::Datetime(_) => "a date".into(),
+        DeValue::Array(_) => "a list".into(),
+        DeValue::Table(_) => "a table".into(),
+    }
+}

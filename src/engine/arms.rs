@@ -1,0 +1,236 @@
+//! The lab's other arms, run through the same call path and event stream as the tree, so they are
+//! streamed, measured and recorded alike: `solo` (the root's model alone), `compute` (the tree's
+//! budget spent as N samples plus one aggregating call, Self-MoA style) and `judge` calls.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use futures::future::join_all;
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+
+use super::call::{CallFailure, CallOutput, RunContext};
+use super::cascade::spec;
+use super::events::{EventKind, NodeStatus, RunStatus};
+use super::prompts::{self, ChildReply};
+use super::{Engine, EventSink, RunId, RunSummary, hierarchy_hash};
+use crate::config::template::render;
+use crate::config::{Hierarchy, NodeConfig, Phase};
+use crate::llm::{ChatMessage, ChatRequest};
+
+/// System prompt of the solo and sampling arms: a plain assistant, no organization.
+pub const SOLO_SYSTEM: &str = "You are a helpful, careful assistant. Answer the user's request well: \
+correct, clear, and complete, in at most 350 words.";
+
+/// How the compute arm's aggregator combines the samples (Self-MoA).
+pub const AGGREGATE_TEMPLATE: &str = "Several drafts answered the same request. Read them, keep what is \
+correct and useful, drop mistakes and repetition, and write the single best answer (at most 350 words). \
+Do not mention the drafts.\n\nRequest:\n{query}\n\nDrafts:\n{replies}\n\nBest answer:";
+
+/// System prompt of the judge.
+pub const JUDGE_SYSTEM: &str = "You are a strict, fair judge of answer quality. You compare two answers \
+to the same request on correctness, usefulness, clarity and completeness. Length is not quality.";
+
+/// The judge's instructions; it must reply with JSON naming the winner.
+pub const JUDGE_TEMPLATE: &str = "Request:\n{query}\n\n[Answer A]\n{answer_a}\n[End of A]\n\n[Answer B]\n\
+{answer_b}\n[End of B]\n\nWhich answer is better? Reply with JSON only: \
+{\"winner\": \"A\" or \"B\" or \"tie\", \"reason\": \"one sentence\"}";
+
+/// A node for an arm: the root's model, endpoint and sampling, with the arm's own prompts.
+fn arm_node(root: &NodeConfig, id: &str, name: &str, role: &str) -> NodeConfig {
+    let mut node = root.clone();
+    node.id = id.to_string();
+    node.name = name.to_string();
+    node.role = role.to_string();
+    node.children.clear();
+    node.reflect = 0;
+    node.critique = false;
+    node.prompts.system = SOLO_SYSTEM.to_string();
+    node.prompts.answer = "{task}".to_string();
+    node.prompts.synthesize = AGGREGATE_TEMPLATE.to_string();
+    node
+}
+
+fn single_node(tree: &Hierarchy, node: NodeConfig) -> Arc<Hierarchy> {
+    Arc::new(Hierarchy {
+        server: tree.server.clone(),
+        nodes: vec![node],
+        root: 0,
+        source: tree.source.clone(),
+    })
+}
+
+/// Announces an arm's run and prepares its context.
+fn start(
+    engine: &Engine,
+    hierarchy: Arc<Hierarchy>,
+    kind: &str,
+    run_id: RunId,
+    prompt: &str,
+    sink: &EventSink,
+) -> Arc<RunContext> {
+    let emitter = sink.for_run(run_id);
+    let node = hierarchy.root().clone();
+    emitter.emit(EventKind::RunStarted {
+        prompt: prompt.to_string(),
+        root: node.id.clone(),
+        hierarchy_hash: hierarchy_hash(&hierarchy),
+        hierarchy: hierarchy.clone(),
+        app_version: env!("CARGO_PKG_VERSION").to_string(),
+        kind: kind.to_string(),
+    });
+    emitter.emit(EventKind::TaskAssigned {
+        node: node.id.clone(),
+        task: prompt.to_string(),
+        from_call: None,
+        split: None,
+    });
+    Arc::new(RunContext::new(hierarchy, engine.backends().clone(), emitter, prompt.to_string(), false))
+}
+
+/// Ends an arm's run: final node state, totals, `RunFinished`.
+fn finish(
+    ctx: &RunContext,
+    started: Instant,
+    cancel: &CancellationToken,
+    result: Result<CallOutput, CallFailure>,
+) -> RunSummary {
+    let node = ctx.hierarchy.root().id.clone();
+    let (status, answer, error) = match result {
+        _ if cancel.is_cancelled() => (RunStatus::Cancelled, None, None),
+        Ok(out) if ctx.degraded.load(Ordering::Relaxed) => (RunStatus::Degraded, Some(out.text), None),
+        Ok(out) => (RunStatus::Done, Some(out.text), None),
+        Err(failure) => (RunStatus::Failed, None, Some(failure.reason())),
+    };
+    match (&status, &error) {
+        (RunStatus::Failed, Some(reason)) => ctx.fail_node(&node, reason),
+        (RunStatus::Cancelled, _) => ctx.set_state(&node, NodeStatus::Cancelled),
+        _ => ctx.set_state(&node, NodeStatus::Done),
+    }
+    let mut totals = ctx.totals();
+    totals.wall_ms = started.elapsed().as_millis() as i64;
+    ctx.emitter.emit(EventKind::RunFinished { status, answer: answer.clone(), totals });
+    RunSummary { run_id: ctx.emitter.run_id().clone(), status, answer, totals, error }
+}
+
+impl Engine {
+    /// The root's model answering the prompt alone, with the root's sampling settings.
+    pub async fn run_solo(
+        &self,
+        run_id: RunId,
+        prompt: String,
+        sink: &EventSink,
+        cancel: CancellationToken,
+    ) -> RunSummary {
+        let node = arm_node(self.hierarchy().root(), "solo", "Solo", "one model alone");
+        let ctx = start(self, single_node(self.hierarchy(), node.clone()), "solo", run_id, &prompt, sink);
+        let started = Instant::now();
+        ctx.set_state(&node.id, NodeStatus::Answering);
+        let request = prompts::answer(&node, &prompt, &prompt);
+        let result = ctx.call(spec(&node, Phase::Solo, None, request, false, &cancel)).await;
+        finish(&ctx, started, &cancel, result)
+    }
+
+    /// The same model given `samples` independent answers plus one call that aggregates them.
+    pub async fn run_compute(
+        &self,
+        run_id: RunId,
+        prompt: String,
+        samples: usize,
+        sink: &EventSink,
+        cancel: CancellationToken,
+    ) -> RunSummary {
+        let node = arm_node(self.hierarchy().root(), "compute", "Compute", "samples plus an aggregator");
+        let ctx = start(self, single_node(self.hierarchy(), node.clone()), "compute", run_id, &prompt, sink);
+        let started = Instant::now();
+        ctx.set_state(&node.id, NodeStatus::Answering);
+        let calls = (0..samples.max(1)).map(|_| {
+            let request = prompts::answer(&node, &prompt, &prompt);
+            ctx.call(spec(&node, Phase::Sample, None, request, false, &cancel))
+        });
+        let outcomes = join_all(calls).await;
+        let latest = outcomes.iter().filter_map(|o| o.as_ref().ok().map(|o| o.call)).max();
+        let replies: Vec<ChildReply> = outcomes
+            .into_iter()
+            .enumerate()
+            .map(|(i, outcome)| ChildReply {
+                name: format!("Draft {}", i + 1),
+                role: "independent sample".into(),
+                task: prompt.clone(),
+                reply: outcome.map(|o| o.text).map_err(|e| e.reason()),
+            })
+            .collect();
+        let result = match latest {
+            _ if cancel.is_cancelled() => Err(CallFailure::Cancelled),
+            None => Err(CallFailure::Failed("every sample failed".into())),
+            Some(latest) => {
+                if replies.iter().any(|r| r.reply.is_err()) {
+                    ctx.degraded.store(true, Ordering::Relaxed);
+                }
+                // Failed samples are left out rather than marked: there is no branch to name.
+                let ok: Vec<ChildReply> = replies.into_iter().filter(|r| r.reply.is_ok()).collect();
+                ctx.set_state(&node.id, NodeStatus::Synthesizing);
+                let built = prompts::synthesize(&node, &prompt, &prompt, &ok);
+                ctx.call(spec(&node, Phase::Aggregate, Some(latest), built.request, built.truncated, &cancel))
+                    .await
+            }
+        };
+        finish(&ctx, started, &cancel, result)
+    }
+
+    /// One judge call comparing two answers in the order given; the answer is the judge's text.
+    pub async fn run_judge(
+        &self,
+        run_id: RunId,
+        judge_model: &str,
+        prompt: &str,
+        answers: (&str, &str),
+        sink: &EventSink,
+        cancel: CancellationToken,
+    ) -> RunSummary {
+        let mut node = arm_node(self.hierarchy().root(), "judge", "Judge", "compares two answers");
+        node.model = judge_model.to_string();
+        node.temperature = 0.0;
+        node.top_p = 1.0;
+        node.max_tokens = 200;
+        node.prompts.system = JUDGE_SYSTEM.to_string();
+        let ctx = start(self, single_node(self.hierarchy(), node.clone()), "judge", run_id, prompt, sink);
+        let started = Instant::now();
+        ctx.set_state(&node.id, NodeStatus::Answering);
+        let budget = (node.context_tokens as usize).saturating_sub(600) * 3 / 2;
+        let (a, _) = prompts::cut_to(answers.0, budget / 2);
+        let (b, _) = prompts::cut_to(answers.1, budget / 2);
+        let user = render(JUDGE_TEMPLATE, &[("query", prompt), ("answer_a", &a), ("answer_b", &b)]);
+        let request = ChatRequest {
+            model: node.model.clone(),
+            messages: vec![ChatMessage::system(JUDGE_SYSTEM), ChatMessage::user(user)],
+            temperature: node.temperature,
+            top_p: node.top_p,
+            max_tokens: node.max_tokens,
+            seed: node.seed,
+            response_format: Some(verdict_schema()),
+        };
+        let result = ctx.call(spec(&node, Phase::Judge, None, request, false, &cancel)).await;
+        finish(&ctx, started, &cancel, result)
+    }
+}
+
+/// The judge's reply shape, for servers that constrain output to a schema.
+fn verdict_schema() -> serde_json::Value {
+    json!({
+        "type": "json_schema",
+        "json_schema": {
+            "name": "verdict",
+            "strict": true,
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "winner": { "type": "string", "enum": ["A", "B", "tie"] },
+                    "reason": { "type": "string" }
+                },
+                "required": ["winner", "reason"]
+            }
+        }
+    })
+}

@@ -1,0 +1,100 @@
+//! The children of one parent: started early while the split streams (streaming delegation), or
+//! once it is complete, each as its own task with its own cancel token.
+
+use std::sync::Arc;
+
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use super::call::{CallFailure, CallOutput, RunContext};
+use super::cascade::run_node;
+use super::events::{CallId, EventKind, SplitMethod};
+use super::split_stream::SplitWatcher;
+use crate::config::NodeConfig;
+
+/// A branch running in its own task.
+pub(super) type Branch = JoinHandle<Result<CallOutput, CallFailure>>;
+
+struct Started {
+    task: String,
+    cancel: CancellationToken,
+    branch: Branch,
+}
+
+/// Starts children as their sub-tasks become known, and reconciles with the final split.
+pub(super) struct EarlyChildren<'a> {
+    ctx: &'a Arc<RunContext>,
+    children: &'a [NodeConfig],
+    cancel: &'a CancellationToken,
+    watcher: SplitWatcher,
+    started: Vec<Option<Started>>,
+}
+
+impl<'a> EarlyChildren<'a> {
+    pub fn new(ctx: &'a Arc<RunContext>, children: &'a [NodeConfig], cancel: &'a CancellationToken) -> Self {
+        Self {
+            ctx,
+            children,
+            cancel,
+            watcher: SplitWatcher::new(),
+            started: children.iter().map(|_| None).collect(),
+        }
+    }
+
+    /// Streamed split text: starts each child whose array element just closed. The last child
+    /// always waits for the whole split, since surplus elements are folded into its task.
+    pub fn on_split_text(&mut self, split_call: CallId, text: &str) {
+        for (index, task) in self.watcher.push(text) {
+            if index + 1 < self.children.len() && self.started[index].is_none() {
+                self.started[index] = Some(self.start(index, task, split_call, SplitMethod::Json));
+            }
+        }
+    }
+
+    /// The split is complete: keeps early children whose task the final parse confirms, restarts
+    /// the others with their final task, starts the rest. Returns one branch per child, in order.
+    pub async fn finish(mut self, split_call: CallId, tasks: &[String], method: SplitMethod) -> Vec<Branch> {
+        let mut branches = Vec::with_capacity(self.children.len());
+        for (index, task) in tasks.iter().enumerate() {
+            match self.started[index].take() {
+                Some(early) if method == SplitMethod::Json && early.task == *task => {
+                    branches.push(early.branch)
+                }
+                Some(early) => {
+                    early.cancel.cancel();
+                    let _ = early.branch.await;
+                    branches.push(self.start(index, task.clone(), split_call, method).branch);
+                }
+                None => branches.push(self.start(index, task.clone(), split_call, method).branch),
+            }
+        }
+        branches
+    }
+
+    /// The split failed: stops any child started early.
+    pub async fn cancel_all(self) {
+        for early in self.started.into_iter().flatten() {
+            early.cancel.cancel();
+            let _ = early.branch.await;
+        }
+    }
+
+    fn start(&self, index: usize, task: String, split_call: CallId, method: SplitMethod) -> Started {
+        let child = &self.children[index];
+        self.ctx.emitter.emit(EventKind::TaskAssigned {
+            node: child.id.clone(),
+            task: task.clone(),
+            from_call: Some(split_call),
+            split: Some(method),
+        });
+        let cancel = self.cancel.child_token();
+        let branch = tokio::spawn(run_node(
+            self.ctx.clone(),
+            child.id.clone(),
+            task.clone(),
+            Some(split_call),
+            cancel.clone(),
+        ));
+        Started { task, cancel, branch }
+    }
+}

@@ -1,0 +1,200 @@
+//! Building blocks for tests and benchmarks: a hierarchy from a compact description and a
+//! scripted backend. Not used by the app itself; public so integration tests and benches can.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures::future::BoxFuture;
+
+use crate::config::{DEFAULT_MODEL, Hierarchy, NodeConfig, Prompts, ServerConfig};
+use crate::llm::{ChatBackend, ChatCompletion, ChatRequest, Delta, DeltaSink, LlmError, ModelInfo, Usage};
+
+/// Templates that use every placeholder a phase needs, short enough to read in test failures.
+pub fn test_prompts(name: &str) -> Prompts {
+    Prompts {
+        system: format!("You are {name}."),
+        split: "Split into {count} parts for {children}: {task}".into(),
+        answer: "Answer: {task}".into(),
+        synthesize: "Combine the replies to {task}:\n{replies}".into(),
+        reflect: "Critique this draft: {draft}".into(),
+        revise: "Revise the draft {draft} given the critique {critique}".into(),
+        critique: "Review {child}'s reply to {child_task}: {reply}".into(),
+    }
+}
+
+/// A node with test prompts and default settings.
+pub fn node(id: &str, children: &[&str]) -> NodeConfig {
+    let name = {
+        let mut chars = id.chars();
+        chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+    };
+    NodeConfig {
+        id: id.to_string(),
+        name: name.clone(),
+        role: format!("{id} role"),
+        children: children.iter().map(|c| c.to_string()).collect(),
+        model: DEFAULT_MODEL.to_string(),
+        endpoint: None,
+        temperature: 0.7,
+        top_p: 0.9,
+        max_tokens: 300,
+        seed: None,
+        context_tokens: 4096,
+        reflect: 0,
+        critique: false,
+        prompts: test_prompts(&name),
+    }
+}
+
+/// A hierarchy from `(id, children)` pairs; the first pair is the root.
+pub fn hierarchy(spec: &[(&str, &[&str])]) -> Hierarchy {
+    Hierarchy {
+        server: ServerConfig::default(),
+        nodes: spec.iter().map(|(id, children)| node(id, children)).collect(),
+        root: 0,
+        source: "test".into(),
+    }
+}
+
+/// The default six-node tree shape with test prompts.
+pub fn six_node_tree() -> Hierarchy {
+    hierarchy(&[
+        ("atlas", &["nova", "sage"]),
+        ("nova", &["echo", "pixel"]),
+        ("sage", &["quantum"]),
+        ("echo", &[]),
+        ("pixel", &[]),
+        ("quantum", &[]),
+    ])
+}
+
+/// What a scripted backend does with one request.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// Stream this text word by word.
+    Text(String),
+    /// Fail with this error before any text.
+    Fail(LlmError),
+    /// Never answer (until cancelled).
+    Stall,
+}
+
+type Script = dyn Fn(&ChatRequest) -> Reply + Send + Sync;
+
+/// A backend that answers by a script, with a delay per word, counting concurrency.
+pub struct ScriptedBackend {
+    script: Box<Script>,
+    word_delay: Duration,
+    in_flight: AtomicUsize,
+    /// The most requests seen in flight at once.
+    pub max_in_flight: AtomicUsize,
+    /// Every request received, in order.
+    pub requests: Mutex<Vec<ChatRequest>>,
+}
+
+impl ScriptedBackend {
+    pub fn new(script: impl Fn(&ChatRequest) -> Reply + Send + Sync + 'static) -> Arc<Self> {
+        Self::with_delay(Duration::from_millis(1), script)
+    }
+
+    pub fn with_delay(
+        word_delay: Duration,
+        script: impl Fn(&ChatRequest) -> Reply + Send + Sync + 'static,
+    ) -> Arc<Self> {
+        Arc::new(Self {
+            script: Box::new(script),
+            word_delay,
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+            requests: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Answers splits with a valid JSON array and everything else with "<system> says <user>".
+    pub fn echo() -> Arc<Self> {
+        Self::new(echo_reply)
+    }
+
+    /// The requests received so far.
+    pub fn received(&self) -> Vec<ChatRequest> {
+        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+/// The default script: JSON for splits, an echo otherwise.
+pub fn echo_reply(request: &ChatRequest) -> Reply {
+    if let Some(count) = request
+        .response_format
+        .as_ref()
+        .and_then(|f| f.pointer("/json_schema/schema/minItems"))
+        .and_then(|n| n.as_u64())
+    {
+        let items: Vec<String> = (1..=count).map(|i| format!("part {i}")).collect();
+        return Reply::Text(serde_json::to_string(&items).unwrap_or_default());
+    }
+    let system = request.messages.first().map_or("", |m| m.content.as_str());
+    let user = request.messages.last().map_or("", |m| m.content.as_str());
+    let user: String = user.chars().take(40).collect();
+    Reply::Text(format!("{system} says {user}"))
+}
+
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl ChatBackend for ScriptedBackend {
+    fn stream_chat<'a>(
+        &'a self,
+        request: &'a ChatRequest,
+        on_delta: DeltaSink<'a>,
+    ) -> BoxFuture<'a, Result<ChatCompletion, LlmError>> {
+        Box::pin(async move {
+            if let Ok(mut requests) = self.requests.lock() {
+                requests.push(request.clone());
+            }
+            let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            let _guard = InFlight(&self.in_flight);
+            self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+            let text = match (self.script)(request) {
+                Reply::Text(text) => text,
+                Reply::Fail(error) => return Err(error),
+                Reply::Stall => std::future::pending().await,
+            };
+            let mut first_token_at = None;
+            let mut chunks = 0;
+            for word in text.split_inclusive(' ') {
+                if !self.word_delay.is_zero() {
+                    tokio::time::sleep(self.word_delay).await;
+                }
+                first_token_at.get_or_insert_with(Instant::now);
+                on_delta(Delta::Content(word.to_string()));
+                chunks += 1;
+            }
+            if chunks == 0 {
+                return Err(LlmError::EmptyStream);
+            }
+            Ok(ChatCompletion {
+                content: text,
+                finish_reason: Some("stop".into()),
+                model: Some(request.model.clone()),
+                usage: Some(Usage { prompt_tokens: 10, completion_tokens: chunks }),
+                first_token_at,
+                chunks,
+                ..ChatCompletion::default()
+            })
+        })
+    }
+
+    fn list_models(&self) -> BoxFuture<'_, Result<Vec<ModelInfo>, LlmError>> {
+        Box::pin(async { Ok(vec![ModelInfo { id: DEFAULT_MODEL.to_string() }]) })
+    }
+
+    fn endpoint(&self) -> &str {
+        "scripted"
+    }
+}

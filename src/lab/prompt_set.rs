@@ -1,0 +1,106 @@
+//! Prompt sets for `ailab eval`: TOML (`[[prompt]]` with `category` and `text`) or plain text
+//! (prompts separated by blank lines; a `## heading` line sets the category of those after it).
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// The starter set shipped with ailab.
+pub const STARTER_PROMPTS: &str = include_str!("../../lab/prompts.toml");
+
+/// One prompt of a set.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabPrompt {
+    #[serde(default = "uncategorized")]
+    pub category: String,
+    pub text: String,
+}
+
+fn uncategorized() -> String {
+    "uncategorized".into()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TomlSet {
+    #[serde(default)]
+    prompt: Vec<LabPrompt>,
+}
+
+/// Reads a prompt set from a file, with a message that says how to fix it when it cannot.
+pub fn load(path: &Path) -> Result<Vec<LabPrompt>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let is_toml = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    let prompts = if is_toml { parse_toml(&text, &path.display().to_string())? } else { parse_text(&text) };
+    if prompts.is_empty() {
+        return Err(format!(
+            "{} has no prompts: add [[prompt]] blocks with `text = \"...\"` (TOML) or write prompts separated by blank lines",
+            path.display()
+        ));
+    }
+    Ok(prompts)
+}
+
+/// Parses the TOML form.
+pub fn parse_toml(text: &str, source: &str) -> Result<Vec<LabPrompt>, String> {
+    let set: TomlSet = toml::from_str(text).map_err(|e| format!("{source}: {e}"))?;
+    let prompts: Vec<LabPrompt> = set.prompt.into_iter().filter(|p| !p.text.trim().is_empty()).collect();
+    Ok(prompts)
+}
+
+/// Parses the plain-text form.
+pub fn parse_text(text: &str) -> Vec<LabPrompt> {
+    let mut prompts = Vec::new();
+    let mut category = uncategorized();
+    let mut current = String::new();
+    let mut flush = |current: &mut String, category: &str| {
+        if !current.trim().is_empty() {
+            prompts.push(LabPrompt { category: category.to_string(), text: current.trim().to_string() });
+        }
+        current.clear();
+    };
+    for line in text.lines() {
+        if let Some(heading) = line.strip_prefix("## ") {
+            flush(&mut current, &category);
+            category = heading.trim().to_string();
+        } else if line.trim().is_empty() {
+            flush(&mut current, &category);
+        } else if !line.trim_start().starts_with('#') {
+            if !current.is_empty() {
+                current.push('\n');
+            }
+            current.push_str(line);
+        }
+    }
+    flush(&mut current, &category);
+    prompts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_starter_set_has_thirty_prompts_in_five_categories() {
+        let prompts = parse_toml(STARTER_PROMPTS, "starter").unwrap();
+        assert!(prompts.len() >= 30, "{}", prompts.len());
+        let mut categories: Vec<&str> = prompts.iter().map(|p| p.category.as_str()).collect();
+        categories.dedup();
+        assert_eq!(categories, vec!["multi-part", "reasoning", "writing", "explanation", "planning"]);
+    }
+
+    #[test]
+    fn plain_text_sets_use_blank_lines_and_headings() {
+        let prompts = parse_text("## maths\nWhat is 2+2?\n\nWhy is\nthe sky blue?\n# a comment\n## misc\nHi");
+        assert_eq!(prompts.len(), 3);
+        assert_eq!(prompts[1], LabPrompt { category: "maths".into(), text: "Why is\nthe sky blue?".into() });
+        assert_eq!(prompts[2].category, "misc");
+    }
+
+    #[test]
+    fn bad_toml_says_where() {
+        let err = parse_toml("[[prompt]]\ntext = 3\n", "my.toml").unwrap_err();
+        assert!(err.starts_with("my.toml:"), "{err}");
+    }
+}

@@ -1,0 +1,167 @@
+//! Evaluation runs against a scripted backend and an in-memory store.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use super::*;
+use crate::engine::testkit::{Reply, ScriptedBackend, echo_reply, six_node_tree};
+use crate::engine::{Backends, Engine, EventSink};
+use crate::lab::verdict::Pick;
+
+#[derive(Default)]
+struct MemoryStore {
+    comparisons: Vec<(String, u32)>,
+    arms: HashMap<(i64, Arm), ArmResult>,
+    judgements: Vec<(i64, Judgement)>,
+}
+
+impl LabStore for MemoryStore {
+    fn comparison(&mut self, prompt: &LabPrompt, repeat: u32) -> Result<i64, String> {
+        let key = (prompt.text.clone(), repeat);
+        let index = match self.comparisons.iter().position(|c| *c == key) {
+            Some(i) => i,
+            None => {
+                self.comparisons.push(key);
+                self.comparisons.len() - 1
+            }
+        };
+        Ok(index as i64)
+    }
+    fn arm_result(&mut self, comparison: i64, arm: Arm) -> Result<Option<ArmResult>, String> {
+        Ok(self.arms.get(&(comparison, arm)).cloned())
+    }
+    fn save_arm(&mut self, comparison: i64, arm: Arm, result: &ArmResult) -> Result<(), String> {
+        self.arms.insert((comparison, arm), result.clone());
+        Ok(())
+    }
+    fn judgement(
+        &mut self,
+        comparison: i64,
+        pair: (Arm, Arm),
+        shown_first: Arm,
+        judge_model: &str,
+    ) -> Result<Option<Judgement>, String> {
+        Ok(self
+            .judgements
+            .iter()
+            .find(|(c, j)| {
+                *c == comparison
+                    && j.pair == pair
+                    && j.shown_first == shown_first
+                    && j.judge_model == judge_model
+            })
+            .map(|(_, j)| j.clone()))
+    }
+    fn save_judgement(&mut self, comparison: i64, judgement: &Judgement) -> Result<(), String> {
+        self.judgements.push((comparison, judgement.clone()));
+        Ok(())
+    }
+}
+
+/// A judge that prefers whichever answer came from the tree (Atlas's synthesis says "Combine").
+fn tree_loving_judge(req: &crate::llm::ChatRequest) -> Reply {
+    if req.model == "judge-model" {
+        let user = &req.messages[1].content;
+        let a_start = user.find("[Answer A]").unwrap_or(0);
+        let b_start = user.find("[Answer B]").unwrap_or(0);
+        let tree_pos = user.find("says Combine").unwrap_or(usize::MAX);
+        let winner = if tree_pos > a_start && tree_pos < b_start { "A" } else { "B" };
+        return Reply::Text(format!("{{\"winner\": \"{winner}\", \"reason\": \"more thorough\"}}"));
+    }
+    echo_reply(req)
+}
+
+fn prompts() -> Vec<LabPrompt> {
+    vec![
+        LabPrompt { category: "explanation".into(), text: "Why is the sky blue?".into() },
+        LabPrompt { category: "reasoning".into(), text: "What is 2+2?".into() },
+    ]
+}
+
+#[tokio::test]
+async fn eval_runs_every_arm_judges_both_orders_and_resumes() {
+    let backend = ScriptedBackend::new(tree_loving_judge);
+    let engine = Engine::new(Arc::new(six_node_tree()), Backends::single(backend.clone(), 4));
+    let options = EvalOptions {
+        arms: vec![Arm::Tree, Arm::Solo, Arm::Compute],
+        repeat: 1,
+        judge_model: "judge-model".into(),
+    };
+    let mut store = MemoryStore::default();
+    let mut steps = Vec::new();
+    let results = run_eval(
+        &engine,
+        &EventSink::new(),
+        &mut store,
+        &prompts(),
+        &options,
+        &mut |p| steps.push(p),
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(steps.len(), 2 * (3 + 2 * 3));
+    assert_eq!(steps.last().map(|p| (p.done, p.total)), Some((18, 18)));
+    // Compute arm: N samples with N = the tree's 9 calls, plus the aggregator.
+    let compute = &results[0].arms.iter().find(|(a, _)| *a == Arm::Compute).unwrap().1;
+    assert_eq!(compute.calls, 10);
+    let board = scoreboard(&results);
+    let tree_vs_solo = board.pairs.iter().find(|p| p.x == Arm::Tree && p.y == Arm::Solo).unwrap();
+    assert_eq!((tree_vs_solo.tally.wins, tree_vs_solo.tally.ties, tree_vs_solo.tally.losses), (2, 0, 0));
+    assert_eq!(tree_vs_solo.verdict, stats::Verdict::NoSignificantDifference, "n=2 proves nothing");
+    assert!(store.judgements.iter().all(|(_, j)| j.pick.is_some() && j.reason == "more thorough"));
+    let table = render_table(&board, "judge-model");
+    assert!(table.contains("tree vs solo"), "{table}");
+    assert!(table.contains("no significant difference"), "{table}");
+
+    // Resuming does no new work.
+    let calls_before = backend.received().len();
+    let mut resumed = Vec::new();
+    run_eval(
+        &engine,
+        &EventSink::new(),
+        &mut store,
+        &prompts(),
+        &options,
+        &mut |p| resumed.push(p),
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(backend.received().len(), calls_before);
+    assert!(resumed.iter().all(|p| p.resumed));
+}
+
+#[tokio::test]
+async fn a_position_biased_judge_yields_ties() {
+    let backend = ScriptedBackend::new(|req| {
+        if req.model == "judge-model" {
+            Reply::Text("{\"winner\": \"A\", \"reason\": \"first is best\"}".into())
+        } else {
+            echo_reply(req)
+        }
+    });
+    let engine = Engine::new(Arc::new(six_node_tree()), Backends::single(backend, 4));
+    let options =
+        EvalOptions { arms: vec![Arm::Tree, Arm::Solo], repeat: 2, judge_model: "judge-model".into() };
+    let mut store = MemoryStore::default();
+    let results = run_eval(
+        &engine,
+        &EventSink::new(),
+        &mut store,
+        &prompts()[..1],
+        &options,
+        &mut |_| {},
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(results.len(), 2, "two repeats");
+    let board = scoreboard(&results);
+    assert_eq!(board.pairs[0].tally.ties, 2);
+    let stored: Vec<Option<Pick>> = store.judgements.iter().map(|(_, j)| j.pick).collect();
+    assert_eq!(stored, vec![Some(Pick::A); 4]);
+}
