@@ -111,15 +111,12 @@ fn try_execute(
         }
         HistoryCommand::Export { id, format, output } => {
             let record = reader.load_run(&id)?;
-            let (text, ext) = match format {
-                ExportFormat::Md => (store::export::to_markdown(&record), "md"),
-                ExportFormat::Json => {
-                    let json =
-                        serde_json::to_string_pretty(&store::export::to_json(&record)).unwrap_or_default();
-                    (json + "\n", "json")
-                }
+            let format = match format {
+                ExportFormat::Md => store::export::Format::Markdown,
+                ExportFormat::Json => store::export::Format::Json,
             };
-            let target = output.unwrap_or_else(|| PathBuf::from(format!("ailab-{}.{ext}", record.run.id)));
+            let text = format.render(&record);
+            let target = output.unwrap_or_else(|| PathBuf::from(format.file_name(&record.run.id)));
             if target.as_os_str() == "-" {
                 let _ = out.write_all(text.as_bytes());
             } else if let Err(error) = std::fs::write(&target, text) {

@@ -6,6 +6,41 @@ use super::messages::{Message, MessageKind, messages};
 use super::model::{CallStatus, RunRecord};
 use crate::engine::civil_from_unix;
 
+/// The export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Json,
+}
+
+impl Format {
+    /// The file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Json => "json",
+        }
+    }
+
+    /// The run in this format.
+    pub fn render(self, record: &RunRecord) -> String {
+        match self {
+            Format::Markdown => to_markdown(record),
+            Format::Json => serde_json::to_string_pretty(&to_json(record)).unwrap_or_default() + "\n",
+        }
+    }
+
+    /// The default file name of an export: `ailab-<run id>.<ext>`.
+    pub fn file_name(self, run_id: &str) -> String {
+        format!("ailab-{run_id}.{}", self.extension())
+    }
+}
+
+/// Writes the run to `path` in `format` (creating nothing but the file).
+pub fn write(record: &RunRecord, format: Format, path: &std::path::Path) -> std::io::Result<()> {
+    std::fs::write(path, format.render(record))
+}
+
 /// Version of the JSON layout below (bumped if a field changes meaning).
 pub const JSON_FORMAT_VERSION: u32 = 1;
 

@@ -155,7 +155,14 @@ impl RecorderHandle {
                 if let Some(thread) = self.thread.take() {
                     let _ = thread.join();
                 }
-                result.map_err(StoreError::RecorderGone)
+                let dropped = self.status().dropped_ops;
+                match result {
+                    Err(message) => Err(StoreError::RecorderGone(message)),
+                    Ok(()) if dropped > 0 => Err(StoreError::RecorderGone(format!(
+                        "{dropped} write(s) were refused by the database (see the log for why)"
+                    ))),
+                    Ok(()) => Ok(()),
+                }
             }
             Err(_) => Err(StoreError::RecorderGone("it did not finish writing within 15 s".into())),
         };
