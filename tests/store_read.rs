@@ -291,3 +291,19 @@ fn exports_read_as_the_conversation_and_carry_every_call() {
     assert_eq!(json["hierarchy"]["nodes"][0]["id"], "atlas");
     assert_eq!(record.run.status, RunStatus::Done);
 }
+
+#[test]
+fn the_read_worker_answers_through_the_callers_channel() {
+    let (_dir, path) = temp_db();
+    record(&path, &[("20260101-120000-0001", "worker question")]);
+    let worker = ailab::store::ReadWorker::start(&path).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for text in ["worker", "-"] {
+        let tx = tx.clone();
+        assert!(worker.submit(move |reader| {
+            let _ = tx.send(reader.search(text, 10).map(|hits| hits.len()).map_err(|e| e.to_string()));
+        }));
+    }
+    assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap(), Ok(1));
+    assert!(rx.recv_timeout(Duration::from_secs(5)).unwrap().unwrap_err().contains("no words"));
+}

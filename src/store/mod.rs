@@ -4,6 +4,7 @@
 //!   engine's event stream (`sink.add(handle.listener())`). The engine never waits on it.
 //! - [`Reader`] is the read side, on its own connection: paged lists, full-text search, a run in full,
 //!   a run's events for replay, deletion.
+//! - [`ReadWorker`] runs a `Reader` on its own thread, for a UI loop that must never wait on SQLite.
 //! - [`messages()`] reads a run as a conversation; [`export`] writes it as Markdown or JSON.
 //!
 //! Nothing here knows about terminals.
@@ -19,6 +20,7 @@ pub mod recovery;
 mod replay;
 pub mod schema;
 mod search;
+mod worker;
 
 use std::path::PathBuf;
 
@@ -32,6 +34,7 @@ pub use read::Reader;
 pub use recorder::{Recorder, RecorderHandle, RecorderStatus};
 pub use replay::replay_events;
 pub use search::fts_query;
+pub use worker::ReadWorker;
 
 /// File name of the record in the data dir.
 pub const DB_FILE_NAME: &str = "ailab.db";
