@@ -277,3 +277,27 @@ fn a_flood_of_tokens_never_blocks_the_sender_and_all_text_arrives() {
         record.calls[0].marks.len()
     );
 }
+
+#[test]
+fn a_run_id_already_taken_never_overwrites_the_recorded_run() {
+    let (_dir, path) = temp_db();
+    let first = Recorder::start(&path).unwrap();
+    for e in tree_run("20260101-120000-5a5a", "the original", 1_767_268_800_000).events {
+        first.listener().send(e).unwrap();
+    }
+    first.shutdown().unwrap();
+    // Another process somehow uses the same id for a different run.
+    let second = Recorder::start(&path).unwrap();
+    let mut impostor = Script::new("20260101-120000-5a5a", "an impostor", now_ms());
+    impostor.start_call(1, "atlas", Phase::Answer, None);
+    impostor.stream(1, "atlas", Phase::Answer, "overwritten text ", 200);
+    impostor.finish_call(1, "atlas", Phase::Answer, "overwritten text", now_ms(), None);
+    for e in impostor.events {
+        second.listener().send(e).unwrap();
+    }
+    let err = second.shutdown().unwrap_err();
+    assert!(err.to_string().contains("refused"), "{err}");
+    let record = Reader::open(&path).unwrap().load_run("20260101-120000-5a5a").unwrap();
+    assert_eq!(record.run.prompt, "the original");
+    assert_eq!(record.calls[0].text, SPLIT_TEXT);
+}

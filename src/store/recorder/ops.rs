@@ -87,6 +87,22 @@ pub enum Op {
     InterruptRun { run: String },
 }
 
+impl Op {
+    /// The run the op writes to.
+    pub fn run(&self) -> &str {
+        match self {
+            Op::StartRun { run, .. }
+            | Op::AssignTask { run, .. }
+            | Op::NodeEvent { run, .. }
+            | Op::StartCall { run, .. }
+            | Op::AppendText { run, .. }
+            | Op::FinishCall { run, .. }
+            | Op::FinishRun { run, .. }
+            | Op::InterruptRun { run } => run,
+        }
+    }
+}
+
 /// Writes one op. The caller holds the transaction.
 pub fn apply(conn: &Connection, op: &Op) -> rusqlite::Result<()> {
     match op {

@@ -1,7 +1,7 @@
 //! Turns events into writes. Structured events become ops at once; token text is buffered per call
 //! and becomes one `AppendText` op per flush, so the database never sees a write per token.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
 use super::marks::{self, MARK_EVERY_MS, Mark};
@@ -13,7 +13,12 @@ use crate::engine::{CallId, EventKind, RunEvent, RunId};
 pub struct Tracker {
     instance_id: String,
     runs: HashMap<RunId, RunTrack>,
+    /// Runs recently finished, so a late duplicate of their start is not taken for a new run.
+    finished: VecDeque<RunId>,
 }
+
+/// How many finished run ids to remember.
+const FINISHED_KEPT: usize = 256;
 
 struct RunTrack {
     /// The next event number of the run (RunStarted is 0).
@@ -119,7 +124,7 @@ impl CallTrack {
 
 impl Tracker {
     pub fn new(instance_id: String) -> Self {
-        Tracker { instance_id, runs: HashMap::new() }
+        Tracker { instance_id, runs: HashMap::new(), finished: VecDeque::new() }
     }
 
     /// Takes one event; pushes the writes it needs onto `out`. Returns true if the event should be
@@ -128,7 +133,7 @@ impl Tracker {
         let RunEvent { run_id, at_ms, kind } = event;
         let run = run_id.to_string();
         if let EventKind::RunStarted { prompt, root, hierarchy, hierarchy_hash, app_version, kind } = kind {
-            if self.runs.contains_key(&run_id) {
+            if self.runs.contains_key(&run_id) || self.finished.contains(&run_id) {
                 tracing::warn!(run, "a second RunStarted for the same run was ignored");
                 return false;
             }
@@ -229,10 +234,25 @@ impl Tracker {
                 calls.sort_by_key(|(id, _)| *id);
                 out.extend(calls.into_iter().filter_map(|(id, mut c)| c.take_append(&run, id)));
                 self.runs.remove(&run_id);
+                if self.finished.len() == FINISHED_KEPT {
+                    self.finished.pop_front();
+                }
+                self.finished.push_back(run_id);
                 out.push(Op::FinishRun { run, seq, at_ms, status, answer, totals });
                 true
             }
         }
+    }
+
+    /// Stops recording a run the database refused to start (its id is taken by another run):
+    /// its later events are ignored rather than written over the other run.
+    pub fn forget(&mut self, run: &str) {
+        let id: RunId = run.into();
+        self.runs.remove(&id);
+        if self.finished.len() == FINISHED_KEPT {
+            self.finished.pop_front();
+        }
+        self.finished.push_back(id);
     }
 
     /// Moves every call's unwritten text into ops.

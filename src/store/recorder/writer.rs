@@ -1,6 +1,7 @@
 //! The write side of the recorder thread: a queue of ops written in IMMEDIATE transactions, kept and
 //! retried when the database is locked, so a busy moment costs a delay, not data.
 
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -102,16 +103,28 @@ impl Writer {
     fn write_queue(&mut self) -> Result<(), String> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(describe)?;
         let mut skipped = 0;
+        // Runs whose start was refused (their id is taken): nothing of theirs may touch the other run.
+        let mut refused: HashSet<String> = HashSet::new();
         for op in &self.queue {
+            if refused.contains(op.run()) {
+                skipped += 1;
+                continue;
+            }
             if let Err(err) = ops::apply(&tx, op) {
                 if is_busy(&err) {
                     return Err(describe(err));
                 }
                 skipped += 1;
+                if let Op::StartRun { run, .. } = op {
+                    refused.insert(run.clone());
+                }
                 tracing::error!(error = %err, ?op, "a write was rejected and skipped");
             }
         }
         tx.commit().map_err(describe)?;
+        for run in &refused {
+            self.tracker.forget(run);
+        }
         if skipped > 0 {
             self.update_status(|s| s.dropped_ops += skipped);
         }
