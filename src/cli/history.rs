@@ -73,14 +73,16 @@ fn try_execute(
             let runs = reader.list_runs(None, limit)?;
             if json {
                 print_json(out, &runs);
-            } else if runs.is_empty() {
+            } else if reader.count_runs()? == 0 {
                 let _ = writeln!(
                     out,
                     "No runs recorded yet. Run `ailab ask \"…\"` or open the live view to make one."
                 );
             } else {
                 let total = reader.count_runs()?;
-                let _ = write!(out, "{}", render::run_table(&runs, render::width()));
+                if !runs.is_empty() {
+                    let _ = write!(out, "{}", render::run_table(&runs, render::width()));
+                }
                 if total > runs.len() as u64 {
                     let _ = writeln!(
                         out,

@@ -8,6 +8,21 @@
 //! - [`messages()`] reads a run as a conversation; [`export`] writes it as Markdown or JSON.
 //!
 //! Nothing here knows about terminals.
+//!
+//! # For the History tab
+//! ```text
+//! let recorder = Recorder::start(&path)?;           // once, at startup; show recorder.notices()
+//! sink.add(recorder.listener());                    // every run of this process is recorded
+//! let reader = ReadWorker::start(&path)?;           // queries as jobs, answers as your messages:
+//! reader.submit(move |r| tx.send(Msg::Runs(r.list_runs(None, 50))));        // first page
+//! reader.submit(move |r| tx.send(Msg::Runs(r.list_runs(Some(&last.cursor()), 50))));  // next
+//! reader.submit(move |r| tx.send(Msg::Found(r.search(&typed, 50))));  // Err(BadSearch(msg)): show msg
+//! reader.submit(move |r| tx.send(Msg::Past(r.run_events(&id))));  // feed to the reducer; replay by at_ms
+//! reader.submit(move |r| tx.send(Msg::Deleted(r.delete_run(&id))));
+//! export::Format::Markdown.file_name(&id) / export::write(&record, format, &path)
+//! recorder.shutdown()                               // at exit (dropping it does the same)
+//! ```
+//! Ids may be a unique prefix (or `last`); errors say what to do in their `Display`.
 
 mod error;
 pub mod export;
