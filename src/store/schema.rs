@@ -1,6 +1,6 @@
 //! The schema and its migrations, versioned by `PRAGMA user_version`.
 //!
-//! Migrations only ever go forward: each entry of [`MIGRATIONS`] moves the schema from version `i` to
+//! Migrations only ever go forward: each entry of `MIGRATIONS` moves the schema from version `i` to
 //! `i + 1` inside one IMMEDIATE transaction, so a crash mid-migration leaves the old version intact.
 //! A record from a newer ailab is refused, never migrated down.
 
