@@ -164,7 +164,12 @@ impl RecorderHandle {
                     Ok(()) => Ok(()),
                 }
             }
-            Err(_) => Err(StoreError::RecorderGone("it did not finish writing within 15 s".into())),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                Err(StoreError::RecorderGone("it did not finish writing within 15 s".into()))
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                Err(StoreError::RecorderGone("its thread ended unexpectedly (see the log)".into()))
+            }
         };
         if let Err(err) = &result {
             tracing::error!(error = %err, "recorder did not shut down cleanly");
