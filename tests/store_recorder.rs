@@ -301,3 +301,29 @@ fn a_run_id_already_taken_never_overwrites_the_recorded_run() {
     assert_eq!(record.run.prompt, "the original");
     assert_eq!(record.calls[0].text, SPLIT_TEXT);
 }
+
+#[test]
+fn a_call_left_open_when_its_run_ends_is_closed_before_the_run_in_the_replay() {
+    let (_dir, path) = temp_db();
+    let recorder = Recorder::start(&path).unwrap();
+    let mut s = Script::new("20260101-120000-0c0c", "ends abruptly", 1_767_268_800_000);
+    s.start_call(1, "atlas", Phase::Answer, None);
+    s.stream(1, "atlas", Phase::Answer, "some words then ", 20);
+    s.wait(50);
+    s.finish_run(RunStatus::Cancelled, None, Default::default());
+    for e in &s.events {
+        recorder.listener().send(e.clone()).unwrap();
+    }
+    recorder.shutdown().unwrap();
+    let reader = Reader::open(&path).unwrap();
+    let record = reader.load_run("20260101-120000-0c0c").unwrap();
+    assert_eq!(record.run.status, RunStatus::Cancelled);
+    assert_eq!(
+        (record.calls[0].status, record.calls[0].text.as_str()),
+        (CallStatus::Interrupted, "some words then ")
+    );
+    let events = reader.run_events("20260101-120000-0c0c").unwrap();
+    let n = events.len();
+    assert!(matches!(events[n - 1].kind, EventKind::RunFinished { status: RunStatus::Cancelled, .. }));
+    assert!(matches!(&events[n - 2].kind, EventKind::CallFinished { call: 1, error: Some(_), .. }));
+}

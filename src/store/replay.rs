@@ -37,7 +37,11 @@ pub fn replay_events(record: &RunRecord) -> Result<Vec<RunEvent>, StoreError> {
         })?;
     hierarchy.source = record.hierarchy_source.clone();
 
-    // Structured events by their sequence number.
+    // Structured events by their sequence number, doubled (`2 s + 1`) so a call closed by the record
+    // rather than by an event can be slotted in just before the run's end (`2 f`).
+    let slot = |seq: i64| seq.saturating_mul(2).saturating_add(1);
+    // An interrupted run has no RunFinished: its end goes after everything.
+    let finish_seq = record.finish_seq.unwrap_or(i64::MAX / 4);
     let mut structured: Vec<(i64, i64, EventKind)> = Vec::new();
     structured.push((
         0,
@@ -58,7 +62,7 @@ pub fn replay_events(record: &RunRecord) -> Result<Vec<RunEvent>, StoreError> {
             from_call: task.from_call,
             split: task.split,
         };
-        structured.push((task.seq, task.at_ms, kind));
+        structured.push((slot(task.seq), task.at_ms, kind));
     }
     for event in &record.node_events {
         let kind = match (&event.state, &event.reason) {
@@ -68,9 +72,8 @@ pub fn replay_events(record: &RunRecord) -> Result<Vec<RunEvent>, StoreError> {
                 reason: reason.clone().unwrap_or_else(|| "failed".into()),
             },
         };
-        structured.push((event.seq, event.at_ms, kind));
+        structured.push((slot(event.seq), event.at_ms, kind));
     }
-    const CLOSING: i64 = i64::MAX - 1;
     for call in &record.calls {
         let started = EventKind::CallStarted {
             call: call.call,
@@ -81,11 +84,11 @@ pub fn replay_events(record: &RunRecord) -> Result<Vec<RunEvent>, StoreError> {
             request: Arc::new(call.request.clone()),
             truncated_input: call.truncated_input,
         };
-        structured.push((call.start_seq, call.opened_ms, started));
+        structured.push((slot(call.start_seq), call.opened_ms, started));
         let closing = match (call.finish_seq, call.status) {
-            (Some(seq), _) => Some((seq, call.closed_ms.unwrap_or(call.metrics.ended_ms))),
-            // Cut off by a crash: close it just before the run's end so the replay settles.
-            (None, CallStatus::Interrupted) => Some((CLOSING, call.metrics.ended_ms)),
+            (Some(seq), _) => Some((slot(seq), call.closed_ms.unwrap_or(call.metrics.ended_ms))),
+            // Cut off (a crash, or a run that ended around it): close it just before the run's end.
+            (None, CallStatus::Interrupted) => Some((finish_seq * 2, call.metrics.ended_ms)),
             _ => None,
         };
         if let Some((seq, at)) = closing {
@@ -103,7 +106,7 @@ pub fn replay_events(record: &RunRecord) -> Result<Vec<RunEvent>, StoreError> {
         };
         let kind =
             EventKind::RunFinished { status: record.run.status, answer: record.answer.clone(), totals };
-        structured.push((record.finish_seq.unwrap_or(i64::MAX), at, kind));
+        structured.push((slot(finish_seq), at, kind));
     }
     structured.sort_by_key(|(seq, _, _)| *seq);
     // Wall clocks can step back; the replay must not.
