@@ -6,7 +6,7 @@ mod check;
 pub mod history;
 pub mod logging;
 mod printer;
-mod record;
+pub(crate) mod record;
 pub mod settings;
 
 use std::process::ExitCode;

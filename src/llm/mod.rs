@@ -1,10 +1,14 @@
 //! Talking to OpenAI-compatible servers (LM Studio, llama.cpp, Ollama, vLLM) and the offline demo.
 
+mod chat_call;
 pub mod client;
 pub mod demo;
 pub mod error;
+pub mod retry;
+pub mod server_error;
 pub mod sse;
 pub mod stream;
+pub mod think;
 pub mod types;
 
 use futures::future::BoxFuture;

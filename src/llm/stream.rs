@@ -1,1 +1,188 @@
-//! Decoding OpenAI-compatible stream chunks. (Being written: see issue 2.)
+//! Decoding the events of an OpenAI-compatible chat stream into text and the call's final facts,
+//! tolerating what real servers send: usage chunks with empty `choices`, `role` in every delta,
+//! `delta: {}` carrying only the finish reason, llama.cpp's `timings`, reasoning as
+//! `reasoning_content`, `reasoning` or inline `<think>`, and errors inside a 200 stream.
+
+use serde_json::Value;
+
+use super::server_error::{self, excerpt};
+use super::sse::SseEvent;
+use super::think::ThinkSplitter;
+use super::{ChatCompletion, Delta, LlmError, ServerTimings, Usage};
+
+/// How much of a malformed chunk to show in the error.
+const EXCERPT_CHARS: usize = 80;
+
+/// Turns SSE events into deltas while collecting what the stream says about the call.
+#[derive(Debug)]
+pub struct StreamDecoder {
+    requested_model: String,
+    think: ThinkSplitter,
+    completion: ChatCompletion,
+    done: bool,
+}
+
+impl StreamDecoder {
+    /// A decoder for a stream answering a request for `requested_model`.
+    pub fn new(requested_model: &str) -> Self {
+        Self {
+            requested_model: requested_model.to_string(),
+            think: ThinkSplitter::new(),
+            completion: ChatCompletion::default(),
+            done: false,
+        }
+    }
+
+    /// True once `data: [DONE]` arrived: nothing more is expected.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// True once any answer or reasoning text arrived.
+    pub fn has_text(&self) -> bool {
+        !self.completion.content.is_empty() || !self.completion.reasoning.is_empty()
+    }
+
+    /// Decodes one event into the text it carries. An error payload is fatal for the call.
+    pub fn decode(&mut self, event: &SseEvent) -> Result<Vec<Delta>, LlmError> {
+        if self.done {
+            return Ok(Vec::new());
+        }
+        let data = event.data.trim();
+        if event.event.as_deref() == Some("error") {
+            let message = serde_json::from_str::<Value>(data)
+                .ok()
+                .and_then(|v| server_error::message_from_value(&v))
+                .unwrap_or_else(|| server_error::shorten(data));
+            return Err(server_error::from_stream(message, &self.requested_model));
+        }
+        if data.is_empty() {
+            return Ok(Vec::new());
+        }
+        if data == "[DONE]" {
+            self.done = true;
+            return Ok(Vec::new());
+        }
+        let chunk: Value = serde_json::from_str(data).map_err(|_| LlmError::InvalidResponse {
+            message: format!("a stream chunk is not valid JSON: {}", excerpt(data, EXCERPT_CHARS)),
+        })?;
+        self.decode_chunk(&chunk)
+    }
+
+    /// Decodes a whole non-streamed completion (`choices[0].message`), for servers that ignore
+    /// `stream: true` and answer with one JSON object.
+    pub fn decode_whole(&mut self, body: &Value) -> Result<Vec<Delta>, LlmError> {
+        let mut deltas = self.decode_chunk(body)?;
+        if let Some(message) = first_choice(body).and_then(|c| c.get("message")) {
+            deltas.extend(self.text_of(message));
+        }
+        self.done = true;
+        Ok(deltas)
+    }
+
+    fn decode_chunk(&mut self, chunk: &Value) -> Result<Vec<Delta>, LlmError> {
+        if let Some(error) = chunk.get("error").filter(|e| !e.is_null()) {
+            let message = server_error::message_from_value(chunk).unwrap_or_else(|| error.to_string());
+            return Err(server_error::from_stream(message, &self.requested_model));
+        }
+        if !chunk.is_object() {
+            return Err(LlmError::InvalidResponse {
+                message: format!(
+                    "a stream chunk is not a JSON object: {}",
+                    excerpt(&chunk.to_string(), EXCERPT_CHARS)
+                ),
+            });
+        }
+        if self.completion.model.is_none()
+            && let Some(model) = chunk.get("model").and_then(Value::as_str).filter(|m| !m.is_empty())
+        {
+            self.completion.model = Some(model.to_string());
+        }
+        if let Some(usage) = chunk.get("usage").filter(|u| u.is_object()) {
+            self.completion.usage = Some(usage_of(usage));
+        }
+        if let Some(timings) = chunk.get("timings").filter(|t| t.is_object()) {
+            // Timings are a bonus: a shape we cannot read is ignored, not fatal.
+            self.completion.timings = serde_json::from_value::<ServerTimings>(timings.clone()).ok();
+        }
+        let Some(choice) = first_choice(chunk) else { return Ok(Vec::new()) };
+        if let Some(reason) = choice.get("finish_reason").and_then(Value::as_str) {
+            self.completion.finish_reason = Some(reason.to_string());
+        }
+        Ok(choice.get("delta").map(|delta| self.text_of(delta)).unwrap_or_default())
+    }
+
+    /// The reasoning and answer text of a delta (or a whole message).
+    fn text_of(&mut self, delta: &Value) -> Vec<Delta> {
+        let mut out = Vec::new();
+        // Some servers send both names with the same text: take one.
+        let reasoning = ["reasoning_content", "reasoning"]
+            .iter()
+            .find_map(|key| delta.get(key).and_then(Value::as_str).filter(|t| !t.is_empty()));
+        if let Some(text) = reasoning {
+            out.push(Delta::Reasoning(text.to_string()));
+        }
+        if let Some(text) = delta.get("content").and_then(Value::as_str) {
+            out.extend(self.think.push(text));
+        }
+        self.record(&out);
+        out
+    }
+
+    fn record(&mut self, deltas: &[Delta]) {
+        if deltas.is_empty() {
+            return;
+        }
+        self.completion.chunks += 1;
+        for delta in deltas {
+            match delta {
+                Delta::Content(text) => self.completion.content.push_str(text),
+                Delta::Reasoning(text) => self.completion.reasoning.push_str(text),
+            }
+        }
+    }
+
+    /// Text held back by the `<think>` splitter, released when the stream ends.
+    pub fn flush(&mut self) -> Vec<Delta> {
+        let out = self.think.finish();
+        for delta in &out {
+            match delta {
+                Delta::Content(text) => self.completion.content.push_str(text),
+                Delta::Reasoning(text) => self.completion.reasoning.push_str(text),
+            }
+        }
+        out
+    }
+
+    /// True if the stream said it was finished (`[DONE]` or a finish reason).
+    pub fn is_complete(&self) -> bool {
+        self.done || self.completion.finish_reason.is_some()
+    }
+
+    /// The call's result once the stream has ended (call [`StreamDecoder::flush`] first).
+    /// No end marker means truncated; no text at all means an empty stream.
+    pub fn finish(self) -> Result<ChatCompletion, LlmError> {
+        if !self.is_complete() {
+            return Err(LlmError::Truncated);
+        }
+        if !self.has_text() {
+            return Err(LlmError::EmptyStream);
+        }
+        Ok(self.completion)
+    }
+}
+
+fn first_choice(chunk: &Value) -> Option<&Value> {
+    let choices = chunk.get("choices")?.as_array()?;
+    choices.iter().find(|c| c.get("index").and_then(Value::as_u64) == Some(0)).or(choices.first())
+}
+
+fn usage_of(usage: &Value) -> Usage {
+    let count =
+        |key: &str| usage.get(key).and_then(Value::as_u64).map_or(0, |n| n.min(u32::MAX as u64) as u32);
+    Usage { prompt_tokens: count("prompt_tokens"), completion_tokens: count("completion_tokens") }
+}
+
+#[cfg(test)]
+#[path = "stream_tests.rs"]
+mod tests;

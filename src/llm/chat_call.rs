@@ -1,0 +1,188 @@
+//! One streaming chat call: send (re-sending only before a successful response arrived), then
+//! read the SSE body with a first-token deadline and an idle timeout between chunks. There is no
+//! total timeout: a long answer that keeps flowing is never cut off. Dropping the future drops
+//! the response and so closes the connection, which is how a call is cancelled.
+
+use std::future::Future;
+use std::time::Instant;
+
+use futures::StreamExt;
+use reqwest::Response;
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use serde_json::{Value, json};
+
+use super::client::HttpBackend;
+use super::retry;
+use super::server_error::{self, excerpt};
+use super::sse::SseParser;
+use super::stream::StreamDecoder;
+use super::{ChatCompletion, ChatRequest, Delta, DeltaSink, LlmError};
+
+/// How much of a body to keep for an error message.
+const HEAD_BYTES: usize = 200;
+
+/// A 200 response and what is known when it arrived.
+struct Opened {
+    response: Response,
+    /// When the first text must have arrived by.
+    first_token_deadline: Option<Instant>,
+    retries: u32,
+}
+
+impl HttpBackend {
+    /// Streams one completion, handing each piece of text to `on_delta` as it arrives.
+    pub(super) async fn chat(
+        &self,
+        request: &ChatRequest,
+        on_delta: DeltaSink<'_>,
+    ) -> Result<ChatCompletion, LlmError> {
+        let body = request_body(request)?;
+        let opened = self.open(&body, &request.model).await?;
+        let retries = opened.retries;
+        let mut completion = self.read(opened, &request.model, on_delta).await?;
+        completion.retries = retries;
+        Ok(completion)
+    }
+
+    /// Sends the request until a 200 arrives, re-sending on retryable failures.
+    async fn open(&self, body: &Value, model: &str) -> Result<Opened, LlmError> {
+        let url = format!("{}/chat/completions", self.base_url);
+        let mut retries = 0;
+        loop {
+            let first_token_deadline = self.timeouts.first_token.map(|t| Instant::now() + t);
+            let send = self.client.post(&url).header(ACCEPT, "text/event-stream").json(body).send();
+            let (error, retry_after) = match within(first_token_deadline, send).await {
+                None => return Err(self.first_token_timeout()),
+                Some(Err(e)) => (self.transport_error(&e), None),
+                Some(Ok(response)) if response.status().is_success() => {
+                    return Ok(Opened { response, first_token_deadline, retries });
+                }
+                Some(Ok(response)) => {
+                    let status = response.status().as_u16();
+                    let retry_after = retry::retry_after(response.headers());
+                    let text = within(first_token_deadline, response.text()).await;
+                    let text = text.and_then(Result::ok).unwrap_or_default();
+                    (server_error::from_http(status, &text, model), retry_after)
+                }
+            };
+            if !error.is_retryable() || retries >= self.retry.max_retries {
+                return Err(error);
+            }
+            tracing::debug!(%error, retries, "re-sending chat request");
+            tokio::time::sleep(self.retry.delay(retries, retry_after)).await;
+            retries += 1;
+        }
+    }
+
+    /// Reads the body of a 200 answer to the end (or to `[DONE]`).
+    async fn read(
+        &self,
+        opened: Opened,
+        model: &str,
+        on_delta: DeltaSink<'_>,
+    ) -> Result<ChatCompletion, LlmError> {
+        let Opened { response, first_token_deadline, .. } = opened;
+        let mut decoder = StreamDecoder::new(model);
+        let mut first_token_at = None;
+        let mut hand_on = |deltas: Vec<Delta>, first_token_at: &mut Option<Instant>| {
+            for delta in deltas {
+                first_token_at.get_or_insert_with(Instant::now);
+                on_delta(delta);
+            }
+        };
+        if is_json(&response) {
+            let text = within(first_token_deadline, response.text())
+                .await
+                .ok_or_else(|| self.first_token_timeout())?
+                .map_err(|_| LlmError::Truncated)?;
+            let value: Value = serde_json::from_str(&text).map_err(|_| LlmError::InvalidResponse {
+                message: format!("the answer is not JSON: {}", excerpt(text.trim(), 80)),
+            })?;
+            hand_on(decoder.decode_whole(&value)?, &mut first_token_at);
+        } else {
+            let mut parser = SseParser::new();
+            let mut body = response.bytes_stream();
+            // The start of the body and whether it held any event, to tell a stream that broke
+            // off from something that never was a stream (a web page on the wrong port).
+            let mut head = Vec::new();
+            let mut saw_event = false;
+            while !decoder.is_done() {
+                let deadline = match first_token_at {
+                    None => first_token_deadline,
+                    Some(_) => self.timeouts.idle.map(|t| Instant::now() + t),
+                };
+                let bytes = match within(deadline, body.next()).await {
+                    None if first_token_at.is_none() => return Err(self.first_token_timeout()),
+                    None => return Err(self.idle_timeout()),
+                    Some(None) => break,
+                    Some(Some(Ok(bytes))) => bytes,
+                    // The connection broke: fine after the server said it was finished, else truncated.
+                    Some(Some(Err(error))) => {
+                        tracing::debug!(%error, "stream broke off");
+                        break;
+                    }
+                };
+                if head.len() < HEAD_BYTES {
+                    head.extend_from_slice(&bytes[..bytes.len().min(HEAD_BYTES - head.len())]);
+                }
+                for event in parser.feed(&bytes) {
+                    saw_event = true;
+                    hand_on(decoder.decode(&event)?, &mut first_token_at);
+                }
+            }
+            for event in parser.finish() {
+                saw_event = true;
+                hand_on(decoder.decode(&event)?, &mut first_token_at);
+            }
+            if !saw_event && !head.is_empty() {
+                let start = String::from_utf8_lossy(&head);
+                return Err(LlmError::InvalidResponse {
+                    message: format!(
+                        "the answer is not an event stream: {}; is the base URL right?",
+                        excerpt(start.trim(), 80)
+                    ),
+                });
+            }
+        }
+        hand_on(decoder.flush(), &mut first_token_at);
+        let mut completion = decoder.finish()?;
+        completion.first_token_at = first_token_at;
+        Ok(completion)
+    }
+
+    fn first_token_timeout(&self) -> LlmError {
+        LlmError::FirstTokenTimeout { secs: self.timeouts.first_token.map_or(0.0, |t| t.as_secs_f64()) }
+    }
+
+    fn idle_timeout(&self) -> LlmError {
+        LlmError::IdleTimeout { secs: self.timeouts.idle.map_or(0.0, |t| t.as_secs_f64()) }
+    }
+}
+
+/// The request as sent: the recorded fields plus streaming with usage.
+fn request_body(request: &ChatRequest) -> Result<Value, LlmError> {
+    let mut body = serde_json::to_value(request)
+        .map_err(|e| LlmError::InvalidResponse { message: format!("cannot encode the request: {e}") })?;
+    if let Value::Object(map) = &mut body {
+        map.insert("stream".into(), Value::Bool(true));
+        map.insert("stream_options".into(), json!({ "include_usage": true }));
+    }
+    Ok(body)
+}
+
+/// A 200 with a JSON body instead of a stream: an error, or a server that ignored `stream: true`.
+fn is_json(response: &Response) -> bool {
+    response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"))
+}
+
+/// Runs `future` until `deadline` (`None`: no deadline); `None` if the deadline passed first.
+async fn within<F: Future>(deadline: Option<Instant>, future: F) -> Option<F::Output> {
+    match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline.into(), future).await.ok(),
+        None => Some(future.await),
+    }
+}

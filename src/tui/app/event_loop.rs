@@ -1,0 +1,88 @@
+//! The loop: await one message, drain what else is waiting, update, and draw at most once per
+//! frame interval. Tokens arriving by the thousand cost one frame, not thousands.
+
+use std::io;
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::Instant;
+
+use crate::tui::msg::{Effect, Msg};
+use crate::tui::state::State;
+use crate::tui::update::{needs_redraw, update};
+use crate::tui::view;
+
+/// The shortest time between two frames (40 fps).
+pub const FRAME: Duration = Duration::from_millis(25);
+
+/// Most messages folded before a frame gets a chance to be drawn.
+const BATCH: usize = 4096;
+
+/// Performs effects for the loop (the real shell, or a test double).
+pub trait Performer {
+    fn perform(&mut self, effect: Effect);
+}
+
+/// Why the loop ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// The user (or a signal) asked to quit.
+    Quit,
+    /// Every sender is gone.
+    Closed,
+}
+
+/// Runs until a `Quit` effect or the channel closes.
+pub async fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    rx: &mut UnboundedReceiver<Msg>,
+    performer: &mut impl Performer,
+    frame: Duration,
+) -> io::Result<Exit> {
+    draw(terminal, state)?;
+    let mut last_draw = Instant::now();
+    let mut dirty = false;
+    loop {
+        let first = if dirty {
+            tokio::select! {
+                msg = rx.recv() => msg,
+                _ = tokio::time::sleep_until(last_draw + frame) => {
+                    draw(terminal, state)?;
+                    last_draw = Instant::now();
+                    dirty = false;
+                    continue;
+                }
+            }
+        } else {
+            rx.recv().await
+        };
+        let Some(first) = first else { return Ok(Exit::Closed) };
+        let mut next = Some(first);
+        let mut handled = 0;
+        while let Some(msg) = next.take() {
+            dirty |= needs_redraw(state, &msg);
+            for effect in update(state, msg) {
+                if effect == Effect::Quit {
+                    return Ok(Exit::Quit);
+                }
+                performer.perform(effect);
+            }
+            handled += 1;
+            if handled < BATCH {
+                next = rx.try_recv().ok();
+            }
+        }
+        if dirty && last_draw.elapsed() >= frame {
+            draw(terminal, state)?;
+            last_draw = Instant::now();
+            dirty = false;
+        }
+    }
+}
+
+fn draw<B: Backend>(terminal: &mut Terminal<B>, state: &State) -> io::Result<()> {
+    terminal.draw(|frame| view::draw(frame, state)).map(|_| ()).map_err(|e| io::Error::other(e.to_string()))
+}

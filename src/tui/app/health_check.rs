@@ -1,0 +1,77 @@
+//! The startup (and on-demand) server check: every endpoint's served models against every
+//! node's model. Runs as a task; the result comes back as a message.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::engine::Engine;
+use crate::llm::LlmError;
+use crate::tui::state::health::{EndpointHealth, HealthReport, MissingModel, Problem};
+
+/// Checks every endpoint the hierarchy's nodes use.
+pub async fn check(engine: &Engine, demo: bool) -> HealthReport {
+    let hierarchy = engine.hierarchy().clone();
+    let mut by_url: BTreeMap<&str, Vec<&crate::config::NodeConfig>> = BTreeMap::new();
+    for node in &hierarchy.nodes {
+        by_url.entry(hierarchy.endpoint_of(node)).or_default().push(node);
+    }
+    // Connecting is bounded by the client's own connect timeout; this only guards a server that
+    // accepts the connection and then never answers.
+    let patience = Duration::from_secs_f64(hierarchy.server.connect_timeout_secs.max(1.0) + 5.0);
+    let mut endpoints = Vec::new();
+    let mut missing = Vec::new();
+    for (url, nodes) in by_url {
+        let Some(endpoint) = engine.backends().get(url) else {
+            endpoints.push(EndpointHealth {
+                url: url.to_string(),
+                models: Err(Problem { message: "no client for this address".into(), hint: None }),
+            });
+            continue;
+        };
+        let models = match tokio::time::timeout(patience, endpoint.backend.list_models()).await {
+            Ok(Ok(models)) => Ok(models.into_iter().map(|m| m.id).collect::<Vec<_>>()),
+            Ok(Err(error)) => Err(problem(&error)),
+            Err(_) => Err(Problem {
+                message: format!("the server accepted the connection but did not answer within {patience:?}"),
+                hint: Some("It may be loading a model; wait a moment and check again.".into()),
+            }),
+        };
+        if let Ok(served) = &models {
+            for node in nodes.iter().filter(|n| !served.contains(&n.model)) {
+                missing.push(MissingModel {
+                    node_id: node.id.clone(),
+                    node_name: node.name.clone(),
+                    model: node.model.clone(),
+                    endpoint: url.to_string(),
+                });
+            }
+        }
+        endpoints.push(EndpointHealth { url: url.to_string(), models });
+    }
+    HealthReport { demo, endpoints, missing }
+}
+
+fn problem(error: &LlmError) -> Problem {
+    Problem { message: error.to_string(), hint: error.hint().map(str::to_string) }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::engine::{Backends, testkit};
+
+    #[tokio::test]
+    async fn reports_nodes_whose_model_is_not_served() {
+        let mut hierarchy = testkit::six_node_tree();
+        hierarchy.nodes[3].model = "phi-3.1-mini-4k-instruct:2".into();
+        let backends = Backends::single(testkit::ScriptedBackend::echo(), 4);
+        let engine = Engine::new(Arc::new(hierarchy), backends);
+        let report = check(&engine, false).await;
+        assert!(!report.is_healthy());
+        assert_eq!(report.missing.len(), 1);
+        assert_eq!(report.missing[0].node_id, "echo");
+        assert_eq!(report.served_for_missing(), vec!["phi-3.1-mini-4k-instruct".to_string()]);
+    }
+}

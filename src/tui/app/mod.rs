@@ -1,0 +1,139 @@
+//! Starting and stopping the live view: read the user's themes and keys (failing early, before
+//! the screen changes, with a clear message), take the terminal, start the input tasks, run the
+//! loop, and give everything back.
+
+pub mod event_loop;
+mod health_check;
+mod inputs;
+mod shell;
+
+use std::io::IsTerminal;
+
+use tokio::sync::mpsc::unbounded_channel;
+use tokio_util::sync::CancellationToken;
+
+use super::keymap::Keymap;
+use super::msg::Effect;
+use super::state::{Level, ServerInfo, State};
+use super::terminal;
+use super::theme::{self, ThemeSet};
+use crate::cli::{Settings, exit};
+use crate::engine::EventSink;
+pub use event_loop::{Exit, FRAME, Performer};
+pub use shell::panic_message;
+
+/// What the live view needs that can be wrong in the user's files.
+pub struct Setup {
+    pub themes: ThemeSet,
+    pub theme_index: usize,
+    pub keymap: Keymap,
+    /// Problems in theme files that were not asked for (shown, not fatal).
+    pub warnings: Vec<String>,
+}
+
+/// Reads themes and keys from the config dir; errors say which file, where, and what to do.
+pub fn setup(requested_theme: Option<&str>) -> Result<Setup, String> {
+    let config = crate::paths::config_dir();
+    let (themes, problems) = ThemeSet::load(config.as_ref().map(|d| d.join("themes")).as_deref());
+    let theme_index = match theme::choose(&themes, requested_theme) {
+        Ok(index) => index,
+        Err(message) => {
+            // If the asked-for theme exists but is broken, say what is broken in it.
+            let name = requested_theme.unwrap_or_default();
+            return Err(problems
+                .iter()
+                .find(|p| p.contains(&format!("{name}.toml")))
+                .cloned()
+                .unwrap_or(message));
+        }
+    };
+    let themes = if theme::no_color_requested() { themes.without_color() } else { themes };
+    let keymap = Keymap::load(config.as_ref().map(|d| d.join("keymap.toml")).as_deref())?;
+    Ok(Setup { themes, theme_index, keymap, warnings: problems })
+}
+
+/// Runs the live view until the user quits. Returns the exit code.
+pub async fn run(settings: Settings) -> u8 {
+    let setup = match setup(settings.theme.as_deref()) {
+        Ok(setup) => setup,
+        Err(message) => {
+            eprintln!("ailab: {message}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let engine = match settings.engine() {
+        Ok(engine) => engine,
+        Err(message) => {
+            eprintln!("ailab: {message}");
+            return exit::BAD_INPUT;
+        }
+    };
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!(
+            "ailab: the live view needs an interactive terminal. For scripts and pipes use \
+             `ailab ask \"your prompt\"` (see `ailab ask --help`)."
+        );
+        return exit::BAD_INPUT;
+    }
+    let (mut tui, guard) = match terminal::enter() {
+        Ok(entered) => entered,
+        Err(err) => {
+            terminal::restore();
+            eprintln!("ailab: cannot take over the terminal: {err}. Try `ailab ask` instead.");
+            return exit::FAILED;
+        }
+    };
+    tracing::info!(demo = settings.demo, "live view started");
+
+    let (tx, mut rx) = unbounded_channel();
+    let stop = CancellationToken::new();
+    let sink = EventSink::new();
+    let recorder = crate::cli::record::start(&settings, &sink);
+    tokio::spawn(inputs::engine_events(sink.subscribe(), tx.clone()));
+    tokio::spawn(inputs::terminal_events(tx.clone(), stop.clone()));
+    tokio::spawn(inputs::ticks(tx.clone(), stop.clone()));
+    tokio::spawn(inputs::signals(tx.clone(), stop.clone()));
+
+    let server = ServerInfo {
+        url: if settings.demo { "demo".into() } else { engine.hierarchy().server.base_url.clone() },
+        demo: settings.demo,
+    };
+    let mut state =
+        State::new(engine.hierarchy().clone(), server, setup.themes, setup.theme_index, setup.keymap);
+    if let Ok(size) = tui.size() {
+        state.size = (size.width, size.height);
+    }
+    state.now_ms = crate::engine::now_ms();
+    if let Some(dir) = crate::paths::config_dir() {
+        state.config_dir = dir.display().to_string();
+    }
+    for warning in &setup.warnings {
+        tracing::warn!(%warning, "theme file skipped");
+    }
+    if let Some(first) = setup.warnings.first() {
+        state.notify(format!("{first} (skipped)"), Level::Warn);
+    }
+    state.sync();
+
+    let mut shell = shell::Shell::new(settings, engine, sink, tx.clone());
+    shell.perform(Effect::CheckHealth);
+    drop(tx);
+    let result = event_loop::run(&mut tui, &mut state, &mut rx, &mut shell, FRAME).await;
+    shell.cancel_all();
+    stop.cancel();
+    drop(guard);
+    if let Some(recorder) = recorder {
+        recorder.finish().await;
+    }
+    match result {
+        Ok(_) => {
+            tracing::info!("live view closed");
+            exit::OK
+        }
+        Err(err) => {
+            tracing::error!(%err, "the live view stopped");
+            eprintln!("ailab: the live view stopped: cannot draw on the terminal: {err}");
+            exit::FAILED
+        }
+    }
+}

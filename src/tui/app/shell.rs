@@ -1,0 +1,158 @@
+//! The shell performs effects: it owns the engine, the run's cancel token, the clipboard, and
+//! the sender that brings results back as messages. Tasks it spawns never touch the state.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use super::event_loop::Performer;
+use super::health_check;
+use crate::cli::Settings;
+use crate::engine::{Engine, EventSink, RunId, new_run_id};
+use crate::tui::clipboard::{SystemClipboard, osc52};
+use crate::tui::msg::{CopyOutcome, Effect, Msg};
+use crate::tui::terminal;
+
+/// The real performer of effects.
+pub struct Shell {
+    settings: Settings,
+    engine: Engine,
+    sink: EventSink,
+    tx: UnboundedSender<Msg>,
+    running: Option<(RunId, CancellationToken)>,
+    clipboard: SystemClipboard,
+}
+
+impl Shell {
+    pub fn new(settings: Settings, engine: Engine, sink: EventSink, tx: UnboundedSender<Msg>) -> Self {
+        Self { settings, engine, sink, tx, running: None, clipboard: SystemClipboard::default() }
+    }
+
+    /// Cancels the run in flight, if any (on the way out).
+    pub fn cancel_all(&mut self) {
+        if let Some((_, token)) = self.running.take() {
+            token.cancel();
+        }
+    }
+
+    fn start_run(&mut self, prompt: String) {
+        self.cancel_all();
+        let run_id = new_run_id();
+        let cancel = CancellationToken::new();
+        self.running = Some((run_id.clone(), cancel.clone()));
+        // Sent before the run exists, so the reducer knows which events are this run's.
+        let _ = self.tx.send(Msg::RunLaunched { run_id: run_id.clone() });
+        tracing::info!(%run_id, "run started from the live view");
+        let engine = self.engine.clone();
+        let sink = self.sink.clone();
+        let tx = self.tx.clone();
+        let id = run_id.clone();
+        let task = tokio::spawn(async move { engine.run_with_id(id, prompt, &sink, cancel).await });
+        tokio::spawn(async move {
+            let outcome = task.await.map_err(|err| match err.try_into_panic() {
+                Ok(payload) => panic_message(payload.as_ref()),
+                Err(err) => err.to_string(),
+            });
+            let _ = tx.send(Msg::RunTaskEnded { run_id, outcome });
+        });
+    }
+
+    fn copy(&mut self, text: String) {
+        let clipboard = self.clipboard.clone();
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let chars = text.chars().count();
+            let attempt = tokio::task::spawn_blocking({
+                let text = text.clone();
+                move || clipboard.set(&text)
+            })
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+            let outcome = match attempt {
+                Ok(()) => CopyOutcome::Clipboard { chars },
+                Err(reason) => {
+                    let mut reason = first_line(&reason);
+                    if std::env::var_os("TMUX").is_some() {
+                        reason.push_str("; in tmux, OSC 52 needs `set -g set-clipboard on`");
+                    }
+                    CopyOutcome::NoClipboard { text, reason }
+                }
+            };
+            let _ = tx.send(Msg::Copied(outcome));
+        });
+    }
+
+    fn check_health(&self) {
+        let engine = self.engine.clone();
+        let demo = self.settings.demo;
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let report = health_check::check(&engine, demo).await;
+            let _ = tx.send(Msg::Health(report));
+        });
+    }
+
+    fn replace_engine(&mut self, engine: Engine) {
+        self.engine = engine;
+        let hierarchy = self.engine.hierarchy().clone();
+        let server = if self.settings.demo { "demo".to_string() } else { hierarchy.server.base_url.clone() };
+        let _ = self.tx.send(Msg::EngineReplaced { hierarchy, demo: self.settings.demo, server });
+    }
+}
+
+impl Performer for Shell {
+    fn perform(&mut self, effect: Effect) {
+        match effect {
+            Effect::StartRun { prompt } => self.start_run(prompt),
+            Effect::CancelRun => {
+                if let Some((run_id, token)) = &self.running {
+                    tracing::info!(%run_id, "run cancelled from the live view");
+                    token.cancel();
+                }
+            }
+            Effect::CheckHealth => self.check_health(),
+            Effect::Copy { text } => self.copy(text),
+            Effect::Osc52 { text } => {
+                if let Err(err) = terminal::write_raw(osc52(&text).as_bytes()) {
+                    tracing::warn!(%err, "could not write OSC 52");
+                }
+            }
+            Effect::UseDemo => {
+                self.settings.demo = true;
+                match self.settings.engine() {
+                    Ok(engine) => self.replace_engine(engine),
+                    Err(message) => tracing::error!(%message, "could not build the demo engine"),
+                }
+            }
+            Effect::AssignModel { model, nodes } => {
+                let wanted: HashSet<&str> = nodes.iter().map(String::as_str).collect();
+                let mut hierarchy = (**self.engine.hierarchy()).clone();
+                for node in hierarchy.nodes.iter_mut().filter(|n| wanted.contains(n.id.as_str())) {
+                    node.model = model.clone();
+                }
+                match self.settings.engine_for(Arc::new(hierarchy)) {
+                    Ok(engine) => self.replace_engine(engine),
+                    Err(message) => tracing::error!(%message, "could not rebuild the engine"),
+                }
+            }
+            Effect::Quit => self.cancel_all(),
+        }
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or(text).trim().to_string()
+}
+
+/// The message of a panic payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic with no message".to_string()
+    }
+}

@@ -1,0 +1,85 @@
+//! The one inbound message enum, and the effects the reducer asks the shell to perform.
+//! Everything that happens to the UI arrives as a [`Msg`]; everything the UI wants done in the
+//! world leaves as an [`Effect`]. Nothing else crosses between the loop and the tasks.
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use super::state::health::HealthReport;
+use crate::config::Hierarchy;
+use crate::engine::{RunEvent, RunId, RunSummary};
+
+/// Something that happened.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// An event of the engine's one stream.
+    Engine(RunEvent),
+    /// The shell started a run with this id (before any of its events).
+    RunLaunched {
+        run_id: RunId,
+    },
+    /// The run's task ended: its summary, or the panic that killed it.
+    RunTaskEnded {
+        run_id: RunId,
+        outcome: Result<RunSummary, String>,
+    },
+    /// The result of a server check.
+    Health(HealthReport),
+    /// How a copy went.
+    Copied(CopyOutcome),
+    /// The clock moved (for spinners, tok/s and elapsed times).
+    Tick {
+        now_ms: i64,
+    },
+    /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
+    Signal(&'static str),
+    /// The engine was rebuilt (demo mode, or models reassigned).
+    EngineReplaced {
+        hierarchy: Arc<Hierarchy>,
+        demo: bool,
+        server: String,
+    },
+}
+
+/// What became of a copy request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CopyOutcome {
+    /// The system clipboard took it.
+    Clipboard { chars: usize },
+    /// There is no system clipboard here (`reason`): the text should go out as OSC 52.
+    NoClipboard { text: String, reason: String },
+}
+
+/// Something the reducer wants done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    StartRun {
+        prompt: String,
+    },
+    CancelRun,
+    CheckHealth,
+    /// Put text on the system clipboard (answered by `Msg::Copied`).
+    Copy {
+        text: String,
+    },
+    /// Ask the terminal to set its clipboard (OSC 52), written between frames.
+    Osc52 {
+        text: String,
+    },
+    UseDemo,
+    /// Give `model` to the nodes named (for this session).
+    AssignModel {
+        model: String,
+        nodes: Vec<String>,
+    },
+    Quit,
+}

@@ -1,0 +1,69 @@
+//! The server check: can each endpoint be reached, and does it serve every node's model?
+
+/// One endpoint's answer to `GET /models`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointHealth {
+    pub url: String,
+    /// The served model ids, or what went wrong and what to do.
+    pub models: Result<Vec<String>, Problem>,
+}
+
+/// A failure with its plain-language fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// A node whose model its endpoint does not serve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingModel {
+    pub node_id: String,
+    pub node_name: String,
+    pub model: String,
+    pub endpoint: String,
+}
+
+/// The whole check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthReport {
+    pub demo: bool,
+    pub endpoints: Vec<EndpointHealth>,
+    pub missing: Vec<MissingModel>,
+}
+
+impl HealthReport {
+    /// True when every endpoint answered and every model is served.
+    pub fn is_healthy(&self) -> bool {
+        self.endpoints.iter().all(|e| e.models.is_ok()) && self.missing.is_empty()
+    }
+
+    pub fn unreachable(&self) -> impl Iterator<Item = (&str, &Problem)> {
+        self.endpoints.iter().filter_map(|e| e.models.as_ref().err().map(|p| (e.url.as_str(), p)))
+    }
+
+    /// Models served by the endpoint of the missing nodes (candidates to assign).
+    pub fn served_for_missing(&self) -> Vec<String> {
+        let Some(endpoint) = self.missing.first().map(|m| m.endpoint.as_str()) else { return Vec::new() };
+        self.endpoints
+            .iter()
+            .find(|e| e.url == endpoint)
+            .and_then(|e| e.models.as_ref().ok())
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// Where the check stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Health {
+    #[default]
+    Checking,
+    Checked(HealthReport),
+}
+
+/// The health panel's own state: which served model is selected for assignment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HealthPanel {
+    pub selected: usize,
+}

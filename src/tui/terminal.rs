@@ -1,0 +1,95 @@
+//! Taking the terminal over and always giving it back: on quit, on a panic in the UI thread, and
+//! on SIGTERM/SIGHUP (those arrive as messages and end the loop normally). A panic in a background
+//! task must not print over the screen: it is logged and reaches the UI as an error message.
+
+use std::io::{self, Stdout, Write};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::ThreadId;
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    KeyboardEnhancementFlags, PopKeyboardEnhancementFlags, PushKeyboardEnhancementFlags,
+};
+use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::{cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+/// True while the terminal is in raw mode on the alternate screen.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// True if we pushed keyboard enhancement flags (so Shift-Enter is told apart).
+static ENHANCED: AtomicBool = AtomicBool::new(false);
+/// The thread that draws; only its panics tear the screen down.
+static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
+
+/// The terminal type the app draws on.
+pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+
+/// Restores the terminal when dropped.
+pub struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Enters raw mode and the alternate screen, with mouse and bracketed paste.
+pub fn enter() -> io::Result<(Tui, Guard)> {
+    let _ = UI_THREAD.set(std::thread::current().id());
+    install_panic_hook();
+    terminal::enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let guard = Guard;
+    let mut stdout = io::stdout();
+    execute!(stdout, EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste)?;
+    if matches!(terminal::supports_keyboard_enhancement(), Ok(true)) {
+        let flags = KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES;
+        if execute!(stdout, PushKeyboardEnhancementFlags(flags)).is_ok() {
+            ENHANCED.store(true, Ordering::SeqCst);
+        }
+    }
+    let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    Ok((terminal, guard))
+}
+
+/// Gives the terminal back. Safe to call more than once and from the panic hook.
+pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let mut stdout = io::stdout();
+    if ENHANCED.swap(false, Ordering::SeqCst) {
+        let _ = execute!(stdout, PopKeyboardEnhancementFlags);
+    }
+    let _ = execute!(stdout, DisableBracketedPaste, DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
+    let _ = terminal::disable_raw_mode();
+    let _ = stdout.flush();
+}
+
+fn install_panic_hook() {
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let on_ui_thread = UI_THREAD.get() == Some(&std::thread::current().id());
+        if on_ui_thread || !ACTIVE.load(Ordering::SeqCst) {
+            restore();
+            tracing::error!("panic: {info}");
+            previous(info);
+        } else {
+            // The task's JoinHandle reports it to the UI; printing now would garble the screen.
+            tracing::error!("panic in a background task: {info}");
+        }
+    }));
+}
+
+/// Writes raw bytes to the terminal between frames (OSC 52).
+pub fn write_raw(bytes: &[u8]) -> io::Result<()> {
+    let mut stdout = io::stdout();
+    stdout.write_all(bytes)?;
+    stdout.flush()
+}

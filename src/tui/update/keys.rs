@@ -1,0 +1,43 @@
+//! Keys: the context decides the keymap table; unbound keys type into the prompt.
+
+use crossterm::event::{KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::actions;
+use crate::tui::action::Context;
+use crate::tui::msg::Effect;
+use crate::tui::state::{Focus, Overlay, State};
+
+/// Which keymap table applies now.
+pub fn context(state: &State) -> Context {
+    match state.overlays.last() {
+        Some(Overlay::Help { .. }) => Context::Help,
+        Some(Overlay::Health(_)) => Context::Health,
+        Some(Overlay::Zoom(_)) => Context::Zoom,
+        None => match state.focus {
+            Focus::Prompt => Context::Prompt,
+            Focus::Node(_) | Focus::Answer => Context::Panes,
+        },
+    }
+}
+
+pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if key.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    let ctx = context(state);
+    if let Some(action) = state.keymap.lookup(ctx, &key) {
+        return actions::perform(state, action);
+    }
+    let typed = matches!(key.code, crossterm::event::KeyCode::Char(_))
+        && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match ctx {
+        Context::Prompt => state.prompt.input(key),
+        // Typing on a pane starts a prompt: there is nothing else a letter could mean there.
+        Context::Panes if typed => {
+            state.focus = Focus::Prompt;
+            state.prompt.input(key);
+        }
+        _ => {}
+    }
+    Vec::new()
+}

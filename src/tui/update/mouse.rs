@@ -1,0 +1,67 @@
+//! The mouse: a click focuses what is under it, the wheel scrolls what is under it.
+
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Position;
+
+use super::actions::perform;
+use crate::tui::action::Action;
+use crate::tui::msg::Effect;
+use crate::tui::state::{Focus, Overlay, State};
+
+/// Rows per wheel notch.
+const WHEEL_ROWS: usize = 3;
+
+pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
+    let at = Position { x: mouse.column, y: mouse.row };
+    match mouse.kind {
+        MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
+            let action =
+                if mouse.kind == MouseEventKind::ScrollUp { Action::ScrollUp } else { Action::ScrollDown };
+            if state.overlays.is_empty() {
+                // The wheel scrolls the pane under the pointer without moving the focus.
+                let saved = state.focus;
+                match under(state, at) {
+                    Some(Focus::Prompt) | None => return Vec::new(),
+                    Some(target) => state.focus = target,
+                }
+                for _ in 0..WHEEL_ROWS {
+                    perform(state, action);
+                }
+                state.focus = saved;
+            } else {
+                for _ in 0..WHEEL_ROWS {
+                    perform(state, action);
+                }
+            }
+            Vec::new()
+        }
+        MouseEventKind::Down(MouseButton::Left) => {
+            match state.overlays.last() {
+                // A click outside the help or health panel closes it.
+                Some(Overlay::Help { .. }) => {
+                    state.overlays.pop();
+                }
+                Some(_) => {}
+                None => {
+                    if let Some(target) = under(state, at) {
+                        state.focus = target;
+                    }
+                }
+            }
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The focusable place at a position.
+fn under(state: &State, at: Position) -> Option<Focus> {
+    let layout = &state.layout;
+    if let Some(node) = layout.node_at(at.x, at.y) {
+        return Some(Focus::Node(node));
+    }
+    if layout.answer.is_some_and(|r| r.contains(at)) {
+        return Some(Focus::Answer);
+    }
+    layout.prompt.contains(at).then_some(Focus::Prompt)
+}

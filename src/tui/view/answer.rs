@@ -1,0 +1,51 @@
+//! The final answer panel: the root's answer once the run ends, with status and totals.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType};
+
+use super::layout::inner;
+use super::{draw_rows, span};
+use crate::engine::RunStatus;
+use crate::tui::format;
+use crate::tui::state::{Focus, State};
+use crate::tui::theme::Role;
+
+pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
+    let theme = state.theme();
+    let run = &state.run;
+    let status = run.status.unwrap_or(RunStatus::Done);
+    let (label, status_role) = format::run_status(status);
+    let focused = state.focus == Focus::Answer && state.overlays.is_empty();
+    let mut facts = vec![label.to_string()];
+    if let Some(totals) = &run.totals {
+        facts.push(format!("{} call{}", totals.calls, if totals.calls == 1 { "" } else { "s" }));
+        if totals.failed_calls > 0 {
+            facts.push(format!("{} failed", totals.failed_calls));
+        }
+        facts.push(format!("{} tokens", format::thousands(totals.prompt_tokens + totals.completion_tokens)));
+        facts.push(format::duration(totals.wall_ms));
+    }
+    let facts = format::fit_parts(&facts, (rect.width as usize).saturating_sub(14));
+    let border = if focused { theme.style(Role::BorderFocused) } else { theme.style(Role::AnswerBorder) };
+    let mut block = Block::bordered()
+        .border_type(if focused { BorderType::Thick } else { BorderType::Double })
+        .border_style(border)
+        .title_top(Line::from(vec![
+            span(" Answer ", theme.style(Role::AnswerTitle)),
+            span(format!("· {facts} "), theme.style(status_role)),
+        ]));
+    let area = inner(rect);
+    let total = state.answer_text.len();
+    let top = state.answer_scroll.top(total, area.height as usize);
+    let below = total.saturating_sub(top + area.height as usize);
+    if below > 0 {
+        block = block.title_bottom(
+            Line::from(span(format!(" ↓ {below} more (PgDn) "), theme.style(Role::KeyHint))).right_aligned(),
+        );
+    }
+    frame.render_widget(block, rect);
+    let rows = state.answer_text.rows(top, area.height as usize);
+    draw_rows(frame.buffer_mut(), area, &rows, theme);
+}

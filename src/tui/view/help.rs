@@ -1,0 +1,96 @@
+//! The help overlay: every key, by context, straight from the keymap in use.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Clear};
+use unicode_width::UnicodeWidthStr;
+
+use super::layout::inner;
+use super::{draw_rows, span};
+use crate::tui::state::State;
+use crate::tui::text::wrap::{Row, Wrapper, truncate};
+use crate::tui::theme::Role;
+
+/// The help text as (keys, description) rows; headings have empty keys and a `None` description.
+fn entries(state: &State) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    for (ctx, entries) in state.keymap.help() {
+        out.push((ctx.title().to_string(), None));
+        for (keys, what) in entries {
+            out.push((keys, Some(what.to_string())));
+        }
+        out.push((String::new(), Some(String::new())));
+    }
+    out.push(("Mouse".into(), None));
+    out.push(("click".into(), Some("Focus the pane (or the prompt) under the pointer".into())));
+    out.push(("wheel".into(), Some("Scroll the pane under the pointer".into())));
+    out.push((
+        "shift-drag".into(),
+        Some("Select text with the terminal (ailab uses the mouse otherwise)".into()),
+    ));
+    out.push((String::new(), Some(String::new())));
+    out.push(("Settings".into(), None));
+    let config = &state.config_dir;
+    out.push(("keys".into(), Some(format!("{config}/keymap.toml overrides any key above"))));
+    out.push((
+        "themes".into(),
+        Some(format!("{} · yours go in {config}/themes/", state.themes.names().join(", "))),
+    ));
+    out.push(("NO_COLOR".into(), Some("set it to drop colours (bold and reverse stay)".into())));
+    out
+}
+
+/// The help text wrapped to `width`: headings, then keys with descriptions in a column.
+pub fn rows(state: &State, width: usize) -> Vec<Row> {
+    let all = entries(state);
+    let keys_w = all.iter().filter(|(_, d)| d.is_some()).map(|(k, _)| k.width()).max().unwrap_or(0).min(30);
+    let mut w = Wrapper::new(width);
+    for (keys, what) in &all {
+        match what {
+            None => w.push_str(keys, Role::Heading),
+            Some(what) => {
+                let keys = truncate(keys, keys_w);
+                let pad = keys_w.saturating_sub(keys.width());
+                w.push_unbroken(&format!("  {keys}{}  ", " ".repeat(pad)), Role::KeyHint);
+                w.set_hang(keys_w + 4, Role::Text);
+                w.push_str(what, Role::Text);
+            }
+        }
+        w.newline();
+    }
+    w.all_rows()
+}
+
+/// The help covers everything but the status bar.
+fn frame_area(area: Rect) -> Rect {
+    Rect::new(area.x, area.y, area.width, area.height.saturating_sub(1))
+}
+
+/// Where the help text goes on a screen of `area`.
+fn body_area(area: Rect) -> Rect {
+    let body = inner(frame_area(area));
+    Rect::new(body.x + 1, body.y, body.width.saturating_sub(2).min(100), body.height)
+}
+
+/// The furthest the help can scroll on a screen of `area`.
+pub fn max_scroll(state: &State, area: Rect) -> usize {
+    let body = body_area(area);
+    rows(state, body.width as usize).len().saturating_sub(body.height as usize)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize) {
+    let theme = state.theme();
+    let rect = frame_area(area);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.style(Role::Overlay))
+        .title_top(Line::from(span(" Keys ", theme.style(Role::Overlay))))
+        .title_top(Line::from(span(" Esc closes · ↑↓ scroll ", theme.style(Role::Dim))).right_aligned());
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    let body = body_area(area);
+    let all = rows(state, body.width as usize);
+    let top = scroll.min(all.len().saturating_sub(body.height as usize));
+    draw_rows(frame.buffer_mut(), body, &all[top.min(all.len())..], theme);
+}

@@ -1,0 +1,92 @@
+//! Pure views: each takes the state (or a part of it) and draws. No I/O, no locks, no mutation.
+//! Views ask the theme for roles, never for colours, and draw only the rows that are visible.
+
+pub mod answer;
+mod compact;
+mod connectors;
+mod health;
+pub mod help;
+pub mod layout;
+mod pane;
+mod prompt;
+mod status_bar;
+mod tabs;
+mod timeline;
+mod too_small;
+pub mod zoom;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::state::{Overlay, State};
+use super::text::wrap::Row;
+use super::theme::Theme;
+use layout::TreeLayout;
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    let layout = state.layout_for(area);
+    if layout.too_small {
+        too_small::draw(frame, area, state);
+        return;
+    }
+    tabs::draw(frame, layout.tabs, state);
+    match &layout.tree_layout {
+        TreeLayout::Chart { panes, gap } => {
+            connectors::draw(frame.buffer_mut(), &state.run, panes, *gap, state.theme());
+            for (i, rect) in panes.iter().enumerate() {
+                pane::draw(frame, *rect, state, i);
+            }
+        }
+        TreeLayout::Compact { rows, detail } => {
+            compact::draw(frame, rows, state);
+            if let Some((node, rect)) = detail {
+                pane::draw(frame, *rect, state, *node);
+            }
+        }
+        TreeLayout::Hidden => {}
+    }
+    if let Some(rect) = layout.answer {
+        answer::draw(frame, rect, state);
+    }
+    prompt::draw(frame, layout.prompt, state);
+    status_bar::draw(frame, layout.status, state);
+    for overlay in &state.overlays {
+        match overlay {
+            Overlay::Zoom(zoom) => zoom::draw(frame, area, state, zoom),
+            Overlay::Help { scroll } => help::draw(frame, area, state, *scroll),
+            Overlay::Health(panel) => health::draw(frame, area, state, panel),
+        }
+    }
+}
+
+/// Draws wrapped rows into `area`, one per line, each clipped to the width.
+pub fn draw_rows(buf: &mut Buffer, area: Rect, rows: &[Row], theme: &Theme) {
+    for (row, y) in rows.iter().zip(area.top()..area.bottom()) {
+        let line = to_line(row, theme);
+        buf.set_line(area.x, y, &line, area.width);
+    }
+}
+
+/// A wrapped row as a styled line.
+pub fn to_line<'a>(row: &'a Row, theme: &Theme) -> Line<'a> {
+    Line::from(
+        row.segs.iter().map(|s| Span::styled(s.text.as_str(), theme.style(s.role))).collect::<Vec<_>>(),
+    )
+}
+
+/// A centred rect of at most `width` × `height` inside `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect::new(area.x + (area.width - width) / 2, area.y + (area.height - height) / 2, width, height)
+}
+
+/// A span in a role.
+pub fn span<'a>(text: impl Into<std::borrow::Cow<'a, str>>, style: Style) -> Span<'a> {
+    Span::styled(text, style)
+}

@@ -1,0 +1,96 @@
+//! One node's pane: name and role, state, the live text of its current phase, and a footer of
+//! figures. The border takes the state's colour while the node works.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType};
+
+use super::layout::inner;
+use super::{draw_rows, span};
+use crate::engine::NodeStatus;
+use crate::tui::format;
+use crate::tui::state::{Focus, State};
+use crate::tui::text::wrap::{self, Row, truncate};
+use crate::tui::theme::Role;
+
+pub fn draw(frame: &mut Frame, rect: Rect, state: &State, index: usize) {
+    let (Some(node), Some(pane)) = (state.run.nodes.get(index), state.panes.get(index)) else { return };
+    let theme = state.theme();
+    let focused = state.focus == Focus::Node(index) && state.overlays.is_empty();
+    let (label, glyph, role) = format::node_state(node.status.as_ref());
+    let glyph = if node.is_active() { format::spinner(state.now_ms) } else { glyph };
+
+    let border_style = if focused {
+        theme.style(Role::BorderFocused)
+    } else if node.is_active() {
+        theme.style(role)
+    } else {
+        theme.style(Role::Border)
+    };
+    let badge = format!(" {glyph} {label} ");
+    let room = (rect.width as usize).saturating_sub(badge.chars().count() + 4);
+    let name = truncate(&node.name, room);
+    let role_text = truncate(&format!(" · {}", node.role), room.saturating_sub(name.chars().count()));
+    let title = Line::from(vec![
+        span(" ", theme.style(Role::Title)),
+        span(name, theme.style(Role::Title)),
+        span(role_text, theme.style(Role::Dim)),
+        span(" ", theme.style(Role::Title)),
+    ]);
+    let figures = state.run.figures(index, state.now_ms);
+    let mut block = Block::bordered()
+        .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
+        .border_style(border_style)
+        .title_top(title)
+        .title_top(Line::from(span(badge, theme.style(role))).right_aligned());
+    if state.run.current_call(index).is_some() {
+        let parts = format::figures(&figures);
+        let footer = format::fit_parts(&parts, (rect.width as usize).saturating_sub(4));
+        if !footer.is_empty() {
+            block = block.title_bottom(Line::from(span(format!(" {footer} "), theme.style(Role::Metrics))));
+        }
+    }
+    let text_area = inner(rect);
+    if !pane.scroll.is_following() && state.run.current_call(index).is_some() {
+        let total = pane.body.len();
+        let top = pane.scroll.top(total, text_area.height as usize);
+        let more = total.saturating_sub(top + text_area.height as usize);
+        if more > 0 {
+            block = block.title_bottom(
+                Line::from(span(format!(" ↓ {more} more "), theme.style(Role::KeyHint))).right_aligned(),
+            );
+        }
+    }
+    frame.render_widget(block, rect);
+
+    // The reason, unless the failed call already shows it at the end of its text.
+    let call_error = state.run.current_call(index).and_then(|c| c.error.as_deref());
+    let failure = match &node.status {
+        Some(NodeStatus::Failed { reason }) => Some(node.failure.as_deref().unwrap_or(reason)),
+        _ => None,
+    }
+    .filter(|reason| !call_error.is_some_and(|e| reason.contains(e)));
+    // A failure keeps the last rows of the pane, at most three.
+    let failure_rows: Vec<Row> = failure
+        .map(|reason| {
+            let mut rows = wrap::wrap(&format!("✖ {reason}"), text_area.width as usize, Role::NodeFailed);
+            rows.truncate(3.min(text_area.height as usize / 2).max(1));
+            rows
+        })
+        .unwrap_or_default();
+    let body_height = (text_area.height as usize).saturating_sub(failure_rows.len());
+    let rows = match state.run.current_call(index) {
+        Some(_) => {
+            let top = pane.scroll.top(pane.body.len(), body_height);
+            pane.body.rows(top, body_height)
+        }
+        None => pane.note.rows(pane.scroll.top(pane.note.len(), body_height), body_height),
+    };
+    draw_rows(frame.buffer_mut(), Rect { height: body_height as u16, ..text_area }, &rows, theme);
+    if !failure_rows.is_empty() {
+        let y = text_area.y + body_height as u16;
+        let area = Rect::new(text_area.x, y, text_area.width, failure_rows.len() as u16);
+        draw_rows(frame.buffer_mut(), area, &failure_rows, theme);
+    }
+}

@@ -1,0 +1,140 @@
+//! The status bar: server and models, the run, then a message or the keys that matter here.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+use super::span;
+use crate::tui::action::{Action, Context};
+use crate::tui::format;
+use crate::tui::state::health::Health;
+use crate::tui::state::{Level, Lifecycle, State};
+use crate::tui::text::wrap::truncate;
+use crate::tui::theme::Role;
+use crate::tui::update::context;
+
+/// The server part: where, and whether it is ready.
+fn server(state: &State) -> (String, Role) {
+    let url = state.server.url.trim_start_matches("http://").trim_end_matches("/v1");
+    if state.server.demo {
+        return ("◆ demo: scripted offline answers".into(), Role::StatusWarn);
+    }
+    match &state.health {
+        Health::Checking => (format!("◌ {url} checking…"), Role::StatusBar),
+        Health::Checked(report) if report.is_healthy() => (format!("● {url} · models OK"), Role::StatusOk),
+        Health::Checked(report) if report.unreachable().next().is_some() => {
+            (format!("✖ {url} unreachable"), Role::StatusError)
+        }
+        Health::Checked(report) => {
+            (format!("▲ {url} · {} model(s) missing", report.missing.len()), Role::StatusWarn)
+        }
+    }
+}
+
+/// The run part.
+fn run(state: &State) -> (String, Role) {
+    let run = &state.run;
+    match (&state.lifecycle, run.status) {
+        (Lifecycle::Running { cancelling: true, .. }, _) => ("cancelling…".into(), Role::StatusWarn),
+        (Lifecycle::Launching, _) => {
+            (format!("{} starting…", format::spinner(state.now_ms)), Role::StatusBar)
+        }
+        (Lifecycle::Running { .. }, _) => {
+            let elapsed = run.elapsed_ms(state.now_ms).map(format::duration).unwrap_or_default();
+            let working = run.active_nodes();
+            (
+                format!("{} running {elapsed} · {working} working", format::spinner(state.now_ms)),
+                Role::StatusBar,
+            )
+        }
+        (Lifecycle::Idle, Some(status)) => {
+            let (label, _) = format::run_status(status);
+            let role = match status {
+                crate::engine::RunStatus::Done => Role::StatusOk,
+                crate::engine::RunStatus::Degraded | crate::engine::RunStatus::Cancelled => Role::StatusWarn,
+                _ => Role::StatusError,
+            };
+            let took = run.totals.map(|t| format!(" in {}", format::duration(t.wall_ms))).unwrap_or_default();
+            (format!("{label}{took}"), role)
+        }
+        (Lifecycle::Idle, None) => ("ready".into(), Role::StatusBar),
+    }
+}
+
+/// The keys worth knowing in the current context, most useful first.
+fn hints(state: &State) -> Vec<String> {
+    let ctx = context(state);
+    let actions: &[(Action, &str)] = match ctx {
+        Context::Prompt => &[
+            (Action::Send, "send"),
+            (Action::FocusNext, "panes"),
+            (Action::Help, "help"),
+            (Action::Interrupt, "quit"),
+        ],
+        Context::Panes => &[
+            (Action::Zoom, "zoom"),
+            (Action::Copy, "copy"),
+            (Action::PageUp, "scroll"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ],
+        Context::Zoom => &[
+            (Action::Close, "back"),
+            (Action::FocusNext, "next node"),
+            (Action::Copy, "copy"),
+            (Action::PageDown, "page"),
+        ],
+        Context::Help => &[(Action::Close, "close")],
+        Context::Health => &[
+            (Action::Retry, "retry"),
+            (Action::UseDemo, "demo"),
+            (Action::AssignModel, "assign"),
+            (Action::Close, "close"),
+        ],
+        Context::Global => &[],
+    };
+    let running = state.is_running();
+    let assignable = matches!(&state.health, Health::Checked(r) if !r.served_for_missing().is_empty());
+    actions
+        .iter()
+        .filter(|(action, _)| *action != Action::AssignModel || assignable)
+        .filter_map(|(action, what)| {
+            let what = if *action == Action::Interrupt && running { "cancel" } else { what };
+            state.keymap.hint(ctx, *action).map(|key| format!("{key} {what}"))
+        })
+        .collect()
+}
+
+pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
+    let theme = state.theme();
+    let bar = theme.style(Role::StatusBar);
+    let (server, server_role) = server(state);
+    let (run, run_role) = run(state);
+    let (right, right_role) = match &state.notice {
+        Some(notice) => (
+            vec![notice.text.clone()],
+            match notice.level {
+                Level::Info => Role::Notice,
+                Level::Warn => Role::StatusWarn,
+                Level::Error => Role::StatusError,
+            },
+        ),
+        None => (hints(state), Role::StatusBar),
+    };
+    let width = rect.width as usize;
+    let server = truncate(&format!(" {server} "), width / 2);
+    let run = truncate(&format!("│ {run} │"), width.saturating_sub(server.width()));
+    let room = width.saturating_sub(server.width() + run.width() + 1);
+    // Hints drop whole from the end; a notice is cut with an ellipsis.
+    let right = match right.len() {
+        1 => truncate(&right[0], room),
+        _ => crate::tui::format::fit_parts(&right, room),
+    };
+    let pad = room.saturating_sub(right.width());
+    let mut spans: Vec<Span> = vec![span(server, theme.style(server_role)), span(run, theme.style(run_role))];
+    spans.push(span(" ".repeat(pad + 1), bar));
+    spans.push(span(right, theme.style(right_role)));
+    frame.buffer_mut().set_style(rect, bar);
+    frame.buffer_mut().set_line(rect.x, rect.y, &Line::from(spans), rect.width);
+}

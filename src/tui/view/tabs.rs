@@ -1,0 +1,36 @@
+//! The tab bar: the app's name, the tabs that work in this build, and the run on screen.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+use super::span;
+use crate::tui::state::{State, Tab};
+use crate::tui::text::wrap::truncate;
+use crate::tui::theme::Role;
+
+pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
+    let theme = state.theme();
+    let mut spans: Vec<Span> = vec![span(" ailab ", theme.style(Role::Accent))];
+    for tab in Tab::AVAILABLE {
+        let role = if *tab == state.tab { Role::TabActive } else { Role::TabInactive };
+        spans.push(span(" ", theme.style(Role::Dim)));
+        spans.push(span(format!(" {} ", tab.title()), theme.style(role)));
+    }
+    let left: usize = spans.iter().map(|s| s.content.width()).sum();
+    let mut right = String::new();
+    if let Some(id) = &state.run.run_id {
+        right.push_str(&format!("run {id}"));
+    }
+    if !state.run.prompt.is_empty() {
+        let prompt = state.run.prompt.replace('\n', " ");
+        right = format!("“{prompt}”  {right}");
+    }
+    let room = (rect.width as usize).saturating_sub(left + 2);
+    let right = truncate(&right, room);
+    let pad = room.saturating_sub(right.width());
+    spans.push(span(" ".repeat(pad + 1), theme.style(Role::Dim)));
+    spans.push(span(right, theme.style(Role::Dim)));
+    frame.buffer_mut().set_line(rect.x, rect.y, &Line::from(spans), rect.width);
+}

@@ -1,0 +1,13 @@
+//! The live view at every layer without a terminal: reducer tests, view snapshots at several
+//! sizes, the headless loop fed with keys and stream events, and the real binary in tmux.
+
+#[path = "tui_live/harness.rs"]
+mod harness;
+#[path = "tui_live/reducer.rs"]
+mod reducer;
+#[path = "tui_live/support.rs"]
+mod support;
+#[path = "tui_live/tmux.rs"]
+mod tmux;
+#[path = "tui_live/views.rs"]
+mod views;

@@ -1,0 +1,99 @@
+//! The real binary in a real terminal: tmux runs `ailab`, types a prompt, and reads the screen.
+//! Skips (with a note) where tmux is not installed.
+//!
+//! It runs against `--demo`, which streams through the same engine, events and views as a
+//! server does; the HTTP client and the mock server arrive with the client issue, and this test
+//! then gains a twin that points `--base-url` at the mock.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A tmux server of our own (its own socket), killed on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start() -> Option<Tmux> {
+        let ok = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
+        if !ok {
+            eprintln!("tmux is not installed: skipping the live view smoke test");
+            return None;
+        }
+        Some(Tmux { socket: format!("ailab-smoke-{}", std::process::id()) })
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "smoke"])
+    }
+
+    /// Waits until the screen contains `text`; returns the screen.
+    fn wait_for(&self, text: &str, timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(start.elapsed() < timeout, "waited {timeout:?} for {text:?}; the screen is:\n{screen}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
+    }
+}
+
+fn quoted(path: &Path) -> String {
+    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
+}
+
+#[test]
+fn the_binary_streams_a_run_in_tmux_and_restores_the_terminal() {
+    let Some(tmux) = Tmux::start() else { return };
+    let data = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let command = format!(
+        "env AILAB_DATA_DIR={} AILAB_CONFIG_DIR={} TERM=xterm-256color {} --demo --no-record",
+        quoted(data.path()),
+        quoted(config.path()),
+        quoted(Path::new(env!("CARGO_BIN_EXE_ailab"))),
+    );
+    tmux.run(&["-f", "/dev/null", "new-session", "-d", "-s", "smoke", "-x", "120", "-y", "40", &command]);
+    tmux.run(&["set-option", "-t", "smoke", "remain-on-exit", "on"]);
+    tmux.wait_for("Type a prompt below", Duration::from_secs(20));
+
+    tmux.run(&["send-keys", "-t", "smoke", "-l", "Why is the sky blue?"]);
+    tmux.run(&["send-keys", "-t", "smoke", "Enter"]);
+    let streaming = tmux.wait_for("answering", Duration::from_secs(20));
+    assert!(streaming.contains("running"), "{streaming}");
+
+    let done = tmux.wait_for("Answer · done", Duration::from_secs(60));
+    for name in ["Atlas", "Nova", "Sage", "Echo", "Pixel", "Quantum"] {
+        assert!(done.contains(name), "{name} missing:\n{done}");
+    }
+    assert!(done.contains("Taken together"), "the final answer is not shown:\n{done}");
+
+    tmux.run(&["send-keys", "-t", "smoke", "C-c"]);
+    let start = Instant::now();
+    loop {
+        let dead = tmux.run(&["display-message", "-p", "-t", "smoke", "#{pane_dead} #{pane_dead_status}"]);
+        if dead.trim() == "1 0" {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "ailab did not exit cleanly on Ctrl-C: {dead}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Back on the normal screen: none of the live view is left behind.
+    let after = tmux.screen();
+    assert!(!after.contains("Prompt") && !after.contains("Atlas"), "the terminal was not restored:\n{after}");
+}
