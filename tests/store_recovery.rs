@@ -24,17 +24,20 @@ fn run_left_streaming(path: &std::path::Path, id: &str) -> RecorderHandle {
     recorder
 }
 
-/// Makes the instance that owns `run_id` look like the given owner (a crashed process, say).
+/// Hands `run_id` to a made-up owner (a crashed process, another machine). The real recorder that
+/// started the run keeps heartbeating its own row, which no longer owns the run.
 fn disguise_owner(path: &std::path::Path, run_id: &str, pid: u32, host: Option<&str>, heartbeat_ms: i64) {
     let conn = raw(path);
     conn.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
-    let changed = conn
-        .execute(
-            "UPDATE instances SET pid = ?2, host = coalesce(?3, host), heartbeat_ms = ?4
-             WHERE id = (SELECT instance_id FROM runs WHERE id = ?1)",
-            rusqlite::params![run_id, pid, host, heartbeat_ms],
-        )
-        .unwrap();
+    let fake = format!("fake-{run_id}");
+    conn.execute(
+        "INSERT INTO instances (id, pid, host, proc_start, app_version, started_ms, heartbeat_ms)
+         SELECT ?1, ?2, coalesce(?3, host), NULL, app_version, started_ms, ?4 FROM instances
+         WHERE id = (SELECT instance_id FROM runs WHERE id = ?5)",
+        rusqlite::params![fake, pid, host, heartbeat_ms, run_id],
+    )
+    .unwrap();
+    let changed = conn.execute("UPDATE runs SET instance_id = ?1 WHERE id = ?2", [&fake, run_id]).unwrap();
     assert_eq!(changed, 1);
 }
 
@@ -115,7 +118,8 @@ fn an_owner_on_another_machine_is_judged_by_its_heartbeat() {
 fn a_run_with_no_known_owner_is_interrupted() {
     let (_dir, path) = temp_db();
     let orphan = run_left_streaming(&path, "20260101-120000-0000");
-    raw(&path).execute("DELETE FROM instances", []).unwrap();
+    // Its owner's row is gone (removed by an older ailab, say): nobody can vouch for the run.
+    raw(&path).execute("UPDATE runs SET instance_id = 'no-such-instance'", []).unwrap();
     let mut reader = Reader::open(&path).unwrap();
     assert_eq!(reader.recover().unwrap(), vec!["20260101-120000-0000".to_string()]);
     assert_eq!(reader.load_run("20260101-120000-0000").unwrap().run.status, RunStatus::Interrupted);
