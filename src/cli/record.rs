@@ -21,29 +21,32 @@ impl ActiveRecorder {
     }
 }
 
-/// Starts recording `sink`'s events unless `--no-record`; problems are reported, never fatal.
+/// Starts recording `sink`'s events unless `--no-record`; problems and notices (a damaged record set
+/// aside, runs marked interrupted) are printed to stderr, never fatal.
 pub fn start(settings: &Settings, sink: &EventSink) -> Option<ActiveRecorder> {
+    let (recorder, messages) = start_with_notices(settings, sink);
+    for message in messages {
+        eprintln!("ailab: {message}");
+    }
+    recorder
+}
+
+/// Like [`start`], but returns the messages instead of printing them (for the live view, which owns
+/// the terminal and shows them as notifications).
+pub fn start_with_notices(settings: &Settings, sink: &EventSink) -> (Option<ActiveRecorder>, Vec<String>) {
     if settings.no_record {
-        return None;
+        return (None, Vec::new());
     }
     let path = match store::db_path(settings.db_path.as_deref()) {
         Ok(path) => path,
-        Err(message) => {
-            eprintln!("ailab: warning: this run is not recorded: {message}");
-            return None;
-        }
+        Err(message) => return (None, vec![format!("warning: runs are not recorded: {message}")]),
     };
     match Recorder::start(&path) {
         Ok(handle) => {
-            for notice in handle.notices() {
-                eprintln!("ailab: {notice}");
-            }
+            let notices = handle.notices().to_vec();
             sink.add(handle.listener());
-            Some(ActiveRecorder { handle })
+            (Some(ActiveRecorder { handle }), notices)
         }
-        Err(err) => {
-            eprintln!("ailab: warning: this run is not recorded: {err}");
-            None
-        }
+        Err(err) => (None, vec![format!("warning: runs are not recorded: {err}")]),
     }
 }
