@@ -1,9 +1,214 @@
-//! `ailab history …`. (Being written: see issue 4.)
+//! `ailab history list|show|search|export|delete`: the record from the command line.
+
+mod render;
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use super::Settings;
-use super::args::HistoryCommand;
+use super::args::{ExportFormat, HistoryCommand};
+use super::exit;
+use crate::store::{self, Reader, StoreError};
 
-pub async fn run(_settings: Settings, _cmd: HistoryCommand) -> u8 {
-    eprintln!("ailab: history is not available yet");
-    super::exit::FAILED
+/// Runs one history command; returns the exit code (0 ok, 1 failure, 2 bad input such as an unknown id).
+pub async fn run(settings: Settings, cmd: HistoryCommand) -> u8 {
+    let path = match store::db_path(settings.db_path.as_deref()) {
+        Ok(path) => path,
+        Err(message) => {
+            eprintln!("ailab: {message}");
+            return exit::FAILED;
+        }
+    };
+    // SQLite calls block; keep them off the async workers.
+    let blocking = move || execute(&path, cmd, &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+    match tokio::task::spawn_blocking(blocking).await {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("ailab: the history command stopped unexpectedly: {err}");
+            exit::FAILED
+        }
+    }
+}
+
+/// Runs one history command on the record at `path`, writing to `out` and `err` (so tests can read
+/// what a user would see). Returns the exit code.
+pub fn execute(path: &Path, cmd: HistoryCommand, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    match try_execute(path, cmd, out, err) {
+        Ok(code) => code,
+        Err(error) => {
+            let _ = writeln!(err, "ailab: {error}");
+            if error.is_bad_input() { exit::BAD_INPUT } else { exit::FAILED }
+        }
+    }
+}
+
+fn try_execute(
+    path: &Path,
+    cmd: HistoryCommand,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, StoreError> {
+    // A read command does not create a record that is not there yet.
+    if !path.exists() {
+        return Ok(no_record_yet(path, &cmd, out, err));
+    }
+    let mut reader = Reader::open(path)?;
+    for notice in reader.notices() {
+        let _ = writeln!(err, "ailab: {notice}");
+    }
+    // Runs of an ailab that crashed should not show as running forever; a locked record can wait.
+    match reader.recover() {
+        Ok(ids) if !ids.is_empty() => {
+            let _ = writeln!(
+                err,
+                "ailab: marked {} run(s) of an ailab that stopped mid-run as interrupted",
+                ids.len()
+            );
+        }
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "recovery skipped"),
+    }
+    match cmd {
+        HistoryCommand::List { limit, json } => {
+            let runs = reader.list_runs(None, limit)?;
+            if json {
+                print_json(out, &runs);
+            } else if reader.count_runs()? == 0 {
+                let _ = writeln!(
+                    out,
+                    "No runs recorded yet. Run `ailab ask \"…\"` or open the live view to make one."
+                );
+            } else {
+                let total = reader.count_runs()?;
+                if !runs.is_empty() {
+                    let _ = write!(out, "{}", render::run_table(&runs, render::width()));
+                }
+                if total > runs.len() as u64 {
+                    let _ = writeln!(
+                        out,
+                        "… {} older run(s) not shown; use --limit {} to see them",
+                        total - runs.len() as u64,
+                        total
+                    );
+                }
+            }
+        }
+        HistoryCommand::Search { text, limit, json } => {
+            let hits = reader.search(&text, limit)?;
+            if json {
+                print_json(out, &hits);
+            } else if hits.is_empty() {
+                let _ = writeln!(out, "No run mentions \"{}\".", text.trim());
+            } else {
+                let _ = write!(out, "{}", render::search_table(&hits, render::width()));
+            }
+        }
+        HistoryCommand::Show { id, json } => {
+            let record = reader.load_run(&id)?;
+            if json {
+                print_json(out, &store::export::to_json(&record));
+            } else {
+                let _ = write!(out, "{}", render::run_details(&record, render::width()));
+            }
+        }
+        HistoryCommand::Export { id, format, output } => {
+            let record = reader.load_run(&id)?;
+            let format = match format {
+                ExportFormat::Md => store::export::Format::Markdown,
+                ExportFormat::Json => store::export::Format::Json,
+            };
+            let text = format.render(&record);
+            let target = output.unwrap_or_else(|| PathBuf::from(format.file_name(&record.run.id)));
+            if target.as_os_str() == "-" {
+                let _ = out.write_all(text.as_bytes());
+            } else if let Err(error) = std::fs::write(&target, text) {
+                let _ = writeln!(err, "ailab: cannot write {}: {error}", target.display());
+                return Ok(exit::FAILED);
+            } else {
+                let _ = writeln!(err, "Exported run {} to {}", record.run.id, target.display());
+            }
+        }
+        HistoryCommand::Delete { id, yes } => {
+            let record = reader.load_run(&id)?;
+            if !yes {
+                match confirm(&record.run.id, record.run.title(), err) {
+                    Confirmation::Yes => {}
+                    Confirmation::No => {
+                        let _ = writeln!(err, "Nothing deleted.");
+                        return Ok(exit::FAILED);
+                    }
+                    Confirmation::CannotAsk => {
+                        let _ = writeln!(
+                            err,
+                            "ailab: run {} was not deleted: pass --yes to delete without a question \
+                             (stdin is not a terminal)",
+                            record.run.id
+                        );
+                        return Ok(exit::BAD_INPUT);
+                    }
+                }
+            }
+            let deleted = reader.delete_run(&record.run.id)?;
+            let _ = writeln!(out, "Deleted run {deleted}.");
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// What a read command says when there is no record file at all.
+fn no_record_yet(path: &Path, cmd: &HistoryCommand, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    match cmd {
+        HistoryCommand::List { json: true, .. } | HistoryCommand::Search { json: true, .. } => {
+            let _ = writeln!(out, "[]");
+            exit::OK
+        }
+        HistoryCommand::List { .. } | HistoryCommand::Search { .. } => {
+            let _ = writeln!(
+                out,
+                "No runs recorded yet (the record will be created at {} by the first run).",
+                path.display()
+            );
+            exit::OK
+        }
+        HistoryCommand::Show { id, .. }
+        | HistoryCommand::Export { id, .. }
+        | HistoryCommand::Delete { id, .. } => {
+            let _ = writeln!(
+                err,
+                "ailab: no run with id \"{id}\": nothing has been recorded yet at {}",
+                path.display()
+            );
+            exit::BAD_INPUT
+        }
+    }
+}
+
+enum Confirmation {
+    Yes,
+    No,
+    CannotAsk,
+}
+
+fn confirm(id: &str, title: &str, err: &mut dyn Write) -> Confirmation {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Confirmation::CannotAsk;
+    }
+    let _ =
+        write!(err, "Delete run {id} (\"{}\")? This cannot be undone. [y/N] ", render::truncate(title, 50));
+    let _ = err.flush();
+    let mut answer = String::new();
+    if stdin.lock().read_line(&mut answer).is_err() {
+        return Confirmation::No;
+    }
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Confirmation::Yes,
+        _ => Confirmation::No,
+    }
+}
+
+fn print_json(out: &mut dyn Write, value: &impl serde::Serialize) {
+    // Our types always serialize; an error here would be a bug, reported rather than hidden.
+    let json = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let _ = writeln!(out, "{json}");
 }

@@ -1,0 +1,232 @@
+//! Human-readable history output: aligned tables that fit the terminal, and one run in detail.
+
+use std::fmt::Write;
+use std::io::IsTerminal;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::engine::now_ms;
+use crate::store::export::{duration, utc_datetime};
+use crate::store::{RunRecord, RunRow, SearchHit};
+
+/// The terminal's width when stdout is one; `None` (no truncation) when piped.
+pub fn width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size().ok().map(|(w, _)| w as usize)
+}
+
+/// The run list: id, age, status, duration, tokens, first line of the prompt.
+pub fn run_table(runs: &[RunRow], width: Option<usize>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{:<22}{:<12}{:<12}{:>9}{:>9}  PROMPT", "ID", "WHEN", "STATUS", "TIME", "TOKENS");
+    for run in runs {
+        out.push_str(&run_line(run, width));
+    }
+    out
+}
+
+/// Search hits: the run line, then the matching text.
+pub fn search_table(hits: &[SearchHit], width: Option<usize>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{:<22}{:<12}{:<12}{:>9}{:>9}  PROMPT", "ID", "WHEN", "STATUS", "TIME", "TOKENS");
+    for hit in hits {
+        out.push_str(&run_line(&hit.run, width));
+        if !hit.snippet.is_empty() {
+            let room = width.map(|w| w.saturating_sub(6).max(20));
+            let _ = writeln!(out, "    … {}", fit(&hit.snippet, room));
+        }
+    }
+    out
+}
+
+fn run_line(run: &RunRow, width: Option<usize>) -> String {
+    let time = run.duration_ms().map(duration).unwrap_or_else(|| "–".into());
+    let prefix = format!(
+        "{:<22}{:<12}{:<12}{:>9}{:>9}  ",
+        run.id,
+        age(now_ms() - run.started_ms, run.started_ms),
+        run.status.as_str(),
+        time,
+        thousands(run.total_tokens())
+    );
+    let room = width.map(|w| w.saturating_sub(prefix.width()).max(16));
+    format!("{prefix}{}\n", fit(run.title(), room))
+}
+
+/// One run in detail: summary, calls with their parent links, tasks, final answer.
+pub fn run_details(record: &RunRecord, width: Option<usize>) -> String {
+    let run = &record.run;
+    let mut out = String::new();
+    let time = run.duration_ms().map(duration).unwrap_or_else(|| "still running".into());
+    let _ = writeln!(out, "Run {} · {} · {}", run.id, run.status.as_str(), time);
+    let ago = now_ms() - run.started_ms;
+    if ago < 7 * 86_400_000 {
+        let _ = writeln!(out, "Started {} ({})", utc_datetime(run.started_ms), age(ago, run.started_ms));
+    } else {
+        let _ = writeln!(out, "Started {}", utc_datetime(run.started_ms));
+    }
+    if let Some(note) = &run.note {
+        let _ = writeln!(out, "Note: {note}");
+    }
+    let short_hash: String = run.hierarchy_hash.chars().take(12).collect();
+    let _ = writeln!(
+        out,
+        "{} calls ({} failed) · {} prompt + {} completion tokens · hierarchy {short_hash} ({}) · ailab {}",
+        run.calls,
+        run.failed_calls,
+        thousands(run.prompt_tokens),
+        thousands(run.completion_tokens),
+        record.hierarchy_source,
+        record.app_version
+    );
+    let _ = writeln!(out, "\nPrompt\n{}", indent(&run.prompt));
+
+    if !record.tasks.is_empty() {
+        out.push_str("\nTasks\n");
+        for task in &record.tasks {
+            let from = match task.from_call {
+                Some(call) => format!(
+                    " ← call #{call}{}",
+                    task.split.map(|s| format!(" ({} split)", s.as_str())).unwrap_or_default()
+                ),
+                None => " ← you".into(),
+            };
+            let head = format!("  {}{from}: ", record.node_name(&task.node));
+            let room = width.map(|w| w.saturating_sub(head.width()).max(16));
+            let _ = writeln!(out, "{head}{}", fit(&one_line(&task.task), room));
+        }
+    }
+
+    if !record.calls.is_empty() {
+        out.push_str("\nCalls\n");
+        let _ = writeln!(
+            out,
+            "  {:>3}  {:<12}{:<11}{:<6}{:<13}{:>8}{:>9}{:>15}{:>8}  MODEL",
+            "#", "NODE", "PHASE", "FROM", "STATUS", "1ST TOK", "TIME", "TOKENS IN→OUT", "TOK/S"
+        );
+        for call in &record.calls {
+            let m = &call.metrics;
+            let tokens = format!(
+                "{}→{}",
+                m.prompt_tokens.map(|t| t.to_string()).unwrap_or_else(|| "?".into()),
+                m.completion_tokens
+            );
+            let model = match &m.answering_model {
+                Some(answering) if *answering != m.requested_model => {
+                    format!("{answering} (asked {})", m.requested_model)
+                }
+                _ => m.requested_model.clone(),
+            };
+            let _ = writeln!(
+                out,
+                "  {:>3}  {:<12}{:<11}{:<6}{:<13}{:>8}{:>9}{:>15}{:>8}  {}",
+                call.call,
+                fit(record.node_name(&call.node), Some(11)),
+                call.phase.as_str(),
+                call.parent_call.map(|p| format!("#{p}")).unwrap_or_default(),
+                call.status.as_str(),
+                m.ttft_ms().map(duration).unwrap_or_else(|| "–".into()),
+                duration(m.ended_ms - m.started_ms),
+                tokens,
+                m.tokens_per_sec.map(|t| format!("{t:.1}")).unwrap_or_else(|| "–".into()),
+                model
+            );
+            if let Some(error) = &call.error {
+                let _ = writeln!(out, "       ! {}", one_line(error));
+            }
+        }
+    }
+
+    out.push_str("\nFinal answer\n");
+    match &record.answer {
+        Some(answer) => {
+            let _ = writeln!(out, "{}", indent(answer.trim_end()));
+        }
+        None => out.push_str("  (none)\n"),
+    }
+    let _ = writeln!(
+        out,
+        "\nThe whole conversation: ailab history export {} (Markdown) or ailab history show {} --json",
+        run.id, run.id
+    );
+    out
+}
+
+/// How long ago, for recent runs; the date for older ones.
+fn age(ago_ms: i64, at_ms: i64) -> String {
+    let secs = ago_ms.max(0) / 1000;
+    match secs {
+        0..60 => "just now".into(),
+        60..3_600 => format!("{} min ago", secs / 60),
+        3_600..86_400 => format!("{} h ago", secs / 3_600),
+        86_400..604_800 => format!("{} d ago", secs / 86_400),
+        _ => utc_datetime(at_ms).chars().take(10).collect(),
+    }
+}
+
+/// `1234567` → `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+}
+
+/// Cuts text to `room` display columns with an ellipsis; `None` leaves it whole.
+fn fit(text: &str, room: Option<usize>) -> String {
+    match room {
+        Some(room) => truncate(text, room),
+        None => text.to_string(),
+    }
+}
+
+/// Cuts text to at most `max` display columns, ending in `…` when cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.width() <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > max {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_text_are_shaped_for_people() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1234), "1,234");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(truncate("hello world", 8), "hello w…");
+        assert_eq!(truncate("日本語テキスト", 7), "日本語…");
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(age(5_000, 0), "just now");
+        assert_eq!(age(5 * 60_000, 0), "5 min ago");
+    }
+}

@@ -1,0 +1,78 @@
+//! What can go wrong with the record, each message written for the person at the keyboard.
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+/// A failure of the record. `Display` says what happened and what to do.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("cannot open the record at {}: {reason}", path.display())]
+    Open { path: PathBuf, reason: String },
+    #[error(
+        "the record at {} was written by a newer ailab (schema {found}; this ailab knows up to {supported}). \
+         Update ailab, or use --db FILE to keep a separate record",
+        path.display()
+    )]
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    #[error(
+        "{} is an SQLite database but not an ailab record; it was left untouched. \
+         Use --db FILE to choose another file",
+        path.display()
+    )]
+    NotARecord { path: PathBuf },
+    #[error(
+        "the record at {} is locked by another ailab (waited {waited_secs} s). \
+         Close the other ailab, or use --db FILE for a separate record",
+        path.display()
+    )]
+    Locked { path: PathBuf, waited_secs: u64 },
+    #[error("no run with id \"{0}\" (see `ailab history list`)")]
+    UnknownRun(String),
+    #[error("the record has no runs yet (run `ailab ask` or the live view first)")]
+    NoRuns,
+    #[error("\"{prefix}\" matches several runs ({}); type more of the id", candidates.join(", "))]
+    AmbiguousRun { prefix: String, candidates: Vec<String> },
+    #[error("run {0} is still running; wait for it to finish or cancel it first")]
+    StillRunning(String),
+    #[error("cannot search for that: {0}")]
+    BadSearch(String),
+    #[error("run {id} cannot be reopened: {reason}")]
+    Unreadable { id: String, reason: String },
+    #[error("the record failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the recorder stopped: {0}")]
+    RecorderGone(String),
+}
+
+impl StoreError {
+    /// True when the user asked for something that is not there (an unknown id, a bad search):
+    /// the CLI exits with "bad input" rather than "failure".
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            StoreError::UnknownRun(_)
+                | StoreError::NoRuns
+                | StoreError::AmbiguousRun { .. }
+                | StoreError::BadSearch(_)
+                | StoreError::StillRunning(_)
+        )
+    }
+
+    /// Turns a busy/locked SQLite error into [`StoreError::Locked`]; any other error passes through.
+    pub(crate) fn from_sqlite_at(err: rusqlite::Error, path: &Path) -> StoreError {
+        if is_busy(&err) {
+            StoreError::Locked { path: path.to_path_buf(), waited_secs: super::open::BUSY_TIMEOUT.as_secs() }
+        } else {
+            StoreError::Sqlite(err)
+        }
+    }
+}
+
+/// True for "database is locked" / "database table is locked".
+pub(crate) fn is_busy(err: &rusqlite::Error) -> bool {
+    matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked)
+    )
+}

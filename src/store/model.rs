@@ -1,0 +1,191 @@
+//! What reads return: a run as a list row, and a run in full with its calls and tasks.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Phase;
+use crate::engine::{CallId, CallMetrics, NodeStatus, RunStatus, SplitMethod};
+use crate::llm::ChatRequest;
+
+/// One run as the history list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRow {
+    pub id: String,
+    /// "tree", or a lab arm.
+    pub kind: String,
+    pub prompt: String,
+    pub root: String,
+    pub status: RunStatus,
+    pub started_ms: i64,
+    pub ended_ms: Option<i64>,
+    pub calls: u32,
+    pub failed_calls: u32,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    /// SHA-256 of the hierarchy the run used (its prompt version).
+    pub hierarchy_hash: String,
+    /// Why the run was marked interrupted, when it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl RunRow {
+    /// The first non-empty line of the prompt (what a one-line list shows).
+    pub fn title(&self) -> &str {
+        self.prompt.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
+    }
+
+    /// How long the run took, once it is over.
+    pub fn duration_ms(&self) -> Option<i64> {
+        self.ended_ms.map(|end| (end - self.started_ms).max(0))
+    }
+
+    /// Prompt plus completion tokens.
+    pub fn total_tokens(&self) -> u64 {
+        self.prompt_tokens + self.completion_tokens
+    }
+
+    /// The key to ask for the page after this row.
+    pub fn cursor(&self) -> RunCursor {
+        RunCursor { started_ms: self.started_ms, id: self.id.clone() }
+    }
+}
+
+/// A position in the newest-first list: the page after it starts with the next older run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunCursor {
+    pub started_ms: i64,
+    pub id: String,
+}
+
+/// A search result: the run and a snippet of the best matching text (`[match]` in brackets).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub run: RunRow,
+    pub snippet: String,
+}
+
+/// Where a recorded call ended up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallStatus {
+    /// Still streaming (its run is still running, in this or another ailab).
+    Streaming,
+    Done,
+    Failed,
+    /// The process stopped mid-call; the text so far is kept.
+    Interrupted,
+}
+
+impl CallStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallStatus::Streaming => "streaming",
+            CallStatus::Done => "done",
+            CallStatus::Failed => "failed",
+            CallStatus::Interrupted => "interrupted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CallStatus> {
+        Some(match s {
+            "streaming" => CallStatus::Streaming,
+            "done" => CallStatus::Done,
+            "failed" => CallStatus::Failed,
+            "interrupted" => CallStatus::Interrupted,
+            _ => return None,
+        })
+    }
+}
+
+/// One model call of a run, with its exact request, its text and its measurements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallRecord {
+    pub call: CallId,
+    pub node: String,
+    pub phase: Phase,
+    /// The call whose output produced this call's input.
+    pub parent_call: Option<CallId>,
+    pub endpoint: String,
+    pub request: ChatRequest,
+    pub truncated_input: bool,
+    pub status: CallStatus,
+    pub text: String,
+    pub reasoning: String,
+    /// For split calls: how the sub-tasks were read.
+    pub split: Option<SplitMethod>,
+    pub error: Option<String>,
+    /// Complete for finished calls; for interrupted ones, what was known (start, first token, last text).
+    pub metrics: CallMetrics,
+    /// When the CallStarted event was emitted.
+    pub opened_ms: i64,
+    /// When the CallFinished event was emitted (none for interrupted calls).
+    pub closed_ms: Option<i64>,
+    /// The streaming pace, for replay (see `recorder::marks`).
+    #[serde(skip)]
+    pub marks: String,
+    #[serde(skip)]
+    pub(crate) start_seq: i64,
+    #[serde(skip)]
+    pub(crate) finish_seq: Option<i64>,
+}
+
+/// A task handed to a node: the user's query for the root, a sub-task for a child.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskRecord {
+    pub node: String,
+    pub task: String,
+    /// The split call that produced it (none for the root).
+    pub from_call: Option<CallId>,
+    pub split: Option<SplitMethod>,
+    pub at_ms: i64,
+    #[serde(skip)]
+    pub(crate) seq: i64,
+}
+
+/// A node's state change or failure, in the order they happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeEventRecord {
+    pub node: String,
+    pub at_ms: i64,
+    /// The new state; `None` for a failure (see `reason`).
+    pub state: Option<NodeStatus>,
+    pub reason: Option<String>,
+    #[serde(skip)]
+    pub(crate) seq: i64,
+}
+
+/// A run in full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    #[serde(flatten)]
+    pub run: RunRow,
+    pub answer: Option<String>,
+    pub app_version: String,
+    pub hierarchy_source: String,
+    /// The resolved hierarchy the run used, as recorded (kept as JSON so older records stay readable).
+    pub hierarchy: serde_json::Value,
+    pub wall_ms: Option<i64>,
+    pub tasks: Vec<TaskRecord>,
+    pub calls: Vec<CallRecord>,
+    pub node_events: Vec<NodeEventRecord>,
+    #[serde(skip)]
+    pub(crate) finish_seq: Option<i64>,
+}
+
+impl RunRecord {
+    /// A call by id.
+    pub fn call(&self, id: CallId) -> Option<&CallRecord> {
+        self.calls.iter().find(|c| c.call == id)
+    }
+
+    /// A node's display name from the recorded hierarchy ("Atlas"), or its id.
+    pub fn node_name<'a>(&'a self, node: &'a str) -> &'a str {
+        self.hierarchy
+            .get("nodes")
+            .and_then(|nodes| nodes.as_array())
+            .and_then(|nodes| nodes.iter().find(|n| n.get("id").and_then(|id| id.as_str()) == Some(node)))
+            .and_then(|n| n.get("name"))
+            .and_then(|name| name.as_str())
+            .unwrap_or(node)
+    }
+}

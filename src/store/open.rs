@@ -1,0 +1,197 @@
+//! Opening the record: integrity check, quarantine of a damaged file, identity and schema checks,
+//! and the connection settings every connection shares.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+use super::error::{StoreError, is_busy};
+use super::schema::{self, APPLICATION_ID};
+
+/// How long a connection waits for another ailab's write lock before saying the record is locked.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Records a recorder of this process has open (each entry once per recorder). It checked the file
+/// at its start, so a reader opened alongside it skips the integrity check, which reads the whole
+/// file and takes about a second on a very large record.
+static GUARDED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn guard_key(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Notes that a recorder of this process has `path` open and checked.
+pub(crate) fn guard(path: &Path) {
+    if let Ok(mut guarded) = GUARDED.lock() {
+        guarded.push(guard_key(path));
+    }
+}
+
+/// Undoes one [`guard`].
+pub(crate) fn unguard(path: &Path) {
+    let key = guard_key(path);
+    if let Ok(mut guarded) = GUARDED.lock() {
+        if let Some(i) = guarded.iter().position(|p| *p == key) {
+            guarded.swap_remove(i);
+        }
+    }
+}
+
+fn is_guarded(path: &Path) -> bool {
+    let key = guard_key(path);
+    GUARDED.lock().map(|guarded| guarded.contains(&key)).unwrap_or(false)
+}
+
+/// An open, checked, migrated connection, plus anything the user should be told about it.
+pub struct Opened {
+    pub conn: Connection,
+    /// Plain-language notices (a damaged file set aside, say) for the caller to show.
+    pub notices: Vec<String>,
+}
+
+/// Why a file could not be used as it is.
+enum Unusable {
+    /// Damaged: set it aside and start afresh.
+    Corrupt(String),
+    /// Anything else: report it and leave the file alone.
+    Fatal(StoreError),
+}
+
+/// Opens (creating if needed) the record at `path`, checked and migrated to the current schema.
+/// A damaged file is moved aside (`ailab.db.corrupt-YYYYMMDD-HHMMSS`) and a new record started.
+pub fn open_db(path: &Path) -> Result<Opened, StoreError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            reason: format!("cannot create the folder {}: {e}", dir.display()),
+        })?;
+    }
+    let mut notices = Vec::new();
+    let check = !is_guarded(path);
+    let mut conn = match open_checked(path, check) {
+        Ok(conn) => conn,
+        Err(Unusable::Fatal(err)) => return Err(err),
+        Err(Unusable::Corrupt(reason)) => {
+            let kept = quarantine(path)?;
+            let notice = format!(
+                "The record at {} was damaged ({reason}). It was kept aside as {} and a new record started.",
+                path.display(),
+                kept.display()
+            );
+            tracing::warn!("{notice}");
+            notices.push(notice);
+            match open_checked(path, true) {
+                Ok(conn) => conn,
+                Err(Unusable::Fatal(err)) => return Err(err),
+                Err(Unusable::Corrupt(reason)) => {
+                    return Err(StoreError::Open { path: path.to_path_buf(), reason });
+                }
+            }
+        }
+    };
+    configure(&conn, path)?;
+    schema::migrate(&mut conn, path)?;
+    Ok(Opened { conn, notices })
+}
+
+/// Opens the file and makes sure it is an intact ailab record (or a new, empty file). `quick_check`
+/// false skips the full integrity check (the header is still read).
+fn open_checked(path: &Path, quick_check: bool) -> Result<Connection, Unusable> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(e, path))?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| classify(e, path))?;
+    if quick_check {
+        let verdict: String =
+            conn.query_row("PRAGMA quick_check(1)", [], |row| row.get(0)).map_err(|e| classify(e, path))?;
+        if verdict != "ok" {
+            return Err(Unusable::Corrupt(format!("quick_check: {verdict}")));
+        }
+    }
+    check_identity(&conn, path).map_err(Unusable::Fatal)?;
+    Ok(conn)
+}
+
+/// Refuses a healthy SQLite file that belongs to something else: it must never be migrated or moved.
+fn check_identity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let at = |e| StoreError::from_sqlite_at(e, path);
+    let app_id: i32 = conn.pragma_query_value(None, "application_id", |row| row.get(0)).map_err(at)?;
+    if app_id == APPLICATION_ID {
+        return Ok(());
+    }
+    let objects: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
+        .map_err(|e| StoreError::from_sqlite_at(e, path))?;
+    if app_id == 0 && objects == 0 {
+        Ok(())
+    } else {
+        Err(StoreError::NotARecord { path: path.to_path_buf() })
+    }
+}
+
+/// Settings of every connection.
+fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let at = |e| StoreError::from_sqlite_at(e, path);
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)).map_err(at)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        // Some network file systems cannot do WAL; the record still works, only less concurrently.
+        tracing::warn!(mode, path = %path.display(), "the record is not in WAL mode");
+    }
+    // NORMAL, not FULL: in WAL mode NORMAL never loses a committed transaction when the process dies
+    // (kill -9, a panic, a closed terminal), which is the crash this record guards against, and the
+    // file stays consistent even on power loss (only the last commits can be lost then). FULL would add
+    // an fsync to every half-second text flush, which costs battery and disk for no gain against the
+    // crashes that actually happen to a terminal app.
+    conn.pragma_update(None, "synchronous", "NORMAL").map_err(at)?;
+    conn.pragma_update(None, "foreign_keys", true).map_err(at)?;
+    Ok(())
+}
+
+/// Sorts an open error into "the file is damaged" and "something else is wrong".
+fn classify(err: rusqlite::Error, path: &Path) -> Unusable {
+    match err.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+            Unusable::Corrupt(err.to_string())
+        }
+        _ if is_busy(&err) => Unusable::Fatal(StoreError::from_sqlite_at(err, path)),
+        _ => Unusable::Fatal(StoreError::Open { path: path.to_path_buf(), reason: err.to_string() }),
+    }
+}
+
+/// Moves a damaged record (and its -wal/-shm files) aside with a timestamp; returns the new name.
+fn quarantine(path: &Path) -> Result<PathBuf, StoreError> {
+    let stamp = timestamp(crate::engine::now_ms());
+    let name =
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "ailab.db".into());
+    let mut kept = path.with_file_name(format!("{name}.corrupt-{stamp}"));
+    let mut n = 2;
+    while kept.exists() {
+        kept = path.with_file_name(format!("{name}.corrupt-{stamp}-{n}"));
+        n += 1;
+    }
+    std::fs::rename(path, &kept).map_err(|e| StoreError::Open {
+        path: path.to_path_buf(),
+        reason: format!("it is damaged and could not be moved aside to {}: {e}", kept.display()),
+    })?;
+    for suffix in ["-wal", "-shm"] {
+        let side = sibling(path, suffix);
+        if side.exists() {
+            let _ = std::fs::rename(&side, sibling(&kept, suffix));
+        }
+    }
+    Ok(kept)
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// `YYYYMMDD-HHMMSS` in UTC.
+fn timestamp(ms: i64) -> String {
+    let (y, mo, d, h, mi, s) = crate::engine::civil_from_unix(ms.div_euclid(1000));
+    format!("{y:04}{mo:02}{d:02}-{h:02}{mi:02}{s:02}")
+}

@@ -1,0 +1,241 @@
+//! The recorder: an actor that owns the write connection on its own thread and records the engine's
+//! event stream. The engine only ever pushes into an unbounded channel, so it never waits on the disk.
+//!
+//! Writes are batched: structured events (a call started, a call finished, …) are written as soon as
+//! the queue is drained, token text is buffered per call and written at most [`FLUSH_AFTER`] after it
+//! arrived and at the call's end. A crash therefore loses at most half a second of streamed text and
+//! nothing that had finished.
+
+pub mod marks;
+mod ops;
+mod tracker;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::time::{Instant as TokioInstant, MissedTickBehavior};
+
+use super::error::StoreError;
+use super::open::{self, open_db};
+use super::recovery::{self, HEARTBEAT_EVERY_MS, Instance};
+use crate::engine::RunEvent;
+use writer::Writer;
+pub use writer::{FLUSH_AFTER, RecorderStatus};
+
+/// How long `flush` and `shutdown` wait for the recorder thread before giving up on it.
+const STOP_TIMEOUT: Duration = Duration::from_secs(15);
+/// Events taken from the channel before a write, at most (a write per huge burst, not per event).
+const BATCH: usize = 4096;
+
+/// Starts recorders.
+pub struct Recorder;
+
+impl Recorder {
+    /// Opens (creating, checking and migrating) the record at `path`, marks runs of a dead ailab as
+    /// interrupted, and starts the writer thread with its heartbeat. Blocks while opening (the
+    /// integrity check reads the whole file), so async callers may prefer `spawn_blocking`.
+    pub fn start(path: &Path) -> Result<RecorderHandle, StoreError> {
+        let opened = open_db(path)?;
+        let mut conn = opened.conn;
+        let mut notices = opened.notices;
+        let me = Instance::current();
+        recovery::register(&conn, &me).map_err(|e| StoreError::from_sqlite_at(e, path))?;
+        let interrupted = recovery::recover(&mut conn).map_err(|e| StoreError::from_sqlite_at(e, path))?;
+        if !interrupted.is_empty() {
+            notices.push(format!(
+                "{} run(s) of an ailab that stopped mid-run were marked interrupted (their text so far is kept): {}",
+                interrupted.len(),
+                interrupted.join(", ")
+            ));
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().map_err(|e| {
+            StoreError::Open { path: path.to_path_buf(), reason: format!("cannot start the recorder: {e}") }
+        })?;
+        let (events, events_rx) = unbounded_channel();
+        let (control, control_rx) = unbounded_channel();
+        let status = Arc::new(Mutex::new(RecorderStatus::default()));
+        let instance_id = me.id.clone();
+        let writer = Writer::new(conn, me, status.clone());
+        let (done_tx, done_rx) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("ailab-recorder".into())
+            .spawn(move || {
+                let result = runtime.block_on(run_writer(writer, events_rx, control_rx));
+                let _ = done_tx.send(result);
+            })
+            .map_err(|e| StoreError::Open {
+                path: path.to_path_buf(),
+                reason: format!("cannot start the recorder thread: {e}"),
+            })?;
+        open::guard(path);
+        Ok(RecorderHandle {
+            events,
+            control,
+            done: Some(done_rx),
+            thread: Some(thread),
+            status,
+            notices,
+            path: path.to_path_buf(),
+            instance_id,
+        })
+    }
+}
+
+enum Control {
+    /// Write everything received so far, then answer.
+    Flush(mpsc::Sender<Result<(), String>>),
+    Shutdown,
+}
+
+/// A running recorder. Dropping it flushes and stops it, like [`RecorderHandle::shutdown`].
+pub struct RecorderHandle {
+    events: UnboundedSender<RunEvent>,
+    control: UnboundedSender<Control>,
+    done: Option<mpsc::Receiver<Result<(), String>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    status: Arc<Mutex<RecorderStatus>>,
+    notices: Vec<String>,
+    path: PathBuf,
+    instance_id: String,
+}
+
+impl RecorderHandle {
+    /// A sender to add to the engine's `EventSink` (`sink.add(handle.listener())`).
+    pub fn listener(&self) -> UnboundedSender<RunEvent> {
+        self.events.clone()
+    }
+
+    /// Things the user should be told about opening the record (a damaged file set aside, runs
+    /// marked interrupted). Empty most of the time.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    /// The database file being written.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// This process's instance id in the record.
+    pub fn instance_id(&self) -> &str {
+        &self.instance_id
+    }
+
+    /// How recording is going (a write error to show, say).
+    pub fn status(&self) -> RecorderStatus {
+        self.status.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Writes every event sent so far and waits until it is on disk (up to 15 s). Blocking.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        let (tx, rx) = mpsc::channel();
+        self.control
+            .send(Control::Flush(tx))
+            .map_err(|_| StoreError::RecorderGone("it has stopped".into()))?;
+        match rx.recv_timeout(STOP_TIMEOUT) {
+            Ok(result) => result.map_err(StoreError::RecorderGone),
+            Err(_) => Err(StoreError::RecorderGone("it did not answer within 15 s".into())),
+        }
+    }
+
+    /// Writes everything, closes runs still open as interrupted, and stops the thread. Blocking.
+    pub fn shutdown(mut self) -> Result<(), StoreError> {
+        self.stop()
+    }
+
+    fn stop(&mut self) -> Result<(), StoreError> {
+        let Some(done) = self.done.take() else { return Ok(()) };
+        let _ = self.control.send(Control::Shutdown);
+        open::unguard(&self.path);
+        let result = match done.recv_timeout(STOP_TIMEOUT) {
+            Ok(result) => {
+                if let Some(thread) = self.thread.take() {
+                    let _ = thread.join();
+                }
+                let dropped = self.status().dropped_ops;
+                match result {
+                    Err(message) => Err(StoreError::RecorderGone(message)),
+                    Ok(()) if dropped > 0 => Err(StoreError::RecorderGone(format!(
+                        "{dropped} write(s) were refused by the database (see the log for why)"
+                    ))),
+                    Ok(()) => Ok(()),
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                Err(StoreError::RecorderGone("it did not finish writing within 15 s".into()))
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                Err(StoreError::RecorderGone("its thread ended unexpectedly (see the log)".into()))
+            }
+        };
+        if let Err(err) = &result {
+            tracing::error!(error = %err, "recorder did not shut down cleanly");
+        }
+        result
+    }
+}
+
+impl Drop for RecorderHandle {
+    fn drop(&mut self) {
+        let _ = self.stop();
+    }
+}
+
+/// The recorder thread's loop.
+async fn run_writer(
+    mut writer: Writer,
+    mut events: UnboundedReceiver<RunEvent>,
+    mut control: UnboundedReceiver<Control>,
+) -> Result<(), String> {
+    let mut heartbeat = tokio::time::interval(Duration::from_millis(HEARTBEAT_EVERY_MS as u64));
+    heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    loop {
+        let deadline = writer.next_deadline().map(TokioInstant::from_std);
+        tokio::select! {
+            biased;
+            message = control.recv() => match message {
+                Some(Control::Flush(reply)) => {
+                    drain(&mut writer, &mut events, usize::MAX);
+                    let _ = reply.send(writer.commit(true));
+                }
+                Some(Control::Shutdown) | None => break,
+            },
+            event = events.recv() => {
+                let Some(event) = event else { break };
+                let mut urgent = writer.take(event);
+                urgent |= drain(&mut writer, &mut events, BATCH);
+                if urgent {
+                    let _ = writer.commit(false);
+                }
+            }
+            _ = sleep_until(deadline), if deadline.is_some() => {
+                let _ = writer.commit(false);
+            }
+            _ = heartbeat.tick() => writer.heartbeat(),
+        }
+    }
+    drain(&mut writer, &mut events, usize::MAX);
+    writer.close()
+}
+
+/// Takes every event already queued (up to `max`); true if any needs writing soon.
+fn drain(writer: &mut Writer, events: &mut UnboundedReceiver<RunEvent>, max: usize) -> bool {
+    let mut urgent = false;
+    for _ in 0..max {
+        match events.try_recv() {
+            Ok(event) => urgent |= writer.take(event),
+            Err(_) => break,
+        }
+    }
+    urgent
+}
+
+async fn sleep_until(deadline: Option<TokioInstant>) {
+    match deadline {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}

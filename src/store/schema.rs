@@ -1,0 +1,159 @@
+//! The schema and its migrations, versioned by `PRAGMA user_version`.
+//!
+//! Migrations only ever go forward: each entry of `MIGRATIONS` moves the schema from version `i` to
+//! `i + 1` inside one IMMEDIATE transaction, so a crash mid-migration leaves the old version intact.
+//! A record from a newer ailab is refused, never migrated down.
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::error::StoreError;
+
+/// `PRAGMA application_id` of an ailab record ("ailb"), so we never take over someone else's database.
+pub const APPLICATION_ID: i32 = 0x6169_6c62;
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Version 1: runs, their calls, tasks and node states, the hierarchy snapshots, instances, search.
+const V1: &str = r#"
+-- One row per ailab process that records; runs point at their owner so a crash can be told
+-- apart from a second instance that is still working.
+CREATE TABLE instances (
+    id            TEXT PRIMARY KEY,
+    pid           INTEGER NOT NULL,
+    host          TEXT,      -- Linux boot id: the pid below only means something on the same boot
+    proc_start    TEXT,      -- the process's start time, so a reused pid is not taken for us
+    app_version   TEXT NOT NULL,
+    started_ms    INTEGER NOT NULL,
+    heartbeat_ms  INTEGER NOT NULL
+);
+
+-- Resolved hierarchies, stored once per distinct content (runs share them).
+CREATE TABLE hierarchies (
+    digest  TEXT PRIMARY KEY,
+    json    TEXT NOT NULL
+);
+
+CREATE TABLE runs (
+    seq               INTEGER PRIMARY KEY,   -- also the high bits of the search index rowids
+    id                TEXT NOT NULL UNIQUE,
+    kind              TEXT NOT NULL,
+    prompt            TEXT NOT NULL,
+    root              TEXT NOT NULL,
+    status            TEXT NOT NULL,
+    started_ms        INTEGER NOT NULL,
+    ended_ms          INTEGER,
+    answer            TEXT,
+    note              TEXT,                  -- why a run was marked interrupted
+    hierarchy_digest  TEXT NOT NULL REFERENCES hierarchies(digest),
+    hierarchy_hash    TEXT NOT NULL,
+    hierarchy_source  TEXT NOT NULL,
+    app_version       TEXT NOT NULL,
+    instance_id       TEXT,
+    calls             INTEGER NOT NULL DEFAULT 0,
+    failed_calls      INTEGER NOT NULL DEFAULT 0,
+    prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+    completion_tokens INTEGER NOT NULL DEFAULT 0,
+    wall_ms           INTEGER,
+    finish_seq        INTEGER
+);
+CREATE INDEX runs_by_time ON runs(started_ms DESC, id DESC);
+CREATE INDEX runs_by_hash ON runs(hierarchy_hash);
+CREATE INDEX runs_by_digest ON runs(hierarchy_digest);
+CREATE INDEX runs_running ON runs(instance_id) WHERE status = 'running';
+
+-- `seq` columns number a run's events in the order they happened, so a replay is exact.
+CREATE TABLE tasks (
+    run_id        TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,
+    at_ms         INTEGER NOT NULL,
+    node          TEXT NOT NULL,
+    task          TEXT NOT NULL,
+    from_call     INTEGER,
+    split_method  TEXT,
+    PRIMARY KEY (run_id, seq)
+);
+
+CREATE TABLE node_events (
+    run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    seq     INTEGER NOT NULL,
+    at_ms   INTEGER NOT NULL,
+    node    TEXT NOT NULL,
+    state   TEXT,      -- JSON of the node's new state; NULL for a node failure
+    reason  TEXT,      -- the failure reason of a node failure
+    PRIMARY KEY (run_id, seq)
+);
+
+CREATE TABLE calls (
+    run_id             TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    call               INTEGER NOT NULL,
+    start_seq          INTEGER NOT NULL,
+    finish_seq         INTEGER,
+    node               TEXT NOT NULL,
+    phase              TEXT NOT NULL,
+    parent_call        INTEGER,
+    endpoint           TEXT NOT NULL,
+    request            TEXT NOT NULL,        -- the exact ChatRequest as JSON
+    truncated_input    INTEGER NOT NULL DEFAULT 0,
+    status             TEXT NOT NULL,        -- streaming | done | failed | interrupted
+    opened_ms          INTEGER NOT NULL,     -- when CallStarted was emitted
+    closed_ms          INTEGER,              -- when CallFinished was emitted
+    last_token_ms      INTEGER,
+    text               TEXT NOT NULL DEFAULT '',
+    reasoning          TEXT NOT NULL DEFAULT '',
+    marks              TEXT NOT NULL DEFAULT '',  -- streaming pace, see recorder::marks
+    split_method       TEXT,
+    error              TEXT,
+    requested_model    TEXT NOT NULL,
+    answering_model    TEXT,
+    started_ms         INTEGER,
+    first_token_ms     INTEGER,
+    ended_ms           INTEGER,
+    prompt_tokens      INTEGER,
+    completion_tokens  INTEGER,
+    usage_from_server  INTEGER,
+    tokens_per_sec     REAL,
+    finish_reason      TEXT,
+    retries            INTEGER,
+    PRIMARY KEY (run_id, call)
+);
+
+-- Full-text search over prompts (rowid = run seq << 20) and call texts (rowid = run seq << 20 | call).
+CREATE VIRTUAL TABLE search_index USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
+"#;
+
+/// Every migration, in order. Never edit a shipped entry: add a new one.
+const MIGRATIONS: &[&str] = &[V1];
+
+/// Brings the schema up to [`SCHEMA_VERSION`], or refuses a newer one.
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let found = user_version(conn).map_err(|e| StoreError::from_sqlite_at(e, path))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema { path: path.to_path_buf(), found, supported: SCHEMA_VERSION });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
+        let to = index as i64 + 1;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::from_sqlite_at(e, path))?;
+        // Another instance may have migrated while we waited for the lock.
+        if user_version(&tx)? >= to {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        if index == 0 {
+            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        }
+        tx.pragma_update(None, "user_version", to)?;
+        tx.commit().map_err(|e| StoreError::from_sqlite_at(e, path))?;
+        tracing::info!(version = to, path = %path.display(), "record schema migrated");
+    }
+    Ok(())
+}
+
+/// The schema version stored in the file (0 for a new file).
+pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}

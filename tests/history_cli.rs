@@ -1,0 +1,197 @@
+//! `ailab history …` as a user sees it (run in-process on a temporary record; the binary end-to-end
+//! tests are in history_e2e.rs).
+
+mod store_support;
+
+use std::path::Path;
+
+use ailab::cli::args::{ExportFormat, HistoryCommand};
+use ailab::cli::history::execute;
+use ailab::store::Recorder;
+use store_support::*;
+
+/// Runs a history command; returns (exit code, stdout, stderr).
+fn history(path: &Path, cmd: HistoryCommand) -> (u8, String, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = execute(path, cmd, &mut out, &mut err);
+    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+}
+
+fn recorded(path: &Path) {
+    let recorder = Recorder::start(path).unwrap();
+    for (i, (id, prompt)) in [
+        ("20260101-120000-aaaa", "What is quantum tunnelling?"),
+        ("20260101-130000-bbbb", "How do bees dance?\nIn detail."),
+    ]
+    .iter()
+    .enumerate()
+    {
+        for e in tree_run(id, prompt, 1_767_268_800_000 + i as i64 * 3_600_000).events {
+            recorder.listener().send(e).unwrap();
+        }
+    }
+    recorder.shutdown().unwrap();
+}
+
+#[test]
+fn an_empty_history_says_so_without_creating_a_file() {
+    let (_dir, path) = temp_db();
+    let (code, out, _) = history(&path, HistoryCommand::List { limit: 20, json: false });
+    assert_eq!(code, 0);
+    assert!(out.contains("No runs recorded yet"), "{out}");
+    let (code, out, _) = history(&path, HistoryCommand::List { limit: 20, json: true });
+    assert_eq!((code, out.trim()), (0, "[]"));
+    let (code, _, err) = history(&path, HistoryCommand::Show { id: "2026".into(), json: false });
+    assert_eq!(code, 2);
+    assert!(err.contains("nothing has been recorded yet"), "{err}");
+    assert!(!path.exists(), "a read command does not create the record");
+}
+
+#[test]
+fn list_and_search_show_the_runs_newest_first() {
+    let (_dir, path) = temp_db();
+    recorded(&path);
+    let (code, out, _) = history(&path, HistoryCommand::List { limit: 20, json: false });
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("ID") && lines[0].contains("PROMPT"), "{out}");
+    assert!(lines[1].starts_with("20260101-130000-bbbb") && lines[1].contains("How do bees dance?"), "{out}");
+    assert!(!lines[1].contains("In detail"), "only the first line of the prompt");
+    assert!(lines[1].contains("done") && lines[1].contains("510"), "status and tokens: {out}");
+    assert!(lines[2].starts_with("20260101-120000-aaaa"), "{out}");
+
+    let (_, out, _) = history(&path, HistoryCommand::List { limit: 1, json: false });
+    assert!(out.contains("1 older run(s) not shown; use --limit 2"), "{out}");
+
+    let (code, out, _) = history(&path, HistoryCommand::List { limit: 20, json: true });
+    assert_eq!(code, 0);
+    let runs: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(runs.as_array().unwrap().len(), 2);
+    assert_eq!(runs[0]["id"], "20260101-130000-bbbb");
+    assert_eq!(runs[0]["status"], "done");
+
+    let (code, out, _) =
+        history(&path, HistoryCommand::Search { text: "tunnel".into(), limit: 20, json: false });
+    assert_eq!(code, 0);
+    // Both answers mention tunnelling; only one prompt does. Snippets show where.
+    assert!(out.contains("20260101-120000-aaaa") && out.contains("[tunnelling]"), "{out}");
+    let (code, out, _) =
+        history(&path, HistoryCommand::Search { text: "bees".into(), limit: 20, json: true });
+    assert_eq!(code, 0);
+    let hits: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(hits.as_array().unwrap().len(), 1);
+    assert!(hits[0]["snippet"].as_str().unwrap().contains("[bees]"));
+    let (code, out, _) =
+        history(&path, HistoryCommand::Search { text: "zebra".into(), limit: 20, json: false });
+    assert_eq!(code, 0);
+    assert!(out.contains("No run mentions \"zebra\""), "{out}");
+    let (code, _, err) =
+        history(&path, HistoryCommand::Search { text: "\"*-".into(), limit: 20, json: false });
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot search for that") && err.contains("letters or digits"), "{err}");
+}
+
+#[test]
+fn show_gives_the_run_with_every_call_and_its_parent_link() {
+    let (_dir, path) = temp_db();
+    recorded(&path);
+    let (code, out, _) = history(&path, HistoryCommand::Show { id: "20260101-12".into(), json: true });
+    assert_eq!(code, 0);
+    let run: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(run["id"], "20260101-120000-aaaa");
+    assert_eq!(run["answer"], ANSWER_TEXT);
+    let calls = run["calls"].as_array().unwrap();
+    let links: Vec<(u64, Option<u64>)> =
+        calls.iter().map(|c| (c["call"].as_u64().unwrap(), c["parent_call"].as_u64())).collect();
+    assert_eq!(links, vec![(1, None), (2, Some(1)), (3, Some(1)), (4, Some(2))]);
+    assert_eq!(calls[0]["request"]["model"], "phi-3.1-mini-4k-instruct");
+    assert_eq!(calls[0]["metrics"]["tokens_per_sec"], 25.5);
+    assert_eq!(run["messages"][0]["kind"], "query");
+
+    let (code, out, _) = history(&path, HistoryCommand::Show { id: "last".into(), json: false });
+    assert_eq!(code, 0);
+    for expected in [
+        "Run 20260101-130000-bbbb · done",
+        "Prompt",
+        "Tasks",
+        "Calls",
+        "synthesize",
+        "Final answer",
+        ANSWER_TEXT,
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in\n{out}");
+    }
+
+    let (code, _, err) = history(&path, HistoryCommand::Show { id: "2026".into(), json: false });
+    assert_eq!(code, 2);
+    assert!(err.contains("matches several runs"), "{err}");
+    let (code, _, err) = history(&path, HistoryCommand::Show { id: "nope".into(), json: true });
+    assert_eq!(code, 2);
+    assert!(err.contains("no run with id \"nope\""), "{err}");
+}
+
+#[test]
+fn export_writes_markdown_or_json_where_asked() {
+    let (dir, path) = temp_db();
+    recorded(&path);
+    let md_path = dir.path().join("run.md");
+    let (code, _, err) = history(
+        &path,
+        HistoryCommand::Export {
+            id: "20260101-13".into(),
+            format: ExportFormat::Md,
+            output: Some(md_path.clone()),
+        },
+    );
+    assert_eq!(code, 0);
+    assert!(err.contains("Exported run 20260101-130000-bbbb to") && err.contains("run.md"), "{err}");
+    let md = std::fs::read_to_string(&md_path).unwrap();
+    assert!(md.starts_with("# ailab run 20260101-130000-bbbb") && md.contains("## Final answer"), "{md}");
+
+    let (code, out, _) = history(
+        &path,
+        HistoryCommand::Export {
+            id: "20260101-13".into(),
+            format: ExportFormat::Json,
+            output: Some("-".into()),
+        },
+    );
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["calls"].as_array().unwrap().len(), 4);
+
+    let (code, _, err) = history(
+        &path,
+        HistoryCommand::Export {
+            id: "20260101-13".into(),
+            format: ExportFormat::Md,
+            output: Some(dir.path().join("no/such/folder/run.md")),
+        },
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot write"), "{err}");
+}
+
+#[test]
+fn delete_with_yes_removes_the_run() {
+    let (_dir, path) = temp_db();
+    recorded(&path);
+    let (code, out, _) = history(&path, HistoryCommand::Delete { id: "20260101-12".into(), yes: true });
+    assert_eq!(code, 0);
+    assert!(out.contains("Deleted run 20260101-120000-aaaa"), "{out}");
+    let (_, out, _) = history(&path, HistoryCommand::List { limit: 20, json: true });
+    let runs: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(runs.as_array().unwrap().len(), 1);
+    let (code, _, _) = history(&path, HistoryCommand::Delete { id: "20260101-12".into(), yes: true });
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn a_damaged_record_is_set_aside_with_a_message() {
+    let (_dir, path) = temp_db();
+    std::fs::write(&path, "definitely not a database ".repeat(100)).unwrap();
+    let (code, out, err) = history(&path, HistoryCommand::List { limit: 20, json: false });
+    assert_eq!(code, 0);
+    assert!(err.contains("was damaged") && err.contains("kept aside"), "{err}");
+    assert!(out.contains("No runs recorded yet"), "{out}");
+}
