@@ -1,0 +1,185 @@
+//! Item 4: the record at 10,000 runs. The first page of the History list and full-text searches
+//! through the store's reader (what the History tab calls), startup of the real binary to its first
+//! frame with that record, and peak memory of a process that browses it.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use ailab::store::Reader;
+
+use crate::measure::{median, ms, peak_rss_kib};
+use crate::report::{Bar, Report};
+use crate::support::{MockConfig, MockServer};
+use crate::{Options, history_db, startup};
+
+/// Runs in the generated record.
+const RUNS: usize = 10_000;
+/// Rows on the first page of the History list (a tall terminal shows about this many).
+const PAGE: usize = 50;
+
+/// Searches a user might type: a subject word, two subject words, a common word, a rare word, a prefix.
+fn searches() -> Vec<String> {
+    let rare = history_db::vocabulary().get(2900).cloned().unwrap_or_else(|| "zebra".into());
+    ["photosynthesis", "quantum barrier", "the", rare.as_str(), "tunnel"].map(str::to_string).to_vec()
+}
+
+pub fn run(options: &Options, report: &mut Report) {
+    let (path, generated) = match history_db::cached(RUNS) {
+        Ok(found) => found,
+        Err(err) => return report.skip("4", format!("could not generate the record: {err}")),
+    };
+    let size_mb = std::fs::metadata(&path).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
+    let (runs, calls) = counts(&path);
+    report.info("4", "record: runs", runs as f64, "");
+    report.note(format!(
+        "{calls} calls, {size_mb:.0} MB; {}",
+        match generated {
+            Some(took) => format!("generated in {:.1} s", took.as_secs_f64()),
+            None => format!("reused {}", path.display()),
+        }
+    ));
+    queries(options, &path, report);
+    memory(&path, report);
+    startup_section(options, &path, report);
+}
+
+fn counts(path: &Path) -> (i64, i64) {
+    let Ok(conn) = rusqlite::Connection::open(path) else { return (0, 0) };
+    let count = |table: &str| {
+        conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0)).unwrap_or(0)
+    };
+    (count("runs"), count("calls"))
+}
+
+fn open(path: &Path) -> Reader {
+    Reader::open(path).unwrap_or_else(|err| panic!("bench: cannot open the record: {err}"))
+}
+
+fn queries(options: &Options, path: &Path, report: &mut Report) {
+    let repeats = if options.quick { 3 } else { 7 };
+    // Opening runs the store's integrity check, which reads the whole file (the History tab opens
+    // its reader once, and skips the check while this process's recorder has the file open).
+    let began = Instant::now();
+    let reader = open(path);
+    report.info("4", "open the record with its integrity check (once per process)", ms(began.elapsed()), "ms");
+
+    // The first page on a fresh connection, as the History tab's first query.
+    let mut first_pages = Vec::new();
+    for _ in 0..repeats {
+        let fresh = open(path);
+        let began = Instant::now();
+        let page = fresh.list_runs(None, PAGE).unwrap_or_else(|err| panic!("bench: list: {err}"));
+        first_pages.push(ms(began.elapsed()));
+        assert_eq!(page.len(), PAGE, "bench: the first page is short");
+    }
+    report.bar("4", format!("History first page ({PAGE} runs), fresh connection (median)"), median(&first_pages), "ms", Bar::Below(30.0));
+    let mut cursor = None;
+    let mut deep = Vec::new();
+    for _ in 0..repeats * 5 {
+        let began = Instant::now();
+        let page = reader.list_runs(cursor.as_ref(), PAGE).unwrap_or_else(|err| panic!("bench: list: {err}"));
+        deep.push(ms(began.elapsed()));
+        cursor = page.last().map(|r| r.cursor());
+    }
+    report.info("4", "next pages while scrolling (median)", median(&deep), "ms");
+
+    let mut worst = 0.0f64;
+    let mut worst_query = String::new();
+    let searches = searches();
+    for query in &searches {
+        let fresh = open(path);
+        let mut samples = Vec::new();
+        let mut hits = 0;
+        for _ in 0..repeats {
+            let began = Instant::now();
+            hits = fresh.search(query, PAGE).map(|h| h.len()).unwrap_or_else(|err| panic!("bench: search: {err}"));
+            samples.push(ms(began.elapsed()));
+        }
+        let typical = median(&samples);
+        report.info("4", format!("search \"{query}\" (median, {hits} hits shown)"), typical, "ms");
+        if typical > worst {
+            worst = typical;
+            worst_query = query.clone();
+        }
+    }
+    report.bar("4", "full-text search, slowest of the searches above", worst, "ms", Bar::Below(20.0));
+    report.note(format!("\"{worst_query}\""));
+
+    let newest = reader.list_runs(None, 1).ok().and_then(|mut p| p.pop()).map(|r| r.id).unwrap_or_default();
+    let began = Instant::now();
+    let record = reader.load_run(&newest).unwrap_or_else(|err| panic!("bench: load: {err}"));
+    report.info("4", "open one run in full (9 calls, requests and texts)", ms(began.elapsed()), "ms");
+    let _ = record;
+}
+
+/// Peak memory of a separate process that opens the record, lists, searches and loads a run.
+fn memory(path: &Path, report: &mut Report) {
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(err) => return report.skip("4", format!("cannot re-run the suite for the memory probe: {err}")),
+    };
+    let output = Command::new(exe).arg(crate::WORKLOAD_FLAG).arg(path).output();
+    let kib = output
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse::<f64>().ok());
+    match kib {
+        Some(kib) => {
+            report.bar("4", "peak RSS of a process browsing the record (VmHWM)", kib / 1024.0, "MB", Bar::Below(40.0));
+            report.note("open + first page + 5 searches + one run in full + its Markdown export");
+        }
+        None => report.skip("4", "the memory probe failed"),
+    }
+}
+
+/// The child side of [`memory`]: does the browsing and prints its peak RSS in KiB.
+pub fn workload(path: &Path) -> u64 {
+    let reader = open(path);
+    let page = reader.list_runs(None, PAGE).unwrap_or_default();
+    for query in searches() {
+        let _ = reader.search(&query, PAGE);
+    }
+    if let Some(run) = page.first()
+        && let Ok(record) = reader.load_run(&run.id)
+    {
+        let _ = ailab::store::export::to_markdown(&record);
+    }
+    peak_rss_kib(None).unwrap_or(0)
+}
+
+fn startup_section(options: &Options, path: &Path, report: &mut Report) {
+    let repeats = if options.quick { 2 } else { 5 };
+    let scratch = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(err) => return report.skip("4", format!("no temp dir for startup: {err}")),
+    };
+    // A copy: the app registers itself in the record it opens, and the cached file stays as generated.
+    let db = scratch.path().join("ailab.db");
+    if let Err(err) = std::fs::copy(path, &db) {
+        return report.skip("4", format!("cannot copy the record: {err}"));
+    }
+    let empty = scratch.path().join("empty.db");
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let mut with_db = Vec::new();
+    let mut without = Vec::new();
+    for _ in 0..repeats {
+        for (target, out) in [(&db, &mut with_db), (&empty, &mut without)] {
+            match startup::measure(target, &mock.base_url(), scratch.path()) {
+                Ok(measured) => out.push(measured),
+                Err(err) => return report.skip("4", format!("startup: {err}")),
+            }
+        }
+    }
+    report.bar("4", "startup to first frame, 10k-run record (median)", startup::first_frame_ms(&with_db), "ms", Bar::Below(100.0));
+    report.note("spawn of the real binary to its first frame's last row on a pseudo-terminal; warm OS cache");
+    report.info("4", "startup to first frame, empty record (median)", startup::first_frame_ms(&without), "ms");
+    let peak = |runs: &[startup::Startup], f: fn(&startup::Startup) -> u64| {
+        runs.iter().map(f).max().unwrap_or(0) as f64 / 1024.0
+    };
+    report.bar("4", "peak RSS of ailab with the 10k-run record (VmHWM)", peak(&with_db, |s| s.rss_settled_kib), "MB", Bar::Below(40.0));
+    report.note(format!(
+        "{:.1} MB at the first frame; read 1.5 s later, after the health check",
+        peak(&with_db, |s| s.rss_at_first_frame_kib)
+    ));
+}
