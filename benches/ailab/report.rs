@@ -158,5 +158,5 @@ fn format_value(value: f64) -> String {
 
 fn trim(value: f64) -> String {
     let text = format!("{value}");
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
+    if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text }
 }

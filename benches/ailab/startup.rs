@@ -65,6 +65,8 @@ pub fn measure(db: &Path, base_url: &str, scratch: &Path) -> Result<Startup, Str
     }
     let started = Instant::now();
     let mut child = command.spawn().map_err(|e| format!("cannot start ailab: {e}"))?;
+    // The parent keeps no end of the terminal but the master, so reads end when the app exits.
+    drop(command);
     drop(slave);
     let (frame_tx, frame_rx) = mpsc::channel();
     let terminal = std::thread::spawn(move || play_terminal(master, frame_tx));
