@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::state::Level;
 use super::state::health::HealthReport;
 use crate::config::Hierarchy;
 use crate::engine::{RunEvent, RunId, RunSummary};
@@ -39,6 +40,11 @@ pub enum Msg {
     /// The clock moved (for spinners, tok/s and elapsed times).
     Tick {
         now_ms: i64,
+    },
+    /// Something to tell the user in the status bar (the record opened with a warning, say).
+    Notice {
+        text: String,
+        level: Level,
     },
     /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
     Signal(&'static str),

@@ -13,7 +13,7 @@ use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
 use super::keymap::Keymap;
-use super::msg::Effect;
+use super::msg::{Effect, Msg};
 use super::state::{Level, ServerInfo, State};
 use super::terminal;
 use super::theme::{self, ThemeSet};
@@ -88,7 +88,20 @@ pub async fn run(settings: Settings) -> u8 {
     let (tx, mut rx) = unbounded_channel();
     let stop = CancellationToken::new();
     let sink = EventSink::new();
-    let recorder = crate::cli::record::start(&settings, &sink);
+    // The record opens on another thread (its integrity check reads the whole file, seconds on a big
+    // one) so the first frame never waits for it; events queue meanwhile, and its notices (a damaged
+    // file set aside, runs marked interrupted) arrive as notifications once it is open.
+    let recorder = {
+        let opening = crate::cli::record::start_in_background(&settings, &sink);
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let (recorder, notices) = opening.await.unwrap_or_default();
+            for text in notices {
+                let _ = tx.send(Msg::Notice { text, level: Level::Warn });
+            }
+            recorder
+        })
+    };
     tokio::spawn(inputs::engine_events(sink.subscribe(), tx.clone()));
     tokio::spawn(inputs::terminal_events(tx.clone(), stop.clone()));
     tokio::spawn(inputs::ticks(tx.clone(), stop.clone()));
@@ -122,7 +135,7 @@ pub async fn run(settings: Settings) -> u8 {
     shell.cancel_all();
     stop.cancel();
     drop(guard);
-    if let Some(recorder) = recorder {
+    if let Ok(Some(recorder)) = recorder.await {
         recorder.finish().await;
     }
     match result {

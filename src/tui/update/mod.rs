@@ -71,6 +71,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Notice { text, level } => {
+            state.notify(text, level);
+            Vec::new()
+        }
         Msg::Signal(_) => {
             let mut effects = Vec::new();
             if state.is_running() {
