@@ -38,7 +38,9 @@ pub fn write(run: &RunMeasure) -> std::io::Result<PathBuf> {
 /// The frame just before the first split that has an early child finishes.
 fn render(events: &[RunEvent]) -> Option<String> {
     let early = run_spans_with_early_child(events)?;
-    let cut = events.iter().position(|e| matches!(&e.kind, EventKind::CallFinished { call, .. } if *call == early))?;
+    let cut = events
+        .iter()
+        .position(|e| matches!(&e.kind, EventKind::CallFinished { call, .. } if *call == early))?;
     let first = events.first()?;
     let hierarchy = match &first.kind {
         EventKind::RunStarted { hierarchy, .. } => hierarchy.clone(),
@@ -54,7 +56,11 @@ fn render(events: &[RunEvent]) -> Option<String> {
     }
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).ok()?;
     terminal.draw(|frame| view::draw(frame, &state)).ok()?;
-    Some(terminal.backend().to_string())
+    // TestBackend shows each row quoted; the file keeps the screen as a user would see it.
+    let screen = terminal.backend().to_string();
+    let rows: Vec<&str> =
+        screen.lines().map(|l| l.strip_prefix('"').and_then(|l| l.strip_suffix('"')).unwrap_or(l)).collect();
+    Some(rows.join("\n") + "\n")
 }
 
 /// The first split call that a child call started from before it ended.

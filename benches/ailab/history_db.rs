@@ -43,8 +43,9 @@ fn generate(path: &Path, runs: usize) -> rusqlite::Result<()> {
     // Bulk load: no journal while writing; the file is switched to WAL (as the store keeps it) after.
     conn.pragma_update(None, "journal_mode", "OFF")?;
     conn.pragma_update(None, "synchronous", "OFF")?;
-    ailab::store::schema::migrate(&mut conn, path)
-        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string()))))?;
+    ailab::store::schema::migrate(&mut conn, path).map_err(|e| {
+        rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string())))
+    })?;
     let hierarchy = parse_hierarchy(DEFAULT_HIERARCHY_TOML, "built-in")
         .unwrap_or_else(|err| panic!("bench: the built-in hierarchy does not parse: {err}"));
     let tx = conn.transaction()?;
@@ -87,7 +88,10 @@ impl Writer {
         canonical.source = String::new();
         let json = serde_json::to_string(&canonical).unwrap_or_default();
         let digest: String = Sha256::digest(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
-        tx.execute("INSERT OR IGNORE INTO hierarchies (digest, json) VALUES (?1, ?2)", params![digest, json])?;
+        tx.execute(
+            "INSERT OR IGNORE INTO hierarchies (digest, json) VALUES (?1, ?2)",
+            params![digest, json],
+        )?;
         let hash = hierarchy_hash(&hierarchy);
         let source = hierarchy.source.clone();
         Ok(Writer { hierarchy, digest, hash, source, words: vocabulary() })
@@ -143,7 +147,8 @@ impl Writer {
         let mut tasks: Vec<(i64, usize, String, Option<usize>)> = vec![(t0, 0, prompt.clone(), None)];
         let mut states: Vec<(i64, usize, NodeStatus)> =
             (0..nodes.len()).map(|i| (t0, i, NodeStatus::Waiting)).collect();
-        let root = self.node_run(rng, &nodes, 0, &prompt, &prompt, t0 + 5, None, &mut plan, &mut tasks, &mut states);
+        let root =
+            self.node_run(rng, &nodes, 0, &prompt, &prompt, t0 + 5, None, &mut plan, &mut tasks, &mut states);
         let failed = rng.random_range(0..100) < 3;
 
         // Events in time order get the recorder's sequence numbers; call ids follow start order.
@@ -285,11 +290,8 @@ impl Writer {
         states: &mut Vec<(i64, usize, NodeStatus)>,
     ) -> usize {
         let config = nodes[node];
-        let children: Vec<usize> = config
-            .children
-            .iter()
-            .filter_map(|c| nodes.iter().position(|n| n.id == *c))
-            .collect();
+        let children: Vec<usize> =
+            config.children.iter().filter_map(|c| nodes.iter().position(|n| n.id == *c)).collect();
         if children.is_empty() {
             states.push((at, node, NodeStatus::Answering));
             let words = rng.random_range(120..220);
@@ -336,9 +338,24 @@ impl Writer {
         let mut latest = split;
         for (k, &child) in children.iter().enumerate() {
             // The first children start as their element closes; the last waits for the whole split.
-            let start = if k + 1 < children.len() { at + (end - at) * (k as i64 + 1) / children.len() as i64 } else { end };
+            let start = if k + 1 < children.len() {
+                at + (end - at) * (k as i64 + 1) / children.len() as i64
+            } else {
+                end
+            };
             tasks.push((start, child, sub_tasks[k].clone(), Some(split)));
-            let produced = self.node_run(rng, nodes, child, query, &sub_tasks[k], start, Some(split), plan, tasks, states);
+            let produced = self.node_run(
+                rng,
+                nodes,
+                child,
+                query,
+                &sub_tasks[k],
+                start,
+                Some(split),
+                plan,
+                tasks,
+                states,
+            );
             let done = plan[produced].end;
             if done >= last_end {
                 last_end = done;
@@ -409,7 +426,8 @@ pub fn vocabulary() -> Vec<String> {
         compost nitrogen volcano magma plate tectonic earthquake vaccine immune antibody virus cell";
     let mut words: Vec<String> = COMMON.split_whitespace().map(str::to_string).collect();
     words.extend(SUBJECTS.split_whitespace().map(str::to_string));
-    const ONSETS: &[&str] = &["b", "c", "d", "f", "g", "l", "m", "n", "p", "r", "s", "t", "v", "st", "tr", "pl"];
+    const ONSETS: &[&str] =
+        &["b", "c", "d", "f", "g", "l", "m", "n", "p", "r", "s", "t", "v", "st", "tr", "pl"];
     const VOWELS: &[&str] = &["a", "e", "i", "o", "u", "ea", "io"];
     const CODAS: &[&str] = &["", "n", "r", "s", "t", "l", "nd", "ct"];
     let mut rng = StdRng::seed_from_u64(7);

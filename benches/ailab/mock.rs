@@ -77,6 +77,23 @@ pub fn split_reply(count: usize, tokens: usize, pace: Duration) -> Reply {
 }
 
 const SUBJECT: &[&str] = &[
-    "explain", "the", "physics", "of", "tunnelling", "through", "a", "barrier", "with", "one", "worked",
-    "example", "and", "its", "limits", "in", "flash", "memory", "cells",
+    "explain",
+    "the",
+    "physics",
+    "of",
+    "tunnelling",
+    "through",
+    "a",
+    "barrier",
+    "with",
+    "one",
+    "worked",
+    "example",
+    "and",
+    "its",
+    "limits",
+    "in",
+    "flash",
+    "memory",
+    "cells",
 ];

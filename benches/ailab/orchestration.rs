@@ -98,14 +98,28 @@ pub fn delegation(options: &Options, report: &mut Report) {
         });
         let ratio = |runs: &[RunMeasure]| median(&runs.iter().map(RunMeasure::ratio).collect::<Vec<_>>());
         let wall = |runs: &[RunMeasure]| median(&runs.iter().map(|r| r.wall_ms).collect::<Vec<_>>());
-        report.push("2", format!("{label}: wall ÷ strict critical path, streaming on"), ratio(&results[0]), "×", bar, "");
+        report.push(
+            "2",
+            format!("{label}: wall ÷ strict critical path, streaming on"),
+            ratio(&results[0]),
+            "×",
+            bar,
+            "",
+        );
         let (early, children) = results[0][0].early_children();
         report.note(format!("{early} of {children} child calls started while their parent's split streamed"));
-        report.info("2", format!("{label}: wall ÷ strict critical path, streaming off"), ratio(&results[1]), "×");
+        report.info(
+            "2",
+            format!("{label}: wall ÷ strict critical path, streaming off"),
+            ratio(&results[1]),
+            "×",
+        );
         report.info("2", format!("{label}: wall on ÷ wall off"), wall(&results[0]) / wall(&results[1]), "×");
         if bar.is_some() {
             match crate::delegation_frame::write(&results[0][0]) {
-                Ok(path) => report.note(format!("TUI frame of children starting mid-split: {}", path.display())),
+                Ok(path) => {
+                    report.note(format!("TUI frame of children starting mid-split: {}", path.display()))
+                }
                 Err(err) => eprintln!("  (could not write the TUI frame: {err})"),
             }
         }
@@ -135,9 +149,16 @@ pub fn recording(options: &Options, report: &mut Report) {
         (on, off)
     });
     let wall = |runs: &[RunMeasure]| median(&runs.iter().map(|r| r.wall_ms).collect::<Vec<_>>());
-    let over = |runs: &[RunMeasure]| median(&runs.iter().map(|r| r.wall_ms - r.critical_ms).collect::<Vec<_>>());
+    let over =
+        |runs: &[RunMeasure]| median(&runs.iter().map(|r| r.wall_ms - r.critical_ms).collect::<Vec<_>>());
     let cpu = |runs: &[RunMeasure]| median(&runs.iter().map(|r| ms(r.cpu)).collect::<Vec<_>>());
-    report.bar("5", "wall with recorder ÷ wall without (medians)", wall(&on) / wall(&off), "×", Bar::AtMost(1.01));
+    report.bar(
+        "5",
+        "wall with recorder ÷ wall without (medians)",
+        wall(&on) / wall(&off),
+        "×",
+        Bar::AtMost(1.01),
+    );
     report.note(format!("{pairs} runs each, alternating"));
     report.info("5", "overhead over critical path, recorder on (median)", over(&on), "ms");
     report.info("5", "overhead over critical path, recorder off (median)", over(&off), "ms");

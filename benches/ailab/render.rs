@@ -131,8 +131,26 @@ fn opening(run_id: &str, hierarchy: &Arc<Hierarchy>) -> Vec<RunEvent> {
 /// The `n`th streamed piece of a pane: words, with a paragraph break now and then.
 fn piece(n: usize) -> String {
     const WORDS: &[&str] = &[
-        "tunnelling ", "lets ", "an ", "electron ", "cross ", "a ", "barrier ", "it ", "could ", "not ",
-        "climb; ", "flash ", "cells ", "store ", "charge ", "this ", "way, ", "and ", "**wear** ", "out. ",
+        "tunnelling ",
+        "lets ",
+        "an ",
+        "electron ",
+        "cross ",
+        "a ",
+        "barrier ",
+        "it ",
+        "could ",
+        "not ",
+        "climb; ",
+        "flash ",
+        "cells ",
+        "store ",
+        "charge ",
+        "this ",
+        "way, ",
+        "and ",
+        "**wear** ",
+        "out. ",
     ];
     if n % 80 == 79 { "\n\n".to_string() } else { WORDS[n % WORDS.len()].to_string() }
 }
@@ -220,7 +238,11 @@ fn flood(options: &Options, report: &mut Report) {
     let cpu = ui.join().unwrap_or_else(|_| panic!("bench: the UI thread panicked"));
     let drawn = frames.load(Ordering::Relaxed);
     report.info("3", "tokens fed to six panes", total as f64, "");
-    report.note(format!("at {RATE}/s for {:.1} s, {WIDTH}×{HEIGHT} TestBackend, frame cap {} ms", feed.as_secs_f64(), FRAME.as_millis()));
+    report.note(format!(
+        "at {RATE}/s for {:.1} s, {WIDTH}×{HEIGHT} TestBackend, frame cap {} ms",
+        feed.as_secs_f64(),
+        FRAME.as_millis()
+    ));
     report.info("3", "UI thread CPU per 1000 tokens (update + draw)", ms(cpu) * 1000.0 / total as f64, "ms");
     report.note(format!("{:.0}% of one core", ms(cpu) / ms(feed) * 100.0));
     report.push(
@@ -256,8 +278,8 @@ fn pane_frame_cost(tokens: usize, frames: usize) -> f64 {
     for n in 0..tokens {
         update(&mut state, Msg::Engine(token(run_id, echo, n)));
     }
-    let mut terminal =
-        Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap_or_else(|err| panic!("bench: no terminal: {err}"));
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT))
+        .unwrap_or_else(|err| panic!("bench: no terminal: {err}"));
     let draw = |terminal: &mut Terminal<TestBackend>, state: &State| {
         terminal.draw(|frame| view::draw(frame, state)).unwrap_or_else(|err| panic!("bench: draw: {err}"));
     };

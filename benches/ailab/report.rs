@@ -59,7 +59,14 @@ impl Report {
     }
 
     /// A figure with a bar.
-    pub fn bar(&mut self, item: &'static str, what: impl Into<String>, value: f64, unit: &'static str, bar: Bar) {
+    pub fn bar(
+        &mut self,
+        item: &'static str,
+        what: impl Into<String>,
+        value: f64,
+        unit: &'static str,
+        bar: Bar,
+    ) {
         self.push(item, what, value, unit, Some(bar), "");
     }
 
@@ -106,7 +113,8 @@ impl Report {
                 None => "",
             };
             let bar = row.bar.map(|b| b.describe(row.unit)).unwrap_or_default();
-            let what = if row.note.is_empty() { row.what.clone() } else { format!("{} ({})", row.what, row.note) };
+            let what =
+                if row.note.is_empty() { row.what.clone() } else { format!("{} ({})", row.what, row.note) };
             let _ = writeln!(
                 out,
                 "| {} | {} | {}{} | {} | {} |",
@@ -132,7 +140,13 @@ fn line(row: &Row) -> String {
         Some(false) => " ✗ MISSED",
         None => "",
     };
-    format!("{:<4} {:<58} {:>10}{}{bar}{verdict}", row.item, row.what, format_value(row.value), unit_suffix(row.unit))
+    format!(
+        "{:<4} {:<58} {:>10}{}{bar}{verdict}",
+        row.item,
+        row.what,
+        format_value(row.value),
+        unit_suffix(row.unit)
+    )
 }
 
 fn unit_suffix(unit: &str) -> String {
@@ -145,9 +159,7 @@ fn unit_suffix(unit: &str) -> String {
 /// Three significant digits, without trailing zeros in a plain count.
 fn format_value(value: f64) -> String {
     let abs = value.abs();
-    if value.fract() == 0.0 && abs < 1e9 {
-        format!("{value:.0}")
-    } else if abs >= 100.0 {
+    if (value.fract() == 0.0 && abs < 1e9) || abs >= 100.0 {
         format!("{value:.0}")
     } else if abs >= 10.0 {
         format!("{value:.1}")

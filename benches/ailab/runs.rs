@@ -14,7 +14,8 @@ use tokio_util::sync::CancellationToken;
 use crate::measure::{ThreadClock, ms, process_cpu};
 
 /// The prompt every benchmark run answers.
-pub const PROMPT: &str = "How does quantum tunnelling make flash memory work, and where does it stop working?";
+pub const PROMPT: &str =
+    "How does quantum tunnelling make flash memory work, and where does it stop working?";
 
 /// What one run measured.
 #[derive(Debug, Clone)]
@@ -63,6 +64,24 @@ pub fn engine(mut hierarchy: Hierarchy, base_url: &str, max_concurrent: usize, s
 /// Runs the prompt once. `mock_clock`: the mock's thread, whose CPU is not the engine's.
 /// `record`: a database to record into (the recorder's start and shutdown are not timed).
 pub async fn run_once(engine: &Engine, mock_clock: Option<ThreadClock>, record: Option<&Path>) -> RunMeasure {
+    run_within(engine, mock_clock, record, None).await
+}
+
+/// Like [`run_once`], cancelling the run if it is not done after `limit`.
+pub async fn run_within(
+    engine: &Engine,
+    mock_clock: Option<ThreadClock>,
+    record: Option<&Path>,
+    limit: Option<Duration>,
+) -> RunMeasure {
+    let cancel = CancellationToken::new();
+    if let Some(limit) = limit {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(limit).await;
+            cancel.cancel();
+        });
+    }
     let sink = EventSink::new();
     let mut events_rx = sink.subscribe();
     let recorder = record.map(|path| {
@@ -73,7 +92,8 @@ pub async fn run_once(engine: &Engine, mock_clock: Option<ThreadClock>, record: 
     let mock_before = mock_clock.map(ThreadClock::now).unwrap_or_default();
     let cpu_before = process_cpu();
     let started = Instant::now();
-    let summary = engine.run(PROMPT.to_string(), &sink, CancellationToken::new()).await;
+    let summary = engine.run(PROMPT.to_string(), &sink, cancel.clone()).await;
+    cancel.cancel();
     let wall = started.elapsed();
     let mock_cpu = mock_clock.map(ThreadClock::now).unwrap_or_default().saturating_sub(mock_before);
     let cpu = process_cpu().saturating_sub(cpu_before).saturating_sub(mock_cpu);

@@ -21,8 +21,10 @@ pub struct Startup {
     pub first_frame: Duration,
     /// Peak resident memory (KiB) when the first frame was shown.
     pub rss_at_first_frame_kib: u64,
-    /// Peak resident memory (KiB) after it settled (health check answered, recorder running).
+    /// Peak resident memory (KiB) after it settled (record open, health check answered).
     pub rss_settled_kib: u64,
+    /// From spawn until the record was open and the recorder registered (it opens in the background).
+    pub recording: Option<Duration>,
 }
 
 const ROWS: u16 = 40;
@@ -73,10 +75,11 @@ pub fn measure(db: &Path, base_url: &str, scratch: &Path) -> Result<Startup, Str
     let result = match frame_rx.recv_timeout(Duration::from_secs(20)) {
         Ok(at) => {
             let rss_at_first_frame_kib = peak_rss_kib(Some(child.id())).unwrap_or(0);
+            let recording = wait_for_recorder(db, child.id(), Duration::from_secs(60)).map(|at| at - started);
             // Let the health check answer and the recorder settle, then read the peak again.
-            std::thread::sleep(Duration::from_millis(1500));
+            std::thread::sleep(Duration::from_millis(500));
             let rss_settled_kib = peak_rss_kib(Some(child.id())).unwrap_or(0);
-            Ok(Startup { first_frame: at - started, rss_at_first_frame_kib, rss_settled_kib })
+            Ok(Startup { first_frame: at - started, rss_at_first_frame_kib, rss_settled_kib, recording })
         }
         Err(_) => Err(format!(
             "no first frame within 20 s; ailab said: {}",
@@ -86,6 +89,23 @@ pub fn measure(db: &Path, base_url: &str, scratch: &Path) -> Result<Startup, Str
     stop(&mut child);
     let _ = terminal.join();
     result
+}
+
+/// When the app's recorder registered itself in the record (it does once the record is open).
+fn wait_for_recorder(db: &Path, pid: u32, timeout: Duration) -> Option<Instant> {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        let registered = rusqlite::Connection::open(db)
+            .and_then(|conn| {
+                conn.query_row("SELECT count(*) FROM instances WHERE pid = ?1", [pid], |r| r.get::<_, i64>(0))
+            })
+            .is_ok_and(|n| n > 0);
+        if registered {
+            return Some(Instant::now());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    None
 }
 
 /// Reads what the app writes, answers its device-attributes query, and reports the moment the

@@ -81,7 +81,9 @@ pub fn start_in_background(
                 (Some(ActiveRecorder { handle }), notices)
             }
             Ok(Err(err)) => (None, vec![format!("warning: runs are not recorded: {err}")]),
-            Err(err) => (None, vec![format!("warning: runs are not recorded: the recorder did not start: {err}")]),
+            Err(err) => {
+                (None, vec![format!("warning: runs are not recorded: the recorder did not start: {err}")])
+            }
         }
     })
 }

@@ -178,8 +178,11 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(V1).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
-        conn.execute("INSERT INTO search_index (rowid, body) VALUES (1048576, 'Quantum tunnelling explained')", [])
-            .unwrap();
+        conn.execute(
+            "INSERT INTO search_index (rowid, body) VALUES (1048576, 'Quantum tunnelling explained')",
+            [],
+        )
+        .unwrap();
         migrate(&mut conn, Path::new("test.db")).unwrap();
         assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
         let sql: String = conn
@@ -188,7 +191,9 @@ mod tests {
         assert!(sql.contains("prefix = '1 2 3'"), "{sql}");
         for query in ["\"t\"*", "\"tun\"*", "\"quantum\""] {
             let found: i64 = conn
-                .query_row("SELECT rowid FROM search_index WHERE search_index MATCH ?1", [query], |r| r.get(0))
+                .query_row("SELECT rowid FROM search_index WHERE search_index MATCH ?1", [query], |r| {
+                    r.get(0)
+                })
                 .unwrap();
             assert_eq!(found, 1 << 20, "{query}");
         }
