@@ -11,7 +11,7 @@ use ailab::store::Reader;
 use crate::measure::{median, ms, peak_rss_kib};
 use crate::report::{Bar, Report};
 use crate::support::{MockConfig, MockServer};
-use crate::{Options, history_db, startup};
+use crate::{Options, history_db, history_text, startup};
 
 /// Runs in the generated record.
 const RUNS: usize = 10_000;
@@ -21,7 +21,7 @@ const PAGE: usize = 50;
 /// Searches a user might type: a subject word, two subject words, a common word, a rare word, a
 /// prefix, and the first letter of a search being typed (the last word matches as a prefix).
 fn searches() -> Vec<String> {
-    let rare = history_db::vocabulary().get(2900).cloned().unwrap_or_else(|| "zebra".into());
+    let rare = history_text::vocabulary().get(2900).cloned().unwrap_or_else(|| "zebra".into());
     ["photosynthesis", "quantum barrier", "the", rare.as_str(), "tunnel", "t"].map(str::to_string).to_vec()
 }
 

@@ -18,6 +18,7 @@ mod support;
 mod delegation_frame;
 mod history;
 mod history_db;
+mod history_text;
 mod measure;
 mod mock;
 mod orchestration;
