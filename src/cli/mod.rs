@@ -3,7 +3,9 @@
 pub mod args;
 mod ask;
 mod check;
+mod eval;
 pub mod history;
+mod interrupt;
 pub mod logging;
 mod printer;
 pub(crate) mod record;
@@ -48,6 +50,7 @@ pub fn main() -> ExitCode {
             Some(Command::Ask(args)) => ask::run(settings, args).await,
             Some(Command::Check) => check::run(settings).await,
             Some(Command::History(cmd)) => history::run(settings, cmd).await,
+            Some(Command::Eval(args)) => eval::run(settings, args).await,
         }
     });
     // Engine tasks may still be closing sockets; do not wait for them on the way out.
