@@ -35,6 +35,9 @@ pub struct GlobalArgs {
     /// Do not record runs in the database.
     #[arg(long, global = true)]
     pub no_record: bool,
+    /// The lab's judge model, ideally not the one under test (default: the root's model).
+    #[arg(long, global = true, env = "AILAB_JUDGE", value_name = "MODEL")]
+    pub judge: Option<String>,
     /// Colour theme for the live view (dark, light, high-contrast, or one of your own).
     #[arg(long, global = true, env = "AILAB_THEME", value_name = "NAME")]
     pub theme: Option<String>,
@@ -62,9 +65,6 @@ pub struct EvalArgs {
     /// Which arms to compare: tree, solo, compute.
     #[arg(long, default_value = "tree,solo,compute")]
     pub arms: String,
-    /// The judge model (ideally not the one under test). Default: the root's model.
-    #[arg(long, value_name = "MODEL")]
-    pub judge: Option<String>,
     /// Run every prompt this many times.
     #[arg(long, default_value_t = 1)]
     pub repeat: u32,

@@ -39,7 +39,7 @@ fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
     if args.repeat == 0 {
         return Err("--repeat must be at least 1".into());
     }
-    let judge_model = args.judge.clone().unwrap_or_else(|| settings.hierarchy.root().model.clone());
+    let judge_model = settings.judge_model();
     Ok(Plan {
         prompts,
         options: EvalOptions { arms, repeat: args.repeat, judge_model },
