@@ -18,11 +18,29 @@ pub enum Context {
     Help,
     /// The server health panel.
     Health,
+    /// The Lab tab's scoreboard and vote queue.
+    Lab,
+    /// Typing a prompt to compare in the Lab tab.
+    LabAsk,
+    /// The blind vote screen.
+    Vote,
+    /// Typing the reason for a vote.
+    VoteReason,
 }
 
 impl Context {
-    pub const ALL: &'static [Context] =
-        &[Context::Prompt, Context::Panes, Context::Zoom, Context::Health, Context::Help, Context::Global];
+    pub const ALL: &'static [Context] = &[
+        Context::Prompt,
+        Context::Panes,
+        Context::Zoom,
+        Context::Health,
+        Context::Help,
+        Context::Global,
+        Context::Lab,
+        Context::LabAsk,
+        Context::Vote,
+        Context::VoteReason,
+    ];
 
     /// The name shown in the help overlay.
     pub fn title(self) -> &'static str {
@@ -33,6 +51,10 @@ impl Context {
             Context::Zoom => "Zoom view",
             Context::Help => "This help",
             Context::Health => "Server check panel",
+            Context::Lab => "Lab tab",
+            Context::LabAsk => "Lab tab: the prompt to compare",
+            Context::Vote => "Blind vote",
+            Context::VoteReason => "Blind vote: typing the reason",
         }
     }
 }
@@ -106,4 +128,16 @@ actions! {
     SelectPrev => select_prev: "Select the previous item",
     SelectNext => select_next: "Select the next item",
     Health => health: "Show the server check panel",
+    NextTab => next_tab: "Show the next tab",
+    PrevTab => prev_tab: "Show the previous tab",
+    LabTab => lab_tab: "Show the Lab tab (from it, back to the Run tab)",
+    Compare => compare: "Compare the tree with solo and compute on the prompt in the box (asks if empty)",
+    Vote => vote: "Vote blind on the selected pair (after a vote: the next pair)",
+    VoteA => vote_a: "Vote: answer A is better",
+    VoteB => vote_b: "Vote: answer B is better",
+    VoteTie => vote_tie: "Vote: a tie",
+    VoteBothBad => vote_both_bad: "Vote: both answers are bad",
+    VoteReason => vote_reason: "Write a one-line reason for the vote (optional)",
+    VoteSkip => vote_skip: "Skip this pair for now (it stays in the queue)",
+    Refresh => refresh: "Read the scoreboard and the queue from the record again",
 }

@@ -181,7 +181,7 @@ impl Keymap {
             ))
             .map_err(|_| {
                 format!(
-                    "{}: unknown table [{}]; the tables are global, prompt, panes, zoom, help, health",
+                    "{}: unknown table [{}]; the tables are global, prompt, panes, zoom, help, health, lab, lab_ask, vote, vote_reason",
                     at(context.span()),
                     context.get_ref()
                 )

@@ -2,6 +2,8 @@
 //! Everything that happens to the UI arrives as a [`Msg`]; everything the UI wants done in the
 //! world leaves as an [`Effect`]. Nothing else crosses between the loop and the tasks.
 
+pub mod lab;
+
 use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, MouseEvent};
@@ -9,6 +11,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use super::state::health::HealthReport;
 use crate::config::Hierarchy;
 use crate::engine::{RunEvent, RunId, RunSummary};
+pub use lab::{LabEffect, LabMsg};
 
 /// Something that happened.
 #[derive(Debug, Clone)]
@@ -48,6 +51,8 @@ pub enum Msg {
         demo: bool,
         server: String,
     },
+    /// Something for the Lab tab (the record's scores, a comparison's progress, a vote stored).
+    Lab(LabMsg),
 }
 
 /// What became of a copy request.
@@ -82,4 +87,6 @@ pub enum Effect {
         nodes: Vec<String>,
     },
     Quit,
+    /// Something the Lab tab needs done (read the scores, run a comparison, store a vote).
+    Lab(LabEffect),
 }

@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::event_loop::Performer;
 use super::health_check;
+use super::lab::{LabContext, LabShell};
 use crate::cli::Settings;
 use crate::engine::{Engine, EventSink, RunId, new_run_id};
 use crate::tui::clipboard::{SystemClipboard, osc52};
@@ -23,11 +24,13 @@ pub struct Shell {
     tx: UnboundedSender<Msg>,
     running: Option<(RunId, CancellationToken)>,
     clipboard: SystemClipboard,
+    lab: LabShell,
 }
 
 impl Shell {
     pub fn new(settings: Settings, engine: Engine, sink: EventSink, tx: UnboundedSender<Msg>) -> Self {
-        Self { settings, engine, sink, tx, running: None, clipboard: SystemClipboard::default() }
+        let lab = LabShell::new(&settings);
+        Self { settings, engine, sink, tx, running: None, clipboard: SystemClipboard::default(), lab }
     }
 
     /// Cancels the run in flight, if any (on the way out).
@@ -35,6 +38,7 @@ impl Shell {
         if let Some((_, token)) = self.running.take() {
             token.cancel();
         }
+        self.lab.cancel();
     }
 
     fn start_run(&mut self, prompt: String) {
@@ -138,6 +142,15 @@ impl Performer for Shell {
                 }
             }
             Effect::Quit => self.cancel_all(),
+            Effect::Lab(effect) => {
+                let cx = LabContext {
+                    engine: &self.engine,
+                    sink: &self.sink,
+                    settings: &self.settings,
+                    tx: &self.tx,
+                };
+                self.lab.perform(effect, cx);
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
 
 mod answer;
 pub mod health;
+pub mod lab;
 pub mod prompt;
 pub mod run_view;
 pub mod scroll;
@@ -32,15 +33,17 @@ use crate::engine::RunId;
 pub enum Tab {
     #[default]
     Run,
+    Lab,
 }
 
 impl Tab {
     /// Tabs that work in this build, in bar order.
-    pub const AVAILABLE: &'static [Tab] = &[Tab::Run];
+    pub const AVAILABLE: &'static [Tab] = &[Tab::Run, Tab::Lab];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Run => "Run",
+            Tab::Lab => "Lab",
         }
     }
 }
@@ -162,6 +165,8 @@ pub struct State {
     pub quit_armed: bool,
     /// Where the user's keymap and themes live, as shown in help.
     pub config_dir: String,
+    /// The Lab tab: scoreboards, vote queue, comparison running, blind vote screen.
+    pub lab: lab::LabState,
 }
 
 impl State {
@@ -199,6 +204,7 @@ impl State {
             notice: None,
             quit_armed: false,
             config_dir: "your config dir".into(),
+            lab: lab::LabState::default(),
         };
         state.sync();
         state
@@ -209,7 +215,7 @@ impl State {
     }
 
     pub fn is_running(&self) -> bool {
-        !matches!(self.lifecycle, Lifecycle::Idle)
+        !matches!(self.lifecycle, Lifecycle::Idle) || self.lab.is_comparing()
     }
 
     /// The answer panel shows once a run has ended.
@@ -295,6 +301,9 @@ impl State {
             if let Overlay::Zoom(zoom) = overlay {
                 zoom.sync(&self.run, generation, document.width.max(1) as usize, document.height as usize);
             }
+        }
+        if self.tab == Tab::Lab {
+            self.lab.sync(self.area(), &super::view::lab::board_hints(&self.keymap));
         }
     }
 

@@ -97,6 +97,16 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 state.overlays.push(Overlay::Health(HealthPanel::default()));
             }
         }
+        Action::NextTab | Action::PrevTab | Action::LabTab => return super::tabs::perform(state, action),
+        Action::Compare
+        | Action::Vote
+        | Action::VoteA
+        | Action::VoteB
+        | Action::VoteTie
+        | Action::VoteBothBad
+        | Action::VoteReason
+        | Action::VoteSkip
+        | Action::Refresh => return super::lab::perform(state, action),
     }
     Vec::new()
 }
@@ -119,7 +129,9 @@ fn cancel(state: &mut State) -> Vec<Effect> {
     if let Lifecycle::Running { cancelling, .. } = &mut state.lifecycle {
         *cancelling = true;
     }
-    vec![Effect::CancelRun]
+    let mut effects = vec![Effect::CancelRun];
+    effects.extend(super::lab::cancel_comparison(state));
+    effects
 }
 
 /// Ctrl-C: cancel the run in flight; a second one (or one with nothing running) quits.
@@ -141,6 +153,7 @@ fn cancel_or_back(state: &mut State) -> Vec<Effect> {
             cancel(state)
         }
         Lifecycle::Running { cancelling: true, .. } => Vec::new(),
+        Lifecycle::Idle if state.lab.is_comparing() => cancel(state),
         Lifecycle::Idle => {
             state.focus = Focus::Prompt;
             Vec::new()

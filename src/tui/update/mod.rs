@@ -4,8 +4,10 @@
 mod actions;
 mod focus;
 mod keys;
+mod lab;
 mod mouse;
 mod run;
+mod tabs;
 
 use super::msg::{CopyOutcome, Effect, Msg};
 use super::state::health::Health;
@@ -20,6 +22,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let effects = match msg {
         Msg::Key(key) => keys::on_key(state, key),
         Msg::Mouse(mouse) => mouse::on_mouse(state, mouse),
+        Msg::Paste(text) if state.tab == super::state::Tab::Lab => lab::on_paste(state, &text),
         Msg::Paste(text) => {
             state.overlays.retain(|o| !matches!(o, Overlay::Help { .. }));
             state.focus = super::state::Focus::Prompt;
@@ -30,7 +33,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.size = (width, height);
             Vec::new()
         }
-        Msg::Engine(event) => run::on_event(state, &event),
+        Msg::Engine(event) => {
+            lab::on_engine_event(state, &event);
+            run::on_event(state, &event)
+        }
         Msg::RunLaunched { run_id } => run::on_launched(state, run_id),
         Msg::RunTaskEnded { run_id, outcome } => run::on_task_ended(state, &run_id, outcome),
         Msg::Health(report) => {
@@ -88,6 +94,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.health = Health::Checking;
             vec![Effect::CheckHealth]
         }
+        Msg::Lab(msg) => lab::on_msg(state, msg),
     };
     state.sync();
     effects

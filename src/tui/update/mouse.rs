@@ -13,6 +13,9 @@ const WHEEL_ROWS: usize = 3;
 
 pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
     let at = Position { x: mouse.column, y: mouse.row };
+    if state.tab == crate::tui::state::Tab::Lab && state.overlays.is_empty() {
+        return super::lab::on_mouse(state, mouse);
+    }
     match mouse.kind {
         MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
             let action =

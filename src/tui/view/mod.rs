@@ -6,6 +6,7 @@ mod compact;
 mod connectors;
 mod health;
 pub mod help;
+pub mod lab;
 pub mod layout;
 mod pane;
 mod prompt;
@@ -21,7 +22,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::state::{Overlay, State};
+use super::state::{Overlay, State, Tab};
 use super::text::wrap::Row;
 use super::theme::Theme;
 use layout::TreeLayout;
@@ -35,6 +36,23 @@ pub fn draw(frame: &mut Frame, state: &State) {
         return;
     }
     tabs::draw(frame, layout.tabs, state);
+    if state.tab == Tab::Lab {
+        lab::draw(frame, area, state);
+    } else {
+        draw_run(frame, &layout, state);
+    }
+    status_bar::draw(frame, layout.status, state);
+    for overlay in &state.overlays {
+        match overlay {
+            Overlay::Zoom(zoom) => zoom::draw(frame, area, state, zoom),
+            Overlay::Help { scroll } => help::draw(frame, area, state, *scroll),
+            Overlay::Health(panel) => health::draw(frame, area, state, panel),
+        }
+    }
+}
+
+/// The Run tab: the tree, the answer, the prompt box.
+fn draw_run(frame: &mut Frame, layout: &layout::ScreenLayout, state: &State) {
     match &layout.tree_layout {
         TreeLayout::Chart { panes, gap } => {
             connectors::draw(frame.buffer_mut(), &state.run, panes, *gap, state.theme());
@@ -54,14 +72,6 @@ pub fn draw(frame: &mut Frame, state: &State) {
         answer::draw(frame, rect, state);
     }
     prompt::draw(frame, layout.prompt, state);
-    status_bar::draw(frame, layout.status, state);
-    for overlay in &state.overlays {
-        match overlay {
-            Overlay::Zoom(zoom) => zoom::draw(frame, area, state, zoom),
-            Overlay::Help { scroll } => help::draw(frame, area, state, *scroll),
-            Overlay::Health(panel) => health::draw(frame, area, state, panel),
-        }
-    }
 }
 
 /// Draws wrapped rows into `area`, one per line, each clipped to the width.

@@ -34,6 +34,9 @@ fn server(state: &State) -> (String, Role) {
 
 /// The run part.
 fn run(state: &State) -> (String, Role) {
+    if let Some(comparing) = super::lab::status(state) {
+        return comparing;
+    }
     let run = &state.run;
     match (&state.lifecycle, run.status) {
         (Lifecycle::Running { cancelling: true, .. }, _) => ("cancelling…".into(), Role::StatusWarn),
@@ -93,6 +96,7 @@ fn hints(state: &State) -> Vec<String> {
             (Action::Close, "close"),
         ],
         Context::Global => &[],
+        Context::Lab | Context::LabAsk | Context::Vote | Context::VoteReason => super::lab::hints(ctx),
     };
     let running = state.is_running();
     let assignable = matches!(&state.health, Health::Checked(r) if !r.served_for_missing().is_empty());
