@@ -3,6 +3,12 @@
 
 #[path = "tui_live/harness.rs"]
 mod harness;
+#[path = "tui_live/lab.rs"]
+mod lab;
+#[path = "tui_live/lab_support.rs"]
+mod lab_support;
+#[path = "tui_live/lab_views.rs"]
+mod lab_views;
 #[path = "tui_live/reducer.rs"]
 mod reducer;
 #[path = "tui_live/support.rs"]

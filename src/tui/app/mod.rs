@@ -5,7 +5,7 @@
 pub mod event_loop;
 mod health_check;
 mod inputs;
-mod lab;
+pub mod lab;
 mod shell;
 
 use std::io::IsTerminal;

@@ -96,7 +96,7 @@ fn hints(state: &State) -> Vec<String> {
             (Action::Close, "close"),
         ],
         Context::Global => &[],
-        Context::Lab | Context::LabAsk | Context::Vote | Context::VoteReason => super::lab::hints(ctx),
+        Context::Lab | Context::LabAsk | Context::Vote | Context::VoteReason => super::lab::hints(state, ctx),
     };
     let running = state.is_running();
     let assignable = matches!(&state.health, Health::Checked(r) if !r.served_for_missing().is_empty());

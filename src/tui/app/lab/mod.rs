@@ -16,7 +16,7 @@ use crate::cli::Settings;
 use crate::engine::{Engine, EventSink, hierarchy_hash};
 use crate::lab::eval::ComparisonResult;
 use crate::lab::{self, Arm, EvalOptions, LabPrompt};
-use crate::store::{self, LabRecord, ReadWorker, Reader};
+use crate::store::{self, LabRecord, PendingVote, ReadWorker, Reader};
 use crate::tui::msg::Msg;
 use crate::tui::msg::lab::{ComparisonEnd, LabData, LabEffect, LabMsg, QueuedVote};
 
@@ -69,7 +69,8 @@ impl LabShell {
             LabEffect::Load => {
                 let tx = cx.tx.clone();
                 self.with_reader(cx.tx, move |reader| {
-                    let _ = tx.send(Msg::Lab(LabMsg::Loaded(read(reader, judge_model))));
+                    let data = lab_data(reader, judge_model, |_| rand::random::<bool>());
+                    let _ = tx.send(Msg::Lab(LabMsg::Loaded(data)));
                 });
             }
             LabEffect::StartComparison { prompt } => self.start(prompt, judge_model, &cx),
@@ -210,8 +211,13 @@ impl Comparison {
     }
 }
 
-/// The scores and the queue, for the Lab tab. Each pair's shown order is drawn here, at random.
-fn read(reader: &mut Reader, judge_model: String) -> Result<LabData, String> {
+/// The scores and the queue, for the Lab tab. `a_is_first` draws each pair's shown order: true
+/// shows the pair's first arm as "A" (the shell draws it at random).
+pub fn lab_data(
+    reader: &mut Reader,
+    judge_model: String,
+    mut a_is_first: impl FnMut(&PendingVote) -> bool,
+) -> Result<LabData, String> {
     let judged = reader.judged_comparisons(None).map_err(|e| e.to_string())?;
     let voted = reader.voted_comparisons().map_err(|e| e.to_string())?;
     let mut all: std::collections::BTreeMap<i64, ComparisonResult> =
@@ -226,7 +232,7 @@ fn read(reader: &mut Reader, judge_model: String) -> Result<LabData, String> {
     let queue = pending
         .into_iter()
         .map(|pending| {
-            let shown_first = if rand::random::<bool>() { pending.pair.0 } else { pending.pair.1 };
+            let shown_first = if a_is_first(&pending) { pending.pair.0 } else { pending.pair.1 };
             QueuedVote { pending, shown_first }
         })
         .collect();

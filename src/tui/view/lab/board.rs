@@ -21,7 +21,7 @@ pub struct Hints {
 }
 
 /// The text wider than this puts each pair's verdict on its own line.
-const TABLE: usize = 63;
+const TABLE: usize = 65;
 
 /// Every row of the board at `width`.
 pub fn rows(data: Option<&LabData>, load: &LoadState, width: usize, hints: &Hints) -> Vec<Row> {
@@ -173,7 +173,7 @@ fn table(out: &mut Vec<Row>, pairs: &[PairScore], costs: &[ArmCost], width: usiz
     );
     header.right("win rate", 10, Role::Dim);
     if wide {
-        header.push("  ", Role::Dim).left("95% interval", 13, Role::Dim).left("words x:y", 10, Role::Dim);
+        header.push("  ", Role::Dim).left("95% interval", 14, Role::Dim).left("words x:y", 11, Role::Dim);
         header.push("verdict", Role::Dim);
     }
     out.push(header.build());
@@ -187,8 +187,8 @@ fn table(out: &mut Vec<Row>, pairs: &[PairScore], costs: &[ArmCost], width: usiz
         let (verdict, role) = verdict(p);
         let length = format!("{}:{}", words(costs, p.x), words(costs, p.y));
         if wide {
-            row.push("  ", Role::Text).left(&interval(p.interval), 13, Role::Metrics);
-            row.left(&length, 10, Role::Metrics);
+            row.push("  ", Role::Text).left(&interval(p.interval), 14, Role::Metrics);
+            row.left(&length, 11, Role::Metrics);
             if row.width() + verdict.chars().count() <= width {
                 row.push(&verdict, role);
                 out.push(row.build());

@@ -47,7 +47,8 @@ pub fn bar_cells(score: &PairScore, columns: usize) -> Vec<(char, Role)> {
     cells[mid] = ('│', Role::Rule);
     let Some(rate) = score.win_rate else { return cells };
     let point = column(rate, columns);
-    let bar = if point > mid { mid + 1..point } else { point + 1..mid };
+    // An empty range when the rate is exactly 50%.
+    let bar = if point > mid { mid + 1..point } else { (point + 1).min(mid)..mid };
     if let Some((low, high)) = score.interval {
         let (lo, hi) = (column(low, columns), column(high, columns));
         for (c, cell) in cells.iter_mut().enumerate().take(hi + 1).skip(lo) {
@@ -124,6 +125,13 @@ mod tests {
     }
 
     #[test]
+    fn exactly_even_puts_the_point_on_the_line() {
+        let drawn = text(&bar_cells(&score(0, 3, 0), 31));
+        assert_eq!(drawn.chars().nth(15), Some('●'), "{drawn}");
+        assert!(!drawn.contains('█'), "{drawn}");
+    }
+
+    #[test]
     fn no_data_draws_only_the_line() {
         assert_eq!(text(&bar_cells(&score(0, 0, 0), 11)).trim(), "│");
     }
@@ -135,6 +143,23 @@ mod tests {
         assert_eq!(chart_width(200), Some(61));
         for row in rows(&[score(3, 2, 1)], 40) {
             assert!(row.width <= 40);
+        }
+    }
+
+    proptest::proptest! {
+        /// Any tally at any width: exactly one point, the right width, and no panic.
+        #[test]
+        fn any_tally_draws_one_point(wins in 0u32..60, ties in 0u32..60, losses in 0u32..60, width in 0usize..120) {
+            let score = score(wins, ties, losses);
+            for row in rows(std::slice::from_ref(&score), width) {
+                proptest::prop_assert!(row.width <= width);
+            }
+            if let Some(columns) = chart_width(width) {
+                let drawn = text(&bar_cells(&score, columns));
+                proptest::prop_assert_eq!(drawn.chars().count(), columns);
+                let points = drawn.chars().filter(|c| *c == '●').count();
+                proptest::prop_assert_eq!(points, usize::from(wins + ties + losses > 0));
+            }
         }
     }
 }

@@ -44,8 +44,14 @@ pub fn board_hints(keymap: &Keymap) -> board::Hints {
 }
 
 /// The keys worth showing in the status bar for a Lab context, most useful first.
-pub fn hints(ctx: Context) -> &'static [(Action, &'static str)] {
+pub fn hints(state: &State, ctx: Context) -> &'static [(Action, &'static str)] {
+    let empty = state.lab.vote.as_ref().is_some_and(|v| v.item.is_none());
+    let revealed = state.lab.vote.as_ref().is_some_and(|v| v.is_revealed());
     match ctx {
+        Context::Vote if empty => &[(Action::Close, "back"), (Action::Help, "help")],
+        Context::Vote if revealed => {
+            &[(Action::Vote, "next"), (Action::Close, "back"), (Action::Help, "help")]
+        }
         Context::Lab => &[
             (Action::Compare, "compare"),
             (Action::Vote, "vote"),
