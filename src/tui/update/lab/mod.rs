@@ -306,6 +306,12 @@ pub fn on_msg(state: &mut State, msg: LabMsg) -> Vec<Effect> {
 
 fn ended(state: &mut State, end: ComparisonEnd) -> Vec<Effect> {
     let Some(run) = state.lab.comparison.take() else { return Vec::new() };
+    // The engine ends every run it starts; if the task died first, the Run tab must not spin on.
+    let shown = run.live.as_ref().is_some_and(|l| state.run.run_id.as_ref() == Some(&l.run_id));
+    if shown && state.run.is_running() && matches!(state.lifecycle, Lifecycle::Idle) {
+        state.run.status = Some(crate::engine::RunStatus::Cancelled);
+        state.run.finished_ms = Some(state.now_ms);
+    }
     let (text, level) = match &end {
         ComparisonEnd::Finished { comparison, .. } => {
             state.lab.select_after_load = Some(*comparison);

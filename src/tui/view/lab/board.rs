@@ -20,8 +20,8 @@ pub struct Hints {
     pub refresh: String,
 }
 
-/// The text wider than this puts each pair's verdict on its own line.
-const TABLE: usize = 65;
+/// Columns the pair table needs before its verdict; narrower, each pair takes two lines.
+const TABLE: usize = 53;
 
 /// Every row of the board at `width`.
 pub fn rows(data: Option<&LabData>, load: &LoadState, width: usize, hints: &Hints) -> Vec<Row> {
@@ -105,10 +105,11 @@ fn scoreboard(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints) {
     ));
     costs(out, &data.costs, width);
     out.push(Row::default());
-    let note = "Win rate = (wins + ties/2) / comparisons, for the first arm named. The bar runs from \
-                the 50% line to it; ├─┤ is its 95% interval (Wilson). While the interval crosses \
-                50%, the data cannot tell the arms apart: no significant difference. Judges tend to \
-                favour longer answers: compare the words column.";
+    let note = "Win rate = (wins + ties/2) / comparisons, for the first arm named; W T L are its wins, \
+                ties and losses. The bar runs from the 50% line to the win rate (●); ├─┤ is its 95% \
+                interval (Wilson). While the interval crosses 50%, the data cannot tell the arms \
+                apart: no significant difference. Words are the average answer length (first:second \
+                arm); judges tend to favour longer answers.";
     out.extend(paragraph(&[(note, Role::Dim)], width, 0));
 }
 
@@ -166,29 +167,29 @@ fn words(costs: &[ArmCost], arm: Arm) -> String {
 fn table(out: &mut Vec<Row>, pairs: &[PairScore], costs: &[ArmCost], width: usize) {
     let wide = width >= TABLE;
     let mut header = RowBuilder::new(width);
-    header.left("pair", 16, Role::Dim).right("W", 4, Role::Dim).right("T", 4, Role::Dim).right(
+    header.left("pair", 16, Role::Dim).right("W", 3, Role::Dim).right("T", 3, Role::Dim).right(
         "L",
-        4,
+        3,
         Role::Dim,
     );
-    header.right("win rate", 10, Role::Dim);
     if wide {
-        header.push("  ", Role::Dim).left("95% interval", 14, Role::Dim).left("words x:y", 11, Role::Dim);
-        header.push("verdict", Role::Dim);
+        header.right("win rate", 9, Role::Dim).push("  ", Role::Dim).left("95% CI", 9, Role::Dim);
+        header.left("words", 8, Role::Dim).push("verdict", Role::Dim);
+    } else {
+        header.right("win", 6, Role::Dim);
     }
     out.push(header.build());
     for p in pairs {
         let mut row = RowBuilder::new(width);
         row.left(&format!("{} vs {}", p.x, p.y), 16, Role::Text);
         for n in [p.tally.wins, p.tally.ties, p.tally.losses] {
-            row.right(&n.to_string(), 4, Role::Metrics);
+            row.right(&n.to_string(), 3, Role::Metrics);
         }
-        row.right(&percent(p.win_rate), 10, Role::Strong);
         let (verdict, role) = verdict(p);
         let length = format!("{}:{}", words(costs, p.x), words(costs, p.y));
         if wide {
-            row.push("  ", Role::Text).left(&interval(p.interval), 14, Role::Metrics);
-            row.left(&length, 11, Role::Metrics);
+            row.right(&percent(p.win_rate), 9, Role::Strong).push("  ", Role::Text);
+            row.left(&interval(p.interval), 9, Role::Metrics).left(&length, 8, Role::Metrics);
             if row.width() + verdict.chars().count() <= width {
                 row.push(&verdict, role);
                 out.push(row.build());
@@ -197,8 +198,9 @@ fn table(out: &mut Vec<Row>, pairs: &[PairScore], costs: &[ArmCost], width: usiz
                 out.extend(paragraph(&[("    → ", Role::Dim), (&verdict, role)], width, 6));
             }
         } else {
+            row.right(&percent(p.win_rate), 6, Role::Strong);
             out.push(row.build());
-            let detail = format!("    95% {} · words {length} · ", interval(p.interval));
+            let detail = format!("    95% CI {} · words {length} · ", interval(p.interval));
             out.extend(paragraph(&[(&detail, Role::Metrics), (&verdict, role)], width, 6));
         }
     }

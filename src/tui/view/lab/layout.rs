@@ -15,14 +15,9 @@ pub fn body(area: Rect) -> Rect {
     Rect::new(area.x, area.y.saturating_add(1), area.width, area.height.saturating_sub(2))
 }
 
-/// The inside of a bordered panel, with a column of padding on each side.
+/// The text area of a bordered panel (the scoreboard's table needs every column at 80 wide).
 pub fn inner_text(r: Rect) -> Rect {
-    Rect::new(
-        r.x.saturating_add(2),
-        r.y.saturating_add(1),
-        r.width.saturating_sub(4),
-        r.height.saturating_sub(2),
-    )
+    crate::tui::view::layout::inner(r)
 }
 
 /// The scoreboard view's regions.
