@@ -7,6 +7,8 @@ mod harness;
 mod lab;
 #[path = "tui_live/lab_support.rs"]
 mod lab_support;
+#[path = "tui_live/lab_tmux.rs"]
+mod lab_tmux;
 #[path = "tui_live/lab_views.rs"]
 mod lab_views;
 #[path = "tui_live/reducer.rs"]
