@@ -255,3 +255,22 @@ fn pasting_goes_into_the_open_box_on_one_line() {
     let text = s.lab.ask.as_ref().unwrap().lines().join("\n");
     assert_eq!(text, "Why is the sky blue?");
 }
+
+#[test]
+fn the_mouse_selects_in_the_queue_and_scrolls_the_board() {
+    use ailab::tui::view::lab::layout;
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut s = lab_state(80, 24, Some(data()));
+    let regions = layout::board(layout::body(s.area()), &s.lab);
+    let list = layout::inner_text(regions.queue);
+    let mouse =
+        |kind, column, row| Msg::Mouse(MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE });
+    update(&mut s, mouse(MouseEventKind::Down(MouseButton::Left), list.x + 3, list.y + 2));
+    assert_eq!(s.lab.selected, 2);
+    let board = regions.board;
+    update(&mut s, mouse(MouseEventKind::ScrollDown, board.x + 3, board.y + 3));
+    assert_eq!(s.lab.board_scroll, 3);
+    update(&mut s, mouse(MouseEventKind::ScrollUp, board.x + 3, board.y + 3));
+    assert_eq!(s.lab.board_scroll, 0);
+    assert_eq!(s.focus, ailab::tui::state::Focus::Prompt, "the Run tab's focus is untouched");
+}

@@ -6,6 +6,10 @@ use crate::lab::verdict::Outcome;
 use crate::lab::{Arm, Progress, Scoreboard};
 use crate::store::PendingVote;
 
+/// Why the Lab cannot work in this session (reading again will not help).
+pub const NO_RECORD: &str = "The Lab keeps comparisons and votes in the record, and ailab was started with \
+--no-record. Quit (Ctrl-Q) and start ailab without --no-record.";
+
 /// Something that happened for the Lab tab.
 #[derive(Debug, Clone)]
 pub enum LabMsg {

@@ -18,7 +18,7 @@ use crate::lab::eval::ComparisonResult;
 use crate::lab::{self, Arm, EvalOptions, LabPrompt};
 use crate::store::{self, LabRecord, PendingVote, ReadWorker, Reader};
 use crate::tui::msg::Msg;
-use crate::tui::msg::lab::{ComparisonEnd, LabData, LabEffect, LabMsg, QueuedVote};
+use crate::tui::msg::lab::{ComparisonEnd, LabData, LabEffect, LabMsg, NO_RECORD, QueuedVote};
 
 /// Pairs read into the vote queue at most.
 const QUEUE_LIMIT: usize = 500;
@@ -46,9 +46,7 @@ pub struct LabShell {
 impl LabShell {
     pub fn new(settings: &Settings) -> LabShell {
         let record = if settings.no_record {
-            Err("The Lab keeps comparisons and votes in the record, and ailab was started with \
-                 --no-record. Quit (Ctrl-Q) and start ailab without --no-record."
-                .to_string())
+            Err(NO_RECORD.to_string())
         } else {
             store::db_path(settings.db_path.as_deref())
         };

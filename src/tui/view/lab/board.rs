@@ -7,7 +7,7 @@ use super::chart;
 use crate::lab::report::{ArmCost, PairScore};
 use crate::lab::stats::Verdict;
 use crate::lab::{Arm, Scoreboard};
-use crate::tui::msg::lab::LabData;
+use crate::tui::msg::lab::{LabData, NO_RECORD};
 use crate::tui::state::lab::LoadState;
 use crate::tui::text::wrap::Row;
 use crate::tui::theme::Role;
@@ -28,8 +28,10 @@ pub fn rows(data: Option<&LabData>, load: &LoadState, width: usize, hints: &Hint
     let mut out = Vec::new();
     if let LoadState::Failed(message) = load {
         out.extend(paragraph(&[(message, Role::NodeFailed)], width, 0));
-        let again = format!("{} reads the record again.", hints.refresh);
-        out.extend(paragraph(&[(&again, Role::Dim)], width, 0));
+        if message != NO_RECORD {
+            let again = format!("{} reads the record again.", hints.refresh);
+            out.extend(paragraph(&[(&again, Role::Dim)], width, 0));
+        }
         out.push(Row::default());
     }
     match data {
