@@ -4,63 +4,21 @@
 //! and the vote. Skips (with a note) where tmux is not installed.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use ailab::store::Reader;
 
-/// A tmux server of this test's own (its own socket), killed on drop.
-struct Tmux {
-    socket: String,
-}
+use super::tmux::{Tmux, quoted};
 
-impl Tmux {
-    fn start() -> Option<Tmux> {
-        let ok = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
-        if !ok {
-            eprintln!("tmux is not installed: skipping the Lab's end-to-end test");
-            return None;
-        }
-        Some(Tmux { socket: format!("ailab-lab-{}", std::process::id()) })
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "lab"];
-        args.extend_from_slice(keys);
-        self.run(&args);
-    }
-
-    fn wait_for(&self, text: &str, timeout: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.run(&["capture-pane", "-p", "-t", "lab"]);
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(start.elapsed() < timeout, "waited {timeout:?} for {text:?}; the screen is:\n{screen}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
-    }
-}
-
-fn quoted(path: &Path) -> String {
-    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
+fn keys(tmux: &Tmux, keys: &[&str]) {
+    let mut args = vec!["send-keys", "-t", "lab"];
+    args.extend_from_slice(keys);
+    tmux.run(&args);
 }
 
 #[test]
 fn a_comparison_from_the_lab_tab_is_judged_voted_on_and_recorded() {
-    let Some(tmux) = Tmux::start() else { return };
+    let Some(tmux) = Tmux::start_named("lab") else { return };
     let data = tempfile::tempdir().unwrap();
     let config = tempfile::tempdir().unwrap();
     let command = format!(
@@ -73,28 +31,28 @@ fn a_comparison_from_the_lab_tab_is_judged_voted_on_and_recorded() {
     tmux.run(&["set-option", "-t", "lab", "remain-on-exit", "on"]);
     tmux.wait_for("Type a prompt below", Duration::from_secs(20));
 
-    tmux.keys(&["-l", "Why is the sky blue?"]);
-    tmux.keys(&["F4"]);
+    keys(&tmux, &["-l", "Why is the sky blue?"]);
+    keys(&tmux, &["F4"]);
     tmux.wait_for("No comparisons in the record yet", Duration::from_secs(10));
-    tmux.keys(&["c"]);
+    keys(&tmux, &["c"]);
     tmux.wait_for("Comparing “Why is the sky blue?”", Duration::from_secs(10));
     let done = tmux.wait_for("✔ Compared", Duration::from_secs(120));
     assert!(done.contains("Waiting for your vote · 3"), "{done}");
     assert!(done.contains("LLM judge · 1 comparison"), "{done}");
 
-    tmux.keys(&["Enter"]);
+    keys(&tmux, &["Enter"]);
     tmux.wait_for("Blind vote · 1 of 3 waiting", Duration::from_secs(10));
-    tmux.keys(&["r"]);
-    tmux.keys(&["-l", "more direct"]);
-    tmux.keys(&["Enter"]);
-    tmux.keys(&["a"]);
+    keys(&tmux, &["r"]);
+    keys(&tmux, &["-l", "more direct"]);
+    keys(&tmux, &["Enter"]);
+    keys(&tmux, &["a"]);
     let revealed = tmux.wait_for("✔ Saved", Duration::from_secs(10));
     assert!(revealed.contains("A was ") && revealed.contains("Reason: more direct"), "{revealed}");
-    tmux.keys(&["Escape"]);
+    keys(&tmux, &["Escape"]);
     tmux.wait_for("Your blind votes · 1 vote", Duration::from_secs(10));
     tmux.wait_for("Waiting for your vote · 2", Duration::from_secs(10));
 
-    tmux.keys(&["C-q"]);
+    keys(&tmux, &["C-q"]);
     let start = Instant::now();
     while tmux.run(&["display-message", "-p", "-t", "lab", "#{pane_dead}"]).trim() != "1" {
         assert!(start.elapsed() < Duration::from_secs(10), "ailab did not quit");

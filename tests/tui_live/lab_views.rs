@@ -14,19 +14,12 @@ use ailab::tui::msg::lab::{ComparisonEnd, LabMsg};
 use ailab::tui::state::State;
 use ailab::tui::theme::Role;
 use ailab::tui::update::update;
-use ailab::tui::view;
 
 use super::lab_support::{data, empty_data, lab_state};
 use super::support::{T0, feed, full_run};
+use super::views::render;
 
 const SIZES: &[(u16, u16)] = &[(120, 40), (80, 24), (40, 12)];
-
-fn render(state: &mut State, width: u16, height: u16) -> Terminal<TestBackend> {
-    update(state, Msg::Resize { width, height });
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| view::draw(frame, state)).unwrap();
-    terminal
-}
 
 fn snapshot_sizes(name: &str, state: &mut State) {
     for &(w, h) in SIZES {

@@ -9,32 +9,38 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// A tmux server of our own (its own socket), killed on drop.
-struct Tmux {
+/// A tmux server of our own (its own socket, one per session name), killed on drop.
+pub struct Tmux {
     socket: String,
+    session: &'static str,
 }
 
 impl Tmux {
     fn start() -> Option<Tmux> {
-        let ok = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
-        if !ok {
-            eprintln!("tmux is not installed: skipping the live view smoke test");
-            return None;
-        }
-        Some(Tmux { socket: format!("ailab-smoke-{}", std::process::id()) })
+        Self::start_named("smoke")
     }
 
-    fn run(&self, args: &[&str]) -> String {
+    /// A server for a session named `session` (tests running at once use different names).
+    pub fn start_named(session: &'static str) -> Option<Tmux> {
+        let ok = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
+        if !ok {
+            eprintln!("tmux is not installed: skipping the {session} test in tmux");
+            return None;
+        }
+        Some(Tmux { socket: format!("ailab-{session}-{}", std::process::id()), session })
+    }
+
+    pub fn run(&self, args: &[&str]) -> String {
         let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs");
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "smoke"])
+        self.run(&["capture-pane", "-p", "-t", self.session])
     }
 
     /// Waits until the screen contains `text`; returns the screen.
-    fn wait_for(&self, text: &str, timeout: Duration) -> String {
+    pub fn wait_for(&self, text: &str, timeout: Duration) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
@@ -53,7 +59,7 @@ impl Drop for Tmux {
     }
 }
 
-fn quoted(path: &Path) -> String {
+pub fn quoted(path: &Path) -> String {
     format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
 }
 
