@@ -18,11 +18,29 @@ pub enum Context {
     Help,
     /// The server health panel.
     Health,
+    /// The History tab's list of past runs.
+    History,
+    /// Typing in the History tab's search box.
+    HistorySearch,
+    /// The Run tab showing a past run (checked before the panes' keys).
+    PastRun,
+    /// A yes/no question (deleting a run).
+    Confirm,
 }
 
 impl Context {
-    pub const ALL: &'static [Context] =
-        &[Context::Prompt, Context::Panes, Context::Zoom, Context::Health, Context::Help, Context::Global];
+    pub const ALL: &'static [Context] = &[
+        Context::Prompt,
+        Context::Panes,
+        Context::Zoom,
+        Context::Health,
+        Context::Help,
+        Context::Global,
+        Context::History,
+        Context::HistorySearch,
+        Context::PastRun,
+        Context::Confirm,
+    ];
 
     /// The name shown in the help overlay.
     pub fn title(self) -> &'static str {
@@ -33,6 +51,10 @@ impl Context {
             Context::Zoom => "Zoom view",
             Context::Help => "This help",
             Context::Health => "Server check panel",
+            Context::History => "History list",
+            Context::HistorySearch => "History search box",
+            Context::PastRun => "A past run in the Run tab",
+            Context::Confirm => "Question (delete a run)",
         }
     }
 }
@@ -106,4 +128,23 @@ actions! {
     SelectPrev => select_prev: "Select the previous item",
     SelectNext => select_next: "Select the next item",
     Health => health: "Show the server check panel",
+    NextTab => next_tab: "Go to the next tab",
+    PrevTab => prev_tab: "Go to the previous tab",
+    Tab1 => tab_1: "Go to the first tab (Run)",
+    Tab2 => tab_2: "Go to the second tab (History)",
+    Tab3 => tab_3: "Go to the third tab",
+    Tab4 => tab_4: "Go to the fourth tab",
+    Open => open: "Open the selected run in the Run tab, as it ended",
+    Replay => replay: "Replay the run at its recorded pace (again: from the start)",
+    ReplayFaster => replay_faster: "Replay faster: 1×, 4×, 16×",
+    ReplayStop => replay_stop: "Stop the replay and show the run as it ended",
+    BackToLive => back_to_live: "Leave the past run and show the live view",
+    Rerun => rerun: "Run the same prompt again with the current prompts",
+    ExportMarkdown => export_markdown: "Export the run as Markdown (file in the current folder)",
+    ExportJson => export_json: "Export the run as JSON with everything recorded (file in the current folder)",
+    CopyAnswer => copy_answer: "Copy the run's final answer to the clipboard",
+    Delete => delete: "Delete the selected run (asks first)",
+    Search => search: "Search past runs: prompts and answers",
+    FocusList => focus_list: "Go to the list of runs",
+    Confirm => confirm: "Yes, do it",
 }

@@ -2,6 +2,8 @@
 //! Everything that happens to the UI arrives as a [`Msg`]; everything the UI wants done in the
 //! world leaves as an [`Effect`]. Nothing else crosses between the loop and the tasks.
 
+pub mod history;
+
 use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, MouseEvent};
@@ -9,6 +11,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use super::state::health::HealthReport;
 use crate::config::Hierarchy;
 use crate::engine::{RunEvent, RunId, RunSummary};
+pub use history::{HistoryEffect, HistoryMsg};
 
 /// Something that happened.
 #[derive(Debug, Clone)]
@@ -48,6 +51,8 @@ pub enum Msg {
         demo: bool,
         server: String,
     },
+    /// The record answered (History tab, prompt history, notices).
+    History(HistoryMsg),
 }
 
 /// What became of a copy request.
@@ -82,4 +87,6 @@ pub enum Effect {
         nodes: Vec<String>,
     },
     Quit,
+    /// A query or change for the record.
+    History(HistoryEffect),
 }

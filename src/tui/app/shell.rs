@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::event_loop::Performer;
 use super::health_check;
+use super::history_effects::HistoryEffects;
 use crate::cli::Settings;
 use crate::engine::{Engine, EventSink, RunId, new_run_id};
 use crate::tui::clipboard::{SystemClipboard, osc52};
@@ -23,11 +24,14 @@ pub struct Shell {
     tx: UnboundedSender<Msg>,
     running: Option<(RunId, CancellationToken)>,
     clipboard: SystemClipboard,
+    history: HistoryEffects,
 }
 
 impl Shell {
+    /// Also opens the record for the History tab (blocking; see [`HistoryEffects::start`]).
     pub fn new(settings: Settings, engine: Engine, sink: EventSink, tx: UnboundedSender<Msg>) -> Self {
-        Self { settings, engine, sink, tx, running: None, clipboard: SystemClipboard::default() }
+        let history = HistoryEffects::start(&settings, tx.clone());
+        Self { settings, engine, sink, tx, running: None, clipboard: SystemClipboard::default(), history }
     }
 
     /// Cancels the run in flight, if any (on the way out).
@@ -138,6 +142,7 @@ impl Performer for Shell {
                 }
             }
             Effect::Quit => self.cancel_all(),
+            Effect::History(effect) => self.history.perform(effect),
         }
     }
 }

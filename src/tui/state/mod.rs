@@ -5,6 +5,7 @@
 
 mod answer;
 pub mod health;
+pub mod history;
 pub mod prompt;
 pub mod run_view;
 pub mod scroll;
@@ -16,6 +17,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
 use self::health::{Health, HealthPanel};
+use self::history::HistoryState;
 use self::prompt::PromptBox;
 use self::run_view::RunView;
 use self::scroll::Scroll;
@@ -27,20 +29,22 @@ use super::view::layout::{self, ScreenLayout};
 use crate::config::Hierarchy;
 use crate::engine::RunId;
 
-/// The tabs. History, Prompts and Lab join as their issues land; the bar shows only these.
+/// The tabs. Prompts and Lab join as their issues land; the bar shows only these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
     #[default]
     Run,
+    History,
 }
 
 impl Tab {
     /// Tabs that work in this build, in bar order.
-    pub const AVAILABLE: &'static [Tab] = &[Tab::Run];
+    pub const AVAILABLE: &'static [Tab] = &[Tab::Run, Tab::History];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Run => "Run",
+            Tab::History => "History",
         }
     }
 }
@@ -162,6 +166,8 @@ pub struct State {
     pub quit_armed: bool,
     /// Where the user's keymap and themes live, as shown in help.
     pub config_dir: String,
+    /// The History tab, and a past run shown in the Run tab.
+    pub history: HistoryState,
 }
 
 impl State {
@@ -199,6 +205,7 @@ impl State {
             notice: None,
             quit_armed: false,
             config_dir: "your config dir".into(),
+            history: HistoryState::default(),
         };
         state.sync();
         state

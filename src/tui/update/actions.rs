@@ -97,6 +97,25 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 state.overlays.push(Overlay::Health(HealthPanel::default()));
             }
         }
+        Action::NextTab
+        | Action::PrevTab
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4
+        | Action::Open
+        | Action::Replay
+        | Action::ReplayFaster
+        | Action::ReplayStop
+        | Action::BackToLive
+        | Action::Rerun
+        | Action::ExportMarkdown
+        | Action::ExportJson
+        | Action::CopyAnswer
+        | Action::Delete
+        | Action::Search
+        | Action::FocusList
+        | Action::Confirm => return super::history::on_action(state, action),
     }
     Vec::new()
 }

@@ -3,6 +3,7 @@
 
 mod actions;
 mod focus;
+mod history;
 mod keys;
 mod mouse;
 mod run;
@@ -17,7 +18,17 @@ pub use keys::context;
 
 /// Folds one message into the state; returns what the shell should do.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
-    let effects = match msg {
+    let mut effects = Vec::new();
+    if let Some(msg) = history::intercept(state, msg, &mut effects) {
+        effects = dispatch(state, msg);
+    }
+    effects.extend(history::observe(state));
+    state.sync();
+    effects
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
         Msg::Key(key) => keys::on_key(state, key),
         Msg::Mouse(mouse) => mouse::on_mouse(state, mouse),
         Msg::Paste(text) => {
@@ -88,9 +99,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.health = Health::Checking;
             vec![Effect::CheckHealth]
         }
-    };
-    state.sync();
-    effects
+        Msg::History(msg) => history::on_msg(state, msg),
+    }
 }
 
 /// True when a message changes what is on screen (ticks only matter while something moves).

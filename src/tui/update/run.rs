@@ -74,7 +74,7 @@ pub fn on_task_ended(state: &mut State, run_id: &RunId, outcome: Result<RunSumma
     Vec::new()
 }
 
-fn finish(state: &mut State, status: RunStatus) {
+pub(super) fn finish(state: &mut State, status: RunStatus) {
     if !matches!(state.lifecycle, Lifecycle::Idle) {
         state.lifecycle = Lifecycle::Idle;
         state.answer_scroll = Scroll::At(0);

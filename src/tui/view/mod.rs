@@ -6,6 +6,7 @@ mod compact;
 mod connectors;
 mod health;
 pub mod help;
+pub mod history;
 pub mod layout;
 mod pane;
 mod prompt;
@@ -21,7 +22,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::state::{Overlay, State};
+use super::state::{Overlay, State, Tab};
 use super::text::wrap::Row;
 use super::theme::Theme;
 use layout::TreeLayout;
@@ -32,6 +33,10 @@ pub fn draw(frame: &mut Frame, state: &State) {
     let layout = state.layout_for(area);
     if layout.too_small {
         too_small::draw(frame, area, state);
+        return;
+    }
+    if state.tab == Tab::History {
+        history::draw(frame, state);
         return;
     }
     tabs::draw(frame, layout.tabs, state);
@@ -54,6 +59,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         answer::draw(frame, rect, state);
     }
     prompt::draw(frame, layout.prompt, state);
+    history::past_banner(frame, layout.prompt, state);
     status_bar::draw(frame, layout.status, state);
     for overlay in &state.overlays {
         match overlay {
