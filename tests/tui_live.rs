@@ -3,6 +3,12 @@
 
 #[path = "tui_live/harness.rs"]
 mod harness;
+#[path = "tui_live/history.rs"]
+mod history;
+#[path = "tui_live/history_support.rs"]
+mod history_support;
+#[path = "tui_live/history_views.rs"]
+mod history_views;
 #[path = "tui_live/reducer.rs"]
 mod reducer;
 #[path = "tui_live/support.rs"]

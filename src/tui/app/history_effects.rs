@@ -134,12 +134,18 @@ fn earlier_prompts(rows: Vec<store::RunRow>) -> Vec<String> {
     prompts
 }
 
-/// Writes the export to the current folder, or to `exports/` in the data folder if that fails.
+/// Writes the export to the current folder (said `./file`), or to `exports/` in the data folder
+/// if that fails (said in full).
 fn write_export(record: &RunRecord, format: Format) -> Result<PathBuf, String> {
     let name = format.file_name(&record.run.id);
-    let places = [std::env::current_dir().ok(), crate::paths::data_dir().map(|d| d.join("exports"))];
     let mut problems = Vec::new();
-    for dir in places.into_iter().flatten() {
+    if let Ok(here) = std::env::current_dir() {
+        match write_in(&here, &name, record, format) {
+            Ok(_) => return Ok(Path::new(".").join(&name)),
+            Err(err) => problems.push(format!("{}: {err}", here.display())),
+        }
+    }
+    if let Some(dir) = crate::paths::data_dir().map(|d| d.join("exports")) {
         match write_in(&dir, &name, record, format) {
             Ok(path) => return Ok(path),
             Err(err) => problems.push(format!("{}: {err}", dir.display())),

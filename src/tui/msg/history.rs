@@ -32,7 +32,7 @@ pub enum HistoryMsg {
     Page { request: u64, result: Result<Page, String> },
     /// A past run's events, in order, for request `request`.
     Opened { request: u64, id: String, replay: bool, result: Result<Arc<Vec<RunEvent>>, String> },
-    /// Where an export went.
+    /// Where an export went, as the user should read it (`./file` in the current folder).
     Exported { id: String, result: Result<PathBuf, String> },
     /// A run's final answer (to copy); `None` when it ended without one.
     Answer { id: String, result: Result<Option<String>, String> },

@@ -18,10 +18,12 @@ pub use keys::context;
 
 /// Folds one message into the state; returns what the shell should do.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    run::settle(state);
     let mut effects = Vec::new();
     if let Some(msg) = history::intercept(state, msg, &mut effects) {
         effects = dispatch(state, msg);
     }
+    run::settle(state);
     effects.extend(history::observe(state));
     state.sync();
     effects

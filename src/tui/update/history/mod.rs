@@ -49,7 +49,7 @@ pub fn on_msg(state: &mut State, msg: HistoryMsg) -> Vec<Effect> {
         }
         HistoryMsg::Exported { id, result } => {
             match result {
-                Ok(path) => state.notify(format!("Exported run {id} to {}", path.display()), Level::Info),
+                Ok(path) => state.notify(format!("Exported to {} (run {id})", path.display()), Level::Info),
                 Err(message) => state.notify(format!("Could not export run {id}: {message}"), Level::Error),
             }
             Vec::new()

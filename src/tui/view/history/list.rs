@@ -152,7 +152,7 @@ pub fn draw(frame: &mut Frame, parts: &HistoryLayout, state: &State) {
     for (i, run) in history.runs.iter().enumerate().skip(top).take(height) {
         let y = parts.list.y + (i - top) as u16;
         let rect = Rect::new(parts.list.x, y, parts.list.width, 1);
-        let selected = i == history.selected && history.confirm.is_none();
+        let selected = i == history.selected;
         draw_cells(frame, rect, row_cells(run, &cols), theme, selected);
     }
     if let Some(run) = history.selected_run() {
@@ -202,11 +202,11 @@ fn draw_empty(frame: &mut Frame, rect: Rect, state: &State) {
         w.push_str("Past runs cannot be shown: ", Role::StatusWarn);
         w.push_str(reason, Role::Text);
     } else if let Some(problem) = &history.problem {
-        w.push_str(problem, Role::StatusWarn);
+        w.push_str(&sentence(problem), Role::StatusWarn);
         w.newline();
         w.newline();
-        let clear = key(state, Context::History, Action::Close);
-        w.push_str(&format!("Change the search, or press {clear} in the list to clear it."), Role::Dim);
+        let clear = key(state, Context::HistorySearch, Action::Close);
+        w.push_str(&format!("Change the search, or press {clear} to clear it."), Role::Dim);
     } else if !history.loaded {
         w.push_str("Reading the record…", Role::Dim);
     } else if !history.shown_query.is_empty() {
@@ -214,8 +214,8 @@ fn draw_empty(frame: &mut Frame, rect: Rect, state: &State) {
         w.push_str(&format!("No run matches “{query}”."), Role::Text);
         w.newline();
         w.newline();
-        let clear = key(state, Context::History, Action::Close);
-        w.push_str(&format!("Try other words, or press {clear} in the list to see every run."), Role::Dim);
+        let clear = key(state, Context::HistorySearch, Action::Close);
+        w.push_str(&format!("Try other words, or press {clear} to see every run."), Role::Dim);
     } else {
         w.push_str("No runs yet.", Role::Heading);
         w.newline();
@@ -237,4 +237,10 @@ fn draw_empty(frame: &mut Frame, rect: Rect, state: &State) {
         rect.height.saturating_sub(1),
     );
     draw_rows(frame.buffer_mut(), area, &w.all_rows(), state.theme());
+}
+
+/// A store message as a sentence: capital first letter.
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

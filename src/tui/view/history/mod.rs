@@ -71,12 +71,19 @@ fn key(state: &State, ctx: Context, action: Action) -> String {
     state.keymap.hint(ctx, action).unwrap_or_default()
 }
 
+/// The key for an action, a letter if one is bound ("y" reads better than "Enter" for yes).
+fn letter_key(state: &State, ctx: Context, action: Action) -> String {
+    let keys = state.keymap.keys_for(ctx, action);
+    keys.iter().find(|k| k.chars().count() == 1).or(keys.first()).cloned().unwrap_or_default()
+}
+
 fn draw_search(frame: &mut Frame, rect: Rect, state: &State) {
     let theme = state.theme();
     let history = &state.history;
     let focused = history.focus == HistoryFocus::Search && state.overlays.is_empty();
     let count = match (history.total, history.shown_query.is_empty()) {
-        _ if !history.loaded || history.unavailable.is_some() => String::new(),
+        _ if !history.loaded || history.unavailable.is_some() || history.problem.is_some() => String::new(),
+        (Some(0), true) => String::new(),
         (Some(total), true) => {
             format!(" {} run{} ", format::thousands(total), if total == 1 { "" } else { "s" })
         }
@@ -129,8 +136,8 @@ fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, id: &str, title: &
     w.newline();
     w.push_str("Its calls, answers and search entries leave the record for good.", Role::Text);
     w.newline();
-    let yes = key(state, Context::Confirm, Action::Confirm);
-    let no = key(state, Context::Confirm, Action::Close);
+    let yes = letter_key(state, Context::Confirm, Action::Confirm);
+    let no = letter_key(state, Context::Confirm, Action::Close);
     w.push_str(&format!("{yes} delete · {no} keep"), Role::KeyHint);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -146,6 +153,13 @@ pub fn hints(state: &State) -> Option<Vec<String>> {
     let ctx = crate::tui::update::context(state);
     let replaying = state.history.past.as_ref().is_some_and(|p| p.replay.is_some());
     let actions: Vec<(Context, Action, &str)> = match ctx {
+        Context::History if state.history.runs.is_empty() => {
+            vec![
+                (ctx, Action::Search, "search"),
+                (Context::Global, Action::Tab1, "Run tab"),
+                (ctx, Action::Help, "help"),
+            ]
+        }
         Context::History => vec![
             (ctx, Action::Open, "open"),
             (ctx, Action::Replay, "replay"),
@@ -156,7 +170,11 @@ pub fn hints(state: &State) -> Option<Vec<String>> {
             (ctx, Action::Help, "help"),
         ],
         Context::HistorySearch => vec![(ctx, Action::FocusList, "list"), (ctx, Action::Close, "clear")],
-        Context::Confirm => vec![(ctx, Action::Confirm, "delete"), (ctx, Action::Close, "keep")],
+        Context::Confirm => {
+            let yes = letter_key(state, ctx, Action::Confirm);
+            let no = letter_key(state, ctx, Action::Close);
+            return Some(vec![format!("{yes} delete"), format!("{no} keep")]);
+        }
         Context::Panes if state.tab == Tab::Run && state.history.shows_past() => {
             let past = Context::PastRun;
             let mut out = vec![(past, Action::BackToLive, "live view")];
