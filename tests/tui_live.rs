@@ -5,6 +5,8 @@
 mod harness;
 #[path = "tui_live/history.rs"]
 mod history;
+#[path = "tui_live/history_harness.rs"]
+mod history_harness;
 #[path = "tui_live/history_support.rs"]
 mod history_support;
 #[path = "tui_live/history_views.rs"]
