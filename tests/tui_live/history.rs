@@ -140,6 +140,16 @@ fn opening_shows_the_run_as_it_ended_read_only_and_esc_returns_to_live() {
     assert_eq!(s.prompt.text(), "a draft");
     update(&mut s, key(KeyCode::Char('i')));
     assert_ne!(s.focus, Focus::Prompt, "the prompt box is not for a past run");
+    // Tab goes round the six panes and the answer, never into the prompt box.
+    let mut seen = Vec::new();
+    for _ in 0..14 {
+        update(&mut s, key(KeyCode::Tab));
+        seen.push(s.focus);
+    }
+    assert!(!seen.contains(&Focus::Prompt));
+    assert_eq!(seen[..7], seen[7..], "{seen:?}");
+    update(&mut s, Msg::Paste("pasted".into()));
+    assert_eq!(s.prompt.text(), "a draft", "nor does a paste land anywhere");
     update(&mut s, key(KeyCode::Esc));
     assert!(!s.history.shows_past());
     assert_eq!(s.run.run_id, None, "back to the live (idle) view");

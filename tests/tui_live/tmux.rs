@@ -92,7 +92,15 @@ fn the_binary_streams_a_run_in_tmux_and_restores_the_terminal() {
         if dead.trim() == "1 0" {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(10), "ailab did not exit cleanly on Ctrl-C: {dead}");
+        if start.elapsed() > Duration::from_secs(10) {
+            let signal = tmux.run(&["display-message", "-p", "-t", "smoke", "#{pane_dead_signal}"]);
+            panic!(
+                "ailab did not exit cleanly on Ctrl-C: dead and status \"{}\", signal \"{}\"; the screen is:\n{}",
+                dead.trim(),
+                signal.trim(),
+                tmux.screen()
+            );
+        }
         std::thread::sleep(Duration::from_millis(100));
     }
     // Back on the normal screen: none of the live view is left behind.

@@ -10,7 +10,7 @@ use crate::store::export::Format;
 use crate::tui::action::{Action, Context};
 use crate::tui::msg::Effect;
 use crate::tui::state::history::HistoryFocus;
-use crate::tui::state::{Level, Overlay, State, Tab};
+use crate::tui::state::{Focus, Level, Overlay, State, Tab};
 use crate::tui::update::perform;
 
 /// The History tab's context, when it has the keys (no help or health panel on top).
@@ -125,12 +125,21 @@ fn on_past_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
         Some(
             Action::FocusPrompt | Action::Send | Action::Newline | Action::HistoryPrev | Action::HistoryNext,
         ) => Some(read_only(state)),
+        // Tab and Shift-Tab go round the panes and the answer, stepping over the prompt box.
+        Some(action @ (Action::FocusNext | Action::FocusPrev)) if !zoomed => {
+            let mut effects = perform(state, action);
+            if state.focus == Focus::Prompt {
+                effects.extend(perform(state, action));
+            }
+            Some(effects)
+        }
         None if typed && ctx == Context::Panes => Some(read_only(state)),
         _ => None,
     }
 }
 
-fn read_only(state: &mut State) -> Vec<Effect> {
+/// Says that a past run cannot be edited, and how to get back to the live view.
+pub fn read_only(state: &mut State) -> Vec<Effect> {
     let back = state.keymap.hint(Context::PastRun, Action::BackToLive).unwrap_or_else(|| "Esc".into());
     state.notify(
         format!("This is a past run: it cannot be edited. {back} goes back to the live view and its prompt."),

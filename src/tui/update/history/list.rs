@@ -208,7 +208,7 @@ pub fn leave_search(state: &mut State) -> Vec<Effect> {
 /// Asks before deleting the selected run.
 pub fn ask_delete(state: &mut State) -> Vec<Effect> {
     let Some(run) = state.history.selected_run() else { return nothing_selected(state) };
-    let title = truncate(run.row.title(), 60);
+    let title = truncate(&crate::tui::sanitize::one_line(run.row.title()), 60);
     state.history.confirm = Some(ConfirmDelete { id: run.row.id.clone(), title });
     Vec::new()
 }

@@ -10,6 +10,7 @@ pub use keys::{context, on_action};
 
 use super::run;
 use crate::tui::msg::{Effect, HistoryMsg, Msg};
+use crate::tui::sanitize::one_line;
 use crate::tui::state::{Focus, Level, Lifecycle, State, Tab};
 
 /// Takes the messages that mean something else while the History tab or a past run is shown
@@ -23,6 +24,7 @@ pub fn intercept(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> Opti
         },
         Msg::Mouse(mouse) if state.tab == Tab::History => keys::on_mouse(state, mouse),
         Msg::Paste(text) if state.tab == Tab::History => list::paste(state, &text),
+        Msg::Paste(_) if past => keys::read_only(state),
         // The live run goes on behind a past one: its events update the picture set aside.
         Msg::Engine(event) if past => past::live_event(state, &event),
         Msg::RunTaskEnded { run_id, outcome } if past => {
@@ -39,9 +41,10 @@ pub fn intercept(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> Opti
     None
 }
 
-/// An answer from the record.
+/// An answer from the record. Its messages can quote paths and search text: they are made safe
+/// to show (one line, no control characters) on the way in.
 pub fn on_msg(state: &mut State, msg: HistoryMsg) -> Vec<Effect> {
-    match msg {
+    match clean(msg) {
         HistoryMsg::Page { request, result } => list::on_page(state, request, result),
         HistoryMsg::Opened { request, id, replay, result } => {
             past::on_opened(state, request, &id, replay, result);
@@ -82,6 +85,29 @@ pub fn on_msg(state: &mut State, msg: HistoryMsg) -> Vec<Effect> {
             state.history.pending = None;
             Vec::new()
         }
+    }
+}
+
+fn clean(msg: HistoryMsg) -> HistoryMsg {
+    let text = |s: String| one_line(&s);
+    match msg {
+        HistoryMsg::Page { request, result } => HistoryMsg::Page { request, result: result.map_err(text) },
+        HistoryMsg::Opened { request, id, replay, result } => {
+            HistoryMsg::Opened { request, id: text(id), replay, result: result.map_err(text) }
+        }
+        HistoryMsg::Exported { id, result } => HistoryMsg::Exported {
+            id: text(id),
+            result: result.map(|p| std::path::PathBuf::from(one_line(&p.to_string_lossy()))).map_err(text),
+        },
+        HistoryMsg::Answer { id, result } => {
+            HistoryMsg::Answer { id: text(id), result: result.map_err(text) }
+        }
+        HistoryMsg::Deleted { id, result } => {
+            HistoryMsg::Deleted { id: text(id), result: result.map_err(text) }
+        }
+        HistoryMsg::Notices(notices) => HistoryMsg::Notices(notices.into_iter().map(text).collect()),
+        HistoryMsg::Unavailable(reason) => HistoryMsg::Unavailable(text(reason)),
+        prompts @ HistoryMsg::PromptHistory(_) => prompts,
     }
 }
 

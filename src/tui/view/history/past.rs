@@ -17,8 +17,9 @@ use crate::tui::theme::Role;
 use crate::tui::view::draw_rows;
 use crate::tui::view::layout::inner;
 
+/// The past run set in the Run tab (the History tab's bars speak of it too).
 fn shown(state: &State) -> Option<&PastRun> {
-    state.history.past.as_ref().filter(|_| state.tab == crate::tui::state::Tab::Run)
+    state.history.past.as_ref()
 }
 
 /// `done`, `failed`… of the past run on screen (`running` while it replays).
@@ -28,7 +29,7 @@ fn status_label(state: &State) -> &'static str {
 
 /// The tab bar's right side for a past run: `past run <id> · done · “prompt”`.
 pub fn tab_bar_label(state: &State) -> Option<String> {
-    let past = state.history.past.as_ref()?;
+    let past = shown(state)?;
     let prompt = crate::tui::sanitize::one_line(&past.prompt);
     Some(format!("past run {} · {} · “{prompt}”", past.id, status_label(state)))
 }
