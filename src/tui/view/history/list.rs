@@ -174,7 +174,8 @@ fn draw_detail(frame: &mut Frame, rect: Rect, state: &State, run: &ListedRun) {
             }
         }
         _ => {
-            let mut facts = vec![format!("run {}", row.id)];
+            let version: String = row.hierarchy_hash.chars().take(VERSION).collect();
+            let mut facts = vec![format!("run {}", row.id), format!("version {version}")];
             let failed =
                 if row.failed_calls > 0 { format!(" ({} failed)", row.failed_calls) } else { String::new() };
             facts.push(format!("{} call{}{failed}", row.calls, if row.calls == 1 { "" } else { "s" }));
