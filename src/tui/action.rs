@@ -147,4 +147,6 @@ actions! {
     Search => search: "Search past runs: prompts and answers",
     FocusList => focus_list: "Go to the list of runs",
     Confirm => confirm: "Yes, do it",
+    Keep => keep: "No, keep it",
+    ClearSearch => clear_search: "Clear the search (with none, go back to the Run tab)",
 }

@@ -352,3 +352,28 @@ fn the_mouse_selects_and_scrolls_the_list() {
     update(&mut s, Msg::Paste("sky\nblue".into()));
     assert_eq!(s.history.query(), "sky blue");
 }
+
+#[test]
+fn every_action_in_every_mode_ends_without_looping() {
+    use ailab::tui::action::Action;
+    let mut plain = state(120, 40);
+    let mut listed = state(120, 40);
+    history_with(&mut listed, sample());
+    let mut past = listed.clone();
+    open_selected(&mut past, false);
+    let mut replaying = listed.clone();
+    open_selected(&mut replaying, true);
+    let mut asking = listed.clone();
+    update(&mut asking, key(KeyCode::Char('d')));
+    let mut searching = listed.clone();
+    update(&mut searching, key(KeyCode::Char('/')));
+    plain.tab = Tab::Run;
+    for mode in [&plain, &listed, &past, &replaying, &asking, &searching] {
+        for &action in Action::ALL {
+            let mut s = mode.clone();
+            // A user may bind any action anywhere: it must do something sensible, or nothing.
+            ailab::tui::update::perform(&mut s, action);
+            update(&mut s, Msg::Tick { now_ms: T0 + 5_000 });
+        }
+    }
+}

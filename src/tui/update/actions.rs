@@ -115,7 +115,9 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::Delete
         | Action::Search
         | Action::FocusList
-        | Action::Confirm => return super::history::on_action(state, action),
+        | Action::Confirm
+        | Action::Keep
+        | Action::ClearSearch => return super::history::on_action(state, action),
     }
     Vec::new()
 }

@@ -48,7 +48,7 @@ fn in_history(state: &mut State, ctx: Context, key: KeyEvent) -> Vec<Effect> {
         (_, None) => Vec::new(),
         (Context::Confirm, Some(action)) => match action {
             Action::Confirm => list::confirm_delete(state),
-            Action::Close => {
+            Action::Keep | Action::Close => {
                 list::cancel_delete(state);
                 Vec::new()
             }
@@ -57,7 +57,7 @@ fn in_history(state: &mut State, ctx: Context, key: KeyEvent) -> Vec<Effect> {
         },
         (Context::HistorySearch, Some(action)) => match action {
             Action::FocusList | Action::Send | Action::Open | Action::SelectNext => list::leave_search(state),
-            Action::Close => list::clear_search(state),
+            Action::ClearSearch | Action::Close => list::clear_search(state),
             other => perform(state, other),
         },
         (_, Some(action)) => list_action(state, action),
@@ -79,10 +79,12 @@ fn list_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.history.focus = HistoryFocus::Search;
             Vec::new()
         }
-        (Action::Close, _) if !state.history.query().trim().is_empty() || state.history.problem.is_some() => {
+        (Action::ClearSearch | Action::Close, _)
+            if !state.history.query().trim().is_empty() || state.history.problem.is_some() =>
+        {
             list::clear_search(state)
         }
-        (Action::Close, _) => switch(state, Tab::Run),
+        (Action::ClearSearch | Action::Close, _) => switch(state, Tab::Run),
         (
             Action::Open
             | Action::Replay
@@ -184,7 +186,19 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 None => Vec::new(),
             }
         }
-        _ if state.history.shows_past() && state.tab == Tab::Run => past_action(state, action),
+        Action::BackToLive
+        | Action::Replay
+        | Action::ReplayFaster
+        | Action::ReplayStop
+        | Action::Rerun
+        | Action::ExportMarkdown
+        | Action::ExportJson
+        | Action::CopyAnswer
+            if state.history.shows_past() && state.tab == Tab::Run =>
+        {
+            past_action(state, action)
+        }
+        // The list's actions mean nothing elsewhere (and must not come back here through `perform`).
         _ => Vec::new(),
     }
 }

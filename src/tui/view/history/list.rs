@@ -206,7 +206,7 @@ fn draw_empty(frame: &mut Frame, rect: Rect, state: &State) {
         w.push_str(&sentence(problem), Role::StatusWarn);
         w.newline();
         w.newline();
-        let clear = key(state, Context::HistorySearch, Action::Close);
+        let clear = key(state, Context::HistorySearch, Action::ClearSearch);
         w.push_str(&format!("Change the search, or press {clear} to clear it."), Role::Dim);
     } else if !history.loaded {
         w.push_str("Reading the record…", Role::Dim);
@@ -215,7 +215,7 @@ fn draw_empty(frame: &mut Frame, rect: Rect, state: &State) {
         w.push_str(&format!("No run matches “{query}”."), Role::Text);
         w.newline();
         w.newline();
-        let clear = key(state, Context::HistorySearch, Action::Close);
+        let clear = key(state, Context::HistorySearch, Action::ClearSearch);
         w.push_str(&format!("Try other words, or press {clear} to see every run."), Role::Dim);
     } else {
         w.push_str("No runs yet.", Role::Heading);

@@ -96,7 +96,7 @@ fn draw_search(frame: &mut Frame, rect: Rect, state: &State) {
     };
     let hint = if focused {
         format!(" {} list · {} clear ", key(state, Context::HistorySearch, Action::FocusList), {
-            key(state, Context::HistorySearch, Action::Close)
+            key(state, Context::HistorySearch, Action::ClearSearch)
         })
     } else {
         format!(" {} to search ", key(state, Context::History, Action::Search))
@@ -137,7 +137,7 @@ fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, id: &str, title: &
     w.push_str("Its calls, answers and search entries leave the record for good.", Role::Text);
     w.newline();
     let yes = letter_key(state, Context::Confirm, Action::Confirm);
-    let no = letter_key(state, Context::Confirm, Action::Close);
+    let no = letter_key(state, Context::Confirm, Action::Keep);
     w.push_str(&format!("{yes} delete · {no} keep"), Role::KeyHint);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -169,10 +169,10 @@ pub fn hints(state: &State) -> Option<Vec<String>> {
             (ctx, Action::Delete, "delete"),
             (ctx, Action::Help, "help"),
         ],
-        Context::HistorySearch => vec![(ctx, Action::FocusList, "list"), (ctx, Action::Close, "clear")],
+        Context::HistorySearch => vec![(ctx, Action::FocusList, "list"), (ctx, Action::ClearSearch, "clear")],
         Context::Confirm => {
             let yes = letter_key(state, ctx, Action::Confirm);
-            let no = letter_key(state, ctx, Action::Close);
+            let no = letter_key(state, ctx, Action::Keep);
             return Some(vec![format!("{yes} delete"), format!("{no} keep")]);
         }
         Context::Panes if state.tab == Tab::Run && state.history.shows_past() => {
