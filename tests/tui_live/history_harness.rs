@@ -41,6 +41,7 @@ fn live_shell(
         db_path: Some(db.to_path_buf()),
         no_record: false,
         theme: None,
+        judge: None,
     };
     let engine = Engine::new(hierarchy, Backends::single(Arc::new(DemoBackend::with_pace(0.0)), 4));
     let sink = EventSink::new();
