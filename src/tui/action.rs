@@ -26,6 +26,14 @@ pub enum Context {
     Vote,
     /// Typing the reason for a vote.
     VoteReason,
+    /// The History tab's list of past runs.
+    History,
+    /// Typing in the History tab's search box.
+    HistorySearch,
+    /// The Run tab showing a past run (checked before the panes' keys).
+    PastRun,
+    /// A yes/no question (deleting a run).
+    Confirm,
 }
 
 impl Context {
@@ -40,6 +48,10 @@ impl Context {
         Context::LabAsk,
         Context::Vote,
         Context::VoteReason,
+        Context::History,
+        Context::HistorySearch,
+        Context::PastRun,
+        Context::Confirm,
     ];
 
     /// The name shown in the help overlay.
@@ -55,6 +67,10 @@ impl Context {
             Context::LabAsk => "Lab tab: the prompt to compare",
             Context::Vote => "Blind vote",
             Context::VoteReason => "Blind vote: typing the reason",
+            Context::History => "History list",
+            Context::HistorySearch => "History search box",
+            Context::PastRun => "A past run in the Run tab",
+            Context::Confirm => "Question (delete a run)",
         }
     }
 }
@@ -140,4 +156,23 @@ actions! {
     VoteReason => vote_reason: "Write a one-line reason for the vote (optional)",
     VoteSkip => vote_skip: "Skip this pair for now (it stays in the queue)",
     Refresh => refresh: "Read the scoreboard and the queue from the record again",
+    Tab1 => tab_1: "Go to the first tab (Run)",
+    Tab2 => tab_2: "Go to the second tab (History)",
+    Tab3 => tab_3: "Go to the third tab",
+    Tab4 => tab_4: "Go to the fourth tab",
+    Open => open: "Open the selected run in the Run tab, as it ended",
+    Replay => replay: "Replay the run at its recorded pace (again: from the start)",
+    ReplayFaster => replay_faster: "Replay faster: 1×, 4×, 16×",
+    ReplayStop => replay_stop: "Stop the replay and show the run as it ended",
+    BackToLive => back_to_live: "Leave the past run and show the live view",
+    Rerun => rerun: "Run the same prompt again with the current prompts",
+    ExportMarkdown => export_markdown: "Export the run as Markdown (file in the current folder)",
+    ExportJson => export_json: "Export the run as JSON with everything recorded (file in the current folder)",
+    CopyAnswer => copy_answer: "Copy the run's final answer to the clipboard",
+    Delete => delete: "Delete the selected run (asks first)",
+    Search => search: "Search past runs: prompts and answers",
+    FocusList => focus_list: "Go to the list of runs",
+    Confirm => confirm: "Yes, do it",
+    Keep => keep: "No, keep it",
+    ClearSearch => clear_search: "Clear the search (with none, go back to the Run tab)",
 }

@@ -2,6 +2,7 @@
 //! Everything that happens to the UI arrives as a [`Msg`]; everything the UI wants done in the
 //! world leaves as an [`Effect`]. Nothing else crosses between the loop and the tasks.
 
+pub mod history;
 pub mod lab;
 
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use super::state::health::HealthReport;
 use crate::config::Hierarchy;
 use crate::engine::{RunEvent, RunId, RunSummary};
+pub use history::{HistoryEffect, HistoryMsg};
 pub use lab::{LabEffect, LabMsg};
 
 /// Something that happened.
@@ -53,6 +55,8 @@ pub enum Msg {
     },
     /// Something for the Lab tab (the record's scores, a comparison's progress, a vote stored).
     Lab(LabMsg),
+    /// The record answered (History tab, prompt history, notices).
+    History(HistoryMsg),
 }
 
 /// What became of a copy request.
@@ -89,4 +93,6 @@ pub enum Effect {
     Quit,
     /// Something the Lab tab needs done (read the scores, run a comparison, store a vote).
     Lab(LabEffect),
+    /// A query or change for the record.
+    History(HistoryEffect),
 }

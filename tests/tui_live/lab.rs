@@ -67,10 +67,14 @@ fn the_lab_tab_reads_the_record_when_shown_and_on_refresh() {
 fn tabs_cycle_with_ctrl_pagedown_and_the_lab_key_toggles() {
     let mut s = super::support::state(120, 40);
     let next = Msg::Key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::CONTROL));
-    assert_eq!(update(&mut s, next.clone()), vec![Effect::Lab(LabEffect::Load)]);
-    assert_eq!(s.tab, Tab::Lab);
+    while s.tab != Tab::Lab {
+        let effects = update(&mut s, next.clone());
+        if s.tab == Tab::Lab {
+            assert_eq!(effects, vec![Effect::Lab(LabEffect::Load)]);
+        }
+    }
     update(&mut s, next);
-    assert_eq!(s.tab, Tab::Run);
+    assert_eq!(s.tab, Tab::Run, "the Lab is the last tab: Ctrl-PgDn wraps around");
     update(&mut s, key(KeyCode::F(4)));
     assert_eq!(s.tab, Tab::Lab);
     update(&mut s, key(KeyCode::F(4)));

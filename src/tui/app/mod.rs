@@ -4,6 +4,7 @@
 
 pub mod event_loop;
 mod health_check;
+pub mod history_effects;
 mod inputs;
 pub mod lab;
 mod shell;
@@ -14,14 +15,17 @@ use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
 use super::keymap::Keymap;
-use super::msg::Effect;
+use super::msg::{Effect, HistoryEffect, HistoryMsg, Msg};
 use super::state::{Level, ServerInfo, State};
 use super::terminal;
 use super::theme::{self, ThemeSet};
 use crate::cli::{Settings, exit};
 use crate::engine::EventSink;
 pub use event_loop::{Exit, FRAME, Performer};
-pub use shell::panic_message;
+pub use shell::{Shell, panic_message};
+
+/// Earlier prompts offered by Up in the prompt box (from the newest runs).
+const PROMPT_HISTORY: usize = 500;
 
 /// What the live view needs that can be wrong in the user's files.
 pub struct Setup {
@@ -89,7 +93,12 @@ pub async fn run(settings: Settings) -> u8 {
     let (tx, mut rx) = unbounded_channel();
     let stop = CancellationToken::new();
     let sink = EventSink::new();
-    let recorder = crate::cli::record::start(&settings, &sink);
+    // Notices (a damaged record set aside, runs marked interrupted) go to the status bar: printing
+    // them now would land on the live view.
+    let (recorder, notices) = crate::cli::record::start_with_notices(&settings, &sink);
+    if !notices.is_empty() {
+        let _ = tx.send(Msg::History(HistoryMsg::Notices(notices)));
+    }
     tokio::spawn(inputs::engine_events(sink.subscribe(), tx.clone()));
     tokio::spawn(inputs::terminal_events(tx.clone(), stop.clone()));
     tokio::spawn(inputs::ticks(tx.clone(), stop.clone()));
@@ -118,6 +127,7 @@ pub async fn run(settings: Settings) -> u8 {
 
     let mut shell = shell::Shell::new(settings, engine, sink, tx.clone());
     shell.perform(Effect::CheckHealth);
+    shell.perform(Effect::History(HistoryEffect::LoadPromptHistory { limit: PROMPT_HISTORY }));
     drop(tx);
     let result = event_loop::run(&mut tui, &mut state, &mut rx, &mut shell, FRAME).await;
     shell.cancel_all();

@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::event_loop::Performer;
 use super::health_check;
+use super::history_effects::HistoryEffects;
 use super::lab::{LabContext, LabShell};
 use crate::cli::Settings;
 use crate::engine::{Engine, EventSink, RunId, new_run_id};
@@ -25,12 +26,24 @@ pub struct Shell {
     running: Option<(RunId, CancellationToken)>,
     clipboard: SystemClipboard,
     lab: LabShell,
+    history: HistoryEffects,
 }
 
 impl Shell {
+    /// Also opens the record for the History tab (blocking; see [`HistoryEffects::start`]).
     pub fn new(settings: Settings, engine: Engine, sink: EventSink, tx: UnboundedSender<Msg>) -> Self {
         let lab = LabShell::new(&settings);
-        Self { settings, engine, sink, tx, running: None, clipboard: SystemClipboard::default(), lab }
+        let history = HistoryEffects::start(&settings, tx.clone());
+        Self {
+            settings,
+            engine,
+            sink,
+            tx,
+            running: None,
+            clipboard: SystemClipboard::default(),
+            lab,
+            history,
+        }
     }
 
     /// Cancels the run in flight, if any (on the way out).
@@ -151,6 +164,7 @@ impl Performer for Shell {
                 };
                 self.lab.perform(effect, cx);
             }
+            Effect::History(effect) => self.history.perform(effect),
         }
     }
 }

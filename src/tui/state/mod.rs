@@ -5,6 +5,7 @@
 
 mod answer;
 pub mod health;
+pub mod history;
 pub mod lab;
 pub mod prompt;
 pub mod run_view;
@@ -17,6 +18,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
 use self::health::{Health, HealthPanel};
+use self::history::HistoryState;
 use self::prompt::PromptBox;
 use self::run_view::RunView;
 use self::scroll::Scroll;
@@ -28,22 +30,24 @@ use super::view::layout::{self, ScreenLayout};
 use crate::config::Hierarchy;
 use crate::engine::RunId;
 
-/// The tabs. History, Prompts and Lab join as their issues land; the bar shows only these.
+/// The tabs. Prompts and Lab join as their issues land; the bar shows only these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
     #[default]
     Run,
+    History,
     Lab,
 }
 
 impl Tab {
     /// Tabs that work in this build, in bar order.
-    pub const AVAILABLE: &'static [Tab] = &[Tab::Run, Tab::Lab];
+    pub const AVAILABLE: &'static [Tab] = &[Tab::Run, Tab::History, Tab::Lab];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Run => "Run",
             Tab::Lab => "Lab",
+            Tab::History => "History",
         }
     }
 }
@@ -167,6 +171,8 @@ pub struct State {
     pub config_dir: String,
     /// The Lab tab: scoreboards, vote queue, comparison running, blind vote screen.
     pub lab: lab::LabState,
+    /// The History tab, and a past run shown in the Run tab.
+    pub history: HistoryState,
 }
 
 impl State {
@@ -205,6 +211,7 @@ impl State {
             quit_armed: false,
             config_dir: "your config dir".into(),
             lab: lab::LabState::default(),
+            history: HistoryState::default(),
         };
         state.sync();
         state

@@ -97,7 +97,13 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 state.overlays.push(Overlay::Health(HealthPanel::default()));
             }
         }
-        Action::NextTab | Action::PrevTab | Action::LabTab => return super::tabs::perform(state, action),
+        Action::NextTab
+        | Action::PrevTab
+        | Action::LabTab
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4 => return super::tabs::perform(state, action),
         Action::Compare
         | Action::Vote
         | Action::VoteA
@@ -107,6 +113,21 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::VoteReason
         | Action::VoteSkip
         | Action::Refresh => return super::lab::perform(state, action),
+        Action::Open
+        | Action::Replay
+        | Action::ReplayFaster
+        | Action::ReplayStop
+        | Action::BackToLive
+        | Action::Rerun
+        | Action::ExportMarkdown
+        | Action::ExportJson
+        | Action::CopyAnswer
+        | Action::Delete
+        | Action::Search
+        | Action::FocusList
+        | Action::Confirm
+        | Action::Keep
+        | Action::ClearSearch => return super::history::on_action(state, action),
     }
     Vec::new()
 }

@@ -9,6 +9,9 @@ use crate::tui::state::{Focus, Overlay, State, Tab};
 
 /// Which keymap table applies now.
 pub fn context(state: &State) -> Context {
+    if let Some(ctx) = super::history::context(state) {
+        return ctx;
+    }
     match state.overlays.last() {
         Some(Overlay::Help { .. }) => Context::Help,
         Some(Overlay::Health(_)) => Context::Health,

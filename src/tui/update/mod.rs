@@ -3,11 +3,12 @@
 
 mod actions;
 mod focus;
+mod history;
 mod keys;
 mod lab;
 mod mouse;
 mod run;
-mod tabs;
+pub(crate) mod tabs;
 
 use super::msg::{CopyOutcome, Effect, Msg};
 use super::state::health::Health;
@@ -19,7 +20,23 @@ pub use keys::context;
 
 /// Folds one message into the state; returns what the shell should do.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
-    let effects = match msg {
+    run::settle(state);
+    // The Lab follows every run event (a comparison's progress), even behind a past run.
+    if let Msg::Engine(event) = &msg {
+        lab::on_engine_event(state, event);
+    }
+    let mut effects = Vec::new();
+    if let Some(msg) = history::intercept(state, msg, &mut effects) {
+        effects = dispatch(state, msg);
+    }
+    run::settle(state);
+    effects.extend(history::observe(state));
+    state.sync();
+    effects
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
         Msg::Key(key) => keys::on_key(state, key),
         Msg::Mouse(mouse) => mouse::on_mouse(state, mouse),
         Msg::Paste(text) if state.tab == super::state::Tab::Lab => lab::on_paste(state, &text),
@@ -33,10 +50,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.size = (width, height);
             Vec::new()
         }
-        Msg::Engine(event) => {
-            lab::on_engine_event(state, &event);
-            run::on_event(state, &event)
-        }
+        Msg::Engine(event) => run::on_event(state, &event),
         Msg::RunLaunched { run_id } => run::on_launched(state, run_id),
         Msg::RunTaskEnded { run_id, outcome } => run::on_task_ended(state, &run_id, outcome),
         Msg::Health(report) => {
@@ -95,9 +109,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![Effect::CheckHealth]
         }
         Msg::Lab(msg) => lab::on_msg(state, msg),
-    };
-    state.sync();
-    effects
+        Msg::History(msg) => history::on_msg(state, msg),
+    }
 }
 
 /// True when a message changes what is on screen (ticks only matter while something moves).

@@ -6,6 +6,7 @@ mod compact;
 mod connectors;
 mod health;
 pub mod help;
+pub mod history;
 pub mod lab;
 pub mod layout;
 mod pane;
@@ -33,6 +34,10 @@ pub fn draw(frame: &mut Frame, state: &State) {
     let layout = state.layout_for(area);
     if layout.too_small {
         too_small::draw(frame, area, state);
+        return;
+    }
+    if state.tab == Tab::History {
+        history::draw(frame, state);
         return;
     }
     tabs::draw(frame, layout.tabs, state);
@@ -72,6 +77,7 @@ fn draw_run(frame: &mut Frame, layout: &layout::ScreenLayout, state: &State) {
         answer::draw(frame, rect, state);
     }
     prompt::draw(frame, layout.prompt, state);
+    history::past_banner(frame, layout.prompt, state);
 }
 
 /// Draws wrapped rows into `area`, one per line, each clipped to the width.

@@ -37,6 +37,9 @@ fn run(state: &State) -> (String, Role) {
     if let Some(comparing) = super::lab::status(state) {
         return comparing;
     }
+    if let Some(label) = super::history::past_run_label(state) {
+        return label;
+    }
     let run = &state.run;
     match (&state.lifecycle, run.status) {
         (Lifecycle::Running { cancelling: true, .. }, _) => ("cancelling…".into(), Role::StatusWarn),
@@ -67,6 +70,9 @@ fn run(state: &State) -> (String, Role) {
 
 /// The keys worth knowing in the current context, most useful first.
 fn hints(state: &State) -> Vec<String> {
+    if let Some(hints) = super::history::hints(state) {
+        return hints;
+    }
     let ctx = context(state);
     let actions: &[(Action, &str)] = match ctx {
         Context::Prompt => &[
@@ -97,6 +103,7 @@ fn hints(state: &State) -> Vec<String> {
         ],
         Context::Global => &[],
         Context::Lab | Context::LabAsk | Context::Vote | Context::VoteReason => super::lab::hints(state, ctx),
+        _ => &[],
     };
     let running = state.is_running();
     let assignable = matches!(&state.health, Health::Checked(r) if !r.served_for_missing().is_empty());

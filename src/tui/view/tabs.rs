@@ -27,6 +27,9 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
         let prompt = state.run.prompt.replace('\n', " ");
         right = format!("“{prompt}”  {right}");
     }
+    if let Some(label) = super::history::tab_bar_label(state) {
+        right = label;
+    }
     let room = (rect.width as usize).saturating_sub(left + 2);
     let right = truncate(&right, room);
     let pad = room.saturating_sub(right.width());
