@@ -18,11 +18,26 @@ pub enum Context {
     Help,
     /// The server health panel.
     Health,
+    /// The Prompts tab's tree of members.
+    PromptsTree,
+    /// A field of the Prompts tab's form.
+    PromptsField,
+    /// A dialog of the Prompts tab.
+    PromptsDialog,
 }
 
 impl Context {
-    pub const ALL: &'static [Context] =
-        &[Context::Prompt, Context::Panes, Context::Zoom, Context::Health, Context::Help, Context::Global];
+    pub const ALL: &'static [Context] = &[
+        Context::Prompt,
+        Context::Panes,
+        Context::Zoom,
+        Context::Health,
+        Context::Help,
+        Context::Global,
+        Context::PromptsTree,
+        Context::PromptsField,
+        Context::PromptsDialog,
+    ];
 
     /// The name shown in the help overlay.
     pub fn title(self) -> &'static str {
@@ -33,6 +48,9 @@ impl Context {
             Context::Zoom => "Zoom view",
             Context::Help => "This help",
             Context::Health => "Server check panel",
+            Context::PromptsTree => "Prompts tab: the members",
+            Context::PromptsField => "Prompts tab: editing a field",
+            Context::PromptsDialog => "Prompts tab: dialogs",
         }
     }
 }
@@ -106,4 +124,25 @@ actions! {
     SelectPrev => select_prev: "Select the previous item",
     SelectNext => select_next: "Select the next item",
     Health => health: "Show the server check panel",
+    NextTab => next_tab: "Show the next tab",
+    PrevTab => prev_tab: "Show the previous tab",
+    PromptsTab => prompts_tab: "Show the Prompts tab (from it, back to the Run tab)",
+    RunTab => run_tab: "Back to the Run tab",
+    EditFields => edit_fields: "Edit the selected member's fields",
+    ToTree => to_tree: "Back to the list of members",
+    Save => save: "Save the prompts to your hierarchy.toml (the next run uses them)",
+    Revert => revert: "Discard every unsaved edit",
+    ResetNode => reset_node: "Give the selected member ailab's shipped prompts and settings",
+    AddChild => add_child: "Add a member under the selected one",
+    RemoveNode => remove_node: "Remove the selected member and everyone under it",
+    Rename => rename: "Rename the selected member",
+    ChangeId => change_id: "Change the selected member's id",
+    MoveNode => move_node: "Move the selected member under another one",
+    ShiftUp => shift_up: "Move the selected member before its previous sibling",
+    ShiftDown => shift_down: "Move the selected member after its next sibling",
+    Compare => compare: "Compare the prompts with the ones a past run used",
+    ExternalEditor => external_editor: "Edit this field in your $EDITOR",
+    Undo => undo: "Undo the last change to this field",
+    Redo => redo: "Redo what was undone",
+    Choose => choose: "Choose: a served model, on/off, the selected entry (in a prompt: new line)",
 }

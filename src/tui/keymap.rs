@@ -181,7 +181,8 @@ impl Keymap {
             ))
             .map_err(|_| {
                 format!(
-                    "{}: unknown table [{}]; the tables are global, prompt, panes, zoom, help, health",
+                    "{}: unknown table [{}]; the tables are global, prompt, panes, zoom, help, health, prompts_tree, \
+                     prompts_field, prompts_dialog",
                     at(context.span()),
                     context.get_ref()
                 )

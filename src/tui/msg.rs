@@ -10,6 +10,9 @@ use super::state::health::HealthReport;
 use crate::config::Hierarchy;
 use crate::engine::{RunEvent, RunId, RunSummary};
 
+mod prompts;
+pub use prompts::{OpenedFile, PromptsEffect, PromptsMsg};
+
 /// Something that happened.
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -48,6 +51,8 @@ pub enum Msg {
         demo: bool,
         server: String,
     },
+    /// Something for the Prompts tab (file opened or saved, editor closed, record answers).
+    Prompts(PromptsMsg),
 }
 
 /// What became of a copy request.
@@ -82,4 +87,6 @@ pub enum Effect {
         nodes: Vec<String>,
     },
     Quit,
+    /// Something the Prompts tab needs done (open, save, `$EDITOR`, record queries).
+    Prompts(PromptsEffect),
 }

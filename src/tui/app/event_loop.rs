@@ -23,6 +23,11 @@ const BATCH: usize = 4096;
 /// Performs effects for the loop (the real shell, or a test double).
 pub trait Performer {
     fn perform(&mut self, effect: Effect);
+
+    /// True (once) when the screen must be drawn again in full: another program used it.
+    fn take_full_redraw(&mut self) -> bool {
+        false
+    }
 }
 
 /// Why the loop ended.
@@ -69,6 +74,10 @@ pub async fn run<B: Backend>(
                     return Ok(Exit::Quit);
                 }
                 performer.perform(effect);
+                if performer.take_full_redraw() {
+                    terminal.clear().map_err(|e| io::Error::other(e.to_string()))?;
+                    dirty = true;
+                }
             }
             handled += 1;
             if handled < BATCH {

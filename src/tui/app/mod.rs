@@ -20,7 +20,7 @@ use super::theme::{self, ThemeSet};
 use crate::cli::{Settings, exit};
 use crate::engine::EventSink;
 pub use event_loop::{Exit, FRAME, Performer};
-pub use shell::panic_message;
+pub use shell::{Shell, TerminalInput, panic_message};
 
 /// What the live view needs that can be wrong in the user's files.
 pub struct Setup {
@@ -90,7 +90,7 @@ pub async fn run(settings: Settings) -> u8 {
     let sink = EventSink::new();
     let recorder = crate::cli::record::start(&settings, &sink);
     tokio::spawn(inputs::engine_events(sink.subscribe(), tx.clone()));
-    tokio::spawn(inputs::terminal_events(tx.clone(), stop.clone()));
+    let input = TerminalInput::start(tx.clone(), &stop);
     tokio::spawn(inputs::ticks(tx.clone(), stop.clone()));
     tokio::spawn(inputs::signals(tx.clone(), stop.clone()));
 
@@ -115,7 +115,7 @@ pub async fn run(settings: Settings) -> u8 {
     }
     state.sync();
 
-    let mut shell = shell::Shell::new(settings, engine, sink, tx.clone());
+    let mut shell = Shell::new(settings, engine, sink, tx.clone()).with_terminal_input(input);
     shell.perform(Effect::CheckHealth);
     drop(tx);
     let result = event_loop::run(&mut tui, &mut state, &mut rx, &mut shell, FRAME).await;

@@ -1,6 +1,9 @@
 //! The shell performs effects: it owns the engine, the run's cancel token, the clipboard, and
 //! the sender that brings results back as messages. Tasks it spawns never touch the state.
 
+mod prompts;
+mod suspend;
+
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -14,6 +17,7 @@ use crate::engine::{Engine, EventSink, RunId, new_run_id};
 use crate::tui::clipboard::{SystemClipboard, osc52};
 use crate::tui::msg::{CopyOutcome, Effect, Msg};
 use crate::tui::terminal;
+pub use suspend::TerminalInput;
 
 /// The real performer of effects.
 pub struct Shell {
@@ -23,11 +27,33 @@ pub struct Shell {
     tx: UnboundedSender<Msg>,
     running: Option<(RunId, CancellationToken)>,
     clipboard: SystemClipboard,
+    /// The key reader, paused while `$EDITOR` has the terminal (none in tests).
+    input: Option<TerminalInput>,
+    /// The record's reader for the Prompts tab, started on first use.
+    record: Option<prompts::RecordReader>,
+    /// Set when another program used the screen: the loop redraws it all.
+    full_redraw: bool,
 }
 
 impl Shell {
     pub fn new(settings: Settings, engine: Engine, sink: EventSink, tx: UnboundedSender<Msg>) -> Self {
-        Self { settings, engine, sink, tx, running: None, clipboard: SystemClipboard::default() }
+        Self {
+            settings,
+            engine,
+            sink,
+            tx,
+            running: None,
+            clipboard: SystemClipboard::default(),
+            input: None,
+            record: None,
+            full_redraw: false,
+        }
+    }
+
+    /// Gives the shell the key reader, so it can lend the terminal to `$EDITOR`.
+    pub fn with_terminal_input(mut self, input: TerminalInput) -> Self {
+        self.input = Some(input);
+        self
     }
 
     /// Cancels the run in flight, if any (on the way out).
@@ -138,7 +164,12 @@ impl Performer for Shell {
                 }
             }
             Effect::Quit => self.cancel_all(),
+            Effect::Prompts(effect) => self.perform_prompts(effect),
         }
+    }
+
+    fn take_full_redraw(&mut self) -> bool {
+        std::mem::take(&mut self.full_redraw)
     }
 }
 

@@ -6,6 +6,7 @@
 mod answer;
 pub mod health;
 pub mod prompt;
+pub mod prompts;
 pub mod run_view;
 pub mod scroll;
 pub mod zoom;
@@ -32,15 +33,17 @@ use crate::engine::RunId;
 pub enum Tab {
     #[default]
     Run,
+    Prompts,
 }
 
 impl Tab {
     /// Tabs that work in this build, in bar order.
-    pub const AVAILABLE: &'static [Tab] = &[Tab::Run];
+    pub const AVAILABLE: &'static [Tab] = &[Tab::Run, Tab::Prompts];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Run => "Run",
+            Tab::Prompts => "Prompts",
         }
     }
 }
@@ -162,6 +165,8 @@ pub struct State {
     pub quit_armed: bool,
     /// Where the user's keymap and themes live, as shown in help.
     pub config_dir: String,
+    /// The Prompts tab.
+    pub prompts: self::prompts::PromptsState,
 }
 
 impl State {
@@ -199,6 +204,7 @@ impl State {
             notice: None,
             quit_armed: false,
             config_dir: "your config dir".into(),
+            prompts: Default::default(),
         };
         state.sync();
         state
@@ -296,6 +302,7 @@ impl State {
                 zoom.sync(&self.run, generation, document.width.max(1) as usize, document.height as usize);
             }
         }
+        self.sync_prompts();
     }
 
     fn sync_panes(&mut self) {

@@ -5,6 +5,7 @@ mod actions;
 mod focus;
 mod keys;
 mod mouse;
+mod prompts;
 mod run;
 
 use super::msg::{CopyOutcome, Effect, Msg};
@@ -20,6 +21,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let effects = match msg {
         Msg::Key(key) => keys::on_key(state, key),
         Msg::Mouse(mouse) => mouse::on_mouse(state, mouse),
+        Msg::Paste(text) if state.tab == super::state::Tab::Prompts => prompts::on_paste(state, &text),
         Msg::Paste(text) => {
             state.overlays.retain(|o| !matches!(o, Overlay::Help { .. }));
             state.focus = super::state::Focus::Prompt;
@@ -88,7 +90,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.health = Health::Checking;
             vec![Effect::CheckHealth]
         }
+        Msg::Prompts(msg) => prompts::on_msg(state, msg),
     };
+    let effects = [effects, prompts::follow(state)].concat();
     state.sync();
     effects
 }

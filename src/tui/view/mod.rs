@@ -9,6 +9,7 @@ pub mod help;
 pub mod layout;
 mod pane;
 mod prompt;
+pub mod prompts;
 mod status_bar;
 mod tabs;
 mod timeline;
@@ -21,7 +22,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::state::{Overlay, State};
+use super::state::{Overlay, State, Tab};
 use super::text::wrap::Row;
 use super::theme::Theme;
 use layout::TreeLayout;
@@ -35,6 +36,12 @@ pub fn draw(frame: &mut Frame, state: &State) {
         return;
     }
     tabs::draw(frame, layout.tabs, state);
+    if state.tab == Tab::Prompts {
+        prompts::draw(frame, area, state);
+        status_bar::draw(frame, layout.status, state);
+        draw_overlays(frame, area, state);
+        return;
+    }
     match &layout.tree_layout {
         TreeLayout::Chart { panes, gap } => {
             connectors::draw(frame.buffer_mut(), &state.run, panes, *gap, state.theme());
@@ -55,6 +62,10 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
     prompt::draw(frame, layout.prompt, state);
     status_bar::draw(frame, layout.status, state);
+    draw_overlays(frame, area, state);
+}
+
+fn draw_overlays(frame: &mut Frame, area: Rect, state: &State) {
     for overlay in &state.overlays {
         match overlay {
             Overlay::Zoom(zoom) => zoom::draw(frame, area, state, zoom),

@@ -92,6 +92,23 @@ fn hints(state: &State) -> Vec<String> {
             (Action::AssignModel, "assign"),
             (Action::Close, "close"),
         ],
+        Context::PromptsTree => &[
+            (Action::EditFields, "edit"),
+            (Action::Save, "save"),
+            (Action::AddChild, "add"),
+            (Action::RemoveNode, "remove"),
+            (Action::Compare, "compare"),
+            (Action::Help, "help"),
+            (Action::RunTab, "run"),
+        ],
+        Context::PromptsField => &[
+            (Action::FocusNext, "next"),
+            (Action::ToTree, "members"),
+            (Action::Save, "save"),
+            (Action::Undo, "undo"),
+            (Action::ExternalEditor, "$EDITOR"),
+        ],
+        Context::PromptsDialog => &[(Action::Choose, "choose"), (Action::Close, "cancel")],
         Context::Global => &[],
     };
     let running = state.is_running();
