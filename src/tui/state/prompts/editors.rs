@@ -15,7 +15,7 @@ pub struct Editors {
     map: HashMap<(String, Field), TextArea<'static>>,
 }
 
-/// A new editor holding `text`, its cursor at the end.
+/// A new editor holding `text`.
 pub fn editor_for(field: Field, text: &str) -> TextArea<'static> {
     let kind = kind_of(field);
     let lines: Vec<String> = match kind {
@@ -33,8 +33,11 @@ pub fn editor_for(field: Field, text: &str) -> TextArea<'static> {
         Field::Prompt(_) => editor.set_placeholder_text("(empty)"),
         _ => {}
     }
-    editor.move_cursor(CursorMove::Bottom);
-    editor.move_cursor(CursorMove::End);
+    // A prompt starts at its beginning (so an editor without focus shows how it starts); a
+    // one-line value at its end, ready to be changed, like any form field.
+    if kind != FieldKind::Text {
+        editor.move_cursor(CursorMove::End);
+    }
     editor
 }
 

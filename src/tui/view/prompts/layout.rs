@@ -12,10 +12,12 @@ use crate::tui::state::prompts::{FieldKind, kind_of};
 use crate::tui::view::layout::inner;
 
 /// Width of the label column of one-line fields.
-pub const LABEL_WIDTH: u16 = 16;
+pub const LABEL_WIDTH: u16 = 18;
 /// The form is wide enough for a column of placeholder meanings beside the focused prompt.
 const SIDE_MIN_WIDTH: u16 = 90;
 const SIDE_WIDTH: u16 = 34;
+/// Prompt editors start under their label, past the focus mark.
+const INDENT: u16 = 2;
 /// Below this width the tree goes above the form.
 const SIDE_BY_SIDE_MIN: u16 = 64;
 /// Rows of the version and file summary under the tree.
@@ -149,7 +151,7 @@ fn shape(state: &State, field: Field, width: u16, room: u16) -> Shape {
         let list = form::placeholder_rows(prompt, width.saturating_sub(label_w) as usize);
         if list.len() <= 1 { 0 } else { form::placeholder_rows(prompt, width as usize).len() as u16 }
     };
-    let editor_w = if side { width.saturating_sub(SIDE_WIDTH + 1) } else { width }.max(1) as usize;
+    let editor_w = if side { width.saturating_sub(SIDE_WIDTH + 1 + INDENT) } else { width.saturating_sub(INDENT) }.max(1) as usize;
     let text = state.prompts.editors.text(id, field).unwrap_or_default();
     let text_rows: usize = text.split('\n').map(|l| l.width().max(1).div_ceil(editor_w)).sum();
     let editor_rows = if focused {
@@ -178,12 +180,14 @@ fn blocks(state: &State, area: Rect, top: usize) -> Vec<Block> {
             let label = Rect::new(area.x, y, area.width, 1);
             let placeholders = Rect::new(area.x, y + 1, area.width, s.placeholder_rows);
             let editor_y = placeholders.bottom();
+            // Editors sit under their label's text, past the focus mark.
+            let x = area.x + INDENT.min(area.width);
             let (editor, side) = if s.side {
-                let editor_w = area.width.saturating_sub(SIDE_WIDTH + 1);
-                let side = Rect::new(area.x + editor_w + 1, editor_y, SIDE_WIDTH, s.editor_rows);
-                (Rect::new(area.x, editor_y, editor_w, s.editor_rows), Some(clip(side)))
+                let editor_w = area.width.saturating_sub(SIDE_WIDTH + 1 + INDENT);
+                let side = Rect::new(x + editor_w + 1, editor_y, SIDE_WIDTH, s.editor_rows);
+                (Rect::new(x, editor_y, editor_w, s.editor_rows), Some(clip(side)))
             } else {
-                (Rect::new(area.x, editor_y, area.width, s.editor_rows), None)
+                (Rect::new(x, editor_y, area.width.saturating_sub(INDENT), s.editor_rows), None)
             };
             let problems = Rect::new(area.x, editor.bottom(), area.width, s.problem_rows);
             Block {

@@ -1,0 +1,1 @@
+//! Snapshots of the Prompts tab on a TestBackend at several sizes, one tiny.
