@@ -76,8 +76,9 @@ fn line(w: &mut Wrapper, indent: usize, pieces: &[(&str, Role)]) {
 }
 
 fn settings(w: &mut Wrapper, changes: &[SettingChange]) {
-    let shown = |v: &str| if v.is_empty() { "(not set)".to_string() } else { v.to_string() };
     for s in changes {
+        let empty = if s.key == "children" { "(none)" } else { "(not set)" };
+        let shown = |v: &str| if v.is_empty() { empty.to_string() } else { v.to_string() };
         let (before, after) = (shown(&s.before), shown(&s.after));
         line(
             w,

@@ -149,7 +149,7 @@ fn shape(state: &State, field: Field, width: u16, room: u16) -> Shape {
         let label_w =
             form::label_parts(state, field).iter().map(|(t, _)| t.width()).sum::<usize>() as u16 + 2;
         let list = form::placeholder_rows(prompt, width.saturating_sub(label_w) as usize);
-        if list.len() <= 1 { 0 } else { form::placeholder_rows(prompt, width as usize).len() as u16 }
+        if list.len() <= 1 { 0 } else { form::placeholder_rows(prompt, width.saturating_sub(INDENT) as usize).len() as u16 }
     };
     let editor_w = if side { width.saturating_sub(SIDE_WIDTH + 1 + INDENT) } else { width.saturating_sub(INDENT) }.max(1) as usize;
     let text = state.prompts.editors.text(id, field).unwrap_or_default();
@@ -178,7 +178,8 @@ fn blocks(state: &State, area: Rect, top: usize) -> Vec<Block> {
         let clip = |r: Rect| r.intersection(area);
         let block = if kind_of(field) == FieldKind::Text {
             let label = Rect::new(area.x, y, area.width, 1);
-            let placeholders = Rect::new(area.x, y + 1, area.width, s.placeholder_rows);
+            let placeholders =
+                Rect::new(area.x + INDENT.min(area.width), y + 1, area.width.saturating_sub(INDENT), s.placeholder_rows);
             let editor_y = placeholders.bottom();
             // Editors sit under their label's text, past the focus mark.
             let x = area.x + INDENT.min(area.width);

@@ -11,7 +11,7 @@ use crate::config::Hierarchy;
 use crate::config::edit::PromptsDraft;
 use crate::tui::state::State;
 use crate::tui::state::prompts::PromptsFocus;
-use crate::tui::text::wrap::truncate;
+use crate::tui::text::wrap::{tail_of, truncate};
 use crate::tui::theme::Role;
 use crate::tui::view::span;
 
@@ -81,7 +81,7 @@ pub fn draw(frame: &mut Frame, state: &State, layout: &PromptsLayout, draft: &Pr
         frame.buffer_mut().set_line(rect.x, rect.y, &Line::from(spans), rect.width);
     }
     if let Some(info) = layout.info {
-        let lines = info_lines(state, draft);
+        let lines = info_lines(state, draft, info.width);
         for (i, (text, role)) in lines.iter().enumerate().take(info.height as usize) {
             let line = Line::from(span(truncate(text, info.width as usize), theme.style(*role)));
             frame.buffer_mut().set_line(info.x, info.y + i as u16, &line, info.width);
@@ -90,7 +90,7 @@ pub fn draw(frame: &mut Frame, state: &State, layout: &PromptsLayout, draft: &Pr
 }
 
 /// The summary under the tree: the version's record, where saving writes, what is unsaved.
-pub fn info_lines(state: &State, draft: &PromptsDraft) -> Vec<(String, Role)> {
+pub fn info_lines(state: &State, draft: &PromptsDraft, width: u16) -> Vec<(String, Role)> {
     let mut out = Vec::new();
     let usage = &state.prompts.usage;
     if !usage.hash.is_empty() {
@@ -104,9 +104,11 @@ pub fn info_lines(state: &State, draft: &PromptsDraft) -> Vec<(String, Role)> {
         });
     }
     if let Some(editing) = state.prompts.editing() {
+        // The end of the path (the file's name) matters most in a narrow pane.
         let path = editing.save_path.display().to_string();
         let verb = if editing.file_exists { "file" } else { "new file" };
-        out.push((format!(" {verb}: {path}"), Role::Dim));
+        let room = (width as usize).saturating_sub(verb.width() + 3);
+        out.push((format!(" {verb}: {}", tail_of(&path, room)), Role::Dim));
     }
     let problems = draft.problems().len();
     out.push(match (draft.is_dirty(), problems, state.prompts.saving) {
