@@ -34,7 +34,7 @@ pub fn state(width: u16, height: u16) -> State {
 pub fn opened() -> Msg {
     let document = HierarchyDocument::built_in(SAVE_PATH).unwrap();
     let session = EditSession { document, save_path: PathBuf::from(SAVE_PATH), file_exists: false };
-    Msg::Prompts(PromptsMsg::Opened(Ok(OpenedFile { session, base_url_override: None })))
+    Msg::Prompts(PromptsMsg::Opened(Ok(Box::new(OpenedFile { session, base_url_override: None }))))
 }
 
 /// A state showing the Prompts tab with the file open (the tree has the keyboard, Atlas selected).

@@ -49,12 +49,17 @@ fn typing_marks_the_field_and_member_unsaved_and_save_writes_the_file() {
     focus_field(&mut s, SYSTEM);
     typing(&mut s, "Always be brief. ");
     let draft = s.prompts.draft().unwrap();
-    assert!(draft.is_field_dirty("echo", SYSTEM) && draft.is_node_dirty("echo") && !draft.is_node_dirty("pixel"));
+    assert!(
+        draft.is_field_dirty("echo", SYSTEM) && draft.is_node_dirty("echo") && !draft.is_node_dirty("pixel")
+    );
     assert!(draft.field_text("echo", SYSTEM).unwrap().starts_with("Always be brief. You are Echo"));
 
     let effects = ctrl(&mut s, 's');
     let text = saved_text(&effects).expect("a save");
-    assert!(effects.contains(&Effect::Prompts(PromptsEffect::Save { path: SAVE_PATH.into(), text: text.clone() })));
+    assert!(
+        effects
+            .contains(&Effect::Prompts(PromptsEffect::Save { path: SAVE_PATH.into(), text: text.clone() }))
+    );
     assert!(text.contains("Always be brief. You are Echo") && s.prompts.saving);
 
     let effects = update(
@@ -62,7 +67,10 @@ fn typing_marks_the_field_and_member_unsaved_and_save_writes_the_file() {
         Msg::Prompts(PromptsMsg::Saved { path: SAVE_PATH.into(), text: text.clone(), result: Ok(()) }),
     );
     assert!(!s.prompts.is_dirty() && !s.prompts.saving);
-    assert_eq!(effects, vec![Effect::Prompts(PromptsEffect::UseSaved { text: text.clone(), source: SAVE_PATH.into() })]);
+    assert_eq!(
+        effects,
+        vec![Effect::Prompts(PromptsEffect::UseSaved { text: text.clone(), source: SAVE_PATH.into() })]
+    );
     assert!(s.notice.as_ref().unwrap().text.contains("The next run uses these prompts"));
 
     // The shell rebuilt the engine: the next run (and the version count) use the saved tree.
@@ -70,10 +78,7 @@ fn typing_marks_the_field_and_member_unsaved_and_save_writes_the_file() {
     let effects = update(&mut s, Msg::Prompts(PromptsMsg::EngineRebuilt { hierarchy: saved.clone() }));
     assert_eq!(s.hierarchy, saved);
     let hash = hierarchy_hash(&saved);
-    assert_eq!(
-        effects,
-        vec![Effect::CheckHealth, Effect::Prompts(PromptsEffect::CountVersion { hash })]
-    );
+    assert_eq!(effects, vec![Effect::CheckHealth, Effect::Prompts(PromptsEffect::CountVersion { hash })]);
 }
 
 #[test]
@@ -96,7 +101,8 @@ fn a_template_with_a_wrong_placeholder_is_explained_and_blocks_saving() {
     select(&mut s, "echo");
     update(&mut s, edited("echo", ANSWER, "Do this: {taks}"));
     let draft = s.prompts.draft().unwrap();
-    let problems: Vec<&str> = draft.field_problems("echo", ANSWER).iter().map(|p| p.message.as_str()).collect();
+    let problems: Vec<&str> =
+        draft.field_problems("echo", ANSWER).iter().map(|p| p.message.as_str()).collect();
     assert!(problems[0].contains("{taks} is not a placeholder of the answer phase"), "{problems:?}");
     assert!(problems[1].contains("the answer template must contain {task}"), "{problems:?}");
     assert_eq!(draft.field_problems("echo", ANSWER)[0].help.as_deref(), Some("did you mean {task}?"));
@@ -106,7 +112,11 @@ fn a_template_with_a_wrong_placeholder_is_explained_and_blocks_saving() {
     let effects = ctrl(&mut s, 's');
     assert!(saved_text(&effects).is_none(), "{effects:?}");
     let notice = s.notice.as_ref().unwrap();
-    assert!(notice.text.starts_with("Cannot save yet: Echo · Answer: {taks} is not a placeholder"), "{}", notice.text);
+    assert!(
+        notice.text.starts_with("Cannot save yet: Echo · Answer: {taks} is not a placeholder"),
+        "{}",
+        notice.text
+    );
     // The field that blocks saving is shown.
     assert_eq!((s.prompts.selected.as_str(), s.prompts.focus), ("echo", PromptsFocus::Field(ANSWER)));
 
@@ -123,7 +133,10 @@ fn settings_are_checked_as_typed() {
     focus_field(&mut s, Field::Temperature);
     typing(&mut s, "x");
     let problems = s.prompts.draft().unwrap().field_problems("echo", Field::Temperature).to_vec();
-    assert!(problems[0].message.contains("temperature must be a number, like 0.7, not \"0.4x\""), "{problems:?}");
+    assert!(
+        problems[0].message.contains("temperature must be a number, like 0.7, not \"0.4x\""),
+        "{problems:?}"
+    );
     press(&mut s, KeyCode::Backspace);
     assert!(!s.prompts.is_dirty(), "typing the saved value back leaves nothing to save");
     // Up and Down move between one-line fields.
@@ -152,7 +165,10 @@ fn critique_switches_and_reflect_brings_its_templates_into_the_form() {
     focus_field(&mut s, Field::Critique);
     press(&mut s, KeyCode::Char(' '));
     let fields = s.prompts.fields();
-    assert!(fields.contains(&Field::Prompt(PromptField::Critique)) && fields.contains(&Field::Prompt(PromptField::Revise)));
+    assert!(
+        fields.contains(&Field::Prompt(PromptField::Critique))
+            && fields.contains(&Field::Prompt(PromptField::Revise))
+    );
     focus_field(&mut s, Field::Reflect);
     press(&mut s, KeyCode::Backspace);
     typing(&mut s, "1");
@@ -199,7 +215,8 @@ fn quitting_with_unsaved_edits_asks_and_save_then_quits() {
     assert_eq!(s.tab, Tab::Prompts);
     let effects = press(&mut s, KeyCode::Char('s'));
     let text = saved_text(&effects).expect("save");
-    let effects = update(&mut s, Msg::Prompts(PromptsMsg::Saved { path: SAVE_PATH.into(), text, result: Ok(()) }));
+    let effects =
+        update(&mut s, Msg::Prompts(PromptsMsg::Saved { path: SAVE_PATH.into(), text, result: Ok(()) }));
     assert!(effects.contains(&Effect::Quit), "{effects:?}");
 }
 
@@ -296,11 +313,17 @@ fn compare_lists_runs_of_other_versions_and_shows_what_changed() {
 fn the_record_being_unavailable_is_said_not_thrown() {
     let mut s = on_prompts(120, 40);
     press(&mut s, KeyCode::Char('c'));
-    update(&mut s, Msg::Prompts(PromptsMsg::RecentRuns(Err("Cannot read the record: disk I/O error".into()))));
+    update(
+        &mut s,
+        Msg::Prompts(PromptsMsg::RecentRuns(Err("Cannot read the record: disk I/O error".into()))),
+    );
     let Some(Dialog::Pick(pick)) = &s.prompts.dialog else { panic!() };
     assert!(pick.items.is_empty() && pick.note.as_deref() == Some("Cannot read the record: disk I/O error"));
     let hash = s.prompts.usage.hash.clone();
-    update(&mut s, Msg::Prompts(PromptsMsg::VersionUsage { hash, result: Err("runs not counted: locked".into()) }));
+    update(
+        &mut s,
+        Msg::Prompts(PromptsMsg::VersionUsage { hash, result: Err("runs not counted: locked".into()) }),
+    );
     assert_eq!(s.prompts.usage.runs, Some(Err("runs not counted: locked".into())));
 }
 

@@ -115,8 +115,13 @@ fn rename_and_change_id_refuse_what_the_engine_would_refuse() {
     press(&mut s, KeyCode::Char('I'));
     typing(&mut s, " x");
     press(&mut s, KeyCode::Enter);
-    let Some(Dialog::Input { error: Some(error), .. }) = &s.prompts.dialog else { panic!("{:?}", s.prompts.dialog) };
-    assert_eq!(error, "\"echo x\" cannot be an id (ids use only letters, digits, - and _; for example \"echo-x\")");
+    let Some(Dialog::Input { error: Some(error), .. }) = &s.prompts.dialog else {
+        panic!("{:?}", s.prompts.dialog)
+    };
+    assert_eq!(
+        error,
+        "\"echo x\" cannot be an id (ids use only letters, digits, - and _; for example \"echo-x\")"
+    );
     for _ in 0..2 {
         press(&mut s, KeyCode::Backspace);
     }
@@ -149,7 +154,11 @@ fn reset_to_default_and_revert() {
     assert!(matches!(s.prompts.dialog, Some(Dialog::ConfirmReset { .. })));
     press(&mut s, KeyCode::Enter);
     assert_eq!(s.prompts.draft().unwrap().hierarchy().node("echo").unwrap().temperature, 0.4);
-    assert_eq!(s.prompts.editors.text("echo", Field::Temperature).as_deref(), Some("0.4"), "its editor shows it");
+    assert_eq!(
+        s.prompts.editors.text("echo", Field::Temperature).as_deref(),
+        Some("0.4"),
+        "its editor shows it"
+    );
 
     // A member ailab does not ship has no default to go back to.
     select(&mut s, "sage");

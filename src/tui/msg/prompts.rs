@@ -12,7 +12,7 @@ use crate::store::RunRow;
 #[derive(Debug, Clone)]
 pub enum PromptsMsg {
     /// The hierarchy in use, opened for editing, or why it cannot be edited.
-    Opened(Result<OpenedFile, String>),
+    Opened(Result<Box<OpenedFile>, String>),
     /// How writing `text` to `path` went.
     Saved { path: PathBuf, text: String, result: Result<(), String> },
     /// The engine for the next run was rebuilt from the saved file.

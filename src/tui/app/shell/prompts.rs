@@ -75,7 +75,7 @@ impl Shell {
                 let base_url_override =
                     self.settings.base_url_override.as_deref().and_then(|u| normalize_base_url(u).ok());
                 let result = open_for_editing(&self.settings.hierarchy_source)
-                    .map(|session| OpenedFile { session, base_url_override })
+                    .map(|session| Box::new(OpenedFile { session, base_url_override }))
                     .map_err(|e| e.to_string());
                 send(PromptsMsg::Opened(result));
             }

@@ -18,7 +18,7 @@ pub enum Dialog {
     /// There are unsaved edits: save them, discard them, or stay?
     Unsaved { then: Leave, selected: Choice },
     /// A line of text (a name, an id).
-    Input { purpose: InputPurpose, editor: TextArea<'static>, error: Option<String> },
+    Input { purpose: InputPurpose, editor: Box<TextArea<'static>>, error: Option<String> },
     /// A list to pick from.
     Pick(Box<Pick>),
     /// What changed between a past run's prompts and the current ones.
@@ -106,7 +106,7 @@ impl Dialog {
     pub fn input(purpose: InputPurpose, text: &str) -> Dialog {
         let mut editor = TextArea::new(vec![text.to_string()]);
         editor.move_cursor(CursorMove::End);
-        Dialog::Input { purpose, editor, error: None }
+        Dialog::Input { purpose, editor: Box::new(editor), error: None }
     }
 
     /// A pick list still waiting for its items.

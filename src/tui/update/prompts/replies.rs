@@ -101,8 +101,8 @@ pub fn on_msg(state: &mut State, msg: PromptsMsg) -> Vec<Effect> {
     }
 }
 
-fn opened(state: &mut State, file: OpenedFile) -> Vec<Effect> {
-    let OpenedFile { session, base_url_override } = file;
+fn opened(state: &mut State, file: Box<OpenedFile>) -> Vec<Effect> {
+    let OpenedFile { session, base_url_override } = *file;
     let draft = PromptsDraft::new(session.document);
     let root = draft.hierarchy().root().id.clone();
     if draft.hierarchy().node(&state.prompts.selected).is_none() {

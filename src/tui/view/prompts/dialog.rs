@@ -85,7 +85,7 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
             );
             let field = Rect::new(body.x, body.y + 2, body.width, 1);
             frame.buffer_mut().set_style(field, theme.style(Role::Selection));
-            frame.render_widget(editor, field);
+            frame.render_widget(editor.as_ref(), field);
             draw_rows(
                 frame.buffer_mut(),
                 Rect::new(body.x, body.y + 3, body.width, error_rows.len() as u16),

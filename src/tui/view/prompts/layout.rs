@@ -80,7 +80,7 @@ pub fn compute(state: &State, area: Rect) -> PromptsLayout {
     let rows = state.prompts.tree_rows();
     let (tree, form) = split(state, body, rows.len());
     let tree_inner = inner(tree);
-    let info_room = tree_inner.height >= rows.len() as u16 + INFO_ROWS + 1;
+    let info_room = tree_inner.height > rows.len() as u16 + INFO_ROWS;
     let list_h = if info_room { tree_inner.height - INFO_ROWS - 1 } else { tree_inner.height };
     let info = info_room
         .then(|| Rect::new(tree_inner.x, tree_inner.bottom() - INFO_ROWS, tree_inner.width, INFO_ROWS));
@@ -149,9 +149,18 @@ fn shape(state: &State, field: Field, width: u16, room: u16) -> Shape {
         let label_w =
             form::label_parts(state, field).iter().map(|(t, _)| t.width()).sum::<usize>() as u16 + 2;
         let list = form::placeholder_rows(prompt, width.saturating_sub(label_w) as usize);
-        if list.len() <= 1 { 0 } else { form::placeholder_rows(prompt, width.saturating_sub(INDENT) as usize).len() as u16 }
+        if list.len() <= 1 {
+            0
+        } else {
+            form::placeholder_rows(prompt, width.saturating_sub(INDENT) as usize).len() as u16
+        }
     };
-    let editor_w = if side { width.saturating_sub(SIDE_WIDTH + 1 + INDENT) } else { width.saturating_sub(INDENT) }.max(1) as usize;
+    let editor_w = if side {
+        width.saturating_sub(SIDE_WIDTH + 1 + INDENT)
+    } else {
+        width.saturating_sub(INDENT)
+    }
+    .max(1) as usize;
     let text = state.prompts.editors.text(id, field).unwrap_or_default();
     let text_rows: usize = text.split('\n').map(|l| l.width().max(1).div_ceil(editor_w)).sum();
     let editor_rows = if focused {
@@ -178,8 +187,12 @@ fn blocks(state: &State, area: Rect, top: usize) -> Vec<Block> {
         let clip = |r: Rect| r.intersection(area);
         let block = if kind_of(field) == FieldKind::Text {
             let label = Rect::new(area.x, y, area.width, 1);
-            let placeholders =
-                Rect::new(area.x + INDENT.min(area.width), y + 1, area.width.saturating_sub(INDENT), s.placeholder_rows);
+            let placeholders = Rect::new(
+                area.x + INDENT.min(area.width),
+                y + 1,
+                area.width.saturating_sub(INDENT),
+                s.placeholder_rows,
+            );
             let editor_y = placeholders.bottom();
             // Editors sit under their label's text, past the focus mark.
             let x = area.x + INDENT.min(area.width);
