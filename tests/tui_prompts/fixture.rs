@@ -78,7 +78,9 @@ pub fn select(state: &mut State, id: &str) {
 
 /// Focuses a field of the selected member (from the tree, with Enter and Tab).
 pub fn focus_field(state: &mut State, field: ailab::config::edit::Field) {
-    press(state, KeyCode::Enter);
+    if state.prompts.focused_field().is_none() {
+        press(state, KeyCode::Enter);
+    }
     for _ in 0..state.prompts.fields().len() {
         if state.prompts.focused_field() == Some(field) {
             return;

@@ -107,7 +107,8 @@ fn split(state: &State, body: Rect, rows: usize) -> (Rect, Rect) {
         })
         .unwrap_or(0) as u16;
     if body.width >= SIDE_BY_SIDE_MIN {
-        let tree_w = (widest + 8).clamp(26, (body.width * 2 / 5).max(26));
+        let least = if body.width >= 110 { 32 } else { 26 };
+        let tree_w = (widest + 8).clamp(least, (body.width * 2 / 5).max(least));
         let tree = Rect::new(body.x, body.y, tree_w, body.height);
         let form = Rect::new(body.x + tree_w, body.y, body.width - tree_w, body.height);
         (tree, form)

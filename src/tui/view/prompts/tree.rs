@@ -103,19 +103,20 @@ pub fn info_lines(state: &State, draft: &PromptsDraft, width: u16) -> Vec<(Strin
             Some(Err(reason)) => (format!(" {reason}"), Role::Dim),
         });
     }
-    if let Some(editing) = state.prompts.editing() {
-        // The end of the path (the file's name) matters most in a narrow pane.
-        let path = editing.save_path.display().to_string();
-        let verb = if editing.file_exists { "file" } else { "new file" };
-        let room = (width as usize).saturating_sub(verb.width() + 3);
-        out.push((format!(" {verb}: {}", tail_of(&path, room)), Role::Dim));
-    }
     let problems = draft.problems().len();
     out.push(match (draft.is_dirty(), problems, state.prompts.saving) {
         (_, _, true) => (" saving…".into(), Role::Unsaved),
         (true, 0, _) => (" ● unsaved edits".into(), Role::Unsaved),
-        (true, n, _) => (format!(" ▲ {n} field(s) to fix before saving"), Role::Problem),
+        (true, 1, _) => (" ▲ fix 1 field to save".into(), Role::Problem),
+        (true, n, _) => (format!(" ▲ fix {n} fields to save"), Role::Problem),
         (false, _, _) => (" saved".into(), Role::Dim),
     });
+    if let Some(editing) = state.prompts.editing() {
+        // The end of the path (the file's name and folder) matters most in a narrow pane.
+        let path = editing.save_path.display().to_string();
+        let new = if editing.file_exists { "" } else { "(new) " };
+        let room = (width as usize).saturating_sub(new.width() + 1);
+        out.push((format!(" {new}{}", tail_of(&path, room)), Role::Dim));
+    }
     out
 }
