@@ -339,3 +339,17 @@ fn a_file_that_cannot_be_edited_is_explained() {
     assert!(s.prompts.dialog.is_none());
     assert_eq!(s.notice.as_ref().unwrap().text, "The prompts are not open yet.");
 }
+
+#[test]
+fn streamed_tokens_and_ticks_do_not_redo_the_tab_layout() {
+    let mut s = on_prompts(120, 40);
+    select(&mut s, "echo");
+    focus_field(&mut s, SYSTEM);
+    let synced = s.prompts.synced;
+    for i in 0..50 {
+        update(&mut s, Msg::Tick { now_ms: i });
+    }
+    assert_eq!(s.prompts.synced, synced);
+    update(&mut s, Msg::Resize { width: 100, height: 30 });
+    assert_ne!(s.prompts.synced, synced);
+}

@@ -77,6 +77,9 @@ pub struct VersionUsage {
     pub runs: Option<Result<u64, String>>,
 }
 
+/// What deriving the tab's state depends on: (revision, size, theme, overlays, tab shown).
+pub type SyncKey = (u64, (u16, u16), usize, usize, bool);
+
 /// The whole tab.
 #[derive(Debug, Clone, Default)]
 pub struct PromptsState {
@@ -97,6 +100,10 @@ pub struct PromptsState {
     pub run_was_going: bool,
     /// The field last edited, focused again when the form is entered.
     pub last_field: Option<Field>,
+    /// Bumped by every change the tab's reducer makes, so deriving is skipped when nothing moved.
+    pub revision: u64,
+    /// What the derived state was last computed for.
+    pub synced: Option<SyncKey>,
 }
 
 impl PromptsState {

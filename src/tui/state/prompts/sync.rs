@@ -10,6 +10,18 @@ use crate::tui::theme::Role;
 impl State {
     /// Keeps the Prompts tab's derived state in step with the rest.
     pub(crate) fn sync_prompts(&mut self) {
+        let key = (
+            self.prompts.revision,
+            self.size,
+            self.theme_index,
+            self.overlays.len(),
+            self.tab == Tab::Prompts,
+        );
+        // Streamed tokens and ticks change nothing here: skip the work.
+        if self.prompts.synced == Some(key) {
+            return;
+        }
+        self.prompts.synced = Some(key);
         let FileState::Ready(editing) = &self.prompts.file else { return };
         let h = editing.draft.hierarchy();
         if h.node(&self.prompts.selected).is_none() {

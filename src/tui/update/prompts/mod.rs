@@ -18,7 +18,11 @@ use crate::tui::msg::{Effect, PromptsEffect};
 use crate::tui::state::prompts::{Choice, Dialog, FileState, Leave, PromptsFocus, VersionUsage};
 use crate::tui::state::{Level, Overlay, State, Tab};
 
-pub use replies::on_msg;
+/// An answer of the shell for the Prompts tab.
+pub fn on_msg(state: &mut State, msg: crate::tui::msg::PromptsMsg) -> Vec<Effect> {
+    state.prompts.revision += 1;
+    replies::on_msg(state, msg)
+}
 
 /// Which keymap table applies on the Prompts tab (without an overlay).
 pub fn context(state: &State) -> Context {
@@ -35,6 +39,7 @@ pub fn context(state: &State) -> Context {
 /// A key on the Prompts tab: its action in the current context, else text for the field or
 /// dialog that has the keyboard.
 pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    state.prompts.revision += 1;
     let ctx = context(state);
     if let Some(action) = state.keymap.lookup(ctx, &key) {
         return match ctx {
@@ -51,6 +56,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 /// Performs an action of the Prompts tab (or, for the others, what it does everywhere).
 pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
+    state.prompts.revision += 1;
     let in_field = state.prompts.focused_field().is_some();
     match action {
         Action::NextTab | Action::PrevTab => {
@@ -129,6 +135,7 @@ fn go_to(state: &mut State, to: Tab) -> Vec<Effect> {
 /// With unsaved edits, shows the Prompts tab and asks whether to save, discard or stay.
 /// `None` when there is nothing to ask (the caller goes on).
 pub fn ask_before_leaving(state: &mut State, then: Leave) -> Option<Vec<Effect>> {
+    state.prompts.revision += 1;
     if !state.prompts.is_dirty() {
         return None;
     }
@@ -208,6 +215,7 @@ fn compare(state: &mut State) -> Vec<Effect> {
 
 /// Pasted text goes into the field or dialog that has the keyboard.
 pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    state.prompts.revision += 1;
     match context(state) {
         Context::PromptsDialog => dialog::on_paste(state, text),
         Context::PromptsField => fields::on_paste(state, text),
@@ -218,6 +226,7 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
 /// A click selects the member or focuses the field under the pointer; the wheel moves through
 /// the tree or the form.
 pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
+    state.prompts.revision += 1;
     if state.prompts.dialog.is_some() {
         return Vec::new();
     }

@@ -140,7 +140,7 @@ fn recent_runs(state: &mut State, result: Result<Vec<RunRow>, String>) {
                 .filter(|r| r.hierarchy_hash != current && seen.insert(r.hierarchy_hash.clone()))
                 .take(MAX_VERSIONS)
                 .map(|r| PickItem {
-                    label: format!("{}  v{}", r.id, short(&r.hierarchy_hash)),
+                    label: format!("{}  version {}", r.id, short(&r.hierarchy_hash)),
                     detail: r.title().to_string(),
                     value: r.id,
                 })
