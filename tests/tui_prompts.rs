@@ -12,5 +12,7 @@ mod fixture;
 mod reducer;
 #[path = "tui_prompts/structure.rs"]
 mod structure;
+#[path = "tui_prompts/tmux.rs"]
+mod tmux;
 #[path = "tui_prompts/views.rs"]
 mod views;

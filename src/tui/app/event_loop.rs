@@ -75,7 +75,7 @@ pub async fn run<B: Backend>(
                 }
                 performer.perform(effect);
                 if performer.take_full_redraw() {
-                    terminal.clear().map_err(|e| io::Error::other(e.to_string()))?;
+                    redraw_all(terminal)?;
                     dirty = true;
                 }
             }
@@ -90,6 +90,14 @@ pub async fn run<B: Backend>(
             dirty = false;
         }
     }
+}
+
+/// Makes the next frame repaint every cell. (`Terminal::clear` would ask the terminal where its
+/// cursor is, which waits on the key reader that holds crossterm's event lock.)
+fn redraw_all<B: Backend>(terminal: &mut Terminal<B>) -> io::Result<()> {
+    let size = terminal.size().map_err(|e| io::Error::other(e.to_string()))?;
+    let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+    terminal.resize(area).map_err(|e| io::Error::other(e.to_string()))
 }
 
 fn draw<B: Backend>(terminal: &mut Terminal<B>, state: &State) -> io::Result<()> {
