@@ -34,6 +34,12 @@ pub enum Context {
     PastRun,
     /// A yes/no question (deleting a run).
     Confirm,
+    /// The Prompts tab's tree of members.
+    PromptsTree,
+    /// A field of the Prompts tab's form.
+    PromptsField,
+    /// A dialog of the Prompts tab.
+    PromptsDialog,
 }
 
 impl Context {
@@ -52,6 +58,9 @@ impl Context {
         Context::HistorySearch,
         Context::PastRun,
         Context::Confirm,
+        Context::PromptsTree,
+        Context::PromptsField,
+        Context::PromptsDialog,
     ];
 
     /// The name shown in the help overlay.
@@ -71,6 +80,9 @@ impl Context {
             Context::HistorySearch => "History search box",
             Context::PastRun => "A past run in the Run tab",
             Context::Confirm => "Question (delete a run)",
+            Context::PromptsTree => "Prompts tab: the members",
+            Context::PromptsField => "Prompts tab: editing a field",
+            Context::PromptsDialog => "Prompts tab: dialogs",
         }
     }
 }
@@ -175,4 +187,23 @@ actions! {
     Confirm => confirm: "Yes, do it",
     Keep => keep: "No, keep it",
     ClearSearch => clear_search: "Clear the search (with none, go back to the Run tab)",
+    PromptsTab => prompts_tab: "Show the Prompts tab (from it, back to the Run tab)",
+    RunTab => run_tab: "Back to the Run tab",
+    EditFields => edit_fields: "Edit the selected member's fields",
+    ToTree => to_tree: "Back to the list of members",
+    Save => save: "Save the prompts to your hierarchy.toml (the next run uses them)",
+    Revert => revert: "Discard every unsaved edit",
+    ResetNode => reset_node: "Give the selected member ailab's shipped prompts and settings",
+    AddChild => add_child: "Add a member under the selected one",
+    RemoveNode => remove_node: "Remove the selected member and everyone under it",
+    Rename => rename: "Rename the selected member",
+    ChangeId => change_id: "Change the selected member's id",
+    MoveNode => move_node: "Move the selected member under another one",
+    ShiftUp => shift_up: "Move the selected member before its previous sibling",
+    ShiftDown => shift_down: "Move the selected member after its next sibling",
+    CompareVersions => compare_versions: "Compare the prompts with the ones a past run used",
+    ExternalEditor => external_editor: "Edit this field in your $EDITOR",
+    Undo => undo: "Undo the last change to this field",
+    Redo => redo: "Redo what was undone",
+    Choose => choose: "Choose: a served model, on/off, the selected entry (in a prompt: new line)",
 }

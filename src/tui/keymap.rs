@@ -182,7 +182,8 @@ impl Keymap {
             .map_err(|_| {
                 format!(
                     "{}: unknown table [{}]; the tables are global, prompt, panes, zoom, help, health, \
-                     history, history_search, past_run, confirm, lab, lab_ask, vote, vote_reason",
+                     history, history_search, past_run, confirm, prompts_tree, prompts_field, prompts_dialog, lab, \
+                     lab_ask, vote, vote_reason",
                     at(context.span()),
                     context.get_ref()
                 )

@@ -15,6 +15,9 @@ use crate::engine::{RunEvent, RunId, RunSummary};
 pub use history::{HistoryEffect, HistoryMsg};
 pub use lab::{LabEffect, LabMsg};
 
+mod prompts;
+pub use prompts::{OpenedFile, PromptsEffect, PromptsMsg};
+
 /// Something that happened.
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -57,6 +60,8 @@ pub enum Msg {
     Lab(LabMsg),
     /// The record answered (History tab, prompt history, notices).
     History(HistoryMsg),
+    /// Something for the Prompts tab (file opened or saved, editor closed, record answers).
+    Prompts(PromptsMsg),
 }
 
 /// What became of a copy request.
@@ -95,4 +100,6 @@ pub enum Effect {
     Lab(LabEffect),
     /// A query or change for the record.
     History(HistoryEffect),
+    /// Something the Prompts tab needs done (open, save, `$EDITOR`, record queries).
+    Prompts(PromptsEffect),
 }

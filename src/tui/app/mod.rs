@@ -22,10 +22,9 @@ use super::theme::{self, ThemeSet};
 use crate::cli::{Settings, exit};
 use crate::engine::EventSink;
 pub use event_loop::{Exit, FRAME, Performer};
-pub use shell::{Shell, panic_message};
-
 /// Earlier prompts offered by Up in the prompt box (from the newest runs).
 const PROMPT_HISTORY: usize = 500;
+pub use shell::{Shell, TerminalInput, panic_message};
 
 /// What the live view needs that can be wrong in the user's files.
 pub struct Setup {
@@ -100,7 +99,7 @@ pub async fn run(settings: Settings) -> u8 {
         let _ = tx.send(Msg::History(HistoryMsg::Notices(notices)));
     }
     tokio::spawn(inputs::engine_events(sink.subscribe(), tx.clone()));
-    tokio::spawn(inputs::terminal_events(tx.clone(), stop.clone()));
+    let input = TerminalInput::start(tx.clone(), &stop);
     tokio::spawn(inputs::ticks(tx.clone(), stop.clone()));
     tokio::spawn(inputs::signals(tx.clone(), stop.clone()));
 
@@ -125,7 +124,7 @@ pub async fn run(settings: Settings) -> u8 {
     }
     state.sync();
 
-    let mut shell = shell::Shell::new(settings, engine, sink, tx.clone());
+    let mut shell = Shell::new(settings, engine, sink, tx.clone()).with_terminal_input(input);
     shell.perform(Effect::CheckHealth);
     shell.perform(Effect::History(HistoryEffect::LoadPromptHistory { limit: PROMPT_HISTORY }));
     drop(tx);

@@ -1,6 +1,9 @@
 //! The shell performs effects: it owns the engine, the run's cancel token, the clipboard, and
 //! the sender that brings results back as messages. Tasks it spawns never touch the state.
 
+mod prompts;
+mod suspend;
+
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -16,6 +19,7 @@ use crate::engine::{Engine, EventSink, RunId, new_run_id};
 use crate::tui::clipboard::{SystemClipboard, osc52};
 use crate::tui::msg::{CopyOutcome, Effect, Msg};
 use crate::tui::terminal;
+pub use suspend::TerminalInput;
 
 /// The real performer of effects.
 pub struct Shell {
@@ -27,6 +31,12 @@ pub struct Shell {
     clipboard: SystemClipboard,
     lab: LabShell,
     history: HistoryEffects,
+    /// The key reader, paused while `$EDITOR` has the terminal (none in tests).
+    input: Option<TerminalInput>,
+    /// The record's reader for the Prompts tab, started on first use.
+    record: Option<prompts::RecordReader>,
+    /// Set when another program used the screen: the loop redraws it all.
+    full_redraw: bool,
 }
 
 impl Shell {
@@ -43,7 +53,16 @@ impl Shell {
             clipboard: SystemClipboard::default(),
             lab,
             history,
+            input: None,
+            record: None,
+            full_redraw: false,
         }
+    }
+
+    /// Gives the shell the key reader, so it can lend the terminal to `$EDITOR`.
+    pub fn with_terminal_input(mut self, input: TerminalInput) -> Self {
+        self.input = Some(input);
+        self
     }
 
     /// Cancels the run in flight, if any (on the way out).
@@ -165,7 +184,12 @@ impl Performer for Shell {
                 self.lab.perform(effect, cx);
             }
             Effect::History(effect) => self.history.perform(effect),
+            Effect::Prompts(effect) => self.perform_prompts(effect),
         }
+    }
+
+    fn take_full_redraw(&mut self) -> bool {
+        std::mem::take(&mut self.full_redraw)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod health;
 pub mod history;
 pub mod lab;
 pub mod prompt;
+pub mod prompts;
 pub mod run_view;
 pub mod scroll;
 pub mod zoom;
@@ -36,18 +37,20 @@ pub enum Tab {
     #[default]
     Run,
     History,
+    Prompts,
     Lab,
 }
 
 impl Tab {
     /// Tabs that work in this build, in bar order.
-    pub const AVAILABLE: &'static [Tab] = &[Tab::Run, Tab::History, Tab::Lab];
+    pub const AVAILABLE: &'static [Tab] = &[Tab::Run, Tab::History, Tab::Prompts, Tab::Lab];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Run => "Run",
             Tab::Lab => "Lab",
             Tab::History => "History",
+            Tab::Prompts => "Prompts",
         }
     }
 }
@@ -173,6 +176,8 @@ pub struct State {
     pub lab: lab::LabState,
     /// The History tab, and a past run shown in the Run tab.
     pub history: HistoryState,
+    /// The Prompts tab.
+    pub prompts: self::prompts::PromptsState,
 }
 
 impl State {
@@ -212,6 +217,7 @@ impl State {
             config_dir: "your config dir".into(),
             lab: lab::LabState::default(),
             history: HistoryState::default(),
+            prompts: Default::default(),
         };
         state.sync();
         state
@@ -312,6 +318,7 @@ impl State {
         if self.tab == Tab::Lab {
             self.lab.sync(self.area(), &super::view::lab::board_hints(&self.keymap));
         }
+        self.sync_prompts();
     }
 
     fn sync_panes(&mut self) {

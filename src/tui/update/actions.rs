@@ -5,6 +5,7 @@ use super::keys::context;
 use crate::tui::action::{Action, Context};
 use crate::tui::msg::Effect;
 use crate::tui::state::health::{Health, HealthPanel};
+use crate::tui::state::prompts::Leave;
 use crate::tui::state::zoom::ZoomState;
 use crate::tui::state::{Focus, Level, Lifecycle, Overlay, State};
 
@@ -128,6 +129,25 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::Confirm
         | Action::Keep
         | Action::ClearSearch => return super::history::on_action(state, action),
+        Action::PromptsTab
+        | Action::RunTab
+        | Action::EditFields
+        | Action::ToTree
+        | Action::Save
+        | Action::Revert
+        | Action::ResetNode
+        | Action::AddChild
+        | Action::RemoveNode
+        | Action::Rename
+        | Action::ChangeId
+        | Action::MoveNode
+        | Action::ShiftUp
+        | Action::ShiftDown
+        | Action::CompareVersions
+        | Action::ExternalEditor
+        | Action::Undo
+        | Action::Redo
+        | Action::Choose => return super::prompts::perform(state, action),
     }
     Vec::new()
 }
@@ -183,6 +203,9 @@ fn cancel_or_back(state: &mut State) -> Vec<Effect> {
 }
 
 fn quit(state: &mut State) -> Vec<Effect> {
+    if let Some(asked) = super::prompts::ask_before_leaving(state, Leave::Quit) {
+        return asked;
+    }
     let mut effects = Vec::new();
     if state.is_running() {
         effects.push(Effect::CancelRun);

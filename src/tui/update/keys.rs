@@ -17,6 +17,7 @@ pub fn context(state: &State) -> Context {
         Some(Overlay::Health(_)) => Context::Health,
         Some(Overlay::Zoom(_)) => Context::Zoom,
         None if state.tab == Tab::Lab => super::lab::context(state),
+        None if state.tab == Tab::Prompts => super::prompts::context(state),
         None => match state.focus {
             Focus::Prompt => Context::Prompt,
             Focus::Node(_) | Focus::Answer => Context::Panes,
@@ -30,6 +31,9 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     if state.tab == Tab::Lab && state.overlays.is_empty() {
         return super::lab::on_key(state, key);
+    }
+    if state.tab == Tab::Prompts && state.overlays.is_empty() {
+        return super::prompts::on_key(state, key);
     }
     let ctx = context(state);
     if let Some(action) = state.keymap.lookup(ctx, &key) {

@@ -7,6 +7,7 @@ mod history;
 mod keys;
 mod lab;
 mod mouse;
+mod prompts;
 mod run;
 pub(crate) mod tabs;
 
@@ -31,6 +32,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     }
     run::settle(state);
     effects.extend(history::observe(state));
+    effects.extend(prompts::follow(state));
     state.sync();
     effects
 }
@@ -40,6 +42,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => keys::on_key(state, key),
         Msg::Mouse(mouse) => mouse::on_mouse(state, mouse),
         Msg::Paste(text) if state.tab == super::state::Tab::Lab => lab::on_paste(state, &text),
+        Msg::Paste(text) if state.tab == super::state::Tab::Prompts => prompts::on_paste(state, &text),
         Msg::Paste(text) => {
             state.overlays.retain(|o| !matches!(o, Overlay::Help { .. }));
             state.focus = super::state::Focus::Prompt;
@@ -110,6 +113,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Lab(msg) => lab::on_msg(state, msg),
         Msg::History(msg) => history::on_msg(state, msg),
+        Msg::Prompts(msg) => prompts::on_msg(state, msg),
     }
 }
 

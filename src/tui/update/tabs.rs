@@ -3,6 +3,7 @@
 
 use crate::tui::action::Action;
 use crate::tui::msg::Effect;
+use crate::tui::state::prompts::Leave;
 use crate::tui::state::{Overlay, State, Tab};
 
 /// `next_tab`, `prev_tab`, `tab_1`…`tab_4`, `lab_tab`.
@@ -27,17 +28,28 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
     show(state, next)
 }
 
-/// Shows `tab`.
+/// Shows `tab`; leaving the Prompts tab with unsaved edits asks first.
 pub fn show(state: &mut State, tab: Tab) -> Vec<Effect> {
     if state.tab == tab {
         return Vec::new();
     }
+    if state.tab == Tab::Prompts
+        && let Some(asked) = super::prompts::ask_before_leaving(state, Leave::Tab(tab))
+    {
+        return asked;
+    }
+    enter(state, tab)
+}
+
+/// Shows `tab` without asking, and reads what it shows.
+pub fn enter(state: &mut State, tab: Tab) -> Vec<Effect> {
     // The zoom view belongs to the Run tab.
     state.overlays.retain(|o| !matches!(o, Overlay::Zoom(_)));
     state.tab = tab;
     match tab {
         Tab::Lab => super::lab::load(state),
         Tab::History => super::history::ensure_loaded(state),
+        Tab::Prompts => super::prompts::entered(state),
         Tab::Run => Vec::new(),
     }
 }

@@ -11,6 +11,7 @@ pub mod lab;
 pub mod layout;
 mod pane;
 mod prompt;
+pub mod prompts;
 mod status_bar;
 mod tabs;
 mod timeline;
@@ -41,19 +42,13 @@ pub fn draw(frame: &mut Frame, state: &State) {
         return;
     }
     tabs::draw(frame, layout.tabs, state);
-    if state.tab == Tab::Lab {
-        lab::draw(frame, area, state);
-    } else {
-        draw_run(frame, &layout, state);
+    match state.tab {
+        Tab::Lab => lab::draw(frame, area, state),
+        Tab::Prompts => prompts::draw(frame, area, state),
+        Tab::Run | Tab::History => draw_run(frame, &layout, state),
     }
     status_bar::draw(frame, layout.status, state);
-    for overlay in &state.overlays {
-        match overlay {
-            Overlay::Zoom(zoom) => zoom::draw(frame, area, state, zoom),
-            Overlay::Help { scroll } => help::draw(frame, area, state, *scroll),
-            Overlay::Health(panel) => health::draw(frame, area, state, panel),
-        }
-    }
+    draw_overlays(frame, area, state);
 }
 
 /// The Run tab: the tree, the answer, the prompt box.
@@ -78,6 +73,16 @@ fn draw_run(frame: &mut Frame, layout: &layout::ScreenLayout, state: &State) {
     }
     prompt::draw(frame, layout.prompt, state);
     history::past_banner(frame, layout.prompt, state);
+}
+
+fn draw_overlays(frame: &mut Frame, area: Rect, state: &State) {
+    for overlay in &state.overlays {
+        match overlay {
+            Overlay::Zoom(zoom) => zoom::draw(frame, area, state, zoom),
+            Overlay::Help { scroll } => help::draw(frame, area, state, *scroll),
+            Overlay::Health(panel) => health::draw(frame, area, state, panel),
+        }
+    }
 }
 
 /// Draws wrapped rows into `area`, one per line, each clipped to the width.
