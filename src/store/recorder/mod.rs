@@ -38,6 +38,16 @@ impl Recorder {
     /// interrupted, and starts the writer thread with its heartbeat. Blocks while opening (the
     /// integrity check reads the whole file), so async callers may prefer `spawn_blocking`.
     pub fn start(path: &Path) -> Result<RecorderHandle, StoreError> {
+        Self::start_with_channel(path, unbounded_channel())
+    }
+
+    /// Like [`Recorder::start`], recording the events of a channel made (and listened to) beforehand,
+    /// so that a caller can listen at once and open the record on another thread: events sent
+    /// meanwhile wait in the channel and are recorded once it is open.
+    pub fn start_with_channel(
+        path: &Path,
+        (events, events_rx): (UnboundedSender<RunEvent>, UnboundedReceiver<RunEvent>),
+    ) -> Result<RecorderHandle, StoreError> {
         let opened = open_db(path)?;
         let mut conn = opened.conn;
         let mut notices = opened.notices;
@@ -54,7 +64,6 @@ impl Recorder {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().map_err(|e| {
             StoreError::Open { path: path.to_path_buf(), reason: format!("cannot start the recorder: {e}") }
         })?;
-        let (events, events_rx) = unbounded_channel();
         let (control, control_rx) = unbounded_channel();
         let status = Arc::new(Mutex::new(RecorderStatus::default()));
         let instance_id = me.id.clone();

@@ -92,12 +92,20 @@ pub async fn run(settings: Settings) -> u8 {
     let (tx, mut rx) = unbounded_channel();
     let stop = CancellationToken::new();
     let sink = EventSink::new();
-    // Notices (a damaged record set aside, runs marked interrupted) go to the status bar: printing
-    // them now would land on the live view.
-    let (recorder, notices) = crate::cli::record::start_with_notices(&settings, &sink);
-    if !notices.is_empty() {
-        let _ = tx.send(Msg::History(HistoryMsg::Notices(notices)));
-    }
+    // The record opens on another thread (its integrity check reads the whole file, seconds on a big
+    // one) so the first frame never waits for it; events queue meanwhile, and its notices (a damaged
+    // file set aside, runs marked interrupted) arrive as notifications once it is open.
+    let recorder = {
+        let opening = crate::cli::record::start_in_background(&settings, &sink);
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let (recorder, notices) = opening.await.unwrap_or_default();
+            if !notices.is_empty() {
+                let _ = tx.send(Msg::History(HistoryMsg::Notices(notices)));
+            }
+            recorder
+        })
+    };
     tokio::spawn(inputs::engine_events(sink.subscribe(), tx.clone()));
     let input = TerminalInput::start(tx.clone(), &stop);
     tokio::spawn(inputs::ticks(tx.clone(), stop.clone()));
@@ -132,7 +140,7 @@ pub async fn run(settings: Settings) -> u8 {
     shell.cancel_all();
     stop.cancel();
     drop(guard);
-    if let Some(recorder) = recorder {
+    if let Ok(Some(recorder)) = recorder.await {
         recorder.finish().await;
     }
     match result {

@@ -1,0 +1,99 @@
+//! The test suite's mock server, run on a thread and runtime of its own so that its CPU time can be
+//! read apart from the engine's, and scripted to stream every call (splits included) at one pace.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::measure::ThreadClock;
+use crate::support::{MockConfig, MockServer, RecordedRequest, Reply, StreamScript};
+
+/// A paced mock on its own thread.
+pub struct PacedMock {
+    pub server: Arc<MockServer>,
+    /// CPU clock of the thread that runs the whole mock (its runtime is single-threaded).
+    pub clock: ThreadClock,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl PacedMock {
+    /// Every call streams `tokens` pieces, `pace` apart; splits are JSON arrays of the size asked
+    /// for whose text is also `tokens` pieces long, so a parent's split streams as long as an answer.
+    pub fn start(pace: Duration, tokens: usize) -> PacedMock {
+        let config = MockConfig { token_delay: pace, answer_tokens: tokens, ..MockConfig::default() };
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("bench-mock".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    Ok(runtime) => runtime,
+                    Err(err) => panic!("bench: cannot build the mock's runtime: {err}"),
+                };
+                runtime.block_on(async move {
+                    let server = Arc::new(MockServer::start_with(config).await);
+                    let _ = ready_tx.send((server.clone(), ThreadClock::current()));
+                    let _ = stopped.await;
+                    drop(server);
+                });
+            })
+            .unwrap_or_else(|err| panic!("bench: cannot start the mock's thread: {err}"));
+        let (server, clock) = ready_rx.recv().unwrap_or_else(|_| panic!("bench: the mock did not start"));
+        server.respond_with(move |request: &RecordedRequest| {
+            request.split_count().map(|count| split_reply(count, tokens, pace))
+        });
+        PacedMock { server, clock, stop: Some(stop), thread: Some(thread) }
+    }
+
+    pub fn base_url(&self) -> String {
+        self.server.base_url()
+    }
+}
+
+impl Drop for PacedMock {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// `["Sub-task 1 of 2: study …", "Sub-task 2 of 2: …"]` in `tokens` word-sized pieces in total.
+pub fn split_reply(count: usize, tokens: usize, pace: Duration) -> Reply {
+    let count = count.max(1);
+    let words_per_item = (tokens / count).saturating_sub(4).max(1);
+    let items: Vec<String> = (1..=count)
+        .map(|i| {
+            let words: Vec<&str> = SUBJECT.iter().cycle().skip(i * 3).take(words_per_item).copied().collect();
+            format!("Sub-task {i} of {count}: {}", words.join(" "))
+        })
+        .collect();
+    let text = serde_json::Value::from(items).to_string();
+    let pieces: Vec<&str> = text.split_inclusive(' ').collect();
+    Reply::Stream(StreamScript::answer(&pieces).paced(pace))
+}
+
+const SUBJECT: &[&str] = &[
+    "explain",
+    "the",
+    "physics",
+    "of",
+    "tunnelling",
+    "through",
+    "a",
+    "barrier",
+    "with",
+    "one",
+    "worked",
+    "example",
+    "and",
+    "its",
+    "limits",
+    "in",
+    "flash",
+    "memory",
+    "cells",
+];

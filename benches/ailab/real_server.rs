@@ -1,0 +1,98 @@
+//! Item 6: a tree run against a real OpenAI-compatible server (the shared `local-llm`, llama.cpp
+//! with 4 parallel slots) with the endpoint limit at 1 and at 4. Skipped when nothing answers.
+
+use std::time::Duration;
+
+use ailab::config::{DEFAULT_HIERARCHY_TOML, parse_hierarchy};
+
+use crate::Options;
+use crate::measure::median;
+use crate::report::Report;
+use crate::runs::{self, RunMeasure, run_within};
+
+/// Where `local-llm` serves (override with `AILAB_BENCH_SERVER`).
+const DEFAULT_SERVER: &str = "http://127.0.0.1:1234/v1";
+/// Completion budget per call, so a tree run stays well under a minute on two shared cores.
+const MAX_TOKENS: u32 = 96;
+/// A run not done by then is cancelled and the section reports the server as too busy to measure.
+const RUN_LIMIT: Duration = Duration::from_secs(60);
+
+pub fn run(options: &Options, report: &mut Report) {
+    let base_url = std::env::var("AILAB_BENCH_SERVER").unwrap_or_else(|_| DEFAULT_SERVER.to_string());
+    if !answers(&base_url) {
+        return report.skip(
+            "6",
+            format!("no server answers at {base_url} (start one with `/work/shared/tools/local-llm start`)"),
+        );
+    }
+    let mut hierarchy = match parse_hierarchy(DEFAULT_HIERARCHY_TOML, "built-in") {
+        Ok(h) => h,
+        Err(err) => return report.skip("6", format!("the built-in hierarchy does not parse: {err}")),
+    };
+    for node in &mut hierarchy.nodes {
+        node.max_tokens = MAX_TOKENS;
+        // Same sampling every run, so both limits get comparable amounts of text.
+        node.seed = Some(7);
+        node.temperature = 0.0;
+    }
+    let repeats = if options.quick { 1 } else { 2 };
+    let runtime = runs::runtime();
+    let serial = runs::engine(hierarchy.clone(), &base_url, 1, true);
+    let parallel = runs::engine(hierarchy, &base_url, 4, true);
+    let (one, four) = runtime.block_on(async {
+        // Warm the model (its first request loads it, with llama.cpp's prompt cache empty). If even
+        // this run cannot finish in time, the server is too busy to measure anything.
+        let warm = run_within(&parallel, None, None, Some(RUN_LIMIT)).await;
+        let (mut one, mut four) = (Vec::new(), Vec::new());
+        if warm.status == ailab::engine::RunStatus::Cancelled {
+            return (vec![warm], four);
+        }
+        for _ in 0..repeats {
+            one.push(run_within(&serial, None, None, Some(RUN_LIMIT)).await);
+            four.push(run_within(&parallel, None, None, Some(RUN_LIMIT)).await);
+        }
+        (one, four)
+    });
+    if one.iter().chain(&four).any(|r| r.status == ailab::engine::RunStatus::Cancelled) {
+        return report.skip(
+            "6",
+            format!(
+                "a run against {base_url} took over {} s (the server is too busy to measure)",
+                RUN_LIMIT.as_secs()
+            ),
+        );
+    }
+    let wall = |runs: &[RunMeasure]| median(&runs.iter().map(|r| r.wall_ms / 1000.0).collect::<Vec<_>>());
+    let tokens = |runs: &[RunMeasure]| median(&runs.iter().map(|r| r.tokens as f64).collect::<Vec<_>>());
+    let rate = |runs: &[RunMeasure]| {
+        median(&runs.iter().map(|r| r.tokens as f64 * 1000.0 / r.wall_ms.max(1.0)).collect::<Vec<_>>())
+    };
+    let statuses: Vec<String> =
+        one.iter().chain(&four).map(|r| format!("{:?}", r.status).to_lowercase()).collect();
+    report.info("6", "real server, max_concurrent = 1: wall (median)", wall(&one), "s");
+    report.note(format!("{:.0} tokens streamed, {:.1} tokens/s", tokens(&one), rate(&one)));
+    report.info("6", "real server, max_concurrent = 4: wall (median)", wall(&four), "s");
+    report.note(format!("{:.0} tokens streamed, {:.1} tokens/s", tokens(&four), rate(&four)));
+    report.info("6", "concurrency speed-up: wall at 1 ÷ wall at 4", wall(&one) / wall(&four), "×");
+    report.note(format!(
+        "built-in tree, {MAX_TOKENS} tokens max per call, temperature 0; runs: {}",
+        statuses.join(", ")
+    ));
+    let critical =
+        |runs: &[RunMeasure]| median(&runs.iter().map(|r| r.critical_ms / 1000.0).collect::<Vec<_>>());
+    report.info("6", "strict critical path at 4 (median)", critical(&four), "s");
+}
+
+/// True if `GET {base_url}/models` answers within two seconds.
+fn answers(base_url: &str) -> bool {
+    let url = format!("{}/models", base_url.trim_end_matches('/'));
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+        return false;
+    };
+    runtime.block_on(async {
+        let Ok(client) = reqwest::Client::builder().timeout(Duration::from_secs(2)).build() else {
+            return false;
+        };
+        matches!(client.get(&url).send().await, Ok(r) if r.status().is_success())
+    })
+}

@@ -1,0 +1,295 @@
+//! Item 3: the live view under a token flood. Six panes streaming 2000 tokens/s in total through
+//! the real event loop at the real frame cap onto a TestBackend (UI thread CPU per 1000 tokens,
+//! frames drawn), and the cost of one frame with 1k vs 100k tokens in one pane.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use ailab::config::{Hierarchy, Phase};
+use ailab::engine::testkit::six_node_tree;
+use ailab::engine::{EventKind, NodeStatus, RunEvent, now_ms};
+use ailab::llm::{ChatMessage, ChatRequest};
+use ailab::tui::app::event_loop::{self, FRAME, Performer};
+use ailab::tui::keymap::Keymap;
+use ailab::tui::msg::{Effect, Msg};
+use ailab::tui::state::{ServerInfo, State};
+use ailab::tui::theme::ThemeSet;
+use ailab::tui::update::update;
+use ailab::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::layout::{Position, Size};
+
+use crate::Options;
+use crate::measure::{median, ms, thread_cpu};
+use crate::report::{Bar, Report};
+
+const WIDTH: u16 = 160;
+const HEIGHT: u16 = 48;
+const NODES: [&str; 6] = ["atlas", "nova", "sage", "echo", "pixel", "quantum"];
+
+/// A TestBackend that counts the frames shown.
+struct Counting {
+    inner: TestBackend,
+    frames: Arc<AtomicUsize>,
+}
+
+impl Backend for Counting {
+    type Error = <TestBackend as Backend>::Error;
+
+    fn draw<'a, I: Iterator<Item = (u16, u16, &'a Cell)>>(&mut self, content: I) -> Result<(), Self::Error> {
+        self.inner.draw(content)
+    }
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        self.inner.hide_cursor()
+    }
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        self.inner.show_cursor()
+    }
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        self.inner.get_cursor_position()
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        self.inner.set_cursor_position(position)
+    }
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.inner.clear()
+    }
+    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        self.inner.clear_region(clear_type)
+    }
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.inner.size()
+    }
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        self.inner.window_size()
+    }
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.frames.fetch_add(1, Ordering::Relaxed);
+        self.inner.flush()
+    }
+}
+
+/// Effects go nowhere: no run is started from the keyboard here.
+struct NoShell;
+
+impl Performer for NoShell {
+    fn perform(&mut self, _effect: Effect) {}
+}
+
+fn fresh_state(hierarchy: Arc<Hierarchy>) -> State {
+    let server = ServerInfo { url: "http://127.0.0.1:1234/v1".into(), demo: false };
+    let mut state = State::new(hierarchy, server, ThemeSet::built_in(), 0, Keymap::defaults());
+    update(&mut state, Msg::Resize { width: WIDTH, height: HEIGHT });
+    state
+}
+
+/// Events of a run where each of the six nodes has one call open (call i+1 for node i).
+fn opening(run_id: &str, hierarchy: &Arc<Hierarchy>) -> Vec<RunEvent> {
+    let at = now_ms();
+    let event = |kind| RunEvent { run_id: run_id.into(), at_ms: at, kind };
+    let mut events = vec![event(EventKind::RunStarted {
+        prompt: crate::runs::PROMPT.into(),
+        root: "atlas".into(),
+        hierarchy: hierarchy.clone(),
+        hierarchy_hash: "0".repeat(64),
+        app_version: "bench".into(),
+        kind: "tree".into(),
+    })];
+    for (i, node) in NODES.iter().enumerate() {
+        events.push(event(EventKind::TaskAssigned {
+            node: node.to_string(),
+            task: format!("Sub-task for {node}: explain one side of the question in depth."),
+            from_call: None,
+            split: None,
+        }));
+        events.push(event(EventKind::NodeState { node: node.to_string(), state: NodeStatus::Answering }));
+        let request = ChatRequest {
+            model: "phi-3.1-mini-4k-instruct".into(),
+            messages: vec![ChatMessage::system("You are a node."), ChatMessage::user("Answer.")],
+            temperature: 0.7,
+            top_p: 0.95,
+            max_tokens: 512,
+            seed: None,
+            response_format: None,
+        };
+        events.push(event(EventKind::CallStarted {
+            call: i as u32 + 1,
+            node: node.to_string(),
+            phase: Phase::Answer,
+            parent_call: None,
+            endpoint: "http://127.0.0.1:1234/v1".into(),
+            request: Arc::new(request),
+            truncated_input: false,
+        }));
+    }
+    events
+}
+
+/// The `n`th streamed piece of a pane: words, with a paragraph break now and then.
+fn piece(n: usize) -> String {
+    const WORDS: &[&str] = &[
+        "tunnelling ",
+        "lets ",
+        "an ",
+        "electron ",
+        "cross ",
+        "a ",
+        "barrier ",
+        "it ",
+        "could ",
+        "not ",
+        "climb; ",
+        "flash ",
+        "cells ",
+        "store ",
+        "charge ",
+        "this ",
+        "way, ",
+        "and ",
+        "**wear** ",
+        "out. ",
+    ];
+    if n % 80 == 79 { "\n\n".to_string() } else { WORDS[n % WORDS.len()].to_string() }
+}
+
+fn token(run_id: &str, node_index: usize, n: usize) -> RunEvent {
+    RunEvent {
+        run_id: run_id.into(),
+        at_ms: now_ms(),
+        kind: EventKind::Token {
+            call: node_index as u32 + 1,
+            node: NODES[node_index].to_string(),
+            phase: Phase::Answer,
+            text: piece(n),
+            reasoning: false,
+        },
+    }
+}
+
+pub fn run(options: &Options, report: &mut Report) {
+    flood(options, report);
+    frame_cost(options, report);
+}
+
+/// Six panes at 2000 tokens/s for a few seconds through the real loop.
+fn flood(options: &Options, report: &mut Report) {
+    const RATE: usize = 2000;
+    let seconds = if options.quick { 2 } else { 5 };
+    let hierarchy = Arc::new(six_node_tree());
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let frames = Arc::new(AtomicUsize::new(0));
+    let ui = {
+        let frames = frames.clone();
+        let hierarchy = hierarchy.clone();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap_or_else(|err| panic!("bench: cannot build the UI runtime: {err}"));
+            runtime.block_on(async move {
+                let mut state = fresh_state(hierarchy);
+                let backend = Counting { inner: TestBackend::new(WIDTH, HEIGHT), frames };
+                let mut terminal =
+                    Terminal::new(backend).unwrap_or_else(|err| panic!("bench: no terminal: {err}"));
+                let cpu_before = thread_cpu();
+                let exit = event_loop::run(&mut terminal, &mut state, &mut rx, &mut NoShell, FRAME).await;
+                let cpu = thread_cpu().saturating_sub(cpu_before);
+                if let Err(err) = exit {
+                    panic!("bench: the loop failed: {err}");
+                }
+                cpu
+            })
+        })
+    };
+    let run_id = "bench-flood";
+    let send = |msg: Msg| {
+        let _ = tx.send(msg);
+    };
+    send(Msg::RunLaunched { run_id: run_id.into() });
+    for event in opening(run_id, &hierarchy) {
+        send(Msg::Engine(event));
+    }
+    // Every 5 ms, ten tokens spread over the six panes; the app's 100 ms tick alongside.
+    let total = RATE * seconds;
+    let started = Instant::now();
+    let mut sent = 0;
+    let mut tick = 0;
+    while sent < total {
+        let due = started + Duration::from_micros((sent as u64) * 1_000_000 / RATE as u64);
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+        for _ in 0..10 {
+            send(Msg::Engine(token(run_id, sent % 6, sent / 6)));
+            sent += 1;
+        }
+        if started.elapsed() >= Duration::from_millis(100 * tick) {
+            send(Msg::Tick { now_ms: now_ms() });
+            tick += 1;
+        }
+    }
+    let feed = started.elapsed();
+    // Let the last frame happen, then leave.
+    std::thread::sleep(FRAME * 2);
+    send(Msg::Signal("SIGTERM"));
+    let cpu = ui.join().unwrap_or_else(|_| panic!("bench: the UI thread panicked"));
+    let drawn = frames.load(Ordering::Relaxed);
+    report.info("3", "tokens fed to six panes", total as f64, "");
+    report.note(format!(
+        "at {RATE}/s for {:.1} s, {WIDTH}×{HEIGHT} TestBackend, frame cap {} ms",
+        feed.as_secs_f64(),
+        FRAME.as_millis()
+    ));
+    report.info("3", "UI thread CPU per 1000 tokens (update + draw)", ms(cpu) * 1000.0 / total as f64, "ms");
+    report.note(format!("{:.0}% of one core", ms(cpu) / ms(feed) * 100.0));
+    report.push(
+        "3",
+        "frames drawn",
+        drawn as f64,
+        "",
+        Some(Bar::AtMost((feed.as_secs_f64() * 1000.0 / FRAME.as_millis() as f64).ceil() + 3.0)),
+        "bar: at most one per frame interval",
+    );
+}
+
+/// One frame (a new token folded in, then the screen drawn) with 1k and with 100k tokens in one pane.
+fn frame_cost(options: &Options, report: &mut Report) {
+    let frames = if options.quick { 150 } else { 400 };
+    let small = pane_frame_cost(1_000, frames);
+    let large = pane_frame_cost(100_000, frames);
+    report.info("3", "frame cost, 1k tokens in one pane (median)", small * 1000.0, "µs");
+    report.info("3", "frame cost, 100k tokens in one pane (median)", large * 1000.0, "µs");
+    report.bar("3", "frame cost 100k ÷ 1k", large / small, "×", Bar::AtMost(1.2));
+}
+
+/// Median CPU ms of one frame after `tokens` tokens streamed into one pane (echo).
+fn pane_frame_cost(tokens: usize, frames: usize) -> f64 {
+    let hierarchy = Arc::new(six_node_tree());
+    let mut state = fresh_state(hierarchy.clone());
+    let run_id = "bench-pane";
+    update(&mut state, Msg::RunLaunched { run_id: run_id.into() });
+    for event in opening(run_id, &hierarchy) {
+        update(&mut state, Msg::Engine(event));
+    }
+    let echo = NODES.iter().position(|n| *n == "echo").unwrap_or(3);
+    for n in 0..tokens {
+        update(&mut state, Msg::Engine(token(run_id, echo, n)));
+    }
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT))
+        .unwrap_or_else(|err| panic!("bench: no terminal: {err}"));
+    let draw = |terminal: &mut Terminal<TestBackend>, state: &State| {
+        terminal.draw(|frame| view::draw(frame, state)).unwrap_or_else(|err| panic!("bench: draw: {err}"));
+    };
+    draw(&mut terminal, &state);
+    let mut samples = Vec::with_capacity(frames);
+    for n in tokens..tokens + frames {
+        let before = thread_cpu();
+        update(&mut state, Msg::Engine(token(run_id, echo, n)));
+        draw(&mut terminal, &state);
+        samples.push(ms(thread_cpu().saturating_sub(before)));
+    }
+    median(&samples)
+}
