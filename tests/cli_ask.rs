@@ -195,3 +195,18 @@ fn check_reports_served_and_missing_models() {
     assert!(stdout.contains("✗ Atlas"), "{stdout}");
     assert!(stdout.contains("In LM Studio, load phi-3.1-mini-4k-instruct"), "{stdout}");
 }
+
+#[test]
+fn history_works_even_when_the_hierarchy_is_broken() {
+    let dirs = tempfile::tempdir().unwrap();
+    let bad = dirs.path().join("broken.toml");
+    std::fs::write(&bad, "this is not toml [").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ailab"))
+        .env("AILAB_DATA_DIR", dirs.path().join("data"))
+        .env("AILAB_CONFIG_DIR", dirs.path().join("config"))
+        .env("AILAB_HIERARCHY", &bad)
+        .args(["history", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+}

@@ -3,6 +3,22 @@
 
 #[path = "tui_live/harness.rs"]
 mod harness;
+#[path = "tui_live/history.rs"]
+mod history;
+#[path = "tui_live/history_harness.rs"]
+mod history_harness;
+#[path = "tui_live/history_support.rs"]
+mod history_support;
+#[path = "tui_live/history_views.rs"]
+mod history_views;
+#[path = "tui_live/lab.rs"]
+mod lab;
+#[path = "tui_live/lab_support.rs"]
+mod lab_support;
+#[path = "tui_live/lab_tmux.rs"]
+mod lab_tmux;
+#[path = "tui_live/lab_views.rs"]
+mod lab_views;
 #[path = "tui_live/reducer.rs"]
 mod reducer;
 #[path = "tui_live/support.rs"]

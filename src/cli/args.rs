@@ -35,6 +35,9 @@ pub struct GlobalArgs {
     /// Do not record runs in the database.
     #[arg(long, global = true)]
     pub no_record: bool,
+    /// The lab's judge model, ideally not the one under test (default: the root's model).
+    #[arg(long, global = true, env = "AILAB_JUDGE", value_name = "MODEL")]
+    pub judge: Option<String>,
     /// Colour theme for the live view (dark, light, high-contrast, or one of your own).
     #[arg(long, global = true, env = "AILAB_THEME", value_name = "NAME")]
     pub theme: Option<String>,
@@ -49,6 +52,28 @@ pub enum Command {
     /// Browse, search, export and delete recorded runs.
     #[command(subcommand)]
     History(HistoryCommand),
+    /// The experiment: run each prompt through the tree, one model alone and the same compute
+    /// spent another way, judge every pair blind in both orders, and print the scoreboard.
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The prompts: TOML (`[[prompt]]` with `category` and `text`, like lab/prompts.toml) or plain
+    /// text (prompts separated by blank lines, `## category` headings).
+    pub prompts_file: PathBuf,
+    /// Which arms to compare: tree, solo, compute.
+    #[arg(long, default_value = "tree,solo,compute")]
+    pub arms: String,
+    /// Run every prompt this many times.
+    #[arg(long, default_value_t = 1)]
+    pub repeat: u32,
+    /// Only the first N prompts of the file.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print the scoreboard and every comparison as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -42,7 +42,7 @@ pub async fn run(settings: Settings, args: AskArgs) -> u8 {
     };
 
     let cancel = CancellationToken::new();
-    tokio::spawn(cancel_on_ctrl_c(cancel.clone()));
+    tokio::spawn(super::interrupt::cancel_on_ctrl_c(cancel.clone(), "cancelling…"));
     let summary = engine.run(prompt, &sink, cancel).await;
     // Closing the sink ends the printer's stream once it has printed everything.
     drop(sink);
@@ -98,16 +98,4 @@ fn read_prompt(arg: Option<String>) -> Result<String, String> {
         return Err("the prompt is empty: write a question or task for the team".into());
     }
     Ok(prompt.trim().to_string())
-}
-
-/// First Ctrl-C cancels the run (every call stops); a second one quits at once.
-async fn cancel_on_ctrl_c(cancel: CancellationToken) {
-    if tokio::signal::ctrl_c().await.is_err() {
-        return;
-    }
-    eprintln!("\nailab: cancelling… (Ctrl-C again to quit at once)");
-    cancel.cancel();
-    if tokio::signal::ctrl_c().await.is_ok() {
-        std::process::exit(i32::from(exit::CANCELLED));
-    }
 }

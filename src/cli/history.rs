@@ -5,14 +5,14 @@ mod render;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use super::Settings;
 use super::args::{ExportFormat, HistoryCommand};
 use super::exit;
 use crate::store::{self, Reader, StoreError};
 
 /// Runs one history command; returns the exit code (0 ok, 1 failure, 2 bad input such as an unknown id).
-pub async fn run(settings: Settings, cmd: HistoryCommand) -> u8 {
-    let path = match store::db_path(settings.db_path.as_deref()) {
+/// Needs only the record, not the hierarchy: a broken hierarchy.toml must not hide the history.
+pub async fn run(db: Option<PathBuf>, cmd: HistoryCommand) -> u8 {
+    let path = match store::db_path(db.as_deref()) {
         Ok(path) => path,
         Err(message) => {
             eprintln!("ailab: {message}");

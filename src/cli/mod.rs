@@ -3,7 +3,9 @@
 pub mod args;
 mod ask;
 mod check;
+mod eval;
 pub mod history;
+mod interrupt;
 pub mod logging;
 mod printer;
 pub(crate) mod record;
@@ -35,6 +37,10 @@ pub fn main() -> ExitCode {
         }
     };
     let _log_guard = logging::init(cli.command.is_none());
+    if let Some(Command::History(cmd)) = cli.command {
+        let code = runtime.block_on(history::run(cli.global.db, cmd));
+        return ExitCode::from(code);
+    }
     let settings = match Settings::resolve(&cli.global) {
         Ok(settings) => settings,
         Err(message) => {
@@ -47,7 +53,9 @@ pub fn main() -> ExitCode {
             None => crate::tui::run(settings).await,
             Some(Command::Ask(args)) => ask::run(settings, args).await,
             Some(Command::Check) => check::run(settings).await,
-            Some(Command::History(cmd)) => history::run(settings, cmd).await,
+            // Dispatched above, before the hierarchy is loaded.
+            Some(Command::History(_)) => exit::OK,
+            Some(Command::Eval(args)) => eval::run(settings, args).await,
         }
     });
     // Engine tasks may still be closing sockets; do not wait for them on the way out.

@@ -112,6 +112,7 @@ mod tests {
             db_path: Some(path.clone()),
             no_record: false,
             theme: None,
+            judge: None,
         };
         let sink = EventSink::new();
         let opening = start_in_background(&settings, &sink);
@@ -136,6 +137,7 @@ mod tests {
             db_path: None,
             no_record: true,
             theme: None,
+            judge: None,
         };
         let (recorder, notices) = start_in_background(&settings, &EventSink::new()).await.unwrap();
         assert!(recorder.is_none() && notices.is_empty());

@@ -20,6 +20,8 @@ pub struct Settings {
     pub db_path: Option<PathBuf>,
     pub no_record: bool,
     pub theme: Option<String>,
+    /// `--judge`: the lab's judge model, if chosen.
+    pub judge: Option<String>,
 }
 
 impl Settings {
@@ -37,7 +39,13 @@ impl Settings {
             db_path: args.db.clone(),
             no_record: args.no_record,
             theme: args.theme.clone(),
+            judge: args.judge.clone(),
         })
+    }
+
+    /// The lab's judge model: `--judge`, else the root's model.
+    pub fn judge_model(&self) -> String {
+        self.judge.clone().unwrap_or_else(|| self.hierarchy.root().model.clone())
     }
 
     /// An engine over the current hierarchy with HTTP (or demo) backends.

@@ -3,13 +3,13 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The starter set shipped with ailab.
 pub const STARTER_PROMPTS: &str = include_str!("../../lab/prompts.toml");
 
 /// One prompt of a set.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LabPrompt {
     #[serde(default = "uncategorized")]

@@ -93,6 +93,11 @@ fn script(request: &ChatRequest) -> String {
         let items: Vec<String> = (0..count).map(|i| angles[i % angles.len()].clone()).collect();
         return serde_json::to_string(&items).unwrap_or_else(|_| "[]".into());
     }
+    if is_verdict_request(request) {
+        // A scripted judge: its picks follow the text's length, so they mean nothing.
+        let winner = ["A", "B", "tie"][user.len() % 3];
+        return format!("{{\"winner\": \"{winner}\", \"reason\": \"[demo] a scripted verdict\"}}");
+    }
     let lower = user.to_lowercase();
     if lower.contains("critique") || lower.contains("review") {
         return format!(
@@ -115,6 +120,12 @@ fn script(request: &ChatRequest) -> String {
          3. Close with the one thing to remember.\n\n\
          In short: {topic} becomes clear once you see it in action. `example()` shows the idea."
     )
+}
+
+/// True for the lab judge's request (its schema is named "verdict").
+fn is_verdict_request(request: &ChatRequest) -> bool {
+    request.response_format.as_ref().and_then(|f| f.pointer("/json_schema/name")).and_then(|n| n.as_str())
+        == Some("verdict")
 }
 
 /// How many sub-tasks a split request asks for, from its JSON schema.

@@ -26,6 +26,7 @@
 
 mod error;
 pub mod export;
+pub mod lab;
 pub mod messages;
 mod model;
 mod open;
@@ -40,6 +41,7 @@ mod worker;
 use std::path::PathBuf;
 
 pub use error::StoreError;
+pub use lab::{LabRecord, PendingVote};
 pub use messages::{Message, MessageKind, messages};
 pub use model::{
     CallRecord, CallStatus, NodeEventRecord, RunCursor, RunRecord, RunRow, SearchHit, TaskRecord,

@@ -124,11 +124,66 @@ CREATE TABLE calls (
 CREATE VIRTUAL TABLE search_index USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
 "#;
 
-/// Version 2: the search index gets prefix indexes for 1, 2 and 3 characters. Search matches the last
+/// Version 2: the lab's comparisons, their arms, the judge's verdicts and the user's blind votes.
+const V2: &str = r#"
+-- One prompt answered by several arms. Keyed by prompt, repeat number and the hierarchy version,
+-- so `ailab eval` resumes finished work but never reuses answers from other prompts.
+CREATE TABLE comparisons (
+    id              INTEGER PRIMARY KEY,
+    prompt          TEXT NOT NULL,
+    category        TEXT NOT NULL,
+    repeat          INTEGER NOT NULL,
+    hierarchy_hash  TEXT NOT NULL,
+    created_ms      INTEGER NOT NULL,
+    UNIQUE (prompt, repeat, hierarchy_hash)
+);
+
+-- What each arm answered; run_id points into runs (the run may be deleted later, the result stays).
+CREATE TABLE comparison_arms (
+    comparison_id  INTEGER NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    arm            TEXT NOT NULL,
+    run_id         TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    answer         TEXT,
+    calls          INTEGER NOT NULL,
+    tokens         INTEGER NOT NULL,
+    wall_ms        INTEGER NOT NULL,
+    PRIMARY KEY (comparison_id, arm)
+);
+
+-- One judge call: the pair (arm_x vs arm_y), which arm was shown as A, and what the judge said.
+CREATE TABLE judgements (
+    comparison_id  INTEGER NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    arm_x          TEXT NOT NULL,
+    arm_y          TEXT NOT NULL,
+    shown_first    TEXT NOT NULL,
+    judge_model    TEXT NOT NULL,
+    run_id         TEXT NOT NULL,
+    pick           TEXT,          -- a | b | tie, NULL when the judge said nothing usable
+    reason         TEXT NOT NULL,
+    created_ms     INTEGER NOT NULL,
+    PRIMARY KEY (comparison_id, arm_x, arm_y, shown_first, judge_model)
+);
+
+-- A blind human vote on a pair; shown_first records the order the answers were shown in.
+CREATE TABLE votes (
+    id             INTEGER PRIMARY KEY,
+    comparison_id  INTEGER NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    arm_x          TEXT NOT NULL,
+    arm_y          TEXT NOT NULL,
+    shown_first    TEXT NOT NULL,
+    outcome        TEXT NOT NULL,  -- first | second | tie | both_bad, from arm_x's side
+    reason         TEXT NOT NULL DEFAULT '',
+    created_ms     INTEGER NOT NULL
+);
+CREATE INDEX votes_by_comparison ON votes(comparison_id);
+"#;
+
+/// Version 3: the search index gets prefix indexes for 1, 2 and 3 characters. Search matches the last
 /// word typed as a prefix (results while typing); without these, a short or common prefix ("t", "the")
 /// merges the postings of every word it starts, which took 30 to 300 ms on a 10,000-run record
 /// instead of about 1 ms (see benches/README.md). The index grows by about 2.4×.
-const V2: &str = r#"
+const V3: &str = r#"
 CREATE VIRTUAL TABLE search_index_v2 USING fts5(body, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');
 INSERT INTO search_index_v2 (rowid, body) SELECT rowid, body FROM search_index;
 DROP TABLE search_index;
@@ -136,7 +191,7 @@ ALTER TABLE search_index_v2 RENAME TO search_index;
 "#;
 
 /// Every migration, in order. Never edit a shipped entry: add a new one.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// Brings the schema up to [`SCHEMA_VERSION`], or refuses a newer one.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {

@@ -18,11 +18,50 @@ pub enum Context {
     Help,
     /// The server health panel.
     Health,
+    /// The Lab tab's scoreboard and vote queue.
+    Lab,
+    /// Typing a prompt to compare in the Lab tab.
+    LabAsk,
+    /// The blind vote screen.
+    Vote,
+    /// Typing the reason for a vote.
+    VoteReason,
+    /// The History tab's list of past runs.
+    History,
+    /// Typing in the History tab's search box.
+    HistorySearch,
+    /// The Run tab showing a past run (checked before the panes' keys).
+    PastRun,
+    /// A yes/no question (deleting a run).
+    Confirm,
+    /// The Prompts tab's tree of members.
+    PromptsTree,
+    /// A field of the Prompts tab's form.
+    PromptsField,
+    /// A dialog of the Prompts tab.
+    PromptsDialog,
 }
 
 impl Context {
-    pub const ALL: &'static [Context] =
-        &[Context::Prompt, Context::Panes, Context::Zoom, Context::Health, Context::Help, Context::Global];
+    pub const ALL: &'static [Context] = &[
+        Context::Prompt,
+        Context::Panes,
+        Context::Zoom,
+        Context::Health,
+        Context::Help,
+        Context::Global,
+        Context::Lab,
+        Context::LabAsk,
+        Context::Vote,
+        Context::VoteReason,
+        Context::History,
+        Context::HistorySearch,
+        Context::PastRun,
+        Context::Confirm,
+        Context::PromptsTree,
+        Context::PromptsField,
+        Context::PromptsDialog,
+    ];
 
     /// The name shown in the help overlay.
     pub fn title(self) -> &'static str {
@@ -33,6 +72,17 @@ impl Context {
             Context::Zoom => "Zoom view",
             Context::Help => "This help",
             Context::Health => "Server check panel",
+            Context::Lab => "Lab tab",
+            Context::LabAsk => "Lab tab: the prompt to compare",
+            Context::Vote => "Blind vote",
+            Context::VoteReason => "Blind vote: typing the reason",
+            Context::History => "History list",
+            Context::HistorySearch => "History search box",
+            Context::PastRun => "A past run in the Run tab",
+            Context::Confirm => "Question (delete a run)",
+            Context::PromptsTree => "Prompts tab: the members",
+            Context::PromptsField => "Prompts tab: editing a field",
+            Context::PromptsDialog => "Prompts tab: dialogs",
         }
     }
 }
@@ -106,4 +156,54 @@ actions! {
     SelectPrev => select_prev: "Select the previous item",
     SelectNext => select_next: "Select the next item",
     Health => health: "Show the server check panel",
+    NextTab => next_tab: "Show the next tab",
+    PrevTab => prev_tab: "Show the previous tab",
+    LabTab => lab_tab: "Show the Lab tab (from it, back to the Run tab)",
+    Compare => compare: "Compare the tree with solo and compute on the prompt in the box (asks if empty)",
+    Vote => vote: "Vote blind on the selected pair (after a vote: the next pair)",
+    VoteA => vote_a: "Vote: answer A is better",
+    VoteB => vote_b: "Vote: answer B is better",
+    VoteTie => vote_tie: "Vote: a tie",
+    VoteBothBad => vote_both_bad: "Vote: both answers are bad",
+    VoteReason => vote_reason: "Write a one-line reason for the vote (optional)",
+    VoteSkip => vote_skip: "Skip this pair for now (it stays in the queue)",
+    Refresh => refresh: "Read the scoreboard and the queue from the record again",
+    Tab1 => tab_1: "Go to the first tab (Run)",
+    Tab2 => tab_2: "Go to the second tab (History)",
+    Tab3 => tab_3: "Go to the third tab",
+    Tab4 => tab_4: "Go to the fourth tab",
+    Open => open: "Open the selected run in the Run tab, as it ended",
+    Replay => replay: "Replay the run at its recorded pace (again: from the start)",
+    ReplayFaster => replay_faster: "Replay faster: 1×, 4×, 16×",
+    ReplayStop => replay_stop: "Stop the replay and show the run as it ended",
+    BackToLive => back_to_live: "Leave the past run and show the live view",
+    Rerun => rerun: "Run the same prompt again with the current prompts",
+    ExportMarkdown => export_markdown: "Export the run as Markdown (file in the current folder)",
+    ExportJson => export_json: "Export the run as JSON with everything recorded (file in the current folder)",
+    CopyAnswer => copy_answer: "Copy the run's final answer to the clipboard",
+    Delete => delete: "Delete the selected run (asks first)",
+    Search => search: "Search past runs: prompts and answers",
+    FocusList => focus_list: "Go to the list of runs",
+    Confirm => confirm: "Yes, do it",
+    Keep => keep: "No, keep it",
+    ClearSearch => clear_search: "Clear the search (with none, go back to the Run tab)",
+    PromptsTab => prompts_tab: "Show the Prompts tab (from it, back to the Run tab)",
+    RunTab => run_tab: "Back to the Run tab",
+    EditFields => edit_fields: "Edit the selected member's fields",
+    ToTree => to_tree: "Back to the list of members",
+    Save => save: "Save the prompts to your hierarchy.toml (the next run uses them)",
+    Revert => revert: "Discard every unsaved edit",
+    ResetNode => reset_node: "Give the selected member ailab's shipped prompts and settings",
+    AddChild => add_child: "Add a member under the selected one",
+    RemoveNode => remove_node: "Remove the selected member and everyone under it",
+    Rename => rename: "Rename the selected member",
+    ChangeId => change_id: "Change the selected member's id",
+    MoveNode => move_node: "Move the selected member under another one",
+    ShiftUp => shift_up: "Move the selected member before its previous sibling",
+    ShiftDown => shift_down: "Move the selected member after its next sibling",
+    CompareVersions => compare_versions: "Compare the prompts with the ones a past run used",
+    ExternalEditor => external_editor: "Edit this field in your $EDITOR",
+    Undo => undo: "Undo the last change to this field",
+    Redo => redo: "Redo what was undone",
+    Choose => choose: "Choose: a served model, on/off, the selected entry (in a prompt: new line)",
 }

@@ -181,7 +181,9 @@ impl Keymap {
             ))
             .map_err(|_| {
                 format!(
-                    "{}: unknown table [{}]; the tables are global, prompt, panes, zoom, help, health",
+                    "{}: unknown table [{}]; the tables are global, prompt, panes, zoom, help, health, \
+                     history, history_search, past_run, confirm, prompts_tree, prompts_field, prompts_dialog, lab, \
+                     lab_ask, vote, vote_reason",
                     at(context.span()),
                     context.get_ref()
                 )
@@ -216,6 +218,11 @@ impl Keymap {
             .and_then(|m| m.get(&chord))
             .or_else(|| self.bindings.get(&Context::Global).and_then(|m| m.get(&chord)))
             .copied()
+    }
+
+    /// The action for a key in exactly this context (no global fallback), for layered tables.
+    pub fn lookup_own(&self, context: Context, key: &KeyEvent) -> Option<Action> {
+        self.bindings.get(&context).and_then(|m| m.get(&KeyChord::from_event(key))).copied()
     }
 
     /// The keys bound to `action` in `context` (not counting global ones), for hints and help.

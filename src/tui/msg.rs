@@ -2,14 +2,21 @@
 //! Everything that happens to the UI arrives as a [`Msg`]; everything the UI wants done in the
 //! world leaves as an [`Effect`]. Nothing else crosses between the loop and the tasks.
 
+pub mod history;
+pub mod lab;
+
 use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use super::state::Level;
 use super::state::health::HealthReport;
 use crate::config::Hierarchy;
 use crate::engine::{RunEvent, RunId, RunSummary};
+pub use history::{HistoryEffect, HistoryMsg};
+pub use lab::{LabEffect, LabMsg};
+
+mod prompts;
+pub use prompts::{OpenedFile, PromptsEffect, PromptsMsg};
 
 /// Something that happened.
 #[derive(Debug, Clone)]
@@ -41,11 +48,6 @@ pub enum Msg {
     Tick {
         now_ms: i64,
     },
-    /// Something to tell the user in the status bar (the record opened with a warning, say).
-    Notice {
-        text: String,
-        level: Level,
-    },
     /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
     Signal(&'static str),
     /// The engine was rebuilt (demo mode, or models reassigned).
@@ -54,6 +56,12 @@ pub enum Msg {
         demo: bool,
         server: String,
     },
+    /// Something for the Lab tab (the record's scores, a comparison's progress, a vote stored).
+    Lab(LabMsg),
+    /// The record answered (History tab, prompt history, notices).
+    History(HistoryMsg),
+    /// Something for the Prompts tab (file opened or saved, editor closed, record answers).
+    Prompts(PromptsMsg),
 }
 
 /// What became of a copy request.
@@ -88,4 +96,10 @@ pub enum Effect {
         nodes: Vec<String>,
     },
     Quit,
+    /// Something the Lab tab needs done (read the scores, run a comparison, store a vote).
+    Lab(LabEffect),
+    /// A query or change for the record.
+    History(HistoryEffect),
+    /// Something the Prompts tab needs done (open, save, `$EDITOR`, record queries).
+    Prompts(PromptsEffect),
 }

@@ -39,9 +39,16 @@ impl Drop for Guard {
 pub fn enter() -> io::Result<(Tui, Guard)> {
     let _ = UI_THREAD.set(std::thread::current().id());
     install_panic_hook();
+    let guard = Guard;
+    take_over()?;
+    let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    Ok((terminal, guard))
+}
+
+/// Raw mode, the alternate screen, mouse, bracketed paste and (where supported) keyboard flags.
+fn take_over() -> io::Result<()> {
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
-    let guard = Guard;
     let mut stdout = io::stdout();
     execute!(stdout, EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste)?;
     if matches!(terminal::supports_keyboard_enhancement(), Ok(true)) {
@@ -50,8 +57,20 @@ pub fn enter() -> io::Result<(Tui, Guard)> {
             ENHANCED.store(true, Ordering::SeqCst);
         }
     }
-    let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    Ok((terminal, guard))
+    Ok(())
+}
+
+/// Gives the terminal to another program (`$EDITOR`) until [`resume`]; a no-op when not taken.
+pub fn suspend() {
+    restore();
+}
+
+/// Takes the terminal back after [`suspend`]. The caller redraws the whole screen.
+pub fn resume() -> io::Result<()> {
+    if ACTIVE.load(Ordering::SeqCst) {
+        return Ok(());
+    }
+    take_over()
 }
 
 /// Gives the terminal back. Safe to call more than once and from the panic hook.

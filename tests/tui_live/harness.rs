@@ -20,7 +20,7 @@ use super::support::{self, ANSWER, PROMPT, T0, full_run};
 
 /// A TestBackend that keeps every frame it was asked to show, as text, and whose size a test
 /// can change like a user resizing the window.
-struct Recording {
+pub struct Recording {
     inner: TestBackend,
     frames: Arc<Mutex<Vec<String>>>,
     size: Arc<Mutex<Size>>,
@@ -75,9 +75,9 @@ impl Backend for Recording {
     }
 }
 
-type Frames = Arc<Mutex<Vec<String>>>;
+pub type Frames = Arc<Mutex<Vec<String>>>;
 
-fn recording(width: u16, height: u16) -> (Terminal<Recording>, Frames, Arc<Mutex<Size>>) {
+pub fn recording(width: u16, height: u16) -> (Terminal<Recording>, Frames, Arc<Mutex<Size>>) {
     let frames = Arc::new(Mutex::new(Vec::new()));
     let size = Arc::new(Mutex::new(Size::new(width, height)));
     let backend =

@@ -18,7 +18,7 @@ use super::support::{self, PROMPT, T0, feed, full_run, launch, state};
 /// Sizes every state is drawn at: roomy, the classic 80×24, narrow (compact tree), too small.
 const SIZES: &[(u16, u16)] = &[(120, 40), (80, 24), (52, 16), (30, 8)];
 
-fn render(state: &mut State, width: u16, height: u16) -> Terminal<TestBackend> {
+pub fn render(state: &mut State, width: u16, height: u16) -> Terminal<TestBackend> {
     update(state, Msg::Resize { width, height });
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|frame| view::draw(frame, state)).unwrap();

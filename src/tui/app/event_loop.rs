@@ -23,6 +23,11 @@ const BATCH: usize = 4096;
 /// Performs effects for the loop (the real shell, or a test double).
 pub trait Performer {
     fn perform(&mut self, effect: Effect);
+
+    /// True (once) when the screen must be drawn again in full: another program used it.
+    fn take_full_redraw(&mut self) -> bool {
+        false
+    }
 }
 
 /// Why the loop ended.
@@ -69,6 +74,10 @@ pub async fn run<B: Backend>(
                     return Ok(Exit::Quit);
                 }
                 performer.perform(effect);
+                if performer.take_full_redraw() {
+                    redraw_all(terminal)?;
+                    dirty = true;
+                }
             }
             handled += 1;
             if handled < BATCH {
@@ -81,6 +90,14 @@ pub async fn run<B: Backend>(
             dirty = false;
         }
     }
+}
+
+/// Makes the next frame repaint every cell. (`Terminal::clear` would ask the terminal where its
+/// cursor is, which waits on the key reader that holds crossterm's event lock.)
+fn redraw_all<B: Backend>(terminal: &mut Terminal<B>) -> io::Result<()> {
+    let size = terminal.size().map_err(|e| io::Error::other(e.to_string()))?;
+    let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+    terminal.resize(area).map_err(|e| io::Error::other(e.to_string()))
 }
 
 fn draw<B: Backend>(terminal: &mut Terminal<B>, state: &State) -> io::Result<()> {

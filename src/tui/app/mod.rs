@@ -4,7 +4,9 @@
 
 pub mod event_loop;
 mod health_check;
+pub mod history_effects;
 mod inputs;
+pub mod lab;
 mod shell;
 
 use std::io::IsTerminal;
@@ -13,14 +15,16 @@ use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
 use super::keymap::Keymap;
-use super::msg::{Effect, Msg};
+use super::msg::{Effect, HistoryEffect, HistoryMsg, Msg};
 use super::state::{Level, ServerInfo, State};
 use super::terminal;
 use super::theme::{self, ThemeSet};
 use crate::cli::{Settings, exit};
 use crate::engine::EventSink;
 pub use event_loop::{Exit, FRAME, Performer};
-pub use shell::panic_message;
+/// Earlier prompts offered by Up in the prompt box (from the newest runs).
+const PROMPT_HISTORY: usize = 500;
+pub use shell::{Shell, TerminalInput, panic_message};
 
 /// What the live view needs that can be wrong in the user's files.
 pub struct Setup {
@@ -96,14 +100,14 @@ pub async fn run(settings: Settings) -> u8 {
         let tx = tx.clone();
         tokio::spawn(async move {
             let (recorder, notices) = opening.await.unwrap_or_default();
-            for text in notices {
-                let _ = tx.send(Msg::Notice { text, level: Level::Warn });
+            if !notices.is_empty() {
+                let _ = tx.send(Msg::History(HistoryMsg::Notices(notices)));
             }
             recorder
         })
     };
     tokio::spawn(inputs::engine_events(sink.subscribe(), tx.clone()));
-    tokio::spawn(inputs::terminal_events(tx.clone(), stop.clone()));
+    let input = TerminalInput::start(tx.clone(), &stop);
     tokio::spawn(inputs::ticks(tx.clone(), stop.clone()));
     tokio::spawn(inputs::signals(tx.clone(), stop.clone()));
 
@@ -128,8 +132,9 @@ pub async fn run(settings: Settings) -> u8 {
     }
     state.sync();
 
-    let mut shell = shell::Shell::new(settings, engine, sink, tx.clone());
+    let mut shell = Shell::new(settings, engine, sink, tx.clone()).with_terminal_input(input);
     shell.perform(Effect::CheckHealth);
+    shell.perform(Effect::History(HistoryEffect::LoadPromptHistory { limit: PROMPT_HISTORY }));
     drop(tx);
     let result = event_loop::run(&mut tui, &mut state, &mut rx, &mut shell, FRAME).await;
     shell.cancel_all();

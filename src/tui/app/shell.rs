@@ -1,6 +1,9 @@
 //! The shell performs effects: it owns the engine, the run's cancel token, the clipboard, and
 //! the sender that brings results back as messages. Tasks it spawns never touch the state.
 
+mod prompts;
+mod suspend;
+
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -9,11 +12,14 @@ use tokio_util::sync::CancellationToken;
 
 use super::event_loop::Performer;
 use super::health_check;
+use super::history_effects::HistoryEffects;
+use super::lab::{LabContext, LabShell};
 use crate::cli::Settings;
 use crate::engine::{Engine, EventSink, RunId, new_run_id};
 use crate::tui::clipboard::{SystemClipboard, osc52};
 use crate::tui::msg::{CopyOutcome, Effect, Msg};
 use crate::tui::terminal;
+pub use suspend::TerminalInput;
 
 /// The real performer of effects.
 pub struct Shell {
@@ -23,11 +29,40 @@ pub struct Shell {
     tx: UnboundedSender<Msg>,
     running: Option<(RunId, CancellationToken)>,
     clipboard: SystemClipboard,
+    lab: LabShell,
+    history: HistoryEffects,
+    /// The key reader, paused while `$EDITOR` has the terminal (none in tests).
+    input: Option<TerminalInput>,
+    /// The record's reader for the Prompts tab, started on first use.
+    record: Option<prompts::RecordReader>,
+    /// Set when another program used the screen: the loop redraws it all.
+    full_redraw: bool,
 }
 
 impl Shell {
+    /// Also opens the record for the History tab (blocking; see [`HistoryEffects::start`]).
     pub fn new(settings: Settings, engine: Engine, sink: EventSink, tx: UnboundedSender<Msg>) -> Self {
-        Self { settings, engine, sink, tx, running: None, clipboard: SystemClipboard::default() }
+        let lab = LabShell::new(&settings);
+        let history = HistoryEffects::start(&settings, tx.clone());
+        Self {
+            settings,
+            engine,
+            sink,
+            tx,
+            running: None,
+            clipboard: SystemClipboard::default(),
+            lab,
+            history,
+            input: None,
+            record: None,
+            full_redraw: false,
+        }
+    }
+
+    /// Gives the shell the key reader, so it can lend the terminal to `$EDITOR`.
+    pub fn with_terminal_input(mut self, input: TerminalInput) -> Self {
+        self.input = Some(input);
+        self
     }
 
     /// Cancels the run in flight, if any (on the way out).
@@ -35,6 +70,7 @@ impl Shell {
         if let Some((_, token)) = self.running.take() {
             token.cancel();
         }
+        self.lab.cancel();
     }
 
     fn start_run(&mut self, prompt: String) {
@@ -138,7 +174,22 @@ impl Performer for Shell {
                 }
             }
             Effect::Quit => self.cancel_all(),
+            Effect::Lab(effect) => {
+                let cx = LabContext {
+                    engine: &self.engine,
+                    sink: &self.sink,
+                    settings: &self.settings,
+                    tx: &self.tx,
+                };
+                self.lab.perform(effect, cx);
+            }
+            Effect::History(effect) => self.history.perform(effect),
+            Effect::Prompts(effect) => self.perform_prompts(effect),
         }
+    }
+
+    fn take_full_redraw(&mut self) -> bool {
+        std::mem::take(&mut self.full_redraw)
     }
 }
 

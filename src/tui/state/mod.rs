@@ -5,7 +5,10 @@
 
 mod answer;
 pub mod health;
+pub mod history;
+pub mod lab;
 pub mod prompt;
+pub mod prompts;
 pub mod run_view;
 pub mod scroll;
 pub mod zoom;
@@ -16,6 +19,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
 use self::health::{Health, HealthPanel};
+use self::history::HistoryState;
 use self::prompt::PromptBox;
 use self::run_view::RunView;
 use self::scroll::Scroll;
@@ -27,20 +31,26 @@ use super::view::layout::{self, ScreenLayout};
 use crate::config::Hierarchy;
 use crate::engine::RunId;
 
-/// The tabs. History, Prompts and Lab join as their issues land; the bar shows only these.
+/// The tabs. Prompts and Lab join as their issues land; the bar shows only these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
     #[default]
     Run,
+    History,
+    Prompts,
+    Lab,
 }
 
 impl Tab {
     /// Tabs that work in this build, in bar order.
-    pub const AVAILABLE: &'static [Tab] = &[Tab::Run];
+    pub const AVAILABLE: &'static [Tab] = &[Tab::Run, Tab::History, Tab::Prompts, Tab::Lab];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Run => "Run",
+            Tab::Lab => "Lab",
+            Tab::History => "History",
+            Tab::Prompts => "Prompts",
         }
     }
 }
@@ -162,6 +172,12 @@ pub struct State {
     pub quit_armed: bool,
     /// Where the user's keymap and themes live, as shown in help.
     pub config_dir: String,
+    /// The Lab tab: scoreboards, vote queue, comparison running, blind vote screen.
+    pub lab: lab::LabState,
+    /// The History tab, and a past run shown in the Run tab.
+    pub history: HistoryState,
+    /// The Prompts tab.
+    pub prompts: self::prompts::PromptsState,
 }
 
 impl State {
@@ -199,6 +215,9 @@ impl State {
             notice: None,
             quit_armed: false,
             config_dir: "your config dir".into(),
+            lab: lab::LabState::default(),
+            history: HistoryState::default(),
+            prompts: Default::default(),
         };
         state.sync();
         state
@@ -209,7 +228,7 @@ impl State {
     }
 
     pub fn is_running(&self) -> bool {
-        !matches!(self.lifecycle, Lifecycle::Idle)
+        !matches!(self.lifecycle, Lifecycle::Idle) || self.lab.is_comparing()
     }
 
     /// The answer panel shows once a run has ended.
@@ -296,6 +315,10 @@ impl State {
                 zoom.sync(&self.run, generation, document.width.max(1) as usize, document.height as usize);
             }
         }
+        if self.tab == Tab::Lab {
+            self.lab.sync(self.area(), &super::view::lab::board_hints(&self.keymap));
+        }
+        self.sync_prompts();
     }
 
     fn sync_panes(&mut self) {

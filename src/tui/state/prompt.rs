@@ -121,6 +121,29 @@ impl PromptBox {
     pub fn history(&self) -> &[String] {
         &self.history
     }
+
+    /// Adds a prompt sent another way (running a past one again) to the history.
+    pub fn remember(&mut self, text: &str) {
+        let text = text.trim();
+        if !text.is_empty() && self.history.last().map(String::as_str) != Some(text) {
+            self.history.push(text.to_string());
+        }
+    }
+
+    /// Puts prompts of earlier sessions (oldest first) before this session's, so Up reaches them.
+    pub fn seed_history(&mut self, earlier: Vec<String>) {
+        let mut seeded: Vec<String> = earlier.into_iter().filter(|p| !p.trim().is_empty()).collect();
+        seeded.dedup();
+        let added = seeded.len();
+        let session = self.history.len();
+        seeded.append(&mut self.history);
+        seeded.dedup();
+        let removed = added + session - seeded.len();
+        self.history = seeded;
+        if let Some(at) = &mut self.browsing {
+            *at = (*at + added).saturating_sub(removed).min(self.history.len().saturating_sub(1));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -153,6 +176,21 @@ mod tests {
         p.set_text("  \n ");
         assert_eq!(p.take(), None);
         assert!(p.history().is_empty());
+    }
+
+    #[test]
+    fn earlier_sessions_come_before_this_one() {
+        let mut p = PromptBox::default();
+        p.set_text("today");
+        p.take();
+        p.seed_history(vec!["monday".into(), "tuesday".into(), "tuesday".into(), " ".into()]);
+        assert_eq!(p.history(), ["monday", "tuesday", "today"]);
+        p.history_prev();
+        p.history_prev();
+        assert_eq!(p.text(), "tuesday");
+        p.remember("again");
+        p.remember("again");
+        assert_eq!(p.history(), ["monday", "tuesday", "today", "again"]);
     }
 
     #[test]

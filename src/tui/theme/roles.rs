@@ -92,4 +92,8 @@ roles! {
     AnswerBorder => answer_border: "The final answer panel's border.",
     AnswerTitle => answer_title: "The final answer panel's title.",
     Metrics => metrics: "Token counts, speeds and times.",
+    Unsaved => unsaved: "Prompts tab: the marker of unsaved edits.",
+    Problem => problem: "Prompts tab: a field the engine would refuse, and why.",
+    DiffAdded => diff_added: "Lines and values a newer version added.",
+    DiffRemoved => diff_removed: "Lines and values a newer version removed.",
 }

@@ -5,6 +5,7 @@ use super::keys::context;
 use crate::tui::action::{Action, Context};
 use crate::tui::msg::Effect;
 use crate::tui::state::health::{Health, HealthPanel};
+use crate::tui::state::prompts::Leave;
 use crate::tui::state::zoom::ZoomState;
 use crate::tui::state::{Focus, Level, Lifecycle, Overlay, State};
 
@@ -97,6 +98,56 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 state.overlays.push(Overlay::Health(HealthPanel::default()));
             }
         }
+        Action::NextTab
+        | Action::PrevTab
+        | Action::LabTab
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4 => return super::tabs::perform(state, action),
+        Action::Compare
+        | Action::Vote
+        | Action::VoteA
+        | Action::VoteB
+        | Action::VoteTie
+        | Action::VoteBothBad
+        | Action::VoteReason
+        | Action::VoteSkip
+        | Action::Refresh => return super::lab::perform(state, action),
+        Action::Open
+        | Action::Replay
+        | Action::ReplayFaster
+        | Action::ReplayStop
+        | Action::BackToLive
+        | Action::Rerun
+        | Action::ExportMarkdown
+        | Action::ExportJson
+        | Action::CopyAnswer
+        | Action::Delete
+        | Action::Search
+        | Action::FocusList
+        | Action::Confirm
+        | Action::Keep
+        | Action::ClearSearch => return super::history::on_action(state, action),
+        Action::PromptsTab
+        | Action::RunTab
+        | Action::EditFields
+        | Action::ToTree
+        | Action::Save
+        | Action::Revert
+        | Action::ResetNode
+        | Action::AddChild
+        | Action::RemoveNode
+        | Action::Rename
+        | Action::ChangeId
+        | Action::MoveNode
+        | Action::ShiftUp
+        | Action::ShiftDown
+        | Action::CompareVersions
+        | Action::ExternalEditor
+        | Action::Undo
+        | Action::Redo
+        | Action::Choose => return super::prompts::perform(state, action),
     }
     Vec::new()
 }
@@ -119,7 +170,9 @@ fn cancel(state: &mut State) -> Vec<Effect> {
     if let Lifecycle::Running { cancelling, .. } = &mut state.lifecycle {
         *cancelling = true;
     }
-    vec![Effect::CancelRun]
+    let mut effects = vec![Effect::CancelRun];
+    effects.extend(super::lab::cancel_comparison(state));
+    effects
 }
 
 /// Ctrl-C: cancel the run in flight; a second one (or one with nothing running) quits.
@@ -141,6 +194,7 @@ fn cancel_or_back(state: &mut State) -> Vec<Effect> {
             cancel(state)
         }
         Lifecycle::Running { cancelling: true, .. } => Vec::new(),
+        Lifecycle::Idle if state.lab.is_comparing() => cancel(state),
         Lifecycle::Idle => {
             state.focus = Focus::Prompt;
             Vec::new()
@@ -149,6 +203,9 @@ fn cancel_or_back(state: &mut State) -> Vec<Effect> {
 }
 
 fn quit(state: &mut State) -> Vec<Effect> {
+    if let Some(asked) = super::prompts::ask_before_leaving(state, Leave::Quit) {
+        return asked;
+    }
     let mut effects = Vec::new();
     if state.is_running() {
         effects.push(Effect::CancelRun);

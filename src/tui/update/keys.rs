@@ -5,14 +5,19 @@ use crossterm::event::{KeyEvent, KeyEventKind, KeyModifiers};
 use super::actions;
 use crate::tui::action::Context;
 use crate::tui::msg::Effect;
-use crate::tui::state::{Focus, Overlay, State};
+use crate::tui::state::{Focus, Overlay, State, Tab};
 
 /// Which keymap table applies now.
 pub fn context(state: &State) -> Context {
+    if let Some(ctx) = super::history::context(state) {
+        return ctx;
+    }
     match state.overlays.last() {
         Some(Overlay::Help { .. }) => Context::Help,
         Some(Overlay::Health(_)) => Context::Health,
         Some(Overlay::Zoom(_)) => Context::Zoom,
+        None if state.tab == Tab::Lab => super::lab::context(state),
+        None if state.tab == Tab::Prompts => super::prompts::context(state),
         None => match state.focus {
             Focus::Prompt => Context::Prompt,
             Focus::Node(_) | Focus::Answer => Context::Panes,
@@ -23,6 +28,12 @@ pub fn context(state: &State) -> Context {
 pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
+    }
+    if state.tab == Tab::Lab && state.overlays.is_empty() {
+        return super::lab::on_key(state, key);
+    }
+    if state.tab == Tab::Prompts && state.overlays.is_empty() {
+        return super::prompts::on_key(state, key);
     }
     let ctx = context(state);
     if let Some(action) = state.keymap.lookup(ctx, &key) {

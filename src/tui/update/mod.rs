@@ -3,9 +3,13 @@
 
 mod actions;
 mod focus;
+mod history;
 mod keys;
+mod lab;
 mod mouse;
+mod prompts;
 mod run;
+pub(crate) mod tabs;
 
 use super::msg::{CopyOutcome, Effect, Msg};
 use super::state::health::Health;
@@ -17,9 +21,28 @@ pub use keys::context;
 
 /// Folds one message into the state; returns what the shell should do.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
-    let effects = match msg {
+    run::settle(state);
+    // The Lab follows every run event (a comparison's progress), even behind a past run.
+    if let Msg::Engine(event) = &msg {
+        lab::on_engine_event(state, event);
+    }
+    let mut effects = Vec::new();
+    if let Some(msg) = history::intercept(state, msg, &mut effects) {
+        effects = dispatch(state, msg);
+    }
+    run::settle(state);
+    effects.extend(history::observe(state));
+    effects.extend(prompts::follow(state));
+    state.sync();
+    effects
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
         Msg::Key(key) => keys::on_key(state, key),
         Msg::Mouse(mouse) => mouse::on_mouse(state, mouse),
+        Msg::Paste(text) if state.tab == super::state::Tab::Lab => lab::on_paste(state, &text),
+        Msg::Paste(text) if state.tab == super::state::Tab::Prompts => prompts::on_paste(state, &text),
         Msg::Paste(text) => {
             state.overlays.retain(|o| !matches!(o, Overlay::Help { .. }));
             state.focus = super::state::Focus::Prompt;
@@ -71,10 +94,6 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Notice { text, level } => {
-            state.notify(text, level);
-            Vec::new()
-        }
         Msg::Signal(_) => {
             let mut effects = Vec::new();
             if state.is_running() {
@@ -92,9 +111,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.health = Health::Checking;
             vec![Effect::CheckHealth]
         }
-    };
-    state.sync();
-    effects
+        Msg::Lab(msg) => lab::on_msg(state, msg),
+        Msg::History(msg) => history::on_msg(state, msg),
+        Msg::Prompts(msg) => prompts::on_msg(state, msg),
+    }
 }
 
 /// True when a message changes what is on screen (ticks only matter while something moves).

@@ -12,7 +12,13 @@ use crate::tui::state::{Focus, Overlay, State};
 const WHEEL_ROWS: usize = 3;
 
 pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
+    if state.tab == crate::tui::state::Tab::Prompts && state.overlays.is_empty() {
+        return super::prompts::on_mouse(state, mouse);
+    }
     let at = Position { x: mouse.column, y: mouse.row };
+    if state.tab == crate::tui::state::Tab::Lab && state.overlays.is_empty() {
+        return super::lab::on_mouse(state, mouse);
+    }
     match mouse.kind {
         MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
             let action =

@@ -74,7 +74,22 @@ pub fn on_task_ended(state: &mut State, run_id: &RunId, outcome: Result<RunSumma
     Vec::new()
 }
 
-fn finish(state: &mut State, status: RunStatus) {
+/// A run whose end the picture has seen is over, whatever message was missed or came late: the
+/// lifecycle follows, so keys never act on a run that has ended (Ctrl-C quits, Enter sends).
+pub fn settle(state: &mut State) {
+    let Lifecycle::Running { run_id, .. } = &state.lifecycle else { return };
+    // While a past run is shown, the live picture is kept aside.
+    let live = state.history.past.as_ref().map_or(&state.run, |past| &past.live);
+    if live.run_id.as_ref() == Some(run_id)
+        && !live.is_running()
+        && let Some(status) = live.status
+    {
+        tracing::warn!(%run_id, "the run had ended but the live view still had it running");
+        finish(state, status);
+    }
+}
+
+pub(super) fn finish(state: &mut State, status: RunStatus) {
     if !matches!(state.lifecycle, Lifecycle::Idle) {
         state.lifecycle = Lifecycle::Idle;
         state.answer_scroll = Scroll::At(0);

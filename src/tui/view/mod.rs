@@ -6,9 +6,12 @@ mod compact;
 mod connectors;
 mod health;
 pub mod help;
+pub mod history;
+pub mod lab;
 pub mod layout;
 mod pane;
 mod prompt;
+pub mod prompts;
 mod status_bar;
 mod tabs;
 mod timeline;
@@ -21,7 +24,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::state::{Overlay, State};
+use super::state::{Overlay, State, Tab};
 use super::text::wrap::Row;
 use super::theme::Theme;
 use layout::TreeLayout;
@@ -34,7 +37,22 @@ pub fn draw(frame: &mut Frame, state: &State) {
         too_small::draw(frame, area, state);
         return;
     }
+    if state.tab == Tab::History {
+        history::draw(frame, state);
+        return;
+    }
     tabs::draw(frame, layout.tabs, state);
+    match state.tab {
+        Tab::Lab => lab::draw(frame, area, state),
+        Tab::Prompts => prompts::draw(frame, area, state),
+        Tab::Run | Tab::History => draw_run(frame, &layout, state),
+    }
+    status_bar::draw(frame, layout.status, state);
+    draw_overlays(frame, area, state);
+}
+
+/// The Run tab: the tree, the answer, the prompt box.
+fn draw_run(frame: &mut Frame, layout: &layout::ScreenLayout, state: &State) {
     match &layout.tree_layout {
         TreeLayout::Chart { panes, gap } => {
             connectors::draw(frame.buffer_mut(), &state.run, panes, *gap, state.theme());
@@ -54,7 +72,10 @@ pub fn draw(frame: &mut Frame, state: &State) {
         answer::draw(frame, rect, state);
     }
     prompt::draw(frame, layout.prompt, state);
-    status_bar::draw(frame, layout.status, state);
+    history::past_banner(frame, layout.prompt, state);
+}
+
+fn draw_overlays(frame: &mut Frame, area: Rect, state: &State) {
     for overlay in &state.overlays {
         match overlay {
             Overlay::Zoom(zoom) => zoom::draw(frame, area, state, zoom),

@@ -34,6 +34,12 @@ fn server(state: &State) -> (String, Role) {
 
 /// The run part.
 fn run(state: &State) -> (String, Role) {
+    if let Some(comparing) = super::lab::status(state) {
+        return comparing;
+    }
+    if let Some(label) = super::history::past_run_label(state) {
+        return label;
+    }
     let run = &state.run;
     match (&state.lifecycle, run.status) {
         (Lifecycle::Running { cancelling: true, .. }, _) => ("cancelling…".into(), Role::StatusWarn),
@@ -64,6 +70,9 @@ fn run(state: &State) -> (String, Role) {
 
 /// The keys worth knowing in the current context, most useful first.
 fn hints(state: &State) -> Vec<String> {
+    if let Some(hints) = super::history::hints(state) {
+        return hints;
+    }
     let ctx = context(state);
     let actions: &[(Action, &str)] = match ctx {
         Context::Prompt => &[
@@ -92,7 +101,26 @@ fn hints(state: &State) -> Vec<String> {
             (Action::AssignModel, "assign"),
             (Action::Close, "close"),
         ],
+        Context::PromptsTree => &[
+            (Action::EditFields, "edit"),
+            (Action::Save, "save"),
+            (Action::AddChild, "add"),
+            (Action::RemoveNode, "remove"),
+            (Action::CompareVersions, "compare"),
+            (Action::Help, "help"),
+            (Action::RunTab, "run"),
+        ],
+        Context::PromptsField => &[
+            (Action::FocusNext, "next"),
+            (Action::ToTree, "members"),
+            (Action::Save, "save"),
+            (Action::Undo, "undo"),
+            (Action::ExternalEditor, "$EDITOR"),
+        ],
+        Context::PromptsDialog => &[(Action::Choose, "choose"), (Action::Close, "cancel")],
         Context::Global => &[],
+        Context::Lab | Context::LabAsk | Context::Vote | Context::VoteReason => super::lab::hints(state, ctx),
+        _ => &[],
     };
     let running = state.is_running();
     let assignable = matches!(&state.health, Health::Checked(r) if !r.served_for_missing().is_empty());

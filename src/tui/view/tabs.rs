@@ -16,7 +16,8 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     for tab in Tab::AVAILABLE {
         let role = if *tab == state.tab { Role::TabActive } else { Role::TabInactive };
         spans.push(span(" ", theme.style(Role::Dim)));
-        spans.push(span(format!(" {} ", tab.title()), theme.style(role)));
+        let mark = if *tab == Tab::Prompts && state.prompts.is_dirty() { " ●" } else { "" };
+        spans.push(span(format!(" {}{mark} ", tab.title()), theme.style(role)));
     }
     let left: usize = spans.iter().map(|s| s.content.width()).sum();
     let mut right = String::new();
@@ -26,6 +27,9 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     if !state.run.prompt.is_empty() {
         let prompt = state.run.prompt.replace('\n', " ");
         right = format!("“{prompt}”  {right}");
+    }
+    if let Some(label) = super::history::tab_bar_label(state) {
+        right = label;
     }
     let room = (rect.width as usize).saturating_sub(left + 2);
     let right = truncate(&right, room);

@@ -1,0 +1,225 @@
+//! The History tab's side of the shell: every query runs on the store's reader thread
+//! ([`ReadWorker`]), and its answer comes back through the loop's channel as a message, so the UI
+//! never waits on SQLite.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::cli::Settings;
+use crate::store::export::{self, Format};
+use crate::store::{self, ReadWorker, Reader, RunRecord, StoreError};
+use crate::tui::msg::history::{ListedRun, Page};
+use crate::tui::msg::{HistoryEffect, HistoryMsg, Msg};
+
+/// Performs [`HistoryEffect`]s on a reader of the record.
+pub struct HistoryEffects {
+    worker: Option<ReadWorker>,
+    tx: UnboundedSender<Msg>,
+}
+
+impl HistoryEffects {
+    /// Opens the record for reading (blocking; a recorder opened first has already checked it).
+    /// Why it cannot be read, and anything to tell the user about it, arrive as messages.
+    pub fn start(settings: &Settings, tx: UnboundedSender<Msg>) -> HistoryEffects {
+        let send = |msg| {
+            let _ = tx.send(Msg::History(msg));
+        };
+        let worker = match store::db_path(settings.db_path.as_deref()) {
+            Err(message) => {
+                send(HistoryMsg::Unavailable(message));
+                None
+            }
+            Ok(path) if settings.no_record && !path.exists() => {
+                send(HistoryMsg::Unavailable(format!(
+                    "recording is off (--no-record) and there is no record yet at {}.",
+                    path.display()
+                )));
+                None
+            }
+            Ok(path) => match ReadWorker::start(&path) {
+                Ok(worker) => {
+                    if !worker.notices().is_empty() {
+                        send(HistoryMsg::Notices(worker.notices().to_vec()));
+                    }
+                    Some(worker)
+                }
+                Err(err) => {
+                    tracing::warn!(%err, "cannot read the record");
+                    send(HistoryMsg::Unavailable(err.to_string()));
+                    None
+                }
+            },
+        };
+        HistoryEffects { worker, tx }
+    }
+
+    /// Queues the query; its answer comes back as a [`HistoryMsg`].
+    pub fn perform(&self, effect: HistoryEffect) {
+        let Some(worker) = &self.worker else { return };
+        let tx = self.tx.clone();
+        let send = move |msg| {
+            let _ = tx.send(Msg::History(msg));
+        };
+        let submitted = match effect {
+            HistoryEffect::Load { request, search, before, limit, count } => worker.submit(move |reader| {
+                let result = page(reader, search.as_deref(), before.as_ref(), limit, count);
+                send(HistoryMsg::Page { request, result: result.map_err(|e| e.to_string()) });
+            }),
+            HistoryEffect::Open { request, id, replay } => worker.submit(move |reader| {
+                let result = reader.run_events(&id).map(Arc::new).map_err(|e| e.to_string());
+                send(HistoryMsg::Opened { request, id, replay, result });
+            }),
+            HistoryEffect::Export { id, format } => worker.submit(move |reader| {
+                let result =
+                    reader.load_run(&id).map_err(|e| e.to_string()).and_then(|r| write_export(&r, format));
+                send(HistoryMsg::Exported { id, result });
+            }),
+            HistoryEffect::LoadAnswer { id } => worker.submit(move |reader| {
+                let result = reader.load_run(&id).map(|r| r.answer).map_err(|e| e.to_string());
+                send(HistoryMsg::Answer { id, result });
+            }),
+            HistoryEffect::Delete { id } => worker.submit(move |reader| {
+                let result = reader.delete_run(&id).map(|_| ()).map_err(|e| e.to_string());
+                send(HistoryMsg::Deleted { id, result });
+            }),
+            HistoryEffect::LoadPromptHistory { limit } => {
+                worker.submit(move |reader| match reader.list_runs(None, limit) {
+                    Ok(rows) => send(HistoryMsg::PromptHistory(earlier_prompts(rows))),
+                    Err(err) => tracing::warn!(%err, "cannot read earlier prompts"),
+                })
+            }
+        };
+        if !submitted {
+            let _ = self.tx.send(Msg::History(HistoryMsg::Unavailable(
+                "the reader of the record stopped (see the log); restart ailab to read it again.".into(),
+            )));
+        }
+    }
+}
+
+fn page(
+    reader: &Reader,
+    search: Option<&str>,
+    before: Option<&store::RunCursor>,
+    limit: usize,
+    count: bool,
+) -> Result<Page, StoreError> {
+    let runs = match search {
+        Some(text) => reader
+            .search_page(text, before, limit)?
+            .into_iter()
+            .map(|hit| ListedRun { row: hit.run, snippet: Some(hit.snippet) })
+            .collect(),
+        None => {
+            reader.list_runs(before, limit)?.into_iter().map(|row| ListedRun { row, snippet: None }).collect()
+        }
+    };
+    let total = if count { Some(reader.count_runs()?) } else { None };
+    Ok(Page { runs, total })
+}
+
+/// The prompts of tree runs (newest first in `rows`), oldest first, each once at its latest place.
+fn earlier_prompts(rows: Vec<store::RunRow>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let mut prompts: Vec<String> = rows
+        .into_iter()
+        .filter(|r| r.kind == "tree")
+        .map(|r| r.prompt.trim().to_string())
+        .filter(|p| !p.is_empty() && seen.insert(p.clone()))
+        .collect();
+    prompts.reverse();
+    prompts
+}
+
+/// Writes the export to the current folder (said `./file`), or to `exports/` in the data folder
+/// if that fails (said in full).
+fn write_export(record: &RunRecord, format: Format) -> Result<PathBuf, String> {
+    let name = format.file_name(&record.run.id);
+    let mut problems = Vec::new();
+    if let Ok(here) = std::env::current_dir() {
+        match write_in(&here, &name, record, format) {
+            Ok(_) => return Ok(Path::new(".").join(&name)),
+            Err(err) => problems.push(format!("{}: {err}", here.display())),
+        }
+    }
+    if let Some(dir) = crate::paths::data_dir().map(|d| d.join("exports")) {
+        match write_in(&dir, &name, record, format) {
+            Ok(path) => return Ok(path),
+            Err(err) => problems.push(format!("{}: {err}", dir.display())),
+        }
+    }
+    Err(format!("cannot write {name} ({})", problems.join("; ")))
+}
+
+fn write_in(dir: &Path, name: &str, record: &RunRecord, format: Format) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(name);
+    export::write(record, format, &path)?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn earlier_prompts_are_oldest_first_without_repeats() {
+        let row = |prompt: &str, kind: &str| store::RunRow {
+            id: prompt.into(),
+            kind: kind.into(),
+            prompt: prompt.into(),
+            root: "atlas".into(),
+            status: crate::engine::RunStatus::Done,
+            started_ms: 0,
+            ended_ms: None,
+            calls: 0,
+            failed_calls: 0,
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            hierarchy_hash: String::new(),
+            note: None,
+        };
+        let newest_first =
+            vec![row("c", "tree"), row("a", "tree"), row("lab", "solo"), row("b", "tree"), row("a", "tree")];
+        assert_eq!(earlier_prompts(newest_first), ["b", "a", "c"]);
+    }
+
+    #[test]
+    fn exports_fall_back_when_the_folder_is_not_writable() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-folder");
+        std::fs::write(&file, "x").unwrap();
+        let record = RunRecord {
+            run: store::RunRow {
+                id: "20261124-060000-0001".into(),
+                kind: "tree".into(),
+                prompt: "p".into(),
+                root: "atlas".into(),
+                status: crate::engine::RunStatus::Done,
+                started_ms: 0,
+                ended_ms: Some(10),
+                calls: 0,
+                failed_calls: 0,
+                prompt_tokens: 0,
+                completion_tokens: 0,
+                hierarchy_hash: String::new(),
+                note: None,
+            },
+            answer: Some("a".into()),
+            app_version: "t".into(),
+            hierarchy_source: String::new(),
+            hierarchy: serde_json::Value::Null,
+            wall_ms: Some(10),
+            tasks: Vec::new(),
+            calls: Vec::new(),
+            node_events: Vec::new(),
+            finish_seq: None,
+        };
+        assert!(write_in(&file, "x.md", &record, Format::Markdown).is_err());
+        let path = write_in(dir.path(), "x.md", &record, Format::Markdown).unwrap();
+        assert!(std::fs::read_to_string(path).unwrap().contains("# ailab run 20261124-060000-0001"));
+    }
+}

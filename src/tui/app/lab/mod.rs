@@ -1,0 +1,246 @@
+//! The Lab tab's effects: reading the scores and the vote queue on a reader thread (the UI never
+//! waits on SQLite), running a comparison exactly as `ailab eval` does for one prompt (its runs
+//! go through the same event sink the Run tab listens to, and are recorded), and storing votes.
+
+mod sample;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use self::sample::NextSample;
+use super::shell::panic_message;
+use crate::cli::Settings;
+use crate::engine::{Engine, EventSink, hierarchy_hash};
+use crate::lab::eval::ComparisonResult;
+use crate::lab::{self, Arm, EvalOptions, LabPrompt};
+use crate::store::{self, LabRecord, PendingVote, ReadWorker, Reader};
+use crate::tui::msg::Msg;
+use crate::tui::msg::lab::{ComparisonEnd, LabData, LabEffect, LabMsg, NO_RECORD, QueuedVote};
+
+/// Pairs read into the vote queue at most.
+const QUEUE_LIMIT: usize = 500;
+
+/// The category given to prompts compared from the Lab tab.
+pub const LIVE_CATEGORY: &str = "your prompts";
+
+/// What the effects need from the shell.
+pub struct LabContext<'a> {
+    pub engine: &'a Engine,
+    pub sink: &'a EventSink,
+    pub settings: &'a Settings,
+    pub tx: &'a UnboundedSender<Msg>,
+}
+
+/// Performs the Lab tab's effects.
+pub struct LabShell {
+    /// The record's file, or why there is none to use.
+    record: Result<PathBuf, String>,
+    /// Opened on first use, off the UI loop; kept for later queries.
+    worker: Arc<Mutex<Option<ReadWorker>>>,
+    comparing: Option<CancellationToken>,
+}
+
+impl LabShell {
+    pub fn new(settings: &Settings) -> LabShell {
+        let record = if settings.no_record {
+            Err(NO_RECORD.to_string())
+        } else {
+            store::db_path(settings.db_path.as_deref())
+        };
+        LabShell { record, worker: Arc::new(Mutex::new(None)), comparing: None }
+    }
+
+    /// Stops the comparison in flight, if any (finished steps stay saved).
+    pub fn cancel(&mut self) {
+        if let Some(token) = self.comparing.take() {
+            token.cancel();
+        }
+    }
+
+    pub fn perform(&mut self, effect: LabEffect, cx: LabContext) {
+        let judge_model =
+            cx.settings.judge.clone().unwrap_or_else(|| cx.engine.hierarchy().root().model.clone());
+        match effect {
+            LabEffect::Load => {
+                let tx = cx.tx.clone();
+                self.with_reader(cx.tx, move |reader| {
+                    let data = lab_data(reader, judge_model, |_| rand::random::<bool>());
+                    let _ = tx.send(Msg::Lab(LabMsg::Loaded(data)));
+                });
+            }
+            LabEffect::StartComparison { prompt } => self.start(prompt, judge_model, &cx),
+            LabEffect::Cancel => {
+                if let Some(token) = &self.comparing {
+                    tracing::info!("comparison cancelled from the Lab tab");
+                    token.cancel();
+                }
+            }
+            LabEffect::CastVote { comparison, pair, shown_first, outcome, reason } => {
+                let tx = cx.tx.clone();
+                self.with_reader(cx.tx, move |reader| {
+                    let result = reader
+                        .cast_vote(comparison, pair, shown_first, outcome, &reason)
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::Lab(LabMsg::VoteSaved { comparison, pair, result }));
+                });
+            }
+        }
+    }
+
+    /// Runs `job` on the reader thread, opening it first if needed (off the UI loop). Failures
+    /// to open come back as a `Loaded` error, which the Lab tab shows.
+    fn with_reader(&self, tx: &UnboundedSender<Msg>, job: impl FnOnce(&mut Reader) + Send + 'static) {
+        let failed = |tx: &UnboundedSender<Msg>, message: String| {
+            let _ = tx.send(Msg::Lab(LabMsg::Loaded(Err(message))));
+        };
+        let path = match &self.record {
+            Ok(path) => path.clone(),
+            Err(message) => return failed(tx, message.clone()),
+        };
+        let worker = self.worker.clone();
+        let tx = tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let Ok(mut slot) = worker.lock() else {
+                return failed(&tx, "the record's reader stopped; restart ailab".into());
+            };
+            if slot.is_none() {
+                match ReadWorker::start(&path) {
+                    Ok(opened) => *slot = Some(opened),
+                    Err(error) => return failed(&tx, error.to_string()),
+                }
+            }
+            if !slot.as_ref().is_some_and(|w| w.submit(job)) {
+                *slot = None;
+                failed(&tx, "the record's reader stopped; press r to open it again".into());
+            }
+        });
+    }
+
+    fn start(&mut self, prompt: String, judge_model: String, cx: &LabContext) {
+        let tx = cx.tx.clone();
+        let path = match &self.record {
+            Ok(path) => path.clone(),
+            Err(message) => {
+                let _ = tx.send(Msg::Lab(LabMsg::Ended(ComparisonEnd::Failed(message.clone()))));
+                return;
+            }
+        };
+        self.cancel();
+        let cancel = CancellationToken::new();
+        self.comparing = Some(cancel.clone());
+        tracing::info!(judge = %judge_model, "comparison started from the Lab tab");
+        let job = Comparison { engine: cx.engine.clone(), sink: cx.sink.clone(), path, prompt, judge_model };
+        let task = tokio::spawn(job.run(tx.clone(), cancel));
+        tokio::spawn(async move {
+            let end = task.await.unwrap_or_else(|err| {
+                let reason = match err.try_into_panic() {
+                    Ok(payload) => panic_message(payload.as_ref()),
+                    Err(err) => err.to_string(),
+                };
+                tracing::error!(%reason, "the comparison's task panicked");
+                ComparisonEnd::Failed(format!(
+                    "internal error: {reason}. This is a bug in ailab; the log file has details."
+                ))
+            });
+            let _ = tx.send(Msg::Lab(LabMsg::Ended(end)));
+        });
+    }
+}
+
+/// One comparison, as `ailab eval` runs one prompt.
+struct Comparison {
+    engine: Engine,
+    sink: EventSink,
+    path: PathBuf,
+    prompt: String,
+    judge_model: String,
+}
+
+impl Comparison {
+    async fn run(self, tx: UnboundedSender<Msg>, cancel: CancellationToken) -> ComparisonEnd {
+        let path = self.path.clone();
+        let mut reader = match tokio::task::spawn_blocking(move || Reader::open(&path)).await {
+            Ok(Ok(reader)) => reader,
+            Ok(Err(error)) => return ComparisonEnd::Failed(error.to_string()),
+            Err(error) => return ComparisonEnd::Failed(format!("cannot open the record: {error}")),
+        };
+        let arms = Arm::ALL.to_vec();
+        let record =
+            LabRecord { reader: &mut reader, hierarchy_hash: hierarchy_hash(self.engine.hierarchy()) };
+        let started = tx.clone();
+        let mut store = NextSample::new(
+            record,
+            arms.clone(),
+            self.judge_model.clone(),
+            Box::new(move |comparison, repeat, resumed| {
+                let _ = started.send(Msg::Lab(LabMsg::Started { comparison, repeat, resumed }));
+            }),
+        );
+        let prompts = [LabPrompt { category: LIVE_CATEGORY.into(), text: self.prompt }];
+        let options = EvalOptions { arms, repeat: 1, judge_model: self.judge_model };
+        let progress = tx.clone();
+        let outcome = lab::run_eval(
+            &self.engine,
+            &self.sink,
+            &mut store,
+            &prompts,
+            &options,
+            &mut |p| {
+                let _ = progress.send(Msg::Lab(LabMsg::Progress(p)));
+            },
+            &cancel,
+        )
+        .await;
+        if cancel.is_cancelled() {
+            return ComparisonEnd::Cancelled;
+        }
+        match outcome.map(|results| results.into_iter().next()) {
+            Ok(Some(result)) => ComparisonEnd::Finished {
+                comparison: result.comparison,
+                failed_arms: result.arms.iter().filter(|(_, r)| !r.answered()).map(|(a, _)| *a).collect(),
+                outcomes: result.outcomes,
+            },
+            Ok(None) => ComparisonEnd::Failed("nothing was run; try again".into()),
+            Err(message) => ComparisonEnd::Failed(format!("the record could not be updated: {message}")),
+        }
+    }
+}
+
+/// The scores and the queue, for the Lab tab. `a_is_first` draws each pair's shown order: true
+/// shows the pair's first arm as "A" (the shell draws it at random).
+pub fn lab_data(
+    reader: &mut Reader,
+    judge_model: String,
+    mut a_is_first: impl FnMut(&PendingVote) -> bool,
+) -> Result<LabData, String> {
+    let judged = reader.judged_comparisons(None).map_err(|e| e.to_string())?;
+    let voted = reader.voted_comparisons().map_err(|e| e.to_string())?;
+    let mut all: std::collections::BTreeMap<i64, ComparisonResult> =
+        judged.iter().map(|r| (r.comparison, r.clone())).collect();
+    for result in &voted {
+        all.entry(result.comparison).or_insert_with(|| result.clone());
+    }
+    let all: Vec<ComparisonResult> = all.into_values().collect();
+    let mut pending = reader.vote_queue(QUEUE_LIMIT + 1).map_err(|e| e.to_string())?;
+    let more_waiting = pending.len() > QUEUE_LIMIT;
+    pending.truncate(QUEUE_LIMIT);
+    let queue = pending
+        .into_iter()
+        .map(|pending| {
+            let shown_first = if a_is_first(&pending) { pending.pair.0 } else { pending.pair.1 };
+            QueuedVote { pending, shown_first }
+        })
+        .collect();
+    Ok(LabData {
+        judge_model,
+        judged: lab::scoreboard(&judged),
+        voted: lab::scoreboard(&voted),
+        costs: lab::scoreboard(&all).costs,
+        comparisons: all.len(),
+        queue,
+        more_waiting,
+    })
+}

@@ -1,0 +1,172 @@
+//! The Prompts tab's effects: open the hierarchy for editing, save it atomically, build the next
+//! run's engine from what was saved, lend the terminal to `$EDITOR`, and ask the record (on its
+//! own reader thread, so the loop never waits on SQLite). Every answer comes back as a message.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use super::Shell;
+use super::suspend::with_terminal_lent;
+use crate::cli::settings::normalize_base_url;
+use crate::config::edit::{edit_in_external_editor, open_for_editing, save_atomically};
+use crate::config::{Hierarchy, HierarchySource, parse_hierarchy};
+use crate::store::{ReadWorker, Reader};
+use crate::tui::msg::{Msg, OpenedFile, PromptsEffect, PromptsMsg};
+
+/// Runs asked of the record to offer for comparison.
+const RECENT_RUNS: usize = 200;
+
+type Job = Box<dyn FnOnce(Result<&mut Reader, &str>) + Send>;
+
+/// The record, read on a thread of its own. Jobs sent before it has opened wait for it; if it
+/// cannot open, each job is told why.
+pub struct RecordReader {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl RecordReader {
+    /// Opens the record at `path` on a new thread (`Err`: why there is no record to read).
+    pub fn start(path: Result<PathBuf, String>) -> RecordReader {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let spawned = std::thread::Builder::new().name("ailab-prompts-reader".into()).spawn(move || {
+            let worker = path.and_then(|p| ReadWorker::start(&p).map_err(|e| e.to_string()));
+            for job in queue {
+                match &worker {
+                    Ok(worker) => {
+                        if !worker.submit(move |reader| job(Ok(reader))) {
+                            tracing::error!("the record's reader thread is gone");
+                        }
+                    }
+                    Err(reason) => job(Err(reason)),
+                }
+            }
+        });
+        if let Err(err) = spawned {
+            tracing::error!(%err, "cannot start a thread to read the record");
+        }
+        RecordReader { jobs }
+    }
+
+    fn submit(&self, job: impl FnOnce(Result<&mut Reader, &str>) + Send + 'static) {
+        if self.jobs.send(Box::new(job)).is_err() {
+            tracing::error!("the record reader is gone; a query was dropped");
+        }
+    }
+}
+
+/// Where the record is, unless runs are not recorded and there is none.
+pub fn record_path(settings: &crate::cli::Settings) -> Result<PathBuf, String> {
+    let path = crate::store::db_path(settings.db_path.as_deref())?;
+    if settings.no_record && !path.exists() {
+        return Err("runs are not recorded (--no-record)".into());
+    }
+    Ok(path)
+}
+
+impl Shell {
+    pub(super) fn perform_prompts(&mut self, effect: PromptsEffect) {
+        let tx = self.tx.clone();
+        let send = move |msg: PromptsMsg| {
+            let _ = tx.send(Msg::Prompts(msg));
+        };
+        match effect {
+            PromptsEffect::Open => {
+                let base_url_override =
+                    self.settings.base_url_override.as_deref().and_then(|u| normalize_base_url(u).ok());
+                let result = open_for_editing(&self.settings.hierarchy_source)
+                    .map(|session| Box::new(OpenedFile { session, base_url_override }))
+                    .map_err(|e| e.to_string());
+                send(PromptsMsg::Opened(result));
+            }
+            PromptsEffect::Save { path, text } => {
+                tokio::spawn(async move {
+                    let written = tokio::task::spawn_blocking({
+                        let (path, text) = (path.clone(), text.clone());
+                        move || save_atomically(&path, &text)
+                    })
+                    .await
+                    .unwrap_or_else(|e| {
+                        Err(format!("the save stopped unexpectedly ({e}); the file was not changed"))
+                    });
+                    send(PromptsMsg::Saved { path, text, result: written });
+                });
+            }
+            PromptsEffect::UseSaved { text, source } => match self.hierarchy_from_saved(&text, &source) {
+                Ok(hierarchy) => {
+                    let hierarchy = Arc::new(hierarchy);
+                    match self.settings.engine_for(hierarchy.clone()) {
+                        Ok(engine) => {
+                            // A run in flight holds its own copy of the old engine and hierarchy.
+                            self.engine = engine;
+                            self.settings.hierarchy = hierarchy.clone();
+                            if self.settings.hierarchy_source == HierarchySource::Embedded {
+                                self.settings.hierarchy_source = HierarchySource::UserConfig(source.into());
+                            }
+                            tracing::info!("the next run uses the saved hierarchy");
+                            send(PromptsMsg::EngineRebuilt { hierarchy });
+                        }
+                        Err(message) => send(PromptsMsg::EngineNotRebuilt(message)),
+                    }
+                }
+                Err(message) => send(PromptsMsg::EngineNotRebuilt(message)),
+            },
+            PromptsEffect::ExternalEditor { node, field, text } => {
+                let result = with_terminal_lent(self.input.as_mut(), || edit_in_external_editor(&text))
+                    .and_then(|edited| edited);
+                self.full_redraw = true;
+                send(PromptsMsg::EditorClosed { node, field, result });
+            }
+            PromptsEffect::CountVersion { hash } => self.record().submit(move |reader| {
+                let result = reader
+                    .map_err(str::to_string)
+                    .and_then(|r| r.version_usage(&hash).map_err(|e| e.to_string()));
+                let result = result.map_err(|reason| format!("runs not counted: {reason}"));
+                send(PromptsMsg::VersionUsage { hash, result });
+            }),
+            PromptsEffect::RecentRuns => self.record().submit(move |reader| {
+                let result = reader
+                    .map_err(str::to_string)
+                    .and_then(|r| r.list_runs(None, RECENT_RUNS).map_err(|e| e.to_string()));
+                send(PromptsMsg::RecentRuns(
+                    result.map_err(|reason| format!("Cannot read the record: {reason}")),
+                ));
+            }),
+            PromptsEffect::LoadPastPrompts { run_id, title } => self.record().submit(move |reader| {
+                let result = reader
+                    .map_err(str::to_string)
+                    .and_then(|r| r.load_run(&run_id).map_err(|e| e.to_string()))
+                    .map_err(|reason| format!("Cannot read run {run_id}: {reason}"))
+                    .and_then(|record| past_hierarchy(&run_id, record.hierarchy));
+                send(PromptsMsg::PastPrompts { run_id, title, result });
+            }),
+        }
+    }
+
+    /// The record's reader, started on first use.
+    fn record(&mut self) -> &RecordReader {
+        let settings = &self.settings;
+        self.record.get_or_insert_with(|| RecordReader::start(record_path(settings)))
+    }
+
+    /// The saved text as the engine will run it (with `--base-url` applied).
+    fn hierarchy_from_saved(&self, text: &str, source: &str) -> Result<Hierarchy, String> {
+        let mut hierarchy = parse_hierarchy(text, source).map_err(|e| e.to_string())?;
+        if let Some(url) = &self.settings.base_url_override {
+            hierarchy.server.base_url = normalize_base_url(url)?;
+        }
+        Ok(hierarchy)
+    }
+}
+
+/// The hierarchy a run recorded, or why it cannot be compared.
+fn past_hierarchy(run_id: &str, json: serde_json::Value) -> Result<Box<Hierarchy>, String> {
+    if json.is_null() {
+        return Err(format!("Run {run_id} has no recorded prompts to compare with."));
+    }
+    serde_json::from_value::<Hierarchy>(json).map(Box::new).map_err(|e| {
+        format!(
+            "Run {run_id} was recorded by another version of ailab, in a form this one cannot compare ({e})."
+        )
+    })
+}

@@ -1,0 +1,94 @@
+//! The Lab tab's messages and effects: what the record says about past comparisons, a comparison
+//! running, and blind votes. Nested in [`super::Msg::Lab`] and [`super::Effect::Lab`].
+
+use crate::lab::report::ArmCost;
+use crate::lab::verdict::Outcome;
+use crate::lab::{Arm, Progress, Scoreboard};
+use crate::store::PendingVote;
+
+/// Why the Lab cannot work in this session (reading again will not help).
+pub const NO_RECORD: &str = "The Lab keeps comparisons and votes in the record, and ailab was started with \
+--no-record. Quit (Ctrl-Q) and start ailab without --no-record.";
+
+/// Something that happened for the Lab tab.
+#[derive(Debug, Clone)]
+pub enum LabMsg {
+    /// The record's comparisons, scored, and the queue of votes (or why they could not be read).
+    Loaded(Result<LabData, String>),
+    /// The comparison asked for has its place in the record: which sample of the prompt it is,
+    /// and whether earlier work on it (an interrupted comparison) is being resumed.
+    Started { comparison: i64, repeat: u32, resumed: bool },
+    /// A step of the running comparison finished (an arm answered, or a judge call came back).
+    Progress(Progress),
+    /// The comparison's task ended.
+    Ended(ComparisonEnd),
+    /// A blind vote was stored, or could not be.
+    VoteSaved { comparison: i64, pair: (Arm, Arm), result: Result<(), String> },
+}
+
+/// Something the Lab tab needs done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabEffect {
+    /// Read the scoreboards and the vote queue (answered by `LabMsg::Loaded`).
+    Load,
+    /// Run the tree, solo and compute arms on `prompt`, then the judge on every pair in both
+    /// orders, recorded like `ailab eval` does.
+    StartComparison { prompt: String },
+    /// Stop the running comparison (finished steps stay saved).
+    Cancel,
+    /// Store a blind vote. `outcome` is from `pair.0`'s side; `shown_first` was shown as "A".
+    CastVote { comparison: i64, pair: (Arm, Arm), shown_first: Arm, outcome: Outcome, reason: String },
+}
+
+/// What the record holds for the Lab tab, scored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabData {
+    /// The judge new comparisons use (`--judge`, `AILAB_JUDGE`, else the root's model).
+    pub judge_model: String,
+    /// Every comparison the LLM judge scored in both orders.
+    pub judged: Scoreboard,
+    /// Every comparison the user voted on blind (latest vote per pair).
+    pub voted: Scoreboard,
+    /// Cost and answer length per arm over every scored comparison.
+    pub costs: Vec<ArmCost>,
+    /// Comparisons scored by the judge, the user, or both.
+    pub comparisons: usize,
+    /// Pairs waiting for a blind vote, oldest first, each with the order to show it in.
+    pub queue: Vec<QueuedVote>,
+    /// More pairs wait than the queue holds.
+    pub more_waiting: bool,
+}
+
+/// A pair waiting for a blind vote, with the side each answer is shown on (drawn at random by
+/// the shell when the queue was read, so neither the reducer nor the view chooses it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueuedVote {
+    pub pending: PendingVote,
+    /// The arm whose answer is shown as "A".
+    pub shown_first: Arm,
+}
+
+impl QueuedVote {
+    /// The arm shown as "B".
+    pub fn shown_second(&self) -> Arm {
+        let (x, y) = self.pending.pair;
+        if self.shown_first == x { y } else { x }
+    }
+
+    /// The answers as shown: (A, B).
+    pub fn shown_answers(&self) -> (&str, &str) {
+        let (x, y) = &self.pending.answers;
+        if self.shown_first == self.pending.pair.0 { (x, y) } else { (y, x) }
+    }
+}
+
+/// How a comparison started from the Lab tab ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ComparisonEnd {
+    /// Every step ran (or was found saved). Outcomes are the judge's, after the swap rule.
+    Finished { comparison: i64, outcomes: Vec<((Arm, Arm), Outcome)>, failed_arms: Vec<Arm> },
+    /// Cancelled: finished steps are saved, and the same prompt resumes them.
+    Cancelled,
+    /// It could not run (the record, or an internal error): the message says what to do.
+    Failed(String),
+}

@@ -1,0 +1,149 @@
+//! The blind vote screen: two answers shown as "A" and "B" in an order drawn by the shell, a
+//! choice, an optional one-line reason, then the reveal of which arm was which.
+
+use ratatui::layout::Rect;
+use ratatui_textarea::TextArea;
+
+use crate::lab::Arm;
+use crate::lab::verdict::Outcome;
+use crate::tui::msg::lab::QueuedVote;
+use crate::tui::text::cached::Memo;
+use crate::tui::text::markdown;
+use crate::tui::view::lab::layout;
+
+/// What the user chose, in the terms they saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    A,
+    B,
+    Tie,
+    BothBad,
+}
+
+impl Choice {
+    /// The outcome from the pair's first arm's side, knowing which arm was shown as "A".
+    pub fn outcome(self, pair: (Arm, Arm), shown_first: Arm) -> Outcome {
+        let a_is_first = shown_first == pair.0;
+        match self {
+            Choice::A if a_is_first => Outcome::First,
+            Choice::A => Outcome::Second,
+            Choice::B if a_is_first => Outcome::Second,
+            Choice::B => Outcome::First,
+            Choice::Tie => Outcome::Tie,
+            Choice::BothBad => Outcome::BothBad,
+        }
+    }
+
+    /// How the choice reads after the vote.
+    pub fn label(self) -> &'static str {
+        match self {
+            Choice::A => "A is better",
+            Choice::B => "B is better",
+            Choice::Tie => "a tie",
+            Choice::BothBad => "both bad",
+        }
+    }
+}
+
+/// Where storing the vote stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saving {
+    Pending,
+    Saved,
+    /// Not stored: why (the same choice can be sent again).
+    Failed(String),
+}
+
+/// Before or after the vote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VotePhase {
+    /// Names hidden; waiting for a choice.
+    Choosing,
+    /// Names revealed.
+    Revealed { choice: Choice, saving: Saving },
+}
+
+/// The vote screen.
+#[derive(Debug, Clone)]
+pub struct VoteScreen {
+    /// The pair on screen (`None`: nothing waits for a vote).
+    pub item: Option<QueuedVote>,
+    /// Its place in the queue when shown (1-based) and how many waited then.
+    pub position: usize,
+    pub waiting: usize,
+    pub reason: TextArea<'static>,
+    pub editing_reason: bool,
+    pub phase: VotePhase,
+    /// First row shown in both panes (clamped by `sync`).
+    pub scroll: usize,
+    pub a_rows: Memo<usize>,
+    pub b_rows: Memo<usize>,
+    /// Text rows in each pane at the last layout.
+    pub pane_height: usize,
+    /// The furthest `scroll` can go at the last layout.
+    pub max_scroll: usize,
+}
+
+fn reason_box() -> TextArea<'static> {
+    let mut reason = TextArea::default();
+    reason.set_placeholder_text("optional: why, in a few words");
+    reason
+}
+
+impl VoteScreen {
+    /// A screen showing `item` (the `position`th of `waiting` pairs), or the empty state.
+    pub fn new(item: Option<QueuedVote>, position: usize, waiting: usize) -> VoteScreen {
+        VoteScreen {
+            item,
+            position,
+            waiting,
+            reason: reason_box(),
+            editing_reason: false,
+            phase: VotePhase::Choosing,
+            scroll: 0,
+            a_rows: Memo::default(),
+            b_rows: Memo::default(),
+            pane_height: 0,
+            max_scroll: 0,
+        }
+    }
+
+    /// The reason typed, on one line.
+    pub fn reason_text(&self) -> String {
+        self.reason.lines().join(" ").trim().to_string()
+    }
+
+    pub fn is_revealed(&self) -> bool {
+        matches!(self.phase, VotePhase::Revealed { .. })
+    }
+
+    /// Wraps both answers for their panes in `body` and clamps the scroll.
+    pub fn sync(&mut self, body: Rect) {
+        let regions = layout::vote(body, self);
+        let Some(item) = &self.item else { return };
+        let (a, b) = item.shown_answers();
+        let (wa, wb) = (regions.a_text.width.max(1) as usize, regions.b_text.width.max(1) as usize);
+        self.a_rows.ensure(wa, wa, |w| markdown::render_into(a, w));
+        self.b_rows.ensure(wb, wb, |w| markdown::render_into(b, w));
+        let (ha, hb) = (regions.a_text.height as usize, regions.b_text.height as usize);
+        self.pane_height = ha.min(hb).max(1);
+        self.max_scroll = self.a_rows.len().saturating_sub(ha).max(self.b_rows.len().saturating_sub(hb));
+        self.scroll = self.scroll.min(self.max_scroll);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_and_b_map_to_the_pair_whichever_was_shown_first() {
+        let pair = (Arm::Tree, Arm::Solo);
+        assert_eq!(Choice::A.outcome(pair, Arm::Tree), Outcome::First);
+        assert_eq!(Choice::B.outcome(pair, Arm::Tree), Outcome::Second);
+        assert_eq!(Choice::A.outcome(pair, Arm::Solo), Outcome::Second);
+        assert_eq!(Choice::B.outcome(pair, Arm::Solo), Outcome::First);
+        assert_eq!(Choice::Tie.outcome(pair, Arm::Solo), Outcome::Tie);
+        assert_eq!(Choice::BothBad.outcome(pair, Arm::Tree), Outcome::BothBad);
+    }
+}

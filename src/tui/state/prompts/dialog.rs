@@ -1,0 +1,116 @@
+//! The Prompts tab's dialogs: questions before something that cannot be taken back, a line of
+//! text for a name, a list to pick from, and the comparison with a past run.
+
+use ratatui_textarea::{CursorMove, TextArea};
+
+use super::Leave;
+use crate::config::diff::HierarchyDiff;
+
+/// A dialog over the tab; it has the keyboard until it closes.
+#[derive(Debug, Clone)]
+pub enum Dialog {
+    /// Remove a member and everyone under it?
+    ConfirmRemove { id: String, name: String, below: Vec<String> },
+    /// Give a member back ailab's shipped prompts and settings?
+    ConfirmReset { id: String, name: String },
+    /// Discard every unsaved edit?
+    ConfirmRevert { changed: usize },
+    /// There are unsaved edits: save them, discard them, or stay?
+    Unsaved { then: Leave, selected: Choice },
+    /// A line of text (a name, an id).
+    Input { purpose: InputPurpose, editor: Box<TextArea<'static>>, error: Option<String> },
+    /// A list to pick from.
+    Pick(Box<Pick>),
+    /// What changed between a past run's prompts and the current ones.
+    Diff(Box<DiffView>),
+}
+
+/// An answer to the unsaved-edits question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Save,
+    Discard,
+    Stay,
+}
+
+impl Choice {
+    pub const ALL: [Choice; 3] = [Choice::Save, Choice::Discard, Choice::Stay];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Choice::Save => "Save",
+            Choice::Discard => "Discard",
+            Choice::Stay => "Stay",
+        }
+    }
+}
+
+/// What an input dialog's text is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputPurpose {
+    /// The name of a new member under `parent`.
+    AddChild { parent: String },
+    /// A member's new display name.
+    Rename { id: String },
+    /// A member's new id.
+    ChangeId { id: String },
+}
+
+/// What a pick list chooses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickPurpose {
+    /// A new parent for a member.
+    MoveUnder { id: String },
+    /// A served model for a member.
+    Model { id: String },
+    /// A past run to compare the prompts with.
+    CompareRun,
+}
+
+/// A pick list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pick {
+    pub purpose: PickPurpose,
+    pub items: Vec<PickItem>,
+    pub selected: usize,
+    /// Waiting for the items (the record is being read).
+    pub loading: bool,
+    /// Shown when there is nothing to pick, or something to know.
+    pub note: Option<String>,
+}
+
+/// One entry of a pick list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickItem {
+    /// What choosing it means (an id, a model).
+    pub value: String,
+    pub label: String,
+    /// A second, dimmer column.
+    pub detail: String,
+}
+
+/// The comparison of a past run's prompts with the current ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiffView {
+    pub run_id: String,
+    /// The run's prompt, first line.
+    pub title: String,
+    pub diff: HierarchyDiff,
+    /// True when the current side includes unsaved edits.
+    pub with_unsaved: bool,
+    pub scroll: usize,
+}
+
+impl Dialog {
+    /// An input dialog holding `text`, cursor at the end.
+    pub fn input(purpose: InputPurpose, text: &str) -> Dialog {
+        let mut editor = TextArea::new(vec![text.to_string()]);
+        editor.move_cursor(CursorMove::End);
+        Dialog::Input { purpose, editor: Box::new(editor), error: None }
+    }
+
+    /// A pick list still waiting for its items.
+    pub fn loading(purpose: PickPurpose) -> Dialog {
+        Dialog::Pick(Box::new(Pick { purpose, items: Vec::new(), selected: 0, loading: true, note: None }))
+    }
+}

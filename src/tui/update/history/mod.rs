@@ -1,0 +1,148 @@
+//! The History tab in the reducer: the list and its search ([`list`]), a past run shown in the Run
+//! tab and its replay ([`past`]), and the keys of both ([`keys`]). Like the rest of the reducer it
+//! performs no I/O: queries leave as [`HistoryEffect`]s and come back as [`HistoryMsg`]s.
+
+mod keys;
+mod list;
+pub use list::ensure_loaded;
+mod past;
+
+pub use keys::{context, on_action};
+
+use super::run;
+use crate::tui::msg::{Effect, HistoryMsg, Msg};
+use crate::tui::sanitize::one_line;
+use crate::tui::state::{Focus, Level, Lifecycle, State, Tab};
+
+/// Takes the messages that mean something else while the History tab or a past run is shown
+/// (their effects go to `effects`); gives back the rest for the usual handling.
+pub fn intercept(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> Option<Msg> {
+    let past = state.history.shows_past();
+    let taken = match msg {
+        Msg::Key(key) => match keys::on_key(state, key) {
+            Some(taken) => taken,
+            None => return Some(Msg::Key(key)),
+        },
+        Msg::Mouse(mouse) if state.tab == Tab::History => keys::on_mouse(state, mouse),
+        Msg::Paste(text) if state.tab == Tab::History => list::paste(state, &text),
+        Msg::Paste(_) if past => keys::read_only(state),
+        // The live run goes on behind a past one: its events update the picture set aside.
+        Msg::Engine(event) if past => past::live_event(state, &event),
+        Msg::RunTaskEnded { run_id, outcome } if past => {
+            past::with_live(state, |state| run::on_task_ended(state, &run_id, outcome))
+        }
+        // A new engine redraws the idle tree: show the live view it belongs to.
+        msg @ Msg::EngineReplaced { .. } if past => {
+            past::back_to_live(state);
+            return Some(msg);
+        }
+        other => return Some(other),
+    };
+    effects.extend(taken);
+    None
+}
+
+/// An answer from the record. Its messages can quote paths and search text: they are made safe
+/// to show (one line, no control characters) on the way in.
+pub fn on_msg(state: &mut State, msg: HistoryMsg) -> Vec<Effect> {
+    match clean(msg) {
+        HistoryMsg::Page { request, result } => list::on_page(state, request, result),
+        HistoryMsg::Opened { request, id, replay, result } => {
+            past::on_opened(state, request, &id, replay, result);
+            Vec::new()
+        }
+        HistoryMsg::Exported { id, result } => {
+            match result {
+                Ok(path) => state.notify(format!("Exported to {} (run {id})", path.display()), Level::Info),
+                Err(message) => state.notify(format!("Could not export run {id}: {message}"), Level::Error),
+            }
+            Vec::new()
+        }
+        HistoryMsg::Answer { id, result } => match result {
+            Ok(Some(text)) if !text.trim().is_empty() => vec![Effect::Copy { text }],
+            Ok(_) => {
+                state.notify(
+                    format!("Run {id} has no final answer to copy (it did not finish)."),
+                    Level::Info,
+                );
+                Vec::new()
+            }
+            Err(message) => {
+                state.notify(format!("Could not read run {id}: {message}"), Level::Error);
+                Vec::new()
+            }
+        },
+        HistoryMsg::Deleted { id, result } => list::on_deleted(state, &id, result),
+        HistoryMsg::PromptHistory(prompts) => {
+            state.prompt.seed_history(prompts);
+            Vec::new()
+        }
+        HistoryMsg::Notices(notices) => {
+            state.history.notices.extend(notices);
+            Vec::new()
+        }
+        HistoryMsg::Unavailable(reason) => {
+            state.history.unavailable = Some(reason);
+            state.history.pending = None;
+            Vec::new()
+        }
+    }
+}
+
+fn clean(msg: HistoryMsg) -> HistoryMsg {
+    let text = |s: String| one_line(&s);
+    match msg {
+        HistoryMsg::Page { request, result } => HistoryMsg::Page { request, result: result.map_err(text) },
+        HistoryMsg::Opened { request, id, replay, result } => {
+            HistoryMsg::Opened { request, id: text(id), replay, result: result.map_err(text) }
+        }
+        HistoryMsg::Exported { id, result } => HistoryMsg::Exported {
+            id: text(id),
+            result: result.map(|p| std::path::PathBuf::from(one_line(&p.to_string_lossy()))).map_err(text),
+        },
+        HistoryMsg::Answer { id, result } => {
+            HistoryMsg::Answer { id: text(id), result: result.map_err(text) }
+        }
+        HistoryMsg::Deleted { id, result } => {
+            HistoryMsg::Deleted { id: text(id), result: result.map_err(text) }
+        }
+        HistoryMsg::Notices(notices) => HistoryMsg::Notices(notices.into_iter().map(text).collect()),
+        HistoryMsg::Unavailable(reason) => HistoryMsg::Unavailable(text(reason)),
+        prompts @ HistoryMsg::PromptHistory(_) => prompts,
+    }
+}
+
+/// After every message: notice runs starting and ending (the list reads the record again), run
+/// the search once typing pauses, move a replay along, show waiting notices.
+pub fn observe(state: &mut State) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let live = match &state.lifecycle {
+        Lifecycle::Running { run_id, .. } => Some(run_id.clone()),
+        Lifecycle::Idle | Lifecycle::Launching => None,
+    };
+    if live != state.history.live_run {
+        let ended = std::mem::replace(&mut state.history.live_run, live);
+        state.history.stale = true;
+        if let Some(id) = ended {
+            state.history.recheck =
+                Some(crate::tui::state::history::Recheck { id: id.to_string(), due_ms: None, tries: 10 });
+            if state.tab == Tab::History {
+                effects.extend(list::reload(state));
+            }
+        }
+    }
+    effects.extend(list::due(state));
+    past::advance_replay(state);
+    if state.notice.is_none()
+        && let Some(text) = state.history.notices.pop_front()
+    {
+        state.notify(text, Level::Warn);
+    }
+    // A past run cannot be edited: the prompt box is not for it.
+    if state.history.shows_past() && state.focus == Focus::Prompt {
+        state.focus = if state.shows_answer() { Focus::Answer } else { Focus::Node(0) };
+    }
+    let height = list::height(state);
+    state.history.keep_in_view(height);
+    effects
+}

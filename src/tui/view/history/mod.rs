@@ -1,0 +1,203 @@
+//! The History tab: the search box, the list of past runs, a line about the selected one, and the
+//! question before deleting. Also what the Run tab says about a past run it shows ([`past`]).
+
+mod list;
+mod past;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Clear};
+
+pub use past::{banner as past_banner, run_label as past_run_label, tab_bar_label};
+
+use super::layout::inner;
+use super::{centered, draw_rows, span};
+use crate::tui::action::{Action, Context};
+use crate::tui::format;
+use crate::tui::state::history::HistoryFocus;
+use crate::tui::state::{Overlay, State, Tab};
+use crate::tui::text::wrap::Wrapper;
+use crate::tui::theme::Role;
+
+/// Where the History tab's parts go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HistoryLayout {
+    pub tabs: Rect,
+    pub search: Rect,
+    pub header: Rect,
+    pub list: Rect,
+    pub detail: Rect,
+    pub status: Rect,
+}
+
+/// The History tab's layout for a screen (the reducer uses it for paging and the mouse).
+pub fn layout(area: Rect) -> HistoryLayout {
+    let row = |y: u16, height: u16| Rect::new(area.x, y.min(area.bottom()), area.width, height);
+    let status_y = area.bottom().saturating_sub(1);
+    let detail_y = status_y.saturating_sub(1);
+    let list_y = area.y.saturating_add(5);
+    HistoryLayout {
+        tabs: row(area.y, 1.min(area.height)),
+        search: row(area.y.saturating_add(1), 3.min(area.height.saturating_sub(1))),
+        header: row(area.y.saturating_add(4), 1),
+        list: row(list_y, detail_y.saturating_sub(list_y)),
+        detail: row(detail_y, 1),
+        status: row(status_y, 1),
+    }
+}
+
+/// Draws the whole screen while the History tab is shown.
+pub fn draw(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    let parts = layout(area);
+    super::tabs::draw(frame, parts.tabs, state);
+    draw_search(frame, parts.search, state);
+    list::draw(frame, &parts, state);
+    super::status_bar::draw(frame, parts.status, state);
+    if let Some(confirm) = &state.history.confirm {
+        draw_confirm(frame, area, state, &confirm.id, &confirm.title);
+    }
+    for overlay in &state.overlays {
+        match overlay {
+            Overlay::Help { scroll } => super::help::draw(frame, area, state, *scroll),
+            Overlay::Health(panel) => super::health::draw(frame, area, state, panel),
+            Overlay::Zoom(_) => {}
+        }
+    }
+}
+
+fn key(state: &State, ctx: Context, action: Action) -> String {
+    state.keymap.hint(ctx, action).unwrap_or_default()
+}
+
+/// The key for an action, a letter if one is bound ("y" reads better than "Enter" for yes).
+fn letter_key(state: &State, ctx: Context, action: Action) -> String {
+    let keys = state.keymap.keys_for(ctx, action);
+    keys.iter().find(|k| k.chars().count() == 1).or(keys.first()).cloned().unwrap_or_default()
+}
+
+fn draw_search(frame: &mut Frame, rect: Rect, state: &State) {
+    let theme = state.theme();
+    let history = &state.history;
+    let focused = history.focus == HistoryFocus::Search && state.overlays.is_empty();
+    let count = match (history.total, history.shown_query.is_empty()) {
+        _ if !history.loaded || history.unavailable.is_some() || history.problem.is_some() => String::new(),
+        (Some(0), true) => String::new(),
+        (Some(total), true) => {
+            format!(" {} run{} ", format::thousands(total), if total == 1 { "" } else { "s" })
+        }
+        (_, true) => format!(" {} runs ", format::thousands(history.runs.len() as u64)),
+        (_, false) => {
+            let more = if history.more { "+" } else { "" };
+            let n = history.runs.len();
+            format!(" {n}{more} match{} ", if n == 1 && !history.more { "" } else { "es" })
+        }
+    };
+    let hint = if focused {
+        format!(" {} list · {} clear ", key(state, Context::HistorySearch, Action::FocusList), {
+            key(state, Context::HistorySearch, Action::ClearSearch)
+        })
+    } else {
+        format!(" {} to search ", key(state, Context::History, Action::Search))
+    };
+    let block = Block::bordered()
+        .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
+        .border_style(theme.style(if focused { Role::BorderFocused } else { Role::Border }))
+        .title_top(Line::from(vec![
+            span(" Search ", theme.style(Role::Title)),
+            span(hint, theme.style(Role::Dim)),
+        ]))
+        .title_top(Line::from(span(count, theme.style(Role::Metrics))).right_aligned());
+    frame.render_widget(block, rect);
+    let mut editor = history.search.clone();
+    let cursor = if focused {
+        ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::REVERSED)
+    } else {
+        ratatui::style::Style::new()
+    };
+    editor.set_cursor_style(cursor);
+    editor.set_cursor_line_style(ratatui::style::Style::new());
+    editor.set_placeholder_style(theme.style(Role::Dim));
+    editor.set_style(theme.style(Role::Text));
+    frame.render_widget(&editor, inner(rect));
+}
+
+/// The question before deleting a run.
+fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, id: &str, title: &str) {
+    let theme = state.theme();
+    let rect = centered(area, 60, 8);
+    let body = inner(rect);
+    let body = Rect::new(body.x + 1, body.y, body.width.saturating_sub(2), body.height);
+    let mut w = Wrapper::new(body.width.max(1) as usize);
+    w.push_str(&format!("Run {id}"), Role::Text);
+    w.newline();
+    w.push_str(&format!("“{title}”"), Role::Dim);
+    w.newline();
+    w.push_str("Its calls, answers and search entries leave the record for good.", Role::Text);
+    w.newline();
+    let yes = letter_key(state, Context::Confirm, Action::Confirm);
+    let no = letter_key(state, Context::Confirm, Action::Keep);
+    w.push_str(&format!("{yes} delete · {no} keep"), Role::KeyHint);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.style(Role::StatusWarn))
+        .title_top(Line::from(span(" Delete this run? ", theme.style(Role::StatusWarn))));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    draw_rows(frame.buffer_mut(), body, &w.all_rows(), theme);
+}
+
+/// The status bar's key hints for the History tab and for a past run (`None`: the usual ones).
+pub fn hints(state: &State) -> Option<Vec<String>> {
+    let ctx = crate::tui::update::context(state);
+    let replaying = state.history.past.as_ref().is_some_and(|p| p.replay.is_some());
+    let actions: Vec<(Context, Action, &str)> = match ctx {
+        Context::History if state.history.runs.is_empty() => {
+            vec![
+                (ctx, Action::Search, "search"),
+                (Context::Global, Action::Tab1, "Run tab"),
+                (ctx, Action::Help, "help"),
+            ]
+        }
+        Context::History => vec![
+            (ctx, Action::Open, "open"),
+            (ctx, Action::Replay, "replay"),
+            (ctx, Action::Search, "search"),
+            (ctx, Action::Rerun, "run again"),
+            (ctx, Action::ExportMarkdown, "export"),
+            (ctx, Action::Delete, "delete"),
+            (ctx, Action::Help, "help"),
+        ],
+        Context::HistorySearch => vec![(ctx, Action::FocusList, "list"), (ctx, Action::ClearSearch, "clear")],
+        Context::Confirm => {
+            let yes = letter_key(state, ctx, Action::Confirm);
+            let no = letter_key(state, ctx, Action::Keep);
+            return Some(vec![format!("{yes} delete"), format!("{no} keep")]);
+        }
+        Context::Panes if state.tab == Tab::Run && state.history.shows_past() => {
+            let past = Context::PastRun;
+            let mut out = vec![(past, Action::BackToLive, "live view")];
+            if replaying {
+                out.push((past, Action::ReplayFaster, "faster"));
+                out.push((past, Action::ReplayStop, "stop"));
+            } else {
+                out.push((past, Action::Replay, "replay"));
+            }
+            out.extend([
+                (Context::Panes, Action::Zoom, "zoom"),
+                (past, Action::Rerun, "run again"),
+                (past, Action::ExportMarkdown, "export"),
+                (Context::Panes, Action::Help, "help"),
+            ]);
+            out
+        }
+        _ => return None,
+    };
+    Some(
+        actions
+            .into_iter()
+            .filter_map(|(ctx, action, what)| state.keymap.hint(ctx, action).map(|k| format!("{k} {what}")))
+            .collect(),
+    )
+}

@@ -1,0 +1,238 @@
+//! The scoreboard as rows: the judge's results and the user's blind votes apart, each with its
+//! table (W/T/L, adjusted win rate, 95% interval, answer length, verdict), bar chart and
+//! per-category results; then cost and length per arm, and how to read it all.
+
+use super::cells::{RowBuilder, paragraph};
+use super::chart;
+use crate::lab::report::{ArmCost, PairScore};
+use crate::lab::stats::Verdict;
+use crate::lab::{Arm, Scoreboard};
+use crate::tui::msg::lab::{LabData, NO_RECORD};
+use crate::tui::state::lab::LoadState;
+use crate::tui::text::wrap::Row;
+use crate::tui::theme::Role;
+
+/// The keys the board names, as the keymap has them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Hints {
+    pub compare: String,
+    pub vote: String,
+    pub refresh: String,
+}
+
+/// Columns the pair table needs before its verdict; narrower, each pair takes two lines.
+const TABLE: usize = 53;
+
+/// Every row of the board at `width`.
+pub fn rows(data: Option<&LabData>, load: &LoadState, width: usize, hints: &Hints) -> Vec<Row> {
+    let mut out = Vec::new();
+    if let LoadState::Failed(message) = load {
+        out.extend(paragraph(&[(message, Role::NodeFailed)], width, 0));
+        if message != NO_RECORD {
+            let again = format!("{} reads the record again.", hints.refresh);
+            out.extend(paragraph(&[(&again, Role::Dim)], width, 0));
+        }
+        out.push(Row::default());
+    }
+    match data {
+        None if !matches!(load, LoadState::Failed(_)) => {
+            out.push(Row::plain("Reading the record…", Role::Dim));
+        }
+        None => {}
+        Some(data) if data.comparisons == 0 && data.queue.is_empty() => {
+            introduction(&mut out, data, width, hints)
+        }
+        Some(data) => scoreboard(&mut out, data, width, hints),
+    }
+    out
+}
+
+fn introduction(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints) {
+    out.push(Row::plain("No comparisons in the record yet.", Role::Heading));
+    out.push(Row::default());
+    let text = format!(
+        "Is the tree better than one model alone? Press {} to compare, using the prompt in the Run \
+         tab's box: the tree, the root's model alone (solo), and the same number of calls spent as \
+         samples plus one aggregating call (compute) each answer it; then the judge ({}) compares \
+         every pair twice, in both orders.",
+        hints.compare, data.judge_model
+    );
+    out.extend(paragraph(&[(&text, Role::Text)], width, 0));
+    out.push(Row::default());
+    let text = format!(
+        "Each pair then waits below for your own blind vote ({}). For a whole prompt set, run \
+         `ailab eval lab/prompts.toml` in a shell; its results show here too.",
+        hints.vote
+    );
+    out.extend(paragraph(&[(&text, Role::Dim)], width, 0));
+}
+
+fn scoreboard(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints) {
+    let judged = data.judged.comparisons;
+    let about = format!(
+        " · {judged} comparison{} · each pair judged twice, in both orders; a disagreement counts as a tie",
+        plural(judged)
+    );
+    out.extend(paragraph(&[("LLM judge", Role::Heading), (&about, Role::Dim)], width, 2));
+    if data.judged.pairs.is_empty() {
+        let text = "No judged comparisons yet (a comparison is judged once all its arms have answered).";
+        out.extend(paragraph(&[(text, Role::Dim)], width, 0));
+    } else {
+        source(out, &data.judged, width);
+    }
+    out.push(Row::default());
+
+    let votes: u32 = data.voted.pairs.iter().map(|p| p.tally.total()).sum();
+    let about = format!(" · {votes} vote{} · latest vote per pair", plural(votes as usize));
+    out.extend(paragraph(&[("Your blind votes", Role::Heading), (&about, Role::Dim)], width, 2));
+    if data.voted.pairs.is_empty() {
+        let text = match data.queue.len() {
+            0 => "No votes yet. Every comparison adds its pairs to the queue below.".to_string(),
+            n => format!(
+                "No votes yet: {} votes blind on the {n} pair{} waiting below.",
+                hints.vote,
+                plural(n)
+            ),
+        };
+        out.extend(paragraph(&[(&text, Role::Dim)], width, 0));
+    } else {
+        source(out, &data.voted, width);
+    }
+    out.push(Row::default());
+
+    out.extend(paragraph(
+        &[("Cost and length per arm", Role::Heading), (" · average per answer", Role::Dim)],
+        width,
+        2,
+    ));
+    costs(out, &data.costs, width);
+    out.push(Row::default());
+    let note = "Win rate = (wins + ties/2) / comparisons, for the first arm named; W T L are its wins, \
+                ties and losses. The bar runs from the 50% line to the win rate (●); ├─┤ is its 95% \
+                interval (Wilson). While the interval crosses 50%, the data cannot tell the arms \
+                apart: no significant difference. Words are the average answer length (first:second \
+                arm); judges tend to favour longer answers.";
+    out.extend(paragraph(&[(note, Role::Dim)], width, 0));
+}
+
+/// One source's table, chart and categories.
+fn source(out: &mut Vec<Row>, board: &Scoreboard, width: usize) {
+    table(out, &board.pairs, &board.costs, width);
+    let chart = chart::rows(&board.pairs, width);
+    if !chart.is_empty() {
+        out.push(Row::default());
+        out.extend(chart);
+    }
+    if board.categories.len() > 1 {
+        out.push(Row::default());
+        out.push(Row::plain(
+            crate::tui::text::wrap::truncate("By category (win rate of the first arm, n)", width),
+            Role::Dim,
+        ));
+        for (category, pairs) in &board.categories {
+            let cells: Vec<String> = pairs
+                .iter()
+                .map(|p| format!("{} vs {} {} (n={})", p.x, p.y, percent(p.win_rate), p.tally.total()))
+                .collect();
+            let label = format!("  {category:<14} ");
+            out.extend(paragraph(&[(&label, Role::Title), (&cells.join(" · "), Role::Text)], width, 4));
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or("–".into(), |v| format!("{:.0}%", v * 100.0))
+}
+
+fn interval(v: Option<(f64, f64)>) -> String {
+    v.map_or("–".into(), |(lo, hi)| format!("{:.0}–{:.0}%", lo * 100.0, hi * 100.0))
+}
+
+/// The verdict in words, naming the better arm when there is one.
+pub fn verdict(p: &PairScore) -> (String, Role) {
+    match p.verdict {
+        Verdict::Better => (format!("{} better", p.x), Role::Accent),
+        Verdict::Worse => (format!("{} better", p.y), Role::Accent),
+        Verdict::NoSignificantDifference => (p.verdict.label().to_string(), Role::Text),
+        Verdict::NoData => (p.verdict.label().to_string(), Role::Dim),
+    }
+}
+
+fn words(costs: &[ArmCost], arm: Arm) -> String {
+    costs.iter().find(|c| c.arm == arm).map_or("–".into(), |c| format!("{:.0}", c.avg_words))
+}
+
+fn table(out: &mut Vec<Row>, pairs: &[PairScore], costs: &[ArmCost], width: usize) {
+    let wide = width >= TABLE;
+    let mut header = RowBuilder::new(width);
+    header.left("pair", 16, Role::Dim).right("W", 3, Role::Dim).right("T", 3, Role::Dim).right(
+        "L",
+        3,
+        Role::Dim,
+    );
+    if wide {
+        header.right("win rate", 9, Role::Dim).push("  ", Role::Dim).left("95% CI", 9, Role::Dim);
+        header.left("words", 8, Role::Dim).push("verdict", Role::Dim);
+    } else {
+        header.right("win", 6, Role::Dim);
+    }
+    out.push(header.build());
+    for p in pairs {
+        let mut row = RowBuilder::new(width);
+        row.left(&format!("{} vs {}", p.x, p.y), 16, Role::Text);
+        for n in [p.tally.wins, p.tally.ties, p.tally.losses] {
+            row.right(&n.to_string(), 3, Role::Metrics);
+        }
+        let (verdict, role) = verdict(p);
+        let length = format!("{}:{}", words(costs, p.x), words(costs, p.y));
+        if wide {
+            row.right(&percent(p.win_rate), 9, Role::Strong).push("  ", Role::Text);
+            row.left(&interval(p.interval), 9, Role::Metrics).left(&length, 8, Role::Metrics);
+            if row.width() + verdict.chars().count() <= width {
+                row.push(&verdict, role);
+                out.push(row.build());
+            } else {
+                out.push(row.build());
+                out.extend(paragraph(&[("    → ", Role::Dim), (&verdict, role)], width, 6));
+            }
+        } else {
+            row.right(&percent(p.win_rate), 6, Role::Strong);
+            out.push(row.build());
+            let detail = format!("    95% CI {} · words {length} · ", interval(p.interval));
+            out.extend(paragraph(&[(&detail, Role::Metrics), (&verdict, role)], width, 6));
+        }
+    }
+}
+
+fn costs(out: &mut Vec<Row>, costs: &[ArmCost], width: usize) {
+    if costs.is_empty() {
+        out.push(Row::plain("No answers yet.", Role::Dim));
+        return;
+    }
+    let tokens = width >= 52;
+    let mut header = RowBuilder::new(width);
+    header.left("arm", 10, Role::Dim).right("runs", 5, Role::Dim).right("calls", 7, Role::Dim);
+    if tokens {
+        header.right("tokens", 9, Role::Dim);
+    }
+    header.right("wall", 9, Role::Dim).right("words", 7, Role::Dim);
+    out.push(header.build());
+    for c in costs {
+        let mut row = RowBuilder::new(width);
+        row.left(c.arm.as_str(), 10, Role::Text).right(&c.runs.to_string(), 5, Role::Metrics);
+        row.right(&format!("{:.1}", c.avg_calls), 7, Role::Metrics);
+        if tokens {
+            row.right(&crate::tui::format::thousands(c.avg_tokens.round() as u64), 9, Role::Metrics);
+        }
+        row.right(&format!("{:.1} s", c.avg_wall_s), 9, Role::Metrics);
+        row.right(&format!("{:.0}", c.avg_words), 7, Role::Strong);
+        if c.failed > 0 {
+            row.push(&format!("  {} failed", c.failed), Role::NodeFailed);
+        }
+        out.push(row.build());
+    }
+}

@@ -1,0 +1,87 @@
+//! The Lab tab: the scoreboard over every comparison in the record (the judge's results and the
+//! user's blind votes apart), the comparison running, the queue of pairs waiting for a vote, and
+//! the blind vote screen. Pure: drawn from `State::lab` and the layout functions.
+
+pub mod board;
+mod cells;
+pub mod chart;
+pub mod layout;
+mod panels;
+mod progress;
+mod vote;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::tui::action::{Action, Context};
+use crate::tui::format;
+use crate::tui::keymap::Keymap;
+use crate::tui::state::State;
+use crate::tui::theme::Role;
+
+/// Draws the Lab tab's body on a screen of `area` (the tab bar and status bar are drawn apart).
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let body = layout::body(area);
+    if let Some(screen) = &state.lab.vote {
+        vote::draw(frame, body, state, screen);
+        return;
+    }
+    let regions = layout::board(body, &state.lab);
+    if let Some(rect) = regions.ask {
+        panels::ask(frame, rect, state);
+    }
+    if let Some(rect) = regions.progress {
+        progress::draw(frame, rect, state);
+    }
+    panels::board(frame, regions.board, state);
+    panels::queue(frame, regions.queue, state);
+}
+
+/// The keys the board's text names.
+pub fn board_hints(keymap: &Keymap) -> board::Hints {
+    let key = |action| keymap.hint(Context::Lab, action).unwrap_or_else(|| "?".into());
+    board::Hints { compare: key(Action::Compare), vote: key(Action::Vote), refresh: key(Action::Refresh) }
+}
+
+/// The keys worth showing in the status bar for a Lab context, most useful first.
+pub fn hints(state: &State, ctx: Context) -> &'static [(Action, &'static str)] {
+    let empty = state.lab.vote.as_ref().is_some_and(|v| v.item.is_none());
+    let revealed = state.lab.vote.as_ref().is_some_and(|v| v.is_revealed());
+    match ctx {
+        Context::Vote if empty => &[(Action::Close, "back"), (Action::Help, "help")],
+        Context::Vote if revealed => {
+            &[(Action::Vote, "next"), (Action::Close, "back"), (Action::Help, "help")]
+        }
+        Context::Lab => &[
+            (Action::Compare, "compare"),
+            (Action::Vote, "vote"),
+            (Action::SelectNext, "queue"),
+            (Action::ScrollDown, "scroll"),
+            (Action::NextTab, "tabs"),
+            (Action::Help, "help"),
+        ],
+        Context::LabAsk => &[(Action::Send, "compare"), (Action::Close, "cancel")],
+        Context::Vote => &[
+            (Action::VoteA, "A"),
+            (Action::VoteB, "B"),
+            (Action::VoteTie, "tie"),
+            (Action::VoteBothBad, "both bad"),
+            (Action::VoteReason, "reason"),
+            (Action::Close, "back"),
+        ],
+        Context::VoteReason => &[(Action::Close, "done")],
+        _ => &[],
+    }
+}
+
+/// The status bar's run part while a comparison runs.
+pub fn status(state: &State) -> Option<(String, Role)> {
+    let run = state.lab.comparison.as_ref()?;
+    if run.cancelling {
+        return Some(("cancelling the comparison…".into(), Role::StatusWarn));
+    }
+    let elapsed = format::duration(state.now_ms - run.started_ms);
+    let arm = run.live.as_ref().map(|l| format!(" · {}", l.kind)).unwrap_or_default();
+    let step = if run.total > 0 { format!(" {}/{}", run.done, run.total) } else { String::new() };
+    Some((format!("{} comparing{step}{arm} · {elapsed}", format::spinner(state.now_ms)), Role::StatusBar))
+}

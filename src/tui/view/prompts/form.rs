@@ -1,0 +1,227 @@
+//! The selected member's form: each setting on a row, each prompt in its editor with the
+//! placeholders it may use (required ones marked), and under any field the engine would refuse,
+//! what is wrong and what to do.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block as Border, BorderType};
+use unicode_width::UnicodeWidthStr;
+
+use super::layout::{Block, PromptsLayout};
+use crate::config::edit::{Field, PromptField, PromptsDraft, placeholders_for};
+use crate::tui::action::{Action, Context};
+use crate::tui::state::State;
+use crate::tui::state::prompts::{FieldKind, kind_of, unused_reason};
+use crate::tui::text::wrap::{Row, Wrapper, truncate};
+use crate::tui::theme::Role;
+use crate::tui::view::{draw_rows, span};
+
+/// The label of a field as the form shows it ("Answer template", "Temperature").
+pub fn label_text(_state: &State, field: Field) -> String {
+    match field {
+        Field::Prompt(PromptField::System) => "System prompt".into(),
+        Field::Prompt(prompt) => format!("{} template", prompt.label()),
+        other => other.label().into(),
+    }
+}
+
+/// The label row's pieces: focus mark, label, unsaved and problem marks, why a template is unused.
+pub fn label_parts(state: &State, field: Field) -> Vec<(String, Role)> {
+    let focused = state.prompts.focused_field() == Some(field);
+    let mut parts = vec![(if focused { "▸ " } else { "  " }.to_string(), Role::Accent)];
+    parts.push((label_text(state, field), if focused { Role::Accent } else { Role::Dim }));
+    let Some(draft) = state.prompts.draft() else { return parts };
+    let id = &state.prompts.selected;
+    if draft.is_field_dirty(id, field) {
+        parts.push((" ●".into(), Role::Unsaved));
+    }
+    if !draft.field_problems(id, field).is_empty() {
+        parts.push((" ▲".into(), Role::Problem));
+    }
+    if let (Field::Prompt(prompt), Some(node)) = (field, draft.hierarchy().node(id))
+        && let Some(reason) = unused_reason(node, prompt)
+    {
+        parts.push((format!("  ({reason})"), Role::Dim));
+    }
+    parts
+}
+
+/// What is wrong with a field, wrapped: each problem, then what to do about it.
+pub fn problem_rows(state: &State, id: &str, field: Field, width: usize) -> Vec<Row> {
+    let Some(draft) = state.prompts.draft() else { return Vec::new() };
+    let problems = draft.field_problems(id, field);
+    if problems.is_empty() {
+        return Vec::new();
+    }
+    let mut w = Wrapper::new(width);
+    for problem in problems {
+        w.push_unbroken("✖ ", Role::Problem);
+        w.set_hang(2, Role::Text);
+        w.push_str(&problem.message, Role::Problem);
+        w.newline();
+        if let Some(help) = &problem.help {
+            w.push_unbroken("  ", Role::Dim);
+            w.set_hang(2, Role::Text);
+            w.push_str(help, Role::Dim);
+            w.newline();
+        }
+    }
+    w.all_rows()
+}
+
+/// The placeholders a prompt may use, on as few rows as fit: `may use {name} {task}*`.
+pub fn placeholder_rows(prompt: PromptField, width: usize) -> Vec<Row> {
+    let mut w = Wrapper::new(width);
+    w.push_unbroken("may use ", Role::Dim);
+    for (i, p) in placeholders_for(prompt).into_iter().enumerate() {
+        if i > 0 {
+            w.push_str(" ", Role::Dim);
+        }
+        let role = if p.required { Role::Accent } else { Role::Code };
+        let mark = if p.required { "*" } else { "" };
+        w.push_unbroken(&format!("{{{}}}{mark}", p.name), role);
+    }
+    if placeholders_for(prompt).iter().any(|p| p.required) {
+        w.push_str(" (* required)", Role::Dim);
+    }
+    w.all_rows()
+}
+
+/// The placeholders with their meanings, one after another, for the column beside the editor.
+pub fn side_rows(prompt: PromptField, width: usize) -> Vec<Row> {
+    let mut w = Wrapper::new(width);
+    w.push_str("Placeholders", Role::Heading);
+    w.newline();
+    for p in placeholders_for(prompt) {
+        let role = if p.required { Role::Accent } else { Role::Code };
+        let name = if p.required { format!("{{{}}} required", p.name) } else { format!("{{{}}}", p.name) };
+        w.push_unbroken(&name, role);
+        w.newline();
+        w.push_unbroken("  ", Role::Dim);
+        w.set_hang(2, Role::Dim);
+        w.push_str(p.meaning, Role::Dim);
+        w.newline();
+    }
+    w.all_rows()
+}
+
+/// Draws the form's pane and every block on screen.
+pub fn draw(frame: &mut Frame, state: &State, layout: &PromptsLayout, draft: &PromptsDraft) {
+    let theme = state.theme();
+    let id = &state.prompts.selected;
+    let Some(node) = draft.hierarchy().node(id) else { return };
+    let focused = state.prompts.focused_field().is_some() && state.prompts.dialog.is_none();
+    let problems = draft.node_problems(id).len();
+    let mut marks = Vec::new();
+    if draft.is_node_dirty(id) {
+        marks.push(span(" ● unsaved ", theme.style(Role::Unsaved)));
+    }
+    if problems > 0 {
+        let s = if problems == 1 { "" } else { "s" };
+        marks.push(span(format!(" ▲ {problems} problem{s} "), theme.style(Role::Problem)));
+    }
+    let fields = state.prompts.fields();
+    let shown_to = layout.top + layout.blocks.len();
+    let last_clipped = layout.blocks.last().is_some_and(|b| b.area.bottom() >= layout.form.bottom() - 1);
+    let more = match (layout.top > 0, shown_to < fields.len() || last_clipped) {
+        (true, true) => " ↑↓ more ",
+        (true, false) => " ↑ more ",
+        (false, true) => " ↓ more ",
+        (false, false) => "",
+    };
+    let title = format!(" {} ({}) · {} ", node.name, node.id, node.role);
+    let room = (layout.form.width as usize)
+        .saturating_sub(marks.iter().map(|m| m.content.width()).sum::<usize>() + 4);
+    let border = Border::bordered()
+        .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
+        .border_style(theme.style(if focused { Role::BorderFocused } else { Role::Border }))
+        .title_top(Line::from(span(truncate(&title, room), theme.style(Role::Title))))
+        .title_top(Line::from(marks).right_aligned())
+        .title_bottom(Line::from(span(hint(state), theme.style(Role::Dim))))
+        .title_bottom(Line::from(span(more, theme.style(Role::Dim))).right_aligned());
+    frame.render_widget(border, layout.form);
+    for block in &layout.blocks {
+        draw_block(frame, state, draft, block);
+    }
+}
+
+/// The keys that matter for the focused field, in the pane's bottom border.
+fn hint(state: &State) -> String {
+    let key = |action| state.keymap.hint(Context::PromptsField, action).unwrap_or_default();
+    let Some(field) = state.prompts.focused_field() else {
+        let tree = |action| state.keymap.hint(Context::PromptsTree, action).unwrap_or_default();
+        return format!(" {} edit these fields ", tree(Action::EditFields));
+    };
+    match (kind_of(field), field) {
+        (FieldKind::Toggle, _) => " Space switches on/off ".to_string(),
+        (FieldKind::Line, Field::Model) => {
+            format!(" {} picks a served model · or type its id ", key(Action::Choose))
+        }
+        (FieldKind::Line, _) => {
+            format!(" {} next field · {} undo ", key(Action::FocusNext), key(Action::Undo))
+        }
+        (FieldKind::Text, _) => format!(
+            " {} opens $EDITOR · {} undo · {} next field ",
+            key(Action::ExternalEditor),
+            key(Action::Undo),
+            key(Action::FocusNext)
+        ),
+    }
+}
+
+fn draw_block(frame: &mut Frame, state: &State, draft: &PromptsDraft, block: &Block) {
+    let theme = state.theme();
+    let id = &state.prompts.selected;
+    let field = block.field;
+    let focused = state.prompts.focused_field() == Some(field);
+    let spans: Vec<_> = label_parts(state, field).into_iter().map(|(t, r)| span(t, theme.style(r))).collect();
+    let label = Line::from(spans);
+    let label_w = label.width();
+    frame.buffer_mut().set_line(block.label.x, block.label.y, &label, block.label.width);
+    if let Field::Prompt(prompt) = field {
+        if block.side.is_none() && block.placeholders.height == 0 {
+            // The list fits on the label's row, at its right.
+            let rows = placeholder_rows(prompt, (block.label.width as usize).saturating_sub(label_w + 2));
+            if let Some(row) = rows.first() {
+                let x = block.label.right().saturating_sub(row.width as u16);
+                draw_rows(
+                    frame.buffer_mut(),
+                    Rect::new(x, block.label.y, row.width as u16, 1),
+                    &rows[..1],
+                    theme,
+                );
+            }
+        } else if block.placeholders.height > 0 {
+            let rows = placeholder_rows(prompt, block.placeholders.width as usize);
+            draw_rows(frame.buffer_mut(), block.placeholders, &rows, theme);
+        }
+        if let Some(side) = block.side {
+            draw_rows(frame.buffer_mut(), side, &side_rows(prompt, side.width as usize), theme);
+        }
+    }
+    match kind_of(field) {
+        FieldKind::Toggle => {
+            let on = draft.field_text(id, field).is_some_and(|t| t == "on");
+            let line = Line::from(vec![
+                span(
+                    if on { "● on " } else { "○ off" },
+                    theme.style(if on { Role::StatusOk } else { Role::Text }),
+                ),
+                span(if focused { "   Space switches" } else { "" }, theme.style(Role::Dim)),
+            ]);
+            frame.buffer_mut().set_line(block.editor.x, block.editor.y, &line, block.editor.width);
+        }
+        _ => {
+            if let Some(editor) = state.prompts.editors.get(id, field)
+                && block.editor.height > 0
+            {
+                frame.render_widget(editor, block.editor);
+            }
+        }
+    }
+    if block.problems.height > 0 {
+        let rows = problem_rows(state, id, field, block.problems.width as usize);
+        draw_rows(frame.buffer_mut(), block.problems, &rows, theme);
+    }
+}

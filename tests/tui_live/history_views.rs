@@ -1,0 +1,140 @@
+//! The History tab on ratatui's TestBackend: insta snapshots at three sizes (one tiny) of the list,
+//! the empty state, a search without results, the question before deleting, and a past run
+//! reopened in the Run tab; and a property that no size or list breaks drawing.
+
+use crossterm::event::KeyCode;
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use ailab::tui::msg::{HistoryMsg, Msg};
+use ailab::tui::state::State;
+use ailab::tui::update::update;
+use ailab::tui::view;
+
+use super::history_support::{answer, history_with, key, many, one_load, open_selected, sample, typed};
+use super::support::{T0, state};
+
+/// Roomy, the classic 80×24, and the smallest screen ailab draws on.
+const SIZES: &[(u16, u16)] = &[(120, 40), (80, 24), (40, 12)];
+
+fn render(state: &mut State, width: u16, height: u16) -> Terminal<TestBackend> {
+    update(state, Msg::Resize { width, height });
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| view::draw(frame, state)).unwrap();
+    terminal
+}
+
+fn snapshot_sizes(name: &str, state: &mut State) {
+    for &(w, h) in SIZES {
+        let terminal = render(state, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
+    }
+}
+
+#[test]
+fn list_of_runs() {
+    let mut s = state(120, 40);
+    history_with(&mut s, sample());
+    update(&mut s, key(KeyCode::Down));
+    snapshot_sizes("history_list", &mut s);
+}
+
+#[test]
+fn empty_for_a_new_user() {
+    let mut s = state(120, 40);
+    history_with(&mut s, Vec::new());
+    snapshot_sizes("history_empty", &mut s);
+}
+
+#[test]
+fn search_without_results() {
+    let mut s = state(120, 40);
+    history_with(&mut s, sample());
+    update(&mut s, key(KeyCode::Char('/')));
+    typed(&mut s, "zebra");
+    let (request, ..) = one_load(&update(&mut s, key(KeyCode::Enter)));
+    answer(&mut s, request, Vec::new(), None);
+    snapshot_sizes("history_no_match", &mut s);
+}
+
+#[test]
+fn a_search_the_store_cannot_run() {
+    let mut s = state(100, 20);
+    history_with(&mut s, sample());
+    update(&mut s, key(KeyCode::Char('/')));
+    typed(&mut s, "(*)");
+    let (request, ..) = one_load(&update(&mut s, Msg::Tick { now_ms: T0 + 1_000 }));
+    let message = "cannot search for that: \"(*)\" has no words to look for; type some letters or digits";
+    update(&mut s, Msg::History(HistoryMsg::Page { request, result: Err(message.into()) }));
+    let terminal = render(&mut s, 100, 20);
+    insta::assert_snapshot!("history_bad_search_100x20", terminal.backend());
+}
+
+#[test]
+fn delete_confirmation() {
+    let mut s = state(120, 40);
+    history_with(&mut s, sample());
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, key(KeyCode::Char('d')));
+    snapshot_sizes("history_delete", &mut s);
+}
+
+#[test]
+fn a_past_run_reopened_in_the_run_tab() {
+    let mut s = state(120, 40);
+    history_with(&mut s, sample());
+    open_selected(&mut s, false);
+    snapshot_sizes("history_past_run", &mut s);
+}
+
+#[test]
+fn a_past_run_replaying() {
+    let mut s = state(120, 40);
+    history_with(&mut s, sample());
+    open_selected(&mut s, true);
+    update(&mut s, Msg::Tick { now_ms: T0 + 3_200 });
+    let terminal = render(&mut s, 120, 40);
+    insta::assert_snapshot!("history_replay_120x40", terminal.backend());
+}
+
+#[test]
+fn a_record_that_cannot_be_read() {
+    let mut s = state(80, 24);
+    let reason =
+        "recording is off (--no-record) and there is no record yet at /home/ada/.local/share/ailab/ailab.db.";
+    update(&mut s, Msg::History(HistoryMsg::Unavailable(reason.into())));
+    update(&mut s, super::history_support::alt('2'));
+    let terminal = render(&mut s, 80, 24);
+    insta::assert_snapshot!("history_unavailable_80x24", terminal.backend());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Any size, any number of runs, any selection, any prompt text: the tab draws, and no
+    /// control character reaches the screen.
+    #[test]
+    fn any_size_and_list_draws_cleanly(
+        width in 1u16..160,
+        height in 1u16..60,
+        count in 0usize..150,
+        down in 0usize..200,
+        junk in proptest::collection::vec(any::<char>(), 0..60),
+    ) {
+        let mut s = state(120, 40);
+        let mut runs = many(count, 0);
+        if let Some(first) = runs.first_mut() {
+            first.row.prompt = junk.into_iter().collect();
+            first.snippet = Some("[match] \u{1b}[31m red".into());
+        }
+        history_with(&mut s, runs);
+        for _ in 0..down {
+            update(&mut s, key(KeyCode::Down));
+        }
+        let terminal = render(&mut s, width, height);
+        for cell in terminal.backend().buffer().content() {
+            prop_assert!(!cell.symbol().chars().any(|c| c.is_control()), "control char {:?}", cell.symbol());
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! A small lab record for the Lab tab's tests: comparisons written with `LabRecord` into a temp
+//! SQLite file and read back with the same function the shell uses, with the shown order fixed
+//! instead of drawn at random.
+
+use ailab::engine::RunStatus;
+use ailab::lab::verdict::{Outcome, Pick};
+use ailab::lab::{Arm, ArmResult, Judgement, LabPrompt, LabStore};
+use ailab::store::{LabRecord, Reader};
+use ailab::tui::app::lab::lab_data;
+use ailab::tui::msg::lab::{LabData, LabMsg};
+use ailab::tui::msg::{Effect, LabEffect, Msg};
+use ailab::tui::state::{State, Tab};
+use ailab::tui::update::update;
+
+use super::support;
+
+/// The judge named in the tests.
+pub const JUDGE: &str = "phi-judge";
+
+/// Prompts (no arm names in them, so a screen showing an arm name is a leak).
+pub const PROMPTS: &[(&str, &str)] = &[
+    ("reasoning", "A bat and a ball cost 1.10 together; the bat costs 1.00 more. What does the ball cost?"),
+    ("reasoning", "Is 221 a prime number? Show how you checked."),
+    ("writing", "Write a four-line poem about autumn rain."),
+    ("explanation", "Explain what a hash table is to a ten-year-old."),
+];
+
+fn answer(arm: Arm, prompt: usize) -> ArmResult {
+    let text = match arm {
+        Arm::Tree => format!(
+            "**Step by step** for question {prompt}:\n\n1. Name the parts.\n2. Check each one against \
+             the facts, carefully, with a worked example that runs a little long.\n3. Conclude.\n\n\
+             The ball costs 0.05, because 0.05 + 1.05 = 1.10."
+        ),
+        Arm::Solo => format!("Short answer to question {prompt}: the ball costs 0.05."),
+        Arm::Compute => format!("Combined drafts for question {prompt}: 0.05, checked twice."),
+    };
+    let calls = match arm {
+        Arm::Tree => 9,
+        Arm::Solo => 1,
+        Arm::Compute => 10,
+    };
+    ArmResult {
+        run_id: format!("{arm}-{prompt}"),
+        status: RunStatus::Done,
+        answer: Some(text),
+        calls,
+        tokens: u64::from(calls) * 120,
+        wall_ms: i64::from(calls) * 1_300,
+    }
+}
+
+/// The judge's picks for (tree vs solo, tree vs compute, solo vs compute), per prompt: each as
+/// (shown first = pair.0, swapped).
+fn picks(prompt: usize) -> [(Pick, Pick); 3] {
+    match prompt {
+        0 => [(Pick::A, Pick::B), (Pick::A, Pick::A), (Pick::B, Pick::A)],
+        1 => [(Pick::A, Pick::B), (Pick::Tie, Pick::Tie), (Pick::B, Pick::A)],
+        2 => [(Pick::A, Pick::B), (Pick::B, Pick::A), (Pick::Tie, Pick::B)],
+        _ => [(Pick::B, Pick::A), (Pick::A, Pick::B), (Pick::B, Pick::A)],
+    }
+}
+
+/// Writes the comparisons (judged: all but the last; the user voted on one pair) and returns
+/// the open reader.
+pub fn record(dir: &std::path::Path) -> Reader {
+    let mut reader = Reader::open(&dir.join("lab.db")).unwrap();
+    let pairs = [(Arm::Tree, Arm::Solo), (Arm::Tree, Arm::Compute), (Arm::Solo, Arm::Compute)];
+    {
+        let mut store = LabRecord { reader: &mut reader, hierarchy_hash: "v1".into() };
+        for (i, (category, text)) in PROMPTS.iter().enumerate() {
+            let prompt = LabPrompt { category: (*category).into(), text: (*text).into() };
+            let id = store.comparison(&prompt, 1).unwrap();
+            for arm in Arm::ALL {
+                store.save_arm(id, arm, &answer(arm, i)).unwrap();
+            }
+            if i + 1 == PROMPTS.len() {
+                continue;
+            }
+            for (pair, (first, swapped)) in pairs.iter().zip(picks(i)) {
+                for (shown_first, pick) in [(pair.0, first), (pair.1, swapped)] {
+                    let judgement = Judgement {
+                        pair: *pair,
+                        shown_first,
+                        judge_model: JUDGE.into(),
+                        run_id: format!("judge-{i}"),
+                        pick: Some(pick),
+                        reason: "clearer".into(),
+                    };
+                    store.save_judgement(id, &judgement).unwrap();
+                }
+            }
+        }
+    }
+    reader.cast_vote(1, (Arm::Tree, Arm::Solo), Arm::Solo, Outcome::First, "more complete").unwrap();
+    reader
+}
+
+/// The Lab tab's data from a fresh record; pairs of even comparisons show their first arm as "A".
+pub fn data() -> LabData {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reader = record(dir.path());
+    lab_data(&mut reader, JUDGE.into(), |p| p.comparison % 2 == 0).unwrap()
+}
+
+/// An empty record's data.
+pub fn empty_data() -> LabData {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reader = Reader::open(&dir.path().join("lab.db")).unwrap();
+    lab_data(&mut reader, JUDGE.into(), |_| true).unwrap()
+}
+
+/// A state on the Lab tab at `width` × `height`, showing `data`.
+pub fn lab_state(width: u16, height: u16, data: Option<LabData>) -> State {
+    let mut state = support::state(width, height);
+    let effects =
+        update(&mut state, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::F(4))));
+    assert_eq!(effects, vec![Effect::Lab(LabEffect::Load)]);
+    assert_eq!(state.tab, Tab::Lab);
+    if let Some(data) = data {
+        update(&mut state, Msg::Lab(LabMsg::Loaded(Ok(data))));
+    }
+    state
+}

@@ -1,0 +1,18 @@
+//! The Prompts tab at every layer: reducer tests of editing, validation and structure changes;
+//! snapshots of the tab; and the real shell and loop against the mock server, proving that a
+//! saved system prompt is what the next run sends (and a run in flight keeps its own).
+
+mod support;
+
+#[path = "tui_prompts/e2e.rs"]
+mod e2e;
+#[path = "tui_prompts/fixture.rs"]
+mod fixture;
+#[path = "tui_prompts/reducer.rs"]
+mod reducer;
+#[path = "tui_prompts/structure.rs"]
+mod structure;
+#[path = "tui_prompts/tmux.rs"]
+mod tmux;
+#[path = "tui_prompts/views.rs"]
+mod views;
