@@ -36,6 +36,37 @@ impl ReadWorker {
         Ok(ReadWorker { jobs, notices })
     }
 
+    /// Like [`ReadWorker::start`], but opens the record on the worker's own thread, so the caller never
+    /// waits (opening checks the whole file: seconds on a record of thousands of runs). Jobs submitted
+    /// meanwhile wait for it. `opened` is called on that thread with the notices of opening, or with
+    /// why the record cannot be read (jobs are then dropped). `Err` only if no thread can start.
+    pub fn start_in_background(
+        path: &Path,
+        opened: impl FnOnce(Result<Vec<String>, StoreError>) + Send + 'static,
+    ) -> Result<ReadWorker, StoreError> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let owned = path.to_path_buf();
+        std::thread::Builder::new()
+            .name("ailab-reader".into())
+            .spawn(move || {
+                let mut reader = match Reader::open(&owned) {
+                    Ok(reader) => {
+                        opened(Ok(reader.notices().to_vec()));
+                        reader
+                    }
+                    Err(err) => return opened(Err(err)),
+                };
+                while let Ok(job) = queue.recv() {
+                    job(&mut reader);
+                }
+            })
+            .map_err(|e| StoreError::Open {
+                path: path.to_path_buf(),
+                reason: format!("cannot start the reader thread: {e}"),
+            })?;
+        Ok(ReadWorker { jobs, notices: Vec::new() })
+    }
+
     /// Queues a job, e.g. `worker.submit(move |r| { let _ = tx.send(Msg::Runs(r.list_runs(None, 50))); })`.
     /// Returns false if the thread is gone (a job panicked); the job is then dropped.
     pub fn submit(&self, job: impl FnOnce(&mut Reader) + Send + 'static) -> bool {
@@ -45,5 +76,47 @@ impl ReadWorker {
     /// Notices from opening the record (a damaged file set aside).
     pub fn notices(&self) -> &[String] {
         &self.notices
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_worker_opening_in_the_background_runs_the_jobs_queued_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ailab.db");
+        let (told_tx, told) = mpsc::channel();
+        let worker = ReadWorker::start_in_background(&path, move |opened| {
+            let _ = told_tx.send(opened.map_err(|e| e.to_string()));
+        })
+        .unwrap();
+        let (answer_tx, answer) = mpsc::channel();
+        assert!(worker.submit(move |reader| {
+            let _ = answer_tx.send(reader.count_runs().map_err(|e| e.to_string()));
+        }));
+        assert_eq!(told.recv().unwrap(), Ok(Vec::new()));
+        assert_eq!(answer.recv().unwrap(), Ok(0));
+    }
+
+    #[test]
+    fn a_record_that_cannot_open_is_reported_and_its_jobs_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder where the file should be: SQLite cannot open it.
+        let path = dir.path().join("ailab.db");
+        std::fs::create_dir(&path).unwrap();
+        let (told_tx, told) = mpsc::channel();
+        let worker = ReadWorker::start_in_background(&path, move |opened| {
+            let _ = told_tx.send(opened.is_err());
+        })
+        .unwrap();
+        assert!(told.recv().unwrap(), "the failure is reported");
+        // The thread ends right after reporting; from then on jobs are refused.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while worker.submit(|_| {}) {
+            assert!(std::time::Instant::now() < deadline, "jobs are still accepted");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
     }
 }

@@ -21,7 +21,7 @@ pub struct HistoryEffects {
 }
 
 impl HistoryEffects {
-    /// Opens the record for reading (blocking; a recorder opened first has already checked it).
+    /// Opens the record for reading on the reader's thread (queries sent meanwhile wait for it).
     /// Why it cannot be read, and anything to tell the user about it, arrive as messages.
     pub fn start(settings: &Settings, tx: UnboundedSender<Msg>) -> HistoryEffects {
         let send = |msg| {
@@ -39,19 +39,30 @@ impl HistoryEffects {
                 )));
                 None
             }
-            Ok(path) => match ReadWorker::start(&path) {
-                Ok(worker) => {
-                    if !worker.notices().is_empty() {
-                        send(HistoryMsg::Notices(worker.notices().to_vec()));
+            // Opened on the reader's own thread: the first frame never waits for the integrity check.
+            Ok(path) => {
+                let opened = {
+                    let tx = tx.clone();
+                    move |result: Result<Vec<String>, StoreError>| {
+                        let msg = match result {
+                            Ok(notices) if notices.is_empty() => return,
+                            Ok(notices) => HistoryMsg::Notices(notices),
+                            Err(err) => {
+                                tracing::warn!(%err, "cannot read the record");
+                                HistoryMsg::Unavailable(err.to_string())
+                            }
+                        };
+                        let _ = tx.send(Msg::History(msg));
                     }
-                    Some(worker)
+                };
+                match ReadWorker::start_in_background(&path, opened) {
+                    Ok(worker) => Some(worker),
+                    Err(err) => {
+                        send(HistoryMsg::Unavailable(err.to_string()));
+                        None
+                    }
                 }
-                Err(err) => {
-                    tracing::warn!(%err, "cannot read the record");
-                    send(HistoryMsg::Unavailable(err.to_string()));
-                    None
-                }
-            },
+            }
         };
         HistoryEffects { worker, tx }
     }

@@ -40,7 +40,7 @@ pub struct Shell {
 }
 
 impl Shell {
-    /// Also opens the record for the History tab (blocking; see [`HistoryEffects::start`]).
+    /// Also starts opening the record for the History tab (in the background; see [`HistoryEffects::start`]).
     pub fn new(settings: Settings, engine: Engine, sink: EventSink, tx: UnboundedSender<Msg>) -> Self {
         let lab = LabShell::new(&settings);
         let history = HistoryEffects::start(&settings, tx.clone());
