@@ -1,6 +1,7 @@
 //! Numbers and states as the interface writes them: `1.2 s`, `1,234 tok`, `21.3 tok/s`.
 
 use crate::engine::{NodeStatus, RunStatus};
+pub use crate::text::thousands;
 use crate::tui::state::run_view::Figures;
 use crate::tui::theme::Role;
 
@@ -14,19 +15,6 @@ pub fn duration(ms: i64) -> String {
     } else {
         format!("{} m {:02} s", ms / 60_000, (ms % 60_000) / 1000)
     }
-}
-
-/// `1,234`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The footer of a pane, longest form first; callers drop parts from the end to fit.

@@ -1,5 +1,6 @@
 //! Human-readable history output: aligned tables that fit the terminal, and one run in detail.
 
+use crate::text::thousands;
 use std::fmt::Write;
 use std::io::IsTerminal;
 
@@ -164,19 +165,6 @@ fn age(ago_ms: i64, at_ms: i64) -> String {
         86_400..604_800 => format!("{} d ago", secs / 86_400),
         _ => utc_datetime(at_ms).chars().take(10).collect(),
     }
-}
-
-/// `1234567` → `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn one_line(text: &str) -> String {
