@@ -77,8 +77,7 @@ impl Engine {
     /// Runs one prompt through the tree, emitting events to `sink`, until done or `cancel` fires.
     /// The run keeps the hierarchy it started with even if the engine is replaced meanwhile.
     pub async fn run(&self, prompt: String, sink: &EventSink, cancel: CancellationToken) -> RunSummary {
-        let run_id = new_run_id();
-        cascade::run_tree(self, run_id, prompt, sink.clone(), cancel).await
+        self.run_with_id(new_run_id(), prompt, sink, cancel).await
     }
 
     /// Like [`Engine::run`], with a run id chosen by the caller (so it can be known before any event).

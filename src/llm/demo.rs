@@ -13,15 +13,21 @@ const FIRST_TOKEN_DELAY: Duration = Duration::from_millis(350);
 const TOKEN_DELAY: Duration = Duration::from_millis(28);
 
 /// The offline demo backend.
-#[derive(Default)]
 pub struct DemoBackend {
     /// Multiplies every delay (0 makes it instant, for tests).
     pace: f64,
 }
 
+impl Default for DemoBackend {
+    /// The normal pace (a derived default would silently make it instant).
+    fn default() -> Self {
+        Self { pace: 1.0 }
+    }
+}
+
 impl DemoBackend {
     pub fn new() -> Self {
-        Self { pace: 1.0 }
+        Self::default()
     }
 
     /// A demo running at `pace` × the normal delays (0.0 = no delays).

@@ -4,26 +4,17 @@
 
 use crossterm::event::KeyCode;
 use proptest::prelude::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use ailab::tui::msg::{HistoryMsg, Msg};
 use ailab::tui::state::State;
 use ailab::tui::update::update;
-use ailab::tui::view;
 
 use super::history_support::{answer, history_with, key, many, one_load, open_selected, sample, typed};
 use super::support::{T0, state};
+use super::views::render;
 
 /// Roomy, the classic 80×24, and the smallest screen ailab draws on.
 const SIZES: &[(u16, u16)] = &[(120, 40), (80, 24), (40, 12)];
-
-fn render(state: &mut State, width: u16, height: u16) -> Terminal<TestBackend> {
-    update(state, Msg::Resize { width, height });
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| view::draw(frame, state)).unwrap();
-    terminal
-}
 
 fn snapshot_sizes(name: &str, state: &mut State) {
     for &(w, h) in SIZES {
