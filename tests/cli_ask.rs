@@ -157,11 +157,14 @@ fn ctrl_c_cancels_quickly_with_exit_130() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Wait until the three leaves hang and nothing else is in flight: a split still streaming could
+    // end on its own between this check and the signal, and would not count as closed.
+    let hanging_leaves = || mock.chat_requests().iter().filter(|r| r.split_count().is_none()).count();
     let deadline = Instant::now() + Duration::from_secs(20);
-    while mock.in_flight() < 3 && Instant::now() < deadline {
+    while (hanging_leaves() < 3 || mock.in_flight() != 3) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(mock.in_flight() >= 3, "the leaves are waiting");
+    assert_eq!((hanging_leaves(), mock.in_flight()), (3, 3), "the three leaves are waiting, nothing else");
     let sent = Instant::now();
     // SIGINT, as Ctrl-C in a terminal sends.
     let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
