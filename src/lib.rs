@@ -6,6 +6,7 @@
 //! depend on the TUI.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod engine;
 pub mod lab;

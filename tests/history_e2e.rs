@@ -90,6 +90,11 @@ fn a_run_made_by_ask_reads_back_through_history() {
     let md = std::fs::read_to_string(sandbox.root.join(format!("ailab-{id}.md"))).unwrap();
     assert!(md.contains("### 1. Query · You → Atlas") && md.contains("## Final answer"), "{md}");
 
+    // Times are shown in the computer's zone, and say which (a POSIX zone string: no tzdata needed).
+    let shown = sandbox.command(&["history", "show", &id]).env("TZ", "IST-5:30").output().unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.contains("+05:30"), "the start time is local, with its offset:\n{shown}");
+
     // Deleting asks first; without a terminal it needs --yes.
     let refused = sandbox.run(&["history", "delete", &id]);
     assert_eq!(refused.status.code(), Some(2));

@@ -4,7 +4,6 @@ use std::fmt::Write;
 
 use super::messages::{Message, MessageKind, messages};
 use super::model::{CallStatus, RunRecord};
-use crate::engine::civil_from_unix;
 
 /// The export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +65,7 @@ pub fn to_markdown(record: &RunRecord) -> String {
     let _ = writeln!(md, "# ailab run {}\n", run.id);
     md.push_str("| | |\n|---|---|\n");
     let _ = writeln!(md, "| Status | {} |", run.status.as_str());
-    let _ = writeln!(md, "| Started | {} |", utc_datetime(run.started_ms));
+    let _ = writeln!(md, "| Started | {} |", local_datetime(run.started_ms));
     if let Some(ms) = run.duration_ms() {
         let _ = writeln!(md, "| Duration | {} |", duration(ms));
     }
@@ -174,10 +173,9 @@ fn cell(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
 }
 
-/// `2026-11-24 04:26:17 UTC`.
-pub fn utc_datetime(ms: i64) -> String {
-    let (y, mo, d, h, mi, s) = civil_from_unix(ms.div_euclid(1000));
-    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} UTC")
+/// `2026-11-24 04:26:17 UTC` or `2026-11-24 05:26:17 +01:00`: local time with its zone.
+pub fn local_datetime(ms: i64) -> String {
+    crate::clock::local(ms).full()
 }
 
 /// A duration for people: `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 03 min`.

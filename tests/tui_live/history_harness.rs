@@ -89,7 +89,7 @@ async fn a_recorded_run_is_listed_reopened_and_its_prompt_remembered() {
             tx.send(key(KeyCode::Enter, KeyModifiers::NONE)).unwrap();
             wait_for(&frames, &["Answer · done", "Taken together"]).await;
             tx.send(key(KeyCode::Char('2'), KeyModifiers::ALT)).unwrap();
-            let list = wait_for(&frames, &["Started (UTC)", PROMPT, "✔ done", "1 run "]).await;
+            let list = wait_for(&frames, &["Started", PROMPT, "✔ done", "1 run "]).await;
             assert!(!list.contains("running"), "the list shows the run as it ended:\n{list}");
             tx.send(key(KeyCode::Enter, KeyModifiers::NONE)).unwrap();
             let past = wait_for(&frames, &["Past run", "read-only", "Taken together"]).await;

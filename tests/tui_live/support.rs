@@ -40,6 +40,8 @@ pub fn hierarchy() -> Arc<Hierarchy> {
 
 /// A fresh UI state on the six-node tree at `width` × `height`, built-in themes and keys.
 pub fn state(width: u16, height: u16) -> State {
+    // Snapshots show times; they must not depend on the zone of the machine running them.
+    ailab::clock::force_utc();
     let server = ServerInfo { url: "http://localhost:1234/v1".into(), demo: false };
     let mut state = State::new(hierarchy(), server, ThemeSet::built_in(), 0, Keymap::defaults());
     update(&mut state, Msg::Resize { width, height });

@@ -19,6 +19,7 @@ use super::support::{self, PROMPT, T0, feed, full_run, launch, state};
 const SIZES: &[(u16, u16)] = &[(120, 40), (80, 24), (52, 16), (30, 8)];
 
 pub fn render(state: &mut State, width: u16, height: u16) -> Terminal<TestBackend> {
+    ailab::clock::force_utc();
     update(state, Msg::Resize { width, height });
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|frame| view::draw(frame, state)).unwrap();

@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::engine::now_ms;
-use crate::store::export::{duration, utc_datetime};
+use crate::store::export::{duration, local_datetime};
 use crate::store::{RunRecord, RunRow, SearchHit};
 
 /// The terminal's width when stdout is one; `None` (no truncation) when piped.
@@ -64,9 +64,9 @@ pub fn run_details(record: &RunRecord, width: Option<usize>) -> String {
     let _ = writeln!(out, "Run {} · {} · {}", run.id, run.status.as_str(), time);
     let ago = now_ms() - run.started_ms;
     if ago < 7 * 86_400_000 {
-        let _ = writeln!(out, "Started {} ({})", utc_datetime(run.started_ms), age(ago, run.started_ms));
+        let _ = writeln!(out, "Started {} ({})", local_datetime(run.started_ms), age(ago, run.started_ms));
     } else {
-        let _ = writeln!(out, "Started {}", utc_datetime(run.started_ms));
+        let _ = writeln!(out, "Started {}", local_datetime(run.started_ms));
     }
     if let Some(note) = &run.note {
         let _ = writeln!(out, "Note: {note}");
@@ -163,7 +163,7 @@ fn age(ago_ms: i64, at_ms: i64) -> String {
         60..3_600 => format!("{} min ago", secs / 60),
         3_600..86_400 => format!("{} h ago", secs / 3_600),
         86_400..604_800 => format!("{} d ago", secs / 86_400),
-        _ => utc_datetime(at_ms).chars().take(10).collect(),
+        _ => crate::clock::local(at_ms).date(),
     }
 }
 

@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use super::{HistoryLayout, key, span};
-use crate::engine::{RunStatus, civil_from_unix};
+use crate::clock;
+use crate::engine::RunStatus;
 use crate::tui::action::{Action, Context};
 use crate::tui::format;
 use crate::tui::msg::history::ListedRun;
@@ -82,14 +83,10 @@ impl Columns {
     }
 }
 
-/// `2026-11-24 06:00` (UTC), or without the year.
+/// `2026-11-24 06:00` in local time, or without the year.
 fn started(ms: i64, width: usize) -> String {
-    let (y, mo, d, h, mi, _) = civil_from_unix(ms.div_euclid(1000));
-    if width >= 16 {
-        format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}")
-    } else {
-        format!("{mo:02}-{d:02} {h:02}:{mi:02}")
-    }
+    let when = clock::local(ms);
+    if width >= 16 { when.date_minute() } else { when.month_day_minute() }
 }
 
 /// A run's status with its glyph and role.
@@ -139,7 +136,7 @@ pub fn draw(frame: &mut Frame, parts: &HistoryLayout, state: &State) {
         return;
     }
     let header = cols.cells([
-        ("Started (UTC)".into(), Role::Heading),
+        ("Started".into(), Role::Heading),
         ("Prompt".into(), Role::Heading),
         ("Status".into(), Role::Heading),
         ("Time".into(), Role::Heading),

@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
 use super::span;
-use crate::store::export::utc_datetime;
+use crate::store::export::local_datetime;
 use crate::tui::action::{Action, Context};
 use crate::tui::format;
 use crate::tui::state::history::PastRun;
@@ -70,7 +70,7 @@ pub fn run_label(state: &State) -> Option<(String, Role)> {
 pub fn banner(frame: &mut Frame, rect: Rect, state: &State) {
     let Some(past) = shown(state) else { return };
     let theme = state.theme();
-    let started = past.events.first().map(|e| utc_datetime(e.at_ms)).unwrap_or_default();
+    let started = past.events.first().map(|e| local_datetime(e.at_ms)).unwrap_or_default();
     let key = |ctx, action| state.keymap.hint(ctx, action).unwrap_or_default();
     let title = format!(" Past run {} · {} · {started} ", past.id, status_label(state));
     let block = Block::bordered()

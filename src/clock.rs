@@ -1,0 +1,126 @@
+//! Times shown to people: in the computer's own time zone, the way `date` shows them.
+//!
+//! Everything stored is Unix milliseconds (UTC); only what is printed or drawn is converted, so a
+//! record read in another zone shows that zone's times.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::engine::civil_from_unix;
+
+/// Set by [`force_utc`]: every conversion then uses UTC, whatever the machine's zone.
+static FORCE_UTC: AtomicBool = AtomicBool::new(false);
+
+/// Makes every time UTC from now on, for this process. Tests and snapshots call it so that what
+/// they draw does not depend on the zone of the machine they run on.
+pub fn force_utc() {
+    FORCE_UTC.store(true, Ordering::Relaxed);
+}
+
+/// A moment as a wall-clock reading in one zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WallTime {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+    /// Seconds east of UTC.
+    pub offset_secs: i32,
+}
+
+impl WallTime {
+    /// The reading at Unix milliseconds `ms`, `offset_secs` east of UTC.
+    pub fn at_offset(ms: i64, offset_secs: i32) -> Self {
+        let secs = ms.div_euclid(1000) + i64::from(offset_secs);
+        let (year, month, day, hour, minute, second) = civil_from_unix(secs);
+        Self { year, month, day, hour, minute, second, offset_secs }
+    }
+
+    /// `2026-11-24 06:00`.
+    pub fn date_minute(&self) -> String {
+        format!("{} {:02}:{:02}", self.date(), self.hour, self.minute)
+    }
+
+    /// `11-24 06:00`, for narrow columns.
+    pub fn month_day_minute(&self) -> String {
+        format!("{:02}-{:02} {:02}:{:02}", self.month, self.day, self.hour, self.minute)
+    }
+
+    /// `2026-11-24`.
+    pub fn date(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// `2026-11-24 06:00:17 UTC` or `2026-11-24 07:00:17 +01:00`: unambiguous, for records and exports.
+    pub fn full(&self) -> String {
+        format!("{} {:02}:{:02}:{:02} {}", self.date(), self.hour, self.minute, self.second, self.zone())
+    }
+
+    /// `UTC`, `+01:00`, `-05:30`.
+    pub fn zone(&self) -> String {
+        if self.offset_secs == 0 {
+            return "UTC".into();
+        }
+        let sign = if self.offset_secs < 0 { '-' } else { '+' };
+        let minutes = self.offset_secs.unsigned_abs() / 60;
+        format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+    }
+}
+
+/// The local wall-clock reading of Unix milliseconds `ms` (UTC where the zone cannot be read).
+pub fn local(ms: i64) -> WallTime {
+    let offset = if FORCE_UTC.load(Ordering::Relaxed) { 0 } else { local_offset(ms).unwrap_or(0) };
+    WallTime::at_offset(ms, offset)
+}
+
+/// The zone's offset from UTC at that moment (daylight saving included), from the C library, which
+/// reads `TZ` or the system's zone file.
+#[cfg(unix)]
+fn local_offset(ms: i64) -> Option<i32> {
+    let time: libc::time_t = ms.div_euclid(1000).try_into().ok()?;
+    let mut tm = std::mem::MaybeUninit::<libc::tm>::zeroed();
+    // SAFETY: `localtime_r` is the re-entrant variant: it reads `time` and writes only into the
+    // `tm` we own; a null return means it failed and `tm` is not read.
+    let filled = unsafe { libc::localtime_r(&time, tm.as_mut_ptr()) };
+    if filled.is_null() {
+        return None;
+    }
+    // SAFETY: `localtime_r` succeeded, so it initialised every field.
+    let tm = unsafe { tm.assume_init() };
+    i32::try_from(tm.tm_gmtoff).ok()
+}
+
+#[cfg(not(unix))]
+fn local_offset(_ms: i64) -> Option<i32> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2026-11-24 06:00:00 UTC.
+    const MORNING: i64 = 1_795_500_000_000;
+
+    #[test]
+    fn offsets_shift_the_wall_clock_and_name_the_zone() {
+        let utc = WallTime::at_offset(MORNING, 0);
+        assert_eq!(utc.full(), "2026-11-24 06:00:00 UTC");
+        let paris = WallTime::at_offset(MORNING, 3600);
+        assert_eq!(paris.full(), "2026-11-24 07:00:00 +01:00");
+        let newfoundland = WallTime::at_offset(MORNING, -(3 * 3600 + 1800));
+        assert_eq!(newfoundland.full(), "2026-11-24 02:30:00 -03:30");
+        let tokyo_midnight = WallTime::at_offset(MORNING + 9 * 3_600_000, 9 * 3600);
+        assert_eq!(tokyo_midnight.date_minute(), "2026-11-25 00:00");
+        assert_eq!(tokyo_midnight.month_day_minute(), "11-25 00:00");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_local_offset_is_a_whole_number_of_minutes_within_a_day() {
+        let offset = local_offset(MORNING).expect("the C library knows the local zone");
+        assert_eq!(offset % 60, 0);
+        assert!(offset.abs() < 86_400);
+    }
+}
