@@ -78,6 +78,8 @@ pub fn local(ms: i64) -> WallTime {
 /// reads `TZ` or the system's zone file.
 #[cfg(unix)]
 fn local_offset(ms: i64) -> Option<i32> {
+    // `time_t` is 32 bits on some platforms, where this conversion can fail.
+    #[allow(clippy::useless_conversion)]
     let time: libc::time_t = ms.div_euclid(1000).try_into().ok()?;
     let mut tm = std::mem::MaybeUninit::<libc::tm>::zeroed();
     // SAFETY: `localtime_r` is the re-entrant variant: it reads `time` and writes only into the
