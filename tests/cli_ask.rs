@@ -213,3 +213,24 @@ fn history_works_even_when_the_hierarchy_is_broken() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
 }
+
+#[test]
+fn a_reader_that_goes_away_does_not_crash_the_output() {
+    // `ailab check | head -1`: the pipe closes before ailab writes; the rest is dropped quietly.
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let dirs = tempfile::tempdir().unwrap();
+    for args in [&["check"][..], &["ask", "--quiet", "Short question"][..]] {
+        let mut child = ailab(&mock, &dirs)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = text(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

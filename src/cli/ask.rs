@@ -61,7 +61,7 @@ pub async fn run(settings: Settings, args: AskArgs) -> u8 {
                 );
             }
             if !args.json {
-                println!("{}", summary.answer.unwrap_or_default().trim_end());
+                say!("{}", summary.answer.unwrap_or_default().trim_end());
             }
             exit::OK
         }

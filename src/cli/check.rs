@@ -16,14 +16,9 @@ pub async fn run(settings: Settings) -> u8 {
         }
     };
     let hierarchy = engine.hierarchy().clone();
-    println!(
-        "Hierarchy: {} ({} nodes, root {})",
-        hierarchy.source,
-        hierarchy.nodes.len(),
-        hierarchy.root().name
-    );
+    say!("Hierarchy: {} ({} nodes, root {})", hierarchy.source, hierarchy.nodes.len(), hierarchy.root().name);
     if settings.demo {
-        println!("Demo mode: answers are scripted offline; no server is needed.");
+        say!("Demo mode: answers are scripted offline; no server is needed.");
         return exit::OK;
     }
 
@@ -35,46 +30,46 @@ pub async fn run(settings: Settings) -> u8 {
     let mut ready = true;
     for (url, nodes) in by_endpoint {
         let Some(endpoint) = engine.backends().get(url) else { continue };
-        println!();
+        say!("");
         let models: Vec<ModelInfo> = match endpoint.backend.list_models().await {
             Ok(models) => models,
             Err(error) => {
                 ready = false;
-                println!("✗ Server {url}: {}", describe_error(&error));
-                println!("  Then run `ailab check` again. To look around without a server: `ailab --demo`.");
+                say!("✗ Server {url}: {}", describe_error(&error));
+                say!("  Then run `ailab check` again. To look around without a server: `ailab --demo`.");
                 continue;
             }
         };
         if models.is_empty() {
             ready = false;
-            println!("✗ Server {url} answers but serves no model.");
-            println!("  In LM Studio: load Phi-3.1 mini (Developer tab → Select a model to load).");
+            say!("✗ Server {url} answers but serves no model.");
+            say!("  In LM Studio: load Phi-3.1 mini (Developer tab → Select a model to load).");
             continue;
         }
-        println!("✓ Server {url} answers and serves {} model(s):", models.len());
+        say!("✓ Server {url} answers and serves {} model(s):", models.len());
         for model in &models {
-            println!("    {}", model.id);
+            say!("    {}", model.id);
         }
-        println!("  Nodes:");
+        say!("  Nodes:");
         let name_width = nodes.iter().map(|n| n.name.chars().count()).max().unwrap_or(0);
         for node in nodes {
             let served = models.iter().any(|m| m.id == node.model);
             let mark = if served { "✓" } else { "✗" };
-            println!("    {mark} {:<name_width$}  {}", node.name, node.model);
+            say!("    {mark} {:<name_width$}  {}", node.name, node.model);
             if !served {
                 ready = false;
-                println!("      {}", missing_model_fix(&node.model, &models));
+                say!("      {}", missing_model_fix(&node.model, &models));
             }
         }
     }
-    println!();
+    say!("");
     if ready {
-        println!(
+        say!(
             "Ready: every node's model is served. Try `ailab ask \"Why is the sky blue?\"` or just `ailab`."
         );
         exit::OK
     } else {
-        println!("Not ready yet: fix the items marked ✗ above.");
+        say!("Not ready yet: fix the items marked ✗ above.");
         exit::FAILED
     }
 }

@@ -115,9 +115,9 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
             })
             .collect();
         let json = serde_json::json!({ "judge_model": plan.options.judge_model, "scoreboard": board, "comparisons": comparisons });
-        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        say!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
     } else {
-        print!("{}", lab::render_table(&board, &plan.options.judge_model));
+        say!("{}", lab::render_table(&board, &plan.options.judge_model).trim_end());
     }
     if cancel.is_cancelled() {
         eprintln!("ailab: cancelled; finished work is saved: run the same command again to resume.");

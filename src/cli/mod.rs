@@ -1,5 +1,14 @@
 //! The command line: `ailab` (live view), `ailab ask`, `ailab check`, `ailab history …`.
 
+/// `println!` that cannot panic: when the reader has gone away (`ailab check | head -1`), the rest
+/// of the output is dropped instead of crashing with "Broken pipe"; the record keeps everything.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 pub mod args;
 mod ask;
 mod check;
