@@ -84,19 +84,17 @@ impl ChatBackend for DemoBackend {
     }
 }
 
-/// What the demo "model" says to a request.
+/// What the demo "model" says to a request. It reads the request the way a model would: the
+/// question from the prompt's headings, the team from the split's team list, the step from its
+/// instructions, so editing the prompts in the Prompts tab still gives sensible demo text.
 fn script(request: &ChatRequest) -> String {
     let user =
         request.messages.iter().rev().find(|m| m.role == Role::User).map_or("", |m| m.content.as_str());
     let topic = topic_of(user);
     if let Some(count) = split_count(request) {
-        let angles = [
-            format!("Explain how {topic} works in practice, step by step, with one concrete example."),
-            format!("Reflect on what {topic} means for people and why it matters."),
-            format!("List the common patterns and pitfalls around {topic}."),
-            format!("Give the single deepest insight about {topic}."),
-        ];
-        let items: Vec<String> = (0..count).map(|i| angles[i % angles.len()].clone()).collect();
+        let roles = team_roles(user);
+        let items: Vec<String> =
+            (0..count).map(|i| angle_for(roles.get(i).map(String::as_str), i, &topic)).collect();
         return serde_json::to_string(&items).unwrap_or_else(|_| "[]".into());
     }
     if is_verdict_request(request) {
@@ -105,7 +103,18 @@ fn script(request: &ChatRequest) -> String {
         return format!("{{\"winner\": \"{winner}\", \"reason\": \"[demo] a scripted verdict\"}}");
     }
     let lower = user.to_lowercase();
-    if lower.contains("critique") || lower.contains("review") {
+    let has_draft = lower.contains("draft");
+    // A revision carries both a draft and a critique of it: it answers with the improved text.
+    if has_draft && lower.contains("critique") && (lower.contains("rewrite") || lower.contains("revise")) {
+        return format!(
+            "[demo] ## On {topic} (revised)\n\nThe main point first: {topic} is best understood by one \
+             concrete case, followed by why it matters.\n\n- **Example:** a small everyday situation \
+             shows the mechanism at work.\n- **Why it matters:** it changes how people decide.\n\n\
+             *(This is the offline demo: start LM Studio for real answers.)*"
+        );
+    }
+    let reviews_a_reply = lower.contains("'s reply") || lower.contains("reply:");
+    if (has_draft || reviews_a_reply) && (lower.contains("critic") || lower.contains("review")) {
         return format!(
             "[demo] The draft on {topic} is clear but could be sharper: name one concrete example, \
              cut the repetition in the middle, and state the main point in the first sentence."
@@ -128,6 +137,45 @@ fn script(request: &ChatRequest) -> String {
     )
 }
 
+/// A sub-task on `topic` that suits a member's role; members without a recognised role get the
+/// angles in turn.
+fn angle_for(role: Option<&str>, index: usize, topic: &str) -> String {
+    let role = role.unwrap_or("").to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| role.contains(w));
+    let kind = if has(&["pattern", "pitfall"]) {
+        2
+    } else if has(&["insight", "deep"]) {
+        3
+    } else if has(&["philosoph", "meaning", "ethic"]) {
+        1
+    } else if has(&["technical", "implement", "engineer", "practic"]) {
+        0
+    } else {
+        index % 4
+    };
+    match kind {
+        0 => format!("Explain how {topic} works in practice, step by step, with one concrete example."),
+        1 => format!("Reflect on what {topic} means for people and why it matters."),
+        2 => format!("List the common patterns and pitfalls around {topic}."),
+        _ => format!("Give the single deepest insight about {topic}."),
+    }
+}
+
+/// The roles in a split prompt's team list (`1. Nova (technical branch)`), in order.
+fn team_roles(user: &str) -> Vec<String> {
+    user.lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let (number, rest) = line.split_once(". ")?;
+            if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            let open = rest.find('(')?;
+            Some(rest[open + 1..].trim_end_matches(')').to_string())
+        })
+        .collect()
+}
+
 /// True for the lab judge's request (its schema is named "verdict").
 fn is_verdict_request(request: &ChatRequest) -> bool {
     request.response_format.as_ref().and_then(|f| f.pointer("/json_schema/name")).and_then(|n| n.as_str())
@@ -141,13 +189,23 @@ fn split_count(request: &ChatRequest) -> Option<usize> {
     usize::try_from(min_items).ok().filter(|n| *n > 0)
 }
 
-/// A short topic phrase: the first question in the message, or its first line.
+/// A short topic phrase: the user's question where the prompt quotes it under a heading, else the
+/// task under its heading, else the first question or plain line (headings end with a colon).
 fn topic_of(user: &str) -> String {
-    let line = user
-        .lines()
-        .map(str::trim)
-        .find(|l| l.ends_with('?'))
-        .or_else(|| user.lines().map(str::trim).find(|l| !l.is_empty()))
+    let lines: Vec<&str> = user.lines().map(str::trim).collect();
+    let after_heading = |headings: &[&str]| {
+        lines.iter().enumerate().find_map(|(i, line)| {
+            let lower = line.to_lowercase();
+            if !headings.iter().any(|h| lower.starts_with(h)) || !line.ends_with(':') {
+                return None;
+            }
+            lines[i + 1..].iter().find(|l| !l.is_empty()).copied()
+        })
+    };
+    let line = after_heading(&["the user's original question", "the user's question", "question"])
+        .or_else(|| after_heading(&["task", "your task", "your sub-task", "sub-task"]))
+        .or_else(|| lines.iter().find(|l| l.ends_with('?')).copied())
+        .or_else(|| lines.iter().find(|l| !l.is_empty() && !l.ends_with(':')).copied())
         .unwrap_or("this question");
     let line = line.trim_end_matches(['?', '.', '!']);
     let short: String = line.chars().take(70).collect();
@@ -188,6 +246,43 @@ mod tests {
         let items: Vec<String> = serde_json::from_str(&done.content).unwrap();
         assert_eq!(items.len(), 3);
         assert!(items[0].contains("Why is the sky blue"));
+    }
+
+    #[test]
+    fn the_topic_is_the_question_not_a_heading() {
+        let answer = "Your sub-task:\nList the pitfalls.\n\nThe user's original question, for context:\n\
+                      Explain photosynthesis\n\nAnswer your sub-task as the team's patterns.";
+        assert_eq!(topic_of(answer), "\"Explain photosynthesis\"");
+        assert_eq!(
+            topic_of("Task:\nExplain photosynthesis\n\nYour team:\n1. A (b)"),
+            "\"Explain photosynthesis\""
+        );
+        assert_eq!(topic_of("hi there"), "\"hi there\"");
+        assert_eq!(topic_of(""), "\"this question\"");
+    }
+
+    #[test]
+    fn sub_tasks_follow_each_member_s_role() {
+        let split = "Task:\nExplain photosynthesis\n\nYour team, in order:\n1. Echo (implementation)\n\
+                     2. Pixel (patterns)\n";
+        let roles = team_roles(split);
+        assert_eq!(roles, ["implementation", "patterns"]);
+        assert!(angle_for(Some("patterns"), 0, "x").contains("patterns and pitfalls"));
+        assert!(angle_for(Some("deep insight"), 0, "x").contains("deepest insight"));
+        assert!(angle_for(Some("philosophical branch"), 0, "x").contains("means for people"));
+        assert!(angle_for(Some("implementation"), 1, "x").contains("works in practice"));
+    }
+
+    #[tokio::test]
+    async fn a_revision_answers_and_a_reflection_critiques() {
+        let demo = DemoBackend::with_pace(0.0);
+        let revise =
+            "Task:\nWhy?\n\nYour draft:\nOld.\n\nCritique of the draft:\nShort.\n\nRewrite the draft.";
+        let done = demo.stream_chat(&request(revise, None), &mut |_| {}).await.unwrap();
+        assert!(done.content.contains("(revised)"), "{}", done.content);
+        let reflect = "Task:\nWhy?\n\nYour draft:\nOld.\n\nReview this draft as a strict critic.";
+        let done = demo.stream_chat(&request(reflect, None), &mut |_| {}).await.unwrap();
+        assert!(done.content.contains("could be sharper"), "{}", done.content);
     }
 
     #[tokio::test]
