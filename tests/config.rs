@@ -219,7 +219,7 @@ fn node_settings_override_defaults_which_override_built_ins() {
         role = "chief"
         children = ["low"]
         model = "phi-3.1-mini-4k-instruct:2"
-        endpoint = "https://other.example/v1/"
+        endpoint = "http://other.example/v1/"
         seed = -7
         [node.prompts]
         critique = "Check {reply} from {child}."
@@ -232,7 +232,7 @@ fn node_settings_override_defaults_which_override_built_ins() {
     assert_eq!(h.server.api_key_env.as_deref(), Some("MY_KEY"));
     let (top, low) = (&h.nodes[0], &h.nodes[1]);
     assert_eq!(top.model, "phi-3.1-mini-4k-instruct:2");
-    assert_eq!(top.endpoint.as_deref(), Some("https://other.example/v1"));
+    assert_eq!(top.endpoint.as_deref(), Some("http://other.example/v1"));
     assert_eq!(h.endpoint_of(low), "http://127.0.0.1:8080/v1");
     assert_eq!((top.seed, low.seed), (Some(-7), None));
     assert_eq!((low.model.as_str(), low.temperature, top.temperature), ("qwen", 0.25, 1.0));

@@ -64,21 +64,16 @@ impl Settings {
     }
 }
 
-/// Accepts `localhost:1234`, `http://host:1234` or `http://host:1234/v1`; the result ends in `/v1`
-/// unless the user gave another path on purpose.
+/// `--base-url`: accepts `localhost:1234` (http:// is assumed), `http://host:1234` or
+/// `http://host:1234/v1`, checked by the same rules as `base_url` in hierarchy.toml.
 pub fn normalize_base_url(url: &str) -> Result<String, String> {
-    let trimmed = url.trim().trim_end_matches('/');
-    if trimmed.is_empty() {
-        return Err("--base-url is empty: give the server's address, like http://localhost:1234/v1".into());
-    }
-    let with_scheme = if trimmed.contains("://") { trimmed.to_string() } else { format!("http://{trimmed}") };
-    let scheme_end = with_scheme.find("://").map(|i| i + 3).unwrap_or(0);
-    let has_path = with_scheme[scheme_end..].contains('/');
-    let scheme = &with_scheme[..scheme_end];
-    if scheme != "http://" && scheme != "https://" {
-        return Err(format!("--base-url {url}: only http:// and https:// servers are supported"));
-    }
-    Ok(if has_path { with_scheme } else { format!("{with_scheme}/v1") })
+    let trimmed = url.trim();
+    let with_scheme = if trimmed.is_empty() || trimmed.contains("://") {
+        trimmed.to_string()
+    } else {
+        format!("http://{trimmed}")
+    };
+    crate::config::normalize_base_url(&with_scheme).map_err(|(why, help)| format!("--base-url {why}: {help}"))
 }
 
 #[cfg(test)]
@@ -92,5 +87,8 @@ mod tests {
         assert_eq!(normalize_base_url("http://h:11434/v1").unwrap(), "http://h:11434/v1");
         assert!(normalize_base_url("ftp://h").is_err());
         assert!(normalize_base_url(" ").is_err());
+        assert!(normalize_base_url("http://").is_err(), "no server name");
+        let https = normalize_base_url("https://box:8000/v1").unwrap_err();
+        assert!(https.contains("write \"http://box:8000/v1\""), "{https}");
     }
 }

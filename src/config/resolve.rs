@@ -65,20 +65,26 @@ pub(crate) fn server(raw: &RawServer, found: &mut Vec<Found>) -> ServerConfig {
     server
 }
 
-/// Accepts `http(s)://host[:port][/path]`; without a path, `/v1` is added (LM Studio's API root).
-/// The error is (what is wrong, what to write instead).
+/// Accepts `http://host[:port][/path]`; without a path, `/v1` is added (LM Studio's API root).
+/// The error is (what is wrong, what to write instead). https is refused here, where the address is
+/// written, rather than at the first request: ailab speaks plain http, as local servers do.
 pub fn normalize_base_url(url: &str) -> Result<String, (String, String)> {
     let trimmed = url.trim().trim_end_matches('/');
     let example = "write the server's address, like \"http://localhost:1234/v1\"".to_string();
     let Some((scheme, rest)) = trimmed.split_once("://") else {
         let help = if trimmed.is_empty() { example } else { format!("add the scheme: \"http://{trimmed}\"") };
-        return Err((format!("\"{url}\" is not an address starting with http:// or https://"), help));
+        return Err((format!("\"{url}\" is not an address starting with http://"), help));
     };
-    if scheme != "http" && scheme != "https" {
+    if scheme == "https" {
         return Err((
-            format!("\"{url}\" uses {scheme}://; only http:// and https:// are supported"),
-            example,
+            format!("\"{url}\" uses https://, which ailab does not speak"),
+            format!(
+                "local servers (LM Studio, llama.cpp, Ollama, vLLM) serve plain http: write \"http://{rest}\""
+            ),
         ));
+    }
+    if scheme != "http" {
+        return Err((format!("\"{url}\" uses {scheme}://; only http:// is supported"), example));
     }
     let host = rest.split('/').next().unwrap_or_default();
     if host.is_empty() || host.starts_with(':') || trimmed.contains(char::is_whitespace) {
@@ -390,7 +396,9 @@ mod tests {
     fn base_urls_get_v1_only_when_they_have_no_path() {
         assert_eq!(normalize_base_url("http://localhost:1234").ok(), Some("http://localhost:1234/v1".into()));
         assert_eq!(normalize_base_url(" http://h:1/v1/ ").ok(), Some("http://h:1/v1".into()));
-        assert_eq!(normalize_base_url("https://h/api").ok(), Some("https://h/api".into()));
+        assert_eq!(normalize_base_url("http://h/api").ok(), Some("http://h/api".into()));
+        let (why, help) = normalize_base_url("https://h:1234/v1").unwrap_err();
+        assert!(why.contains("https://") && help.contains("\"http://h:1234/v1\""), "{why} / {help}");
         for bad in ["", "localhost:1234", "ftp://h/v1", "http://", "http://:80/v1", "http://a b/v1"] {
             assert!(normalize_base_url(bad).is_err(), "{bad}");
         }

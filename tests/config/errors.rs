@@ -247,3 +247,14 @@ fn problems_come_in_file_order_and_are_structured() {
     assert_eq!(err.source, "f.toml");
     assert!(err.problems.iter().all(|p| p.help.is_some()));
 }
+
+#[test]
+fn an_https_address_is_refused_where_it_is_written() {
+    let msg = parse_err(&format!(
+        "[server]\nbase_url = \"https://box:8000/v1\"\n{TWO}endpoint = \"https://b/v1\"\n"
+    ));
+    assert!(msg.contains("--> test.toml:2:12"), "{msg}");
+    assert!(msg.contains("uses https://, which ailab does not speak"), "{msg}");
+    assert!(msg.contains("write \"http://box:8000/v1\""), "{msg}");
+    assert!(msg.contains("endpoint in node \"low\""), "{msg}");
+}

@@ -35,7 +35,7 @@ fn every_option_survives_export() {
     let h = parse_ok(
         r#"
         [server]
-        base_url = "https://example.org:8443/api/v1"
+        base_url = "http://example.org:8443/api/v1"
         api_key_env = "LM_API_TOKEN"
         max_concurrent = 2
         connect_timeout_secs = 2.5
@@ -84,7 +84,7 @@ fn server() -> impl Strategy<Value = ServerConfig> {
     (
         prop::sample::select(vec![
             "http://localhost:1234/v1",
-            "https://h.example/v1",
+            "http://h.example/v1",
             "http://127.0.0.1:9/x/y",
         ]),
         prop::option::of("[A-Z_][A-Z0-9_]{0,12}"),
@@ -104,7 +104,7 @@ fn server() -> impl Strategy<Value = ServerConfig> {
 fn node() -> impl Strategy<Value = NodeConfig> {
     let settings = (
         prop::sample::select(vec!["phi-3.1-mini-4k-instruct", "phi-3.1-mini-4k-instruct:2", "qwen"]),
-        prop::option::of(prop::sample::select(vec!["http://a:1/v1", "https://b/v1"])),
+        prop::option::of(prop::sample::select(vec!["http://a:1/v1", "http://b/v1"])),
         0.0f32..=2.0,
         0.01f32..=1.0,
         1u32..2000,
