@@ -200,6 +200,27 @@ fn check_reports_served_and_missing_models() {
 }
 
 #[test]
+fn check_names_a_missing_api_key_and_the_nodes_of_a_dead_endpoint() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let dirs = tempfile::tempdir().unwrap();
+    let file = dirs.path().join("two.toml");
+    std::fs::write(
+        &file,
+        "[server]\napi_key_env = \"AILAB_TEST_KEY_THAT_IS_NOT_SET\"\n\
+         [[node]]\nid = \"boss\"\nname = \"Boss\"\nchildren = [\"far\"]\n\
+         [[node]]\nid = \"far\"\nname = \"Far\"\nendpoint = \"http://127.0.0.1:9/v1\"\n",
+    )
+    .unwrap();
+    let out = run(ailab(&mock, &dirs).arg("--hierarchy").arg(&file).arg("check"));
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("AILAB_TEST_KEY_THAT_IS_NOT_SET is not set"), "{stdout}");
+    assert!(stdout.contains("✗ Server http://127.0.0.1:9/v1 (used by Far)"), "{stdout}");
+    assert!(stdout.contains("change their endpoint"), "{stdout}");
+    assert!(stdout.contains("✓ Boss"), "{stdout}");
+}
+
+#[test]
 fn history_works_even_when_the_hierarchy_is_broken() {
     let dirs = tempfile::tempdir().unwrap();
     let bad = dirs.path().join("broken.toml");

@@ -28,6 +28,10 @@ pub async fn run(settings: Settings) -> u8 {
         by_endpoint.entry(hierarchy.endpoint_of(node)).or_default().push(node);
     }
     let mut ready = true;
+    if let Some(warning) = missing_api_key(&hierarchy.server) {
+        say!("");
+        say!("! {warning}");
+    }
     for (url, nodes) in by_endpoint {
         let Some(endpoint) = engine.backends().get(url) else { continue };
         say!("");
@@ -35,7 +39,15 @@ pub async fn run(settings: Settings) -> u8 {
             Ok(models) => models,
             Err(error) => {
                 ready = false;
-                say!("✗ Server {url}: {}", describe_error(&error));
+                let names: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
+                say!("✗ Server {url} (used by {}): {}", names.join(", "), describe_error(&error));
+                if url != hierarchy.server.base_url {
+                    say!(
+                        "  This address is the `endpoint` of those nodes in {}: start that server, or \
+                         change their endpoint (Prompts tab → Server address).",
+                        hierarchy.source
+                    );
+                }
                 say!("  Then run `ailab check` again. To look around without a server: `ailab --demo`.");
                 continue;
             }
@@ -72,6 +84,19 @@ pub async fn run(settings: Settings) -> u8 {
         say!("Not ready yet: fix the items marked ✗ above.");
         exit::FAILED
     }
+}
+
+/// A key the configuration asks for but the environment does not hold: requests then go without
+/// one, and a server that requires it answers 401.
+fn missing_api_key(server: &crate::config::ServerConfig) -> Option<String> {
+    let name = server.api_key_env.as_deref()?;
+    let set = std::env::var(name).map(|v| !v.trim().is_empty()).unwrap_or(false);
+    (!set).then(|| {
+        format!(
+            "[server] api_key_env names {name}, but {name} is not set in this terminal: requests go \
+             without an API key. Set it (export {name}=...) or remove api_key_env if the server needs none."
+        )
+    })
 }
 
 /// What to do when a node's model is not among the served ones.

@@ -53,6 +53,10 @@ impl LlmError {
             LlmError::IdleTimeout { .. } => {
                 Some("Raise idle_timeout_secs in [server] if the server is slow.")
             }
+            LlmError::Http { status: 401 | 403, .. } => Some(
+                "The server wants an API key: put it in an environment variable and name that variable \
+                 in [server] api_key_env (LM Studio: Developer tab → Server Settings → Require Authentication).",
+            ),
             _ => None,
         }
     }
