@@ -221,6 +221,33 @@ fn check_names_a_missing_api_key_and_the_nodes_of_a_dead_endpoint() {
 }
 
 #[test]
+fn check_reads_lm_studio_s_loaded_state_and_context_length() {
+    let mock = MockServer::start_in_thread(MockConfig {
+        models: vec!["phi-3.1-mini-4k-instruct".into(), "qwen2.5-7b-instruct".into()],
+        ..MockConfig::default()
+    });
+    mock.set_native_models(serde_json::json!([
+        {"id": "phi-3.1-mini-4k-instruct", "state": "loaded", "loaded_context_length": 2048},
+        {"id": "qwen2.5-7b-instruct", "state": "not-loaded", "max_context_length": 32768},
+    ]));
+    let dirs = tempfile::tempdir().unwrap();
+    let file = dirs.path().join("two.toml");
+    std::fs::write(
+        &file,
+        "[[node]]\nid = \"boss\"\nname = \"Boss\"\nchildren = [\"other\"]\n\
+         [[node]]\nid = \"other\"\nname = \"Other\"\nmodel = \"qwen2.5-7b-instruct\"\n",
+    )
+    .unwrap();
+    let out = run(ailab(&mock, &dirs).arg("--hierarchy").arg(&file).arg("check"));
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("✓ Boss   phi-3.1-mini-4k-instruct (loaded)"), "{stdout}");
+    assert!(stdout.contains("! loaded with 2048 tokens of context, but Boss counts on 4096"), "{stdout}");
+    assert!(stdout.contains("✓ Other  qwen2.5-7b-instruct (not loaded yet"), "{stdout}");
+    assert!(stdout.contains("use 2 different models"), "{stdout}");
+}
+
+#[test]
 fn history_works_even_when_the_hierarchy_is_broken() {
     let dirs = tempfile::tempdir().unwrap();
     let bad = dirs.path().join("broken.toml");

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use super::{Settings, exit};
 use crate::engine::describe_error;
 use crate::llm::ModelInfo;
+use crate::llm::client::HttpBackend;
+use crate::llm::lmstudio::base_model;
 
 pub async fn run(settings: Settings) -> u8 {
     let engine = match settings.engine() {
@@ -62,16 +64,42 @@ pub async fn run(settings: Settings) -> u8 {
         for model in &models {
             say!("    {}", model.id);
         }
+        // LM Studio also says what is loaded and with how much context; other servers do not.
+        let native = match HttpBackend::new(url, &hierarchy.server) {
+            Ok(client) => client.native_models().await,
+            Err(_) => None,
+        };
         say!("  Nodes:");
         let name_width = nodes.iter().map(|n| n.name.chars().count()).max().unwrap_or(0);
-        for node in nodes {
+        for node in &nodes {
             let served = models.iter().any(|m| m.id == node.model);
             let mark = if served { "✓" } else { "✗" };
-            say!("    {mark} {:<name_width$}  {}", node.name, node.model);
+            let state = native.as_deref().and_then(|native| native.iter().find(|m| m.id == node.model));
+            let note = match state {
+                Some(m) if m.loaded => " (loaded)",
+                Some(_) => " (not loaded yet: LM Studio loads it at the first request, which takes a while)",
+                None => "",
+            };
+            say!("    {mark} {:<name_width$}  {}{note}", node.name, node.model);
             if !served {
                 ready = false;
                 say!("      {}", missing_model_fix(&node.model, &models));
             }
+            if let Some(loaded) = state.and_then(|m| m.loaded_context_length) {
+                if loaded < node.context_tokens {
+                    say!(
+                        "      ! loaded with {loaded} tokens of context, but {} counts on {} (context_tokens): \
+                         long prompts will overflow. Reload it in LM Studio with Context Length {}, or set \
+                         context_tokens = {loaded} for this node.",
+                        node.name,
+                        node.context_tokens,
+                        node.context_tokens
+                    );
+                }
+            }
+        }
+        if let Some(warning) = several_models_warning(&nodes) {
+            say!("  ! {warning}");
         }
     }
     say!("");
@@ -84,6 +112,23 @@ pub async fn run(settings: Settings) -> u8 {
         say!("Not ready yet: fix the items marked ✗ above.");
         exit::FAILED
     }
+}
+
+/// Different models on one LM Studio can fight: with "Only keep last JIT loaded model" on, a request
+/// for another model unloads the one in use and cuts off its answer (LM Studio bug #671).
+fn several_models_warning(nodes: &[&crate::config::NodeConfig]) -> Option<String> {
+    let mut models: Vec<&str> = nodes.iter().map(|n| base_model(&n.model)).collect();
+    models.sort_unstable();
+    models.dedup();
+    (models.len() > 1).then(|| {
+        format!(
+            "These nodes use {} different models ({}). If LM Studio's \"Only keep last JIT loaded model\" \
+             is on, asking for one unloads another mid-answer: load each model by hand (Developer tab), \
+             turn that setting off, or give every node the same model.",
+            models.len(),
+            models.join(", ")
+        )
+    })
 }
 
 /// A key the configuration asks for but the environment does not hold: requests then go without
@@ -101,10 +146,8 @@ fn missing_api_key(server: &crate::config::ServerConfig) -> Option<String> {
 
 /// What to do when a node's model is not among the served ones.
 fn missing_model_fix(model: &str, served: &[ModelInfo]) -> String {
-    let (base, instance) = match model.rsplit_once(':') {
-        Some((base, n)) if n.chars().all(|c| c.is_ascii_digit()) => (base, Some(n)),
-        _ => (model, None),
-    };
+    let base = base_model(model);
+    let instance = model.get(base.len() + 1..).filter(|n| !n.is_empty());
     let base_served = served.iter().any(|m| m.id == base);
     match instance {
         Some(n) if base_served => format!(

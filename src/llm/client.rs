@@ -14,7 +14,7 @@ use super::{ChatBackend, ChatCompletion, ChatRequest, DeltaSink, LlmError, Model
 use crate::config::ServerConfig;
 
 /// Patience for quick questions (model list, LM Studio greeting) that never run a model.
-const QUICK_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const QUICK_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Streams chat completions from one base URL.
 pub struct HttpBackend {

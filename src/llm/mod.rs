@@ -4,6 +4,7 @@ mod chat_call;
 pub mod client;
 pub mod demo;
 pub mod error;
+pub mod lmstudio;
 pub mod retry;
 pub mod server_error;
 pub mod sse;

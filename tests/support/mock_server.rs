@@ -128,6 +128,8 @@ struct Shared {
     queue: Mutex<VecDeque<Reply>>,
     responder: Mutex<Option<Arc<Responder>>>,
     models_reply: Mutex<Option<Reply>>,
+    /// LM Studio's native model list (`GET /api/v0/models`); `None` answers like llama.cpp (404).
+    native_models: Mutex<Option<Value>>,
     log: Mutex<Vec<RecordedRequest>>,
     chat_count: AtomicUsize,
     in_flight: AtomicUsize,
@@ -223,6 +225,11 @@ impl MockServer {
     /// Answers `GET /v1/models` with `reply` instead of the model list (`None` restores the list).
     pub fn set_models_reply(&self, reply: Option<Reply>) {
         *lock(&self.shared.models_reply) = reply;
+    }
+
+    /// Answers `GET /api/v0/models` with `{"object":"list","data": models}`, as LM Studio does.
+    pub fn set_native_models(&self, models: Value) {
+        *lock(&self.shared.native_models) = Some(models);
     }
 
     /// Changes the behaviour when no script applies (pace, token count, model list, timings).

@@ -71,6 +71,11 @@ async fn handle(
             .collect();
         return axum::Json(json!({ "object": "list", "data": data })).into_response();
     }
+    if method == Method::GET && path == "/api/v0/models" {
+        if let Some(data) = lock(&shared.native_models).clone() {
+            return axum::Json(json!({ "object": "list", "data": data })).into_response();
+        }
+    }
     if method == Method::GET && path == "/lmstudio-greeting" {
         return axum::Json(json!({ "lmstudio": true })).into_response();
     }
