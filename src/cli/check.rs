@@ -19,6 +19,14 @@ pub async fn run(settings: Settings) -> u8 {
     };
     let hierarchy = engine.hierarchy().clone();
     say!("Hierarchy: {} ({} nodes, root {})", hierarchy.source, hierarchy.nodes.len(), hierarchy.root().name);
+    if let Some(file) = crate::paths::user_hierarchy_file().filter(|f| !f.exists()) {
+        say!("  Your own copy goes in {} (the Prompts tab saves it there).", file.display());
+    }
+    match crate::store::db_path(settings.db_path.as_deref()) {
+        Ok(db) if settings.no_record => say!("Record: off (--no-record); it would be {}", db.display()),
+        Ok(db) => say!("Record: {}", db.display()),
+        Err(message) => say!("Record: {message}"),
+    }
     if settings.demo {
         say!("Demo mode: answers are scripted offline; no server is needed.");
         return exit::OK;
