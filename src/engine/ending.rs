@@ -60,10 +60,12 @@ pub fn is_not_a_failure(error: &str) -> bool {
     error == RESTARTED || error.starts_with(STOPPED_FOR_RESTART) || error.starts_with(SCHEMA_REFUSED)
 }
 
-/// A refusal of the request's `response_format`: any 4xx that is not about the model, the
-/// context or the rate (those have their own errors, and asking without a schema cannot help).
+/// A refusal of the request's `response_format`: a 4xx that is not about the model, the context
+/// (those have their own errors), access, the URL or the rate, where asking without a schema
+/// cannot help.
 pub(super) fn refuses_schema(error: &LlmError) -> bool {
-    matches!(error, LlmError::Http { status, .. } if (400..500).contains(status) && *status != 429)
+    matches!(error, LlmError::Http { status, .. }
+        if (400..500).contains(status) && ![401, 403, 404, 408, 429].contains(status))
 }
 
 /// Metrics from the server's own figures where it gave them, measured ones otherwise.
@@ -102,4 +104,19 @@ pub(super) fn measure(
             .then(|| f64::from(metrics.completion_tokens - 1) * 1000.0 / generating_ms as f64)
     });
     metrics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_plain_client_error_counts_as_a_refused_schema() {
+        let http = |status| LlmError::Http { status, message: "no".into() };
+        assert!(refuses_schema(&http(400)) && refuses_schema(&http(422)));
+        for status in [401, 403, 404, 429, 500] {
+            assert!(!refuses_schema(&http(status)), "{status}");
+        }
+        assert!(!refuses_schema(&LlmError::ContextOverflow { message: "too long".into() }));
+    }
 }
