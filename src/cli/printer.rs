@@ -7,53 +7,81 @@ use std::io::Write;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::config::Hierarchy;
-use crate::engine::{EventKind, NodeStatus, RunEvent};
+use crate::engine::{EventKind, NodeStatus, RunEvent, is_not_a_failure};
 use crate::text::one_line;
 
 /// Prints progress lines for humans until the stream ends.
 pub async fn progress(mut events: UnboundedReceiver<RunEvent>, hierarchy: &Hierarchy) {
-    let names: HashMap<&str, &str> =
-        hierarchy.nodes.iter().map(|n| (n.id.as_str(), n.name.as_str())).collect();
-    let name = |id: &str| names.get(id).copied().unwrap_or("?").to_string();
-    let width = names.values().map(|n| n.chars().count()).max().unwrap_or(6);
+    let names = Names::new(hierarchy);
     let mut stderr = std::io::stderr();
     while let Some(event) = events.recv().await {
-        let line = match &event.kind {
-            EventKind::RunStarted { root, .. } => {
-                format!("run {} started: {} nodes, root {}", event.run_id, hierarchy.nodes.len(), name(root))
-            }
-            EventKind::NodeState { node, state } => match state {
-                NodeStatus::Waiting | NodeStatus::Done | NodeStatus::Failed { .. } => continue,
-                other => format!("{:>width$}  {}…", name(node), other.label()),
-            },
-            EventKind::TaskAssigned { node, task, from_call: Some(_), .. } => {
-                format!("{:>width$}  ← {}", name(node), one_line(task, 90))
-            }
-            EventKind::CallFinished { node, phase, metrics, error: None, .. } => {
-                let rate = metrics.tokens_per_sec.map(|r| format!(", {r:.1} tok/s")).unwrap_or_default();
-                let ttft = metrics.ttft_ms().map(|t| format!(", first token {:.1} s", t as f64 / 1000.0));
-                format!(
-                    "{:>width$}  {phase} done: {} tokens{rate}{}",
-                    name(node),
-                    metrics.completion_tokens,
-                    ttft.unwrap_or_default()
-                )
-            }
-            EventKind::CallFinished { node, phase, error: Some(error), .. } => {
-                format!("{:>width$}  {phase} failed: {error}", name(node))
-            }
-            EventKind::NodeFailed { node, reason } => format!("{:>width$}  FAILED: {reason}", name(node)),
-            EventKind::RunFinished { status, totals, .. } => format!(
-                "run {}: {} calls, {} tokens, {:.1} s",
-                status.as_str(),
-                totals.calls,
-                totals.prompt_tokens + totals.completion_tokens,
-                totals.wall_ms as f64 / 1000.0
-            ),
-            _ => continue,
-        };
-        let _ = writeln!(stderr, "{line}");
+        if let Some(line) = progress_line(&event, hierarchy, &names) {
+            let _ = writeln!(stderr, "{line}");
+        }
     }
+}
+
+/// Node names by id, and the width to align them to.
+pub struct Names<'a> {
+    by_id: HashMap<&'a str, &'a str>,
+    width: usize,
+}
+
+impl<'a> Names<'a> {
+    pub fn new(hierarchy: &'a Hierarchy) -> Self {
+        let by_id: HashMap<&str, &str> =
+            hierarchy.nodes.iter().map(|n| (n.id.as_str(), n.name.as_str())).collect();
+        let width = by_id.values().map(|n| n.chars().count()).max().unwrap_or(6);
+        Self { by_id, width }
+    }
+
+    fn get(&self, id: &str) -> String {
+        self.by_id.get(id).copied().unwrap_or("?").to_string()
+    }
+}
+
+/// The progress line for one event, if it deserves one (state changes, never tokens).
+pub fn progress_line(event: &RunEvent, hierarchy: &Hierarchy, names: &Names) -> Option<String> {
+    let width = names.width;
+    let name = |id: &str| names.get(id);
+    Some(match &event.kind {
+        EventKind::RunStarted { root, .. } => {
+            format!("run {} started: {} nodes, root {}", event.run_id, hierarchy.nodes.len(), name(root))
+        }
+        EventKind::NodeState { node, state } => match state {
+            NodeStatus::Waiting | NodeStatus::Done | NodeStatus::Failed { .. } => return None,
+            other => format!("{:>width$}  {}…", name(node), other.label()),
+        },
+        EventKind::TaskAssigned { node, task, from_call: Some(_), .. } => {
+            format!("{:>width$}  ← {}", name(node), one_line(task, 90))
+        }
+        EventKind::CallFinished { node, phase, metrics, error: None, .. } => {
+            let rate = metrics.tokens_per_sec.map(|r| format!(", {r:.1} tok/s")).unwrap_or_default();
+            let ttft = metrics.ttft_ms().map(|t| format!(", first token {:.1} s", t as f64 / 1000.0));
+            format!(
+                "{:>width$}  {phase} done: {} tokens{rate}{}",
+                name(node),
+                metrics.completion_tokens,
+                ttft.unwrap_or_default()
+            )
+        }
+        // A restart or a schema asked again is not a failure: say what happened, plainly.
+        EventKind::CallFinished { node, error: Some(error), .. } if is_not_a_failure(error) => {
+            format!("{:>width$}  {error}", name(node))
+        }
+        EventKind::CallFinished { node, phase, error: Some(error), .. } => {
+            format!("{:>width$}  {phase} failed: {error}", name(node))
+        }
+        EventKind::NodeFailed { node, reason } => format!("{:>width$}  FAILED: {reason}", name(node)),
+        EventKind::RunFinished { status, totals, .. } => format!(
+            "run {}: {} calls, {} tokens, {:.1} s",
+            status.as_str(),
+            totals.calls,
+            totals.prompt_tokens + totals.completion_tokens,
+            totals.wall_ms as f64 / 1000.0
+        ),
+        _ => return None,
+    })
 }
 
 /// Prints every event as one JSON line on stdout until the stream ends.
@@ -66,5 +94,43 @@ pub async fn json_lines(mut events: UnboundedReceiver<RunEvent>) {
         if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Phase;
+    use crate::engine::testkit::six_node_tree;
+    use crate::engine::{CallMetrics, RESTARTED, SCHEMA_REFUSED};
+
+    fn finished(node: &str, phase: Phase, error: Option<String>) -> RunEvent {
+        RunEvent {
+            run_id: "r".into(),
+            at_ms: 0,
+            kind: EventKind::CallFinished {
+                call: 3,
+                node: node.into(),
+                phase,
+                metrics: CallMetrics::default(),
+                text: String::new(),
+                reasoning: String::new(),
+                split: None,
+                error,
+            },
+        }
+    }
+
+    #[test]
+    fn a_restart_is_not_printed_as_a_failure() {
+        let h = six_node_tree();
+        let names = Names::new(&h);
+        let line = progress_line(&finished("nova", Phase::Split, Some(RESTARTED.into())), &h, &names);
+        assert_eq!(line.as_deref(), Some("   Nova  restarted: the final split gave it a different sub-task"));
+        let refused = format!("{SCHEMA_REFUSED} (the server answered HTTP 400: no)");
+        let line = progress_line(&finished("atlas", Phase::Split, Some(refused)), &h, &names).unwrap();
+        assert!(!line.contains("failed"), "{line}");
+        let line = progress_line(&finished("echo", Phase::Answer, Some("boom".into())), &h, &names);
+        assert_eq!(line.as_deref(), Some("   Echo  answer failed: boom"));
     }
 }

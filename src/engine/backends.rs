@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::sync::Semaphore;
 
@@ -16,18 +17,34 @@ use crate::llm::{ChatBackend, LlmError};
 pub struct Endpoint {
     pub backend: Arc<dyn ChatBackend>,
     pub limit: Arc<Semaphore>,
-    /// Per model: has a request to it succeeded yet? (See [`Endpoint::warm_gate`].)
+    /// Per model: has a request to it produced a token yet? (See [`Endpoint::warm_gate`].)
     warm: Arc<std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<bool>>>>>,
+    /// Set once the server refused a `response_format` (see `RunContext::call`).
+    schema_refused: Arc<AtomicBool>,
 }
 
 impl Endpoint {
     fn new(backend: Arc<dyn ChatBackend>, max_concurrent: usize) -> Self {
-        Self { backend, limit: Arc::new(Semaphore::new(max_concurrent.max(1))), warm: Arc::default() }
+        Self {
+            backend,
+            limit: Arc::new(Semaphore::new(max_concurrent.max(1))),
+            warm: Arc::default(),
+            schema_refused: Arc::default(),
+        }
     }
 
-    /// The gate for a model: holds `true` once a request to it succeeded. The first request to a
-    /// cold model holds the lock for its whole call so concurrent first requests cannot make
-    /// LM Studio load several instances of it.
+    /// True once this server refused a JSON schema: later splits are sent without one.
+    pub fn refuses_schema(&self) -> bool {
+        self.schema_refused.load(Ordering::Relaxed)
+    }
+
+    pub fn set_refuses_schema(&self) {
+        self.schema_refused.store(true, Ordering::Relaxed);
+    }
+
+    /// The gate for a model: holds `true` once a request to it produced a token (so the model is
+    /// loaded). The first request to a cold model holds the lock until its first token, so
+    /// concurrent first requests cannot make LM Studio load several instances of it (BT#1751).
     pub fn warm_gate(&self, model: &str) -> Arc<tokio::sync::Mutex<bool>> {
         match self.warm.lock() {
             Ok(mut gates) => gates.entry(model.to_string()).or_default().clone(),

@@ -8,10 +8,12 @@ use std::time::Instant;
 
 use tokio_util::sync::CancellationToken;
 
-use super::backends::Backends;
+use super::backends::{Backends, Endpoint};
+use super::ending::{Ending, SCHEMA_REFUSED, measure, refuses_schema};
 use super::events::{CallId, CallMetrics, EventKind, NodeStatus, RunTotals, SplitMethod};
+use super::restart::Restarts;
 use super::sink::{RunEmitter, now_ms};
-use super::split::{ParsedSplit, parse_split};
+use super::split::{ParsedSplit, read_split};
 use crate::config::{Hierarchy, NodeConfig, Phase};
 use crate::llm::{ChatCompletion, ChatRequest, Delta, LlmError};
 
@@ -57,6 +59,8 @@ pub struct RunContext {
     pub degraded: AtomicBool,
     totals: Mutex<RunTotals>,
     states: Mutex<HashMap<String, NodeStatus>>,
+    /// Subtrees being stopped for a restart (see `early`).
+    pub restarts: Restarts,
 }
 
 /// What to announce with a call.
@@ -92,6 +96,7 @@ impl RunContext {
             degraded: AtomicBool::new(false),
             totals: Mutex::new(RunTotals::default()),
             states: Mutex::new(HashMap::new()),
+            restarts: Restarts::default(),
         }
     }
 
@@ -126,49 +131,132 @@ impl RunContext {
     }
 
     /// Runs one call to completion (or cancellation), streaming its tokens as events.
+    ///
+    /// A split whose JSON schema the server refuses (a 4xx that is not about the model or the
+    /// context) is asked again once without it, as a new call; the refused one says so in its
+    /// error, and later splits to that server go without a schema.
     pub async fn call(&self, mut spec: CallSpec<'_>) -> Result<CallOutput, CallFailure> {
-        let call = self.next_call.fetch_add(1, Ordering::Relaxed);
         let node = spec.node;
         let endpoint_url = self.hierarchy.endpoint_of(node).to_string();
-        let request = Arc::new(spec.request);
-        self.emitter.emit(EventKind::CallStarted {
-            call,
-            node: node.id.clone(),
-            phase: spec.phase,
-            parent_call: spec.parent_call,
-            endpoint: endpoint_url.clone(),
-            request: request.clone(),
-            truncated_input: spec.truncated_input,
-        });
-        let started_ms = now_ms();
-        let started = Instant::now();
-        let result = self
-            .stream(call, node, spec.phase, &endpoint_url, &request, spec.cancel, spec.on_text.take())
-            .await;
-        let ended_ms = now_ms();
-        let (completion, error) = match &result {
-            Ok(done) => (Some(done), None),
-            Err(failure) => (None, Some(failure.reason())),
-        };
-        let metrics = measure(&request, completion, started, started_ms, ended_ms);
-        let parsed = match (spec.split_into, completion) {
-            (Some(count), Some(done)) => parse_split(&done.content, count),
-            _ => None,
-        };
-        let split_method =
-            spec.split_into.map(|_| parsed.as_ref().map_or(SplitMethod::Fallback, |p| p.method));
-        self.tally(&metrics, error.is_some());
-        self.emitter.emit(EventKind::CallFinished {
-            call,
-            node: node.id.clone(),
-            phase: spec.phase,
-            metrics,
-            text: completion.map(|c| c.content.clone()).unwrap_or_default(),
-            reasoning: completion.map(|c| c.reasoning.clone()).unwrap_or_default(),
-            split: if error.is_none() { split_method } else { None },
-            error,
-        });
-        result.map(|c| CallOutput { call, text: c.content, split: parsed })
+        let endpoint = self.backends.get(&endpoint_url).cloned();
+        if spec.split_into.is_some() && endpoint.as_ref().is_some_and(Endpoint::refuses_schema) {
+            spec.request.response_format = None;
+        }
+        loop {
+            let call = self.next_call.fetch_add(1, Ordering::Relaxed);
+            let request = Arc::new(spec.request.clone());
+            self.emitter.emit(EventKind::CallStarted {
+                call,
+                node: node.id.clone(),
+                phase: spec.phase,
+                parent_call: spec.parent_call,
+                endpoint: endpoint_url.clone(),
+                request: request.clone(),
+                truncated_input: spec.truncated_input,
+            });
+            let started_ms = now_ms();
+            let started = Instant::now();
+            let on_text = spec.on_text.as_mut().map(|hook| &mut **hook as TextHook<'_>);
+            let (ending, retry_without_schema) = match &endpoint {
+                None => (Ending::failed(format!("no backend for endpoint {endpoint_url}")), false),
+                Some(endpoint) => {
+                    let result =
+                        self.stream(call, node, spec.phase, endpoint, &request, spec.cancel, on_text).await;
+                    match result {
+                        Err(error)
+                            if spec.split_into.is_some()
+                                && request.response_format.is_some()
+                                && refuses_schema(&error) =>
+                        {
+                            endpoint.set_refuses_schema();
+                            let reason = format!("{SCHEMA_REFUSED} ({})", describe(&error));
+                            (
+                                Ending::NotAFailure { failure: CallFailure::Failed(reason.clone()), reason },
+                                true,
+                            )
+                        }
+                        result => (self.judge(node, &request, spec.split_into.is_some(), result), false),
+                    }
+                }
+            };
+            let ended_ms = now_ms();
+            let completion = ending.completion();
+            let metrics = measure(&request, completion, started, started_ms, ended_ms);
+            let parsed = match (spec.split_into, &ending) {
+                (Some(count), Ending::Answered(done)) => {
+                    read_split(&done.content, count, done.finish_reason.as_deref() == Some("length"))
+                }
+                _ => None,
+            };
+            let split = match &ending {
+                Ending::Answered(_) => {
+                    spec.split_into.map(|_| parsed.as_ref().map_or(SplitMethod::Fallback, |p| p.method))
+                }
+                _ => None,
+            };
+            self.tally(&metrics, matches!(ending, Ending::Failed { .. }));
+            self.emitter.emit(EventKind::CallFinished {
+                call,
+                node: node.id.clone(),
+                phase: spec.phase,
+                metrics,
+                text: completion.map(|c| c.content.clone()).unwrap_or_default(),
+                reasoning: completion.map(|c| c.reasoning.clone()).unwrap_or_default(),
+                split,
+                error: ending.reason(),
+            });
+            if retry_without_schema {
+                spec.request.response_format = None;
+                continue;
+            }
+            return match ending {
+                Ending::Answered(done) => Ok(CallOutput { call, text: done.content, split: parsed }),
+                Ending::Failed { failure, .. } | Ending::NotAFailure { failure, .. } => Err(failure),
+            };
+        }
+    }
+
+    /// Classifies what the backend returned. A reply with reasoning but no answer is a failure:
+    /// accepting it would leave the parent synthesizing from nothing.
+    fn judge(
+        &self,
+        node: &NodeConfig,
+        request: &ChatRequest,
+        is_split: bool,
+        result: Result<ChatCompletion, LlmError>,
+    ) -> Ending {
+        match result {
+            Ok(done) if !is_split && done.content.trim().is_empty() && !done.reasoning.trim().is_empty() => {
+                let reason = if done.finish_reason.as_deref() == Some("length") {
+                    format!(
+                        "the model used all its max_tokens ({}) on reasoning and wrote no answer; \
+                         raise max_tokens for {} in hierarchy.toml",
+                        request.max_tokens, node.name
+                    )
+                } else {
+                    format!(
+                        "the model wrote only reasoning and no answer; if this repeats, raise max_tokens \
+                         for {} in hierarchy.toml",
+                        node.name
+                    )
+                };
+                Ending::Failed {
+                    completion: Some(done),
+                    failure: CallFailure::Failed(reason.clone()),
+                    reason,
+                }
+            }
+            Ok(done) => Ending::Answered(done),
+            Err(LlmError::Cancelled) => match self.restarts.reason(&node.id) {
+                Some(reason) => Ending::NotAFailure { failure: CallFailure::Cancelled, reason },
+                None => Ending::Failed {
+                    completion: None,
+                    failure: CallFailure::Cancelled,
+                    reason: CallFailure::Cancelled.reason(),
+                },
+            },
+            Err(error) => Ending::failed(describe(&error)),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -177,50 +265,50 @@ impl RunContext {
         call: CallId,
         node: &NodeConfig,
         phase: Phase,
-        endpoint_url: &str,
+        endpoint: &Endpoint,
         request: &ChatRequest,
         cancel: &CancellationToken,
         on_text: Option<TextHook<'_>>,
-    ) -> Result<ChatCompletion, CallFailure> {
-        let Some(endpoint) = self.backends.get(endpoint_url) else {
-            return Err(CallFailure::Failed(format!("no backend for endpoint {endpoint_url}")));
-        };
+    ) -> Result<ChatCompletion, LlmError> {
         let work = async {
             let _permit = endpoint.limit.acquire().await.map_err(|_| LlmError::Cancelled)?;
-            // LM Studio loads a cold model once per concurrent first request (BT#1751):
-            // the first request to each model goes alone, the rest wait for it.
-            let warm_gate = endpoint.warm_gate(&request.model);
-            let mut warm = warm_gate.lock().await;
-            if *warm {
-                drop(warm);
-                return self.stream_unlocked(call, node, phase, endpoint, request, on_text).await;
+            // LM Studio loads a cold model once per concurrent first request (BT#1751): the first
+            // request to each model goes alone until its first token, the rest wait for it.
+            let gate = endpoint.warm_gate(&request.model);
+            let guard = gate.lock().await;
+            let mut cold = (!*guard).then_some(guard);
+            let result = self.stream_unlocked(call, node, phase, endpoint, request, on_text, &mut cold).await;
+            // Still held: no token came, so a failed first call leaves the model cold and the
+            // next request goes alone too.
+            if let Some(mut guard) = cold {
+                *guard = result.is_ok();
             }
-            let result = self.stream_unlocked(call, node, phase, endpoint, request, on_text).await;
-            // A failed first call leaves the model cold, so the next one goes alone too.
-            *warm = result.is_ok();
             result
         };
         tokio::select! {
             biased;
-            _ = cancel.cancelled() => Err(CallFailure::Cancelled),
-            result = work => result.map_err(|e| match e {
-                LlmError::Cancelled => CallFailure::Cancelled,
-                other => CallFailure::Failed(describe(&other)),
-            }),
+            _ = cancel.cancelled() => Err(LlmError::Cancelled),
+            result = work => result,
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn stream_unlocked(
         &self,
         call: CallId,
         node: &NodeConfig,
         phase: Phase,
-        endpoint: &super::backends::Endpoint,
+        endpoint: &Endpoint,
         request: &ChatRequest,
         mut on_text: Option<TextHook<'_>>,
+        cold: &mut Option<tokio::sync::MutexGuard<'_, bool>>,
     ) -> Result<ChatCompletion, LlmError> {
         let node_id = node.id.clone();
         let mut on_delta = |delta: Delta| {
+            // The model answered, so it is loaded: let the requests waiting for it go.
+            if let Some(mut warm) = cold.take() {
+                *warm = true;
+            }
             let (text, reasoning) = match delta {
                 Delta::Content(text) => (text, false),
                 Delta::Reasoning(text) => (text, true),
@@ -249,42 +337,4 @@ pub fn describe(error: &LlmError) -> String {
         Some(hint) => format!("{error}. {hint}"),
         None => error.to_string(),
     }
-}
-
-/// Metrics from the server's own figures where it gave them, measured ones otherwise.
-fn measure(
-    request: &ChatRequest,
-    completion: Option<&ChatCompletion>,
-    started: Instant,
-    started_ms: i64,
-    ended_ms: i64,
-) -> CallMetrics {
-    let mut metrics = CallMetrics {
-        started_ms,
-        ended_ms,
-        requested_model: request.model.clone(),
-        ..CallMetrics::default()
-    };
-    let Some(done) = completion else { return metrics };
-    let first_token_ms =
-        done.first_token_at.map(|t| started_ms + t.duration_since(started).as_millis() as i64);
-    metrics.first_token_ms = first_token_ms;
-    metrics.finish_reason = done.finish_reason.clone();
-    metrics.answering_model = done.model.clone();
-    metrics.retries = done.retries;
-    match done.usage {
-        Some(usage) => {
-            metrics.prompt_tokens = Some(usage.prompt_tokens);
-            metrics.completion_tokens = usage.completion_tokens;
-            metrics.usage_from_server = true;
-        }
-        None => metrics.completion_tokens = done.chunks,
-    }
-    let server_rate = done.timings.and_then(|t| t.predicted_per_second).filter(|r| r.is_finite() && *r > 0.0);
-    metrics.tokens_per_sec = server_rate.or_else(|| {
-        let generating_ms = ended_ms - first_token_ms?;
-        (generating_ms > 0 && metrics.completion_tokens > 1)
-            .then(|| f64::from(metrics.completion_tokens - 1) * 1000.0 / generating_ms as f64)
-    });
-    metrics
 }

@@ -9,10 +9,10 @@ use futures::future::{BoxFuture, join_all};
 use tokio_util::sync::CancellationToken;
 
 use super::call::{CallFailure, CallOutput, CallSpec, RunContext};
-use super::early::EarlyChildren;
-use super::events::{CallId, EventKind, NodeStatus, RunStatus};
+use super::early::{Assignment, EarlyChildren};
+use super::events::{CallId, EventKind, NodeStatus, RunStatus, SplitMethod};
 use super::prompts::{self, ChildReply};
-use super::split::fallback_task;
+use super::split::Task;
 use super::{Engine, EventSink, RunId, RunSummary, hierarchy_hash};
 use crate::config::{NodeConfig, Phase};
 
@@ -52,7 +52,8 @@ pub(super) async fn run_tree(
         split: None,
     });
 
-    let result = run_node(ctx.clone(), root.id.clone(), prompt, None, cancel.child_token()).await;
+    let result =
+        run_node(ctx.clone(), root.id.clone(), Task::plain(prompt), None, cancel.child_token()).await;
 
     // Nodes that never ran (their parent failed, or the run was cancelled) end as cancelled.
     for id in ctx.unfinished_nodes() {
@@ -74,7 +75,7 @@ pub(super) async fn run_tree(
 pub(super) fn run_node(
     ctx: Arc<RunContext>,
     node_id: String,
-    task: String,
+    task: Task,
     from_call: Option<CallId>,
     cancel: CancellationToken,
 ) -> BoxFuture<'static, Result<CallOutput, CallFailure>> {
@@ -86,14 +87,18 @@ pub(super) fn run_node(
             run_parent(&ctx, &node, &task, from_call, &cancel).await
         } else {
             ctx.set_state(&node.id, NodeStatus::Answering);
-            let request = prompts::answer(&node, &ctx.query, &task);
+            let request = prompts::answer(&node, &ctx.query, &task.text);
             match ctx.call(spec(&node, Phase::Answer, from_call, request, false, &cancel)).await {
-                Ok(draft) => reflect(&ctx, &node, &task, draft, &cancel).await,
+                Ok(draft) => reflect(&ctx, &node, &task.text, draft, &cancel).await,
                 Err(failure) => Err(failure),
             }
         };
         match &result {
             Ok(_) => ctx.set_state(&node.id, NodeStatus::Done),
+            // Stopped to start again with another task: it waits for its restart.
+            Err(CallFailure::Cancelled) if ctx.restarts.reason(&node.id).is_some() => {
+                ctx.set_state(&node.id, NodeStatus::Waiting)
+            }
             Err(CallFailure::Cancelled) => ctx.set_state(&node.id, NodeStatus::Cancelled),
             Err(CallFailure::Failed(reason)) => ctx.fail_node(&node.id, reason),
         }
@@ -115,10 +120,11 @@ pub(super) fn spec<'a>(
 async fn run_parent(
     ctx: &Arc<RunContext>,
     node: &NodeConfig,
-    task: &str,
+    own_task: &Task,
     from_call: Option<CallId>,
     cancel: &CancellationToken,
 ) -> Result<CallOutput, CallFailure> {
+    let task = own_task.text.as_str();
     let children: Vec<NodeConfig> = ctx.hierarchy.children(node).cloned().collect();
     let child_refs: Vec<&NodeConfig> = children.iter().collect();
 
@@ -143,14 +149,24 @@ async fn run_parent(
             });
         }
     };
-    let (tasks, method) = match &split.split {
-        Some(parsed) => (parsed.tasks.clone(), parsed.method),
-        None => (
-            children.iter().map(|c| fallback_task(task, &c.name, &c.role)).collect(),
-            super::SplitMethod::Fallback,
-        ),
-    };
-    let branches = early.finish(split.call, &tasks, method).await;
+    // Children the split gave nothing (it was unreadable, or cut off before their element) get
+    // the plain task framed by their role.
+    let assignments: Vec<Assignment> = children
+        .iter()
+        .enumerate()
+        .map(|(index, child)| match &split.split {
+            Some(parsed) if index < parsed.tasks.len() => Assignment {
+                task: Task::plain(parsed.tasks[index].clone()),
+                method: parsed.child_method(index),
+            },
+            _ => Assignment {
+                task: Task::fallback(own_task, &child.name, &child.role),
+                method: SplitMethod::Fallback,
+            },
+        })
+        .collect();
+    let tasks: Vec<String> = assignments.iter().map(|a| a.task.text.clone()).collect();
+    let branches = early.finish(split.call, &assignments).await;
     ctx.set_state(&node.id, NodeStatus::Delegated);
     let mut outcomes = Vec::with_capacity(branches.len());
     for branch in branches {

@@ -9,14 +9,21 @@ use tokio_util::sync::CancellationToken;
 use super::call::{CallFailure, CallOutput, RunContext};
 use super::cascade::run_node;
 use super::events::{CallId, EventKind, SplitMethod};
+use super::split::Task;
 use super::split_stream::SplitWatcher;
 use crate::config::NodeConfig;
 
 /// A branch running in its own task.
 pub(super) type Branch = JoinHandle<Result<CallOutput, CallFailure>>;
 
+/// A child's task from its parent's finished split, and how it was obtained.
+pub(super) struct Assignment {
+    pub task: Task,
+    pub method: SplitMethod,
+}
+
 struct Started {
-    task: String,
+    task: Task,
     cancel: CancellationToken,
     branch: Branch,
 }
@@ -46,26 +53,34 @@ impl<'a> EarlyChildren<'a> {
     pub fn on_split_text(&mut self, split_call: CallId, text: &str) {
         for (index, task) in self.watcher.push(text) {
             if index + 1 < self.children.len() && self.started[index].is_none() {
-                self.started[index] = Some(self.start(index, task, split_call, SplitMethod::Json));
+                self.started[index] =
+                    Some(self.start(index, Task::plain(task), split_call, SplitMethod::Json));
             }
         }
     }
 
-    /// The split is complete: keeps early children whose task the final parse confirms, restarts
-    /// the others with their final task, starts the rest. Returns one branch per child, in order.
-    pub async fn finish(mut self, split_call: CallId, tasks: &[String], method: SplitMethod) -> Vec<Branch> {
+    /// The split is complete: keeps early children whose task the final split confirms (a
+    /// closed element of a cut-off split counts), restarts the others with their final task,
+    /// starts the rest. Returns one branch per child, in order.
+    pub async fn finish(mut self, split_call: CallId, assignments: &[Assignment]) -> Vec<Branch> {
         let mut branches = Vec::with_capacity(self.children.len());
-        for (index, task) in tasks.iter().enumerate() {
+        for (index, assigned) in assignments.iter().enumerate() {
             match self.started[index].take() {
-                Some(early) if method == SplitMethod::Json && early.task == *task => {
+                Some(early) if assigned.method == SplitMethod::Json && early.task == assigned.task => {
                     branches.push(early.branch)
                 }
                 Some(early) => {
+                    // Stopped calls of the old subtree end as restarted, not failed.
+                    let child = &self.children[index];
+                    self.ctx.restarts.begin(&self.ctx.hierarchy, child);
                     early.cancel.cancel();
                     let _ = early.branch.await;
-                    branches.push(self.start(index, task.clone(), split_call, method).branch);
+                    self.ctx.restarts.end(&self.ctx.hierarchy, child);
+                    branches
+                        .push(self.start(index, assigned.task.clone(), split_call, assigned.method).branch);
                 }
-                None => branches.push(self.start(index, task.clone(), split_call, method).branch),
+                None => branches
+                    .push(self.start(index, assigned.task.clone(), split_call, assigned.method).branch),
             }
         }
         branches
@@ -79,11 +94,11 @@ impl<'a> EarlyChildren<'a> {
         }
     }
 
-    fn start(&self, index: usize, task: String, split_call: CallId, method: SplitMethod) -> Started {
+    fn start(&self, index: usize, task: Task, split_call: CallId, method: SplitMethod) -> Started {
         let child = &self.children[index];
         self.ctx.emitter.emit(EventKind::TaskAssigned {
             node: child.id.clone(),
-            task: task.clone(),
+            task: task.text.clone(),
             from_call: Some(split_call),
             split: Some(method),
         });

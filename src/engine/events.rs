@@ -155,6 +155,9 @@ pub enum SplitMethod {
     List,
     /// Neither worked: each child got the whole task, framed by its role.
     Fallback,
+    /// The reply was cut off or broke off: children whose JSON element closed got it, the others
+    /// the whole task framed by their role (their tasks say `fallback`).
+    Partial,
 }
 
 impl SplitMethod {
@@ -163,6 +166,7 @@ impl SplitMethod {
             SplitMethod::Json => "json",
             SplitMethod::List => "list",
             SplitMethod::Fallback => "fallback",
+            SplitMethod::Partial => "partial",
         }
     }
 }

@@ -8,8 +8,10 @@ pub mod backends;
 mod call;
 mod cascade;
 mod early;
+mod ending;
 pub mod events;
 pub mod prompts;
+mod restart;
 pub mod sink;
 pub mod split;
 pub mod split_stream;
@@ -25,6 +27,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use backends::Backends;
 pub use call::describe as describe_error;
+pub use ending::{RESTARTED, SCHEMA_REFUSED, STOPPED_FOR_RESTART, is_not_a_failure};
 pub use events::{
     CallId, CallMetrics, EventKind, NodeStatus, RunEvent, RunId, RunStatus, RunTotals, SplitMethod,
 };

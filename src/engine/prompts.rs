@@ -12,6 +12,9 @@ pub const CUT_MARKER: &str = "\n[… cut here to fit the model's context window]
 /// Completion budget of a split call: this much per sub-task, plus the JSON around them.
 pub const SPLIT_TOKENS_PER_CHILD: u32 = 120;
 pub const SPLIT_TOKENS_OVERHEAD: u32 = 40;
+/// Longest sub-task the split schema allows, in characters. English runs ~4 characters a token,
+/// so a grammar-constrained server must close each string well inside its share of the budget.
+pub const SPLIT_MAX_TASK_CHARS: usize = 400;
 
 /// Rough characters per token for budgeting: English averages ~4; 3 keeps us on the safe side.
 const CHARS_PER_TOKEN: usize = 3;
@@ -78,7 +81,7 @@ pub fn cut_to(text: &str, max_chars: usize) -> (String, bool) {
     (format!("{}{CUT_MARKER}", &text[..end]), true)
 }
 
-/// JSON schema for a split: an array of exactly `count` non-empty strings.
+/// JSON schema for a split: an array of exactly `count` non-empty strings of bounded length.
 pub fn split_schema(count: usize) -> serde_json::Value {
     json!({
         "type": "json_schema",
@@ -87,7 +90,7 @@ pub fn split_schema(count: usize) -> serde_json::Value {
             "strict": true,
             "schema": {
                 "type": "array",
-                "items": { "type": "string", "minLength": 1 },
+                "items": { "type": "string", "minLength": 1, "maxLength": SPLIT_MAX_TASK_CHARS },
                 "minItems": count,
                 "maxItems": count
             }

@@ -1,16 +1,87 @@
 //! Reading sub-tasks out of a split call's text. Small models ignore formats, so this tries a
-//! JSON array first, then a numbered or bulleted list, and never fails: the caller falls back to
-//! giving each child the whole task framed by its role.
+//! JSON array first, then a numbered or bulleted list, then the elements of an array that was cut
+//! off, and never fails: the caller gives each child left without a sub-task the whole task,
+//! framed by its role.
 
 use serde_json::Value;
 
 use super::events::SplitMethod;
+use super::split_stream::SplitWatcher;
 
-/// Sub-tasks read from a split, one per child, and how they were read.
+/// Sub-tasks read from a split and how they were read: one per child, or for a
+/// [`SplitMethod::Partial`] split only the first few (the rest fall back).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedSplit {
     pub tasks: Vec<String>,
     pub method: SplitMethod,
+}
+
+impl ParsedSplit {
+    /// How the sub-task of child `index` was obtained: read from the split, or the fallback.
+    pub fn child_method(&self, index: usize) -> SplitMethod {
+        match self.method {
+            SplitMethod::Partial if index < self.tasks.len() => SplitMethod::Json,
+            SplitMethod::Partial => SplitMethod::Fallback,
+            method => method,
+        }
+    }
+}
+
+/// What a node is asked to do: the text it is told, and the same task without any fallback
+/// framing, so a fallback further down frames the plain task once instead of stacking frames.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Task {
+    pub text: String,
+    pub unframed: String,
+}
+
+impl Task {
+    /// A task as given (the user's prompt, or a sub-task read from a split).
+    pub fn plain(text: impl Into<String>) -> Self {
+        let text = text.into();
+        Self { unframed: text.clone(), text }
+    }
+
+    /// The task a child gets when its parent's split gave it nothing: the parent's plain task,
+    /// framed by the child's role.
+    pub fn fallback(parent: &Task, child_name: &str, child_role: &str) -> Self {
+        Self {
+            text: fallback_task(&parent.unframed, child_name, child_role),
+            unframed: parent.unframed.clone(),
+        }
+    }
+}
+
+/// Reads the sub-tasks of a finished split call. `cut_off` is true when the server stopped the
+/// reply at its token cap: a list's last item may then be cut mid-sentence, so only closed JSON
+/// elements and complete list items are trusted. When no full split can be read, the elements
+/// of a JSON array that did close are kept ([`SplitMethod::Partial`]); `None` means nothing could.
+pub fn read_split(text: &str, count: usize, cut_off: bool) -> Option<ParsedSplit> {
+    if count == 0 {
+        return None;
+    }
+    match parse_split(text, count) {
+        Some(parsed) if !cut_off || parsed.method == SplitMethod::Json => return Some(parsed),
+        _ => {}
+    }
+    if cut_off {
+        let mut items = list_items(strip_code_fence(text.trim()));
+        items.pop();
+        if let Some(tasks) = fit(items, count) {
+            return Some(ParsedSplit { tasks, method: SplitMethod::List });
+        }
+    }
+    let closed = closed_elements(text);
+    if closed.len() >= count {
+        return fit(closed, count).map(|tasks| ParsedSplit { tasks, method: SplitMethod::Json });
+    }
+    (!closed.is_empty()).then_some(ParsedSplit { tasks: closed, method: SplitMethod::Partial })
+}
+
+/// The string elements of a JSON array that closed, read exactly as streaming delegation reads
+/// them while the split streams (so a child started early keeps its task).
+pub fn closed_elements(text: &str) -> Vec<String> {
+    SplitWatcher::new().push(text).into_iter().map(|(_, task)| task).collect()
 }
 
 /// Reads exactly `count` sub-tasks from `text`, or `None` if neither JSON nor a list gives them.
@@ -181,6 +252,46 @@ mod tests {
         assert_eq!(list_marker_rest("2024 was a year"), None);
         assert_eq!(list_marker_rest("3.5 is a number"), None);
         assert_eq!(list_marker_rest("(2) second"), Some("second"));
+    }
+
+    #[test]
+    fn a_cut_off_array_keeps_its_closed_elements() {
+        let text = "[\"the technical half\", \"the human half, cut off mid-";
+        let got = read_split(text, 3, true).unwrap();
+        assert_eq!(got.method, SplitMethod::Partial);
+        assert_eq!(got.tasks, vec!["the technical half"]);
+        assert_eq!(got.child_method(0), SplitMethod::Json);
+        assert_eq!(got.child_method(1), SplitMethod::Fallback);
+        // Unparsable without a cap is read the same way.
+        assert_eq!(read_split("[\"a\", oops", 2, false).unwrap().tasks, vec!["a"]);
+        // Every element closed, only the bracket is missing: a full JSON split.
+        let got = read_split("[\"a\", \"b\"", 2, true).unwrap();
+        assert_eq!((got.tasks, got.method), (vec!["a".to_string(), "b".to_string()], SplitMethod::Json));
+        assert_eq!(read_split("[\"never closed", 2, true), None);
+    }
+
+    #[test]
+    fn a_cut_off_list_drops_its_last_item() {
+        let text = "1. first\n2. second\n3. thi";
+        let got = read_split(text, 2, true).unwrap();
+        assert_eq!(
+            (got.tasks, got.method),
+            (vec!["first".to_string(), "second".to_string()], SplitMethod::List)
+        );
+        assert_eq!(read_split(text, 3, true), None);
+        assert_eq!(read_split(text, 3, false).unwrap().tasks, vec!["first", "second", "thi"]);
+    }
+
+    #[test]
+    fn fallback_frames_the_plain_task_once() {
+        let root = Task::plain("Why is the sky blue?");
+        let sage = Task::fallback(&root, "Sage", "philosophical branch");
+        let quantum = Task::fallback(&sage, "Quantum", "physics");
+        assert!(sage.text.contains("as Sage"));
+        assert_eq!(quantum.text.matches("(Answer this").count(), 1);
+        assert!(quantum.text.starts_with("Why is the sky blue?") && quantum.text.contains("as Quantum"));
+        assert!(!quantum.text.contains("Sage"));
+        assert_eq!(quantum.unframed, "Why is the sky blue?");
     }
 
     #[test]

@@ -74,6 +74,11 @@ pub fn six_node_tree() -> Hierarchy {
 pub enum Reply {
     /// Stream this text word by word.
     Text(String),
+    /// Stream this text word by word, then stop as a server does at `max_tokens` (`length`).
+    CutOff(String),
+    /// Stream this as reasoning only, then stop at `max_tokens`: a reasoning model that spent
+    /// its whole budget thinking.
+    ReasoningOnly(String),
     /// Fail with this error before any text.
     Fail(LlmError),
     /// Never answer (until cancelled).
@@ -81,6 +86,14 @@ pub enum Reply {
 }
 
 type Script = dyn Fn(&ChatRequest) -> Reply + Send + Sync;
+
+/// A moment in the life of one request, for tests about ordering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    Received,
+    FirstToken,
+    Ended,
+}
 
 /// A backend that answers by a script, with a delay per word, counting concurrency.
 pub struct ScriptedBackend {
@@ -91,6 +104,8 @@ pub struct ScriptedBackend {
     pub max_in_flight: AtomicUsize,
     /// Every request received, in order.
     pub requests: Mutex<Vec<ChatRequest>>,
+    /// What happened to each request (by its index in `requests`), in the order it happened.
+    pub timeline: Mutex<Vec<(usize, Moment)>>,
 }
 
 impl ScriptedBackend {
@@ -108,7 +123,19 @@ impl ScriptedBackend {
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
             requests: Mutex::new(Vec::new()),
+            timeline: Mutex::new(Vec::new()),
         })
+    }
+
+    /// What happened to each request, in order.
+    pub fn moments(&self) -> Vec<(usize, Moment)> {
+        self.timeline.lock().map(|t| t.clone()).unwrap_or_default()
+    }
+
+    fn note(&self, request: usize, moment: Moment) {
+        if let Ok(mut timeline) = self.timeline.lock() {
+            timeline.push((request, moment));
+        }
     }
 
     /// Answers splits with a valid JSON array and everything else with "<system> says <user>".
@@ -139,11 +166,13 @@ pub fn echo_reply(request: &ChatRequest) -> Reply {
     Reply::Text(format!("{system} says {user}"))
 }
 
-struct InFlight<'a>(&'a AtomicUsize);
+/// Counts a request out of flight and notes its end, however it ends (dropped when cancelled).
+struct InFlight<'a>(&'a ScriptedBackend, usize);
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+        self.0.note(self.1, Moment::Ended);
     }
 }
 
@@ -154,14 +183,21 @@ impl ChatBackend for ScriptedBackend {
         on_delta: DeltaSink<'a>,
     ) -> BoxFuture<'a, Result<ChatCompletion, LlmError>> {
         Box::pin(async move {
-            if let Ok(mut requests) = self.requests.lock() {
-                requests.push(request.clone());
-            }
+            let index = match self.requests.lock() {
+                Ok(mut requests) => {
+                    requests.push(request.clone());
+                    requests.len() - 1
+                }
+                Err(_) => 0,
+            };
+            self.note(index, Moment::Received);
             let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-            let _guard = InFlight(&self.in_flight);
+            let _guard = InFlight(self, index);
             self.max_in_flight.fetch_max(now, Ordering::SeqCst);
-            let text = match (self.script)(request) {
-                Reply::Text(text) => text,
+            let (text, reasoning, finish_reason) = match (self.script)(request) {
+                Reply::Text(text) => (text, false, "stop"),
+                Reply::CutOff(text) => (text, false, "length"),
+                Reply::ReasoningOnly(text) => (text, true, "length"),
                 Reply::Fail(error) => return Err(error),
                 Reply::Stall => std::future::pending().await,
             };
@@ -171,16 +207,22 @@ impl ChatBackend for ScriptedBackend {
                 if !self.word_delay.is_zero() {
                     tokio::time::sleep(self.word_delay).await;
                 }
-                first_token_at.get_or_insert_with(Instant::now);
-                on_delta(Delta::Content(word.to_string()));
+                if first_token_at.is_none() {
+                    first_token_at = Some(Instant::now());
+                    self.note(index, Moment::FirstToken);
+                }
+                let word = word.to_string();
+                on_delta(if reasoning { Delta::Reasoning(word) } else { Delta::Content(word) });
                 chunks += 1;
             }
             if chunks == 0 {
                 return Err(LlmError::EmptyStream);
             }
+            let (content, reasoning) = if reasoning { (String::new(), text) } else { (text, String::new()) };
             Ok(ChatCompletion {
-                content: text,
-                finish_reason: Some("stop".into()),
+                content,
+                reasoning,
+                finish_reason: Some(finish_reason.into()),
                 model: Some(request.model.clone()),
                 usage: Some(Usage { prompt_tokens: 10, completion_tokens: chunks }),
                 first_token_at,

@@ -38,7 +38,9 @@ impl StreamDecoder {
         self.done
     }
 
-    /// True once any answer or reasoning text arrived.
+    /// True once any answer or reasoning text arrived. A stream of reasoning alone is not an
+    /// empty stream: it is returned with empty `content`, and the engine fails that call with a
+    /// hint naming the node (only it knows which `max_tokens` to raise).
     pub fn has_text(&self) -> bool {
         !self.completion.content.is_empty() || !self.completion.reasoning.is_empty()
     }

@@ -317,6 +317,7 @@ fn split_method(stored: Option<String>) -> Option<SplitMethod> {
         "json" => Some(SplitMethod::Json),
         "list" => Some(SplitMethod::List),
         "fallback" => Some(SplitMethod::Fallback),
+        "partial" => Some(SplitMethod::Partial),
         _ => None,
     }
 }

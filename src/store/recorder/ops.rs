@@ -289,7 +289,12 @@ fn finish_call(
         "UPDATE runs SET calls = calls + 1, failed_calls = failed_calls + ?2,
                          prompt_tokens = prompt_tokens + ?3, completion_tokens = completion_tokens + ?4
          WHERE id = ?1",
-        params![run, error.is_some(), m.prompt_tokens.unwrap_or(0), m.completion_tokens],
+        params![
+            run,
+            error.as_deref().is_some_and(|e| !crate::engine::is_not_a_failure(e)),
+            m.prompt_tokens.unwrap_or(0),
+            m.completion_tokens
+        ],
     )?;
     if !text.is_empty() && call < (1 << 20) {
         conn.execute(

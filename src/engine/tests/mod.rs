@@ -8,6 +8,10 @@ use tokio_util::sync::CancellationToken;
 
 use super::testkit::{Reply, ScriptedBackend, echo_reply, hierarchy, six_node_tree};
 use super::*;
+
+mod gate;
+mod replies;
+mod splits;
 use crate::config::{Hierarchy, Phase};
 use crate::llm::{ChatRequest, LlmError};
 
@@ -337,36 +341,4 @@ async fn children_start_while_the_parent_still_writes_its_split() {
     let strict = engine(six_node_tree(), backend, 4).with_streaming_delegation(false);
     let (_, events) = run_collect(&strict, "Q?").await;
     assert!(position(&events, call_started("nova")) > position(&events, split_finished("atlas")));
-}
-
-#[tokio::test]
-async fn an_early_child_is_restarted_when_the_split_falls_back() {
-    // The array starts well, then breaks: the final parse falls back to the whole task.
-    let backend = ScriptedBackend::with_delay(Duration::from_millis(2), |req| {
-        if req.response_format.is_some() && is_system(req, "Atlas") {
-            Reply::Text("[\"early guess\", oops this is not json any more".into())
-        } else {
-            echo_reply(req)
-        }
-    });
-    let (summary, events) = run_collect(&engine(six_node_tree(), backend.clone(), 4), "Q?").await;
-    assert_eq!(summary.status, RunStatus::Done);
-    let nova_tasks: Vec<&str> = events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::TaskAssigned { node, task, .. } if node == "nova" => Some(task.as_str()),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(nova_tasks.len(), 2, "early task, then the corrected one");
-    assert_eq!(nova_tasks[0], "early guess");
-    assert!(nova_tasks[1].contains("as Nova"));
-    // Every synthesis by Nova used the corrected task, and Atlas got Nova's reply.
-    let nova_synthesis = backend
-        .received()
-        .into_iter()
-        .rfind(|r| is_system(r, "Nova") && r.response_format.is_none())
-        .unwrap();
-    assert!(user_text(&nova_synthesis).contains("as Nova"));
-    assert!(!user_text(&nova_synthesis).contains("early guess"));
 }

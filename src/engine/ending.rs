@@ -1,0 +1,122 @@
+//! How a call ended, and what it measured: the facts `RunContext::call` reports in its
+//! `CallFinished`.
+
+use std::time::Instant;
+
+use super::call::CallFailure;
+use super::events::CallMetrics;
+use crate::llm::{ChatCompletion, ChatRequest, LlmError};
+
+/// How a call ended, before it is reported.
+pub(super) enum Ending {
+    Answered(ChatCompletion),
+    /// The call's own failure (counted in the run's failed calls). `completion` holds what
+    /// arrived when the reply was unusable (reasoning only, say).
+    Failed {
+        completion: Option<ChatCompletion>,
+        failure: CallFailure,
+        reason: String,
+    },
+    /// Ended without an answer through no fault of its own: stopped for a restart, or a schema
+    /// the server refused (the call is asked again). Recorded with `reason`, not counted as failed.
+    NotAFailure {
+        failure: CallFailure,
+        reason: String,
+    },
+}
+
+impl Ending {
+    pub fn failed(reason: String) -> Self {
+        Ending::Failed { completion: None, failure: CallFailure::Failed(reason.clone()), reason }
+    }
+
+    pub fn completion(&self) -> Option<&ChatCompletion> {
+        match self {
+            Ending::Answered(done) | Ending::Failed { completion: Some(done), .. } => Some(done),
+            _ => None,
+        }
+    }
+
+    /// The `error` of the call's `CallFinished` (`None` on success).
+    pub fn reason(&self) -> Option<String> {
+        match self {
+            Ending::Answered(_) => None,
+            Ending::Failed { reason, .. } | Ending::NotAFailure { reason, .. } => Some(reason.clone()),
+        }
+    }
+}
+
+/// The error of a call stopped because its node got a different sub-task from the final split.
+pub const RESTARTED: &str = "restarted: the final split gave it a different sub-task";
+/// Starts the error of a call stopped because an ancestor was restarted.
+pub const STOPPED_FOR_RESTART: &str = "stopped:";
+/// Starts the error of a split call whose JSON schema the server refused.
+pub const SCHEMA_REFUSED: &str =
+    "the server refused the JSON schema, so the split was asked again without it";
+
+/// True for a `CallFinished` error that is not a failure: a call stopped for a restart, or a
+/// refused schema that was asked again. Such calls are not counted in `failed_calls`.
+pub fn is_not_a_failure(error: &str) -> bool {
+    error == RESTARTED || error.starts_with(STOPPED_FOR_RESTART) || error.starts_with(SCHEMA_REFUSED)
+}
+
+/// A refusal of the request's `response_format`: a 4xx that is not about the model, the context
+/// (those have their own errors), access, the URL or the rate, where asking without a schema
+/// cannot help.
+pub(super) fn refuses_schema(error: &LlmError) -> bool {
+    matches!(error, LlmError::Http { status, .. }
+        if (400..500).contains(status) && ![401, 403, 404, 408, 429].contains(status))
+}
+
+/// Metrics from the server's own figures where it gave them, measured ones otherwise.
+pub(super) fn measure(
+    request: &ChatRequest,
+    completion: Option<&ChatCompletion>,
+    started: Instant,
+    started_ms: i64,
+    ended_ms: i64,
+) -> CallMetrics {
+    let mut metrics = CallMetrics {
+        started_ms,
+        ended_ms,
+        requested_model: request.model.clone(),
+        ..CallMetrics::default()
+    };
+    let Some(done) = completion else { return metrics };
+    let first_token_ms =
+        done.first_token_at.map(|t| started_ms + t.duration_since(started).as_millis() as i64);
+    metrics.first_token_ms = first_token_ms;
+    metrics.finish_reason = done.finish_reason.clone();
+    metrics.answering_model = done.model.clone();
+    metrics.retries = done.retries;
+    match done.usage {
+        Some(usage) => {
+            metrics.prompt_tokens = Some(usage.prompt_tokens);
+            metrics.completion_tokens = usage.completion_tokens;
+            metrics.usage_from_server = true;
+        }
+        None => metrics.completion_tokens = done.chunks,
+    }
+    let server_rate = done.timings.and_then(|t| t.predicted_per_second).filter(|r| r.is_finite() && *r > 0.0);
+    metrics.tokens_per_sec = server_rate.or_else(|| {
+        let generating_ms = ended_ms - first_token_ms?;
+        (generating_ms > 0 && metrics.completion_tokens > 1)
+            .then(|| f64::from(metrics.completion_tokens - 1) * 1000.0 / generating_ms as f64)
+    });
+    metrics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_plain_client_error_counts_as_a_refused_schema() {
+        let http = |status| LlmError::Http { status, message: "no".into() };
+        assert!(refuses_schema(&http(400)) && refuses_schema(&http(422)));
+        for status in [401, 403, 404, 429, 500] {
+            assert!(!refuses_schema(&http(status)), "{status}");
+        }
+        assert!(!refuses_schema(&LlmError::ContextOverflow { message: "too long".into() }));
+    }
+}
