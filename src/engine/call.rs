@@ -194,7 +194,8 @@ impl RunContext {
                 }
                 _ => None,
             };
-            self.tally(&metrics, matches!(ending, Ending::Failed { .. }));
+            // A call the user cancelled did not fail: it is counted as a call, not as a failure.
+            self.tally(&metrics, matches!(ending, Ending::Failed { failure: CallFailure::Failed(_), .. }));
             self.emitter.emit(EventKind::CallFinished {
                 call,
                 node: node.id.clone(),

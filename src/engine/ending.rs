@@ -54,10 +54,14 @@ pub const STOPPED_FOR_RESTART: &str = "stopped:";
 pub const SCHEMA_REFUSED: &str =
     "the server refused the JSON schema, so the split was asked again without it";
 
-/// True for a `CallFinished` error that is not a failure: a call stopped for a restart, or a
-/// refused schema that was asked again. Such calls are not counted in `failed_calls`.
+/// True for a `CallFinished` error that is not a failure: a call the user cancelled, one stopped
+/// for a restart, or a refused schema that was asked again. Such calls are not counted in
+/// `failed_calls`.
 pub fn is_not_a_failure(error: &str) -> bool {
-    error == RESTARTED || error.starts_with(STOPPED_FOR_RESTART) || error.starts_with(SCHEMA_REFUSED)
+    error == "cancelled"
+        || error == RESTARTED
+        || error.starts_with(STOPPED_FOR_RESTART)
+        || error.starts_with(SCHEMA_REFUSED)
 }
 
 /// A refusal of the request's `response_format`: a 4xx that is not about the model, the context

@@ -176,6 +176,8 @@ async fn cancelling_stops_every_call_within_100ms() {
     let summary = run.await.unwrap();
     assert!(cancelled_at.elapsed() < Duration::from_millis(100), "took {:?}", cancelled_at.elapsed());
     assert_eq!(summary.status, RunStatus::Cancelled);
+    assert!(summary.totals.calls > 0);
+    assert_eq!(summary.totals.failed_calls, 0, "a call the user cancelled did not fail");
     let mut final_states = std::collections::HashMap::new();
     while let Ok(e) = rx.try_recv() {
         if let EventKind::NodeState { node, state } = e.kind {
