@@ -12,7 +12,7 @@ use super::call::{CallFailure, CallOutput, CallSpec, RunContext};
 use super::early::{Assignment, EarlyChildren};
 use super::events::{CallId, EventKind, NodeStatus, RunStatus, SplitMethod};
 use super::prompts::{self, ChildReply};
-use super::split::Task;
+use super::split::{Task, only_names_the_team};
 use super::{Engine, EventSink, RunId, RunSummary, hierarchy_hash};
 use crate::config::{NodeConfig, Phase};
 
@@ -149,16 +149,21 @@ async fn run_parent(
             });
         }
     };
-    // Children the split gave nothing (it was unreadable, or cut off before their element) get
-    // the plain task framed by their role.
+    // Children the split gave nothing (it was unreadable, cut off before their element, or only
+    // repeated the team list) get the plain task framed by their role.
+    let team = || children.iter().map(|c| (c.name.as_str(), c.role.as_str()));
     let assignments: Vec<Assignment> = children
         .iter()
         .enumerate()
         .map(|(index, child)| match &split.split {
-            Some(parsed) if index < parsed.tasks.len() => Assignment {
-                task: Task::plain(parsed.tasks[index].clone()),
-                method: parsed.child_method(index),
-            },
+            Some(parsed)
+                if index < parsed.tasks.len() && !only_names_the_team(&parsed.tasks[index], team()) =>
+            {
+                Assignment {
+                    task: Task::plain(parsed.tasks[index].clone()),
+                    method: parsed.child_method(index),
+                }
+            }
             _ => Assignment {
                 task: Task::fallback(own_task, &child.name, &child.role),
                 method: SplitMethod::Fallback,

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 use super::call::{CallFailure, CallOutput, RunContext};
 use super::cascade::run_node;
 use super::events::{CallId, EventKind, SplitMethod};
-use super::split::Task;
+use super::split::{Task, only_names_the_team};
 use super::split_stream::SplitWatcher;
 use crate::config::NodeConfig;
 
@@ -52,7 +52,12 @@ impl<'a> EarlyChildren<'a> {
     /// always waits for the whole split, since surplus elements are folded into its task.
     pub fn on_split_text(&mut self, split_call: CallId, text: &str) {
         for (index, task) in self.watcher.push(text) {
-            if index + 1 < self.children.len() && self.started[index].is_none() {
+            let team = self.children.iter().map(|c| (c.name.as_str(), c.role.as_str()));
+            // A sub-task that only repeats the team list will fall back; do not start on it.
+            if index + 1 < self.children.len()
+                && self.started[index].is_none()
+                && !only_names_the_team(&task, team)
+            {
                 self.started[index] =
                     Some(self.start(index, Task::plain(task), split_call, SplitMethod::Json));
             }

@@ -112,3 +112,24 @@ async fn an_early_child_restarted_by_the_final_split_is_not_a_failure() {
         "no node is reported cancelled or failed"
     );
 }
+
+#[tokio::test]
+async fn a_sub_task_that_only_repeats_the_team_list_falls_back_without_an_early_start() {
+    let backend = ScriptedBackend::with_delay(Duration::from_millis(2), |req| {
+        if req.response_format.is_some() && is_system(req, "Atlas") {
+            Reply::Text(
+                "[\"1. Nova (nova role)\\n2. Sage (sage role)\", \"Think about what blue means\"]".into(),
+            )
+        } else {
+            echo_reply(req)
+        }
+    });
+    let (summary, events) = run_collect(&engine(six_node_tree(), backend, 4), "Why is the sky blue?").await;
+    assert_eq!(summary.status, RunStatus::Done);
+    let nova = tasks_of(&events, "nova");
+    assert_eq!(nova.len(), 1, "assigned once, never started early on the echo: {nova:?}");
+    assert_eq!(nova[0].1, Some(SplitMethod::Fallback));
+    assert!(nova[0].0.starts_with("Why is the sky blue?\n\n(Answer this"), "{}", nova[0].0);
+    assert_eq!(tasks_of(&events, "sage"), vec![("Think about what blue means", Some(SplitMethod::Json))]);
+    assert!(errors(&events).is_empty(), "{:?}", errors(&events));
+}
