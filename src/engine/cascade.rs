@@ -151,7 +151,7 @@ async fn run_parent(
     };
     // Children the split gave nothing (it was unreadable, cut off before their element, or only
     // repeated the team list) get the plain task framed by their role.
-    let team = || children.iter().map(|c| (c.name.as_str(), c.role.as_str()));
+    let team = || ctx.hierarchy.nodes.iter().map(|c| (c.name.as_str(), c.role.as_str()));
     let assignments: Vec<Assignment> = children
         .iter()
         .enumerate()

@@ -52,7 +52,7 @@ impl<'a> EarlyChildren<'a> {
     /// always waits for the whole split, since surplus elements are folded into its task.
     pub fn on_split_text(&mut self, split_call: CallId, text: &str) {
         for (index, task) in self.watcher.push(text) {
-            let team = self.children.iter().map(|c| (c.name.as_str(), c.role.as_str()));
+            let team = self.ctx.hierarchy.nodes.iter().map(|c| (c.name.as_str(), c.role.as_str()));
             // A sub-task that only repeats the team list will fall back; do not start on it.
             if index + 1 < self.children.len()
                 && self.started[index].is_none()

@@ -99,8 +99,9 @@ pub fn parse_split(text: &str, count: usize) -> Option<ParsedSplit> {
     None
 }
 
-/// True when a sub-task only repeats the prompt's team list ("1. Nova (technical branch)"), as
-/// small models do: it tells the child nothing, so the child gets the fallback instead.
+/// True when a sub-task only repeats the prompt's team list ("1. Nova (technical branch)") or other
+/// members' names and roles, as small models do: it tells the child nothing, so the child gets
+/// the fallback instead.
 pub fn only_names_the_team<'a>(task: &str, team: impl IntoIterator<Item = (&'a str, &'a str)>) -> bool {
     let mut rest = task.to_lowercase();
     for (name, role) in team {

@@ -118,7 +118,8 @@ async fn a_sub_task_that_only_repeats_the_team_list_falls_back_without_an_early_
     let backend = ScriptedBackend::with_delay(Duration::from_millis(2), |req| {
         if req.response_format.is_some() && is_system(req, "Atlas") {
             Reply::Text(
-                "[\"1. Nova (nova role)\\n2. Sage (sage role)\", \"Think about what blue means\"]".into(),
+                "[\"1. Nova (nova role)\\n2. Quantum (quantum role)\", \"Think about what blue means\"]"
+                    .into(),
             )
         } else {
             echo_reply(req)
