@@ -25,5 +25,7 @@ mod reducer;
 mod support;
 #[path = "tui_live/tmux.rs"]
 mod tmux;
+#[path = "tui_live/typing.rs"]
+mod typing;
 #[path = "tui_live/views.rs"]
 mod views;

@@ -87,6 +87,29 @@ impl Context {
     }
 }
 
+impl Action {
+    /// What the action does in `context`, for help: a few actions mean something more precise
+    /// in some places (Tab moves between fields in a form, not between panes).
+    pub fn describe_in(self, context: Context) -> &'static str {
+        match (self, context) {
+            (Action::FocusNext, Context::PromptsField) => "Go to the next field",
+            (Action::FocusPrev, Context::PromptsField) => "Go to the previous field",
+            (Action::FocusNext, Context::Zoom) => "Zoom into the next node",
+            (Action::FocusPrev, Context::Zoom) => "Zoom into the previous node",
+            (Action::FocusNext, Context::Prompt) => "Leave the prompt box for the panes (the next pane)",
+            (Action::FocusPrev, Context::Prompt) => "Leave the prompt box for the panes (the last one)",
+            (Action::PageUp, Context::Prompt) => "Scroll the answer (or the first pane) up a page",
+            (Action::PageDown, Context::Prompt) => "Scroll the answer (or the first pane) down a page",
+            (Action::Choose, Context::PromptsField) => {
+                "In a prompt: a new line; on an on/off field: switch it; on the model: pick a served one"
+            }
+            (Action::Choose, Context::PromptsDialog) => "Choose the selected entry or button",
+            (Action::Quit, _) => "Quit ailab (while a run is in flight, press it twice)",
+            (action, _) => action.describe(),
+        }
+    }
+}
+
 macro_rules! actions {
     ($($variant:ident => $key:ident : $doc:literal,)*) => {
         /// Something the user can ask for with a key.
@@ -170,8 +193,8 @@ actions! {
     Refresh => refresh: "Read the scoreboard and the queue from the record again",
     Tab1 => tab_1: "Go to the first tab (Run)",
     Tab2 => tab_2: "Go to the second tab (History)",
-    Tab3 => tab_3: "Go to the third tab",
-    Tab4 => tab_4: "Go to the fourth tab",
+    Tab3 => tab_3: "Go to the third tab (Prompts)",
+    Tab4 => tab_4: "Go to the fourth tab (Lab)",
     Open => open: "Open the selected run in the Run tab, as it ended",
     Replay => replay: "Replay the run at its recorded pace (again: from the start)",
     ReplayFaster => replay_faster: "Replay faster: 1×, 4×, 16×",

@@ -170,6 +170,10 @@ pub struct State {
     pub notice: Option<Notice>,
     /// Set when a Ctrl-C asked to cancel: the next one quits.
     pub quit_armed: bool,
+    /// Key presses so far (release events aside), so a confirmation can hold for one key.
+    pub keys_pressed: u64,
+    /// The key press that asked "quit while a run is in flight?": the very next quit confirms.
+    pub quit_asked_at: Option<u64>,
     /// Where the user's keymap and themes live, as shown in help.
     pub config_dir: String,
     /// The Lab tab: scoreboards, vote queue, comparison running, blind vote screen.
@@ -214,6 +218,8 @@ impl State {
             now_ms: 0,
             notice: None,
             quit_armed: false,
+            keys_pressed: 0,
+            quit_asked_at: None,
             config_dir: "your config dir".into(),
             lab: lab::LabState::default(),
             history: HistoryState::default(),

@@ -206,6 +206,22 @@ fn quit(state: &mut State) -> Vec<Effect> {
     if let Some(asked) = super::prompts::ask_before_leaving(state, Leave::Quit) {
         return asked;
     }
+    let confirmed = state.quit_armed || state.quit_asked_at.is_some_and(|at| at + 1 == state.keys_pressed);
+    if state.is_running() && !confirmed {
+        // Quitting mid-run throws the run away: one stray key must never do that.
+        state.quit_asked_at = Some(state.keys_pressed);
+        let ctx = context(state);
+        let again = state.keymap.hint(ctx, Action::Quit).unwrap_or_else(|| "it".into());
+        let cancel = state.keymap.hint(Context::Prompt, Action::CancelOrBack).unwrap_or_else(|| "Esc".into());
+        state.notify(
+            format!(
+                "A run is in progress. Press {again} again to stop it and quit; any other key keeps it \
+                 running ({cancel} cancels just the run)."
+            ),
+            Level::Warn,
+        );
+        return Vec::new();
+    }
     let mut effects = Vec::new();
     if state.is_running() {
         effects.push(Effect::CancelRun);

@@ -26,6 +26,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     if let Msg::Engine(event) = &msg {
         lab::on_engine_event(state, event);
     }
+    // Counted so that a confirmation ("press q again") holds for the very next key only.
+    if let Msg::Key(key) = &msg
+        && key.kind != crossterm::event::KeyEventKind::Release
+    {
+        state.keys_pressed += 1;
+    }
     let mut effects = Vec::new();
     if let Some(msg) = history::intercept(state, msg, &mut effects) {
         effects = dispatch(state, msg);

@@ -124,14 +124,19 @@ fn hints(state: &State) -> Vec<String> {
     };
     let running = state.is_running();
     let assignable = matches!(&state.health, Health::Checked(r) if !r.served_for_missing().is_empty());
-    actions
+    let mut hints: Vec<String> = actions
         .iter()
         .filter(|(action, _)| *action != Action::AssignModel || assignable)
         .filter_map(|(action, what)| {
             let what = if *action == Action::Interrupt && running { "cancel" } else { what };
             state.keymap.hint(ctx, *action).map(|key| format!("{key} {what}"))
         })
-        .collect()
+        .collect();
+    if ctx == Context::Panes {
+        // Letters other than the pane's own keys start a prompt: say so where it matters.
+        hints.insert(hints.len().min(2), "type to ask".into());
+    }
+    hints
 }
 
 pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
