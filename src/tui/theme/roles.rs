@@ -44,6 +44,7 @@ macro_rules! roles {
 }
 
 roles! {
+    Background => background: "The screen behind everything (a light theme paints it; \"reset\" keeps the terminal's).",
     Text => text: "Body text.",
     Dim => dim: "Secondary text: hints, idle panes, labels.",
     Title => title: "Pane titles (node names).",

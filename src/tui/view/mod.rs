@@ -21,7 +21,7 @@ pub mod zoom;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
 use super::state::{Overlay, State, Tab};
@@ -31,6 +31,11 @@ use layout::TreeLayout;
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, state: &State) {
+    draw_screen(frame, state);
+    paint_background(frame.buffer_mut(), state.theme());
+}
+
+fn draw_screen(frame: &mut Frame, state: &State) {
     let area = frame.area();
     let layout = state.layout_for(area);
     if layout.too_small {
@@ -49,6 +54,30 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
     status_bar::draw(frame, layout.status, state);
     draw_overlays(frame, area, state);
+}
+
+/// A theme that paints its own background (a light theme on a dark terminal would otherwise put
+/// dark text on a dark screen) gives its colours to every cell left at the terminal's defaults,
+/// after everything is drawn, so overlays that clear their area are covered too.
+fn paint_background(buf: &mut Buffer, theme: &Theme) {
+    let base = theme.style(super::theme::Role::Background);
+    let fg = base.fg.filter(|c| *c != Color::Reset);
+    let bg = base.bg.filter(|c| *c != Color::Reset);
+    if fg.is_none() && bg.is_none() {
+        return;
+    }
+    for cell in &mut buf.content {
+        if let Some(bg) = bg
+            && cell.bg == Color::Reset
+        {
+            cell.bg = bg;
+        }
+        if let Some(fg) = fg
+            && cell.fg == Color::Reset
+        {
+            cell.fg = fg;
+        }
+    }
 }
 
 /// The Run tab: the tree, the answer, the prompt box.
