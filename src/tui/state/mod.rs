@@ -316,9 +316,12 @@ impl State {
         self.sync_panes();
         let document = layout::zoom(self.area(), self.run.calls.len()).document;
         let generation = self.generation;
+        // The live run of a demo session was answered offline (a past run shown came from the record).
+        let demo = self.server.demo && self.history.past.is_none();
         for overlay in &mut self.overlays {
             if let Overlay::Zoom(zoom) = overlay {
-                zoom.sync(&self.run, generation, document.width.max(1) as usize, document.height as usize);
+                let (width, height) = (document.width.max(1) as usize, document.height as usize);
+                zoom.sync(&self.run, generation, width, height, demo);
             }
         }
         if self.tab == Tab::Lab {
