@@ -33,3 +33,5 @@ mod tmux;
 mod typing;
 #[path = "tui_live/views.rs"]
 mod views;
+#[path = "tui_live/zoom_details.rs"]
+mod zoom_details;
