@@ -23,6 +23,8 @@ mod lab_views;
 mod navigation;
 #[path = "tui_live/reducer.rs"]
 mod reducer;
+#[path = "tui_live/status.rs"]
+mod status;
 #[path = "tui_live/styles.rs"]
 mod styles;
 #[path = "tui_live/support.rs"]

@@ -16,6 +16,8 @@ pub enum Context {
     Zoom,
     /// The help overlay.
     Help,
+    /// The messages log.
+    Messages,
     /// The server health panel.
     Health,
     /// The Lab tab's scoreboard and vote queue.
@@ -49,6 +51,7 @@ impl Context {
         Context::Zoom,
         Context::Health,
         Context::Help,
+        Context::Messages,
         Context::Global,
         Context::Lab,
         Context::LabAsk,
@@ -71,6 +74,7 @@ impl Context {
             Context::Panes => "Panes",
             Context::Zoom => "Zoom view",
             Context::Help => "This help",
+            Context::Messages => "Messages log",
             Context::Health => "Server check panel",
             Context::Lab => "Lab tab",
             Context::LabAsk => "Lab tab: the prompt to compare",
@@ -179,6 +183,7 @@ actions! {
     SelectPrev => select_prev: "Select the previous item",
     SelectNext => select_next: "Select the next item",
     Health => health: "Show the server check panel",
+    Messages => messages: "Show the last messages in full (newest at the bottom)",
     NextTab => next_tab: "Show the next tab",
     PrevTab => prev_tab: "Show the previous tab",
     LabTab => lab_tab: "Show the Lab tab (from it, back to the Run tab)",

@@ -181,7 +181,7 @@ impl Keymap {
             ))
             .map_err(|_| {
                 format!(
-                    "{}: unknown table [{}]; the tables are global, prompt, panes, zoom, help, health, \
+                    "{}: unknown table [{}]; the tables are global, prompt, panes, zoom, help, messages, health, \
                      history, history_search, past_run, confirm, prompts_tree, prompts_field, prompts_dialog, lab, \
                      lab_ask, vote, vote_reason",
                     at(context.span()),

@@ -6,7 +6,7 @@ use super::markdown;
 use super::wrap::{Row, Wrapper};
 use crate::config::Phase;
 use crate::engine::CallId;
-use crate::tui::state::run_view::CallView;
+use crate::tui::state::run_view::{CallOutcome, CallView};
 use crate::tui::theme::Role;
 
 /// The wrapped reasoning, answer and error of one call.
@@ -123,7 +123,11 @@ fn render_final(call: &CallView, out: &mut Wrapper) {
         if !out.is_empty() {
             out.newline();
         }
-        out.push_str(&format!("✖ {error}"), Role::NodeFailed);
+        if call.outcome() == CallOutcome::Cancelled {
+            out.push_str("⊘ cancelled", Role::NodeCancelled);
+        } else {
+            out.push_str(&format!("✖ {error}"), Role::NodeFailed);
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use crate::tui::action::{Action, Context};
 use crate::tui::msg::Effect;
 use crate::tui::state::health::{Health, HealthPanel};
 use crate::tui::state::prompts::Leave;
+use crate::tui::state::scroll::Scroll;
 use crate::tui::state::zoom::ZoomState;
 use crate::tui::state::{Focus, Level, Lifecycle, Overlay, State};
 
@@ -91,6 +92,14 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 } else {
                     (panel.selected + count - 1) % count
                 };
+            }
+        }
+        Action::Messages => {
+            if matches!(state.overlays.last(), Some(Overlay::Messages { .. })) {
+                state.overlays.pop();
+            } else {
+                state.overlays.retain(|o| !matches!(o, Overlay::Messages { .. }));
+                state.overlays.push(Overlay::Messages { scroll: Scroll::Follow });
             }
         }
         Action::Health => {
@@ -255,6 +264,10 @@ fn scroll(state: &mut State, amount: Amount) {
         Amount::Top => s.home(),
         Amount::Bottom => s.end(),
     };
+    let messages_extent = match state.overlays.last() {
+        Some(Overlay::Messages { .. }) => crate::tui::view::messages::extent(state),
+        _ => (0, 0),
+    };
     let help_max = match state.overlays.last() {
         Some(Overlay::Help { .. }) => crate::tui::view::help::max_scroll(state, state.area()),
         _ => 0,
@@ -273,6 +286,11 @@ fn scroll(state: &mut State, amount: Amount) {
         Some(Overlay::Zoom(zoom)) => {
             let (total, height) = (zoom.len(), zoom.height);
             apply(&mut zoom.scroll, total, height);
+            return;
+        }
+        Some(Overlay::Messages { scroll }) => {
+            let (total, height) = messages_extent;
+            apply(scroll, total, height);
             return;
         }
         Some(Overlay::Health(_)) => return,

@@ -14,6 +14,7 @@ pub fn context(state: &State) -> Context {
     }
     match state.overlays.last() {
         Some(Overlay::Help { .. }) => Context::Help,
+        Some(Overlay::Messages { .. }) => Context::Messages,
         Some(Overlay::Health(_)) => Context::Health,
         Some(Overlay::Zoom(_)) => Context::Zoom,
         None if state.tab == Tab::Lab => super::lab::context(state),

@@ -9,10 +9,11 @@ pub mod help;
 pub mod history;
 pub mod lab;
 pub mod layout;
+pub mod messages;
 mod pane;
 mod prompt;
 pub mod prompts;
-mod status_bar;
+pub mod status_bar;
 mod tabs;
 mod timeline;
 mod too_small;
@@ -32,6 +33,7 @@ use layout::TreeLayout;
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, state: &State) {
     draw_screen(frame, state);
+    messages::draw_toast(frame, state);
     paint_background(frame.buffer_mut(), state.theme());
 }
 
@@ -109,6 +111,7 @@ fn draw_overlays(frame: &mut Frame, area: Rect, state: &State) {
         match overlay {
             Overlay::Zoom(zoom) => zoom::draw(frame, area, state, zoom),
             Overlay::Help { scroll } => help::draw(frame, area, state, *scroll),
+            Overlay::Messages { scroll } => messages::draw(frame, area, state, *scroll),
             Overlay::Health(panel) => health::draw(frame, area, state, panel),
         }
     }

@@ -9,13 +9,15 @@ use super::span;
 use crate::config::Phase;
 use crate::tui::format;
 use crate::tui::state::State;
-use crate::tui::state::run_view::CallView;
+use crate::tui::state::run_view::{CallOutcome, CallView};
 use crate::tui::text::wrap::truncate;
 use crate::tui::theme::Role;
 
 fn phase_role(call: &CallView) -> Role {
-    if call.error.is_some() {
-        return Role::NodeFailed;
+    match call.outcome() {
+        CallOutcome::Failed => return Role::NodeFailed,
+        CallOutcome::Cancelled => return Role::NodeCancelled,
+        CallOutcome::Running | CallOutcome::Done => {}
     }
     match call.phase {
         Phase::Split => Role::NodeSplitting,
