@@ -176,7 +176,7 @@ actions! {
     Copy => copy: "Copy the focused pane's text to the clipboard",
     Help => help: "Show or hide this help",
     Close => close: "Close this view",
-    CycleTheme => cycle_theme: "Switch to the next colour theme",
+    CycleTheme => cycle_theme: "Switch to the next colour theme (kept for next time)",
     Retry => retry: "Check the server again",
     UseDemo => use_demo: "Switch to the offline demo",
     AssignModel => assign_model: "Give the selected served model to every node that lacks one",

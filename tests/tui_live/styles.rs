@@ -120,3 +120,20 @@ fn the_dark_theme_keeps_the_terminals_own_background() {
     let terminal = render(&mut s, 120, 40);
     assert_eq!(terminal.backend().buffer()[(60, 5)].bg, Color::Reset);
 }
+
+#[test]
+fn the_theme_key_asks_to_keep_the_theme_for_next_time() {
+    let mut s = state(120, 40);
+    let effects = update(&mut s, ctrl('t'));
+    assert_eq!(effects, vec![ailab::tui::msg::Effect::SaveTheme { name: "light".into() }]);
+    assert!(s.notice.as_ref().unwrap().text.contains("kept for next time"));
+}
+
+#[test]
+fn signals_leave_with_the_exit_code_shells_expect() {
+    let mut s = state(120, 40);
+    update(&mut s, Msg::Signal("SIGHUP"));
+    assert_eq!(s.exit_signal.and_then(ailab::tui::app::signal_exit_code), Some(129));
+    assert_eq!(ailab::tui::app::signal_exit_code("SIGTERM"), Some(143));
+    assert_eq!(ailab::tui::app::signal_exit_code("SIGINT"), Some(130));
+}

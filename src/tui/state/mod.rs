@@ -187,6 +187,8 @@ pub struct State {
     pub keys_pressed: u64,
     /// The key press that asked "quit while a run is in flight?": the very next quit confirms.
     pub quit_asked_at: Option<u64>,
+    /// The signal the app is leaving on, for the exit code (143 for SIGTERM, 129 for SIGHUP).
+    pub exit_signal: Option<&'static str>,
     /// Where the user's keymap and themes live, as shown in help.
     pub config_dir: String,
     /// The Lab tab: scoreboards, vote queue, comparison running, blind vote screen.
@@ -234,6 +236,7 @@ impl State {
             quit_armed: false,
             keys_pressed: 0,
             quit_asked_at: None,
+            exit_signal: None,
             config_dir: "your config dir".into(),
             lab: lab::LabState::default(),
             history: HistoryState::default(),

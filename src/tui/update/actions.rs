@@ -60,7 +60,8 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
         Action::CycleTheme => {
             state.theme_index = (state.theme_index + 1) % state.themes.len().max(1);
             let name = state.theme().name.clone();
-            state.notify(format!("Theme: {name} (start with --theme {name} to keep it)"), Level::Info);
+            state.notify(format!("Theme: {name} (kept for next time)"), Level::Info);
+            return vec![Effect::SaveTheme { name }];
         }
         Action::Retry => {
             state.health = Health::Checking;

@@ -78,6 +78,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Notify { text, level } => {
+            state.notify(text, level);
+            Vec::new()
+        }
         Msg::Copied(CopyOutcome::Clipboard { chars }) => {
             state.notify(format!("Copied {chars} characters to the system clipboard."), Level::Info);
             Vec::new()
@@ -100,7 +104,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Signal(_) => {
+        Msg::Signal(name) => {
+            state.exit_signal = Some(name);
             let mut effects = Vec::new();
             if state.is_running() {
                 effects.push(Effect::CancelRun);
