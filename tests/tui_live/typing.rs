@@ -61,7 +61,12 @@ fn quitting_mid_run_asks_for_the_same_key_again() {
     assert!(update(&mut s, ctrl('q')).is_empty(), "one Ctrl-Q does not throw the run away");
     let notice = s.notice.as_ref().unwrap().text.clone();
     assert!(notice.contains("Press Ctrl-Q again") && notice.contains("Esc cancels just the run"), "{notice}");
-    assert_eq!(update(&mut s, ctrl('q')), vec![Effect::CancelRun, Effect::Quit]);
+    update(&mut s, ailab::tui::msg::Msg::Tick { now_ms: super::support::T0 + 900 });
+    assert_eq!(
+        update(&mut s, ctrl('q')),
+        vec![Effect::CancelRun, Effect::Quit],
+        "ticks do not count as keys"
+    );
 }
 
 #[test]
@@ -69,6 +74,8 @@ fn a_quit_question_lasts_one_key() {
     let mut s = running_on_a_pane();
     update(&mut s, ctrl('q'));
     update(&mut s, key(KeyCode::Right));
+    assert!(s.notice.is_none(), "the answered question leaves the status bar");
+    update(&mut s, ailab::tui::msg::Msg::Tick { now_ms: super::support::T0 + 500 });
     assert!(update(&mut s, ctrl('q')).is_empty(), "another key in between: asked again");
     assert_eq!(update(&mut s, ctrl('q')), vec![Effect::CancelRun, Effect::Quit]);
 }

@@ -225,7 +225,7 @@ fn quit(state: &mut State) -> Vec<Effect> {
         let cancel = state.keymap.hint(Context::Prompt, Action::CancelOrBack).unwrap_or_else(|| "Esc".into());
         state.notify(
             format!(
-                "A run is in progress. Press {again} again to stop it and quit; any other key keeps it \
+                "{QUIT_QUESTION} {again} again to stop it and quit; any other key keeps it \
                  running ({cancel} cancels just the run)."
             ),
             Level::Warn,
@@ -238,6 +238,17 @@ fn quit(state: &mut State) -> Vec<Effect> {
     }
     effects.push(Effect::Quit);
     effects
+}
+
+/// The start of the question a quit key asks while a run is in flight.
+const QUIT_QUESTION: &str = "A run is in progress. Press";
+
+/// Drops the quit question once another key has answered it.
+pub fn forget_quit_question(state: &mut State) {
+    state.quit_asked_at = None;
+    if state.notice.as_ref().is_some_and(|n| n.text.starts_with(QUIT_QUESTION)) {
+        state.notice = None;
+    }
 }
 
 fn zoom_step(state: &mut State, forward: bool) {

@@ -27,9 +27,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         lab::on_engine_event(state, event);
     }
     // Counted so that a confirmation ("press q again") holds for the very next key only.
-    if let Msg::Key(key) = &msg
-        && key.kind != crossterm::event::KeyEventKind::Release
-    {
+    let quit_question = state.quit_asked_at;
+    let pressed = matches!(&msg, Msg::Key(key) if key.kind != crossterm::event::KeyEventKind::Release);
+    if pressed {
         state.keys_pressed += 1;
     }
     let mut effects = Vec::new();
@@ -37,6 +37,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         effects = dispatch(state, msg);
     }
     run::settle(state);
+    if pressed && quit_question.is_some() && state.quit_asked_at == quit_question {
+        // Another key answered the question: the run goes on, and the question leaves the bar.
+        actions::forget_quit_question(state);
+    }
     effects.extend(history::observe(state));
     effects.extend(prompts::follow(state));
     state.sync();
