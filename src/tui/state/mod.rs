@@ -9,6 +9,7 @@ pub mod history;
 pub mod lab;
 pub mod prompt;
 pub mod prompts;
+mod run_counts;
 pub mod run_view;
 pub mod scroll;
 pub mod zoom;

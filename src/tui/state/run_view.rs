@@ -12,6 +12,8 @@ use crate::engine::{
 use crate::llm::ChatRequest;
 use crate::tui::sanitize::{Sanitizer, one_line, sanitize};
 
+pub use super::run_counts::{CallCounts, CallOutcome};
+
 /// One node as the run has shown it so far.
 #[derive(Debug, Clone)]
 pub struct NodeView {
@@ -114,41 +116,6 @@ pub struct Figures {
     pub tokens_per_sec: Option<f64>,
     pub ttft_ms: Option<i64>,
     pub elapsed_ms: Option<i64>,
-}
-
-/// How a call ended, as the UI saw it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallOutcome {
-    Running,
-    Done,
-    Failed,
-    /// Stopped by a cancel (or never finished before the run ended).
-    Cancelled,
-}
-
-/// The run's calls counted from what the UI saw: cancelled calls are not failures, and tokens
-/// streamed before a cancel count.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CallCounts {
-    pub calls: u32,
-    pub failed: u32,
-    pub cancelled: u32,
-    /// Prompt tokens plus completion tokens (the server's count, else the pieces streamed).
-    pub tokens: u64,
-}
-
-impl CallView {
-    /// How the call ended.
-    pub fn outcome(&self) -> CallOutcome {
-        match (&self.error, self.ended_ms, &self.metrics) {
-            (_, None, _) => CallOutcome::Running,
-            (Some(error), _, _) if error.trim() == "cancelled" => CallOutcome::Cancelled,
-            (Some(_), _, _) => CallOutcome::Failed,
-            // Ended by the run's end without a finish of its own.
-            (None, Some(_), None) => CallOutcome::Cancelled,
-            (None, Some(_), Some(_)) => CallOutcome::Done,
-        }
-    }
 }
 
 /// A run: its nodes, its calls, and how it ended.
@@ -361,22 +328,6 @@ impl RunView {
     pub fn elapsed_ms(&self, now_ms: i64) -> Option<i64> {
         let start = self.started_ms?;
         Some((self.finished_ms.unwrap_or(now_ms) - start).max(0))
-    }
-
-    /// The calls counted from what this view saw.
-    pub fn call_counts(&self) -> CallCounts {
-        let mut counts = CallCounts::default();
-        for call in &self.calls {
-            counts.calls += 1;
-            match call.outcome() {
-                CallOutcome::Failed => counts.failed += 1,
-                CallOutcome::Cancelled => counts.cancelled += 1,
-                CallOutcome::Running | CallOutcome::Done => {}
-            }
-            let prompt = call.metrics.as_ref().and_then(|m| m.prompt_tokens).unwrap_or(0);
-            counts.tokens += u64::from(prompt) + u64::from(call.tokens());
-        }
-        counts
     }
 
     /// Nodes currently working.
