@@ -19,11 +19,21 @@ mod lab_support;
 mod lab_tmux;
 #[path = "tui_live/lab_views.rs"]
 mod lab_views;
+#[path = "tui_live/navigation.rs"]
+mod navigation;
 #[path = "tui_live/reducer.rs"]
 mod reducer;
+#[path = "tui_live/status.rs"]
+mod status;
+#[path = "tui_live/styles.rs"]
+mod styles;
 #[path = "tui_live/support.rs"]
 mod support;
 #[path = "tui_live/tmux.rs"]
 mod tmux;
+#[path = "tui_live/typing.rs"]
+mod typing;
 #[path = "tui_live/views.rs"]
 mod views;
+#[path = "tui_live/zoom_details.rs"]
+mod zoom_details;

@@ -16,6 +16,8 @@ pub enum Context {
     Zoom,
     /// The help overlay.
     Help,
+    /// The messages log.
+    Messages,
     /// The server health panel.
     Health,
     /// The Lab tab's scoreboard and vote queue.
@@ -49,6 +51,7 @@ impl Context {
         Context::Zoom,
         Context::Health,
         Context::Help,
+        Context::Messages,
         Context::Global,
         Context::Lab,
         Context::LabAsk,
@@ -71,6 +74,7 @@ impl Context {
             Context::Panes => "Panes",
             Context::Zoom => "Zoom view",
             Context::Help => "This help",
+            Context::Messages => "Messages log",
             Context::Health => "Server check panel",
             Context::Lab => "Lab tab",
             Context::LabAsk => "Lab tab: the prompt to compare",
@@ -83,6 +87,29 @@ impl Context {
             Context::PromptsTree => "Prompts tab: the members",
             Context::PromptsField => "Prompts tab: editing a field",
             Context::PromptsDialog => "Prompts tab: dialogs",
+        }
+    }
+}
+
+impl Action {
+    /// What the action does in `context`, for help: a few actions mean something more precise
+    /// in some places (Tab moves between fields in a form, not between panes).
+    pub fn describe_in(self, context: Context) -> &'static str {
+        match (self, context) {
+            (Action::FocusNext, Context::PromptsField) => "Go to the next field",
+            (Action::FocusPrev, Context::PromptsField) => "Go to the previous field",
+            (Action::FocusNext, Context::Zoom) => "Zoom into the next node",
+            (Action::FocusPrev, Context::Zoom) => "Zoom into the previous node",
+            (Action::FocusNext, Context::Prompt) => "Leave the prompt box for the panes (the next pane)",
+            (Action::FocusPrev, Context::Prompt) => "Leave the prompt box for the panes (the last one)",
+            (Action::PageUp, Context::Prompt) => "Scroll the answer (or the first pane) up a page",
+            (Action::PageDown, Context::Prompt) => "Scroll the answer (or the first pane) down a page",
+            (Action::Choose, Context::PromptsField) => {
+                "In a prompt: a new line; on an on/off field: switch it; on the model: pick a served one"
+            }
+            (Action::Choose, Context::PromptsDialog) => "Choose the selected entry or button",
+            (Action::Quit, _) => "Quit ailab (while a run is in flight, press it twice)",
+            (action, _) => action.describe(),
         }
     }
 }
@@ -149,13 +176,14 @@ actions! {
     Copy => copy: "Copy the focused pane's text to the clipboard",
     Help => help: "Show or hide this help",
     Close => close: "Close this view",
-    CycleTheme => cycle_theme: "Switch to the next colour theme",
+    CycleTheme => cycle_theme: "Switch to the next colour theme (kept for next time)",
     Retry => retry: "Check the server again",
     UseDemo => use_demo: "Switch to the offline demo",
     AssignModel => assign_model: "Give the selected served model to every node that lacks one",
     SelectPrev => select_prev: "Select the previous item",
     SelectNext => select_next: "Select the next item",
     Health => health: "Show the server check panel",
+    Messages => messages: "Show the last messages in full (newest at the bottom)",
     NextTab => next_tab: "Show the next tab",
     PrevTab => prev_tab: "Show the previous tab",
     LabTab => lab_tab: "Show the Lab tab (from it, back to the Run tab)",
@@ -170,8 +198,8 @@ actions! {
     Refresh => refresh: "Read the scoreboard and the queue from the record again",
     Tab1 => tab_1: "Go to the first tab (Run)",
     Tab2 => tab_2: "Go to the second tab (History)",
-    Tab3 => tab_3: "Go to the third tab",
-    Tab4 => tab_4: "Go to the fourth tab",
+    Tab3 => tab_3: "Go to the third tab (Prompts)",
+    Tab4 => tab_4: "Go to the fourth tab (Lab)",
     Open => open: "Open the selected run in the Run tab, as it ended",
     Replay => replay: "Replay the run at its recorded pace (again: from the start)",
     ReplayFaster => replay_faster: "Replay faster: 1×, 4×, 16×",

@@ -181,7 +181,7 @@ impl Keymap {
             ))
             .map_err(|_| {
                 format!(
-                    "{}: unknown table [{}]; the tables are global, prompt, panes, zoom, help, health, \
+                    "{}: unknown table [{}]; the tables are global, prompt, panes, zoom, help, messages, health, \
                      history, history_search, past_run, confirm, prompts_tree, prompts_field, prompts_dialog, lab, \
                      lab_ask, vote, vote_reason",
                     at(context.span()),
@@ -220,6 +220,13 @@ impl Keymap {
             .copied()
     }
 
+    /// True when `chord` does something in `context` (its own bindings or the global ones).
+    pub fn binds(&self, context: Context, chord: &KeyChord) -> bool {
+        [context, Context::Global]
+            .iter()
+            .any(|ctx| self.bindings.get(ctx).is_some_and(|m| m.contains_key(chord)))
+    }
+
     /// The action for a key in exactly this context (no global fallback), for layered tables.
     pub fn lookup_own(&self, context: Context, key: &KeyEvent) -> Option<Action> {
         self.bindings.get(&context).and_then(|m| m.get(&KeyChord::from_event(key))).copied()
@@ -256,7 +263,7 @@ impl Keymap {
                     .iter()
                     .filter_map(|&action| {
                         let keys = self.keys_for(ctx, action);
-                        (!keys.is_empty()).then(|| (keys.join(" "), action.describe()))
+                        (!keys.is_empty()).then(|| (keys.join(" "), action.describe_in(ctx)))
                     })
                     .collect();
                 (ctx, entries)

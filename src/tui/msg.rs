@@ -44,6 +44,11 @@ pub enum Msg {
     Health(HealthReport),
     /// How a copy went.
     Copied(CopyOutcome),
+    /// Something the shell has to tell the user (a setting it could not save).
+    Notify {
+        text: String,
+        level: super::state::Level,
+    },
     /// The clock moved (for spinners, tok/s and elapsed times).
     Tick {
         now_ms: i64,
@@ -96,6 +101,10 @@ pub enum Effect {
         nodes: Vec<String>,
     },
     Quit,
+    /// Remember this theme for the next session.
+    SaveTheme {
+        name: String,
+    },
     /// Something the Lab tab needs done (read the scores, run a comparison, store a vote).
     Lab(LabEffect),
     /// A query or change for the record.

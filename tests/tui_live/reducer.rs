@@ -363,7 +363,7 @@ fn paste_goes_to_the_prompt_without_control_characters() {
 fn themes_cycle_and_help_toggles() {
     let mut s = state(120, 40);
     s.focus = Focus::Node(0);
-    update(&mut s, key(KeyCode::Char('t')));
+    update(&mut s, ctrl('t'));
     assert_eq!(s.theme().name, "light");
     update(&mut s, key(KeyCode::Char('?')));
     assert!(matches!(s.overlays.last(), Some(Overlay::Help { .. })));

@@ -368,3 +368,21 @@ pub fn feed(state: &mut State, events: &[RunEvent]) {
 pub fn launch(state: &mut State, run_id: &str) {
     update(state, Msg::RunLaunched { run_id: run_id.into() });
 }
+
+/// A key press without modifiers.
+pub fn key(code: crossterm::event::KeyCode) -> Msg {
+    Msg::Key(crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE))
+}
+
+/// Ctrl and a letter.
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char(c),
+        crossterm::event::KeyModifiers::CONTROL,
+    ))
+}
+
+/// Types `text` a character at a time; returns every effect the keys asked for.
+pub fn type_keys(state: &mut State, text: &str) -> Vec<ailab::tui::msg::Effect> {
+    text.chars().flat_map(|c| update(state, key(crossterm::event::KeyCode::Char(c)))).collect()
+}

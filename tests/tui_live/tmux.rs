@@ -66,6 +66,38 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// Waits for the pane's process to exit; returns its exit status.
+    pub fn exit_status(&self, timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let dead =
+                self.run(&["display-message", "-p", "-t", self.session, "#{pane_dead} #{pane_dead_status}"]);
+            match dead.trim().split_once(' ') {
+                Some(("1", status)) if !status.is_empty() => return status.to_string(),
+                _ if dead.trim() == "1" && start.elapsed() > Duration::from_millis(500) => self.reap(),
+                _ => {}
+            }
+            assert!(start.elapsed() < timeout, "ailab did not exit; the screen is:\n{}", self.screen());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Starts `ailab --demo --no-record` with these data and config dirs, and waits for it.
+    fn start_demo(&self, data: &Path, config: &Path) {
+        let command = format!(
+            "env AILAB_DATA_DIR={} AILAB_CONFIG_DIR={} TERM=xterm-256color {} --demo --no-record",
+            quoted(data),
+            quoted(config),
+            quoted(Path::new(env!("CARGO_BIN_EXE_ailab"))),
+        );
+        let (w, h) = ("100", "30");
+        self.run(&["-f", "/dev/null", "new-session", "-d", "-s", self.session, "-x", w, "-y", h, &command]);
+        self.run(&["set-option", "-t", self.session, "remain-on-exit", "on"]);
+        self.wait_for("Type a prompt below", Duration::from_secs(20));
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
@@ -128,4 +160,32 @@ fn the_binary_streams_a_run_in_tmux_and_restores_the_terminal() {
     // Back on the normal screen: none of the live view is left behind.
     let after = tmux.screen();
     assert!(!after.contains("Prompt") && !after.contains("Atlas"), "the terminal was not restored:\n{after}");
+}
+
+#[test]
+fn the_theme_is_kept_between_sessions_and_sigterm_exits_143() {
+    let Some(tmux) = Tmux::start_named("session") else { return };
+    let data = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    tmux.start_demo(data.path(), config.path());
+    tmux.run(&["send-keys", "-t", "session", "C-t"]);
+    tmux.wait_for("Theme: light", Duration::from_secs(10));
+    let saved = data.path().join("ui-state.toml");
+    let start = Instant::now();
+    while !std::fs::read_to_string(&saved).is_ok_and(|t| t.contains("theme = \"light\"")) {
+        assert!(start.elapsed() < Duration::from_secs(10), "the theme was not saved in {}", saved.display());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    tmux.run(&["send-keys", "-t", "session", "C-c"]);
+    assert_eq!(tmux.exit_status(Duration::from_secs(10)), "0");
+    tmux.run(&["kill-session", "-t", "session"]);
+
+    // The next session starts in the light theme: the theme key goes on to the one after it.
+    tmux.start_demo(data.path(), config.path());
+    tmux.run(&["send-keys", "-t", "session", "C-t"]);
+    tmux.wait_for("Theme: high-contrast", Duration::from_secs(10));
+    let pid = tmux.run(&["display-message", "-p", "-t", "session", "#{pane_pid}"]);
+    let killed = Command::new("kill").args(["-TERM", pid.trim()]).status().unwrap();
+    assert!(killed.success());
+    assert_eq!(tmux.exit_status(Duration::from_secs(10)), "143", "SIGTERM exits 128 + 15");
 }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::config::Hierarchy;
 use crate::engine::Engine;
 use crate::llm::LlmError;
 use crate::tui::state::health::{EndpointHealth, HealthReport, MissingModel, Problem};
@@ -30,7 +31,7 @@ pub async fn check(engine: &Engine, demo: bool) -> HealthReport {
         };
         let models = match tokio::time::timeout(patience, endpoint.backend.list_models()).await {
             Ok(Ok(models)) => Ok(models.into_iter().map(|m| m.id).collect::<Vec<_>>()),
-            Ok(Err(error)) => Err(problem(&error)),
+            Ok(Err(error)) => Err(problem(&error, url, &hierarchy)),
             Err(_) => Err(Problem {
                 message: format!("the server accepted the connection but did not answer within {patience:?}"),
                 hint: Some("It may be loading a model; wait a moment and check again.".into()),
@@ -51,8 +52,41 @@ pub async fn check(engine: &Engine, demo: bool) -> HealthReport {
     HealthReport { demo, endpoints, missing }
 }
 
-fn problem(error: &LlmError) -> Problem {
-    Problem { message: error.to_string(), hint: error.hint().map(str::to_string) }
+/// The failure with advice for this endpoint: where to start a server, and which setting
+/// points the nodes at it (a node's own `endpoint`, or `[server] base_url`).
+fn problem(error: &LlmError, url: &str, hierarchy: &Hierarchy) -> Problem {
+    let hint = match error {
+        LlmError::Unreachable { .. } => Some(unreachable_hint(url, hierarchy)),
+        other => other.hint().map(str::to_string),
+    };
+    Problem { message: error.to_string(), hint }
+}
+
+/// What to do when nothing answers at `url`.
+pub fn unreachable_hint(url: &str, hierarchy: &Hierarchy) -> String {
+    let port = port_of(url).map(|p| format!(" on port {p}")).unwrap_or_default();
+    if url == hierarchy.server.base_url {
+        return format!(
+            "In LM Studio: open the Developer tab and press Start server (it must listen{port}), or pass \
+             --base-url with the address your server uses."
+        );
+    }
+    let users: Vec<&str> =
+        hierarchy.nodes.iter().filter(|n| hierarchy.endpoint_of(n) == url).map(|n| n.name.as_str()).collect();
+    format!(
+        "{} {} this address from `endpoint` in hierarchy.toml. Start a server there ({url}{port}), or change \
+         that `endpoint` (remove it to use [server] base_url, {}).",
+        users.join(", "),
+        if users.len() == 1 { "takes" } else { "take" },
+        hierarchy.server.base_url
+    )
+}
+
+/// The port of an `http://host:port/...` address.
+fn port_of(url: &str) -> Option<u16> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host = rest.split('/').next()?;
+    host.rsplit_once(':')?.1.parse().ok()
 }
 
 #[cfg(test)]
@@ -73,5 +107,19 @@ mod tests {
         assert_eq!(report.missing.len(), 1);
         assert_eq!(report.missing[0].node_id, "echo");
         assert_eq!(report.served_for_missing(), vec!["phi-3.1-mini-4k-instruct".to_string()]);
+    }
+
+    #[test]
+    fn advice_names_the_failing_endpoint_and_the_setting_that_points_at_it() {
+        let mut hierarchy = testkit::six_node_tree();
+        hierarchy.server.base_url = "http://localhost:1234/v1".into();
+        hierarchy.nodes[3].endpoint = Some("http://127.0.0.1:9/v1".into());
+        let echo = hierarchy.nodes[3].name.clone();
+        let own = unreachable_hint("http://127.0.0.1:9/v1", &hierarchy);
+        assert!(own.starts_with(&format!("{echo} takes this address from `endpoint`")), "{own}");
+        assert!(own.contains("(http://127.0.0.1:9/v1 on port 9)") && !own.contains("1234)"), "{own}");
+        assert!(own.contains("remove it to use [server] base_url, http://localhost:1234/v1"), "{own}");
+        let base = unreachable_hint("http://localhost:1234/v1", &hierarchy);
+        assert!(base.contains("Start server (it must listen on port 1234)"), "{base}");
     }
 }

@@ -8,6 +8,7 @@ pub mod history_effects;
 mod inputs;
 pub mod lab;
 mod shell;
+pub mod ui_state;
 
 use std::io::IsTerminal;
 
@@ -38,8 +39,10 @@ pub struct Setup {
 /// Reads themes and keys from the config dir; errors say which file, where, and what to do.
 pub fn setup(requested_theme: Option<&str>) -> Result<Setup, String> {
     let config = crate::paths::config_dir();
-    let (themes, problems) = ThemeSet::load(config.as_ref().map(|d| d.join("themes")).as_deref());
-    let theme_index = match theme::choose(&themes, requested_theme) {
+    let (themes, mut problems) = ThemeSet::load(config.as_ref().map(|d| d.join("themes")).as_deref());
+    // `--theme` wins; otherwise the theme chosen last time, else the default.
+    let remembered = if requested_theme.is_none() { remembered_theme(&themes, &mut problems) } else { None };
+    let theme_index = match remembered.map_or_else(|| theme::choose(&themes, requested_theme), Ok) {
         Ok(index) => index,
         Err(message) => {
             // If the asked-for theme exists but is broken, say what is broken in it.
@@ -54,6 +57,37 @@ pub fn setup(requested_theme: Option<&str>) -> Result<Setup, String> {
     let themes = if theme::no_color_requested() { themes.without_color() } else { themes };
     let keymap = Keymap::load(config.as_ref().map(|d| d.join("keymap.toml")).as_deref())?;
     Ok(Setup { themes, theme_index, keymap, warnings: problems })
+}
+
+/// The theme chosen last time (Ctrl-T), if it still exists; a problem with the file is a warning.
+fn remembered_theme(themes: &ThemeSet, problems: &mut Vec<String>) -> Option<usize> {
+    let path = ui_state::path()?;
+    let name = match ui_state::load(&path) {
+        Ok(state) => state.theme?,
+        Err(problem) => {
+            problems.push(problem);
+            return None;
+        }
+    };
+    let index = themes.index_of(&name);
+    if index.is_none() {
+        problems.push(format!(
+            "the theme \"{name}\" chosen last time no longer exists; using {}",
+            theme::DEFAULT_THEME
+        ));
+    }
+    index
+}
+
+/// The exit code for leaving on a signal: 128 + its number, as shells report it.
+pub fn signal_exit_code(signal: &str) -> Option<u8> {
+    match signal {
+        "SIGHUP" | "terminal closed" => Some(129),
+        "SIGINT" | "Ctrl-C" => Some(130),
+        "SIGTERM" => Some(143),
+        "terminal error" => Some(exit::FAILED),
+        _ => None,
+    }
 }
 
 /// Runs the live view until the user quits. Returns the exit code.
@@ -146,7 +180,7 @@ pub async fn run(settings: Settings) -> u8 {
     match result {
         Ok(_) => {
             tracing::info!("live view closed");
-            exit::OK
+            state.exit_signal.and_then(signal_exit_code).unwrap_or(exit::OK)
         }
         Err(err) => {
             tracing::error!(%err, "the live view stopped");

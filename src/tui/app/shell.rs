@@ -37,6 +37,8 @@ pub struct Shell {
     record: Option<prompts::RecordReader>,
     /// Set when another program used the screen: the loop redraws it all.
     full_redraw: bool,
+    /// Saves of the UI state file go one at a time.
+    ui_state_lock: Arc<std::sync::Mutex<()>>,
 }
 
 impl Shell {
@@ -56,6 +58,7 @@ impl Shell {
             input: None,
             record: None,
             full_redraw: false,
+            ui_state_lock: Arc::default(),
         }
     }
 
@@ -120,6 +123,25 @@ impl Shell {
         });
     }
 
+    /// Remembers the theme for next time, off the loop; saves run one at a time, last one wins.
+    fn save_theme(&self, name: String) {
+        let Some(path) = super::ui_state::path() else { return };
+        let tx = self.tx.clone();
+        let lock = self.ui_state_lock.clone();
+        tokio::task::spawn_blocking(move || {
+            let _one_at_a_time = lock.lock();
+            // A damaged file is replaced: it only ever held choices like this one.
+            let mut state = super::ui_state::load(&path).unwrap_or_default();
+            state.theme = Some(name);
+            let result = super::ui_state::save(&path, &state);
+            if let Err(problem) = result {
+                tracing::warn!(%problem, "could not remember the theme");
+                let text = format!("Could not remember the theme for next time: {problem}");
+                let _ = tx.send(Msg::Notify { text, level: crate::tui::state::Level::Warn });
+            }
+        });
+    }
+
     fn check_health(&self) {
         let engine = self.engine.clone();
         let demo = self.settings.demo;
@@ -174,6 +196,7 @@ impl Performer for Shell {
                 }
             }
             Effect::Quit => self.cancel_all(),
+            Effect::SaveTheme { name } => self.save_theme(name),
             Effect::Lab(effect) => {
                 let cx = LabContext {
                     engine: &self.engine,

@@ -54,6 +54,11 @@ impl HealthReport {
     }
 }
 
+/// The names of the nodes whose calls go to `url`.
+pub fn users_of<'a>(hierarchy: &'a crate::config::Hierarchy, url: &str) -> Vec<&'a str> {
+    hierarchy.nodes.iter().filter(|n| hierarchy.endpoint_of(n) == url).map(|n| n.name.as_str()).collect()
+}
+
 /// Where the check stands.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Health {

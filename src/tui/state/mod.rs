@@ -9,6 +9,7 @@ pub mod history;
 pub mod lab;
 pub mod prompt;
 pub mod prompts;
+mod run_counts;
 pub mod run_view;
 pub mod scroll;
 pub mod zoom;
@@ -69,7 +70,13 @@ pub enum Focus {
 /// Views drawn over the tab, top of the stack first to receive keys.
 #[derive(Debug, Clone)]
 pub enum Overlay {
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    /// The last notices in full, newest at the bottom.
+    Messages {
+        scroll: Scroll,
+    },
     Health(HealthPanel),
     Zoom(Box<ZoomState>),
 }
@@ -93,13 +100,18 @@ pub enum Level {
     Error,
 }
 
-/// A message in the status bar until `until_ms`.
+/// A message in the status bar until `until_ms`; every one is also kept in the messages log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub text: String,
     pub level: Level,
     pub until_ms: i64,
+    /// When it was given.
+    pub at_ms: i64,
 }
+
+/// How many notices the messages log keeps.
+pub const NOTICE_LOG: usize = 200;
 
 /// One pane's scroll position and wrapped text.
 #[derive(Debug, Clone, Default)]
@@ -168,8 +180,16 @@ pub struct State {
     pub answer_height: usize,
     pub now_ms: i64,
     pub notice: Option<Notice>,
+    /// Every notice of the session (the last [`NOTICE_LOG`]), oldest first.
+    pub notices: std::collections::VecDeque<Notice>,
     /// Set when a Ctrl-C asked to cancel: the next one quits.
     pub quit_armed: bool,
+    /// Key presses so far (release events aside), so a confirmation can hold for one key.
+    pub keys_pressed: u64,
+    /// The key press that asked "quit while a run is in flight?": the very next quit confirms.
+    pub quit_asked_at: Option<u64>,
+    /// The signal the app is leaving on, for the exit code (143 for SIGTERM, 129 for SIGHUP).
+    pub exit_signal: Option<&'static str>,
     /// Where the user's keymap and themes live, as shown in help.
     pub config_dir: String,
     /// The Lab tab: scoreboards, vote queue, comparison running, blind vote screen.
@@ -213,7 +233,11 @@ impl State {
             answer_height: 0,
             now_ms: 0,
             notice: None,
+            notices: Default::default(),
             quit_armed: false,
+            keys_pressed: 0,
+            quit_asked_at: None,
+            exit_signal: None,
             config_dir: "your config dir".into(),
             lab: lab::LabState::default(),
             history: HistoryState::default(),
@@ -236,12 +260,21 @@ impl State {
         self.run.status.is_some() && !self.run.is_running()
     }
 
+    /// Shows a message in the status bar (long ones in full above it) and keeps it in the log.
     pub fn notify(&mut self, text: impl Into<String>, level: Level) {
-        let shown_for = match level {
+        let text = text.into();
+        let base = match level {
             Level::Info => 4_000,
             Level::Warn | Level::Error => 8_000,
         };
-        self.notice = Some(Notice { text: text.into(), level, until_ms: self.now_ms + shown_for });
+        // Long messages stay long enough to be read (about 25 characters a second).
+        let shown_for = (text.chars().count() as i64 * 40).clamp(base, 20_000);
+        let notice = Notice { text, level, until_ms: self.now_ms + shown_for, at_ms: self.now_ms };
+        if self.notices.len() >= NOTICE_LOG {
+            self.notices.pop_front();
+        }
+        self.notices.push_back(notice.clone());
+        self.notice = Some(notice);
     }
 
     /// Replaces the run picture (a new run started, or the hierarchy changed while idle).
@@ -310,9 +343,12 @@ impl State {
         self.sync_panes();
         let document = layout::zoom(self.area(), self.run.calls.len()).document;
         let generation = self.generation;
+        // The live run of a demo session was answered offline (a past run shown came from the record).
+        let demo = self.server.demo && self.history.past.is_none();
         for overlay in &mut self.overlays {
             if let Overlay::Zoom(zoom) = overlay {
-                zoom.sync(&self.run, generation, document.width.max(1) as usize, document.height as usize);
+                let (width, height) = (document.width.max(1) as usize, document.height as usize);
+                zoom.sync(&self.run, generation, width, height, demo);
             }
         }
         if self.tab == Tab::Lab {

@@ -1,6 +1,6 @@
 //! The prompt box: a multi-line editor with a history of sent prompts.
 
-use ratatui_textarea::{CursorMove, Input, TextArea};
+use ratatui_textarea::{CursorMove, Input, Key, TextArea};
 
 use crate::tui::sanitize::sanitize;
 
@@ -112,9 +112,21 @@ impl PromptBox {
         self.editor.insert_str(sanitize(text));
     }
 
-    /// Any other key: the editor's own handling (cursor moves, deletes, undo…).
+    /// Any other key: the editor's own handling (cursor moves, deletes, undo…), except that
+    /// Ctrl-U deletes to the start of the line as in a shell, and Ctrl-Z undoes.
     pub fn input(&mut self, input: impl Into<Input>) {
-        self.editor.input(input);
+        let input = input.into();
+        match input {
+            Input { key: Key::Char('u'), ctrl: true, alt: false, .. } => {
+                self.editor.delete_line_by_head();
+            }
+            Input { key: Key::Char('z'), ctrl: true, alt: false, .. } => {
+                self.editor.undo();
+            }
+            other => {
+                self.editor.input(other);
+            }
+        }
     }
 
     /// Prompts sent in this session, oldest first.

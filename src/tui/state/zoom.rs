@@ -88,8 +88,9 @@ impl ZoomState {
         self.rows(0, self.len()).iter().map(Row::text).collect::<Vec<_>>().join("\n")
     }
 
-    /// Brings every section up to date with the run at `width` columns.
-    pub fn sync(&mut self, run: &RunView, generation: u64, width: usize, height: usize) {
+    /// Brings every section up to date with the run at `width` columns. `demo`: the run was
+    /// answered by the offline demo, so nothing was sent anywhere.
+    pub fn sync(&mut self, run: &RunView, generation: u64, width: usize, height: usize, demo: bool) {
         self.height = height.max(1);
         let Some(node) = run.nodes.get(self.node) else { return };
         let calls: Vec<&CallView> = node.calls.iter().map(|&i| &run.calls[i]).collect();
@@ -140,7 +141,8 @@ impl ZoomState {
                 memo.ensure((generation, width, state), width, |w| call_header(w, call, width));
             }
             if let Section::Static(memo) = &mut self.sections[base + 1] {
-                memo.ensure((generation, width, u64::from(call.id)), width, |w| request(w, call));
+                let key = u64::from(call.id) | u64::from(demo) << 40;
+                memo.ensure((generation, width, key), width, |w| request(w, call, demo));
             }
             if let Section::Reply(text) = &mut self.sections[base + 2] {
                 text.sync(call, width);
@@ -217,16 +219,28 @@ fn call_header(w: &mut Wrapper, call: &CallView, width: usize) {
 }
 
 /// The exact messages sent, with the parameters.
-fn request(w: &mut Wrapper, call: &CallView) {
+fn request(w: &mut Wrapper, call: &CallView, demo: bool) {
     let r = &call.request;
-    let mut params = format!(
-        "Sent to {} at {}: temperature {}, top_p {}, max {} tokens",
-        sanitize(&r.model),
-        call.endpoint,
-        r.temperature,
-        r.top_p,
-        r.max_tokens
-    );
+    let mut params = if demo {
+        format!(
+            "Offline demo: nothing was sent; a scripted answer stood in for {}. A real run sends this \
+             to {}: temperature {}, top_p {}, max {} tokens",
+            sanitize(&r.model),
+            call.endpoint,
+            r.temperature,
+            r.top_p,
+            r.max_tokens
+        )
+    } else {
+        format!(
+            "Sent to {} at {}: temperature {}, top_p {}, max {} tokens",
+            sanitize(&r.model),
+            call.endpoint,
+            r.temperature,
+            r.top_p,
+            r.max_tokens
+        )
+    };
     if let Some(seed) = r.seed {
         params.push_str(&format!(", seed {seed}"));
     }

@@ -4,8 +4,9 @@
 
 use super::markdown;
 use super::wrap::{Row, Wrapper};
+use crate::config::Phase;
 use crate::engine::CallId;
-use crate::tui::state::run_view::CallView;
+use crate::tui::state::run_view::{CallOutcome, CallView};
 use crate::tui::theme::Role;
 
 /// The wrapped reasoning, answer and error of one call.
@@ -100,25 +101,33 @@ impl CallText {
 
 /// A finished call: its answer as Markdown (a split as the list of sub-tasks), then its error.
 fn render_final(call: &CallView, out: &mut Wrapper) {
-    let tasks: Option<Vec<String>> =
-        if call.split.is_some() { serde_json::from_str(call.text.trim()).ok() } else { None };
-    match tasks {
-        Some(tasks) if !tasks.is_empty() => {
-            for (i, task) in tasks.iter().enumerate() {
+    // A split reads as its list of sub-tasks, even one cut off by a cancel or a failure.
+    let split = if call.phase == Phase::Split { super::split::items(&call.text) } else { None };
+    match split {
+        Some(items) => {
+            for (i, task) in items.tasks.iter().enumerate() {
                 let bullet = format!("{}. ", i + 1);
                 out.push_unbroken(&bullet, Role::ListMarker);
                 out.set_hang(bullet.len(), Role::Text);
                 out.push_str(&crate::tui::sanitize::one_line(task), Role::Text);
                 out.newline();
             }
+            if !items.complete {
+                out.push_str("… (the split stopped here)", Role::Dim);
+                out.newline();
+            }
         }
-        _ => markdown::render_into(&call.text, out),
+        None => markdown::render_into(&call.text, out),
     }
     if let Some(error) = &call.error {
         if !out.is_empty() {
             out.newline();
         }
-        out.push_str(&format!("✖ {error}"), Role::NodeFailed);
+        if call.outcome() == CallOutcome::Cancelled {
+            out.push_str("⊘ cancelled", Role::NodeCancelled);
+        } else {
+            out.push_str(&format!("✖ {error}"), Role::NodeFailed);
+        }
     }
 }
 

@@ -4,4 +4,5 @@
 pub mod cached;
 pub mod highlight;
 pub mod markdown;
+pub mod split;
 pub mod wrap;

@@ -7,7 +7,7 @@ mod spec;
 
 use std::path::Path;
 
-use ratatui::style::{Color, Style};
+use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
 pub use roles::Role;
@@ -36,15 +36,26 @@ impl Theme {
         self.styles.get(role as usize).copied().unwrap_or_default()
     }
 
-    /// The same theme without colours (for `NO_COLOR`): modifiers stay, so states remain distinct.
+    /// The same theme without colours (for `NO_COLOR`): modifiers stay, so states remain distinct,
+    /// and what a background colour marked out (the selection, the active tab, the status bar) is
+    /// shown in reverse video instead, so no selection or focus ever becomes invisible.
     pub fn without_color(&self) -> Theme {
         let styles = self
             .styles
             .iter()
-            .map(|s| {
+            .zip(Role::ALL)
+            .map(|(s, &role)| {
                 let mut plain = *s;
                 plain.fg = s.fg.map(|_| Color::Reset);
                 plain.bg = s.bg.map(|_| Color::Reset);
+                let marked_by_background =
+                    s.bg.is_some_and(|c| c != Color::Reset) && role != Role::Background;
+                if marked_by_background || matches!(role, Role::Selection | Role::TabActive) {
+                    plain = plain.add_modifier(Modifier::REVERSED);
+                }
+                if role == Role::BorderFocused {
+                    plain = plain.add_modifier(Modifier::BOLD);
+                }
                 plain
             })
             .collect();

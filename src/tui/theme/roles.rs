@@ -44,6 +44,7 @@ macro_rules! roles {
 }
 
 roles! {
+    Background => background: "The screen behind everything (a light theme paints it; \"reset\" keeps the terminal's).",
     Text => text: "Body text.",
     Dim => dim: "Secondary text: hints, idle panes, labels.",
     Title => title: "Pane titles (node names).",
@@ -57,6 +58,8 @@ roles! {
     StatusWarn => status_warn: "Something to look at (missing models, degraded run).",
     StatusError => status_error: "Unreachable server, failed run.",
     Notice => notice: "Transient messages in the status bar.",
+    NoticeWarn => notice_warn: "A warning in the messages log and the message box above the status bar.",
+    NoticeError => notice_error: "An error in the messages log and the message box above the status bar.",
     KeyHint => key_hint: "Keys named in hints and the help overlay.",
     Selection => selection: "The selected row in lists.",
     Overlay => overlay: "Overlay (help, health, zoom) borders and titles.",

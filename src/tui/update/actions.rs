@@ -6,6 +6,7 @@ use crate::tui::action::{Action, Context};
 use crate::tui::msg::Effect;
 use crate::tui::state::health::{Health, HealthPanel};
 use crate::tui::state::prompts::Leave;
+use crate::tui::state::scroll::Scroll;
 use crate::tui::state::zoom::ZoomState;
 use crate::tui::state::{Focus, Level, Lifecycle, Overlay, State};
 
@@ -59,7 +60,8 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
         Action::CycleTheme => {
             state.theme_index = (state.theme_index + 1) % state.themes.len().max(1);
             let name = state.theme().name.clone();
-            state.notify(format!("Theme: {name} (start with --theme {name} to keep it)"), Level::Info);
+            state.notify(format!("Theme: {name} (kept for next time)"), Level::Info);
+            return vec![Effect::SaveTheme { name }];
         }
         Action::Retry => {
             state.health = Health::Checking;
@@ -91,6 +93,14 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 } else {
                     (panel.selected + count - 1) % count
                 };
+            }
+        }
+        Action::Messages => {
+            if matches!(state.overlays.last(), Some(Overlay::Messages { .. })) {
+                state.overlays.pop();
+            } else {
+                state.overlays.retain(|o| !matches!(o, Overlay::Messages { .. }));
+                state.overlays.push(Overlay::Messages { scroll: Scroll::Follow });
             }
         }
         Action::Health => {
@@ -206,12 +216,39 @@ fn quit(state: &mut State) -> Vec<Effect> {
     if let Some(asked) = super::prompts::ask_before_leaving(state, Leave::Quit) {
         return asked;
     }
+    let confirmed = state.quit_armed || state.quit_asked_at.is_some_and(|at| at + 1 == state.keys_pressed);
+    if state.is_running() && !confirmed {
+        // Quitting mid-run throws the run away: one stray key must never do that.
+        state.quit_asked_at = Some(state.keys_pressed);
+        let ctx = context(state);
+        let again = state.keymap.hint(ctx, Action::Quit).unwrap_or_else(|| "it".into());
+        let cancel = state.keymap.hint(Context::Prompt, Action::CancelOrBack).unwrap_or_else(|| "Esc".into());
+        state.notify(
+            format!(
+                "{QUIT_QUESTION} {again} again to stop it and quit; any other key keeps it \
+                 running ({cancel} cancels just the run)."
+            ),
+            Level::Warn,
+        );
+        return Vec::new();
+    }
     let mut effects = Vec::new();
     if state.is_running() {
         effects.push(Effect::CancelRun);
     }
     effects.push(Effect::Quit);
     effects
+}
+
+/// The start of the question a quit key asks while a run is in flight.
+const QUIT_QUESTION: &str = "A run is in progress. Press";
+
+/// Drops the quit question once another key has answered it.
+pub fn forget_quit_question(state: &mut State) {
+    state.quit_asked_at = None;
+    if state.notice.as_ref().is_some_and(|n| n.text.starts_with(QUIT_QUESTION)) {
+        state.notice = None;
+    }
 }
 
 fn zoom_step(state: &mut State, forward: bool) {
@@ -239,6 +276,10 @@ fn scroll(state: &mut State, amount: Amount) {
         Amount::Top => s.home(),
         Amount::Bottom => s.end(),
     };
+    let messages_extent = match state.overlays.last() {
+        Some(Overlay::Messages { .. }) => crate::tui::view::messages::extent(state),
+        _ => (0, 0),
+    };
     let help_max = match state.overlays.last() {
         Some(Overlay::Help { .. }) => crate::tui::view::help::max_scroll(state, state.area()),
         _ => 0,
@@ -257,6 +298,11 @@ fn scroll(state: &mut State, amount: Amount) {
         Some(Overlay::Zoom(zoom)) => {
             let (total, height) = (zoom.len(), zoom.height);
             apply(&mut zoom.scroll, total, height);
+            return;
+        }
+        Some(Overlay::Messages { scroll }) => {
+            let (total, height) = messages_extent;
+            apply(scroll, total, height);
             return;
         }
         Some(Overlay::Health(_)) => return,

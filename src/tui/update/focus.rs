@@ -59,7 +59,7 @@ fn places(state: &State) -> Vec<(Focus, Rect)> {
 }
 
 /// Arrow keys. In the org chart, up is the parent and down the child nearest below; left and
-/// right move along the row. In the compact list, up and down move through the list. Anything
+/// right move along the row of the same depth (stopping at its ends). In the compact list, up and down move through the list. Anything
 /// else (the answer panel, leaving the tree) goes to the nearest place in that direction.
 pub fn toward(state: &mut State, direction: Direction) {
     let places = places(state);
@@ -79,6 +79,26 @@ pub fn toward(state: &mut State, direction: Direction) {
                     .iter()
                     .copied()
                     .min_by_key(|&c| centre_x(Focus::Node(c)).map_or(i32::MAX, |x| (x - here).abs()))
+            }
+            (Direction::Left | Direction::Right, false) => {
+                // Along the row of this depth, in screen order; the ends of a row stop there.
+                let depth = state.run.nodes[i].depth;
+                let x_of = |n: usize| places.iter().find(|(p, _)| *p == Focus::Node(n)).map(|(_, r)| r.x);
+                let mut row: Vec<(u16, usize)> = (0..count)
+                    .filter(|&n| state.run.nodes[n].depth == depth)
+                    .filter_map(|n| Some((x_of(n)?, n)))
+                    .collect();
+                row.sort_unstable();
+                let at = row.iter().position(|&(_, n)| n == i);
+                let next = match (direction, at) {
+                    (Direction::Left, Some(at)) => at.checked_sub(1).and_then(|a| row.get(a)),
+                    (_, Some(at)) => row.get(at + 1),
+                    _ => None,
+                };
+                if let Some(&(_, next)) = next {
+                    state.focus = Focus::Node(next);
+                }
+                return;
             }
             _ => None,
         };

@@ -14,6 +14,7 @@ pub fn context(state: &State) -> Context {
     }
     match state.overlays.last() {
         Some(Overlay::Help { .. }) => Context::Help,
+        Some(Overlay::Messages { .. }) => Context::Messages,
         Some(Overlay::Health(_)) => Context::Health,
         Some(Overlay::Zoom(_)) => Context::Zoom,
         None if state.tab == Tab::Lab => super::lab::context(state),
@@ -43,7 +44,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
     match ctx {
         Context::Prompt => state.prompt.input(key),
-        // Typing on a pane starts a prompt: there is nothing else a letter could mean there.
+        // Typing on a pane starts a prompt: only the few letters bound above act on the pane.
         Context::Panes if typed => {
             state.focus = Focus::Prompt;
             state.prompt.input(key);

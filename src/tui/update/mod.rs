@@ -26,11 +26,21 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     if let Msg::Engine(event) = &msg {
         lab::on_engine_event(state, event);
     }
+    // Counted so that a confirmation ("press q again") holds for the very next key only.
+    let quit_question = state.quit_asked_at;
+    let pressed = matches!(&msg, Msg::Key(key) if key.kind != crossterm::event::KeyEventKind::Release);
+    if pressed {
+        state.keys_pressed += 1;
+    }
     let mut effects = Vec::new();
     if let Some(msg) = history::intercept(state, msg, &mut effects) {
         effects = dispatch(state, msg);
     }
     run::settle(state);
+    if pressed && quit_question.is_some() && state.quit_asked_at == quit_question {
+        // Another key answered the question: the run goes on, and the question leaves the bar.
+        actions::forget_quit_question(state);
+    }
     effects.extend(history::observe(state));
     effects.extend(prompts::follow(state));
     state.sync();
@@ -72,6 +82,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Notify { text, level } => {
+            state.notify(text, level);
+            Vec::new()
+        }
         Msg::Copied(CopyOutcome::Clipboard { chars }) => {
             state.notify(format!("Copied {chars} characters to the system clipboard."), Level::Info);
             Vec::new()
@@ -94,7 +108,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Signal(_) => {
+        Msg::Signal(name) => {
+            state.exit_signal = Some(name);
             let mut effects = Vec::new();
             if state.is_running() {
                 effects.push(Effect::CancelRun);

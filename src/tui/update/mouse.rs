@@ -43,8 +43,8 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
         }
         MouseEventKind::Down(MouseButton::Left) => {
             match state.overlays.last() {
-                // A click outside the help or health panel closes it.
-                Some(Overlay::Help { .. }) => {
+                // A click closes the help or the messages log.
+                Some(Overlay::Help { .. } | Overlay::Messages { .. }) => {
                     state.overlays.pop();
                 }
                 Some(_) => {}

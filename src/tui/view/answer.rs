@@ -18,14 +18,21 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     let status = run.status.unwrap_or(RunStatus::Done);
     let (label, status_role) = format::run_status(status);
     let focused = state.focus == Focus::Answer && state.overlays.is_empty();
+    // Counted from the calls this view saw, so a cancel reads as cancelled (not failed) and
+    // tokens streamed before it count, whatever the engine's totals say.
+    let counts = run.call_counts();
     let mut facts = vec![label.to_string()];
-    if let Some(totals) = &run.totals {
-        facts.push(format!("{} call{}", totals.calls, if totals.calls == 1 { "" } else { "s" }));
-        if totals.failed_calls > 0 {
-            facts.push(format!("{} failed", totals.failed_calls));
-        }
-        facts.push(format!("{} tokens", format::thousands(totals.prompt_tokens + totals.completion_tokens)));
-        facts.push(format::duration(totals.wall_ms));
+    facts.push(format!("{} call{}", counts.calls, if counts.calls == 1 { "" } else { "s" }));
+    if counts.failed > 0 {
+        facts.push(format!("{} failed", counts.failed));
+    }
+    if counts.cancelled > 0 {
+        facts.push(format!("{} cancelled", counts.cancelled));
+    }
+    facts.push(format!("{} tokens", format::thousands(counts.tokens)));
+    let wall = run.totals.map(|t| t.wall_ms).or_else(|| run.elapsed_ms(state.now_ms));
+    if let Some(wall) = wall {
+        facts.push(format::duration(wall));
     }
     let facts = format::fit_parts(&facts, (rect.width as usize).saturating_sub(14));
     let border = if focused { theme.style(Role::BorderFocused) } else { theme.style(Role::AnswerBorder) };

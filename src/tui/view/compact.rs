@@ -7,9 +7,12 @@ use ratatui::text::Line;
 use unicode_width::UnicodeWidthStr;
 
 use super::span;
+use crate::config::Phase;
 use crate::tui::format;
+use crate::tui::sanitize::one_line;
 use crate::tui::state::run_view::RunView;
 use crate::tui::state::{Focus, State};
+use crate::tui::text::split;
 use crate::tui::text::wrap::{tail_of, truncate};
 use crate::tui::theme::Role;
 
@@ -35,6 +38,15 @@ fn prefix(run: &RunView, index: usize) -> String {
 /// The last line of the node's current text (or its task), for the tail column.
 fn tail(run: &RunView, index: usize) -> String {
     let text = match run.current_call(index) {
+        // A split shows its latest sub-task, as its pane's list does, not the raw JSON.
+        Some(call) if call.phase == Phase::Split && call.text.len() < 64 * 1024 => {
+            if let Some(items) = split::items(&call.text) {
+                let count = items.tasks.len();
+                let last = items.tasks.last().map(|t| one_line(t)).unwrap_or_default();
+                return format!("{count}. {last}");
+            }
+            call.text.as_str()
+        }
         Some(call) if !call.text.is_empty() => call.text.as_str(),
         Some(call) => call.reasoning.as_str(),
         None => run.nodes[index].task.as_deref().unwrap_or(""),

@@ -67,6 +67,14 @@ fn centre(r: &Rect) -> u16 {
     r.x + r.width.saturating_sub(1) / 2
 }
 
+/// Where a child's line comes down: its centre, or the parent's own column when that is a cell
+/// or two away and still over the child (rounding would otherwise draw `┬┴` instead of `┼`).
+fn column(child: &Rect, parent_x: u16) -> u16 {
+    let own = centre(child);
+    let over_child = parent_x >= child.x && parent_x < child.right();
+    if own.abs_diff(parent_x) <= 2 && over_child { parent_x } else { own }
+}
+
 /// Draws every parent-child edge in the gap rows below the parents.
 pub fn draw(buf: &mut Buffer, run: &RunView, panes: &[Rect], gap: u16, theme: &Theme) {
     for (p, parent) in run.nodes.iter().enumerate() {
@@ -79,7 +87,10 @@ pub fn draw(buf: &mut Buffer, run: &RunView, panes: &[Rect], gap: u16, theme: &T
         let edges: Vec<(u16, Flow)> = parent
             .children
             .iter()
-            .filter_map(|&c| Some((centre(panes.get(c)?), flow(parent, run.nodes.get(c)?))))
+            .filter_map(|&c| {
+                let rect = panes.get(c)?;
+                Some((column(rect, px), flow(parent, run.nodes.get(c)?)))
+            })
             .collect();
         let Some(lo) = edges.iter().map(|e| e.0).chain([px]).min() else { continue };
         let hi = edges.iter().map(|e| e.0).chain([px]).max().unwrap_or(lo);
@@ -110,5 +121,54 @@ pub fn draw(buf: &mut Buffer, run: &RunView, panes: &[Rect], gap: u16, theme: &T
 fn set(buf: &mut Buffer, x: u16, y: u16, symbol: &str, style: Style) {
     if let Some(cell) = buf.cell_mut((x, y)) {
         cell.set_symbol(symbol).set_style(style);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+
+    use super::*;
+    use crate::engine::testkit;
+    use crate::tui::theme::ThemeSet;
+    use crate::tui::view::layout::{TreeLayout, compute};
+
+    /// Every bar row at every width: a child straight under its parent joins with `┼`, never
+    /// with a `┬` beside a `┴`.
+    #[test]
+    fn a_child_under_its_parent_joins_with_a_cross() {
+        let trees = [
+            testkit::six_node_tree(),
+            testkit::hierarchy(&[("a", &["b", "c", "d"]), ("b", &[]), ("c", &[]), ("d", &[])]),
+            testkit::hierarchy(&[
+                ("a", &["b", "c", "d", "e", "f"]),
+                ("b", &[]),
+                ("c", &[]),
+                ("d", &[]),
+                ("e", &[]),
+                ("f", &[]),
+            ]),
+        ];
+        let theme = ThemeSet::built_in().at(0).clone();
+        for tree in trees {
+            let run = RunView::idle(Arc::new(tree));
+            for width in 40..200u16 {
+                let area = Rect::new(0, 0, width, 40);
+                let TreeLayout::Chart { panes, gap } = compute(area, &run, None, 1).tree_layout else {
+                    continue;
+                };
+                let mut buf = Buffer::empty(area);
+                draw(&mut buf, &run, &panes, gap, &theme);
+                for y in 0..40 {
+                    let row: String = (0..width).map(|x| buf[(x, y)].symbol()).collect();
+                    for bad in ["┬┴", "┴┬", "┐┴", "┴┌", "┘┬", "┬└"] {
+                        assert!(!row.contains(bad), "width {width}: {row}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -10,7 +10,7 @@ use super::layout::inner;
 use super::{centered, draw_rows, span};
 use crate::tui::action::{Action, Context};
 use crate::tui::state::State;
-use crate::tui::state::health::{Health, HealthPanel, HealthReport};
+use crate::tui::state::health::{Health, HealthPanel, HealthReport, users_of};
 use crate::tui::text::wrap::Wrapper;
 use crate::tui::theme::Role;
 
@@ -27,6 +27,16 @@ fn body(state: &State, panel: &HealthPanel, w: &mut Wrapper) {
     for (url, problem) in report.unreachable() {
         w.push_str(&format!("✖ Cannot use the server at {url}"), Role::NodeFailed);
         w.newline();
+        let users = users_of(&state.hierarchy, url);
+        let who = if users.len() == state.hierarchy.nodes.len() {
+            "every node".to_string()
+        } else {
+            users.join(", ")
+        };
+        if !users.is_empty() {
+            w.push_str(&format!("Used by {who}."), Role::Text);
+            w.newline();
+        }
         w.push_str(&problem.message, Role::Text);
         w.newline();
         if let Some(hint) = &problem.hint {

@@ -9,10 +9,11 @@ pub mod help;
 pub mod history;
 pub mod lab;
 pub mod layout;
+pub mod messages;
 mod pane;
 mod prompt;
 pub mod prompts;
-mod status_bar;
+pub mod status_bar;
 mod tabs;
 mod timeline;
 mod too_small;
@@ -21,7 +22,7 @@ pub mod zoom;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
 use super::state::{Overlay, State, Tab};
@@ -31,6 +32,12 @@ use layout::TreeLayout;
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, state: &State) {
+    draw_screen(frame, state);
+    messages::draw_toast(frame, state);
+    paint_background(frame.buffer_mut(), state.theme());
+}
+
+fn draw_screen(frame: &mut Frame, state: &State) {
     let area = frame.area();
     let layout = state.layout_for(area);
     if layout.too_small {
@@ -49,6 +56,30 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
     status_bar::draw(frame, layout.status, state);
     draw_overlays(frame, area, state);
+}
+
+/// A theme that paints its own background (a light theme on a dark terminal would otherwise put
+/// dark text on a dark screen) gives its colours to every cell left at the terminal's defaults,
+/// after everything is drawn, so overlays that clear their area are covered too.
+fn paint_background(buf: &mut Buffer, theme: &Theme) {
+    let base = theme.style(super::theme::Role::Background);
+    let fg = base.fg.filter(|c| *c != Color::Reset);
+    let bg = base.bg.filter(|c| *c != Color::Reset);
+    if fg.is_none() && bg.is_none() {
+        return;
+    }
+    for cell in &mut buf.content {
+        if let Some(bg) = bg
+            && cell.bg == Color::Reset
+        {
+            cell.bg = bg;
+        }
+        if let Some(fg) = fg
+            && cell.fg == Color::Reset
+        {
+            cell.fg = fg;
+        }
+    }
 }
 
 /// The Run tab: the tree, the answer, the prompt box.
@@ -80,6 +111,7 @@ fn draw_overlays(frame: &mut Frame, area: Rect, state: &State) {
         match overlay {
             Overlay::Zoom(zoom) => zoom::draw(frame, area, state, zoom),
             Overlay::Help { scroll } => help::draw(frame, area, state, *scroll),
+            Overlay::Messages { scroll } => messages::draw(frame, area, state, *scroll),
             Overlay::Health(panel) => health::draw(frame, area, state, panel),
         }
     }

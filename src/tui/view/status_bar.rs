@@ -8,15 +8,31 @@ use unicode_width::UnicodeWidthStr;
 use super::span;
 use crate::tui::action::{Action, Context};
 use crate::tui::format;
-use crate::tui::state::health::Health;
+use crate::tui::state::health::{Health, users_of};
 use crate::tui::state::{Level, Lifecycle, State};
 use crate::tui::text::wrap::truncate;
 use crate::tui::theme::Role;
 use crate::tui::update::context;
 
-/// The server part: where, and whether it is ready.
+/// An address without its scheme and API path: `localhost:1234`.
+fn short(url: &str) -> &str {
+    let url = url.split_once("://").map_or(url, |(_, rest)| rest);
+    url.trim_end_matches('/').trim_end_matches("/v1")
+}
+
+/// The nodes using `url`, when not all of them do: ` (Echo, Pixel)`.
+fn users(state: &State, url: &str) -> String {
+    let users = users_of(&state.hierarchy, url);
+    if users.is_empty() || users.len() == state.hierarchy.nodes.len() {
+        return String::new();
+    }
+    format!(" ({})", users.join(", "))
+}
+
+/// The server part: where, and whether it is ready. A failing endpoint is named, with the nodes
+/// that use it when it is not everyone's, so the bar never blames a server that works.
 fn server(state: &State) -> (String, Role) {
-    let url = state.server.url.trim_start_matches("http://").trim_end_matches("/v1");
+    let url = short(&state.server.url);
     if state.server.demo {
         return ("◆ demo: scripted offline answers".into(), Role::StatusWarn);
     }
@@ -24,10 +40,15 @@ fn server(state: &State) -> (String, Role) {
         Health::Checking => (format!("◌ {url} checking…"), Role::StatusBar),
         Health::Checked(report) if report.is_healthy() => (format!("● {url} · models OK"), Role::StatusOk),
         Health::Checked(report) if report.unreachable().next().is_some() => {
-            (format!("✖ {url} unreachable"), Role::StatusError)
+            let failing: Vec<&str> = report.unreachable().map(|(u, _)| u).collect();
+            let more =
+                if failing.len() > 1 { format!(" +{} more", failing.len() - 1) } else { String::new() };
+            let first = failing[0];
+            (format!("✖ {} unreachable{}{more}", short(first), users(state, first)), Role::StatusError)
         }
         Health::Checked(report) => {
-            (format!("▲ {url} · {} model(s) missing", report.missing.len()), Role::StatusWarn)
+            let at = report.missing.first().map_or(url, |m| short(&m.endpoint));
+            (format!("▲ {at} · {} model(s) missing", report.missing.len()), Role::StatusWarn)
         }
     }
 }
@@ -124,21 +145,39 @@ fn hints(state: &State) -> Vec<String> {
     };
     let running = state.is_running();
     let assignable = matches!(&state.health, Health::Checked(r) if !r.served_for_missing().is_empty());
-    actions
+    let mut hints: Vec<String> = actions
         .iter()
         .filter(|(action, _)| *action != Action::AssignModel || assignable)
         .filter_map(|(action, what)| {
             let what = if *action == Action::Interrupt && running { "cancel" } else { what };
             state.keymap.hint(ctx, *action).map(|key| format!("{key} {what}"))
         })
-        .collect()
+        .collect();
+    if ctx == Context::Panes {
+        // Letters other than the pane's own keys start a prompt: say so where it matters.
+        hints.insert(hints.len().min(2), "type to ask".into());
+    }
+    hints
+}
+
+/// The server and run parts as drawn on a bar `width` wide.
+fn left_parts(state: &State, width: usize) -> (String, Role, String, Role) {
+    let (server, server_role) = server(state);
+    let (run, run_role) = run(state);
+    let server = truncate(&format!(" {server} "), width / 2);
+    let run = truncate(&format!("│ {run} │"), width.saturating_sub(server.width()));
+    (server, server_role, run, run_role)
+}
+
+/// Columns left for a notice on a bar `width` wide (a longer one also shows in full above it).
+pub fn notice_room(state: &State, width: usize) -> usize {
+    let (server, _, run, _) = left_parts(state, width);
+    width.saturating_sub(server.width() + run.width() + 1)
 }
 
 pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     let theme = state.theme();
     let bar = theme.style(Role::StatusBar);
-    let (server, server_role) = server(state);
-    let (run, run_role) = run(state);
     let (right, right_role) = match &state.notice {
         Some(notice) => (
             vec![notice.text.clone()],
@@ -151,12 +190,17 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
         None => (hints(state), Role::StatusBar),
     };
     let width = rect.width as usize;
-    let server = truncate(&format!(" {server} "), width / 2);
-    let run = truncate(&format!("│ {run} │"), width.saturating_sub(server.width()));
-    let room = width.saturating_sub(server.width() + run.width() + 1);
-    // Hints drop whole from the end; a notice is cut with an ellipsis.
-    let right = match right.len() {
-        1 => truncate(&right[0], room),
+    let (server, server_role, run, run_role) = left_parts(state, width);
+    let room = notice_room(state, width);
+    // Hints drop whole from the end; a notice is cut with an ellipsis. A warning or an error cut
+    // here shows in full above the bar; a cut message says where to read the rest.
+    let right = match (right.len(), &state.notice) {
+        (1, Some(notice)) if notice.level == Level::Info && right[0].width() > room => {
+            let key = state.keymap.hint(Context::Global, Action::Messages).unwrap_or_else(|| "F5".into());
+            let more = format!(" ({key} full)");
+            format!("{}{more}", truncate(&right[0], room.saturating_sub(more.width())))
+        }
+        (1, _) => truncate(&right[0], room),
         _ => crate::tui::format::fit_parts(&right, room),
     };
     let pad = room.saturating_sub(right.width());

@@ -202,7 +202,7 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
             list::select_by(state, if mouse.kind == MouseEventKind::ScrollUp { -3 } else { 3 })
         }
         MouseEventKind::Down(MouseButton::Left) => {
-            if matches!(state.overlays.last(), Some(Overlay::Help { .. })) {
+            if matches!(state.overlays.last(), Some(Overlay::Help { .. } | Overlay::Messages { .. })) {
                 state.overlays.pop();
                 return Vec::new();
             }
