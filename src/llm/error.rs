@@ -33,11 +33,9 @@ pub enum LlmError {
 
 impl LlmError {
     /// What the user can do about it, for LM Studio first.
-    pub fn hint(&self) -> Option<&'static str> {
-        match self {
-            LlmError::Unreachable { .. } => Some(
-                "In LM Studio: open the Developer tab and press Start server (port 1234), or pass --base-url.",
-            ),
+    pub fn hint(&self) -> Option<String> {
+        let hint = match self {
+            LlmError::Unreachable { url, .. } => return Some(unreachable_hint(url)),
             LlmError::ModelNotFound { .. } => Some(
                 "Load the model in LM Studio (or run `ailab check` to see what is served and fix hierarchy.toml).",
             ),
@@ -58,7 +56,8 @@ impl LlmError {
                  in [server] api_key_env (LM Studio: Developer tab → Server Settings → Require Authentication).",
             ),
             _ => None,
-        }
+        };
+        hint.map(str::to_string)
     }
 
     /// True for failures worth re-sending (only ever before the first byte of a response).
@@ -68,5 +67,43 @@ impl LlmError {
             LlmError::Http { status, .. } => *status == 429 || *status >= 500,
             _ => false,
         }
+    }
+}
+
+/// Where to start the server: LM Studio's own port gets LM Studio's menu; another address is
+/// someone's own setting (a node's `endpoint`, `base_url`, or another server), named as such.
+fn unreachable_hint(url: &str) -> String {
+    let port = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|host| host.rsplit_once(':'));
+    match port {
+        Some((_, "1234")) => {
+            "In LM Studio: open the Developer tab and press Start server (port 1234), or pass --base-url."
+                .into()
+        }
+        _ => format!(
+            "Start the server at {url}, or correct that address in hierarchy.toml (a node's endpoint or \
+             [server] base_url) or with --base-url."
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_server_gets_advice_for_its_own_address() {
+        let lm_studio =
+            LlmError::Unreachable { url: "http://localhost:1234/v1".into(), reason: "refused".into() };
+        assert!(lm_studio.hint().is_some_and(|h| h.contains("Start server (port 1234)")));
+        let other = LlmError::Unreachable { url: "http://127.0.0.1:9/v1".into(), reason: "refused".into() };
+        let hint = other.hint().unwrap_or_default();
+        assert!(
+            hint.contains("Start the server at http://127.0.0.1:9/v1") && !hint.contains("1234"),
+            "{hint}"
+        );
     }
 }

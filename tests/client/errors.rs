@@ -107,7 +107,7 @@ async fn nobody_listening_is_unreachable_with_the_reason() {
     let LlmError::Unreachable { url: reported, reason } = &error else { panic!("got {error:?}") };
     assert_eq!(reported, &url);
     assert!(reason.to_lowercase().contains("refused"), "{reason}");
-    assert!(error.hint().is_some_and(|h| h.contains("Start server")));
+    assert!(error.hint().is_some_and(|h| h.contains("Start the server at http://127.0.0.1:")), "{error:?}");
     assert!(!backend.lmstudio_greeting().await);
 }
 

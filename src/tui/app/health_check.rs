@@ -57,7 +57,7 @@ pub async fn check(engine: &Engine, demo: bool) -> HealthReport {
 fn problem(error: &LlmError, url: &str, hierarchy: &Hierarchy) -> Problem {
     let hint = match error {
         LlmError::Unreachable { .. } => Some(unreachable_hint(url, hierarchy)),
-        other => other.hint().map(str::to_string),
+        other => other.hint(),
     };
     Problem { message: error.to_string(), hint }
 }
