@@ -12,6 +12,10 @@ use crate::config::DEFAULT_MODEL;
 const FIRST_TOKEN_DELAY: Duration = Duration::from_millis(350);
 const TOKEN_DELAY: Duration = Duration::from_millis(28);
 
+/// What the demo gives as its endpoint, so the record (and a run reopened from it) says no server
+/// was involved.
+pub const DEMO_ENDPOINT: &str = "demo";
+
 /// The offline demo backend.
 pub struct DemoBackend {
     /// Multiplies every delay (0 makes it instant, for tests).
@@ -80,7 +84,7 @@ impl ChatBackend for DemoBackend {
     }
 
     fn endpoint(&self) -> &str {
-        "demo"
+        DEMO_ENDPOINT
     }
 }
 

@@ -83,6 +83,18 @@ fn the_demo_zoom_says_nothing_was_sent() {
     );
 }
 
+#[test]
+fn a_recorded_demo_run_says_nothing_was_sent_even_in_a_real_session() {
+    let mut s = running(&super::support::full_run("r1"), 60_000);
+    for call in s.run.calls.iter_mut() {
+        call.endpoint = ailab::llm::demo::DEMO_ENDPOINT.into();
+    }
+    s.focus = Focus::Node(3);
+    update(&mut s, key(KeyCode::Char('z')));
+    let text = s.zoom().unwrap().plain_text();
+    assert!(text.contains("Offline demo: nothing was sent"), "{text}");
+}
+
 /// Atlas's split is cut off by a cancel after its first sub-task closed.
 fn cancelled_mid_split() -> Script {
     let mut s = Script::new("cut");

@@ -221,6 +221,8 @@ fn call_header(w: &mut Wrapper, call: &CallView, width: usize) {
 /// The exact messages sent, with the parameters.
 fn request(w: &mut Wrapper, call: &CallView, demo: bool) {
     let r = &call.request;
+    // A past run reopened from History says where it went: the demo backend's endpoint is "demo".
+    let demo = demo || call.endpoint == crate::llm::demo::DEMO_ENDPOINT;
     let mut params = if demo {
         format!(
             "Offline demo: nothing was sent; a scripted answer stood in for {}. A real run sends this \
