@@ -4,6 +4,8 @@
 
 mod support;
 
+#[path = "tui_prompts/disk.rs"]
+mod disk;
 #[path = "tui_prompts/e2e.rs"]
 mod e2e;
 #[path = "tui_prompts/fixture.rs"]

@@ -56,10 +56,11 @@ fn typing_marks_the_field_and_member_unsaved_and_save_writes_the_file() {
 
     let effects = ctrl(&mut s, 's');
     let text = saved_text(&effects).expect("a save");
-    assert!(
-        effects
-            .contains(&Effect::Prompts(PromptsEffect::Save { path: SAVE_PATH.into(), text: text.clone() }))
-    );
+    assert!(effects.contains(&Effect::Prompts(PromptsEffect::Save {
+        path: SAVE_PATH.into(),
+        text: text.clone(),
+        expected: None
+    })));
     assert!(text.contains("Always be brief. You are Echo") && s.prompts.saving);
 
     let effects = update(
@@ -215,6 +216,7 @@ fn quitting_with_unsaved_edits_asks_and_save_then_quits() {
     assert_eq!(s.tab, Tab::Prompts);
     let effects = press(&mut s, KeyCode::Char('s'));
     let text = saved_text(&effects).expect("save");
+    assert!(s.prompts.saving, "quitting waits for the save");
     let effects =
         update(&mut s, Msg::Prompts(PromptsMsg::Saved { path: SAVE_PATH.into(), text, result: Ok(()) }));
     assert!(effects.contains(&Effect::Quit), "{effects:?}");

@@ -150,6 +150,13 @@ impl PromptsDraft {
         }
     }
 
+    /// A new saved state and the edited document over it (see `rebase`); pending edits are tried again.
+    pub(super) fn replace_saved(&mut self, saved: HierarchyDocument, current: HierarchyDocument) {
+        self.saved = saved;
+        self.current = current;
+        self.retry_pending();
+    }
+
     /// Discards every unsaved edit.
     pub fn revert(&mut self) {
         self.current = self.saved.clone();

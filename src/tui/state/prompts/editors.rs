@@ -90,6 +90,11 @@ impl Editors {
         }
     }
 
+    /// The member and field of every editor.
+    pub fn keys(&self) -> impl Iterator<Item = &(String, Field)> {
+        self.map.keys()
+    }
+
     /// Every editor, for styling.
     pub fn all_mut(&mut self) -> impl Iterator<Item = (&(String, Field), &mut TextArea<'static>)> {
         self.map.iter_mut()

@@ -12,7 +12,9 @@ use std::path::PathBuf;
 use crate::config::Hierarchy;
 use crate::config::edit::{Field, PromptsDraft};
 
-pub use dialog::{Choice, Dialog, DiffView, InputPurpose, Pick, PickItem, PickPurpose};
+pub use dialog::{
+    Choice, Dialog, DiffView, FileChanged, FileChoice, InputPurpose, Pick, PickItem, PickPurpose,
+};
 pub use editors::Editors;
 pub use fields::{FieldKind, fields_of, kind_of, unused_reason};
 

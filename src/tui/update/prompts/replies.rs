@@ -48,6 +48,7 @@ pub fn on_msg(state: &mut State, msg: PromptsMsg) -> Vec<Effect> {
                 }
             }
         }
+        PromptsMsg::ChangedOnDisk { path, now } => super::disk::changed_on_disk(state, &path, now),
         PromptsMsg::EngineRebuilt { hierarchy } => {
             state.hierarchy = hierarchy.clone();
             // An idle tree shows the new members; a finished run stays on screen until the next.
