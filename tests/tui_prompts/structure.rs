@@ -160,16 +160,38 @@ fn reset_to_default_and_revert() {
         "its editor shows it"
     );
 
-    // A member ailab does not ship has no default to go back to.
+    // Asking again when there is nothing to reset says so instead of asking.
+    press(&mut s, KeyCode::Char('D'));
+    assert!(s.prompts.dialog.is_none());
+    let notice = s.notice.clone().unwrap();
+    assert_eq!(
+        notice.text,
+        "Nothing to reset: Echo already has the prompts and settings ailab ships for it."
+    );
+
+    // A member ailab does not ship goes back to [defaults], and the question says so.
     select(&mut s, "sage");
     press(&mut s, KeyCode::Char('a'));
     typing(&mut s, "Iris");
     press(&mut s, KeyCode::Enter);
     press(&mut s, KeyCode::Char('D'));
+    assert_eq!(
+        notice_text(&s),
+        "Nothing to reset: Iris already takes all its settings and prompts from [defaults]."
+    );
+    focus_field(&mut s, Field::Temperature);
+    for _ in 0..3 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typing(&mut s, "0.2");
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char('D'));
+    assert!(matches!(&s.prompts.dialog, Some(Dialog::ConfirmReset { shipped: false, .. })));
     press(&mut s, KeyCode::Char('y'));
     let notice = s.notice.clone().unwrap();
-    assert_eq!(notice.level, Level::Error);
-    assert!(notice.text.contains("\"iris\" is not one of the members ailab comes with"), "{}", notice.text);
+    assert_eq!(notice.level, Level::Info);
+    assert_eq!(notice.text, "Iris takes its settings and prompts from [defaults] now (not saved yet).");
+    assert_eq!(s.prompts.draft().unwrap().hierarchy().node("iris").unwrap().temperature, 0.7);
 
     press(&mut s, KeyCode::Char('u'));
     assert!(matches!(s.prompts.dialog, Some(Dialog::ConfirmRevert { .. })));
@@ -177,4 +199,8 @@ fn reset_to_default_and_revert() {
     assert!(!s.prompts.is_dirty());
     assert_eq!(s.prompts.selected, "atlas", "the selected member was new: back to the top");
     assert_eq!(s.prompts.focus, PromptsFocus::Tree);
+}
+
+fn notice_text(s: &ailab::tui::state::State) -> String {
+    s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
 }

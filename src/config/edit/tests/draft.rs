@@ -148,8 +148,11 @@ fn reset_to_default_restores_the_shipped_node_and_drops_its_problems() {
     d.reset_node_to_default("sage").unwrap_or_else(|e| panic!("{e}"));
     assert!(!d.is_dirty());
     let id = d.add_child("sage", None).unwrap_or_else(|e| panic!("{e}"));
-    let err = d.reset_node_to_default(&id).unwrap_err().to_string();
-    assert!(err.contains("so it has no default to go back to"), "{err}");
+    d.edit(&id, Field::Temperature, "0.1");
+    d.edit(&id, ANSWER, "{oops}");
+    d.reset_node_to_default(&id).unwrap_or_else(|e| panic!("{e}"));
+    assert!(d.problems().is_empty(), "its problems go with its own prompts");
+    assert_eq!(d.hierarchy().node(&id).map(|n| n.temperature), Some(0.7), "from [defaults]");
 }
 
 #[test]

@@ -12,8 +12,9 @@ use crate::config::edit::HierarchyDocument;
 pub enum Dialog {
     /// Remove a member and everyone under it?
     ConfirmRemove { id: String, name: String, below: Vec<String> },
-    /// Give a member back ailab's shipped prompts and settings?
-    ConfirmReset { id: String, name: String },
+    /// Give a member back ailab's shipped prompts and settings (`shipped`), or make it take
+    /// everything from `[defaults]` (a member ailab does not ship)?
+    ConfirmReset { id: String, name: String, shipped: bool },
     /// Discard every unsaved edit?
     ConfirmRevert { changed: usize },
     /// There are unsaved edits: save them, discard them, or stay?

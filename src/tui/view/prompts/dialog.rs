@@ -48,11 +48,18 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
                 "y / Enter remove · n / Esc keep",
             );
         }
-        Dialog::ConfirmReset { name, .. } => {
-            let text = format!(
-                "Give {name} the prompts and settings ailab ships with? Its own edits are replaced; its place in \
-                 the tree stays. Nothing is written until you save."
-            );
+        Dialog::ConfirmReset { name, shipped, .. } => {
+            let text = if *shipped {
+                format!(
+                    "Give {name} the prompts and settings ailab ships with? Its own edits are replaced; its \
+                     place in the tree stays. Nothing is written until you save."
+                )
+            } else {
+                format!(
+                    "Remove {name}'s own settings and prompts, so it takes them from [defaults] (the shared \
+                     ones)? Its name, role and place in the tree stay. Nothing is written until you save."
+                )
+            };
             question(frame, state, area, " Reset to default? ", &text, "y / Enter reset · n / Esc keep");
         }
         Dialog::ConfirmRevert { changed } => {
