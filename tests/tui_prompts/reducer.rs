@@ -159,6 +159,52 @@ fn undo_and_redo_work_per_field() {
 }
 
 #[test]
+fn an_editor_change_is_one_step_of_undo_and_redo() {
+    let mut s = on_prompts(120, 40);
+    select(&mut s, "echo");
+    focus_field(&mut s, SYSTEM);
+    let before = s.prompts.editors.text("echo", SYSTEM).unwrap();
+    typing(&mut s, "Hi. ");
+    let typed = s.prompts.editors.text("echo", SYSTEM).unwrap();
+    // $EDITOR changed a word in the middle and added a line at the end.
+    let outside = format!("{}\nBe brief.", typed.replace("implementation specialist", "builder"));
+    ctrl(&mut s, 'o');
+    update(&mut s, edited("echo", SYSTEM, &outside));
+    let text = |s: &ailab::tui::state::State| s.prompts.draft().unwrap().field_text("echo", SYSTEM).unwrap();
+    assert_eq!(text(&s), outside.trim());
+
+    ctrl(&mut s, 'z');
+    assert_eq!(
+        s.prompts.editors.text("echo", SYSTEM).unwrap(),
+        typed,
+        "one undo takes the whole change back"
+    );
+    assert_eq!(text(&s), typed.trim());
+    ctrl(&mut s, 'y');
+    assert_eq!(text(&s), outside.trim(), "and one redo brings it again");
+    ctrl(&mut s, 'z');
+    for _ in 0.."Hi. ".len() {
+        ctrl(&mut s, 'z');
+    }
+    assert_eq!(s.prompts.editors.text("echo", SYSTEM).unwrap(), before, "typing before it undoes as usual");
+    assert!(!s.prompts.is_dirty());
+
+    // A text the editor only shortened or lengthened is one step as it is.
+    update(&mut s, edited("echo", SYSTEM, &format!("{before} More.")));
+    ctrl(&mut s, 'z');
+    assert_eq!(s.prompts.editors.text("echo", SYSTEM).unwrap(), before);
+
+    // A one-line field set from outside undoes the same way.
+    press(&mut s, KeyCode::Esc);
+    select(&mut s, "pixel");
+    focus_field(&mut s, Field::Model);
+    update(&mut s, edited("pixel", Field::Model, "phi-4"));
+    ctrl(&mut s, 'z');
+    assert_eq!(s.prompts.editors.text("pixel", Field::Model).as_deref(), Some("phi-3.1-mini-4k-instruct"));
+    assert!(!s.prompts.is_dirty());
+}
+
+#[test]
 fn critique_switches_and_reflect_brings_its_templates_into_the_form() {
     let mut s = on_prompts(120, 40);
     select(&mut s, "nova");

@@ -77,11 +77,9 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             }
         },
         Action::Undo | Action::Redo => {
-            let changed = state
-                .prompts
-                .editors
-                .get_mut(&id, field)
-                .is_some_and(|editor| if action == Action::Undo { editor.undo() } else { editor.redo() });
+            let editors = &mut state.prompts.editors;
+            let changed =
+                if action == Action::Undo { editors.undo(&id, field) } else { editors.redo(&id, field) };
             if changed {
                 apply(state, &id, field);
             } else {
@@ -119,9 +117,14 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Sets a field's editor and the draft to `text` (a value chosen or edited outside the editor).
+/// Sets a field's editor and the draft to `text` (a value chosen or edited outside the editor),
+/// as an edit that undo takes back.
 pub fn set_field(state: &mut State, id: &str, field: Field, text: &str) {
-    state.prompts.editors.replace(id, field, text);
+    if state.prompts.editors.get(id, field).is_none() {
+        let current = state.prompts.draft().and_then(|d| d.field_text(id, field)).unwrap_or_default();
+        state.prompts.editors.ensure(id, field, || current);
+    }
+    state.prompts.editors.set_text(id, field, text);
     apply(state, id, field);
 }
 

@@ -214,7 +214,7 @@ pub fn rename(state: &mut State, id: &str, name: &str) -> Result<(), String> {
         *draft = before;
         return Err(first.message.clone());
     }
-    state.prompts.editors.replace(id, crate::config::edit::Field::Name, name.trim());
+    super::fields::set_field(state, id, crate::config::edit::Field::Name, name.trim());
     Ok(())
 }
 
