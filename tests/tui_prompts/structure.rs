@@ -204,3 +204,41 @@ fn reset_to_default_and_revert() {
 fn notice_text(s: &ailab::tui::state::State) -> String {
     s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
 }
+
+#[test]
+fn a_name_another_member_has_is_warned_about_but_can_be_saved() {
+    let mut s = on_prompts(120, 40);
+    select(&mut s, "pixel");
+    press(&mut s, KeyCode::Char('r'));
+    for _ in 0.."Pixel".len() {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typing(&mut s, "Echo");
+    press(&mut s, KeyCode::Enter);
+    assert!(s.prompts.dialog.is_none(), "the rename is made");
+    let notice = s.notice.clone().unwrap();
+    assert_eq!(notice.level, Level::Warn);
+    assert!(
+        notice
+            .text
+            .starts_with("Named Echo, but the member with the id \"echo\" has this name too; give each"),
+        "{}",
+        notice.text
+    );
+    // The form says so under the name, for both members, until one is renamed.
+    let screen = render_text(&mut s);
+    assert!(screen.contains("! the member with the id \"echo\" has this name too"), "{screen}");
+    select(&mut s, "echo");
+    assert!(render_text(&mut s).contains("! the member with the id \"pixel\" has this name too"));
+    assert!(saved_text(&ctrl(&mut s, 's')).is_some(), "saving is not blocked");
+}
+
+fn render_text(s: &mut ailab::tui::state::State) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|frame| ailab::tui::view::draw(frame, s)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}

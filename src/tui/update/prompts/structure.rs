@@ -202,6 +202,7 @@ pub fn add_child(state: &mut State, parent: &str, name: &str) -> Result<(), Stri
         format!("Added {added} under {under}: it starts with the shared prompts; edit them, then save."),
         Level::Info,
     );
+    warn_same_name(state, &id);
     Ok(())
 }
 
@@ -215,6 +216,7 @@ pub fn rename(state: &mut State, id: &str, name: &str) -> Result<(), String> {
         return Err(first.message.clone());
     }
     super::fields::set_field(state, id, crate::config::edit::Field::Name, name.trim());
+    warn_same_name(state, id);
     Ok(())
 }
 
@@ -228,6 +230,16 @@ pub fn change_id(state: &mut State, id: &str, new_id: &str) -> Result<(), String
         state.prompts.selected = new_id.to_string();
     }
     Ok(())
+}
+
+/// Says so when the member's name is another member's too (saving is not blocked: ids differ).
+fn warn_same_name(state: &mut State, id: &str) {
+    let Some(draft) = state.prompts.draft() else { return };
+    if let Some(warning) = draft.field_warnings(id, crate::config::edit::Field::Name).first() {
+        let name = node_name(state, id);
+        let help = warning.help.as_deref().map_or(String::new(), |h| format!("; {h}"));
+        state.notify(format!("Named {name}, but {}{help}.", warning.message), Level::Warn);
+    }
 }
 
 fn node_name(state: &State, id: &str) -> String {

@@ -47,18 +47,24 @@ pub fn label_parts(state: &State, field: Field) -> Vec<(String, Role)> {
     parts
 }
 
-/// What is wrong with a field, wrapped: each problem, then what to do about it.
+/// What is wrong with a field, wrapped: each problem, then what to do about it; then what is
+/// odd about it without blocking saving (a name another member has).
 pub fn problem_rows(state: &State, id: &str, field: Field, width: usize) -> Vec<Row> {
     let Some(draft) = state.prompts.draft() else { return Vec::new() };
     let problems = draft.field_problems(id, field);
-    if problems.is_empty() {
+    let warnings = draft.field_warnings(id, field);
+    if problems.is_empty() && warnings.is_empty() {
         return Vec::new();
     }
     let mut w = Wrapper::new(width);
-    for problem in problems {
-        w.push_unbroken("✖ ", Role::Problem);
+    let marked = problems
+        .iter()
+        .map(|p| ("✖ ", Role::Problem, p))
+        .chain(warnings.iter().map(|p| ("! ", Role::StatusWarn, p)));
+    for (mark, role, problem) in marked {
+        w.push_unbroken(mark, role);
         w.set_hang(2, Role::Text);
-        w.push_str(&problem.message, Role::Problem);
+        w.push_str(&problem.message, role);
         w.newline();
         if let Some(help) = &problem.help {
             w.push_unbroken("  ", Role::Dim);
