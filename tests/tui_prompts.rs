@@ -10,6 +10,8 @@ mod disk;
 mod e2e;
 #[path = "tui_prompts/fixture.rs"]
 mod fixture;
+#[path = "tui_prompts/form.rs"]
+mod form;
 #[path = "tui_prompts/reducer.rs"]
 mod reducer;
 #[path = "tui_prompts/structure.rs"]

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use ratatui_textarea::{CursorMove, TextArea, WrapMode};
+use ratatui_textarea::{CursorMove, TextArea};
 
 use super::fields::{FieldKind, kind_of};
 use crate::config::edit::Field;
@@ -21,6 +21,8 @@ const MAX_REPLACEMENTS: usize = 50;
 pub struct Editors {
     map: HashMap<(String, Field), TextArea<'static>>,
     replacements: HashMap<(String, Field), Vec<Replacement>>,
+    /// The first screen row shown of each prompt, kept so the cursor stays in view.
+    tops: HashMap<(String, Field), usize>,
 }
 
 /// A span replaced from outside the editor: the texts before, between its two steps, and after.
@@ -38,10 +40,8 @@ pub fn editor_for(field: Field, text: &str) -> TextArea<'static> {
         FieldKind::Text => text.split('\n').map(str::to_string).collect(),
         _ => vec![text.replace('\n', " ")],
     };
+    // The tab draws the text itself (see `view::prompts::textbox`): the editor does not wrap.
     let mut editor = TextArea::new(lines);
-    if kind == FieldKind::Text {
-        editor.set_wrap_mode(WrapMode::WordOrGlyph);
-    }
     editor.set_max_histories(200);
     match field {
         Field::Seed => editor.set_placeholder_text("none: replies vary from run to run"),
@@ -74,6 +74,23 @@ impl Editors {
 
     pub fn get_mut(&mut self, id: &str, field: Field) -> Option<&mut TextArea<'static>> {
         self.map.get_mut(&(id.to_string(), field))
+    }
+
+    /// The first screen row the field shows while it has the keyboard.
+    pub fn top(&self, id: &str, field: Field) -> usize {
+        self.tops.get(&(id.to_string(), field)).copied().unwrap_or(0)
+    }
+
+    /// Scrolls the field the least that shows screen row `cursor` in `height` rows of `rows`.
+    pub fn scroll_to(&mut self, id: &str, field: Field, cursor: usize, height: usize, rows: usize) {
+        let top = self.tops.entry((id.to_string(), field)).or_default();
+        let height = height.max(1);
+        if cursor < *top {
+            *top = cursor;
+        } else if cursor >= *top + height {
+            *top = cursor + 1 - height;
+        }
+        *top = (*top).min(rows.saturating_sub(height));
     }
 
     /// The text in the field's editor.
@@ -169,12 +186,14 @@ impl Editors {
     pub fn forget_node(&mut self, id: &str) {
         self.map.retain(|(node, _), _| node != id);
         self.replacements.retain(|(node, _), _| node != id);
+        self.tops.retain(|(node, _), _| node != id);
     }
 
     /// Forgets every editor.
     pub fn clear(&mut self) {
         self.map.clear();
         self.replacements.clear();
+        self.tops.clear();
     }
 
     /// Moves a member's editors to its new id.
@@ -186,6 +205,9 @@ impl Editors {
             }
             if let Some(list) = self.replacements.remove(&key) {
                 self.replacements.insert((new_id.to_string(), key.1), list);
+            }
+            if let Some(top) = self.tops.remove(&key) {
+                self.tops.insert((new_id.to_string(), key.1), top);
             }
         }
     }
