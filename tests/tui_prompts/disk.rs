@@ -90,7 +90,7 @@ fn the_same_field_changed_outside_asks_and_enter_writes_nothing() {
     let effects = changed_on_disk(&mut s, Some(theirs.clone()));
     assert!(save_effect(&effects).is_none(), "nothing is written over the change");
     let Some(Dialog::FileChanged(changed)) = &s.prompts.dialog else { panic!("{:?}", s.prompts.dialog) };
-    assert_eq!(changed.reasons, ["Pixel · Temperature: changed in the file too"]);
+    assert_eq!(changed.reasons, ["Pixel · Temperature: changed in the file too (the file: 0.3; yours: 0.2)"]);
     assert_eq!(changed.selected, FileChoice::Cancel, "Enter is the safe answer");
     assert_eq!(changed.choices(), FileChoice::ALL);
 

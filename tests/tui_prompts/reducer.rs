@@ -337,6 +337,8 @@ fn compare_lists_runs_of_other_versions_and_shows_what_changed() {
     let ids: Vec<&str> = pick.items.iter().map(|i| i.value.as_str()).collect();
     assert_eq!(ids, ["20261124-050000-0002", "20261123-040000-0000"], "one run per other version");
     assert_eq!(pick.items[0].detail, "Why is the sky blue?");
+    // Versions are shown by their first 8 hex digits, as in History.
+    assert_eq!(pick.items[0].label, "20261124-050000-0002  version bbbbbbbb");
 
     let effects = press(&mut s, KeyCode::Enter);
     assert_eq!(

@@ -47,7 +47,16 @@ impl PromptsDraft {
                     continue;
                 }
                 if now != base {
-                    conflicts.push(format!("{what}: changed in the file too"));
+                    let values = match field {
+                        Field::Prompt(_) => String::new(),
+                        _ => match (theirs.field_text(id, field), current.field_text(id, field)) {
+                            (Some(file), Some(yours)) => {
+                                format!(" (the file: {}; yours: {})", shown(&file), shown(&yours))
+                            }
+                            _ => String::new(),
+                        },
+                    };
+                    conflicts.push(format!("{what}: changed in the file too{values}"));
                     continue;
                 }
                 match merged.copy_field_from(current, id, field) {
@@ -70,4 +79,9 @@ impl PromptsDraft {
 /// The team's structure: every member's id in file order, with its children in order.
 fn shape(h: &Hierarchy) -> Vec<(&str, &[String])> {
     h.nodes.iter().map(|n| (n.id.as_str(), n.children.as_slice())).collect()
+}
+
+/// A setting's value in a sentence ("none" when it is unset).
+fn shown(value: &str) -> &str {
+    if value.is_empty() { "none" } else { value }
 }

@@ -39,7 +39,7 @@ fn the_same_field_changed_on_both_sides_is_a_conflict_and_changes_nothing() {
     assert!(d.edit("pixel", Field::Temperature, "0.2").is_empty());
     let before = d.clone();
     let conflicts = d.rebase(open(&changed_outside())).unwrap_err();
-    assert_eq!(conflicts, ["Pixel · Temperature: changed in the file too"]);
+    assert_eq!(conflicts, ["Pixel · Temperature: changed in the file too (the file: 0.3; yours: 0.2)"]);
     assert_eq!(d, before);
     // The same value on both sides is no conflict.
     let mut same = PromptsDraft::new(shipped());

@@ -79,6 +79,11 @@ pub struct VersionUsage {
     pub runs: Option<Result<u64, String>>,
 }
 
+/// A version as shown: the first 8 hex digits of its hash (as the History tab shows it).
+pub fn short_version(hash: &str) -> &str {
+    hash.get(..8).unwrap_or(hash)
+}
+
 /// What deriving the tab's state depends on: (revision, size, theme, overlays, tab shown).
 pub type SyncKey = (u64, (u16, u16), usize, usize, bool);
 
