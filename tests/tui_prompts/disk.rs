@@ -19,11 +19,24 @@ use super::fixture::*;
 fn on_own_file() -> State {
     let mut s = state(120, 40);
     press(&mut s, KeyCode::F(3));
-    let document = HierarchyDocument::parse(DEFAULT_HIERARCHY_TOML, SAVE_PATH).unwrap();
+    update(&mut s, opened_with(DEFAULT_HIERARCHY_TOML));
+    s
+}
+
+/// The shell's answer to `Open`: the user's file holding `text`.
+fn opened_with(text: &str) -> Msg {
+    let document = HierarchyDocument::parse(text, SAVE_PATH).unwrap();
     let session = EditSession { document, save_path: PathBuf::from(SAVE_PATH), file_exists: true };
     let opened = OpenedFile { session, base_url_override: None };
-    update(&mut s, Msg::Prompts(PromptsMsg::Opened(Ok(Box::new(opened)))));
-    s
+    Msg::Prompts(PromptsMsg::Opened(Ok(Box::new(opened))))
+}
+
+/// Leaves the tab and comes back: the file is read again.
+fn come_back(s: &mut State) {
+    press(s, KeyCode::F(3));
+    assert_eq!(s.tab, ailab::tui::state::Tab::Run, "{:?}", s.prompts.dialog);
+    let effects = press(s, KeyCode::F(3));
+    assert!(effects.contains(&Effect::Prompts(PromptsEffect::Open)), "{effects:?}");
 }
 
 /// The shipped text with Pixel's temperature changed and `# X` appended, as another editor saves it.
@@ -153,4 +166,56 @@ fn quitting_through_a_save_that_meets_a_conflict_stays() {
     changed_on_disk(&mut s, Some(changed_outside()));
     let effects = press(&mut s, KeyCode::Char('c'));
     assert!(!effects.contains(&Effect::Quit) && s.prompts.after_save.is_none(), "{effects:?}");
+}
+
+#[test]
+fn coming_back_to_the_tab_shows_a_file_changed_outside() {
+    let mut s = on_own_file();
+    select(&mut s, "pixel");
+    come_back(&mut s);
+    let theirs = changed_outside();
+    let effects = update(&mut s, opened_with(&theirs));
+    let use_saved =
+        Effect::Prompts(PromptsEffect::UseSaved { text: theirs.clone(), source: SAVE_PATH.into() });
+    assert_eq!(effects, vec![use_saved], "the next run uses the file as it is now");
+    assert_eq!(s.prompts.draft().unwrap().saved().text(), theirs);
+    assert_eq!(s.prompts.editors.text("pixel", Field::Temperature).as_deref(), Some("0.3"));
+    assert_eq!(s.prompts.selected, "pixel");
+    assert!(s.notice.as_ref().unwrap().text.contains("was changed outside ailab: showing it as it is now"));
+}
+
+#[test]
+fn coming_back_with_unsaved_edits_keeps_them_on_top_or_warns() {
+    let mut s = on_own_file();
+    select(&mut s, "echo");
+    focus_field(&mut s, Field::Temperature);
+    typing(&mut s, "5");
+    // (Leaving with unsaved edits asks first, so this is the file read again while the tab
+    // still has edits: kept as they are, never lost.)
+    update(&mut s, opened_with(&changed_outside()));
+    let draft = s.prompts.draft().unwrap();
+    assert!(draft.is_field_dirty("echo", Field::Temperature), "the edit is kept");
+    assert_eq!(draft.hierarchy().node("pixel").map(|n| n.temperature), Some(0.3), "on top of the change");
+    assert!(s.notice.as_ref().unwrap().text.contains("your unsaved edits are kept on top of that change"));
+
+    // Both changed Pixel's temperature: nothing is merged; saving will ask.
+    let mut s = on_own_file();
+    select(&mut s, "pixel");
+    focus_field(&mut s, Field::Temperature);
+    typing(&mut s, "5");
+    let before = s.prompts.draft().unwrap().clone();
+    assert!(update(&mut s, opened_with(&changed_outside())).is_empty());
+    assert_eq!(s.prompts.draft().unwrap(), &before);
+    assert!(s.notice.as_ref().unwrap().text.contains("in places you edited too; saving will ask"));
+
+    // A file that no longer loads keeps the tab as it was, with a warning.
+    let msg = Msg::Prompts(PromptsMsg::Opened(Err("line 3: expected a value".into())));
+    assert!(update(&mut s, msg).is_empty());
+    assert_eq!(s.prompts.draft().unwrap(), &before);
+    let notice = s.notice.clone().unwrap();
+    assert!(
+        notice.text.ends_with("cannot be used as it is now: line 3: expected a value"),
+        "{}",
+        notice.text
+    );
 }

@@ -35,11 +35,15 @@ fn the_tab_opens_the_file_and_asks_how_many_runs_used_this_version() {
     assert_eq!(s.prompts.selected, "atlas");
     update(&mut s, Msg::Prompts(PromptsMsg::VersionUsage { hash, result: Ok(12) }));
     assert_eq!(s.prompts.usage.runs, Some(Ok(12)));
-    // A second visit does not open the file again; F3 goes back to the Run tab.
+    // F3 goes back to the Run tab; a second visit reads the file again (it may have changed
+    // outside ailab), and the same file changes nothing.
     assert!(press(&mut s, KeyCode::F(3)).is_empty());
     assert_eq!(s.tab, Tab::Run);
     let again = press(&mut s, KeyCode::F(3));
-    assert!(!again.contains(&Effect::Prompts(PromptsEffect::Open)), "{again:?}");
+    assert!(again.contains(&Effect::Prompts(PromptsEffect::Open)), "{again:?}");
+    select(&mut s, "echo");
+    assert!(update(&mut s, opened()).is_empty());
+    assert_eq!(s.prompts.selected, "echo");
 }
 
 #[test]

@@ -1,15 +1,16 @@
-//! A save that found the file changed outside ailab since the tab read it (another editor, a
-//! `git checkout`). Nothing is ever written over such a change silently: the unsaved edits are
-//! applied again on top of the file as it is now when both sides changed different fields, and
-//! saved; otherwise the user chooses to reload the file (losing the edits), overwrite it (losing
-//! the outside change), or cancel.
+//! The file changed outside ailab since the tab read it (another editor, a `git checkout`).
+//! Coming back to the tab reads it again: without unsaved edits the tab shows the new file; with
+//! them, the edits are kept on top of it when both sides changed different fields. A save that
+//! finds such a change never writes over it silently: the edits are applied again on top of the
+//! file as it is now and saved, or, when both changed the same thing, the user chooses to reload
+//! the file (losing the edits), overwrite it (losing the outside change), or cancel.
 
 use std::path::Path;
 
 use super::structure::plain;
 use super::{leave, save, save_expecting};
 use crate::config::edit::{HierarchyDocument, PromptsDraft, content_hash};
-use crate::tui::msg::{Effect, PromptsEffect};
+use crate::tui::msg::{Effect, OpenedFile, PromptsEffect};
 use crate::tui::state::prompts::{Dialog, FileChanged, FileChoice, FileState};
 use crate::tui::state::{Level, State};
 
@@ -54,6 +55,61 @@ fn rebased(state: &mut State, shown: &str, theirs: &str) -> Vec<Effect> {
         effects.extend(leave(state, then));
     }
     effects
+}
+
+/// The file read again on coming back to the tab (the tab already had it open).
+pub fn reread(state: &mut State, result: Result<Box<OpenedFile>, String>) -> Vec<Effect> {
+    let FileState::Ready(editing) = &mut state.prompts.file else { return Vec::new() };
+    if state.prompts.saving {
+        // The save under way checks the file itself.
+        return Vec::new();
+    }
+    let shown = editing.save_path.display().to_string();
+    let theirs = match result {
+        Ok(file) if file.session.save_path == editing.save_path => file.session,
+        Ok(_) => return Vec::new(),
+        Err(message) => {
+            state.notify(
+                format!("{shown} was changed outside ailab and cannot be used as it is now: {message}"),
+                Level::Warn,
+            );
+            return Vec::new();
+        }
+    };
+    if theirs.document.text() == editing.draft.saved().text() && theirs.file_exists == editing.file_exists {
+        return Vec::new();
+    }
+    let text = theirs.document.text().to_string();
+    let dirty = editing.draft.is_dirty();
+    if !dirty {
+        editing.draft = PromptsDraft::new(theirs.document);
+        editing.file_exists = theirs.file_exists;
+        state.prompts.editors.clear();
+        state.notify(format!("{shown} was changed outside ailab: showing it as it is now."), Level::Info);
+        return vec![use_saved(&text, &shown)];
+    }
+    match editing.draft.rebase(theirs.document) {
+        Ok(_) => {
+            editing.file_exists = theirs.file_exists;
+            refresh_editors(state);
+            state.notify(
+                format!(
+                    "{shown} was changed outside ailab; your unsaved edits are kept on top of that change."
+                ),
+                Level::Info,
+            );
+            vec![use_saved(&text, &shown)]
+        }
+        Err(_) => {
+            state.notify(
+                format!(
+                    "{shown} was changed outside ailab, in places you edited too; saving will ask what to keep."
+                ),
+                Level::Warn,
+            );
+            Vec::new()
+        }
+    }
 }
 
 /// The changed-file question answered.

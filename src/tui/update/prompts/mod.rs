@@ -108,12 +108,17 @@ fn go_to(state: &mut State, to: Tab) -> Vec<Effect> {
     super::tabs::enter(state, to)
 }
 
-/// The Prompts tab was just shown: open the file the first time, count the version's runs.
+/// The Prompts tab was just shown: open the file (the first time; afterwards, read it again to
+/// notice a change made outside ailab meanwhile), count the version's runs.
 pub fn entered(state: &mut State) -> Vec<Effect> {
     let mut effects = Vec::new();
-    if matches!(state.prompts.file, FileState::NotOpened) {
-        state.prompts.file = FileState::Loading;
-        effects.push(Effect::Prompts(PromptsEffect::Open));
+    match state.prompts.file {
+        FileState::NotOpened => {
+            state.prompts.file = FileState::Loading;
+            effects.push(Effect::Prompts(PromptsEffect::Open));
+        }
+        FileState::Ready(_) if !state.prompts.saving => effects.push(Effect::Prompts(PromptsEffect::Open)),
+        _ => {}
     }
     effects.extend(ask_usage(state));
     effects

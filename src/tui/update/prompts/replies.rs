@@ -22,6 +22,10 @@ const MAX_VERSIONS: usize = 20;
 /// Folds one of the shell's answers into the state.
 pub fn on_msg(state: &mut State, msg: PromptsMsg) -> Vec<Effect> {
     match msg {
+        // Read again on coming back to the tab: the file may have changed outside ailab.
+        PromptsMsg::Opened(result) if matches!(state.prompts.file, FileState::Ready(_)) => {
+            super::disk::reread(state, result)
+        }
         PromptsMsg::Opened(Ok(file)) => opened(state, file),
         PromptsMsg::Opened(Err(message)) => {
             state.prompts.file = FileState::Unavailable(message);
