@@ -98,3 +98,32 @@ fn a_hierarchy_given_with_the_flag_is_the_file_saved() {
         assert_eq!(h.node("echo").map(|n| n.prompts.system.as_str()), Some(NEW_SYSTEM));
     });
 }
+
+#[test]
+fn a_comment_added_outside_ailab_survives_a_save_of_other_edits() {
+    use ailab::config::edit::{HierarchyDocument, SaveRefused, content_hash, save_unless_changed};
+    let dir = temp_dir();
+    let file = dir.path().join("h.toml");
+    std::fs::write(&file, DEFAULT_HIERARCHY_TOML).unwrap_or_else(|e| panic!("{e}"));
+    let session =
+        open_for_editing(&HierarchySource::Explicit(file.clone())).unwrap_or_else(|e| panic!("{e}"));
+    let read = content_hash(session.document.text().as_bytes());
+    let mut draft = PromptsDraft::new(session.document);
+    // Someone appends a comment while the tab has the file open; the user renames a member.
+    std::fs::write(&file, format!("{DEFAULT_HIERARCHY_TOML}# X\n")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(draft.edit("echo", Field::Name, "Ember").is_empty());
+    let text = draft.text_to_save().map(str::to_string).unwrap_or_default();
+
+    let Err(SaveRefused::ChangedOnDisk { now: Some(now) }) = save_unless_changed(&file, &text, Some(&read))
+    else {
+        panic!("the save must notice the change")
+    };
+    let theirs =
+        HierarchyDocument::parse(&now, &file.display().to_string()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(draft.rebase(theirs), Ok(1));
+    let text = draft.text_to_save().map(str::to_string).unwrap_or_default();
+    save_unless_changed(&file, &text, Some(&content_hash(now.as_bytes())))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let written = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{e}"));
+    assert!(written.ends_with("# X\n") && written.contains("name = \"Ember\""), "{written}");
+}

@@ -4,10 +4,14 @@
 
 mod support;
 
+#[path = "tui_prompts/disk.rs"]
+mod disk;
 #[path = "tui_prompts/e2e.rs"]
 mod e2e;
 #[path = "tui_prompts/fixture.rs"]
 mod fixture;
+#[path = "tui_prompts/form.rs"]
+mod form;
 #[path = "tui_prompts/reducer.rs"]
 mod reducer;
 #[path = "tui_prompts/structure.rs"]

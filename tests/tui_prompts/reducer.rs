@@ -35,11 +35,15 @@ fn the_tab_opens_the_file_and_asks_how_many_runs_used_this_version() {
     assert_eq!(s.prompts.selected, "atlas");
     update(&mut s, Msg::Prompts(PromptsMsg::VersionUsage { hash, result: Ok(12) }));
     assert_eq!(s.prompts.usage.runs, Some(Ok(12)));
-    // A second visit does not open the file again; F3 goes back to the Run tab.
+    // F3 goes back to the Run tab; a second visit reads the file again (it may have changed
+    // outside ailab), and the same file changes nothing.
     assert!(press(&mut s, KeyCode::F(3)).is_empty());
     assert_eq!(s.tab, Tab::Run);
     let again = press(&mut s, KeyCode::F(3));
-    assert!(!again.contains(&Effect::Prompts(PromptsEffect::Open)), "{again:?}");
+    assert!(again.contains(&Effect::Prompts(PromptsEffect::Open)), "{again:?}");
+    select(&mut s, "echo");
+    assert!(update(&mut s, opened()).is_empty());
+    assert_eq!(s.prompts.selected, "echo");
 }
 
 #[test]
@@ -56,10 +60,11 @@ fn typing_marks_the_field_and_member_unsaved_and_save_writes_the_file() {
 
     let effects = ctrl(&mut s, 's');
     let text = saved_text(&effects).expect("a save");
-    assert!(
-        effects
-            .contains(&Effect::Prompts(PromptsEffect::Save { path: SAVE_PATH.into(), text: text.clone() }))
-    );
+    assert!(effects.contains(&Effect::Prompts(PromptsEffect::Save {
+        path: SAVE_PATH.into(),
+        text: text.clone(),
+        expected: None
+    })));
     assert!(text.contains("Always be brief. You are Echo") && s.prompts.saving);
 
     let effects = update(
@@ -158,6 +163,52 @@ fn undo_and_redo_work_per_field() {
 }
 
 #[test]
+fn an_editor_change_is_one_step_of_undo_and_redo() {
+    let mut s = on_prompts(120, 40);
+    select(&mut s, "echo");
+    focus_field(&mut s, SYSTEM);
+    let before = s.prompts.editors.text("echo", SYSTEM).unwrap();
+    typing(&mut s, "Hi. ");
+    let typed = s.prompts.editors.text("echo", SYSTEM).unwrap();
+    // $EDITOR changed a word in the middle and added a line at the end.
+    let outside = format!("{}\nBe brief.", typed.replace("implementation specialist", "builder"));
+    ctrl(&mut s, 'o');
+    update(&mut s, edited("echo", SYSTEM, &outside));
+    let text = |s: &ailab::tui::state::State| s.prompts.draft().unwrap().field_text("echo", SYSTEM).unwrap();
+    assert_eq!(text(&s), outside.trim());
+
+    ctrl(&mut s, 'z');
+    assert_eq!(
+        s.prompts.editors.text("echo", SYSTEM).unwrap(),
+        typed,
+        "one undo takes the whole change back"
+    );
+    assert_eq!(text(&s), typed.trim());
+    ctrl(&mut s, 'y');
+    assert_eq!(text(&s), outside.trim(), "and one redo brings it again");
+    ctrl(&mut s, 'z');
+    for _ in 0.."Hi. ".len() {
+        ctrl(&mut s, 'z');
+    }
+    assert_eq!(s.prompts.editors.text("echo", SYSTEM).unwrap(), before, "typing before it undoes as usual");
+    assert!(!s.prompts.is_dirty());
+
+    // A text the editor only shortened or lengthened is one step as it is.
+    update(&mut s, edited("echo", SYSTEM, &format!("{before} More.")));
+    ctrl(&mut s, 'z');
+    assert_eq!(s.prompts.editors.text("echo", SYSTEM).unwrap(), before);
+
+    // A one-line field set from outside undoes the same way.
+    press(&mut s, KeyCode::Esc);
+    select(&mut s, "pixel");
+    focus_field(&mut s, Field::Model);
+    update(&mut s, edited("pixel", Field::Model, "phi-4"));
+    ctrl(&mut s, 'z');
+    assert_eq!(s.prompts.editors.text("pixel", Field::Model).as_deref(), Some("phi-3.1-mini-4k-instruct"));
+    assert!(!s.prompts.is_dirty());
+}
+
+#[test]
 fn critique_switches_and_reflect_brings_its_templates_into_the_form() {
     let mut s = on_prompts(120, 40);
     select(&mut s, "nova");
@@ -215,6 +266,7 @@ fn quitting_with_unsaved_edits_asks_and_save_then_quits() {
     assert_eq!(s.tab, Tab::Prompts);
     let effects = press(&mut s, KeyCode::Char('s'));
     let text = saved_text(&effects).expect("save");
+    assert!(s.prompts.saving, "quitting waits for the save");
     let effects =
         update(&mut s, Msg::Prompts(PromptsMsg::Saved { path: SAVE_PATH.into(), text, result: Ok(()) }));
     assert!(effects.contains(&Effect::Quit), "{effects:?}");
@@ -289,6 +341,8 @@ fn compare_lists_runs_of_other_versions_and_shows_what_changed() {
     let ids: Vec<&str> = pick.items.iter().map(|i| i.value.as_str()).collect();
     assert_eq!(ids, ["20261124-050000-0002", "20261123-040000-0000"], "one run per other version");
     assert_eq!(pick.items[0].detail, "Why is the sky blue?");
+    // Versions are shown by their first 8 hex digits, as in History.
+    assert_eq!(pick.items[0].label, "20261124-050000-0002  version bbbbbbbb");
 
     let effects = press(&mut s, KeyCode::Enter);
     assert_eq!(

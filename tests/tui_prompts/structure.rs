@@ -160,16 +160,38 @@ fn reset_to_default_and_revert() {
         "its editor shows it"
     );
 
-    // A member ailab does not ship has no default to go back to.
+    // Asking again when there is nothing to reset says so instead of asking.
+    press(&mut s, KeyCode::Char('D'));
+    assert!(s.prompts.dialog.is_none());
+    let notice = s.notice.clone().unwrap();
+    assert_eq!(
+        notice.text,
+        "Nothing to reset: Echo already has the prompts and settings ailab ships for it."
+    );
+
+    // A member ailab does not ship goes back to [defaults], and the question says so.
     select(&mut s, "sage");
     press(&mut s, KeyCode::Char('a'));
     typing(&mut s, "Iris");
     press(&mut s, KeyCode::Enter);
     press(&mut s, KeyCode::Char('D'));
+    assert_eq!(
+        notice_text(&s),
+        "Nothing to reset: Iris already takes all its settings and prompts from [defaults]."
+    );
+    focus_field(&mut s, Field::Temperature);
+    for _ in 0..3 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typing(&mut s, "0.2");
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char('D'));
+    assert!(matches!(&s.prompts.dialog, Some(Dialog::ConfirmReset { shipped: false, .. })));
     press(&mut s, KeyCode::Char('y'));
     let notice = s.notice.clone().unwrap();
-    assert_eq!(notice.level, Level::Error);
-    assert!(notice.text.contains("\"iris\" is not one of the members ailab comes with"), "{}", notice.text);
+    assert_eq!(notice.level, Level::Info);
+    assert_eq!(notice.text, "Iris takes its settings and prompts from [defaults] now (not saved yet).");
+    assert_eq!(s.prompts.draft().unwrap().hierarchy().node("iris").unwrap().temperature, 0.7);
 
     press(&mut s, KeyCode::Char('u'));
     assert!(matches!(s.prompts.dialog, Some(Dialog::ConfirmRevert { .. })));
@@ -177,4 +199,46 @@ fn reset_to_default_and_revert() {
     assert!(!s.prompts.is_dirty());
     assert_eq!(s.prompts.selected, "atlas", "the selected member was new: back to the top");
     assert_eq!(s.prompts.focus, PromptsFocus::Tree);
+}
+
+fn notice_text(s: &ailab::tui::state::State) -> String {
+    s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+}
+
+#[test]
+fn a_name_another_member_has_is_warned_about_but_can_be_saved() {
+    let mut s = on_prompts(120, 40);
+    select(&mut s, "pixel");
+    press(&mut s, KeyCode::Char('r'));
+    for _ in 0.."Pixel".len() {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typing(&mut s, "Echo");
+    press(&mut s, KeyCode::Enter);
+    assert!(s.prompts.dialog.is_none(), "the rename is made");
+    let notice = s.notice.clone().unwrap();
+    assert_eq!(notice.level, Level::Warn);
+    assert!(
+        notice
+            .text
+            .starts_with("Named Echo, but the member with the id \"echo\" has this name too; give each"),
+        "{}",
+        notice.text
+    );
+    // The form says so under the name, for both members, until one is renamed.
+    let screen = render_text(&mut s);
+    assert!(screen.contains("! the member with the id \"echo\" has this name too"), "{screen}");
+    select(&mut s, "echo");
+    assert!(render_text(&mut s).contains("! the member with the id \"pixel\" has this name too"));
+    assert!(saved_text(&ctrl(&mut s, 's')).is_some(), "saving is not blocked");
+}
+
+fn render_text(s: &mut ailab::tui::state::State) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|frame| ailab::tui::view::draw(frame, s)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -96,6 +96,21 @@ fn a_prompt_edited_in_the_editor_is_saved_from_the_real_binary() {
     let file = std::fs::read_to_string(config.join("hierarchy.toml")).unwrap();
     assert!(file.contains("Be brief. You are Echo, the implementation specialist"), "{file}");
 
+    // Someone changes the file outside ailab; a rename saved after that keeps their change.
+    std::fs::write(config.join("hierarchy.toml"), format!("{file}# X\n")).unwrap();
+    tmux.keys(&["Escape", "r", "BSpace", "BSpace", "BSpace", "BSpace"]);
+    tmux.keys(&["Ember", "Enter", "C-s"]);
+    let start = Instant::now();
+    loop {
+        let file = std::fs::read_to_string(config.join("hierarchy.toml")).unwrap();
+        if file.contains("name = \"Ember\"") {
+            assert!(file.ends_with("# X\n"), "the outside change was kept:\n{file}");
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "not saved:\n{}", tmux.screen());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
     // Keys still reach the app after the editor: quit cleanly.
     tmux.keys(&["C-q"]);
     let start = Instant::now();

@@ -74,6 +74,16 @@ fn the_unsaved_edits_question() {
 }
 
 #[test]
+fn the_changed_outside_question() {
+    let mut s = dirty();
+    ctrl(&mut s, 's');
+    let now = ailab::config::DEFAULT_HIERARCHY_TOML.replace("You are Echo", "You are Echo Prime");
+    update(&mut s, Msg::Prompts(PromptsMsg::ChangedOnDisk { path: SAVE_PATH.into(), now: Some(now) }));
+    let terminal = render(&mut s, 80, 24);
+    insta::assert_snapshot!("changed_outside_80x24", terminal.backend());
+}
+
+#[test]
 fn the_comparison_with_a_past_run() {
     let mut s = dirty();
     press(&mut s, KeyCode::Esc);

@@ -168,6 +168,19 @@ impl HierarchyDocument {
         })
     }
 
+    /// The node's own value of `field` as the file writes it (spacing and comments aside), or
+    /// `None` when the node does not set it.
+    pub(super) fn written(&self, id: &str, field: Field) -> Option<String> {
+        let node = self.node_table(id)?;
+        let value = match field {
+            Field::Prompt(prompt) => node.get("prompts")?.get(prompt.key())?.as_value()?,
+            setting => node.get(setting.key())?.as_value()?,
+        };
+        let mut value = value.clone();
+        value.decor_mut().clear();
+        Some(value.to_string())
+    }
+
     /// The node's table in the document, if any.
     pub(super) fn node_table(&self, id: &str) -> Option<&Table> {
         let nodes = tables::nodes(&self.doc)?;

@@ -130,6 +130,43 @@ impl PromptsDraft {
         self.pending_of(id, field).map_or(&[], |p| p.problems.as_slice())
     }
 
+    /// What is odd about a field without blocking saving: a name another member also has (the
+    /// engine tells members apart by id, but the tree, History and a parent's split prompt show
+    /// names). Empty when there is nothing to say.
+    pub fn field_warnings(&self, id: &str, field: Field) -> Vec<FieldProblem> {
+        if field != Field::Name {
+            return Vec::new();
+        }
+        let h = self.hierarchy();
+        let Some(name) = self.field_text(id, field).map(|n| n.trim().to_lowercase()) else {
+            return Vec::new();
+        };
+        let twins: Vec<&str> = h
+            .nodes
+            .iter()
+            .filter(|n| n.id != id && !name.is_empty() && n.name.trim().to_lowercase() == name)
+            .map(|n| n.id.as_str())
+            .collect();
+        if twins.is_empty() {
+            return Vec::new();
+        }
+        let siblings =
+            h.parent_of(id).is_some_and(|p| twins.iter().any(|t| p.children.iter().any(|c| c == t)));
+        let which = match twins.as_slice() {
+            [one] => format!("the member with the id \"{one}\" has"),
+            many => format!(
+                "the members {} have",
+                many.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        let help = if siblings {
+            "give each its own name: their parent's split prompt lists them by name, and the model cannot tell them apart"
+        } else {
+            "give each its own name: the tree and History show names, not ids"
+        };
+        vec![FieldProblem { message: format!("{which} this name too"), help: Some(help.into()) }]
+    }
+
     /// True when there is something to save and nothing blocks it.
     pub fn can_save(&self) -> bool {
         self.is_dirty() && self.pending.is_empty()
@@ -148,6 +185,13 @@ impl PromptsDraft {
         } else if let Ok(saved) = HierarchyDocument::parse(text, self.saved.source()) {
             self.saved = saved;
         }
+    }
+
+    /// A new saved state and the edited document over it (see `rebase`); pending edits are tried again.
+    pub(super) fn replace_saved(&mut self, saved: HierarchyDocument, current: HierarchyDocument) {
+        self.saved = saved;
+        self.current = current;
+        self.retry_pending();
     }
 
     /// Discards every unsaved edit.

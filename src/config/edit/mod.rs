@@ -11,6 +11,7 @@ mod document;
 mod draft;
 mod external;
 mod fields;
+mod rebase;
 mod reset;
 mod save;
 mod strings;
@@ -24,4 +25,6 @@ pub use document::HierarchyDocument;
 pub use draft::PromptsDraft;
 pub use external::{edit_in_external_editor, edit_with, editor_command};
 pub use fields::{Field, FieldProblem, Placeholder, PromptField, Setting, placeholders_for};
-pub use save::{EditSession, open_for_editing, save_atomically};
+pub use save::{
+    EditSession, SaveRefused, content_hash, open_for_editing, save_atomically, save_unless_changed,
+};

@@ -1,5 +1,7 @@
-//! "Reset this node to default": the node's own settings and prompts become exactly what the
-//! built-in hierarchy writes for the member with the same id; its place in the tree stays.
+//! "Reset this node to default": for a member ailab ships, its own settings and prompts become
+//! exactly what the built-in hierarchy writes for the member with the same id; for any other
+//! member, its own settings and prompts are removed, so it takes them from `[defaults]`. Its
+//! place in the tree stays.
 
 use toml_edit::{DocumentMut, Item, Table};
 
@@ -9,26 +11,32 @@ use super::tables::{self, NODE_KEY_ORDER};
 use crate::config::{BUILT_IN_SOURCE, ConfigError, DEFAULT_HIERARCHY_TOML};
 
 impl HierarchyDocument {
-    /// Gives the node the name, role, settings and prompts the built-in hierarchy writes for the
-    /// member with this id (what the built-in leaves out, the node then takes from `[defaults]`).
-    /// Its id and children stay. Refused, with the reason, for a member ailab does not ship.
+    /// True if ailab ships a member with this id (resetting it gives the shipped values back;
+    /// resetting any other member makes it take everything from `[defaults]`).
+    pub fn ships_member(id: &str) -> bool {
+        parse_document(DEFAULT_HIERARCHY_TOML, BUILT_IN_SOURCE).is_ok_and(|d| shipped_node(&d, id).is_some())
+    }
+
+    /// For a member ailab ships: gives the node the name, role, settings and prompts the built-in
+    /// hierarchy writes for it (what the built-in leaves out, the node then takes from
+    /// `[defaults]`). For any other member: removes its own settings and prompts, so it takes
+    /// them from `[defaults]`; its name and role stay. Its id and children stay either way.
     pub fn reset_node_to_default(&mut self, id: &str) -> Result<(), ConfigError> {
         if self.hierarchy.node(id).is_none() {
             return Err(tables::unknown_node(&self.source, id));
         }
         let shipped = parse_document(DEFAULT_HIERARCHY_TOML, BUILT_IN_SOURCE)?;
         let Some(original) = shipped_node(&shipped, id) else {
-            let ids: Vec<&str> = tables::nodes(&shipped)
-                .map(|n| n.iter().filter_map(tables::id_of).collect())
-                .unwrap_or_default();
-            return Err(ConfigError::single(
-                &self.source,
-                format!(
-                    "\"{id}\" is not one of the members ailab comes with ({}), so it has no default to go back to",
-                    ids.join(", ")
-                ),
-                Some("Revert discards all unsaved changes; or change this member's fields one by one".into()),
-            ));
+            return self.apply(|doc, source| {
+                let node = tables::node_mut(doc, id, source)?;
+                for field in Field::SETTINGS.into_iter().filter(|f| !matches!(f, Field::Name | Field::Role)) {
+                    node.remove(field.key());
+                }
+                for prompt in PromptField::ALL {
+                    remove_prompt(node, prompt);
+                }
+                Ok(())
+            });
         };
         self.apply(|doc, source| {
             let node = tables::node_mut(doc, id, source)?;

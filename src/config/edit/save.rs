@@ -54,6 +54,53 @@ pub fn open_for_editing(source: &HierarchySource) -> Result<EditSession, ConfigE
     Ok(EditSession { document, save_path: path, file_exists: false })
 }
 
+/// A fingerprint of a file's bytes (SHA-256, hex), to notice when it was changed by someone else.
+pub fn content_hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Why [`save_unless_changed`] did not write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveRefused {
+    /// The file is not what the editor last read or wrote: `now` is its text (`None`: it is gone).
+    ChangedOnDisk { now: Option<String> },
+    /// Writing (or reading to check) failed; the message says why and what to do.
+    Failed(String),
+}
+
+/// Writes `text` to `path` atomically, but only if the file still is what the editor last read or
+/// wrote: `expected` is its [`content_hash`], or `None` when there was no file. Anything else
+/// means someone changed it outside ailab, and writing now would silently lose their change.
+pub fn save_unless_changed(path: &Path, text: &str, expected: Option<&str>) -> Result<(), SaveRefused> {
+    let shown = path.display();
+    let now = match fs::read(path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == ErrorKind::NotFound => None,
+        // A folder in the way is explained by the write itself.
+        Err(_) if path.is_dir() => None,
+        Err(e) => {
+            return Err(SaveRefused::Failed(format!(
+                "cannot read {shown} to check whether it changed: {}; the file was not changed",
+                reason(&e)
+            )));
+        }
+    };
+    if now.as_deref().map(content_hash).as_deref() != expected {
+        let now = match now {
+            Some(bytes) => Some(String::from_utf8(bytes).map_err(|_| {
+                SaveRefused::Failed(format!(
+                    "{shown} was changed outside ailab and is no longer UTF-8 text; the file was not \
+                     changed: fix its encoding in your editor, then save again"
+                ))
+            })?),
+            None => None,
+        };
+        return Err(SaveRefused::ChangedOnDisk { now });
+    }
+    save_atomically(path, text).map_err(SaveRefused::Failed)
+}
+
 fn read_help(e: &std::io::Error) -> &'static str {
     match e.kind() {
         ErrorKind::PermissionDenied => "make the file readable for your user",

@@ -15,6 +15,9 @@ pub enum PromptsMsg {
     Opened(Result<Box<OpenedFile>, String>),
     /// How writing `text` to `path` went.
     Saved { path: PathBuf, text: String, result: Result<(), String> },
+    /// Nothing was written: the file at `path` was changed outside ailab since it was read or
+    /// saved. `now` is its text as it is now (`None`: it is gone).
+    ChangedOnDisk { path: PathBuf, now: Option<String> },
     /// The engine for the next run was rebuilt from the saved file.
     EngineRebuilt { hierarchy: Arc<Hierarchy> },
     /// The saved file could not become the next run's engine (the file itself is saved).
@@ -42,8 +45,9 @@ pub struct OpenedFile {
 pub enum PromptsEffect {
     /// Open the hierarchy in use for editing (answered by `Opened`).
     Open,
-    /// Write `text` to `path` atomically (answered by `Saved`).
-    Save { path: PathBuf, text: String },
+    /// Write `text` to `path` atomically, unless the file is no longer the one whose content
+    /// hash is `expected` (`None`: there was no file): answered by `Saved` or `ChangedOnDisk`.
+    Save { path: PathBuf, text: String, expected: Option<String> },
     /// Build the next run's engine from saved hierarchy text (answered by `EngineRebuilt`).
     UseSaved { text: String, source: String },
     /// Suspend the screen and edit `text` in `$EDITOR` (answered by `EditorClosed`).

@@ -1,7 +1,7 @@
 //! Prompts and settings written in place: every byte outside the edited value stays.
 
 use super::{literal_after, open, shipped};
-use crate::config::edit::{Field, PromptField, Setting};
+use crate::config::edit::{Field, HierarchyDocument, PromptField, Setting};
 
 #[test]
 fn editing_one_prompt_changes_only_that_value() {
@@ -179,14 +179,19 @@ fn reset_gives_back_the_shipped_node_exactly() {
 }
 
 #[test]
-fn reset_explains_when_the_member_is_not_shipped() {
-    let mut doc = shipped();
-    let id = doc.add_child("nova", Some("Iris")).unwrap_or_else(|e| panic!("{e}"));
-    let err = doc.reset_node_to_default(&id).unwrap_err().to_string();
-    assert!(
-        err.contains(
-            "\"iris\" is not one of the members ailab comes with (atlas, nova, sage, echo, pixel, quantum)"
-        ),
-        "{err}"
+fn reset_of_a_member_ailab_does_not_ship_makes_it_take_everything_from_defaults() {
+    let mut doc = open(
+        "[defaults]\ntemperature = 0.5\n\n# The team.\n[[node]]\nid = \"a\"\nname = \"Ann\"\nrole = \"lead\"\n\
+         children = [\"b\"]\ntemperature = 0.9 # hot\nseed = 3\n\n[node.prompts]\nsystem = \"You are {name}.\"\n\n\
+         [[node]]\nid = \"b\"\n",
     );
+    assert!(!HierarchyDocument::ships_member("a") && HierarchyDocument::ships_member("echo"));
+    doc.reset_node_to_default("a").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        doc.text(),
+        "[defaults]\ntemperature = 0.5\n\n# The team.\n[[node]]\nid = \"a\"\nname = \"Ann\"\nrole = \"lead\"\n\
+         children = [\"b\"]\n\n[[node]]\nid = \"b\"\n"
+    );
+    let a = doc.hierarchy().node("a").cloned().unwrap_or_else(|| panic!("a"));
+    assert_eq!((a.name.as_str(), a.role.as_str(), a.temperature, a.seed), ("Ann", "lead", 0.5, None));
 }

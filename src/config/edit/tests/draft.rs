@@ -148,8 +148,11 @@ fn reset_to_default_restores_the_shipped_node_and_drops_its_problems() {
     d.reset_node_to_default("sage").unwrap_or_else(|e| panic!("{e}"));
     assert!(!d.is_dirty());
     let id = d.add_child("sage", None).unwrap_or_else(|e| panic!("{e}"));
-    let err = d.reset_node_to_default(&id).unwrap_err().to_string();
-    assert!(err.contains("so it has no default to go back to"), "{err}");
+    d.edit(&id, Field::Temperature, "0.1");
+    d.edit(&id, ANSWER, "{oops}");
+    d.reset_node_to_default(&id).unwrap_or_else(|e| panic!("{e}"));
+    assert!(d.problems().is_empty(), "its problems go with its own prompts");
+    assert_eq!(d.hierarchy().node(&id).map(|n| n.temperature), Some(0.7), "from [defaults]");
 }
 
 #[test]
@@ -190,4 +193,27 @@ fn prompts_a_node_uses_are_known() {
     };
     assert_eq!(used("atlas"), [PromptField::System, PromptField::Split, PromptField::Synthesize]);
     assert_eq!(used("echo"), [PromptField::System, PromptField::Answer]);
+}
+
+#[test]
+fn a_name_another_member_has_is_a_warning_that_does_not_block_saving() {
+    let mut d = draft();
+    assert!(d.field_warnings("pixel", Field::Name).is_empty());
+    assert!(d.edit("pixel", Field::Name, " echo ").is_empty());
+    let warnings = d.field_warnings("pixel", Field::Name);
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].message, "the member with the id \"echo\" has this name too");
+    assert!(warnings[0].help.as_deref().is_some_and(|h| h.contains("split prompt lists them by name")));
+    assert_eq!(d.field_warnings("echo", Field::Name).len(), 1, "both are told");
+    assert!(d.can_save(), "ids differ: the engine runs it");
+
+    assert!(d.edit("quantum", Field::Name, "Echo").is_empty());
+    let warnings = d.field_warnings("echo", Field::Name);
+    assert_eq!(warnings[0].message, "the members \"pixel\", \"quantum\" have this name too");
+    let cousin = d.field_warnings("quantum", Field::Name);
+    assert_eq!(
+        cousin[0].help.as_deref(),
+        Some("give each its own name: the tree and History show names, not ids")
+    );
+    assert!(d.field_warnings("quantum", Field::Temperature).is_empty());
 }

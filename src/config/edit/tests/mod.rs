@@ -3,6 +3,7 @@
 
 mod document;
 mod draft;
+mod rebase;
 mod save;
 mod structure;
 

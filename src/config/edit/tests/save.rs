@@ -5,7 +5,9 @@ use std::fs;
 use std::path::Path;
 
 use crate::config::HierarchySource;
-use crate::config::edit::{open_for_editing, save_atomically};
+use crate::config::edit::{
+    SaveRefused, content_hash, open_for_editing, save_atomically, save_unless_changed,
+};
 
 fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"))
@@ -88,4 +90,41 @@ fn an_explicit_file_is_edited_and_saved_in_place() {
     let gone = dir.path().join("gone.toml");
     let err = open_for_editing(&HierarchySource::Explicit(gone)).unwrap_err().to_string();
     assert!(err.contains("no longer exists"), "{err}");
+}
+
+#[test]
+fn a_file_changed_outside_since_it_was_read_is_not_overwritten() {
+    let dir = temp_dir();
+    let path = dir.path().join("hierarchy.toml");
+    fs::write(&path, "mine\n").unwrap_or_else(|e| panic!("{e}"));
+    let read = content_hash(b"mine\n");
+    // Unchanged: written.
+    assert_eq!(save_unless_changed(&path, "edited\n", Some(&read)), Ok(()));
+    assert_eq!(fs::read_to_string(&path).ok().as_deref(), Some("edited\n"));
+
+    // Changed outside: refused with the text as it is now, and the file is left alone.
+    fs::write(&path, "edited\n# X\n").unwrap_or_else(|e| panic!("{e}"));
+    let refused = save_unless_changed(&path, "again\n", Some(&content_hash(b"edited\n")));
+    assert_eq!(refused, Err(SaveRefused::ChangedOnDisk { now: Some("edited\n# X\n".into()) }));
+    assert_eq!(fs::read_to_string(&path).ok().as_deref(), Some("edited\n# X\n"));
+
+    // Made since ailab looked (there was no file), or removed since: refused too.
+    let new = dir.path().join("new.toml");
+    fs::write(&new, "theirs").unwrap_or_else(|e| panic!("{e}"));
+    let made = save_unless_changed(&new, "ours", None);
+    assert_eq!(made, Err(SaveRefused::ChangedOnDisk { now: Some("theirs".into()) }));
+    let gone = save_unless_changed(&dir.path().join("gone.toml"), "ours", Some(&read));
+    assert_eq!(gone, Err(SaveRefused::ChangedOnDisk { now: None }));
+    assert_eq!(save_unless_changed(&dir.path().join("fresh.toml"), "ours", None), Ok(()));
+}
+
+#[test]
+fn a_file_changed_into_something_that_is_not_text_is_explained() {
+    let dir = temp_dir();
+    let path = dir.path().join("hierarchy.toml");
+    fs::write(&path, [0xff, 0xfe, 0x00]).unwrap_or_else(|e| panic!("{e}"));
+    let Err(SaveRefused::Failed(message)) = save_unless_changed(&path, "x", Some("0")) else {
+        panic!("refused")
+    };
+    assert!(message.contains("was changed outside ailab and is no longer UTF-8 text"), "{message}");
 }

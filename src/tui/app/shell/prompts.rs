@@ -1,6 +1,7 @@
-//! The Prompts tab's effects: open the hierarchy for editing, save it atomically, build the next
-//! run's engine from what was saved, lend the terminal to `$EDITOR`, and ask the record (on its
-//! own reader thread, so the loop never waits on SQLite). Every answer comes back as a message.
+//! The Prompts tab's effects: open the hierarchy for editing, save it atomically (never over a
+//! change made outside ailab meanwhile), build the next run's engine from what was saved, lend
+//! the terminal to `$EDITOR`, and ask the record (on its own reader thread, so the loop never
+//! waits on SQLite). Every answer comes back as a message.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use std::sync::mpsc;
 use super::Shell;
 use super::suspend::with_terminal_lent;
 use crate::cli::settings::normalize_base_url;
-use crate::config::edit::{edit_in_external_editor, open_for_editing, save_atomically};
+use crate::config::edit::{SaveRefused, edit_in_external_editor, open_for_editing, save_unless_changed};
 use crate::config::{Hierarchy, HierarchySource, parse_hierarchy};
 use crate::store::{ReadWorker, Reader};
 use crate::tui::msg::{Msg, OpenedFile, PromptsEffect, PromptsMsg};
@@ -79,17 +80,25 @@ impl Shell {
                     .map_err(|e| e.to_string());
                 send(PromptsMsg::Opened(result));
             }
-            PromptsEffect::Save { path, text } => {
+            PromptsEffect::Save { path, text, expected } => {
                 tokio::spawn(async move {
                     let written = tokio::task::spawn_blocking({
                         let (path, text) = (path.clone(), text.clone());
-                        move || save_atomically(&path, &text)
+                        move || save_unless_changed(&path, &text, expected.as_deref())
                     })
                     .await
                     .unwrap_or_else(|e| {
-                        Err(format!("the save stopped unexpectedly ({e}); the file was not changed"))
+                        Err(SaveRefused::Failed(format!(
+                            "the save stopped unexpectedly ({e}); the file was not changed"
+                        )))
                     });
-                    send(PromptsMsg::Saved { path, text, result: written });
+                    send(match written {
+                        Ok(()) => PromptsMsg::Saved { path, text, result: Ok(()) },
+                        Err(SaveRefused::Failed(message)) => {
+                            PromptsMsg::Saved { path, text, result: Err(message) }
+                        }
+                        Err(SaveRefused::ChangedOnDisk { now }) => PromptsMsg::ChangedOnDisk { path, now },
+                    });
                 });
             }
             PromptsEffect::UseSaved { text, source } => match self.hierarchy_from_saved(&text, &source) {

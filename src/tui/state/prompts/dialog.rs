@@ -5,18 +5,22 @@ use ratatui_textarea::{CursorMove, TextArea};
 
 use super::Leave;
 use crate::config::diff::HierarchyDiff;
+use crate::config::edit::HierarchyDocument;
 
 /// A dialog over the tab; it has the keyboard until it closes.
 #[derive(Debug, Clone)]
 pub enum Dialog {
     /// Remove a member and everyone under it?
     ConfirmRemove { id: String, name: String, below: Vec<String> },
-    /// Give a member back ailab's shipped prompts and settings?
-    ConfirmReset { id: String, name: String },
+    /// Give a member back ailab's shipped prompts and settings (`shipped`), or make it take
+    /// everything from `[defaults]` (a member ailab does not ship)?
+    ConfirmReset { id: String, name: String, shipped: bool },
     /// Discard every unsaved edit?
     ConfirmRevert { changed: usize },
     /// There are unsaved edits: save them, discard them, or stay?
     Unsaved { then: Leave, selected: Choice },
+    /// The file was changed outside ailab and the edits cannot be applied on it alone.
+    FileChanged(Box<FileChanged>),
     /// A line of text (a name, an id).
     Input { purpose: InputPurpose, editor: Box<TextArea<'static>>, error: Option<String> },
     /// A list to pick from.
@@ -42,6 +46,58 @@ impl Choice {
             Choice::Discard => "Discard",
             Choice::Stay => "Stay",
         }
+    }
+
+    /// The button's text for where the user was going ("Save and quit", "Discard and leave").
+    pub fn label_for(self, then: Leave) -> String {
+        let going = if then == Leave::Quit { "quit" } else { "leave" };
+        match self {
+            Choice::Stay => "Stay".into(),
+            other => format!("{} and {going}", other.label()),
+        }
+    }
+}
+
+/// The file changed outside ailab since it was read, in a way the edits cannot be applied on.
+#[derive(Debug, Clone)]
+pub struct FileChanged {
+    /// The file as it is now, when it still loads (reloading needs it).
+    pub theirs: Option<HierarchyDocument>,
+    /// The content hash of the file as it is now (`None`: it is gone), so that overwriting
+    /// replaces exactly the version the user was shown.
+    pub now_hash: Option<String>,
+    /// What stands in the way, one line each.
+    pub reasons: Vec<String>,
+    pub selected: FileChoice,
+}
+
+/// An answer to the changed-file question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileChoice {
+    /// Load the file as it is now; the unsaved edits are lost.
+    Reload,
+    /// Write the edits over the file; the outside change is lost.
+    Overwrite,
+    /// Write nothing and keep editing.
+    Cancel,
+}
+
+impl FileChoice {
+    pub const ALL: [FileChoice; 3] = [FileChoice::Reload, FileChoice::Overwrite, FileChoice::Cancel];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FileChoice::Reload => "Reload",
+            FileChoice::Overwrite => "Overwrite",
+            FileChoice::Cancel => "Cancel",
+        }
+    }
+}
+
+impl FileChanged {
+    /// The answers that can be given (reloading needs a file that loads).
+    pub fn choices(&self) -> Vec<FileChoice> {
+        FileChoice::ALL.into_iter().filter(|c| *c != FileChoice::Reload || self.theirs.is_some()).collect()
     }
 }
 

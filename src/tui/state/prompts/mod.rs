@@ -12,7 +12,9 @@ use std::path::PathBuf;
 use crate::config::Hierarchy;
 use crate::config::edit::{Field, PromptsDraft};
 
-pub use dialog::{Choice, Dialog, DiffView, InputPurpose, Pick, PickItem, PickPurpose};
+pub use dialog::{
+    Choice, Dialog, DiffView, FileChanged, FileChoice, InputPurpose, Pick, PickItem, PickPurpose,
+};
 pub use editors::Editors;
 pub use fields::{FieldKind, fields_of, kind_of, unused_reason};
 
@@ -75,6 +77,11 @@ pub struct VersionUsage {
     pub hash: String,
     /// `None` while the record is being asked.
     pub runs: Option<Result<u64, String>>,
+}
+
+/// A version as shown: the first 8 hex digits of its hash (as the History tab shows it).
+pub fn short_version(hash: &str) -> &str {
+    hash.get(..8).unwrap_or(hash)
 }
 
 /// What deriving the tab's state depends on: (revision, size, theme, overlays, tab shown).

@@ -1,11 +1,11 @@
 //! What drawing the Prompts tab needs, derived after every message: a valid selection, an
-//! editor for each field on screen (styled for focus), and the form scrolled to the focused field.
+//! editor for each field on screen, the form scrolled to the focused field, and the focused
+//! prompt scrolled to its cursor.
 
 use ratatui::style::{Modifier, Style};
 
-use super::{FileState, PromptsFocus};
+use super::{FieldKind, FileState, PromptsFocus, kind_of};
 use crate::tui::state::{State, Tab};
-use crate::tui::theme::Role;
 
 impl State {
     /// Keeps the Prompts tab's derived state in step with the rest.
@@ -38,28 +38,31 @@ impl State {
             let text = self.prompts.draft().and_then(|d| d.field_text(&id, field)).unwrap_or_default();
             self.prompts.editors.ensure(&id, field, || text);
         }
-        let theme = self.theme().clone();
-        let focused = match self.prompts.focus {
-            PromptsFocus::Field(field) if self.prompts.dialog.is_none() && self.overlays.is_empty() => {
-                Some(field)
-            }
-            _ => None,
-        };
-        for ((node, field), editor) in self.prompts.editors.all_mut() {
-            let has_cursor = *node == id && Some(*field) == focused;
-            let cursor =
-                if has_cursor { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
-            editor.set_cursor_style(cursor);
-            editor.set_cursor_line_style(Style::new());
-            editor.set_style(theme.style(Role::Text));
-            editor.set_placeholder_style(theme.style(Role::Dim));
-        }
         if let Some(super::Dialog::Input { editor, .. }) = &mut self.prompts.dialog {
             editor.set_cursor_style(Style::new().add_modifier(Modifier::REVERSED));
             editor.set_cursor_line_style(Style::new());
         }
         if self.tab == Tab::Prompts {
-            self.prompts.form_top = crate::tui::view::prompts::layout::form_top(self, self.area());
+            let area = self.area();
+            self.prompts.form_top = crate::tui::view::prompts::layout::form_top(self, area);
+            self.scroll_focused_prompt(area);
         }
+    }
+
+    /// Scrolls the focused prompt so its cursor shows (the form draws it from that row).
+    fn scroll_focused_prompt(&mut self, area: ratatui::layout::Rect) {
+        use crate::tui::view::prompts::{layout, textbox};
+        let Some(field) = self.prompts.focused_field().filter(|f| kind_of(*f) == FieldKind::Text) else {
+            return;
+        };
+        let layout = layout::compute(self, area);
+        let Some(block) = layout.blocks.iter().find(|b| b.field == field) else { return };
+        let id = self.prompts.selected.clone();
+        let Some(editor) = self.prompts.editors.get(&id, field) else { return };
+        let rows = textbox::wrap(editor.lines(), block.editor.width as usize);
+        let cursor = editor.cursor();
+        let (row, _) = textbox::cursor_cell(&rows, editor.lines(), (cursor.0, cursor.1));
+        let (height, count) = (block.editor.height as usize, rows.len());
+        self.prompts.editors.scroll_to(&id, field, row, height, count);
     }
 }

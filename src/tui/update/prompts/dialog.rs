@@ -8,7 +8,7 @@ use crate::tui::action::Action;
 use crate::tui::msg::{Effect, PromptsEffect};
 use crate::tui::sanitize::sanitize;
 use crate::tui::state::State;
-use crate::tui::state::prompts::{Choice, Dialog, InputPurpose, Leave, PickPurpose};
+use crate::tui::state::prompts::{Choice, Dialog, FileChoice, InputPurpose, Leave, PickPurpose};
 
 /// Rows moved by a page in a list or the comparison.
 const PAGE: isize = 10;
@@ -59,6 +59,30 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
+        (Some(Dialog::FileChanged(changed)), None) => {
+            let choices = changed.choices();
+            let at = choices.iter().position(|c| *c == changed.selected).unwrap_or(0);
+            let n = choices.len();
+            match key.code {
+                KeyCode::Left => changed.selected = choices[(at + n - 1) % n],
+                KeyCode::Right | KeyCode::Tab => changed.selected = choices[(at + 1) % n],
+                _ => {}
+            }
+            Vec::new()
+        }
+        (Some(Dialog::FileChanged(changed)), Some(c)) => {
+            let picked = changed
+                .choices()
+                .into_iter()
+                .find(|choice| choice.label().to_ascii_lowercase().starts_with(c));
+            match picked {
+                Some(choice) => {
+                    changed.selected = choice;
+                    choose(state)
+                }
+                None => Vec::new(),
+            }
+        }
         (Some(Dialog::Unsaved { selected, .. }), Some(c)) => {
             let picked =
                 Choice::ALL.into_iter().find(|choice| choice.label().to_ascii_lowercase().starts_with(c));
@@ -100,8 +124,14 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Esc: the dialog closes without doing anything (for the unsaved-edits question: stay).
+/// Esc: the dialog closes without doing anything (for the unsaved-edits question: stay; for the
+/// changed-file question: cancel).
 fn close(state: &mut State) {
+    if let Some(Dialog::FileChanged(mut changed)) = state.prompts.dialog.take() {
+        changed.selected = FileChoice::Cancel;
+        state.prompts.dialog = Some(Dialog::FileChanged(changed));
+        choose(state);
+    }
     state.prompts.dialog = None;
 }
 
@@ -133,6 +163,10 @@ fn choose(state: &mut State) -> Vec<Effect> {
         Dialog::ConfirmReset { id, .. } => structure::reset(state, &id),
         Dialog::ConfirmRevert { .. } => structure::revert(state),
         Dialog::Unsaved { then, selected } => return answer_unsaved(state, then, selected),
+        Dialog::FileChanged(changed) => {
+            let choice = changed.selected;
+            return super::disk::answer(state, *changed, choice);
+        }
         Dialog::Input { purpose, editor, .. } => {
             let text = editor.lines().join(" ");
             let result = match &purpose {

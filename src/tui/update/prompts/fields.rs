@@ -3,6 +3,7 @@
 //! (or holds it as pending, with its problems, when the engine would refuse it).
 
 use crossterm::event::{KeyCode, KeyEvent};
+use ratatui_textarea::CursorMove;
 
 use crate::config::edit::Field;
 use crate::tui::action::Action;
@@ -44,6 +45,9 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         (FieldKind::Toggle, _) => {}
         (FieldKind::Line, KeyCode::Up) => focus_step(state, -1),
         (FieldKind::Line, KeyCode::Down) => focus_step(state, 1),
+        (FieldKind::Text, KeyCode::Up | KeyCode::Down) if key.modifiers.is_empty() => {
+            move_by_row(state, field, if key.code == KeyCode::Up { -1 } else { 1 });
+        }
         _ => {
             let id = state.prompts.selected.clone();
             let changed = state.prompts.editors.get_mut(&id, field).is_some_and(|editor| editor.input(key));
@@ -53,6 +57,33 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+/// Moves the cursor of a prompt one row up or down as the form shows it wrapped (past the first
+/// row: to the start; past the last: to the end).
+fn move_by_row(state: &mut State, field: Field, delta: isize) {
+    use crate::tui::view::prompts::{layout, textbox};
+    let width = layout::compute(state, state.area())
+        .blocks
+        .iter()
+        .find(|b| b.field == field)
+        .map(|b| b.editor.width as usize);
+    let id = state.prompts.selected.clone();
+    let (Some(editor), Some(width)) = (state.prompts.editors.get_mut(&id, field), width) else { return };
+    let rows = textbox::wrap(editor.lines(), width);
+    let cursor = editor.cursor();
+    let (row, x) = textbox::cursor_cell(&rows, editor.lines(), (cursor.0, cursor.1));
+    let to = match row.checked_add_signed(delta).filter(|r| *r < rows.len()) {
+        Some(target) => textbox::position_at(&rows, editor.lines(), target, x),
+        None if delta < 0 => (0, 0),
+        None => {
+            let last = editor.lines().len().saturating_sub(1);
+            (last, editor.lines().get(last).map_or(0, |l| l.chars().count()))
+        }
+    };
+    if let (Ok(line), Ok(col)) = (u16::try_from(to.0), u16::try_from(to.1)) {
+        editor.move_cursor(CursorMove::Jump(line, col));
+    }
 }
 
 /// Enter, undo, redo and `$EDITOR` on the focused field.
@@ -77,11 +108,9 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             }
         },
         Action::Undo | Action::Redo => {
-            let changed = state
-                .prompts
-                .editors
-                .get_mut(&id, field)
-                .is_some_and(|editor| if action == Action::Undo { editor.undo() } else { editor.redo() });
+            let editors = &mut state.prompts.editors;
+            let changed =
+                if action == Action::Undo { editors.undo(&id, field) } else { editors.redo(&id, field) };
             if changed {
                 apply(state, &id, field);
             } else {
@@ -119,9 +148,14 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Sets a field's editor and the draft to `text` (a value chosen or edited outside the editor).
+/// Sets a field's editor and the draft to `text` (a value chosen or edited outside the editor),
+/// as an edit that undo takes back.
 pub fn set_field(state: &mut State, id: &str, field: Field, text: &str) {
-    state.prompts.editors.replace(id, field, text);
+    if state.prompts.editors.get(id, field).is_none() {
+        let current = state.prompts.draft().and_then(|d| d.field_text(id, field)).unwrap_or_default();
+        state.prompts.editors.ensure(id, field, || current);
+    }
+    state.prompts.editors.set_text(id, field, text);
     apply(state, id, field);
 }
 

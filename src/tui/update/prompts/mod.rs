@@ -3,6 +3,7 @@
 //! the editor and the record are effects.
 
 mod dialog;
+mod disk;
 mod fields;
 mod replies;
 mod structure;
@@ -12,6 +13,7 @@ use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
 use super::actions;
+use crate::config::edit::content_hash;
 use crate::engine::hierarchy_hash;
 use crate::tui::action::{Action, Context};
 use crate::tui::msg::{Effect, PromptsEffect};
@@ -106,19 +108,25 @@ fn go_to(state: &mut State, to: Tab) -> Vec<Effect> {
     super::tabs::enter(state, to)
 }
 
-/// The Prompts tab was just shown: open the file the first time, count the version's runs.
+/// The Prompts tab was just shown: open the file (the first time; afterwards, read it again to
+/// notice a change made outside ailab meanwhile), count the version's runs.
 pub fn entered(state: &mut State) -> Vec<Effect> {
     let mut effects = Vec::new();
-    if matches!(state.prompts.file, FileState::NotOpened) {
-        state.prompts.file = FileState::Loading;
-        effects.push(Effect::Prompts(PromptsEffect::Open));
+    match state.prompts.file {
+        FileState::NotOpened => {
+            state.prompts.file = FileState::Loading;
+            effects.push(Effect::Prompts(PromptsEffect::Open));
+        }
+        FileState::Ready(_) if !state.prompts.saving => effects.push(Effect::Prompts(PromptsEffect::Open)),
+        _ => {}
     }
     effects.extend(ask_usage(state));
     effects
 }
 
-/// With unsaved edits, shows the Prompts tab and asks whether to save, discard or stay.
-/// `None` when there is nothing to ask (the caller goes on).
+/// With unsaved edits, shows the Prompts tab and asks whether to save, discard or stay; Enter
+/// stays (the one answer that neither writes nor loses anything). `None` when there is nothing to
+/// ask (the caller goes on).
 pub fn ask_before_leaving(state: &mut State, then: Leave) -> Option<Vec<Effect>> {
     state.prompts.revision += 1;
     if !state.prompts.is_dirty() {
@@ -126,7 +134,7 @@ pub fn ask_before_leaving(state: &mut State, then: Leave) -> Option<Vec<Effect>>
     }
     state.tab = Tab::Prompts;
     state.overlays.retain(|o| !matches!(o, Overlay::Zoom(_)));
-    state.prompts.dialog = Some(Dialog::Unsaved { then, selected: Choice::Save });
+    state.prompts.dialog = Some(Dialog::Unsaved { then, selected: Choice::Stay });
     Some(Vec::new())
 }
 
@@ -153,8 +161,17 @@ pub fn follow(state: &mut State) -> Vec<Effect> {
     if ended && state.tab == Tab::Prompts { ask_usage(state) } else { Vec::new() }
 }
 
-/// Saves the draft, when it can be saved; otherwise says why not.
+/// Saves the draft, when it can be saved; otherwise says why not. The file is written only if it
+/// is still what the tab read or last saved (see [`disk`] for when it is not).
 pub fn save(state: &mut State) -> Vec<Effect> {
+    let expected = state.prompts.editing().and_then(|editing| {
+        editing.file_exists.then(|| content_hash(editing.draft.saved().text().as_bytes()))
+    });
+    save_expecting(state, expected)
+}
+
+/// [`save`] over the file whose content hash is `expected` (`None`: no file).
+fn save_expecting(state: &mut State, expected: Option<String>) -> Vec<Effect> {
     let problems = state.prompts.problem_lines();
     let Some(editing) = state.prompts.editing() else {
         state.notify("The prompts are not open yet.", Level::Warn);
@@ -185,7 +202,7 @@ pub fn save(state: &mut State) -> Vec<Effect> {
     };
     let path = editing.save_path.clone();
     state.prompts.saving = true;
-    vec![Effect::Prompts(PromptsEffect::Save { path, text })]
+    vec![Effect::Prompts(PromptsEffect::Save { path, text, expected })]
 }
 
 /// Opens the list of recent runs with other prompts, to compare with one of them.

@@ -10,7 +10,9 @@ use crate::config::edit::PromptsDraft;
 use crate::engine::hierarchy_hash;
 use crate::store::RunRow;
 use crate::tui::msg::{Effect, OpenedFile, PromptsEffect, PromptsMsg};
-use crate::tui::state::prompts::{Dialog, DiffView, Editing, FileState, PickItem, PickPurpose, PromptsFocus};
+use crate::tui::state::prompts::{
+    Dialog, DiffView, Editing, FileState, PickItem, PickPurpose, PromptsFocus, short_version,
+};
 use crate::tui::state::run_view::RunView;
 use crate::tui::state::{Level, State, Tab};
 
@@ -20,6 +22,10 @@ const MAX_VERSIONS: usize = 20;
 /// Folds one of the shell's answers into the state.
 pub fn on_msg(state: &mut State, msg: PromptsMsg) -> Vec<Effect> {
     match msg {
+        // Read again on coming back to the tab: the file may have changed outside ailab.
+        PromptsMsg::Opened(result) if matches!(state.prompts.file, FileState::Ready(_)) => {
+            super::disk::reread(state, result)
+        }
         PromptsMsg::Opened(Ok(file)) => opened(state, file),
         PromptsMsg::Opened(Err(message)) => {
             state.prompts.file = FileState::Unavailable(message);
@@ -48,6 +54,7 @@ pub fn on_msg(state: &mut State, msg: PromptsMsg) -> Vec<Effect> {
                 }
             }
         }
+        PromptsMsg::ChangedOnDisk { path, now } => super::disk::changed_on_disk(state, &path, now),
         PromptsMsg::EngineRebuilt { hierarchy } => {
             state.hierarchy = hierarchy.clone();
             // An idle tree shows the new members; a finished run stays on screen until the next.
@@ -140,7 +147,7 @@ fn recent_runs(state: &mut State, result: Result<Vec<RunRow>, String>) {
                 .filter(|r| r.hierarchy_hash != current && seen.insert(r.hierarchy_hash.clone()))
                 .take(MAX_VERSIONS)
                 .map(|r| PickItem {
-                    label: format!("{}  version {}", r.id, short(&r.hierarchy_hash)),
+                    label: format!("{}  version {}", r.id, short_version(&r.hierarchy_hash)),
                     detail: r.title().to_string(),
                     value: r.id,
                 })
@@ -183,9 +190,4 @@ fn past_prompts(state: &mut State, run_id: String, title: String, result: Result
         scroll: 0,
     };
     state.prompts.dialog = Some(Dialog::Diff(Box::new(view)));
-}
-
-/// The first 8 hex digits of a version hash, as shown.
-pub fn short(hash: &str) -> &str {
-    hash.get(..8).unwrap_or(hash)
 }

@@ -1,9 +1,10 @@
 //! Changing the tree (add, remove, rename, change an id, move, reorder), resetting a member to
-//! the shipped defaults, and discarding edits. The draft refuses what the engine would refuse;
+//! the shipped values or `[defaults]`, and discarding edits. The draft refuses what the engine would refuse;
 //! its reason is shown, never thrown.
 
 use super::tree;
 use crate::config::ConfigError;
+use crate::config::edit::HierarchyDocument;
 use crate::tui::action::Action;
 use crate::tui::msg::Effect;
 use crate::tui::state::prompts::{Dialog, InputPurpose, Pick, PickItem, PickPurpose, PromptsFocus};
@@ -69,9 +70,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             let result = state.prompts.draft_mut().map(|d| d.shift_among_siblings(&id, offset));
             report(state, result);
         }
-        Action::ResetNode => {
-            state.prompts.dialog = Some(Dialog::ConfirmReset { id, name });
-        }
+        Action::ResetNode => ask_reset(state, id, name),
         _ => {}
     }
     Vec::new()
@@ -136,17 +135,40 @@ pub fn remove(state: &mut State, id: &str) {
     }
 }
 
-/// Gives a member the shipped prompts and settings (after the question).
+/// Asks before resetting a member, unless the reset would change nothing or be refused (then
+/// says so instead: a question is never answered by a refusal).
+fn ask_reset(state: &mut State, id: String, name: String) {
+    let Some(draft) = state.prompts.draft() else { return };
+    let shipped = HierarchyDocument::ships_member(&id);
+    let mut trial = draft.clone();
+    match trial.reset_node_to_default(&id) {
+        Err(e) => error(state, &e),
+        Ok(()) if trial == *draft => {
+            let has = if shipped {
+                "already has the prompts and settings ailab ships for it"
+            } else {
+                "already takes all its settings and prompts from [defaults]"
+            };
+            state.notify(format!("Nothing to reset: {name} {has}."), Level::Info);
+        }
+        Ok(()) => state.prompts.dialog = Some(Dialog::ConfirmReset { id, name, shipped }),
+    }
+}
+
+/// Resets a member (after the question): the shipped prompts and settings, or `[defaults]`.
 pub fn reset(state: &mut State, id: &str) {
+    let shipped = HierarchyDocument::ships_member(id);
     let Some(result) = state.prompts.draft_mut().map(|d| d.reset_node_to_default(id)) else { return };
     match result {
         Ok(()) => {
             state.prompts.editors.forget_node(id);
             let name = node_name(state, id);
-            state.notify(
-                format!("{name} has ailab's shipped prompts and settings again (not saved yet)."),
-                Level::Info,
-            );
+            let now = if shipped {
+                "has ailab's shipped prompts and settings again"
+            } else {
+                "takes its settings and prompts from [defaults] now"
+            };
+            state.notify(format!("{name} {now} (not saved yet)."), Level::Info);
         }
         Err(e) => error(state, &e),
     }
@@ -180,6 +202,7 @@ pub fn add_child(state: &mut State, parent: &str, name: &str) -> Result<(), Stri
         format!("Added {added} under {under}: it starts with the shared prompts; edit them, then save."),
         Level::Info,
     );
+    warn_same_name(state, &id);
     Ok(())
 }
 
@@ -192,7 +215,8 @@ pub fn rename(state: &mut State, id: &str, name: &str) -> Result<(), String> {
         *draft = before;
         return Err(first.message.clone());
     }
-    state.prompts.editors.replace(id, crate::config::edit::Field::Name, name.trim());
+    super::fields::set_field(state, id, crate::config::edit::Field::Name, name.trim());
+    warn_same_name(state, id);
     Ok(())
 }
 
@@ -206,6 +230,16 @@ pub fn change_id(state: &mut State, id: &str, new_id: &str) -> Result<(), String
         state.prompts.selected = new_id.to_string();
     }
     Ok(())
+}
+
+/// Says so when the member's name is another member's too (saving is not blocked: ids differ).
+fn warn_same_name(state: &mut State, id: &str) {
+    let Some(draft) = state.prompts.draft() else { return };
+    if let Some(warning) = draft.field_warnings(id, crate::config::edit::Field::Name).first() {
+        let name = node_name(state, id);
+        let help = warning.help.as_deref().map_or(String::new(), |h| format!("; {h}"));
+        state.notify(format!("Named {name}, but {}{help}.", warning.message), Level::Warn);
+    }
 }
 
 fn node_name(state: &State, id: &str) -> String {

@@ -9,7 +9,9 @@ use unicode_width::UnicodeWidthStr;
 
 use super::diff;
 use crate::tui::state::State;
-use crate::tui::state::prompts::{Choice, Dialog, DiffView, InputPurpose, Pick, PickPurpose};
+use crate::tui::state::prompts::{
+    Choice, Dialog, DiffView, FileChanged, InputPurpose, Leave, Pick, PickPurpose,
+};
 use crate::tui::text::wrap::{Row, truncate, wrap};
 use crate::tui::theme::Role;
 use crate::tui::view::layout::inner;
@@ -46,11 +48,18 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
                 "y / Enter remove · n / Esc keep",
             );
         }
-        Dialog::ConfirmReset { name, .. } => {
-            let text = format!(
-                "Give {name} the prompts and settings ailab ships with? Its own edits are replaced; its place in \
-                 the tree stays. Nothing is written until you save."
-            );
+        Dialog::ConfirmReset { name, shipped, .. } => {
+            let text = if *shipped {
+                format!(
+                    "Give {name} the prompts and settings ailab ships with? Its own edits are replaced; its \
+                     place in the tree stays. Nothing is written until you save."
+                )
+            } else {
+                format!(
+                    "Remove {name}'s own settings and prompts, so it takes them from [defaults] (the shared \
+                     ones)? Its name, role and place in the tree stay. Nothing is written until you save."
+                )
+            };
             question(frame, state, area, " Reset to default? ", &text, "y / Enter reset · n / Esc keep");
         }
         Dialog::ConfirmRevert { changed } => {
@@ -60,7 +69,8 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
             );
             question(frame, state, area, " Revert? ", &text, "y / Enter discard · n / Esc keep editing");
         }
-        Dialog::Unsaved { selected, .. } => unsaved(frame, state, area, *selected),
+        Dialog::Unsaved { then, selected } => unsaved(frame, state, area, *then, *selected),
+        Dialog::FileChanged(changed) => file_changed(frame, state, area, changed),
         Dialog::Input { purpose, editor, error } => {
             let (title, what) = match purpose {
                 InputPurpose::AddChild { .. } => {
@@ -120,32 +130,89 @@ fn question(frame: &mut Frame, state: &State, area: Rect, title: &str, text: &st
     draw_rows(frame.buffer_mut(), body, &rows, state.theme());
 }
 
-fn unsaved(frame: &mut Frame, state: &State, area: Rect, selected: Choice) {
-    let theme = state.theme();
+fn unsaved(frame: &mut Frame, state: &State, area: Rect, then: Leave, selected: Choice) {
     let width = 64.min(area.width.saturating_sub(2));
-    let text = "The prompts have unsaved edits. The next run uses only what is saved.";
-    let mut rows: Vec<Row> = wrap(text, width.saturating_sub(4) as usize, Role::Text);
-    let problems = state.prompts.problem_lines();
-    if let Some(first) = problems.first() {
-        rows.extend(wrap(
-            &format!("Cannot be saved yet: {first}"),
-            width.saturating_sub(4) as usize,
-            Role::Problem,
-        ));
+    let inner_w = width.saturating_sub(4) as usize;
+    let (title, going) = match then {
+        Leave::Quit => (" Quit with unsaved edits? ".to_string(), "quit ailab".to_string()),
+        Leave::Tab(tab) => {
+            (" Leave Prompts with unsaved edits? ".to_string(), format!("go to {}", tab.title()))
+        }
+    };
+    let text = format!(
+        "The prompts have unsaved edits. The next run uses only what is saved. Save them before you \
+         {going}, discard them, or stay here?"
+    );
+    let mut rows: Vec<Row> = wrap(&text, inner_w, Role::Text);
+    if let Some(first) = state.prompts.problem_lines().first() {
+        rows.extend(wrap(&format!("Cannot be saved yet: {first}"), inner_w, Role::Problem));
     }
+    let labels: Vec<(String, bool)> =
+        Choice::ALL.iter().map(|c| (c.label_for(then).to_string(), *c == selected)).collect();
+    let keys = match selected {
+        Choice::Stay => "s save · d discard · Enter / Esc stay".to_string(),
+        other => format!("Enter {} · Esc stay", other.label_for(then).to_lowercase()),
+    };
+    buttons_box(frame, state, area, (&title, &keys), rows, &labels);
+}
+
+fn file_changed(frame: &mut Frame, state: &State, area: Rect, changed: &FileChanged) {
+    let width = 72.min(area.width.saturating_sub(2));
+    let inner_w = width.saturating_sub(4) as usize;
+    let shown = state.prompts.editing().map(|e| e.save_path.display().to_string()).unwrap_or_default();
+    let mut rows: Vec<Row> = wrap(
+        &format!(
+            "{shown} was changed outside ailab since it was read, and your unsaved edits cannot simply go on top:"
+        ),
+        inner_w,
+        Role::Text,
+    );
+    for reason in &changed.reasons {
+        rows.extend(wrap(&format!("• {reason}"), inner_w, Role::Problem));
+    }
+    let mut help = Vec::new();
+    if changed.theirs.is_some() {
+        help.push("Reload shows the file as it is now (your edits are lost).");
+    }
+    help.push("Overwrite writes your edits over it (the outside change is lost). Cancel writes nothing.");
+    rows.extend(wrap(&help.join(" "), inner_w, Role::Dim));
+    let choices = changed.choices();
+    let labels: Vec<(String, bool)> =
+        choices.iter().map(|c| (c.label().to_string(), *c == changed.selected)).collect();
+    let keys = if changed.theirs.is_some() {
+        "r reload · o overwrite · c / Esc cancel"
+    } else {
+        "o overwrite · c / Esc cancel"
+    };
+    buttons_box(frame, state, area, (" Changed outside ailab ", keys), rows, &labels);
+}
+
+/// A question with rows of text and a row of buttons (`(label, selected)`) under them.
+fn buttons_box(
+    frame: &mut Frame,
+    state: &State,
+    area: Rect,
+    (title, keys): (&str, &str),
+    rows: Vec<Row>,
+    buttons: &[(String, bool)],
+) {
+    let theme = state.theme();
+    let width =
+        rows.iter().map(|r| r.width as u16 + 4).max().unwrap_or(0).max(64).min(area.width.saturating_sub(2));
     let rect = centered(area, width, rows.len() as u16 + 4);
-    let body = open_box(frame, state, rect, " Unsaved edits ", "s save · d discard · Esc stay");
+    let body = open_box(frame, state, rect, title, keys);
     draw_rows(frame.buffer_mut(), body, &rows, theme);
-    let buttons: Vec<_> = Choice::ALL
+    let spans: Vec<_> = buttons
         .iter()
-        .flat_map(|choice| {
-            let role = if *choice == selected { Role::Selection } else { Role::Text };
-            [span(format!(" {} ", choice.label()), theme.style(role)), span("  ", theme.style(Role::Text))]
+        .flat_map(|(label, selected)| {
+            let role = if *selected { Role::Selection } else { Role::Text };
+            let label = if *selected { format!("▸ {label} ") } else { format!(" {label} ") };
+            [span(label, theme.style(role)), span("  ", theme.style(Role::Text))]
         })
         .collect();
     let y = body.y + rows.len() as u16 + 1;
     if y < body.bottom() {
-        frame.buffer_mut().set_line(body.x, y, &Line::from(buttons), body.width);
+        frame.buffer_mut().set_line(body.x, y, &Line::from(spans), body.width);
     }
 }
 

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block as Border, BorderType};
 use unicode_width::UnicodeWidthStr;
 
 use super::layout::{Block, PromptsLayout};
+use super::textbox::{self, Look};
 use crate::config::edit::{Field, PromptField, PromptsDraft, placeholders_for};
 use crate::tui::action::{Action, Context};
 use crate::tui::state::State;
@@ -47,18 +48,24 @@ pub fn label_parts(state: &State, field: Field) -> Vec<(String, Role)> {
     parts
 }
 
-/// What is wrong with a field, wrapped: each problem, then what to do about it.
+/// What is wrong with a field, wrapped: each problem, then what to do about it; then what is
+/// odd about it without blocking saving (a name another member has).
 pub fn problem_rows(state: &State, id: &str, field: Field, width: usize) -> Vec<Row> {
     let Some(draft) = state.prompts.draft() else { return Vec::new() };
     let problems = draft.field_problems(id, field);
-    if problems.is_empty() {
+    let warnings = draft.field_warnings(id, field);
+    if problems.is_empty() && warnings.is_empty() {
         return Vec::new();
     }
     let mut w = Wrapper::new(width);
-    for problem in problems {
-        w.push_unbroken("✖ ", Role::Problem);
+    let marked = problems
+        .iter()
+        .map(|p| ("✖ ", Role::Problem, p))
+        .chain(warnings.iter().map(|p| ("! ", Role::StatusWarn, p)));
+    for (mark, role, problem) in marked {
+        w.push_unbroken(mark, role);
         w.set_hang(2, Role::Text);
-        w.push_str(&problem.message, Role::Problem);
+        w.push_str(&problem.message, role);
         w.newline();
         if let Some(help) = &problem.help {
             w.push_unbroken("  ", Role::Dim);
@@ -175,8 +182,12 @@ fn draw_block(frame: &mut Frame, state: &State, draft: &PromptsDraft, block: &Bl
     let id = &state.prompts.selected;
     let field = block.field;
     let focused = state.prompts.focused_field() == Some(field);
-    let spans: Vec<_> = label_parts(state, field).into_iter().map(|(t, r)| span(t, theme.style(r))).collect();
-    let label = Line::from(spans);
+    let parts = label_parts(state, field);
+    let label = if kind_of(field) == FieldKind::Text {
+        Line::from(parts.into_iter().map(|(t, r)| span(t, theme.style(r))).collect::<Vec<_>>())
+    } else {
+        column_label(parts, block.label.width as usize, theme)
+    };
     let label_w = label.width();
     frame.buffer_mut().set_line(block.label.x, block.label.y, &label, block.label.width);
     if let Field::Prompt(prompt) = field {
@@ -200,6 +211,8 @@ fn draw_block(frame: &mut Frame, state: &State, draft: &PromptsDraft, block: &Bl
             draw_rows(frame.buffer_mut(), side, &side_rows(prompt, side.width as usize), theme);
         }
     }
+    let has_cursor = focused && state.prompts.dialog.is_none() && state.overlays.is_empty();
+    let look = Look { text: theme.style(Role::Text), dim: theme.style(Role::Dim), cursor: has_cursor };
     match kind_of(field) {
         FieldKind::Toggle => {
             let on = draft.field_text(id, field).is_some_and(|t| t == "on");
@@ -212,11 +225,14 @@ fn draw_block(frame: &mut Frame, state: &State, draft: &PromptsDraft, block: &Bl
             ]);
             frame.buffer_mut().set_line(block.editor.x, block.editor.y, &line, block.editor.width);
         }
-        _ => {
-            if let Some(editor) = state.prompts.editors.get(id, field)
-                && block.editor.height > 0
-            {
-                frame.render_widget(editor, block.editor);
+        kind => {
+            if let Some(editor) = state.prompts.editors.get(id, field) {
+                if kind == FieldKind::Line {
+                    textbox::draw_line(frame.buffer_mut(), block.editor, editor, look);
+                } else {
+                    let top = if has_cursor { state.prompts.editors.top(id, field) } else { 0 };
+                    textbox::draw_text(frame.buffer_mut(), block.editor, editor, top, look);
+                }
             }
         }
     }
@@ -224,4 +240,26 @@ fn draw_block(frame: &mut Frame, state: &State, draft: &PromptsDraft, block: &Bl
         let rows = problem_rows(state, id, field, block.problems.width as usize);
         draw_rows(frame.buffer_mut(), block.problems, &rows, theme);
     }
+}
+
+/// A one-line field's label in its column: the focus mark, the label (cut with `…` when the
+/// column is narrow) and the unsaved and problem marks right after it, always whole, with a
+/// space before the value.
+fn column_label(parts: Vec<(String, Role)>, width: usize, theme: &crate::tui::theme::Theme) -> Line<'static> {
+    let mut parts = parts.into_iter();
+    let mark = parts.next();
+    let label = parts.next();
+    let marks: Vec<(String, Role)> = parts.collect();
+    let mark_w = mark.as_ref().map_or(0, |(t, _)| t.width());
+    let marks_w: usize = marks.iter().map(|(t, _)| t.width()).sum();
+    let room = width.saturating_sub(mark_w + marks_w + 1);
+    let mut spans = Vec::new();
+    if let Some((text, role)) = mark {
+        spans.push(span(text, theme.style(role)));
+    }
+    if let Some((text, role)) = label {
+        spans.push(span(truncate(&text, room), theme.style(role)));
+    }
+    spans.extend(marks.into_iter().map(|(t, r)| span(t, theme.style(r))));
+    Line::from(spans)
 }

@@ -5,14 +5,17 @@
 use ratatui::layout::{Position, Rect};
 use unicode_width::UnicodeWidthStr;
 
-use super::form;
+use super::{form, textbox};
 use crate::config::edit::Field;
 use crate::tui::state::State;
 use crate::tui::state::prompts::{FieldKind, kind_of};
 use crate::tui::view::layout::inner;
 
-/// Width of the label column of one-line fields.
-pub const LABEL_WIDTH: u16 = 18;
+/// Width of the label column of one-line fields: the focus mark, the longest label ("Context
+/// tokens"), the unsaved and problem marks (" ●", " ▲") and a space before the value.
+pub const LABEL_WIDTH: u16 = 2 + 14 + 4 + 1;
+/// Rows an unfocused prompt shows at most (the last says how many more lines there are).
+pub const UNFOCUSED_ROWS: u16 = 6;
 /// The form is wide enough for a column of placeholder meanings beside the focused prompt.
 const SIDE_MIN_WIDTH: u16 = 90;
 const SIDE_WIDTH: u16 = 34;
@@ -163,14 +166,14 @@ fn shape(state: &State, field: Field, width: u16, room: u16) -> Shape {
     }
     .max(1) as usize;
     let text = state.prompts.editors.text(id, field).unwrap_or_default();
-    let text_rows: usize = text.split('\n').map(|l| l.width().max(1).div_ceil(editor_w)).sum();
+    let text_rows = textbox::row_count(&text, editor_w);
     let editor_rows = if focused {
         let side_rows = if side { form::side_rows(prompt, SIDE_WIDTH as usize).len() } else { 0 };
         let fixed = 1 + placeholder_rows + problem_rows;
         let most = room.saturating_sub(fixed).max(3);
         (text_rows as u16 + 1).max(6).max(side_rows as u16).min(most)
     } else {
-        (text_rows as u16).clamp(1, 6)
+        (text_rows as u16).clamp(1, UNFOCUSED_ROWS)
     };
     Shape { placeholder_rows, editor_rows, side, problem_rows }
 }

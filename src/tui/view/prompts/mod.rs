@@ -5,6 +5,7 @@ pub mod dialog;
 pub mod diff;
 mod form;
 pub mod layout;
+pub mod textbox;
 mod tree;
 
 use ratatui::Frame;

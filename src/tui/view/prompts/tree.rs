@@ -94,7 +94,7 @@ pub fn info_lines(state: &State, draft: &PromptsDraft, width: u16) -> Vec<(Strin
     let mut out = Vec::new();
     let usage = &state.prompts.usage;
     if !usage.hash.is_empty() {
-        out.push((format!(" version {}", &usage.hash[..8.min(usage.hash.len())]), Role::Dim));
+        out.push((format!(" version {}", crate::tui::state::prompts::short_version(&usage.hash)), Role::Dim));
         out.push(match &usage.runs {
             None => (" counting its runs…".into(), Role::Dim),
             Some(Ok(0)) => (" no recorded runs yet".into(), Role::Dim),
