@@ -221,7 +221,7 @@ actions! {
     ToTree => to_tree: "Back to the list of members",
     Save => save: "Save the prompts to your hierarchy.toml (the next run uses them)",
     Revert => revert: "Discard every unsaved edit",
-    ResetNode => reset_node: "Give the selected member ailab's shipped prompts and settings",
+    ResetNode => reset_node: "Reset the selected member: ailab's shipped prompts and settings, or [defaults] for a member ailab does not ship",
     AddChild => add_child: "Add a member under the selected one",
     RemoveNode => remove_node: "Remove the selected member and everyone under it",
     Rename => rename: "Rename the selected member",
