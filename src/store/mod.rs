@@ -41,7 +41,7 @@ mod worker;
 use std::path::PathBuf;
 
 pub use error::StoreError;
-pub use lab::{LabRecord, PendingVote};
+pub use lab::{LabRecord, LabScope, PendingVote};
 pub use messages::{Message, MessageKind, messages};
 pub use model::{
     CallRecord, CallStatus, NodeEventRecord, RunCursor, RunRecord, RunRow, SearchHit, TaskRecord,

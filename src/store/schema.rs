@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::error::StoreError;
 
@@ -190,8 +190,47 @@ DROP TABLE search_index;
 ALTER TABLE search_index_v2 RENAME TO search_index;
 "#;
 
+/// Version 4: comparisons remember the backend that answered them ('demo' for the offline demo, else
+/// the server's base URL) and are keyed by it, so scripted demo answers are never resumed as real ones
+/// nor mixed into real scores. A UNIQUE constraint cannot be altered, so the table is rebuilt (the
+/// 12-step way: [`migrate`] turns foreign keys off around it, or dropping the old table would cascade
+/// to every arm, verdict and vote). Older comparisons are labelled from what they hold: demo answers
+/// start with "[demo]"; otherwise the base URL of the hierarchy their runs used ('' if those runs
+/// were deleted). Verdicts saved from judge calls that failed (an old bug: they counted as ties) are
+/// dropped, so the next `ailab eval` asks the judge again.
+const V4: &str = r#"
+CREATE TABLE comparisons_v4 (
+    id              INTEGER PRIMARY KEY,
+    prompt          TEXT NOT NULL,
+    category        TEXT NOT NULL,
+    repeat          INTEGER NOT NULL,
+    hierarchy_hash  TEXT NOT NULL,
+    backend         TEXT NOT NULL,   -- 'demo', or the server's base URL
+    created_ms      INTEGER NOT NULL,
+    UNIQUE (prompt, repeat, hierarchy_hash, backend)
+);
+INSERT INTO comparisons_v4 (id, prompt, category, repeat, hierarchy_hash, backend, created_ms)
+SELECT c.id, c.prompt, c.category, c.repeat, c.hierarchy_hash,
+       CASE
+           WHEN EXISTS (SELECT 1 FROM comparison_arms a WHERE a.comparison_id = c.id AND a.answer LIKE '[demo]%')
+               OR EXISTS (SELECT 1 FROM judgements j WHERE j.comparison_id = c.id AND j.reason LIKE '[demo]%')
+           THEN 'demo'
+           ELSE coalesce((SELECT json_extract(h.json, '$.server.base_url')
+                          FROM comparison_arms a
+                          JOIN runs r ON r.id = a.run_id
+                          JOIN hierarchies h ON h.digest = r.hierarchy_digest
+                          WHERE a.comparison_id = c.id AND a.arm = 'tree'), '')
+       END,
+       c.created_ms
+FROM comparisons c;
+DROP TABLE comparisons;
+ALTER TABLE comparisons_v4 RENAME TO comparisons;
+DELETE FROM judgements
+WHERE pick IS NULL AND run_id IN (SELECT id FROM runs WHERE status NOT IN ('done', 'degraded'));
+"#;
+
 /// Every migration, in order. Never edit a shipped entry: add a new one.
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// Brings the schema up to [`SCHEMA_VERSION`], or refuses a newer one.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
@@ -199,6 +238,19 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     if found > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema { path: path.to_path_buf(), found, supported: SCHEMA_VERSION });
     }
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    // Rebuilding a table (V4) must not cascade deletes to the rows that point at it; the pragma is a
+    // no-op inside a transaction, so it is set around them, and the links are checked before commit.
+    let foreign_keys: bool = conn.pragma_query_value(None, "foreign_keys", |row| row.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let result = apply_migrations(conn, path, found);
+    conn.pragma_update(None, "foreign_keys", foreign_keys)?;
+    result
+}
+
+fn apply_migrations(conn: &mut Connection, path: &Path, found: i64) -> Result<(), StoreError> {
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
         let to = index as i64 + 1;
         let tx = conn
@@ -209,6 +261,16 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
             continue;
         }
         tx.execute_batch(sql)?;
+        let broken: Option<String> =
+            tx.query_row("PRAGMA foreign_key_check", [], |row| row.get(0)).optional()?;
+        if let Some(table) = broken {
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "upgrading the record to version {to} broke links in {table}; it was left as it was"
+                ),
+            });
+        }
         if index == 0 {
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
