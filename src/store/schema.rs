@@ -290,6 +290,69 @@ pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 mod tests {
     use super::*;
 
+    /// A version 3 record with a real comparison, a demo one, a vote, and a judge call that failed.
+    fn version_3_lab() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in [V1, V2, V3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        conn.execute_batch(
+            r#"
+            INSERT INTO hierarchies VALUES ('d1', '{"server":{"base_url":"http://127.0.0.1:1234/v1"},"nodes":[]}');
+            INSERT INTO runs (id, kind, prompt, root, status, started_ms, hierarchy_digest, hierarchy_hash,
+                              hierarchy_source, app_version)
+            VALUES ('t1', 'tree', 'Is 17 prime?', 'atlas', 'done', 1, 'd1', 'h', 'x', '0'),
+                   ('j1', 'judge', 'Is 17 prime?', 'judge', 'failed', 1, 'd1', 'h', 'x', '0'),
+                   ('j2', 'judge', 'Is 17 prime?', 'judge', 'done', 1, 'd1', 'h', 'x', '0');
+            INSERT INTO comparisons VALUES (1, 'Is 17 prime?', 'reasoning', 1, 'h', 1),
+                                           (2, 'Why?', 'explanation', 1, 'h', 2);
+            INSERT INTO comparison_arms VALUES (1, 'tree', 't1', 'done', 'Yes.', 9, 90, 900),
+                                               (1, 'solo', 's1', 'done', 'Yes', 1, 10, 100),
+                                               (2, 'tree', 't2', 'done', '[demo] ## On why', 9, 90, 900);
+            INSERT INTO judgements VALUES (1, 'tree', 'solo', 'tree', 'judge', 'j1', NULL, 'model not found', 1),
+                                          (1, 'tree', 'solo', 'solo', 'judge', 'j2', 'b', 'clearer', 1);
+            INSERT INTO votes (comparison_id, arm_x, arm_y, shown_first, outcome, created_ms)
+            VALUES (1, 'tree', 'solo', 'tree', 'first', 1);
+            "#,
+        )
+        .unwrap();
+        conn
+    }
+
+    #[test]
+    fn version_3_comparisons_learn_their_backend_and_keep_their_arms_and_votes() {
+        let mut conn = version_3_lab();
+        migrate(&mut conn, Path::new("test.db")).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
+        let backends: Vec<(i64, String)> = conn
+            .prepare("SELECT id, backend FROM comparisons ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(backends, vec![(1, "http://127.0.0.1:1234/v1".into()), (2, "demo".into())]);
+        let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        // Rebuilding the table did not cascade to the rows that point at it.
+        assert_eq!(count("SELECT count(*) FROM comparison_arms"), 3);
+        assert_eq!(count("SELECT count(*) FROM votes"), 1);
+        // The verdict of the judge call that failed is gone (it was never a tie); the good one stays.
+        assert_eq!(count("SELECT count(*) FROM judgements"), 1);
+        assert_eq!(count("SELECT count(*) FROM judgements WHERE run_id = 'j2'"), 1);
+        // Foreign keys are back on, and the same prompt may now exist once per backend.
+        assert_eq!(count("PRAGMA foreign_keys"), 1);
+        conn.execute(
+            "INSERT INTO comparisons (prompt, category, repeat, hierarchy_hash, backend, created_ms)
+             VALUES ('Is 17 prime?', 'reasoning', 1, 'h', 'demo', 3)",
+            [],
+        )
+        .unwrap();
+        conn.execute("DELETE FROM comparisons WHERE id = 1", []).unwrap();
+        assert_eq!(count("SELECT count(*) FROM comparison_arms"), 1, "deletes still cascade");
+    }
+
     #[test]
     fn version_1_records_gain_prefix_search_and_keep_their_entries() {
         let mut conn = Connection::open_in_memory().unwrap();
