@@ -187,11 +187,39 @@ fn delete_with_yes_removes_the_run() {
 }
 
 #[test]
-fn a_damaged_record_is_set_aside_with_a_message() {
-    let (_dir, path) = temp_db();
-    std::fs::write(&path, "definitely not a database ".repeat(100)).unwrap();
+fn a_file_that_is_not_a_record_is_refused_and_left_alone() {
+    let (dir, _) = temp_db();
+    let notes = dir.path().join("notes.txt");
+    let text = "definitely not a database ".repeat(100);
+    std::fs::write(&notes, &text).unwrap();
+    let (code, out, err) = history(&notes, HistoryCommand::List { limit: 20, json: false });
+    assert_eq!(code, 1);
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("notes.txt is not an ailab record") && err.contains("left untouched"), "{err}");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), text);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "nothing renamed or created");
+}
+
+#[test]
+fn a_damaged_record_is_reported_not_replaced_by_an_empty_one() {
+    let (dir, path) = temp_db();
+    recorded(&path);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    let mut bytes = std::fs::read(&path).unwrap();
+    for b in &mut bytes[16..100] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
     let (code, out, err) = history(&path, HistoryCommand::List { limit: 20, json: false });
-    assert_eq!(code, 0);
-    assert!(err.contains("was damaged") && err.contains("kept aside"), "{err}");
-    assert!(out.contains("No runs recorded yet"), "{out}");
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("No runs recorded yet"), "an empty new record is not passed off as the history");
+    assert!(err.contains("is damaged") && err.contains("nothing was changed"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    let quarantined = std::fs::read_dir(dir.path())
+        .unwrap()
+        .any(|e| e.unwrap().file_name().to_string_lossy().contains(".corrupt-"));
+    assert!(!quarantined);
 }

@@ -52,7 +52,8 @@ fn try_execute(
     if !path.exists() {
         return Ok(no_record_yet(path, &cmd, out, err));
     }
-    let mut reader = Reader::open(path)?;
+    // Reading the history never swaps a damaged record for an empty one: it says so instead.
+    let mut reader = Reader::open_keeping_damage(path)?;
     for notice in reader.notices() {
         let _ = writeln!(err, "ailab: {notice}");
     }

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::error::StoreError;
 use super::model::{CallRecord, CallStatus, NodeEventRecord, RunCursor, RunRecord, RunRow, TaskRecord};
-use super::open::open_db;
+use super::open::{OnDamage, open_db, open_db_with};
 use super::recovery;
 use crate::config::Phase;
 use crate::engine::{CallMetrics, RunStatus, SplitMethod};
@@ -26,6 +26,13 @@ impl Reader {
     /// Opens the record at `path` (creating an empty one if there is none yet).
     pub fn open(path: &Path) -> Result<Reader, StoreError> {
         let opened = open_db(path)?;
+        Ok(Reader { conn: opened.conn, path: path.to_path_buf(), notices: opened.notices })
+    }
+
+    /// Like [`Reader::open`], but a damaged record is reported ([`StoreError::Damaged`]) and left
+    /// where it is, for commands that only read the history and must not swap in an empty record.
+    pub fn open_keeping_damage(path: &Path) -> Result<Reader, StoreError> {
+        let opened = open_db_with(path, OnDamage::Refuse)?;
         Ok(Reader { conn: opened.conn, path: path.to_path_buf(), notices: opened.notices })
     }
 
