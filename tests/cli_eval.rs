@@ -109,6 +109,31 @@ fn eval_judges_both_orders_prints_the_scoreboard_and_resumes() {
     assert_eq!(judgements.as_array().map(Vec::len), Some(2), "{judgements}");
     assert_eq!(judgements[0]["reason"], "more complete");
     assert!(judgements[0]["pick"].is_string() && judgements[1]["pick"].is_string(), "{judgements}");
+
+    // In the history, the lab's runs say what they are and which comparison they belong to.
+    let list = history(&dirs, &["list", "--limit", "50"]);
+    assert!(list.lines().next().is_some_and(|header| header.contains("KIND")), "{list}");
+    for (kind, runs) in [("lab tree", 2), ("lab solo", 2), ("lab judge", 4)] {
+        assert_eq!(list.lines().filter(|l| l.contains(kind)).count(), runs, "{kind}: {list}");
+    }
+    let judge_run = json["comparisons"][0]["outcomes"][0]["judgements"][0]["run_id"].as_str().unwrap();
+    let shown = history(&dirs, &["show", judge_run]);
+    assert!(shown.contains("· lab judge ·"), "{shown}");
+    assert!(shown.contains("Lab: the judge of tree vs solo, tree shown as A of comparison #1"), "{shown}");
+    assert!(shown.contains("not a question you asked"), "{shown}");
+}
+
+fn history(dirs: &tempfile::TempDir, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_ailab"))
+        .env("AILAB_CONFIG_DIR", dirs.path().join("config"))
+        .env("AILAB_DATA_DIR", dirs.path().join("data"))
+        .env_remove("AILAB_DB")
+        .arg("history")
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]

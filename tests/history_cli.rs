@@ -111,7 +111,7 @@ fn show_gives_the_run_with_every_call_and_its_parent_link() {
     let (code, out, _) = history(&path, HistoryCommand::Show { id: "last".into(), json: false });
     assert_eq!(code, 0);
     for expected in [
-        "Run 20260101-130000-bbbb · done",
+        "Run 20260101-130000-bbbb · tree · done",
         "Prompt",
         "Tasks",
         "Calls",

@@ -86,7 +86,47 @@ fn arm(s: &str) -> Result<Arm, StoreError> {
     Arm::parse(s).ok_or_else(|| StoreError::Unreadable { id: s.into(), reason: "unknown lab arm".into() })
 }
 
+/// What a lab run was for: one arm's answer, or one judge verdict, in a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabLink {
+    pub comparison: i64,
+    pub prompt: String,
+    pub category: String,
+    pub repeat: u32,
+    /// [`DEMO_BACKEND`] or the server's base URL.
+    pub backend: String,
+    /// "the tree arm", or "the judge of tree vs solo, tree shown as A".
+    pub role: String,
+}
+
 impl Reader {
+    /// The comparison the run `run_id` answered or judged, if it is a lab run.
+    pub fn lab_link(&self, run_id: &str) -> Result<Option<LabLink>, StoreError> {
+        let link = self
+            .conn
+            .query_row(
+                "SELECT c.id, c.prompt, c.category, c.repeat, c.backend, l.role
+                 FROM (SELECT comparison_id, 'the ' || arm || ' arm' AS role FROM comparison_arms WHERE run_id = ?1
+                       UNION ALL
+                       SELECT comparison_id, 'the judge of ' || arm_x || ' vs ' || arm_y || ', ' || shown_first
+                              || ' shown as A' FROM judgements WHERE run_id = ?1) l
+                 JOIN comparisons c ON c.id = l.comparison_id LIMIT 1",
+                [run_id],
+                |r| {
+                    Ok(LabLink {
+                        comparison: r.get(0)?,
+                        prompt: r.get(1)?,
+                        category: r.get(2)?,
+                        repeat: r.get(3)?,
+                        backend: r.get(4)?,
+                        role: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(link)
+    }
+
     /// The comparison of (prompt, repeat, hierarchy version, backend), created if new. `backend` is
     /// [`DEMO_BACKEND`] or the server's base URL, so demo answers are never reused as real ones.
     pub(crate) fn comparison_id(

@@ -12,7 +12,11 @@ use crate::config::Phase;
 use crate::engine::{CallMetrics, RunStatus, SplitMethod};
 
 /// The columns of a [`RunRow`], in the order [`run_row`] reads them.
-pub(crate) const RUN_COLUMNS: &str = "r.id, r.kind, r.prompt, r.root, r.status, r.started_ms, r.ended_ms, r.calls, \
+/// A tree run that answered as a lab arm reads as kind [`super::model::TREE_ARM`] (the engine records every tree
+/// run as "tree"; the comparison it belongs to tells them apart).
+pub(crate) const RUN_COLUMNS: &str = "r.id, \
+     CASE WHEN r.kind = 'tree' AND EXISTS (SELECT 1 FROM comparison_arms a WHERE a.run_id = r.id) \
+     THEN 'tree-arm' ELSE r.kind END, r.prompt, r.root, r.status, r.started_ms, r.ended_ms, r.calls, \
      r.failed_calls, r.prompt_tokens, r.completion_tokens, r.hierarchy_hash, r.note";
 
 /// A read connection to the record. Not `Sync`: give each thread its own.

@@ -197,7 +197,8 @@ ALTER TABLE search_index_v2 RENAME TO search_index;
 /// to every arm, verdict and vote). Older comparisons are labelled from what they hold: demo answers
 /// start with "[demo]"; otherwise the base URL of the hierarchy their runs used ('' if those runs
 /// were deleted). Verdicts saved from judge calls that failed (an old bug: they counted as ties) are
-/// dropped, so the next `ailab eval` asks the judge again.
+/// dropped, so the next `ailab eval` asks the judge again. Runs get indexed links to the comparisons
+/// they answered or judged, so the history can label lab runs.
 const V4: &str = r#"
 CREATE TABLE comparisons_v4 (
     id              INTEGER PRIMARY KEY,
@@ -227,6 +228,9 @@ DROP TABLE comparisons;
 ALTER TABLE comparisons_v4 RENAME TO comparisons;
 DELETE FROM judgements
 WHERE pick IS NULL AND run_id IN (SELECT id FROM runs WHERE status NOT IN ('done', 'degraded'));
+-- The history tells a lab run from the user's own by these.
+CREATE INDEX comparison_arms_by_run ON comparison_arms(run_id);
+CREATE INDEX judgements_by_run ON judgements(run_id);
 "#;
 
 /// Every migration, in order. Never edit a shipped entry: add a new one.
