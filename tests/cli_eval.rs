@@ -186,7 +186,7 @@ fn judge_failures_are_not_ties_exit_non_zero_and_are_retried() {
     let cells: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(&cells[3..6], ["0", "0", "0"], "no ties from a failed judge: {stdout}");
     assert!(row.contains("no data yet"), "{stdout}");
-    assert!(stdout.contains("2 comparison(s) the judge did not judge"), "{stdout}");
+    assert!(stdout.contains("2 comparison(s) without the judge's verdict"), "{stdout}");
     let saved: i64 = db(&dirs).query_row("SELECT count(*) FROM judgements", [], |r| r.get(0)).unwrap();
     assert_eq!(saved, 0, "a failed call is not saved as a verdict");
 

@@ -154,7 +154,8 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
             return exit::FAILED;
         }
     };
-    let board = lab::scoreboard(&results);
+    let mut board = lab::scoreboard(&results);
+    board.demo = settings.demo;
     if args.json {
         let json = serde_json::json!({
             "judge_model": plan.options.judge_model,

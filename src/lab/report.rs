@@ -62,6 +62,10 @@ pub struct Scoreboard {
     /// Per category, per pair.
     pub categories: BTreeMap<String, Vec<PairScore>>,
     pub comparisons: usize,
+    /// Comparisons with at least one pair scored.
+    pub scored: usize,
+    /// Made by the offline demo: scripted answers and verdicts (set by whoever read them).
+    pub demo: bool,
     /// The highest repeat number among the comparisons (above 1: some prompts were asked again).
     pub max_repeat: u32,
 }
@@ -157,6 +161,8 @@ pub fn scoreboard(results: &[ComparisonResult]) -> Scoreboard {
             .map(|(cat, pairs)| (cat, pairs.iter().map(|(pair, counts)| score(*pair, counts)).collect()))
             .collect(),
         comparisons: results.len(),
+        scored: results.iter().filter(|r| !r.outcomes.is_empty()).count(),
+        demo: false,
         max_repeat: results.iter().map(|r| r.repeat).max().unwrap_or(0),
     }
 }
@@ -179,6 +185,9 @@ fn interval(v: Option<(f64, f64)>) -> String {
 /// The scoreboard as plain-text tables for the terminal.
 pub fn render_table(board: &Scoreboard, judge_model: &str) -> String {
     let mut out = String::new();
+    if board.demo {
+        let _ = writeln!(out, "DEMO: scripted answers and a scripted judge; these scores mean nothing.\n");
+    }
     let _ = writeln!(
         out,
         "{} comparison(s), judged by {judge_model} in both orders (disagreement = tie)\n",
@@ -271,14 +280,14 @@ pub fn ties_line(p: &PairScore) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
-/// "1 comparison where an arm failed, 2 the judge did not judge", or `None`.
+/// "1 comparison(s) where an arm gave no answer, 2 … without the judge's verdict", or `None`.
 pub fn left_out_line(p: &PairScore) -> Option<String> {
     let mut parts = Vec::new();
     if p.arm_failed > 0 {
         parts.push(format!("{} comparison(s) where an arm gave no answer", p.arm_failed));
     }
     if p.not_judged > 0 {
-        parts.push(format!("{} comparison(s) the judge did not judge", p.not_judged));
+        parts.push(format!("{} comparison(s) without the judge's verdict in both orders", p.not_judged));
     }
     (!parts.is_empty()).then(|| parts.join(", "))
 }

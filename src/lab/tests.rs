@@ -226,7 +226,7 @@ async fn a_failing_judge_gives_no_verdict_and_is_asked_again_next_time() {
     assert_eq!(board.pairs[0].tally.total(), 0, "not ties");
     assert_eq!(board.pairs[0].not_judged, 2);
     assert_eq!(board.not_judged(), 2);
-    assert!(render_table(&board, "judge-model").contains("2 comparison(s) the judge did not judge"));
+    assert!(render_table(&board, "judge-model").contains("2 comparison(s) without the judge's verdict"));
     // The first order failed: the second was not asked, to spare a judge that is down.
     let judge_calls = |b: &ScriptedBackend| b.received().iter().filter(|r| r.model == "judge-model").count();
     assert_eq!(judge_calls(&backend), 2);

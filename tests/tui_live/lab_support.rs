@@ -114,6 +114,13 @@ pub fn empty_data() -> LabData {
     lab_data(&mut reader, JUDGE.into(), LabScope::Real, |_| true).unwrap()
 }
 
+/// What a session in demo mode reads from the same record (whose comparisons were all real).
+pub fn demo_data() -> LabData {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reader = record(dir.path());
+    lab_data(&mut reader, JUDGE.into(), LabScope::Demo, |_| true).unwrap()
+}
+
 /// A state on the Lab tab at `width` × `height`, showing `data`.
 pub fn lab_state(width: u16, height: u16, data: Option<LabData>) -> State {
     let mut state = support::state(width, height);

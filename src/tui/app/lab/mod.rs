@@ -265,10 +265,14 @@ pub fn lab_data(
             QueuedVote { pending, shown_first }
         })
         .collect();
+    let board = |results: &[ComparisonResult]| lab::Scoreboard {
+        demo: scope == LabScope::Demo,
+        ..lab::scoreboard(results)
+    };
     Ok(LabData {
         judge_model,
-        judged: lab::scoreboard(&judged),
-        voted: lab::scoreboard(&voted),
+        judged: board(&judged),
+        voted: board(&voted),
         costs: lab::scoreboard(&all).costs,
         comparisons: all.len(),
         queue,
