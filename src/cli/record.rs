@@ -169,6 +169,43 @@ mod tests {
         assert_eq!(record.calls.len(), 9);
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_run_made_while_another_ailab_locks_the_record_is_recorded_once_the_lock_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ailab.db");
+        drop(store::Reader::open(&path).unwrap());
+        // Another process in the middle of a long write, for longer than one busy wait (5 s).
+        let holder = rusqlite::Connection::open(&path).unwrap();
+        holder.execute_batch("BEGIN EXCLUSIVE; INSERT INTO hierarchies VALUES ('x', '{}');").unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(store::BUSY_TIMEOUT + Duration::from_secs(1));
+            holder.execute_batch("ROLLBACK").unwrap();
+        });
+        let hierarchy = Arc::new(six_node_tree());
+        let settings = Settings {
+            hierarchy: hierarchy.clone(),
+            hierarchy_source: HierarchySource::Embedded,
+            demo: false,
+            base_url_override: None,
+            db_path: Some(path.clone()),
+            no_record: false,
+            theme: None,
+            judge: None,
+        };
+        let sink = EventSink::new();
+        let opening = start_opening(&settings, &sink);
+        let started = Instant::now();
+        let engine = Engine::new(hierarchy, Backends::single(ScriptedBackend::echo(), 4));
+        let summary = engine.run("why?".into(), &sink, CancellationToken::new()).await;
+        assert!(started.elapsed() < Duration::from_secs(3), "the run did not wait for the record");
+        drop(sink);
+        opening.finish(LOCKED_GRACE).await;
+        release.join().unwrap();
+        let record = store::Reader::open(&path).unwrap().load_run(&summary.run_id).unwrap();
+        assert_eq!(record.run.status, RunStatus::Done);
+        assert_eq!(record.calls.len(), 9);
+    }
+
     #[tokio::test]
     async fn no_record_means_no_recorder() {
         let settings = Settings {

@@ -61,13 +61,12 @@ pub struct Scoreboard {
     pub costs: Vec<ArmCost>,
     /// Per category, per pair.
     pub categories: BTreeMap<String, Vec<PairScore>>,
-    pub comparisons: usize,
-    /// Comparisons with at least one pair scored.
-    pub scored: usize,
+    // Small types: two scoreboards travel in every Lab tab message.
+    pub comparisons: u32,
+    /// The highest repeat number among the comparisons (above 1: some prompts were asked again).
+    pub max_repeat: u16,
     /// Made by the offline demo: scripted answers and verdicts (set by whoever read them).
     pub demo: bool,
-    /// The highest repeat number among the comparisons (above 1: some prompts were asked again).
-    pub max_repeat: u32,
 }
 
 /// Adds one outcome of (x, y) to a tally kept from x's side.
@@ -160,10 +159,9 @@ pub fn scoreboard(results: &[ComparisonResult]) -> Scoreboard {
             .into_iter()
             .map(|(cat, pairs)| (cat, pairs.iter().map(|(pair, counts)| score(*pair, counts)).collect()))
             .collect(),
-        comparisons: results.len(),
-        scored: results.iter().filter(|r| !r.outcomes.is_empty()).count(),
+        comparisons: u32::try_from(results.len()).unwrap_or(u32::MAX),
+        max_repeat: results.iter().map(|r| u16::try_from(r.repeat).unwrap_or(u16::MAX)).max().unwrap_or(0),
         demo: false,
-        max_repeat: results.iter().map(|r| r.repeat).max().unwrap_or(0),
     }
 }
 

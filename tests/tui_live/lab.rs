@@ -59,7 +59,7 @@ fn the_lab_tab_reads_the_record_when_shown_and_on_refresh() {
     assert_eq!(s.lab.load, LoadState::Loading);
     update(&mut s, Msg::Lab(LabMsg::Loaded(Ok(data()))));
     let loaded = s.lab.data.as_ref().unwrap();
-    assert_eq!((loaded.judged.scored, loaded.judged.comparisons), (3, 4), "one not judged yet");
+    assert_eq!(loaded.judged.comparisons, 4);
     assert!(loaded.judged.pairs.iter().all(|p| p.not_judged == 1), "counted apart, not as ties");
     assert!(!loaded.judged.demo);
     assert_eq!(loaded.voted.pairs[0].tally.total(), 1);

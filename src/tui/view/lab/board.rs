@@ -81,7 +81,7 @@ fn introduction(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints)
 
 fn scoreboard(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints) {
     demo_banner(out, data, width);
-    let judged = data.judged.scored;
+    let judged = data.judged.comparisons as usize;
     let about = format!(
         " · {judged} comparison{} · each pair judged twice, in both orders; a disagreement counts as a tie",
         plural(judged)
