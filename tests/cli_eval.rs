@@ -121,6 +121,9 @@ fn eval_judges_both_orders_prints_the_scoreboard_and_resumes() {
     assert!(shown.contains("· lab judge ·"), "{shown}");
     assert!(shown.contains("Lab: the judge of tree vs solo, tree shown as A of comparison #1"), "{shown}");
     assert!(shown.contains("not a question you asked"), "{shown}");
+    let shown: Value = serde_json::from_str(&history(&dirs, &["show", judge_run, "--json"])).unwrap();
+    assert_eq!(shown["lab"]["comparison"], 1);
+    assert_eq!(shown["kind"], "judge");
 }
 
 fn history(dirs: &tempfile::TempDir, args: &[&str]) -> String {

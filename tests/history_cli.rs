@@ -75,6 +75,7 @@ fn list_and_search_show_the_runs_newest_first() {
     assert_eq!(code, 0);
     // Both answers mention tunnelling; only one prompt does. Snippets show where.
     assert!(out.contains("20260101-120000-aaaa") && out.contains("[tunnelling]"), "{out}");
+    assert!(!out.contains("… …"), "one ellipsis where a snippet is cut: {out}");
     let (code, out, _) =
         history(&path, HistoryCommand::Search { text: "bees".into(), limit: 20, json: true });
     assert_eq!(code, 0);
@@ -145,6 +146,25 @@ fn export_writes_markdown_or_json_where_asked() {
     );
     assert_eq!(code, 0);
     assert!(err.contains("Exported run 20260101-130000-bbbb to") && err.contains("run.md"), "{err}");
+    let shown = err.trim().rsplit(" to ").next().unwrap();
+    assert!(Path::new(shown).is_absolute(), "the path is shown in full: {err}");
+
+    // A folder as the output: the file goes into it, under its usual name.
+    let folder = dir.path().join("exports");
+    std::fs::create_dir(&folder).unwrap();
+    let (code, _, err) = history(
+        &path,
+        HistoryCommand::Export {
+            id: "20260101-13".into(),
+            format: ExportFormat::Json,
+            output: Some(folder.clone()),
+        },
+    );
+    assert_eq!(code, 0, "{err}");
+    let written: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(written.len(), 1, "{err}");
+    assert!(written[0].extension().is_some_and(|e| e == "json"), "{written:?}");
+    assert!(err.contains(&written[0].canonicalize().unwrap().display().to_string()), "{err}");
     let md = std::fs::read_to_string(&md_path).unwrap();
     assert!(md.starts_with("# ailab run 20260101-130000-bbbb") && md.contains("## Final answer"), "{md}");
 
