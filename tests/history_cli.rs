@@ -75,6 +75,7 @@ fn list_and_search_show_the_runs_newest_first() {
     assert_eq!(code, 0);
     // Both answers mention tunnelling; only one prompt does. Snippets show where.
     assert!(out.contains("20260101-120000-aaaa") && out.contains("[tunnelling]"), "{out}");
+    assert!(!out.contains("… …"), "one ellipsis where a snippet is cut: {out}");
     let (code, out, _) =
         history(&path, HistoryCommand::Search { text: "bees".into(), limit: 20, json: true });
     assert_eq!(code, 0);
@@ -111,7 +112,7 @@ fn show_gives_the_run_with_every_call_and_its_parent_link() {
     let (code, out, _) = history(&path, HistoryCommand::Show { id: "last".into(), json: false });
     assert_eq!(code, 0);
     for expected in [
-        "Run 20260101-130000-bbbb · done",
+        "Run 20260101-130000-bbbb · tree · done",
         "Prompt",
         "Tasks",
         "Calls",
@@ -145,6 +146,25 @@ fn export_writes_markdown_or_json_where_asked() {
     );
     assert_eq!(code, 0);
     assert!(err.contains("Exported run 20260101-130000-bbbb to") && err.contains("run.md"), "{err}");
+    let shown = err.trim().rsplit(" to ").next().unwrap();
+    assert!(Path::new(shown).is_absolute(), "the path is shown in full: {err}");
+
+    // A folder as the output: the file goes into it, under its usual name.
+    let folder = dir.path().join("exports");
+    std::fs::create_dir(&folder).unwrap();
+    let (code, _, err) = history(
+        &path,
+        HistoryCommand::Export {
+            id: "20260101-13".into(),
+            format: ExportFormat::Json,
+            output: Some(folder.clone()),
+        },
+    );
+    assert_eq!(code, 0, "{err}");
+    let written: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(written.len(), 1, "{err}");
+    assert!(written[0].extension().is_some_and(|e| e == "json"), "{written:?}");
+    assert!(err.contains(&written[0].canonicalize().unwrap().display().to_string()), "{err}");
     let md = std::fs::read_to_string(&md_path).unwrap();
     assert!(md.starts_with("# ailab run 20260101-130000-bbbb") && md.contains("## Final answer"), "{md}");
 
@@ -187,11 +207,39 @@ fn delete_with_yes_removes_the_run() {
 }
 
 #[test]
-fn a_damaged_record_is_set_aside_with_a_message() {
-    let (_dir, path) = temp_db();
-    std::fs::write(&path, "definitely not a database ".repeat(100)).unwrap();
+fn a_file_that_is_not_a_record_is_refused_and_left_alone() {
+    let (dir, _) = temp_db();
+    let notes = dir.path().join("notes.txt");
+    let text = "definitely not a database ".repeat(100);
+    std::fs::write(&notes, &text).unwrap();
+    let (code, out, err) = history(&notes, HistoryCommand::List { limit: 20, json: false });
+    assert_eq!(code, 1);
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("notes.txt is not an ailab record") && err.contains("left untouched"), "{err}");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), text);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "nothing renamed or created");
+}
+
+#[test]
+fn a_damaged_record_is_reported_not_replaced_by_an_empty_one() {
+    let (dir, path) = temp_db();
+    recorded(&path);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    let mut bytes = std::fs::read(&path).unwrap();
+    for b in &mut bytes[16..100] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
     let (code, out, err) = history(&path, HistoryCommand::List { limit: 20, json: false });
-    assert_eq!(code, 0);
-    assert!(err.contains("was damaged") && err.contains("kept aside"), "{err}");
-    assert!(out.contains("No runs recorded yet"), "{out}");
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("No runs recorded yet"), "an empty new record is not passed off as the history");
+    assert!(err.contains("is damaged") && err.contains("nothing was changed"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    let quarantined = std::fs::read_dir(dir.path())
+        .unwrap()
+        .any(|e| e.unwrap().file_name().to_string_lossy().contains(".corrupt-"));
+    assert!(!quarantined);
 }

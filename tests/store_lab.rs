@@ -3,7 +3,9 @@
 use ailab::engine::RunStatus;
 use ailab::lab::verdict::{Outcome, Pick};
 use ailab::lab::{Arm, ArmResult, Judgement, LabPrompt, LabStore, scoreboard};
-use ailab::store::{LabRecord, Reader};
+use ailab::store::{LabRecord, LabScope, Reader};
+
+const SERVER: &str = "http://127.0.0.1:1234/v1";
 
 fn answered(run: &str, answer: &str) -> ArmResult {
     ArmResult {
@@ -33,7 +35,8 @@ fn comparisons_resume_verdicts_combine_and_votes_queue() {
     let mut reader = Reader::open(&dir.path().join("lab.db")).unwrap();
     let prompt = LabPrompt { category: "reasoning".into(), text: "Is 17 prime?".into() };
     {
-        let mut store = LabRecord { reader: &mut reader, hierarchy_hash: "v1".into() };
+        let mut store =
+            LabRecord { reader: &mut reader, hierarchy_hash: "v1".into(), backend: SERVER.into() };
         let id = store.comparison(&prompt, 1).unwrap();
         assert_eq!(
             store.comparison(&prompt, 1).unwrap(),
@@ -51,22 +54,83 @@ fn comparisons_resume_verdicts_combine_and_votes_queue() {
         assert!(store.judgement(id, (Arm::Tree, Arm::Solo), Arm::Tree, "other").unwrap().is_none());
     }
     let other_version =
-        LabRecord { reader: &mut reader, hierarchy_hash: "v2".into() }.comparison(&prompt, 1).unwrap();
+        LabRecord { reader: &mut reader, hierarchy_hash: "v2".into(), backend: SERVER.into() }
+            .comparison(&prompt, 1)
+            .unwrap();
     assert_ne!(other_version, 1, "a new prompt version starts fresh");
 
-    let judged = reader.judged_comparisons(None).unwrap();
+    let judged = reader.judged_comparisons(None, LabScope::Real).unwrap();
     assert_eq!(judged.len(), 1);
     assert_eq!(judged[0].outcomes, vec![((Arm::Tree, Arm::Solo), Outcome::First)]);
     assert_eq!(scoreboard(&judged).pairs[0].tally.wins, 1);
 
-    let queue = reader.vote_queue(10).unwrap();
+    let queue = reader.vote_queue(10, LabScope::Real).unwrap();
     assert_eq!(queue.len(), 1);
     assert_eq!(queue[0].pair, (Arm::Tree, Arm::Solo));
     assert_eq!(queue[0].answers.0, "Yes, 17 is prime.");
     reader
         .cast_vote(queue[0].comparison, queue[0].pair, Arm::Solo, Outcome::Second, "shorter is better")
         .unwrap();
-    assert!(reader.vote_queue(10).unwrap().is_empty());
-    let voted = reader.voted_comparisons().unwrap();
+    assert!(reader.vote_queue(10, LabScope::Real).unwrap().is_empty());
+    let voted = reader.voted_comparisons(LabScope::Real).unwrap();
     assert_eq!(voted[0].outcomes, vec![((Arm::Tree, Arm::Solo), Outcome::Second)]);
+}
+
+#[test]
+fn demo_comparisons_are_never_resumed_as_real_ones_nor_scored_with_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reader = Reader::open(&dir.path().join("lab.db")).unwrap();
+    let prompt = LabPrompt { category: "reasoning".into(), text: "Is 17 prime?".into() };
+    let mut ids = Vec::new();
+    for backend in ["demo", SERVER] {
+        let mut store =
+            LabRecord { reader: &mut reader, hierarchy_hash: "v1".into(), backend: backend.into() };
+        let id = store.comparison(&prompt, 1).unwrap();
+        assert!(store.arm_result(id, Arm::Tree).unwrap().is_none(), "{backend}: nothing to resume yet");
+        store.save_arm(id, Arm::Tree, &answered("t", &format!("{backend} tree"))).unwrap();
+        store.save_arm(id, Arm::Solo, &answered("s", &format!("{backend} solo"))).unwrap();
+        store.save_judgement(id, &judgement(Pick::A, Arm::Tree)).unwrap();
+        store.save_judgement(id, &judgement(Pick::B, Arm::Solo)).unwrap();
+        ids.push(id);
+    }
+    assert_ne!(ids[0], ids[1], "the demo's comparison is not the server's");
+
+    let real = reader.judged_comparisons(None, LabScope::Real).unwrap();
+    assert_eq!(real.len(), 1);
+    assert_eq!(real[0].arms[0].1.answer.as_deref(), Some("http://127.0.0.1:1234/v1 tree"));
+    let demo = reader.judged_comparisons(None, LabScope::Demo).unwrap();
+    assert_eq!(demo.len(), 1);
+    assert_eq!(demo[0].comparison, ids[0]);
+    let queue = reader.vote_queue(10, LabScope::Real).unwrap();
+    assert_eq!(queue.iter().map(|v| v.comparison).collect::<Vec<_>>(), vec![ids[1]]);
+}
+
+#[test]
+fn a_pair_without_both_verdicts_is_not_judged_rather_than_a_tie() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reader = Reader::open(&dir.path().join("lab.db")).unwrap();
+    let prompt = LabPrompt { category: "reasoning".into(), text: "Is 17 prime?".into() };
+    {
+        let mut store =
+            LabRecord { reader: &mut reader, hierarchy_hash: "v1".into(), backend: SERVER.into() };
+        let id = store.comparison(&prompt, 1).unwrap();
+        store.save_arm(id, Arm::Tree, &answered("t", "Yes.")).unwrap();
+        store.save_arm(id, Arm::Solo, &answered("s", "Yes, it is.")).unwrap();
+        let failed = ArmResult { status: RunStatus::Failed, answer: None, ..answered("c", "") };
+        store.save_arm(id, Arm::Compute, &failed).unwrap();
+        // Only one order of tree vs solo was judged (the other call failed and was not saved).
+        store.save_judgement(id, &judgement(Pick::A, Arm::Tree)).unwrap();
+    }
+    let judged = reader.judged_comparisons(None, LabScope::Real).unwrap();
+    assert_eq!(judged.len(), 1);
+    assert!(judged[0].outcomes.is_empty());
+    let board = scoreboard(&judged);
+    let tree_solo = board.pairs.iter().find(|p| (p.x, p.y) == (Arm::Tree, Arm::Solo)).unwrap();
+    assert_eq!(tree_solo.tally.total(), 0, "no verdict is no tie");
+    assert_eq!(tree_solo.not_judged, 1);
+    let tree_compute = board.pairs.iter().find(|p| (p.x, p.y) == (Arm::Tree, Arm::Compute)).unwrap();
+    assert_eq!((tree_compute.arm_failed, tree_compute.not_judged), (1, 0));
+    // The failed arm's zeros do not pull the averages down.
+    let compute = board.costs.iter().find(|c| c.arm == Arm::Compute).unwrap();
+    assert_eq!((compute.runs, compute.failed, compute.answered), (1, 1, 0));
 }

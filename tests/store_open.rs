@@ -79,27 +79,59 @@ fn another_programs_database_is_not_touched() {
 }
 
 #[test]
-fn a_file_that_is_not_a_database_is_kept_aside_and_a_new_record_started() {
+fn a_file_that_is_not_sqlite_at_all_is_refused_and_left_untouched() {
     let (dir, path) = temp_db();
-    let garbage = "this is not an SQLite file, just some text that got here somehow\n".repeat(200);
-    std::fs::write(&path, &garbage).unwrap();
+    let notes = "my shopping list: eggs, milk, bread\n".repeat(200);
+    std::fs::write(&path, &notes).unwrap();
+    for err in
+        [Recorder::start(&path).err(), Reader::open(&path).err(), Reader::open_keeping_damage(&path).err()]
+    {
+        let err = err.expect("refused");
+        assert!(matches!(err, StoreError::NotSqlite { .. }), "{err}");
+        let message = err.to_string();
+        assert!(message.contains("not an ailab record") && message.contains("left untouched"), "{message}");
+    }
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), notes, "the user's file is as it was");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into())
+        .collect();
+    assert_eq!(names, vec!["ailab.db".to_string()], "nothing moved, nothing created");
+}
 
+#[test]
+fn an_sqlite_file_damaged_at_its_start_is_kept_aside_and_a_new_record_started() {
+    let (dir, path) = temp_db();
+    drop(Reader::open(&path).unwrap());
+    {
+        let conn = raw(&path);
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    // The SQLite header stays; the rest of the first page (page size, schema) is scribbled over.
+    let mut damaged = std::fs::read(&path).unwrap();
+    for b in &mut damaged[16..100] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &damaged).unwrap();
+
+    // A read-only command says so and changes nothing.
+    let err = Reader::open_keeping_damage(&path).err().expect("damage is reported");
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err}");
+    assert!(err.to_string().contains("nothing was changed"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), damaged);
+
+    // The recorder, which must record, sets it aside and starts afresh.
     let recorder = Recorder::start(&path).unwrap();
     let notice = recorder.notices().join("\n");
     assert!(notice.contains("damaged") && notice.contains("kept aside"), "{notice}");
     recorder.shutdown().unwrap();
-
     let kept: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().starts_with("ailab.db.corrupt-"))
         .collect();
     assert_eq!(kept.len(), 1, "one quarantined file");
-    assert_eq!(
-        std::fs::read_to_string(kept[0].path()).unwrap(),
-        garbage,
-        "the damaged file is kept as it was"
-    );
+    assert_eq!(std::fs::read(kept[0].path()).unwrap(), damaged, "the damaged file is kept as it was");
     assert!(notice.contains(&kept[0].file_name().to_string_lossy().to_string()));
     assert_eq!(Reader::open(&path).unwrap().count_runs().unwrap(), 0);
 }

@@ -322,6 +322,13 @@ fn a_call_left_open_when_its_run_ends_is_closed_before_the_run_in_the_replay() {
         (record.calls[0].status, record.calls[0].text.as_str()),
         (CallStatus::Interrupted, "some words then ")
     );
+    // The cut-off call counts (the engine's totals only count calls that finished), and says so;
+    // its partial text is searchable, as a crashed run's is.
+    assert_eq!(record.run.calls, 1);
+    assert_eq!(record.calls_summary(), "1 call (0 failed, 1 interrupted)");
+    let hits = reader.search("words then", 10).unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(hits[0].snippet.contains("[then]"), "{}", hits[0].snippet);
     let events = reader.run_events("20260101-120000-0c0c").unwrap();
     let n = events.len();
     assert!(matches!(events[n - 1].kind, EventKind::RunFinished { status: RunStatus::Cancelled, .. }));

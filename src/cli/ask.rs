@@ -30,7 +30,8 @@ pub async fn run(settings: Settings, args: AskArgs) -> u8 {
     }
 
     let sink = EventSink::new();
-    let recorder = super::record::start(&settings, &sink);
+    // The record opens in the background: a locked or very large record never holds up the run.
+    let recording = super::record::start_opening(&settings, &sink);
     let printer = if args.json {
         Some(tokio::spawn(printer::json_lines(sink.subscribe())))
     } else if !args.quiet {
@@ -49,10 +50,14 @@ pub async fn run(settings: Settings, args: AskArgs) -> u8 {
     if let Some(printer) = printer {
         let _ = printer.await;
     }
-    if let Some(recorder) = recorder {
-        recorder.finish().await;
-    }
+    // The answer first: recording may still wait for a record another ailab holds locked.
+    let code = report(summary, args.json);
+    recording.finish(super::record::LOCKED_GRACE).await;
+    code
+}
 
+/// Prints the answer (or why there is none) and returns the exit code.
+fn report(summary: crate::engine::RunSummary, json: bool) -> u8 {
     match summary.status {
         RunStatus::Done | RunStatus::Degraded => {
             if summary.status == RunStatus::Degraded {
@@ -60,7 +65,7 @@ pub async fn run(settings: Settings, args: AskArgs) -> u8 {
                     "ailab: warning: the run is degraded: some branches failed; the answer is partial."
                 );
             }
-            if !args.json {
+            if !json {
                 say!("{}", summary.answer.unwrap_or_default().trim_end());
             }
             exit::OK

@@ -7,8 +7,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::args::EvalArgs;
 use super::{Settings, exit};
-use crate::engine::{EventSink, hierarchy_hash};
+use crate::engine::{Engine, EventSink, describe_error, hierarchy_hash};
 use crate::lab::{self, Arm, EvalOptions, Progress, prompt_set};
+use crate::llm::LlmError;
 use crate::store::{self, LabRecord, Reader};
 
 pub async fn run(settings: Settings, args: EvalArgs) -> u8 {
@@ -31,9 +32,16 @@ fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
     if settings.no_record {
         return Err("eval keeps its results in the record so it can resume; leave out --no-record".into());
     }
-    let mut prompts = prompt_set::load(&args.prompts_file)?;
+    if args.limit == Some(0) {
+        return Err("--limit 0 would compare no prompt: give at least 1, or leave --limit out for all".into());
+    }
+    let set = prompt_set::load(&args.prompts_file)?;
+    for warning in &set.warnings {
+        eprintln!("ailab: warning: {warning}");
+    }
+    let mut prompts = set.prompts;
     if let Some(limit) = args.limit {
-        prompts.truncate(limit.max(1));
+        prompts.truncate(limit);
     }
     let arms = Arm::parse_list(&args.arms)?;
     if args.repeat == 0 {
@@ -47,6 +55,37 @@ fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
     })
 }
 
+/// Refuses a judge the server does not serve, before any arm runs: otherwise every judge call
+/// fails after the arms' work and the evaluation ends with nothing judged.
+async fn check_judge(engine: &Engine, judge: &str) -> Result<(), String> {
+    let hierarchy = engine.hierarchy();
+    // The judge calls the root's endpoint (see Engine::run_judge).
+    let url = hierarchy.endpoint_of(hierarchy.root());
+    let Some(endpoint) = engine.backends().get(url) else { return Ok(()) };
+    match endpoint.backend.list_models().await {
+        Ok(models) if models.iter().any(|m| m.id == judge) => Ok(()),
+        Ok(models) if models.is_empty() => Err(format!(
+            "the server at {url} serves no model, so the judge ({judge}) cannot run. Load a model in \
+             LM Studio (Developer tab), then run `ailab check`."
+        )),
+        Ok(models) => {
+            let served: Vec<&str> = models.iter().map(|m| m.id.as_str()).take(8).collect();
+            Err(format!(
+                "the judge model \"{judge}\" is not served by {url} (it serves: {}). Load it in LM Studio, \
+                 or choose a served model with --judge MODEL (`ailab check` lists them).",
+                served.join(", ")
+            ))
+        }
+        // A server without a model list (404) may still answer chats: let the judge calls tell.
+        Err(LlmError::Http { status: 404, .. }) => Ok(()),
+        Err(error) => Err(format!(
+            "cannot check the judge model: {}. Run `ailab check`, or `ailab --demo eval …` to try the lab \
+             without a server.",
+            describe_error(&error)
+        )),
+    }
+}
+
 async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
     let engine = match settings.engine() {
         Ok(engine) => engine,
@@ -55,28 +94,45 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
             return exit::BAD_INPUT;
         }
     };
-    let mut reader = match Reader::open(&plan.db) {
-        Ok(reader) => reader,
-        Err(error) => {
-            eprintln!("ailab: {error}");
-            return exit::FAILED;
-        }
-    };
+    if settings.demo {
+        eprintln!("ailab: DEMO MODE: scripted answers and a scripted judge; the scores mean nothing.");
+    } else if let Err(message) = check_judge(&engine, &plan.options.judge_model).await {
+        eprintln!("ailab: {message}");
+        return exit::FAILED;
+    }
     if settings.hierarchy.nodes.iter().any(|n| n.model == plan.options.judge_model) {
         eprintln!(
             "ailab: note: the judge ({}) is also a model under test; pass --judge MODEL to use another.",
             plan.options.judge_model
         );
     }
-    if settings.demo {
-        eprintln!("ailab: DEMO MODE: scripted answers and a scripted judge; the scores mean nothing.");
-    }
     let sink = EventSink::new();
-    let recorder = super::record::start(&settings, &sink);
+    // The recorder opens in the background (a locked or large record must not hold up the runs);
+    // the lab's own reads need the record before the first step, on a blocking thread.
+    let recording = super::record::start_opening(&settings, &sink);
+    let db = plan.db.clone();
+    let mut reader = match tokio::task::spawn_blocking(move || Reader::open(&db)).await {
+        Ok(Ok(reader)) => reader,
+        Ok(Err(error)) => {
+            eprintln!("ailab: {error}");
+            return exit::FAILED;
+        }
+        Err(error) => {
+            eprintln!("ailab: cannot open the record: {error}");
+            return exit::FAILED;
+        }
+    };
+    for notice in reader.notices() {
+        eprintln!("ailab: {notice}");
+    }
     let cancel = CancellationToken::new();
     tokio::spawn(super::interrupt::cancel_on_ctrl_c(cancel.clone(), "stopping after saving what finished…"));
 
-    let mut store = LabRecord { reader: &mut reader, hierarchy_hash: hierarchy_hash(&settings.hierarchy) };
+    let mut store = LabRecord {
+        reader: &mut reader,
+        hierarchy_hash: hierarchy_hash(&settings.hierarchy),
+        backend: lab::backend_label(settings.demo, &settings.hierarchy),
+    };
     let mut bar = ProgressBar::new(std::io::stderr().is_terminal());
     let outcome = lab::run_eval(
         &engine,
@@ -90,9 +146,7 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
     .await;
     bar.finish();
     drop(sink);
-    if let Some(recorder) = recorder {
-        recorder.finish().await;
-    }
+    recording.finish(super::record::LOCKED_GRACE).await;
     let results = match outcome {
         Ok(results) => results,
         Err(message) => {
@@ -100,21 +154,15 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
             return exit::FAILED;
         }
     };
-    let board = lab::scoreboard(&results);
+    let mut board = lab::scoreboard(&results);
+    board.demo = settings.demo;
     if args.json {
-        let comparisons: Vec<serde_json::Value> = results
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "comparison": r.comparison,
-                    "prompt": r.prompt,
-                    "repeat": r.repeat,
-                    "arms": r.arms.iter().map(|(a, res)| serde_json::json!({"arm": a, "result": res})).collect::<Vec<_>>(),
-                    "outcomes": r.outcomes.iter().map(|((x, y), o)| serde_json::json!({"x": x, "y": y, "outcome": o})).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        let json = serde_json::json!({ "judge_model": plan.options.judge_model, "scoreboard": board, "comparisons": comparisons });
+        let json = serde_json::json!({
+            "judge_model": plan.options.judge_model,
+            "demo": settings.demo,
+            "scoreboard": board,
+            "comparisons": results.iter().map(comparison_json).collect::<Vec<_>>(),
+        });
         say!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
     } else {
         say!("{}", lab::render_table(&board, &plan.options.judge_model).trim_end());
@@ -123,7 +171,58 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
         eprintln!("ailab: cancelled; finished work is saved: run the same command again to resume.");
         return exit::CANCELLED;
     }
+    let failed_arms: usize = board.costs.iter().map(|c| c.failed).sum();
+    if failed_arms > 0 {
+        eprintln!(
+            "ailab: warning: {failed_arms} arm run(s) gave no answer (see `ailab history list`); the pairs they \
+             belong to are not counted. Run the same command again to retry them."
+        );
+    }
+    let not_judged = board.not_judged();
+    if not_judged > 0 {
+        let reason = results
+            .iter()
+            .flat_map(|r| &r.unscored)
+            .find_map(|(_, why)| match why {
+                lab::Unscored::NotJudged(reason) => Some(reason.as_str()),
+                lab::Unscored::ArmFailed(_) => None,
+            })
+            .unwrap_or("no reason given");
+        eprintln!(
+            "ailab: {not_judged} comparison(s) have no verdict: the judge ({}) failed ({reason}). They are \
+             not counted as ties; run the same command again to retry the judging.",
+            plan.options.judge_model
+        );
+        return exit::FAILED;
+    }
     exit::OK
+}
+
+/// One comparison for `--json`: its arms, its outcomes with the judge's two picks and reasons, and
+/// the pairs left out with why.
+fn comparison_json(r: &lab::eval::ComparisonResult) -> serde_json::Value {
+    let outcomes: Vec<serde_json::Value> = r
+        .outcomes
+        .iter()
+        .map(|((x, y), outcome)| {
+            let judgements: Vec<&lab::Judgement> =
+                r.judgements.iter().filter(|j| j.pair == (*x, *y)).collect();
+            serde_json::json!({ "x": x, "y": y, "outcome": outcome, "judgements": judgements })
+        })
+        .collect();
+    let unscored: Vec<serde_json::Value> = r
+        .unscored
+        .iter()
+        .map(|((x, y), why)| serde_json::json!({ "x": x, "y": y, "unscored": why }))
+        .collect();
+    serde_json::json!({
+        "comparison": r.comparison,
+        "prompt": r.prompt,
+        "repeat": r.repeat,
+        "arms": r.arms.iter().map(|(a, res)| serde_json::json!({"arm": a, "result": res})).collect::<Vec<_>>(),
+        "outcomes": outcomes,
+        "unscored": unscored,
+    })
 }
 
 /// A one-line progress bar on a terminal; plain lines otherwise.

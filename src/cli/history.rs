@@ -52,7 +52,8 @@ fn try_execute(
     if !path.exists() {
         return Ok(no_record_yet(path, &cmd, out, err));
     }
-    let mut reader = Reader::open(path)?;
+    // Reading the history never swaps a damaged record for an empty one: it says so instead.
+    let mut reader = Reader::open_keeping_damage(path)?;
     for notice in reader.notices() {
         let _ = writeln!(err, "ailab: {notice}");
     }
@@ -105,10 +106,15 @@ fn try_execute(
         }
         HistoryCommand::Show { id, json } => {
             let record = reader.load_run(&id)?;
+            let lab = if record.run.is_lab() { reader.lab_link(&record.run.id)? } else { None };
             if json {
-                print_json(out, &store::export::to_json(&record));
+                let mut value = store::export::to_json(&record);
+                if let (Some(object), Some(link)) = (value.as_object_mut(), &lab) {
+                    object.insert("lab".into(), serde_json::to_value(link).unwrap_or_default());
+                }
+                print_json(out, &value);
             } else {
-                let _ = write!(out, "{}", render::run_details(&record, render::width()));
+                let _ = write!(out, "{}", render::run_details(&record, lab.as_ref(), render::width()));
             }
         }
         HistoryCommand::Export { id, format, output } => {
@@ -118,14 +124,23 @@ fn try_execute(
                 ExportFormat::Json => store::export::Format::Json,
             };
             let text = format.render(&record);
-            let target = output.unwrap_or_else(|| PathBuf::from(format.file_name(&record.run.id)));
+            let file_name = PathBuf::from(format.file_name(&record.run.id));
+            let target = match output {
+                // A folder (existing, or written with a trailing slash) gets the usual file name in it.
+                Some(dir) if dir.is_dir() || dir.as_os_str().to_string_lossy().ends_with(['/', '\\']) => {
+                    dir.join(file_name)
+                }
+                Some(file) => file,
+                None => file_name,
+            };
             if target.as_os_str() == "-" {
                 let _ = out.write_all(text.as_bytes());
             } else if let Err(error) = std::fs::write(&target, text) {
                 let _ = writeln!(err, "ailab: cannot write {}: {error}", target.display());
                 return Ok(exit::FAILED);
             } else {
-                let _ = writeln!(err, "Exported run {} to {}", record.run.id, target.display());
+                let shown = std::fs::canonicalize(&target).unwrap_or(target);
+                let _ = writeln!(err, "Exported run {} to {}", record.run.id, shown.display());
             }
         }
         HistoryCommand::Delete { id, yes } => {

@@ -1,6 +1,7 @@
 //! Running an evaluation: every prompt through every arm, each pair judged twice with the order
 //! swapped. Resumable: work already in the store (an arm's answer, a verdict) is never redone.
 
+use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::arm::{Arm, ArmResult};
@@ -10,7 +11,7 @@ use crate::config::Hierarchy;
 use crate::engine::{Engine, EventSink, new_run_id};
 
 /// One judge call's verdict on a pair, shown in one order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Judgement {
     /// The pair as the report names it: (x, y) in "x vs y".
     pub pair: (Arm, Arm),
@@ -56,6 +57,17 @@ pub struct Progress {
     pub resumed: bool,
 }
 
+/// Why a pair of a comparison has no outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "why", content = "detail")]
+pub enum Unscored {
+    /// An arm of the pair gave no answer (its run failed), so there was nothing to judge.
+    ArmFailed(Vec<Arm>),
+    /// The judge gave no verdict in both orders (its call failed, or it has not run yet): not a
+    /// tie, and retried when the evaluation runs again.
+    NotJudged(String),
+}
+
 /// One prompt's comparison as it ended.
 #[derive(Debug, Clone)]
 pub struct ComparisonResult {
@@ -63,8 +75,20 @@ pub struct ComparisonResult {
     pub prompt: LabPrompt,
     pub repeat: u32,
     pub arms: Vec<(Arm, ArmResult)>,
-    /// Per pair (x, y): the outcome after the swap rule, when both arms answered.
+    /// Per pair (x, y): the outcome after the swap rule, when both arms answered and were judged.
     pub outcomes: Vec<((Arm, Arm), Outcome)>,
+    /// The judge's verdicts behind `outcomes`, both orders of each pair (none for human votes).
+    pub judgements: Vec<Judgement>,
+    /// Pairs with no outcome, and why: counted apart, never as ties.
+    pub unscored: Vec<((Arm, Arm), Unscored)>,
+}
+
+impl ComparisonResult {
+    /// The two verdicts of `pair`, (first arm shown first, second arm shown first), if both exist.
+    pub fn picks(&self, pair: (Arm, Arm)) -> Option<(&Judgement, &Judgement)> {
+        let order = |first: Arm| self.judgements.iter().find(|j| j.pair == pair && j.shown_first == first);
+        Some((order(pair.0)?, order(pair.1)?))
+    }
 }
 
 /// Every unordered pair of arms, in the order the arms were given.
@@ -134,10 +158,15 @@ pub async fn run_eval(
                     }
                 };
                 done += 1;
+                let failed = if result.answered() {
+                    String::new()
+                } else {
+                    format!(" (no answer: the run {})", result.status.as_str())
+                };
                 progress(Progress {
                     done,
                     total,
-                    label: format!("{} · {arm}", short(&prompt.text)),
+                    label: format!("{} · {arm}{failed}", short(&prompt.text)),
                     resumed,
                 });
                 arms.push((arm, result));
@@ -145,34 +174,70 @@ pub async fn run_eval(
             arms.sort_by_key(|(a, _)| options.arms.iter().position(|x| x == a));
 
             let mut outcomes = Vec::new();
+            let mut judgements = Vec::new();
+            let mut unscored = Vec::new();
             for pair in &pairs {
                 let answer =
                     |arm: Arm| arms.iter().find(|(a, _)| *a == arm).and_then(|(_, r)| r.answer.clone());
                 let (Some(x), Some(y)) = (answer(pair.0), answer(pair.1)) else {
+                    let failed: Vec<Arm> = [pair.0, pair.1]
+                        .into_iter()
+                        .filter(|arm| !arms.iter().any(|(a, r)| a == arm && r.answered()))
+                        .collect();
+                    unscored.push((*pair, Unscored::ArmFailed(failed)));
                     done += 2;
                     continue;
                 };
-                let mut picks = Vec::new();
+                let mut verdicts = Vec::new();
+                let mut failure = None;
                 for (shown_first, a, b) in [(pair.0, &x, &y), (pair.1, &y, &x)] {
-                    let stored = store.judgement(comparison, *pair, shown_first, &options.judge_model)?;
-                    let resumed = stored.is_some();
-                    let judgement = match stored {
-                        Some(j) => j,
+                    let label = format!("{} · judge {} vs {}", short(&prompt.text), pair.0, pair.1);
+                    done += 1;
+                    if failure.is_some() {
+                        // One order failed: the pair cannot be scored this time, so spare the other.
+                        progress(Progress {
+                            done,
+                            total,
+                            label: format!("{label} (skipped)"),
+                            resumed: false,
+                        });
+                        continue;
+                    }
+                    if let Some(judgement) =
+                        store.judgement(comparison, *pair, shown_first, &options.judge_model)?
+                    {
+                        progress(Progress { done, total, label, resumed: true });
+                        verdicts.push(judgement);
+                        continue;
+                    }
+                    let summary = engine
+                        .run_judge(
+                            new_run_id(),
+                            &options.judge_model,
+                            &prompt.text,
+                            (a, b),
+                            sink,
+                            cancel.child_token(),
+                        )
+                        .await;
+                    if cancel.is_cancelled() {
+                        return Ok(results);
+                    }
+                    match judge_failure(&summary) {
+                        // A failed call is no verdict: nothing is saved, so a later run retries it.
+                        Some(reason) => {
+                            progress(Progress {
+                                done,
+                                total,
+                                label: format!(
+                                    "{label}: the judge failed: {}",
+                                    crate::text::one_line(&reason, 80)
+                                ),
+                                resumed: false,
+                            });
+                            failure = Some(reason);
+                        }
                         None => {
-                            let run_id = new_run_id();
-                            let summary = engine
-                                .run_judge(
-                                    run_id,
-                                    &options.judge_model,
-                                    &prompt.text,
-                                    (a, b),
-                                    sink,
-                                    cancel.child_token(),
-                                )
-                                .await;
-                            if cancel.is_cancelled() {
-                                return Ok(results);
-                            }
                             let reading = read_judgement(summary.answer.as_deref().unwrap_or(""));
                             let judgement = Judgement {
                                 pair: *pair,
@@ -180,24 +245,34 @@ pub async fn run_eval(
                                 judge_model: options.judge_model.clone(),
                                 run_id: summary.run_id.to_string(),
                                 pick: reading.pick,
-                                reason: summary.error.unwrap_or(reading.reason),
+                                reason: reading.reason,
                             };
                             store.save_judgement(comparison, &judgement)?;
-                            judgement
+                            progress(Progress { done, total, label, resumed: false });
+                            verdicts.push(judgement);
                         }
-                    };
-                    done += 1;
-                    progress(Progress {
-                        done,
-                        total,
-                        label: format!("{} · judge {} vs {}", short(&prompt.text), pair.0, pair.1),
-                        resumed,
-                    });
-                    picks.push(judgement.pick);
+                    }
                 }
-                outcomes.push((*pair, combine(picks[0], picks[1])));
+                match (failure, verdicts.as_slice()) {
+                    (None, [first, second]) => {
+                        outcomes.push((*pair, combine(first.pick, second.pick)));
+                        judgements.extend(verdicts);
+                    }
+                    (failure, _) => {
+                        let reason = failure.unwrap_or_else(|| "the judge did not answer".into());
+                        unscored.push((*pair, Unscored::NotJudged(reason)));
+                    }
+                }
             }
-            results.push(ComparisonResult { comparison, prompt: prompt.clone(), repeat, arms, outcomes });
+            results.push(ComparisonResult {
+                comparison,
+                prompt: prompt.clone(),
+                repeat,
+                arms,
+                outcomes,
+                judgements,
+                unscored,
+            });
         }
     }
     Ok(results)
@@ -218,6 +293,20 @@ async fn run_arm(
         Arm::Solo => engine.run_solo(run_id, prompt.to_string(), sink, cancel).await,
         // N samples (N = the tree's call count) plus one aggregating call, as Self-MoA does.
         Arm::Compute => engine.run_compute(run_id, prompt.to_string(), budget.max(1), sink, cancel).await,
+    }
+}
+
+/// Why a judge run gave no verdict, or `None` when it answered.
+fn judge_failure(summary: &crate::engine::RunSummary) -> Option<String> {
+    use crate::engine::RunStatus;
+    match (&summary.status, &summary.answer) {
+        (RunStatus::Done | RunStatus::Degraded, Some(_)) => None,
+        _ => Some(
+            summary
+                .error
+                .clone()
+                .unwrap_or_else(|| format!("the judge's run ended {}", summary.status.as_str())),
+        ),
     }
 }
 

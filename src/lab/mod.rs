@@ -9,8 +9,18 @@ pub mod stats;
 pub mod verdict;
 
 pub use arm::{Arm, ArmResult};
-pub use eval::{EvalOptions, Judgement, LabStore, Progress, run_eval};
-pub use prompt_set::LabPrompt;
+pub use eval::{EvalOptions, Judgement, LabStore, Progress, Unscored, run_eval};
+pub use prompt_set::{LabPrompt, PromptSet};
 pub use report::{Scoreboard, render_table, scoreboard};
+
+/// The backend label of comparisons made by the offline demo.
+pub const DEMO_BACKEND: &str = "demo";
+
+/// What comparisons are keyed by besides the prompt and the hierarchy: the demo, or the server's
+/// base URL. Demo answers and scripted verdicts must never stand in for a real model's.
+pub fn backend_label(demo: bool, hierarchy: &crate::config::Hierarchy) -> String {
+    if demo { DEMO_BACKEND.to_string() } else { hierarchy.server.base_url.clone() }
+}
+
 #[cfg(test)]
 mod tests;

@@ -28,8 +28,18 @@ struct TomlSet {
     prompt: Vec<LabPrompt>,
 }
 
-/// Reads a prompt set from a file, with a message that says how to fix it when it cannot.
-pub fn load(path: &Path) -> Result<Vec<LabPrompt>, String> {
+/// A prompt set as loaded, with what the user should be told about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptSet {
+    pub prompts: Vec<LabPrompt>,
+    /// Plain-language warnings (a prompt listed twice, say).
+    pub warnings: Vec<String>,
+}
+
+/// Reads a prompt set from a file, with a message that says how to fix it when it cannot. A prompt
+/// listed twice is kept once (the first time), with a warning: counted twice it would weigh double
+/// in the scores while adding no evidence.
+pub fn load(path: &Path) -> Result<PromptSet, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let is_toml = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
     let prompts = if is_toml { parse_toml(&text, &path.display().to_string())? } else { parse_text(&text) };
@@ -39,7 +49,35 @@ pub fn load(path: &Path) -> Result<Vec<LabPrompt>, String> {
             path.display()
         ));
     }
-    Ok(prompts)
+    Ok(dedup(prompts, &path.display().to_string()))
+}
+
+/// Drops prompts whose text (ignoring spacing) appeared earlier in the set, saying which.
+pub fn dedup(prompts: Vec<LabPrompt>, source: &str) -> PromptSet {
+    let key = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut seen: Vec<(String, usize, String)> = Vec::new();
+    let mut kept = Vec::new();
+    let mut warnings = Vec::new();
+    for (index, prompt) in prompts.into_iter().enumerate() {
+        let text = key(&prompt.text);
+        if let Some((_, first, category)) = seen.iter().find(|(t, _, _)| *t == text) {
+            let under = if *category == prompt.category {
+                String::new()
+            } else {
+                format!(" (listed under \"{}\" the first time, \"{}\" now)", category, prompt.category)
+            };
+            warnings.push(format!(
+                "{source}: prompt {} \"{}\" repeats prompt {}{under}; it is compared once",
+                index + 1,
+                crate::text::one_line(&prompt.text, 50),
+                first + 1
+            ));
+            continue;
+        }
+        seen.push((text, index, prompt.category.clone()));
+        kept.push(prompt);
+    }
+    PromptSet { prompts: kept, warnings }
 }
 
 /// Parses the TOML form.
@@ -96,6 +134,21 @@ mod tests {
         assert_eq!(prompts.len(), 3);
         assert_eq!(prompts[1], LabPrompt { category: "maths".into(), text: "Why is\nthe sky blue?".into() });
         assert_eq!(prompts[2].category, "misc");
+    }
+
+    #[test]
+    fn a_prompt_listed_twice_is_kept_once_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("set.txt");
+        std::fs::write(&path, "## a\nIs 17 prime?\n\n## b\nWhy?\n\n## c\nIs  17\nprime?\n").unwrap();
+        let set = load(&path).unwrap();
+        let texts: Vec<&str> = set.prompts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["Is 17 prime?", "Why?"]);
+        assert_eq!(set.prompts[0].category, "a", "the first listing wins");
+        assert_eq!(set.warnings.len(), 1, "{:?}", set.warnings);
+        let warning = &set.warnings[0];
+        assert!(warning.contains("prompt 3") && warning.contains("repeats prompt 1"), "{warning}");
+        assert!(warning.contains("\"a\"") && warning.contains("\"c\""), "{warning}");
     }
 
     #[test]

@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::arm::Arm;
-use super::eval::ComparisonResult;
+use super::arm::{Arm, ArmResult};
+use super::eval::{ComparisonResult, Unscored};
 use super::stats::{Tally, Verdict};
-use super::verdict::Outcome;
+use super::verdict::{Outcome, TieKind, tie_kind};
 
 /// One "x vs y" line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -20,6 +20,23 @@ pub struct PairScore {
     pub win_rate: Option<f64>,
     pub interval: Option<(f64, f64)>,
     pub verdict: Verdict,
+    /// Comparisons left out of the tally because an arm of the pair gave no answer.
+    pub arm_failed: u32,
+    /// Comparisons left out because the judge gave no verdict (a failed call): not ties.
+    pub not_judged: u32,
+    /// Why the judge's ties are ties.
+    pub judge_ties: TieCounts,
+}
+
+/// The judge's ties by kind (human votes are not counted here).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TieCounts {
+    /// Called a tie in both orders.
+    pub explicit: u32,
+    /// The judge's picks changed with the order shown (it disagreed with itself).
+    pub disagreed: u32,
+    /// A reply the lab could not read as A, B or tie.
+    pub unreadable: u32,
 }
 
 /// Average cost and length of one arm's answers.
@@ -28,6 +45,9 @@ pub struct ArmCost {
     pub arm: Arm,
     pub runs: usize,
     pub failed: usize,
+    /// Runs that answered: the averages are over these only (a failed run's zeros would
+    /// make the arm look cheaper and terser than it is).
+    pub answered: usize,
     pub avg_calls: f64,
     pub avg_tokens: f64,
     pub avg_wall_s: f64,
@@ -41,7 +61,12 @@ pub struct Scoreboard {
     pub costs: Vec<ArmCost>,
     /// Per category, per pair.
     pub categories: BTreeMap<String, Vec<PairScore>>,
-    pub comparisons: usize,
+    // Small types: two scoreboards travel in every Lab tab message.
+    pub comparisons: u32,
+    /// The highest repeat number among the comparisons (above 1: some prompts were asked again).
+    pub max_repeat: u16,
+    /// Made by the offline demo: scripted answers and verdicts (set by whoever read them).
+    pub demo: bool,
 }
 
 /// Adds one outcome of (x, y) to a tally kept from x's side.
@@ -53,7 +78,17 @@ pub fn count(tally: &mut Tally, outcome: Outcome) {
     }
 }
 
-fn score((x, y): (Arm, Arm), tally: Tally) -> PairScore {
+/// What a pair gathers before it is scored.
+#[derive(Default)]
+struct PairCounts {
+    tally: Tally,
+    arm_failed: u32,
+    not_judged: u32,
+    judge_ties: TieCounts,
+}
+
+fn score((x, y): (Arm, Arm), counts: &PairCounts) -> PairScore {
+    let tally = counts.tally;
     PairScore {
         x,
         y,
@@ -61,21 +96,39 @@ fn score((x, y): (Arm, Arm), tally: Tally) -> PairScore {
         win_rate: tally.adjusted_win_rate(),
         interval: tally.interval(),
         verdict: tally.verdict(),
+        arm_failed: counts.arm_failed,
+        not_judged: counts.not_judged,
+        judge_ties: counts.judge_ties,
     }
 }
 
 /// Builds the scoreboard from finished comparisons.
 pub fn scoreboard(results: &[ComparisonResult]) -> Scoreboard {
-    let mut pairs: BTreeMap<(Arm, Arm), Tally> = BTreeMap::new();
-    let mut categories: BTreeMap<String, BTreeMap<(Arm, Arm), Tally>> = BTreeMap::new();
-    let mut costs: BTreeMap<Arm, Vec<&super::arm::ArmResult>> = BTreeMap::new();
+    let mut pairs: BTreeMap<(Arm, Arm), PairCounts> = BTreeMap::new();
+    let mut categories: BTreeMap<String, BTreeMap<(Arm, Arm), PairCounts>> = BTreeMap::new();
+    let mut costs: BTreeMap<Arm, Vec<&ArmResult>> = BTreeMap::new();
     for result in results {
         for (pair, outcome) in &result.outcomes {
-            count(pairs.entry(*pair).or_default(), *outcome);
-            count(
+            let kind = result.picks(*pair).and_then(|(first, second)| tie_kind(first.pick, second.pick));
+            for counts in [
+                pairs.entry(*pair).or_default(),
                 categories.entry(result.prompt.category.clone()).or_default().entry(*pair).or_default(),
-                *outcome,
-            );
+            ] {
+                count(&mut counts.tally, *outcome);
+                match kind {
+                    Some(TieKind::Explicit) => counts.judge_ties.explicit += 1,
+                    Some(TieKind::Disagreed) => counts.judge_ties.disagreed += 1,
+                    Some(TieKind::Unreadable) => counts.judge_ties.unreadable += 1,
+                    None => {}
+                }
+            }
+        }
+        for (pair, why) in &result.unscored {
+            let counts = pairs.entry(*pair).or_default();
+            match why {
+                Unscored::ArmFailed(_) => counts.arm_failed += 1,
+                Unscored::NotJudged(_) => counts.not_judged += 1,
+            }
         }
         for (arm, run) in &result.arms {
             costs.entry(*arm).or_default().push(run);
@@ -84,26 +137,38 @@ pub fn scoreboard(results: &[ComparisonResult]) -> Scoreboard {
     let costs = costs
         .into_iter()
         .map(|(arm, runs)| {
-            let n = runs.len().max(1) as f64;
+            let answered: Vec<&&ArmResult> = runs.iter().filter(|r| r.answered()).collect();
+            let n = answered.len().max(1) as f64;
+            let mean = |f: &dyn Fn(&ArmResult) -> f64| answered.iter().map(|r| f(r)).sum::<f64>() / n;
             ArmCost {
                 arm,
                 runs: runs.len(),
-                failed: runs.iter().filter(|r| !r.answered()).count(),
-                avg_calls: runs.iter().map(|r| f64::from(r.calls)).sum::<f64>() / n,
-                avg_tokens: runs.iter().map(|r| r.tokens as f64).sum::<f64>() / n,
-                avg_wall_s: runs.iter().map(|r| r.wall_ms as f64 / 1000.0).sum::<f64>() / n,
-                avg_words: runs.iter().map(|r| r.words() as f64).sum::<f64>() / n,
+                failed: runs.len() - answered.len(),
+                answered: answered.len(),
+                avg_calls: mean(&|r| f64::from(r.calls)),
+                avg_tokens: mean(&|r| r.tokens as f64),
+                avg_wall_s: mean(&|r| r.wall_ms as f64 / 1000.0),
+                avg_words: mean(&|r| r.words() as f64),
             }
         })
         .collect();
     Scoreboard {
-        pairs: pairs.into_iter().map(|(pair, tally)| score(pair, tally)).collect(),
+        pairs: pairs.iter().map(|(pair, counts)| score(*pair, counts)).collect(),
         costs,
         categories: categories
             .into_iter()
-            .map(|(cat, pairs)| (cat, pairs.into_iter().map(|(pair, tally)| score(pair, tally)).collect()))
+            .map(|(cat, pairs)| (cat, pairs.iter().map(|(pair, counts)| score(*pair, counts)).collect()))
             .collect(),
-        comparisons: results.len(),
+        comparisons: u32::try_from(results.len()).unwrap_or(u32::MAX),
+        max_repeat: results.iter().map(|r| u16::try_from(r.repeat).unwrap_or(u16::MAX)).max().unwrap_or(0),
+        demo: false,
+    }
+}
+
+impl Scoreboard {
+    /// Judge verdicts missing across all pairs (the judge failed or has not run).
+    pub fn not_judged(&self) -> u32 {
+        self.pairs.iter().map(|p| p.not_judged).sum()
     }
 }
 
@@ -118,6 +183,9 @@ fn interval(v: Option<(f64, f64)>) -> String {
 /// The scoreboard as plain-text tables for the terminal.
 pub fn render_table(board: &Scoreboard, judge_model: &str) -> String {
     let mut out = String::new();
+    if board.demo {
+        let _ = writeln!(out, "DEMO: scripted answers and a scripted judge; these scores mean nothing.\n");
+    }
     let _ = writeln!(
         out,
         "{} comparison(s), judged by {judge_model} in both orders (disagreement = tie)\n",
@@ -140,6 +208,12 @@ pub fn render_table(board: &Scoreboard, judge_model: &str) -> String {
             interval(p.interval),
             p.verdict.label()
         );
+        if let Some(ties) = ties_line(p) {
+            let _ = writeln!(out, "  ties: {ties}");
+        }
+        if let Some(left_out) = left_out_line(p) {
+            let _ = writeln!(out, "  not counted: {left_out}");
+        }
     }
     let _ = writeln!(
         out,
@@ -147,7 +221,16 @@ pub fn render_table(board: &Scoreboard, judge_model: &str) -> String {
         "arm", "runs", "calls", "tokens", "wall s", "words"
     );
     for c in &board.costs {
-        let failed = if c.failed > 0 { format!(" ({} failed)", c.failed) } else { String::new() };
+        if c.answered == 0 {
+            let _ =
+                writeln!(out, "{:<10} {:>5}   no answer yet ({} failed)", c.arm.as_str(), c.runs, c.failed);
+            continue;
+        }
+        let failed = if c.failed > 0 {
+            format!("  ({} failed; averages over the {} that answered)", c.failed, c.answered)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
             "{:<10} {:>5} {:>7.1} {:>9.0} {:>9.1} {:>8.0}{failed}",
@@ -169,5 +252,40 @@ pub fn render_table(board: &Scoreboard, judge_model: &str) -> String {
             let _ = writeln!(out, "  {:<14} {}", category, cells.join("   "));
         }
     }
+    if board.max_repeat > 1 {
+        let _ = writeln!(
+            out,
+            "\nNote: repeats of a prompt (--repeat) are not independent samples: the same prompt asked again \
+             tends to be judged the same way, so the interval is narrower than the evidence."
+        );
+    }
     out
+}
+
+/// "1 called a tie in both orders, 2 the judge disagreed with itself across the orders", or `None`.
+pub fn ties_line(p: &PairScore) -> Option<String> {
+    let t = p.judge_ties;
+    let mut parts = Vec::new();
+    if t.explicit > 0 {
+        parts.push(format!("{} called a tie in both orders", t.explicit));
+    }
+    if t.disagreed > 0 {
+        parts.push(format!("{} where the judge disagreed with itself across the two orders", t.disagreed));
+    }
+    if t.unreadable > 0 {
+        parts.push(format!("{} with a reply that named no winner", t.unreadable));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// "1 comparison(s) where an arm gave no answer, 2 … without the judge's verdict", or `None`.
+pub fn left_out_line(p: &PairScore) -> Option<String> {
+    let mut parts = Vec::new();
+    if p.arm_failed > 0 {
+        parts.push(format!("{} comparison(s) where an arm gave no answer", p.arm_failed));
+    }
+    if p.not_judged > 0 {
+        parts.push(format!("{} comparison(s) without the judge's verdict in both orders", p.not_judged));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }

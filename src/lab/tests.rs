@@ -162,6 +162,119 @@ async fn a_position_biased_judge_yields_ties() {
     assert_eq!(results.len(), 2, "two repeats");
     let board = scoreboard(&results);
     assert_eq!(board.pairs[0].tally.ties, 2);
+    assert_eq!(board.pairs[0].judge_ties, report::TieCounts { explicit: 0, disagreed: 2, unreadable: 0 });
+    let table = render_table(&board, "judge-model");
+    assert!(table.contains("ties: 2 where the judge disagreed with itself across the two orders"), "{table}");
+    assert!(table.contains("repeats of a prompt (--repeat) are not independent samples"), "{table}");
     let stored: Vec<Option<Pick>> = store.judgements.iter().map(|(_, j)| j.pick).collect();
     assert_eq!(stored, vec![Some(Pick::A); 4]);
+}
+
+#[tokio::test]
+async fn a_failing_judge_gives_no_verdict_and_is_asked_again_next_time() {
+    let judge_up = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let up = judge_up.clone();
+    let backend = ScriptedBackend::new(move |req| {
+        if req.model != "judge-model" {
+            return echo_reply(req);
+        }
+        if up.load(std::sync::atomic::Ordering::SeqCst) {
+            tree_loving_judge(req)
+        } else {
+            Reply::Fail(crate::llm::LlmError::ModelNotFound {
+                model: "judge-model".into(),
+                message: "no such model".into(),
+            })
+        }
+    });
+    let engine = Engine::new(Arc::new(six_node_tree()), Backends::single(backend.clone(), 4));
+    let options =
+        EvalOptions { arms: vec![Arm::Tree, Arm::Solo], repeat: 1, judge_model: "judge-model".into() };
+    let mut store = MemoryStore::default();
+    let run = |store: &mut MemoryStore| {
+        let engine = engine.clone();
+        let options = options.clone();
+        let mut store = std::mem::take(store);
+        async move {
+            let results = run_eval(
+                &engine,
+                &EventSink::new(),
+                &mut store,
+                &prompts(),
+                &options,
+                &mut |_| {},
+                &CancellationToken::new(),
+            )
+            .await
+            .unwrap();
+            (results, store)
+        }
+    };
+    let (results, after) = run(&mut store).await;
+    store = after;
+    assert!(store.judgements.is_empty(), "a failed judge call is not saved as a verdict");
+    assert!(results.iter().all(|r| r.outcomes.is_empty()));
+    assert!(
+        results.iter().all(|r| matches!(
+            r.unscored.as_slice(),
+            [((Arm::Tree, Arm::Solo), Unscored::NotJudged(reason))] if reason.contains("judge-model")
+        )),
+        "{:?}",
+        results[0].unscored
+    );
+    let board = scoreboard(&results);
+    assert_eq!(board.pairs[0].tally.total(), 0, "not ties");
+    assert_eq!(board.pairs[0].not_judged, 2);
+    assert_eq!(board.not_judged(), 2);
+    assert!(render_table(&board, "judge-model").contains("2 comparison(s) without the judge's verdict"));
+    // The first order failed: the second was not asked, to spare a judge that is down.
+    let judge_calls = |b: &ScriptedBackend| b.received().iter().filter(|r| r.model == "judge-model").count();
+    assert_eq!(judge_calls(&backend), 2);
+
+    // Next time the judge answers: only the judging runs, and the pairs are scored.
+    judge_up.store(true, std::sync::atomic::Ordering::SeqCst);
+    let arm_calls = backend.received().len() - judge_calls(&backend);
+    let (results, store) = run(&mut store).await;
+    assert_eq!(backend.received().len() - judge_calls(&backend), arm_calls, "the answers were kept");
+    assert_eq!(store.judgements.len(), 4);
+    let board = scoreboard(&results);
+    assert_eq!((board.pairs[0].tally.wins, board.pairs[0].not_judged), (2, 0));
+}
+
+#[tokio::test]
+async fn a_failed_arm_is_left_out_of_its_pairs_and_of_the_averages() {
+    let backend = ScriptedBackend::new(|req| {
+        // Atlas's synthesis never comes back: the tree fails; solo answers.
+        if req.messages.iter().any(|m| m.content.starts_with("Combine the replies")) {
+            return Reply::Fail(crate::llm::LlmError::EmptyStream);
+        }
+        tree_loving_judge(req)
+    });
+    let engine = Engine::new(Arc::new(six_node_tree()), Backends::single(backend, 4));
+    let options =
+        EvalOptions { arms: vec![Arm::Tree, Arm::Solo], repeat: 1, judge_model: "judge-model".into() };
+    let mut store = MemoryStore::default();
+    let results = run_eval(
+        &engine,
+        &EventSink::new(),
+        &mut store,
+        &prompts()[..1],
+        &options,
+        &mut |_| {},
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    let tree = &results[0].arms.iter().find(|(a, _)| *a == Arm::Tree).unwrap().1;
+    assert!(!tree.answered(), "{tree:?}");
+    assert!(tree.calls > 0, "the failed tree still made calls");
+    assert_eq!(results[0].unscored, vec![((Arm::Tree, Arm::Solo), Unscored::ArmFailed(vec![Arm::Tree]))]);
+    let board = scoreboard(&results);
+    assert_eq!((board.pairs[0].tally.total(), board.pairs[0].arm_failed), (0, 1));
+    let cost = board.costs.iter().find(|c| c.arm == Arm::Tree).unwrap();
+    assert_eq!((cost.runs, cost.failed, cost.answered), (1, 1, 0));
+    assert_eq!(cost.avg_calls, 0.0, "no answered run to average");
+    let table = render_table(&board, "judge-model");
+    assert!(table.contains("1 comparison(s) where an arm gave no answer"), "{table}");
+    assert!(table.contains("no answer yet (1 failed)"), "{table}");
 }

@@ -60,16 +60,48 @@ fn pick_word(word: &str) -> Option<Pick> {
 }
 
 /// "Answer A is better", "Winner: B", "It's a tie": only when exactly one choice is named.
+/// Phrases match whole words, so "tie" is not found in "properties" nor "answer a" in "answer about".
 fn pick_in_prose(text: &str) -> Option<Pick> {
-    let lower = text.to_ascii_lowercase();
-    let says_a = ["answer a", "winner: a", "winner is a", "a is better"].iter().any(|p| lower.contains(p));
-    let says_b = ["answer b", "winner: b", "winner is b", "b is better"].iter().any(|p| lower.contains(p));
-    let says_tie = lower.contains("tie") || lower.contains("equally good");
+    // "Winner: B" reads as the words "winner b".
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let says = |phrases: &[&str]| phrases.iter().any(|p| contains_phrase(&words, p));
+    let says_a = says(&["answer a", "winner a", "winner is a", "a is better"]);
+    let says_b = says(&["answer b", "winner b", "winner is b", "b is better"]);
+    let says_tie = says(&["tie", "equally good"]);
     match (says_a, says_b, says_tie) {
         (true, false, false) => Some(Pick::A),
         (false, true, false) => Some(Pick::B),
         (false, false, true) => Some(Pick::Tie),
         _ => None,
+    }
+}
+
+/// True when `phrase` (words separated by single spaces) occurs as consecutive whole words.
+fn contains_phrase(words: &[String], phrase: &str) -> bool {
+    let wanted: Vec<&str> = phrase.split(' ').collect();
+    words.windows(wanted.len()).any(|w| w.iter().zip(&wanted).all(|(a, b)| a == b))
+}
+
+/// Why the swap rule gave a tie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TieKind {
+    /// The judge called it a tie in both orders.
+    Explicit,
+    /// The judge's picks did not agree across the two orders (often: whichever was shown first).
+    Disagreed,
+    /// At least one reply said nothing the lab could read as A, B or tie.
+    Unreadable,
+}
+
+/// What kind of tie two picks make, or `None` when they agree on a winner.
+pub fn tie_kind(first_order: Option<Pick>, swapped: Option<Pick>) -> Option<TieKind> {
+    match (first_order, swapped) {
+        (Some(Pick::A), Some(Pick::B)) | (Some(Pick::B), Some(Pick::A)) => None,
+        (None, _) | (_, None) => Some(TieKind::Unreadable),
+        (Some(Pick::Tie), Some(Pick::Tie)) => Some(TieKind::Explicit),
+        _ => Some(TieKind::Disagreed),
     }
 }
 
@@ -95,6 +127,27 @@ mod tests {
         assert_eq!(read_judgement("I think Answer A is clearer.").pick, Some(Pick::A));
         assert_eq!(read_judgement("Answer A is good but answer B is better").pick, None);
         assert_eq!(read_judgement("The weather is nice").pick, None);
+        assert_eq!(read_judgement("Winner: B, clearly.").pick, Some(Pick::B));
+        assert_eq!(read_judgement("It's a tie.").pick, Some(Pick::Tie));
+    }
+
+    #[test]
+    fn prose_matches_whole_words_only() {
+        // "tie" inside "properties" and "entities" is not a tie.
+        let text = "Answer B lists the properties of both entities more precisely.";
+        assert_eq!(read_judgement(text).pick, Some(Pick::B));
+        assert_eq!(read_judgement("Both cover its properties well.").pick, None);
+        assert_eq!(read_judgement("The answer about tides is fine").pick, None);
+        assert_eq!(read_judgement("Answer A, although it ties loosely.").pick, Some(Pick::A));
+    }
+
+    #[test]
+    fn ties_say_why() {
+        assert_eq!(tie_kind(Some(Pick::A), Some(Pick::B)), None);
+        assert_eq!(tie_kind(Some(Pick::Tie), Some(Pick::Tie)), Some(TieKind::Explicit));
+        assert_eq!(tie_kind(Some(Pick::A), Some(Pick::A)), Some(TieKind::Disagreed));
+        assert_eq!(tie_kind(Some(Pick::Tie), Some(Pick::B)), Some(TieKind::Disagreed));
+        assert_eq!(tie_kind(None, Some(Pick::B)), Some(TieKind::Unreadable));
     }
 
     #[test]

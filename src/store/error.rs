@@ -22,6 +22,20 @@ pub enum StoreError {
     )]
     NotARecord { path: PathBuf },
     #[error(
+        "{} is not an ailab record (it is not an SQLite database at all); it was left untouched. \
+         Use --db FILE to choose another file, or leave --db out for the default record",
+        path.display()
+    )]
+    NotSqlite { path: PathBuf },
+    #[error(
+        "the record at {} is damaged ({reason}); nothing was changed. Starting ailab (or `ailab ask`) \
+         keeps it aside as {}.corrupt-DATE and begins a new record; sqlite3's .recover command may \
+         rescue runs from the damaged file",
+        path.display(),
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    )]
+    Damaged { path: PathBuf, reason: String },
+    #[error(
         "the record at {} is locked by another ailab (waited {waited_secs} s). \
          Close the other ailab, or use --db FILE for a separate record",
         path.display()

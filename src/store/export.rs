@@ -57,6 +57,11 @@ pub fn to_json(record: &RunRecord) -> serde_json::Value {
     value
 }
 
+/// A prompts version (hierarchy hash) as shown everywhere: its first 8 hex digits.
+pub fn short_version(hash: &str) -> String {
+    hash.chars().take(8).collect()
+}
+
 /// The run as Markdown: a summary, the conversation (query, delegations, responses, syntheses, …),
 /// the final answer and a table of every call's measurements.
 pub fn to_markdown(record: &RunRecord) -> String {
@@ -69,9 +74,12 @@ pub fn to_markdown(record: &RunRecord) -> String {
     if let Some(ms) = run.duration_ms() {
         let _ = writeln!(md, "| Duration | {} |", duration(ms));
     }
-    let _ = writeln!(md, "| Calls | {} ({} failed) |", run.calls, run.failed_calls);
+    if run.is_lab() {
+        let _ = writeln!(md, "| Kind | {} (made by the lab, not asked by you) |", run.kind_label());
+    }
+    let _ = writeln!(md, "| Calls | {} |", record.calls_summary());
     let _ = writeln!(md, "| Tokens | {} prompt · {} completion |", run.prompt_tokens, run.completion_tokens);
-    let short_hash: String = run.hierarchy_hash.chars().take(12).collect();
+    let short_hash = short_version(&run.hierarchy_hash);
     let _ = writeln!(md, "| Hierarchy | `{short_hash}` ({}) |", cell(&record.hierarchy_source));
     let _ = writeln!(md, "| ailab | {} |", cell(&record.app_version));
     if let Some(note) = &run.note {

@@ -12,9 +12,28 @@ use serde::Serialize;
 use super::error::StoreError;
 use super::read::Reader;
 use crate::engine::{RunStatus, now_ms};
-use crate::lab::eval::ComparisonResult;
+use crate::lab::eval::{ComparisonResult, Unscored, pairs};
 use crate::lab::verdict::{Outcome, Pick, combine};
-use crate::lab::{Arm, ArmResult, Judgement, LabPrompt, LabStore};
+use crate::lab::{Arm, ArmResult, DEMO_BACKEND, Judgement, LabPrompt, LabStore};
+
+/// Which comparisons a scoreboard reads: the offline demo's scripted ones, or real models' ones.
+/// The two never mix: demo verdicts are scripted and mean nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabScope {
+    Real,
+    Demo,
+}
+
+impl LabScope {
+    /// The scope of comparisons made by a session in demo mode or not.
+    pub fn of(demo: bool) -> LabScope {
+        if demo { LabScope::Demo } else { LabScope::Real }
+    }
+
+    fn is_demo(self) -> bool {
+        self == LabScope::Demo
+    }
+}
 
 /// A comparison waiting for the user's blind vote on one pair.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -67,23 +86,66 @@ fn arm(s: &str) -> Result<Arm, StoreError> {
     Arm::parse(s).ok_or_else(|| StoreError::Unreadable { id: s.into(), reason: "unknown lab arm".into() })
 }
 
+/// What a lab run was for: one arm's answer, or one judge verdict, in a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabLink {
+    pub comparison: i64,
+    pub prompt: String,
+    pub category: String,
+    pub repeat: u32,
+    /// [`DEMO_BACKEND`] or the server's base URL.
+    pub backend: String,
+    /// "the tree arm", or "the judge of tree vs solo, tree shown as A".
+    pub role: String,
+}
+
 impl Reader {
-    /// The hierarchy version comparisons are keyed by (set by the caller once per eval).
+    /// The comparison the run `run_id` answered or judged, if it is a lab run.
+    pub fn lab_link(&self, run_id: &str) -> Result<Option<LabLink>, StoreError> {
+        let link = self
+            .conn
+            .query_row(
+                "SELECT c.id, c.prompt, c.category, c.repeat, c.backend, l.role
+                 FROM (SELECT comparison_id, 'the ' || arm || ' arm' AS role FROM comparison_arms WHERE run_id = ?1
+                       UNION ALL
+                       SELECT comparison_id, 'the judge of ' || arm_x || ' vs ' || arm_y || ', ' || shown_first
+                              || ' shown as A' FROM judgements WHERE run_id = ?1) l
+                 JOIN comparisons c ON c.id = l.comparison_id LIMIT 1",
+                [run_id],
+                |r| {
+                    Ok(LabLink {
+                        comparison: r.get(0)?,
+                        prompt: r.get(1)?,
+                        category: r.get(2)?,
+                        repeat: r.get(3)?,
+                        backend: r.get(4)?,
+                        role: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(link)
+    }
+
+    /// The comparison of (prompt, repeat, hierarchy version, backend), created if new. `backend` is
+    /// [`DEMO_BACKEND`] or the server's base URL, so demo answers are never reused as real ones.
     pub(crate) fn comparison_id(
         &mut self,
         prompt: &LabPrompt,
         repeat: u32,
         hierarchy_hash: &str,
+        backend: &str,
     ) -> Result<i64, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO comparisons (prompt, category, repeat, hierarchy_hash, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (prompt, repeat, hierarchy_hash) DO NOTHING",
-            params![prompt.text, prompt.category, repeat, hierarchy_hash, now_ms()],
+            "INSERT INTO comparisons (prompt, category, repeat, hierarchy_hash, backend, created_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (prompt, repeat, hierarchy_hash, backend) DO NOTHING",
+            params![prompt.text, prompt.category, repeat, hierarchy_hash, backend, now_ms()],
         )?;
         let id = tx.query_row(
-            "SELECT id FROM comparisons WHERE prompt = ?1 AND repeat = ?2 AND hierarchy_hash = ?3",
-            params![prompt.text, repeat, hierarchy_hash],
+            "SELECT id FROM comparisons WHERE prompt = ?1 AND repeat = ?2 AND hierarchy_hash = ?3 AND backend = ?4",
+            params![prompt.text, repeat, hierarchy_hash, backend],
             |r| r.get(0),
         )?;
         tx.commit()?;
@@ -116,15 +178,20 @@ impl Reader {
         Ok(out)
     }
 
-    /// Every comparison with at least two answered arms, scored by the judge (`judge_model`, or
-    /// whichever judge judged each pair in both orders).
-    pub fn judged_comparisons(&self, judge_model: Option<&str>) -> Result<Vec<ComparisonResult>, StoreError> {
-        let mut results = self.comparison_shells()?;
+    /// Every comparison of `scope` with at least two arms, scored by the judge (`judge_model`, or
+    /// whichever judge judged each pair in both orders). A pair with a failed arm, or without a
+    /// verdict in both orders, is listed in `unscored`: counted apart, never as a tie.
+    pub fn judged_comparisons(
+        &self,
+        judge_model: Option<&str>,
+        scope: LabScope,
+    ) -> Result<Vec<ComparisonResult>, StoreError> {
+        let mut results = self.comparison_shells(scope)?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT comparison_id, arm_x, arm_y, shown_first, judge_model, pick FROM judgements
-             WHERE ?1 IS NULL OR judge_model = ?1",
+            "SELECT comparison_id, arm_x, arm_y, shown_first, judge_model, run_id, pick, reason FROM judgements
+             WHERE ?1 IS NULL OR judge_model = ?1 ORDER BY created_ms",
         )?;
-        let mut picks: BTreeMap<JudgedPair, [Option<Option<Pick>>; 2]> = BTreeMap::new();
+        let mut verdicts: BTreeMap<JudgedPair, [Option<Judgement>; 2]> = BTreeMap::new();
         let rows = stmt.query_map([judge_model], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -132,29 +199,61 @@ impl Reader {
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>(7)?,
             ))
         })?;
         for row in rows {
-            let (comparison, x, y, first, judge, pick) = row?;
+            let (comparison, x, y, first, judge, run_id, pick, reason) = row?;
+            if !results.contains_key(&comparison) {
+                continue;
+            }
             let (x, y, first) = (arm(&x)?, arm(&y)?, arm(&first)?);
-            let slot = picks.entry((comparison, x, y, judge)).or_default();
-            slot[usize::from(first != x)] = Some(parse_pick(pick));
+            let judgement = Judgement {
+                pair: (x, y),
+                shown_first: first,
+                judge_model: judge.clone(),
+                run_id,
+                pick: parse_pick(pick),
+                reason,
+            };
+            let slot = verdicts.entry((comparison, x, y, judge)).or_default();
+            slot[usize::from(first != x)] = Some(judgement);
         }
-        for ((comparison, x, y, _), [first, second]) in picks {
+        for ((comparison, x, y, _), [first, second]) in verdicts {
             let (Some(first), Some(second)) = (first, second) else { continue };
             if let Some(result) = results.get_mut(&comparison) {
                 if !result.outcomes.iter().any(|(pair, _)| *pair == (x, y)) {
-                    result.outcomes.push(((x, y), combine(first, second)));
+                    result.outcomes.push(((x, y), combine(first.pick, second.pick)));
+                    result.judgements.extend([first, second]);
                 }
             }
         }
-        Ok(results.into_values().filter(|r| !r.outcomes.is_empty()).collect())
+        for result in results.values_mut() {
+            let present: Vec<Arm> = result.arms.iter().map(|(a, _)| *a).collect();
+            for pair in pairs(&present) {
+                if result.outcomes.iter().any(|(p, _)| *p == pair || *p == (pair.1, pair.0)) {
+                    continue;
+                }
+                let failed: Vec<Arm> = [pair.0, pair.1]
+                    .into_iter()
+                    .filter(|a| result.arms.iter().any(|(arm, r)| arm == a && !r.answered()))
+                    .collect();
+                let why = if failed.is_empty() {
+                    Unscored::NotJudged("no verdict in both orders yet".into())
+                } else {
+                    Unscored::ArmFailed(failed)
+                };
+                result.unscored.push((pair, why));
+            }
+        }
+        Ok(results.into_values().filter(|r| r.arms.len() >= 2).collect())
     }
 
-    /// Every comparison with a human vote, scored by the latest vote per pair.
-    pub fn voted_comparisons(&self) -> Result<Vec<ComparisonResult>, StoreError> {
-        let mut results = self.comparison_shells()?;
+    /// Every comparison of `scope` with a human vote, scored by the latest vote per pair.
+    pub fn voted_comparisons(&self, scope: LabScope) -> Result<Vec<ComparisonResult>, StoreError> {
+        let mut results = self.comparison_shells(scope)?;
         let mut stmt = self
             .conn
             .prepare_cached("SELECT comparison_id, arm_x, arm_y, outcome FROM votes ORDER BY id DESC")?;
@@ -173,11 +272,12 @@ impl Reader {
         Ok(results.into_values().filter(|r| !r.outcomes.is_empty()).collect())
     }
 
-    /// All comparisons with their arms, no outcomes yet.
-    fn comparison_shells(&self) -> Result<BTreeMap<i64, ComparisonResult>, StoreError> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT id, prompt, category, repeat FROM comparisons ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
+    /// All comparisons of `scope` with their arms, no outcomes yet.
+    fn comparison_shells(&self, scope: LabScope) -> Result<BTreeMap<i64, ComparisonResult>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, prompt, category, repeat FROM comparisons WHERE (backend = ?1) = ?2 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo()], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, u32>(3)?))
         })?;
         let mut out = BTreeMap::new();
@@ -192,6 +292,8 @@ impl Reader {
                     repeat,
                     arms,
                     outcomes: Vec::new(),
+                    judgements: Vec::new(),
+                    unscored: Vec::new(),
                 },
             );
         }
@@ -199,9 +301,9 @@ impl Reader {
     }
 
     /// Pairs of answered arms the user has not voted on yet, oldest first.
-    pub fn vote_queue(&self, limit: usize) -> Result<Vec<PendingVote>, StoreError> {
+    pub fn vote_queue(&self, limit: usize, scope: LabScope) -> Result<Vec<PendingVote>, StoreError> {
         let mut queue = Vec::new();
-        for (id, shell) in self.comparison_shells()? {
+        for (id, shell) in self.comparison_shells(scope)? {
             let answered: Vec<&(Arm, ArmResult)> = shell.arms.iter().filter(|(_, r)| r.answered()).collect();
             for (i, (x, rx)) in answered.iter().enumerate() {
                 for (y, ry) in &answered[i + 1..] {
@@ -261,10 +363,12 @@ impl Reader {
     }
 }
 
-/// The record as the eval runner's store, for one hierarchy version.
+/// The record as the eval runner's store, for one hierarchy version on one backend.
 pub struct LabRecord<'a> {
     pub reader: &'a mut Reader,
     pub hierarchy_hash: String,
+    /// [`DEMO_BACKEND`] or the server's base URL (see [`crate::lab::backend_label`]).
+    pub backend: String,
 }
 
 fn text(e: StoreError) -> String {
@@ -273,8 +377,8 @@ fn text(e: StoreError) -> String {
 
 impl LabStore for LabRecord<'_> {
     fn comparison(&mut self, prompt: &LabPrompt, repeat: u32) -> Result<i64, String> {
-        let hash = self.hierarchy_hash.clone();
-        self.reader.comparison_id(prompt, repeat, &hash).map_err(text)
+        let (hash, backend) = (self.hierarchy_hash.clone(), self.backend.clone());
+        self.reader.comparison_id(prompt, repeat, &hash, &backend).map_err(text)
     }
 
     fn arm_result(&mut self, comparison: i64, arm: Arm) -> Result<Option<ArmResult>, String> {

@@ -41,10 +41,10 @@ mod worker;
 use std::path::PathBuf;
 
 pub use error::StoreError;
-pub use lab::{LabRecord, PendingVote};
+pub use lab::{LabLink, LabRecord, LabScope, PendingVote};
 pub use messages::{Message, MessageKind, messages};
 pub use model::{
-    CallRecord, CallStatus, NodeEventRecord, RunCursor, RunRecord, RunRow, SearchHit, TaskRecord,
+    CallRecord, CallStatus, NodeEventRecord, RunCursor, RunRecord, RunRow, SearchHit, TREE_ARM, TaskRecord,
 };
 pub use open::BUSY_TIMEOUT;
 pub use read::Reader;

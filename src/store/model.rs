@@ -10,7 +10,7 @@ use crate::llm::ChatRequest;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunRow {
     pub id: String,
-    /// "tree", or a lab arm.
+    /// "tree" (the user's own run), [`TREE_ARM`], or a lab arm ("solo", "compute") or "judge".
     pub kind: String,
     pub prompt: String,
     pub root: String,
@@ -28,7 +28,26 @@ pub struct RunRow {
     pub note: Option<String>,
 }
 
+/// The kind a tree run reads as when it answered as a lab arm: the engine records every tree run as
+/// "tree", and the comparison it belongs to tells the lab's apart from the user's own.
+pub const TREE_ARM: &str = "tree-arm";
+
 impl RunRow {
+    /// True for a run the lab made (an arm of a comparison, or a judge call), not the user's own.
+    pub fn is_lab(&self) -> bool {
+        self.kind != "tree"
+    }
+
+    /// The kind as people read it: "tree" for the user's own runs; "lab tree", "lab solo",
+    /// "lab compute" or "lab judge" for the lab's.
+    pub fn kind_label(&self) -> String {
+        match self.kind.as_str() {
+            "tree" => "tree".into(),
+            TREE_ARM => "lab tree".into(),
+            other => format!("lab {other}"),
+        }
+    }
+
     /// The first non-empty line of the prompt (what a one-line list shows).
     pub fn title(&self) -> &str {
         self.prompt.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
@@ -173,6 +192,20 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
+    /// "8 calls (0 failed, 2 interrupted)": every recorded call, and those that did not finish
+    /// (a cancel or a crash cuts calls off; they are recorded with their text so far).
+    pub fn calls_summary(&self) -> String {
+        let interrupted = self.calls.iter().filter(|c| c.status == CallStatus::Interrupted).count();
+        let total = (self.run.calls as usize).max(self.calls.len());
+        let mut out =
+            format!("{total} call{} ({} failed", if total == 1 { "" } else { "s" }, self.run.failed_calls);
+        if interrupted > 0 {
+            out.push_str(&format!(", {interrupted} interrupted"));
+        }
+        out.push(')');
+        out
+    }
+
     /// A call by id.
     pub fn call(&self, id: CallId) -> Option<&CallRecord> {
         self.calls.iter().find(|c| c.call == id)

@@ -59,20 +59,61 @@ enum Unusable {
     Fatal(StoreError),
 }
 
+/// What to do with a damaged record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDamage {
+    /// Move it aside and start a new record (the app, `ask`, `eval`: they must be able to record).
+    SetAside,
+    /// Report it and leave it where it is (commands that only read the history).
+    Refuse,
+}
+
+/// The first 16 bytes of every SQLite database file.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// True if the file is missing, empty (SQLite starts a database in either), or begins with the
+/// SQLite header. Anything else is someone's file that `--db` named by mistake: never move it.
+fn looks_like_sqlite(path: &Path) -> Result<bool, StoreError> {
+    use std::io::Read;
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
+        Err(e) => return Err(StoreError::Open { path: path.to_path_buf(), reason: e.to_string() }),
+    };
+    let mut head = Vec::with_capacity(16);
+    file.by_ref()
+        .take(16)
+        .read_to_end(&mut head)
+        .map_err(|e| StoreError::Open { path: path.to_path_buf(), reason: e.to_string() })?;
+    Ok(head.is_empty() || head == SQLITE_HEADER)
+}
+
 /// Opens (creating if needed) the record at `path`, checked and migrated to the current schema.
 /// A damaged file is moved aside (`ailab.db.corrupt-YYYYMMDD-HHMMSS`) and a new record started.
 pub fn open_db(path: &Path) -> Result<Opened, StoreError> {
+    open_db_with(path, OnDamage::SetAside)
+}
+
+/// Like [`open_db`], choosing what happens to a damaged record. A file that is not SQLite at all
+/// is refused and left untouched either way.
+pub fn open_db_with(path: &Path, on_damage: OnDamage) -> Result<Opened, StoreError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
             path: path.to_path_buf(),
             reason: format!("cannot create the folder {}: {e}", dir.display()),
         })?;
     }
+    if !looks_like_sqlite(path)? {
+        return Err(StoreError::NotSqlite { path: path.to_path_buf() });
+    }
     let mut notices = Vec::new();
     let check = !is_guarded(path);
     let mut conn = match open_checked(path, check) {
         Ok(conn) => conn,
         Err(Unusable::Fatal(err)) => return Err(err),
+        Err(Unusable::Corrupt(reason)) if on_damage == OnDamage::Refuse => {
+            return Err(StoreError::Damaged { path: path.to_path_buf(), reason });
+        }
         Err(Unusable::Corrupt(reason)) => {
             let kept = quarantine(path)?;
             let notice = format!(

@@ -6,13 +6,17 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::error::StoreError;
 use super::model::{CallRecord, CallStatus, NodeEventRecord, RunCursor, RunRecord, RunRow, TaskRecord};
-use super::open::open_db;
+use super::open::{OnDamage, open_db, open_db_with};
 use super::recovery;
 use crate::config::Phase;
 use crate::engine::{CallMetrics, RunStatus, SplitMethod};
 
 /// The columns of a [`RunRow`], in the order [`run_row`] reads them.
-pub(crate) const RUN_COLUMNS: &str = "r.id, r.kind, r.prompt, r.root, r.status, r.started_ms, r.ended_ms, r.calls, \
+/// A tree run that answered as a lab arm reads as kind [`super::model::TREE_ARM`] (the engine records every tree
+/// run as "tree"; the comparison it belongs to tells them apart).
+pub(crate) const RUN_COLUMNS: &str = "r.id, \
+     CASE WHEN r.kind = 'tree' AND EXISTS (SELECT 1 FROM comparison_arms a WHERE a.run_id = r.id) \
+     THEN 'tree-arm' ELSE r.kind END, r.prompt, r.root, r.status, r.started_ms, r.ended_ms, r.calls, \
      r.failed_calls, r.prompt_tokens, r.completion_tokens, r.hierarchy_hash, r.note";
 
 /// A read connection to the record. Not `Sync`: give each thread its own.
@@ -26,6 +30,13 @@ impl Reader {
     /// Opens the record at `path` (creating an empty one if there is none yet).
     pub fn open(path: &Path) -> Result<Reader, StoreError> {
         let opened = open_db(path)?;
+        Ok(Reader { conn: opened.conn, path: path.to_path_buf(), notices: opened.notices })
+    }
+
+    /// Like [`Reader::open`], but a damaged record is reported ([`StoreError::Damaged`]) and left
+    /// where it is, for commands that only read the history and must not swap in an empty record.
+    pub fn open_keeping_damage(path: &Path) -> Result<Reader, StoreError> {
+        let opened = open_db_with(path, OnDamage::Refuse)?;
         Ok(Reader { conn: opened.conn, path: path.to_path_buf(), notices: opened.notices })
     }
 

@@ -164,20 +164,27 @@ pub(crate) fn interrupt_run(conn: &Connection, run_id: &str, note: &str) -> rusq
          WHERE run_id = ?1 AND status = 'streaming'",
         params![run_id, "the call was cut off when ailab stopped"],
     )?;
+    index_interrupted_calls(conn, run_id)?;
     conn.execute(
-        "INSERT OR REPLACE INTO search_index (rowid, body)
-         SELECT (r.seq << 20) + c.call, c.text FROM calls c JOIN runs r ON r.id = c.run_id
-         WHERE c.run_id = ?1 AND c.status = 'interrupted' AND c.text <> '' AND c.call < 1048576",
-        [run_id],
-    )?;
-    conn.execute(
-        "UPDATE runs SET status = 'interrupted', note = ?2,
+        "UPDATE runs SET status = 'interrupted', note = ?2, calls = (SELECT count(*) FROM calls WHERE run_id = ?1),
              ended_ms = max(started_ms, coalesce(
                  (SELECT max(coalesce(closed_ms, last_token_ms, opened_ms)) FROM calls WHERE run_id = ?1),
                  started_ms)),
              wall_ms = NULL
          WHERE id = ?1",
         params![run_id, note],
+    )?;
+    Ok(())
+}
+
+/// Adds the partial text of a run's interrupted calls to the search index (finished calls are
+/// indexed as they finish).
+pub(crate) fn index_interrupted_calls(conn: &Connection, run_id: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO search_index (rowid, body)
+         SELECT (r.seq << 20) + c.call, c.text FROM calls c JOIN runs r ON r.id = c.run_id
+         WHERE c.run_id = ?1 AND c.status = 'interrupted' AND c.text <> '' AND c.call < 1048576",
+        [run_id],
     )?;
     Ok(())
 }

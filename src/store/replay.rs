@@ -52,7 +52,12 @@ pub fn replay_events(record: &RunRecord) -> Result<Vec<RunEvent>, StoreError> {
             hierarchy: Arc::new(hierarchy),
             hierarchy_hash: record.run.hierarchy_hash.clone(),
             app_version: record.app_version.clone(),
-            kind: record.run.kind.clone(),
+            // As the engine emitted it: a lab arm's tree run is a tree run.
+            kind: if record.run.kind == super::model::TREE_ARM {
+                "tree".into()
+            } else {
+                record.run.kind.clone()
+            },
         },
     ));
     for task in &record.tasks {

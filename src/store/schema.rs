@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::error::StoreError;
 
@@ -190,8 +190,51 @@ DROP TABLE search_index;
 ALTER TABLE search_index_v2 RENAME TO search_index;
 "#;
 
+/// Version 4: comparisons remember the backend that answered them ('demo' for the offline demo, else
+/// the server's base URL) and are keyed by it, so scripted demo answers are never resumed as real ones
+/// nor mixed into real scores. A UNIQUE constraint cannot be altered, so the table is rebuilt (the
+/// 12-step way: [`migrate`] turns foreign keys off around it, or dropping the old table would cascade
+/// to every arm, verdict and vote). Older comparisons are labelled from what they hold: demo answers
+/// start with "[demo]"; otherwise the base URL of the hierarchy their runs used ('' if those runs
+/// were deleted). Verdicts saved from judge calls that failed (an old bug: they counted as ties) are
+/// dropped, so the next `ailab eval` asks the judge again. Runs get indexed links to the comparisons
+/// they answered or judged, so the history can label lab runs.
+const V4: &str = r#"
+CREATE TABLE comparisons_v4 (
+    id              INTEGER PRIMARY KEY,
+    prompt          TEXT NOT NULL,
+    category        TEXT NOT NULL,
+    repeat          INTEGER NOT NULL,
+    hierarchy_hash  TEXT NOT NULL,
+    backend         TEXT NOT NULL,   -- 'demo', or the server's base URL
+    created_ms      INTEGER NOT NULL,
+    UNIQUE (prompt, repeat, hierarchy_hash, backend)
+);
+INSERT INTO comparisons_v4 (id, prompt, category, repeat, hierarchy_hash, backend, created_ms)
+SELECT c.id, c.prompt, c.category, c.repeat, c.hierarchy_hash,
+       CASE
+           WHEN EXISTS (SELECT 1 FROM comparison_arms a WHERE a.comparison_id = c.id AND a.answer LIKE '[demo]%')
+               OR EXISTS (SELECT 1 FROM judgements j WHERE j.comparison_id = c.id AND j.reason LIKE '[demo]%')
+           THEN 'demo'
+           ELSE coalesce((SELECT json_extract(h.json, '$.server.base_url')
+                          FROM comparison_arms a
+                          JOIN runs r ON r.id = a.run_id
+                          JOIN hierarchies h ON h.digest = r.hierarchy_digest
+                          WHERE a.comparison_id = c.id AND a.arm = 'tree'), '')
+       END,
+       c.created_ms
+FROM comparisons c;
+DROP TABLE comparisons;
+ALTER TABLE comparisons_v4 RENAME TO comparisons;
+DELETE FROM judgements
+WHERE pick IS NULL AND run_id IN (SELECT id FROM runs WHERE status NOT IN ('done', 'degraded'));
+-- The history tells a lab run from the user's own by these.
+CREATE INDEX comparison_arms_by_run ON comparison_arms(run_id);
+CREATE INDEX judgements_by_run ON judgements(run_id);
+"#;
+
 /// Every migration, in order. Never edit a shipped entry: add a new one.
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// Brings the schema up to [`SCHEMA_VERSION`], or refuses a newer one.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
@@ -199,6 +242,19 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     if found > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema { path: path.to_path_buf(), found, supported: SCHEMA_VERSION });
     }
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    // Rebuilding a table (V4) must not cascade deletes to the rows that point at it; the pragma is a
+    // no-op inside a transaction, so it is set around them, and the links are checked before commit.
+    let foreign_keys: bool = conn.pragma_query_value(None, "foreign_keys", |row| row.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let result = apply_migrations(conn, path, found);
+    conn.pragma_update(None, "foreign_keys", foreign_keys)?;
+    result
+}
+
+fn apply_migrations(conn: &mut Connection, path: &Path, found: i64) -> Result<(), StoreError> {
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
         let to = index as i64 + 1;
         let tx = conn
@@ -209,6 +265,16 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
             continue;
         }
         tx.execute_batch(sql)?;
+        let broken: Option<String> =
+            tx.query_row("PRAGMA foreign_key_check", [], |row| row.get(0)).optional()?;
+        if let Some(table) = broken {
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "upgrading the record to version {to} broke links in {table}; it was left as it was"
+                ),
+            });
+        }
         if index == 0 {
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
@@ -227,6 +293,69 @@ pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A version 3 record with a real comparison, a demo one, a vote, and a judge call that failed.
+    fn version_3_lab() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in [V1, V2, V3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        conn.execute_batch(
+            r#"
+            INSERT INTO hierarchies VALUES ('d1', '{"server":{"base_url":"http://127.0.0.1:1234/v1"},"nodes":[]}');
+            INSERT INTO runs (id, kind, prompt, root, status, started_ms, hierarchy_digest, hierarchy_hash,
+                              hierarchy_source, app_version)
+            VALUES ('t1', 'tree', 'Is 17 prime?', 'atlas', 'done', 1, 'd1', 'h', 'x', '0'),
+                   ('j1', 'judge', 'Is 17 prime?', 'judge', 'failed', 1, 'd1', 'h', 'x', '0'),
+                   ('j2', 'judge', 'Is 17 prime?', 'judge', 'done', 1, 'd1', 'h', 'x', '0');
+            INSERT INTO comparisons VALUES (1, 'Is 17 prime?', 'reasoning', 1, 'h', 1),
+                                           (2, 'Why?', 'explanation', 1, 'h', 2);
+            INSERT INTO comparison_arms VALUES (1, 'tree', 't1', 'done', 'Yes.', 9, 90, 900),
+                                               (1, 'solo', 's1', 'done', 'Yes', 1, 10, 100),
+                                               (2, 'tree', 't2', 'done', '[demo] ## On why', 9, 90, 900);
+            INSERT INTO judgements VALUES (1, 'tree', 'solo', 'tree', 'judge', 'j1', NULL, 'model not found', 1),
+                                          (1, 'tree', 'solo', 'solo', 'judge', 'j2', 'b', 'clearer', 1);
+            INSERT INTO votes (comparison_id, arm_x, arm_y, shown_first, outcome, created_ms)
+            VALUES (1, 'tree', 'solo', 'tree', 'first', 1);
+            "#,
+        )
+        .unwrap();
+        conn
+    }
+
+    #[test]
+    fn version_3_comparisons_learn_their_backend_and_keep_their_arms_and_votes() {
+        let mut conn = version_3_lab();
+        migrate(&mut conn, Path::new("test.db")).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
+        let backends: Vec<(i64, String)> = conn
+            .prepare("SELECT id, backend FROM comparisons ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(backends, vec![(1, "http://127.0.0.1:1234/v1".into()), (2, "demo".into())]);
+        let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        // Rebuilding the table did not cascade to the rows that point at it.
+        assert_eq!(count("SELECT count(*) FROM comparison_arms"), 3);
+        assert_eq!(count("SELECT count(*) FROM votes"), 1);
+        // The verdict of the judge call that failed is gone (it was never a tie); the good one stays.
+        assert_eq!(count("SELECT count(*) FROM judgements"), 1);
+        assert_eq!(count("SELECT count(*) FROM judgements WHERE run_id = 'j2'"), 1);
+        // Foreign keys are back on, and the same prompt may now exist once per backend.
+        assert_eq!(count("PRAGMA foreign_keys"), 1);
+        conn.execute(
+            "INSERT INTO comparisons (prompt, category, repeat, hierarchy_hash, backend, created_ms)
+             VALUES ('Is 17 prime?', 'reasoning', 1, 'h', 'demo', 3)",
+            [],
+        )
+        .unwrap();
+        conn.execute("DELETE FROM comparisons WHERE id = 1", []).unwrap();
+        assert_eq!(count("SELECT count(*) FROM comparison_arms"), 1, "deletes still cascade");
+    }
 
     #[test]
     fn version_1_records_gain_prefix_search_and_keep_their_entries() {

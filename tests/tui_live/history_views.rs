@@ -9,7 +9,11 @@ use ailab::tui::msg::{HistoryMsg, Msg};
 use ailab::tui::state::State;
 use ailab::tui::update::update;
 
-use super::history_support::{answer, history_with, key, many, one_load, open_selected, sample, typed};
+use ailab::engine::RunStatus;
+
+use super::history_support::{
+    answer, history_with, key, listed, many, one_load, open_selected, row, sample, typed,
+};
 use super::support::{T0, state};
 use super::views::render;
 
@@ -29,6 +33,33 @@ fn list_of_runs() {
     history_with(&mut s, sample());
     update(&mut s, key(KeyCode::Down));
     snapshot_sizes("history_list", &mut s);
+}
+
+#[test]
+fn lab_runs_are_labelled_as_the_labs() {
+    let mut runs = sample();
+    for (i, kind) in ["tree-arm", "judge"].into_iter().enumerate() {
+        let mut lab =
+            row(&format!("20261124-052{i}00-1ab0"), "Why is the sky blue?", RunStatus::Done, 40 + i as i64);
+        lab.kind = kind.into();
+        runs.push(listed(lab));
+    }
+    let mut s = state(120, 40);
+    history_with(&mut s, runs);
+    let screen = |s: &mut State, w: u16, h: u16| format!("{:?}", render(s, w, h).backend());
+    // Wide: a Kind column.
+    let wide = screen(&mut s, 120, 40);
+    assert!(wide.contains("Kind") && wide.contains("lab tree") && wide.contains("lab judge"), "{wide}");
+    // Narrower: the kind goes before the prompt, so the lab's runs never pass for the user's.
+    let narrow = screen(&mut s, 80, 24);
+    assert!(narrow.contains("lab judge · Why is the s"), "{narrow}");
+    assert!(narrow.contains("lab tree · Why is the s"), "{narrow}");
+    // The selected run's line says who made it.
+    for _ in 0..7 {
+        update(&mut s, key(KeyCode::Down));
+    }
+    let detail = screen(&mut s, 120, 40);
+    assert!(detail.contains("lab judge run, made by the lab"), "{detail}");
 }
 
 #[test]

@@ -41,12 +41,27 @@ fn cast(effects: &[Effect]) -> (i64, (Arm, Arm), Arm, Outcome, String) {
 }
 
 #[test]
+fn a_demo_session_keeps_real_comparisons_out_and_says_demo() {
+    let demo = lab_support::demo_data();
+    assert_eq!((demo.comparisons, demo.queue.len()), (0, 0), "the real comparisons are not the demo's");
+    assert!(demo.judged.demo && demo.voted.demo);
+    let s = lab_state(120, 40, Some(demo));
+    let text: Vec<String> = s.lab.board_rows.iter().map(|r| r.text()).collect();
+    assert!(text[0].contains("DEMO") && text.join(" ").contains("scores mean nothing"), "{text:?}");
+    // And the real session does not say so.
+    let s = lab_state(120, 40, Some(data()));
+    assert!(!s.lab.board_rows.iter().any(|r| r.text().contains("DEMO")));
+}
+
+#[test]
 fn the_lab_tab_reads_the_record_when_shown_and_on_refresh() {
     let mut s = lab_state(120, 40, None);
     assert_eq!(s.lab.load, LoadState::Loading);
     update(&mut s, Msg::Lab(LabMsg::Loaded(Ok(data()))));
     let loaded = s.lab.data.as_ref().unwrap();
-    assert_eq!(loaded.judged.comparisons, 3);
+    assert_eq!(loaded.judged.comparisons, 4);
+    assert!(loaded.judged.pairs.iter().all(|p| p.not_judged == 1), "counted apart, not as ties");
+    assert!(!loaded.judged.demo);
     assert_eq!(loaded.voted.pairs[0].tally.total(), 1);
     assert_eq!(s.lab.queue().len(), 11, "4 comparisons × 3 pairs, one voted");
     assert!(s.lab.board_rows.iter().any(|r| r.text().contains("no significant difference")));

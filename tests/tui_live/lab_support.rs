@@ -5,7 +5,7 @@
 use ailab::engine::RunStatus;
 use ailab::lab::verdict::{Outcome, Pick};
 use ailab::lab::{Arm, ArmResult, Judgement, LabPrompt, LabStore};
-use ailab::store::{LabRecord, Reader};
+use ailab::store::{LabRecord, LabScope, Reader};
 use ailab::tui::app::lab::lab_data;
 use ailab::tui::msg::lab::{LabData, LabMsg};
 use ailab::tui::msg::{Effect, LabEffect, Msg};
@@ -16,6 +16,9 @@ use super::support;
 
 /// The judge named in the tests.
 pub const JUDGE: &str = "phi-judge";
+
+/// The server the comparisons were made against (not the demo).
+const BACKEND: &str = "http://127.0.0.1:1234/v1";
 
 /// Prompts (no arm names in them, so a screen showing an arm name is a leak).
 pub const PROMPTS: &[(&str, &str)] = &[
@@ -67,7 +70,8 @@ pub fn record(dir: &std::path::Path) -> Reader {
     let mut reader = Reader::open(&dir.join("lab.db")).unwrap();
     let pairs = [(Arm::Tree, Arm::Solo), (Arm::Tree, Arm::Compute), (Arm::Solo, Arm::Compute)];
     {
-        let mut store = LabRecord { reader: &mut reader, hierarchy_hash: "v1".into() };
+        let mut store =
+            LabRecord { reader: &mut reader, hierarchy_hash: "v1".into(), backend: BACKEND.into() };
         for (i, (category, text)) in PROMPTS.iter().enumerate() {
             let prompt = LabPrompt { category: (*category).into(), text: (*text).into() };
             let id = store.comparison(&prompt, 1).unwrap();
@@ -100,14 +104,21 @@ pub fn record(dir: &std::path::Path) -> Reader {
 pub fn data() -> LabData {
     let dir = tempfile::tempdir().unwrap();
     let mut reader = record(dir.path());
-    lab_data(&mut reader, JUDGE.into(), |p| p.comparison % 2 == 0).unwrap()
+    lab_data(&mut reader, JUDGE.into(), LabScope::Real, |p| p.comparison % 2 == 0).unwrap()
 }
 
 /// An empty record's data.
 pub fn empty_data() -> LabData {
     let dir = tempfile::tempdir().unwrap();
     let mut reader = Reader::open(&dir.path().join("lab.db")).unwrap();
-    lab_data(&mut reader, JUDGE.into(), |_| true).unwrap()
+    lab_data(&mut reader, JUDGE.into(), LabScope::Real, |_| true).unwrap()
+}
+
+/// What a session in demo mode reads from the same record (whose comparisons were all real).
+pub fn demo_data() -> LabData {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reader = record(dir.path());
+    lab_data(&mut reader, JUDGE.into(), LabScope::Demo, |_| true).unwrap()
 }
 
 /// A state on the Lab tab at `width` × `height`, showing `data`.

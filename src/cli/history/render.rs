@@ -7,8 +7,8 @@ use std::io::IsTerminal;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::engine::now_ms;
-use crate::store::export::{duration, local_datetime};
-use crate::store::{RunRecord, RunRow, SearchHit};
+use crate::store::export::{duration, local_datetime, short_version};
+use crate::store::{LabLink, RunRecord, RunRow, SearchHit};
 
 /// The terminal's width when stdout is one; `None` (no truncation) when piped.
 pub fn width() -> Option<usize> {
@@ -18,10 +18,15 @@ pub fn width() -> Option<usize> {
     crossterm::terminal::size().ok().map(|(w, _)| w as usize)
 }
 
-/// The run list: id, age, status, duration, tokens, first line of the prompt.
+/// The header of the run list.
+fn header() -> String {
+    format!("{:<22}{:<12}{:<13}{:<12}{:>9}{:>9}  PROMPT\n", "ID", "WHEN", "KIND", "STATUS", "TIME", "TOKENS")
+}
+
+/// The run list: id, age, kind (the user's own tree run, or one the lab made), status, duration,
+/// tokens, first line of the prompt.
 pub fn run_table(runs: &[RunRow], width: Option<usize>) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{:<22}{:<12}{:<12}{:>9}{:>9}  PROMPT", "ID", "WHEN", "STATUS", "TIME", "TOKENS");
+    let mut out = header();
     for run in runs {
         out.push_str(&run_line(run, width));
     }
@@ -30,13 +35,13 @@ pub fn run_table(runs: &[RunRow], width: Option<usize>) -> String {
 
 /// Search hits: the run line, then the matching text.
 pub fn search_table(hits: &[SearchHit], width: Option<usize>) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{:<22}{:<12}{:<12}{:>9}{:>9}  PROMPT", "ID", "WHEN", "STATUS", "TIME", "TOKENS");
+    let mut out = header();
     for hit in hits {
         out.push_str(&run_line(&hit.run, width));
         if !hit.snippet.is_empty() {
-            let room = width.map(|w| w.saturating_sub(6).max(20));
-            let _ = writeln!(out, "    … {}", fit(&hit.snippet, room));
+            // The snippet carries its own "…" where it was cut.
+            let room = width.map(|w| w.saturating_sub(4).max(20));
+            let _ = writeln!(out, "    {}", fit(&hit.snippet, room));
         }
     }
     out
@@ -45,9 +50,10 @@ pub fn search_table(hits: &[SearchHit], width: Option<usize>) -> String {
 fn run_line(run: &RunRow, width: Option<usize>) -> String {
     let time = run.duration_ms().map(duration).unwrap_or_else(|| "–".into());
     let prefix = format!(
-        "{:<22}{:<12}{:<12}{:>9}{:>9}  ",
+        "{:<22}{:<12}{:<13}{:<12}{:>9}{:>9}  ",
         run.id,
         age(now_ms() - run.started_ms, run.started_ms),
+        run.kind_label(),
         run.status.as_str(),
         time,
         thousands(run.total_tokens())
@@ -56,12 +62,31 @@ fn run_line(run: &RunRow, width: Option<usize>) -> String {
     format!("{prefix}{}\n", fit(run.title(), room))
 }
 
-/// One run in detail: summary, calls with their parent links, tasks, final answer.
-pub fn run_details(record: &RunRecord, width: Option<usize>) -> String {
+/// One run in detail: summary (and, for a lab run, the comparison it belongs to), calls with their
+/// parent links, tasks, final answer.
+pub fn run_details(record: &RunRecord, lab: Option<&LabLink>, width: Option<usize>) -> String {
     let run = &record.run;
     let mut out = String::new();
     let time = run.duration_ms().map(duration).unwrap_or_else(|| "still running".into());
-    let _ = writeln!(out, "Run {} · {} · {}", run.id, run.status.as_str(), time);
+    let _ = writeln!(out, "Run {} · {} · {} · {}", run.id, run.kind_label(), run.status.as_str(), time);
+    match lab {
+        Some(link) => {
+            let demo = if link.backend == crate::lab::DEMO_BACKEND { ", in demo mode" } else { "" };
+            let _ = writeln!(
+                out,
+                "Lab: {} of comparison #{} (\"{}\", {}, repeat {}{demo}); not a question you asked",
+                link.role,
+                link.comparison,
+                one_line(&truncate(&link.prompt, 60)),
+                link.category,
+                link.repeat
+            );
+        }
+        None if run.is_lab() => {
+            let _ = writeln!(out, "Lab: made by the lab (its comparison is not in the record)");
+        }
+        None => {}
+    }
     let ago = now_ms() - run.started_ms;
     if ago < 7 * 86_400_000 {
         let _ = writeln!(out, "Started {} ({})", local_datetime(run.started_ms), age(ago, run.started_ms));
@@ -71,12 +96,11 @@ pub fn run_details(record: &RunRecord, width: Option<usize>) -> String {
     if let Some(note) = &run.note {
         let _ = writeln!(out, "Note: {note}");
     }
-    let short_hash: String = run.hierarchy_hash.chars().take(12).collect();
+    let short_hash = short_version(&run.hierarchy_hash);
     let _ = writeln!(
         out,
-        "{} calls ({} failed) · {} prompt + {} completion tokens · hierarchy {short_hash} ({}) · ailab {}",
-        run.calls,
-        run.failed_calls,
+        "{} · {} prompt + {} completion tokens · hierarchy {short_hash} ({}) · ailab {}",
+        record.calls_summary(),
         thousands(run.prompt_tokens),
         thousands(run.completion_tokens),
         record.hierarchy_source,

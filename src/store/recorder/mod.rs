@@ -46,51 +46,96 @@ impl Recorder {
     /// meanwhile wait in the channel and are recorded once it is open.
     pub fn start_with_channel(
         path: &Path,
-        (events, events_rx): (UnboundedSender<RunEvent>, UnboundedReceiver<RunEvent>),
+        channel: (UnboundedSender<RunEvent>, UnboundedReceiver<RunEvent>),
     ) -> Result<RecorderHandle, StoreError> {
-        let opened = open_db(path)?;
-        let mut conn = opened.conn;
-        let mut notices = opened.notices;
-        let me = Instance::current();
-        recovery::register(&conn, &me).map_err(|e| StoreError::from_sqlite_at(e, path))?;
-        let interrupted = recovery::recover(&mut conn).map_err(|e| StoreError::from_sqlite_at(e, path))?;
-        if !interrupted.is_empty() {
-            notices.push(format!(
-                "{} run(s) of an ailab that stopped mid-run were marked interrupted (their text so far is kept): {}",
-                interrupted.len(),
-                interrupted.join(", ")
-            ));
-        }
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().map_err(|e| {
-            StoreError::Open { path: path.to_path_buf(), reason: format!("cannot start the recorder: {e}") }
-        })?;
-        let (control, control_rx) = unbounded_channel();
-        let status = Arc::new(Mutex::new(RecorderStatus::default()));
-        let instance_id = me.id.clone();
-        let writer = Writer::new(conn, me, status.clone());
-        let (done_tx, done_rx) = mpsc::channel();
-        let thread = std::thread::Builder::new()
-            .name("ailab-recorder".into())
-            .spawn(move || {
-                let result = runtime.block_on(run_writer(writer, events_rx, control_rx));
-                let _ = done_tx.send(result);
-            })
-            .map_err(|e| StoreError::Open {
-                path: path.to_path_buf(),
-                reason: format!("cannot start the recorder thread: {e}"),
-            })?;
-        open::guard(path);
-        Ok(RecorderHandle {
-            events,
-            control,
-            done: Some(done_rx),
-            thread: Some(thread),
-            status,
-            notices,
-            path: path.to_path_buf(),
-            instance_id,
-        })
+        let (conn, notices, me) = open_for_recording(path)?;
+        spawn_writer(path, conn, notices, me, channel)
     }
+
+    /// Like [`Recorder::start_with_channel`], trying again while the record is locked by another
+    /// process (another ailab in the middle of a long write), for as long as `keep_trying` says so.
+    /// Events wait in the channel meanwhile, so a run that started during the wait is recorded in
+    /// full once the lock goes. Any other failure ends the attempts at once.
+    pub fn start_retrying(
+        path: &Path,
+        channel: (UnboundedSender<RunEvent>, UnboundedReceiver<RunEvent>),
+        keep_trying: impl Fn() -> bool,
+    ) -> Result<RecorderHandle, StoreError> {
+        loop {
+            match open_for_recording(path) {
+                Ok((conn, notices, me)) => return spawn_writer(path, conn, notices, me, channel),
+                Err(err @ StoreError::Locked { .. }) => {
+                    if !keep_trying() {
+                        return Err(err);
+                    }
+                    tracing::info!(path = %path.display(), "the record is locked; trying again");
+                    std::thread::sleep(RETRY_LOCKED_AFTER);
+                }
+                Err(err) => return Err(err),
+            }
+        }
+    }
+}
+
+/// The pause between two attempts to open a locked record (each attempt already waits
+/// [`open::BUSY_TIMEOUT`] for the lock).
+const RETRY_LOCKED_AFTER: Duration = Duration::from_millis(200);
+
+/// Opens the record, registers this process and marks the runs of a dead ailab as interrupted.
+fn open_for_recording(path: &Path) -> Result<(rusqlite::Connection, Vec<String>, Instance), StoreError> {
+    let opened = open_db(path)?;
+    let mut conn = opened.conn;
+    let mut notices = opened.notices;
+    let me = Instance::current();
+    recovery::register(&conn, &me).map_err(|e| StoreError::from_sqlite_at(e, path))?;
+    let interrupted = recovery::recover(&mut conn).map_err(|e| StoreError::from_sqlite_at(e, path))?;
+    if !interrupted.is_empty() {
+        notices.push(format!(
+            "{} run(s) of an ailab that stopped mid-run were marked interrupted (their text so far is kept): {}",
+            interrupted.len(),
+            interrupted.join(", ")
+        ));
+    }
+    Ok((conn, notices, me))
+}
+
+/// Starts the writer thread on an opened record.
+fn spawn_writer(
+    path: &Path,
+    conn: rusqlite::Connection,
+    notices: Vec<String>,
+    me: Instance,
+    (events, events_rx): (UnboundedSender<RunEvent>, UnboundedReceiver<RunEvent>),
+) -> Result<RecorderHandle, StoreError> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().map_err(|e| {
+        StoreError::Open { path: path.to_path_buf(), reason: format!("cannot start the recorder: {e}") }
+    })?;
+    let (control, control_rx) = unbounded_channel();
+    let status = Arc::new(Mutex::new(RecorderStatus::default()));
+    let instance_id = me.id.clone();
+    let writer = Writer::new(conn, me, status.clone());
+    let (done_tx, done_rx) = mpsc::channel();
+    let thread = std::thread::Builder::new()
+        .name("ailab-recorder".into())
+        .spawn(move || {
+            let result = runtime.block_on(run_writer(writer, events_rx, control_rx));
+            let _ = done_tx.send(result);
+        })
+        .map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            reason: format!("cannot start the recorder thread: {e}"),
+        })?;
+    open::guard(path);
+    Ok(RecorderHandle {
+        events,
+        control,
+        done: Some(done_rx),
+        thread: Some(thread),
+        status,
+        notices,
+        path: path.to_path_buf(),
+        instance_id,
+    })
 }
 
 enum Control {

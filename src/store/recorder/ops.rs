@@ -210,8 +210,13 @@ pub fn apply(conn: &Connection, op: &Op) -> rusqlite::Result<()> {
                  WHERE run_id = ?1 AND status = 'streaming'",
                 [run],
             )?;
+            // A cancelled call's partial text is searchable, as a crashed one's is.
+            super::super::recovery::index_interrupted_calls(conn, run)?;
+            // The engine counts the calls that finished; calls cut off by a cancel were recorded too
+            // and count here (`history show` tells them apart as interrupted).
             conn.execute(
-                "UPDATE runs SET status = ?2, ended_ms = ?3, answer = ?4, calls = ?5, failed_calls = ?6,
+                "UPDATE runs SET status = ?2, ended_ms = ?3, answer = ?4,
+                                 calls = max(?5, (SELECT count(*) FROM calls WHERE run_id = ?1)), failed_calls = ?6,
                                  prompt_tokens = ?7, completion_tokens = ?8, wall_ms = ?9, finish_seq = ?10
                  WHERE id = ?1",
                 params![

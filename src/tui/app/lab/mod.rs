@@ -16,7 +16,7 @@ use crate::cli::Settings;
 use crate::engine::{Engine, EventSink, hierarchy_hash};
 use crate::lab::eval::ComparisonResult;
 use crate::lab::{self, Arm, EvalOptions, LabPrompt};
-use crate::store::{self, LabRecord, PendingVote, ReadWorker, Reader};
+use crate::store::{self, LabRecord, LabScope, PendingVote, ReadWorker, Reader};
 use crate::tui::msg::Msg;
 use crate::tui::msg::lab::{ComparisonEnd, LabData, LabEffect, LabMsg, NO_RECORD, QueuedVote};
 
@@ -66,8 +66,9 @@ impl LabShell {
         match effect {
             LabEffect::Load => {
                 let tx = cx.tx.clone();
+                let scope = LabScope::of(cx.settings.demo);
                 self.with_reader(cx.tx, move |reader| {
-                    let data = lab_data(reader, judge_model, |_| rand::random::<bool>());
+                    let data = lab_data(reader, judge_model, scope, |_| rand::random::<bool>());
                     let _ = tx.send(Msg::Lab(LabMsg::Loaded(data)));
                 });
             }
@@ -132,7 +133,15 @@ impl LabShell {
         let cancel = CancellationToken::new();
         self.comparing = Some(cancel.clone());
         tracing::info!(judge = %judge_model, "comparison started from the Lab tab");
-        let job = Comparison { engine: cx.engine.clone(), sink: cx.sink.clone(), path, prompt, judge_model };
+        let backend = lab::backend_label(cx.settings.demo, cx.engine.hierarchy());
+        let job = Comparison {
+            engine: cx.engine.clone(),
+            sink: cx.sink.clone(),
+            path,
+            prompt,
+            judge_model,
+            backend,
+        };
         let task = tokio::spawn(job.run(tx.clone(), cancel));
         tokio::spawn(async move {
             let end = task.await.unwrap_or_else(|err| {
@@ -157,6 +166,8 @@ struct Comparison {
     path: PathBuf,
     prompt: String,
     judge_model: String,
+    /// The demo or the server (see [`lab::backend_label`]).
+    backend: String,
 }
 
 impl Comparison {
@@ -168,8 +179,11 @@ impl Comparison {
             Err(error) => return ComparisonEnd::Failed(format!("cannot open the record: {error}")),
         };
         let arms = Arm::ALL.to_vec();
-        let record =
-            LabRecord { reader: &mut reader, hierarchy_hash: hierarchy_hash(self.engine.hierarchy()) };
+        let record = LabRecord {
+            reader: &mut reader,
+            hierarchy_hash: hierarchy_hash(self.engine.hierarchy()),
+            backend: self.backend,
+        };
         let started = tx.clone();
         let mut store = NextSample::new(
             record,
@@ -180,7 +194,7 @@ impl Comparison {
             }),
         );
         let prompts = [LabPrompt { category: LIVE_CATEGORY.into(), text: self.prompt }];
-        let options = EvalOptions { arms, repeat: 1, judge_model: self.judge_model };
+        let options = EvalOptions { arms, repeat: 1, judge_model: self.judge_model.clone() };
         let progress = tx.clone();
         let outcome = lab::run_eval(
             &self.engine,
@@ -198,6 +212,14 @@ impl Comparison {
             return ComparisonEnd::Cancelled;
         }
         match outcome.map(|results| results.into_iter().next()) {
+            Ok(Some(result)) if not_judged(&result).is_some() => {
+                let reason = not_judged(&result).unwrap_or_default();
+                ComparisonEnd::Failed(format!(
+                    "the judge ({}) gave no verdict: {reason}. The answers are saved: compare the same prompt \
+                     again to retry the judging, or start ailab with --judge MODEL to use another judge.",
+                    self.judge_model
+                ))
+            }
             Ok(Some(result)) => ComparisonEnd::Finished {
                 comparison: result.comparison,
                 failed_arms: result.arms.iter().filter(|(_, r)| !r.answered()).map(|(a, _)| *a).collect(),
@@ -209,22 +231,31 @@ impl Comparison {
     }
 }
 
-/// The scores and the queue, for the Lab tab. `a_is_first` draws each pair's shown order: true
+/// Why the judge gave no verdict on some pair of `result`, if it did not.
+fn not_judged(result: &ComparisonResult) -> Option<String> {
+    result.unscored.iter().find_map(|(_, why)| match why {
+        lab::Unscored::NotJudged(reason) => Some(reason.clone()),
+        lab::Unscored::ArmFailed(_) => None,
+    })
+}
+
+/// The scores and the queue of `scope` (the demo's, or real models'), for the Lab tab. `a_is_first` draws each pair's shown order: true
 /// shows the pair's first arm as "A" (the shell draws it at random).
 pub fn lab_data(
     reader: &mut Reader,
     judge_model: String,
+    scope: LabScope,
     mut a_is_first: impl FnMut(&PendingVote) -> bool,
 ) -> Result<LabData, String> {
-    let judged = reader.judged_comparisons(None).map_err(|e| e.to_string())?;
-    let voted = reader.voted_comparisons().map_err(|e| e.to_string())?;
+    let judged = reader.judged_comparisons(None, scope).map_err(|e| e.to_string())?;
+    let voted = reader.voted_comparisons(scope).map_err(|e| e.to_string())?;
     let mut all: std::collections::BTreeMap<i64, ComparisonResult> =
         judged.iter().map(|r| (r.comparison, r.clone())).collect();
     for result in &voted {
         all.entry(result.comparison).or_insert_with(|| result.clone());
     }
     let all: Vec<ComparisonResult> = all.into_values().collect();
-    let mut pending = reader.vote_queue(QUEUE_LIMIT + 1).map_err(|e| e.to_string())?;
+    let mut pending = reader.vote_queue(QUEUE_LIMIT + 1, scope).map_err(|e| e.to_string())?;
     let more_waiting = pending.len() > QUEUE_LIMIT;
     pending.truncate(QUEUE_LIMIT);
     let queue = pending
@@ -234,10 +265,14 @@ pub fn lab_data(
             QueuedVote { pending, shown_first }
         })
         .collect();
+    let board = |results: &[ComparisonResult]| lab::Scoreboard {
+        demo: scope == LabScope::Demo,
+        ..lab::scoreboard(results)
+    };
     Ok(LabData {
         judge_model,
-        judged: lab::scoreboard(&judged),
-        voted: lab::scoreboard(&voted),
+        judged: board(&judged),
+        voted: board(&voted),
         costs: lab::scoreboard(&all).costs,
         comparisons: all.len(),
         queue,

@@ -115,7 +115,7 @@ mod tests {
         let mut reader = Reader::open(&dir.path().join("lab.db")).unwrap();
         let chosen = Arc::new(Mutex::new(Vec::new()));
         let log = chosen.clone();
-        let record = LabRecord { reader: &mut reader, hierarchy_hash: "v1".into() };
+        let record = LabRecord { reader: &mut reader, hierarchy_hash: "v1".into(), backend: "demo".into() };
         let arms = vec![Arm::Tree, Arm::Solo];
         let mut store = NextSample::new(
             record,

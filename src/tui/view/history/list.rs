@@ -25,16 +25,22 @@ struct Columns {
     duration: bool,
     tokens: bool,
     version: bool,
+    /// A column for the run's kind; narrower lists put a lab run's kind before its prompt.
+    kind: bool,
 }
 
 const STATUS: usize = 13;
 const DURATION: usize = 8;
 const TOKENS: usize = 8;
-const VERSION: usize = 7;
+/// The prompts version (hierarchy hash) in 8 hex digits, as the Prompts tab shows it.
+const VERSION: usize = 8;
+/// "lab compute", the longest kind.
+const KIND: usize = 11;
 
 impl Columns {
     fn for_width(width: usize) -> Columns {
         let started = if width >= 56 { 16 } else { 11 };
+        let kind = width >= 110;
         let version = width >= 92;
         let tokens = width >= 76;
         let duration = width >= 62;
@@ -43,16 +49,17 @@ impl Columns {
             + 2
             + 2
             + STATUS
+            + if kind { 2 + KIND } else { 0 }
             + if duration { 2 + DURATION } else { 0 }
             + if tokens { 2 + TOKENS } else { 0 }
             + if version { 2 + VERSION } else { 0 }
             + 1;
-        Columns { started, prompt: width.saturating_sub(fixed).max(4), duration, tokens, version }
+        Columns { started, prompt: width.saturating_sub(fixed).max(4), duration, tokens, version, kind }
     }
 
     /// Cells of one row, each with its role.
-    fn cells(&self, cells: [(String, Role); 6]) -> Vec<(String, Role)> {
-        let [started, prompt, status, duration, tokens, version] = cells;
+    fn cells(&self, cells: [(String, Role); 7]) -> Vec<(String, Role)> {
+        let [started, prompt, kind, status, duration, tokens, version] = cells;
         let pad = |text: &str, width: usize| {
             let text = truncate(text, width);
             let room = width.saturating_sub(text.width());
@@ -65,8 +72,12 @@ impl Columns {
             ("  ".into(), Role::Text),
             (pad(&prompt.0, self.prompt), prompt.1),
             ("  ".into(), Role::Text),
-            (pad(&status.0, STATUS), status.1),
         ];
+        if self.kind {
+            out.push((pad(&kind.0, KIND), kind.1));
+            out.push(("  ".into(), Role::Text));
+        }
+        out.push((pad(&status.0, STATUS), status.1));
         if self.duration {
             out.push(("  ".into(), Role::Text));
             out.push((right(&duration.0, DURATION), duration.1));
@@ -107,10 +118,18 @@ fn row_cells(run: &ListedRun, cols: &Columns) -> Vec<(String, Role)> {
     let duration = row.duration_ms().map(format::duration).unwrap_or_else(|| "–".into());
     let tokens = format::thousands(row.total_tokens());
     let version: String = row.hierarchy_hash.chars().take(VERSION).collect();
-    let prompt = crate::tui::sanitize::one_line(row.title());
+    let title = crate::tui::sanitize::one_line(row.title());
+    // The lab's runs carry the user's prompt text: never let them pass for the user's own.
+    let (prompt, role) = match (row.is_lab(), cols.kind) {
+        (false, _) => (title, Role::Text),
+        (true, true) => (title, Role::Dim),
+        (true, false) => (format!("{} · {title}", row.kind_label()), Role::Dim),
+    };
+    let kind = if row.is_lab() { Role::Dim } else { Role::Text };
     cols.cells([
         (started(row.started_ms, cols.started), Role::Dim),
-        (prompt, Role::Text),
+        (prompt, role),
+        (row.kind_label(), kind),
         status(row.status),
         (duration, Role::Metrics),
         (tokens, Role::Metrics),
@@ -138,6 +157,7 @@ pub fn draw(frame: &mut Frame, parts: &HistoryLayout, state: &State) {
     let header = cols.cells([
         ("Started".into(), Role::Heading),
         ("Prompt".into(), Role::Heading),
+        ("Kind".into(), Role::Heading),
         ("Status".into(), Role::Heading),
         ("Time".into(), Role::Heading),
         ("Tokens".into(), Role::Heading),
@@ -173,6 +193,9 @@ fn draw_detail(frame: &mut Frame, rect: Rect, state: &State, run: &ListedRun) {
         _ => {
             let version: String = row.hierarchy_hash.chars().take(VERSION).collect();
             let mut facts = vec![format!("run {}", row.id), format!("version {version}")];
+            if row.is_lab() {
+                facts.insert(1, format!("{} run, made by the lab", row.kind_label()));
+            }
             let failed =
                 if row.failed_calls > 0 { format!(" ({} failed)", row.failed_calls) } else { String::new() };
             facts.push(format!("{} call{}{failed}", row.calls, if row.calls == 1 { "" } else { "s" }));

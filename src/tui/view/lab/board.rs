@@ -47,7 +47,19 @@ pub fn rows(data: Option<&LabData>, load: &LoadState, width: usize, hints: &Hint
     out
 }
 
+/// In demo mode, the board shows only the demo's comparisons, and says what they are worth.
+fn demo_banner(out: &mut Vec<Row>, data: &LabData, width: usize) {
+    if data.judged.demo {
+        let text = " DEMO · the demo's comparisons only: scripted answers and a scripted judge, so these \
+                    scores mean nothing. Comparisons against a real server are kept apart and show when \
+                    ailab runs without --demo.";
+        out.extend(paragraph(&[(text, Role::StatusWarn)], width, 0));
+        out.push(Row::default());
+    }
+}
+
 fn introduction(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints) {
+    demo_banner(out, data, width);
     out.push(Row::plain("No comparisons in the record yet.", Role::Heading));
     out.push(Row::default());
     let text = format!(
@@ -68,7 +80,8 @@ fn introduction(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints)
 }
 
 fn scoreboard(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints) {
-    let judged = data.judged.comparisons;
+    demo_banner(out, data, width);
+    let judged = data.judged.comparisons as usize;
     let about = format!(
         " · {judged} comparison{} · each pair judged twice, in both orders; a disagreement counts as a tie",
         plural(judged)
@@ -123,6 +136,16 @@ fn source(out: &mut Vec<Row>, board: &Scoreboard, width: usize) {
         out.push(Row::default());
         out.extend(chart);
     }
+    // What the tallies leave out or lump together: never silently.
+    let notes: Vec<(PairScore, Vec<String>)> =
+        board.pairs.iter().map(|p| (p.clone(), pair_notes(p))).filter(|(_, n)| !n.is_empty()).collect();
+    if !notes.is_empty() {
+        out.push(Row::default());
+        for (p, notes) in notes {
+            let text = format!("{} vs {} · {}", p.x, p.y, notes.join(" · "));
+            out.extend(paragraph(&[(&text, Role::Dim)], width, 2));
+        }
+    }
     if board.categories.len() > 1 {
         out.push(Row::default());
         out.push(Row::plain(
@@ -138,6 +161,32 @@ fn source(out: &mut Vec<Row>, board: &Scoreboard, width: usize) {
             out.extend(paragraph(&[(&label, Role::Title), (&cells.join(" · "), Role::Text)], width, 4));
         }
     }
+}
+
+/// What a pair's W T L leave out, and where its ties come from, in few words.
+fn pair_notes(p: &PairScore) -> Vec<String> {
+    let mut notes = Vec::new();
+    if p.not_judged > 0 {
+        notes.push(format!("{} not judged (not counted)", p.not_judged));
+    }
+    if p.arm_failed > 0 {
+        notes.push(format!("{} with an arm that failed (not counted)", p.arm_failed));
+    }
+    let t = p.judge_ties;
+    let mut ties = Vec::new();
+    if t.explicit > 0 {
+        ties.push(format!("{} called a tie both times", t.explicit));
+    }
+    if t.disagreed > 0 {
+        ties.push(format!("{} where the pick changed with the order", t.disagreed));
+    }
+    if t.unreadable > 0 {
+        ties.push(format!("{} unreadable", t.unreadable));
+    }
+    if !ties.is_empty() {
+        notes.push(format!("ties: {}", ties.join(", ")));
+    }
+    notes
 }
 
 fn plural(n: usize) -> &'static str {
@@ -224,6 +273,11 @@ fn costs(out: &mut Vec<Row>, costs: &[ArmCost], width: usize) {
     for c in costs {
         let mut row = RowBuilder::new(width);
         row.left(c.arm.as_str(), 10, Role::Text).right(&c.runs.to_string(), 5, Role::Metrics);
+        if c.answered == 0 {
+            row.push(&format!("  no answer yet ({} failed)", c.failed), Role::NodeFailed);
+            out.push(row.build());
+            continue;
+        }
         row.right(&format!("{:.1}", c.avg_calls), 7, Role::Metrics);
         if tokens {
             row.right(&crate::tui::format::thousands(c.avg_tokens.round() as u64), 9, Role::Metrics);
@@ -231,7 +285,7 @@ fn costs(out: &mut Vec<Row>, costs: &[ArmCost], width: usize) {
         row.right(&format!("{:.1} s", c.avg_wall_s), 9, Role::Metrics);
         row.right(&format!("{:.0}", c.avg_words), 7, Role::Strong);
         if c.failed > 0 {
-            row.push(&format!("  {} failed", c.failed), Role::NodeFailed);
+            row.push(&format!("  {} failed (not averaged)", c.failed), Role::NodeFailed);
         }
         out.push(row.build());
     }

@@ -98,6 +98,9 @@ mod tests {
             win_rate: tally.adjusted_win_rate(),
             interval: tally.interval(),
             verdict: tally.verdict(),
+            arm_failed: 0,
+            not_judged: 0,
+            judge_ties: Default::default(),
         }
     }
 
