@@ -84,8 +84,8 @@ fn unreachable_hint(url: &str) -> String {
                 .into()
         }
         _ => format!(
-            "Start the server at {url}, or correct that address in hierarchy.toml (a node's endpoint or \
-             [server] base_url) or with --base-url."
+            "Start the server at {url} (LM Studio: Developer tab → Start server, on that port), or correct \
+             that address in hierarchy.toml (a node's endpoint or [server] base_url) or with --base-url."
         ),
     }
 }
