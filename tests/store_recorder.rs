@@ -334,3 +334,40 @@ fn a_call_left_open_when_its_run_ends_is_closed_before_the_run_in_the_replay() {
     assert!(matches!(events[n - 1].kind, EventKind::RunFinished { status: RunStatus::Cancelled, .. }));
     assert!(matches!(&events[n - 2].kind, EventKind::CallFinished { call: 1, error: Some(_), .. }));
 }
+
+#[test]
+fn calls_stopped_by_a_cancel_or_a_restart_are_stopped_not_failed() {
+    let (_dir, path) = temp_db();
+    let recorder = Recorder::start(&path).unwrap();
+    let mut s = Script::new("20260101-120000-5707", "stopped calls", 1_767_268_800_000);
+    let t0 = s.now;
+    s.start_call(1, "nova", Phase::Answer, None);
+    s.stream(1, "nova", Phase::Answer, "an answer to the old sub-task ", 20);
+    s.finish_call(
+        1,
+        "nova",
+        Phase::Answer,
+        "an answer to the old sub-task ",
+        t0,
+        Some(ailab::engine::RESTARTED),
+    );
+    s.start_call(2, "sage", Phase::Answer, None);
+    s.stream(2, "sage", Phase::Answer, "half an answer ", 20);
+    s.finish_call(2, "sage", Phase::Answer, "half an answer ", t0, Some("cancelled"));
+    s.start_call(3, "echo", Phase::Answer, None);
+    s.finish_call(3, "echo", Phase::Answer, "", t0, Some("the server answered HTTP 500: boom"));
+    let totals = ailab::engine::RunTotals { calls: 3, failed_calls: 1, ..Default::default() };
+    s.finish_run(RunStatus::Cancelled, None, totals);
+    for e in &s.events {
+        recorder.listener().send(e.clone()).unwrap();
+    }
+    recorder.shutdown().unwrap();
+    let record = Reader::open(&path).unwrap().load_run("20260101-120000-5707").unwrap();
+    let statuses: Vec<CallStatus> = record.calls.iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [CallStatus::Stopped, CallStatus::Stopped, CallStatus::Failed]);
+    assert_eq!(record.calls_summary(), "3 calls (1 failed, 2 stopped)");
+    // In the conversation the stopped calls are what they were (responses, with the reason), and
+    // only the real failure is an error.
+    let kinds: Vec<MessageKind> = messages(&record).iter().map(|m| m.kind).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == MessageKind::Error).count(), 1, "{kinds:?}");
+}

@@ -115,7 +115,7 @@ pub fn to_markdown(record: &RunRecord) -> String {
             _ => m.requested_model.clone(),
         };
         let status = match (&call.error, call.status) {
-            (Some(err), CallStatus::Failed | CallStatus::Interrupted) => {
+            (Some(err), CallStatus::Failed | CallStatus::Interrupted | CallStatus::Stopped) => {
                 format!("{}: {err}", call.status.as_str())
             }
             _ => call.status.as_str().to_string(),

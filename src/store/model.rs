@@ -93,6 +93,9 @@ pub enum CallStatus {
     Failed,
     /// The process stopped mid-call; the text so far is kept.
     Interrupted,
+    /// Ended without its answer through no fault of its own: cancelled by the user, restarted with
+    /// a new sub-task, or a split asked again without the schema the server refused.
+    Stopped,
 }
 
 impl CallStatus {
@@ -102,6 +105,7 @@ impl CallStatus {
             CallStatus::Done => "done",
             CallStatus::Failed => "failed",
             CallStatus::Interrupted => "interrupted",
+            CallStatus::Stopped => "stopped",
         }
     }
 
@@ -111,6 +115,7 @@ impl CallStatus {
             "done" => CallStatus::Done,
             "failed" => CallStatus::Failed,
             "interrupted" => CallStatus::Interrupted,
+            "stopped" => CallStatus::Stopped,
             _ => return None,
         })
     }
@@ -195,12 +200,16 @@ impl RunRecord {
     /// "8 calls (0 failed, 2 interrupted)": every recorded call, and those that did not finish
     /// (a cancel or a crash cuts calls off; they are recorded with their text so far).
     pub fn calls_summary(&self) -> String {
-        let interrupted = self.calls.iter().filter(|c| c.status == CallStatus::Interrupted).count();
+        let count = |status| self.calls.iter().filter(|c| c.status == status).count();
+        let (interrupted, stopped) = (count(CallStatus::Interrupted), count(CallStatus::Stopped));
         let total = (self.run.calls as usize).max(self.calls.len());
         let mut out =
             format!("{total} call{} ({} failed", if total == 1 { "" } else { "s" }, self.run.failed_calls);
         if interrupted > 0 {
             out.push_str(&format!(", {interrupted} interrupted"));
+        }
+        if stopped > 0 {
+            out.push_str(&format!(", {stopped} stopped"));
         }
         out.push(')');
         out

@@ -97,7 +97,7 @@ CREATE TABLE calls (
     endpoint           TEXT NOT NULL,
     request            TEXT NOT NULL,        -- the exact ChatRequest as JSON
     truncated_input    INTEGER NOT NULL DEFAULT 0,
-    status             TEXT NOT NULL,        -- streaming | done | failed | interrupted
+    status             TEXT NOT NULL,        -- streaming | done | failed | interrupted | stopped
     opened_ms          INTEGER NOT NULL,     -- when CallStarted was emitted
     closed_ms          INTEGER,              -- when CallFinished was emitted
     last_token_ms      INTEGER,

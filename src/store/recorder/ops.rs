@@ -5,6 +5,7 @@ use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 
 use crate::engine::{CallMetrics, RunStatus, RunTotals};
+use crate::store::CallStatus;
 
 /// One write to the record.
 #[derive(Debug, Clone, PartialEq)]
@@ -254,7 +255,12 @@ fn finish_call(
     split: Option<&'static str>,
     error: &Option<String>,
 ) -> rusqlite::Result<()> {
-    let status = if error.is_some() { "failed" } else { "done" };
+    let status = match error.as_deref() {
+        None => CallStatus::Done,
+        Some(e) if crate::engine::is_not_a_failure(e) => CallStatus::Stopped,
+        Some(_) => CallStatus::Failed,
+    }
+    .as_str();
     let changed = conn.execute(
         "UPDATE calls SET status = ?3, finish_seq = ?4, closed_ms = ?5, text = ?6, reasoning = ?7,
                           marks = marks || ?8, split_method = ?9, error = ?10,
