@@ -307,3 +307,93 @@ fn the_read_worker_answers_through_the_callers_channel() {
     assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap(), Ok(1));
     assert!(rx.recv_timeout(Duration::from_secs(5)).unwrap().unwrap_err().contains("no words"));
 }
+
+/// Adds `n` runs as a lab evaluation makes them, every one newer than the bulk runs: per prompt a
+/// tree arm (kind "tree", told apart by its comparison), a solo arm and a judge.
+fn bulk_lab_runs(path: &std::path::Path, prompts: i64) {
+    let mut conn = raw(path);
+    let tx = conn.transaction().unwrap();
+    for i in 0..prompts {
+        let started = 1_800_000_000_000 + i * 10_000;
+        tx.execute(
+            "INSERT INTO comparisons (id, prompt, category, repeat, hierarchy_hash, backend, created_ms)
+             VALUES (?1, ?2, 'reasoning', 1, 'h', 'demo', ?3)",
+            rusqlite::params![i + 1, format!("lab prompt {i}"), started],
+        )
+        .unwrap();
+        for (arm, kind, at) in [("tree", "tree", 0), ("solo", "solo", 1_000), ("judge", "judge", 2_000)] {
+            let id = format!("lab-{i:04}-{arm}");
+            tx.execute(
+                "INSERT INTO runs (id, kind, prompt, root, status, started_ms, ended_ms, hierarchy_digest,
+                                   hierarchy_hash, hierarchy_source, app_version)
+                 VALUES (?1, ?2, ?3, 'atlas', 'done', ?4, ?4 + 500, 'd', 'h', 'test', '0')",
+                rusqlite::params![id, kind, format!("lab prompt {i} number"), started + at],
+            )
+            .unwrap();
+            tx.execute(
+                "INSERT INTO search_index (rowid, body) VALUES ((SELECT seq FROM runs WHERE id = ?1) << 20, ?2)",
+                rusqlite::params![id, format!("lab prompt {i} number")],
+            )
+            .unwrap();
+            if arm != "judge" {
+                tx.execute(
+                    "INSERT INTO comparison_arms VALUES (?1, ?2, ?3, 'done', 'a', 1, 10, 100)",
+                    rusqlite::params![i + 1, arm, id],
+                )
+                .unwrap();
+            }
+        }
+    }
+    tx.commit().unwrap();
+}
+
+#[test]
+fn the_users_own_runs_page_and_search_without_the_lab_runs_in_sql() {
+    use ailab::store::{RunCounts, RunScope};
+    let (_dir, path) = temp_db();
+    bulk_runs(&path, 10_000);
+    // 3 000 lab runs, all newer than the user's: a filter applied after paging would leave pages empty.
+    bulk_lab_runs(&path, 1_000);
+    let reader = Reader::open(&path).unwrap();
+    assert_eq!(reader.count_runs_by_scope().unwrap(), RunCounts { own: 10_000, lab: 3_000 });
+    assert_eq!(reader.count_runs().unwrap(), 13_000);
+
+    let first = reader.list_runs_in(RunScope::Own, None, 100).unwrap();
+    assert_eq!(first.len(), 100, "a full page of the user's runs");
+    assert_eq!(first[0].id, "run-009999");
+    assert!(first.iter().all(|r| !r.is_lab()));
+    let mut cursor = None;
+    let mut own = 0;
+    let mut slowest = Duration::ZERO;
+    loop {
+        let began = Instant::now();
+        let page = reader.list_runs_in(RunScope::Own, cursor.as_ref(), 100).unwrap();
+        slowest = slowest.max(began.elapsed());
+        let Some(last) = page.last() else { break };
+        cursor = Some(last.cursor());
+        assert!(page.iter().all(|r| r.kind == "tree" && r.id.starts_with("run-")), "no lab run listed");
+        own += page.len();
+    }
+    assert_eq!(own, 10_000);
+    assert!(slowest < Duration::from_millis(200), "slowest page took {slowest:?}");
+
+    // Every run, with the lab's told apart by kind (the tree arm included).
+    let all = reader.list_runs_in(RunScope::All, None, 3).unwrap();
+    let kinds: Vec<&str> = all.iter().map(|r| r.kind.as_str()).collect();
+    assert_eq!(kinds, ["judge", "solo", "tree-arm"]);
+
+    // Searching: "number" is in every run; the user's own come first page after page.
+    let hits = reader.search_page_in(RunScope::Own, "number", None, 20).unwrap();
+    assert_eq!(hits.len(), 20);
+    assert_eq!(hits[0].run.id, "run-009999");
+    assert!(hits.iter().all(|h| !h.run.is_lab()));
+    let next = reader.search_page_in(RunScope::Own, "number", Some(&hits[19].run.cursor()), 20).unwrap();
+    assert_eq!(next[0].run.id, "run-009979");
+    let lab_only = reader.search_page_in(RunScope::Own, "lab prompt", None, 20).unwrap();
+    assert!(lab_only.is_empty(), "{lab_only:?}");
+    let with_lab = reader.search_page_in(RunScope::All, "lab prompt 999", None, 20).unwrap();
+    assert_eq!(with_lab.len(), 3);
+    let began = Instant::now();
+    reader.search_page_in(RunScope::Own, "number 9999", None, 20).unwrap();
+    assert!(began.elapsed() < Duration::from_millis(300), "search took {:?}", began.elapsed());
+}

@@ -7,6 +7,8 @@ mod harness;
 mod history;
 #[path = "tui_live/history_harness.rs"]
 mod history_harness;
+#[path = "tui_live/history_lab.rs"]
+mod history_lab;
 #[path = "tui_live/history_support.rs"]
 mod history_support;
 #[path = "tui_live/history_views.rs"]

@@ -7,9 +7,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::args::EvalArgs;
 use super::{Settings, exit};
-use crate::engine::{Engine, EventSink, describe_error, hierarchy_hash};
+use crate::engine::{EventSink, hierarchy_hash};
 use crate::lab::{self, Arm, EvalOptions, Progress, prompt_set};
-use crate::llm::LlmError;
 use crate::store::{self, LabRecord, Reader};
 
 pub async fn run(settings: Settings, args: EvalArgs) -> u8 {
@@ -55,37 +54,6 @@ fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
     })
 }
 
-/// Refuses a judge the server does not serve, before any arm runs: otherwise every judge call
-/// fails after the arms' work and the evaluation ends with nothing judged.
-async fn check_judge(engine: &Engine, judge: &str) -> Result<(), String> {
-    let hierarchy = engine.hierarchy();
-    // The judge calls the root's endpoint (see Engine::run_judge).
-    let url = hierarchy.endpoint_of(hierarchy.root());
-    let Some(endpoint) = engine.backends().get(url) else { return Ok(()) };
-    match endpoint.backend.list_models().await {
-        Ok(models) if models.iter().any(|m| m.id == judge) => Ok(()),
-        Ok(models) if models.is_empty() => Err(format!(
-            "the server at {url} serves no model, so the judge ({judge}) cannot run. Load a model in \
-             LM Studio (Developer tab), then run `ailab check`."
-        )),
-        Ok(models) => {
-            let served: Vec<&str> = models.iter().map(|m| m.id.as_str()).take(8).collect();
-            Err(format!(
-                "the judge model \"{judge}\" is not served by {url} (it serves: {}). Load it in LM Studio, \
-                 or choose a served model with --judge MODEL (`ailab check` lists them).",
-                served.join(", ")
-            ))
-        }
-        // A server without a model list (404) may still answer chats: let the judge calls tell.
-        Err(LlmError::Http { status: 404, .. }) => Ok(()),
-        Err(error) => Err(format!(
-            "cannot check the judge model: {}. Run `ailab check`, or `ailab --demo eval …` to try the lab \
-             without a server.",
-            describe_error(&error)
-        )),
-    }
-}
-
 async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
     let engine = match settings.engine() {
         Ok(engine) => engine,
@@ -96,7 +64,7 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
     };
     if settings.demo {
         eprintln!("ailab: DEMO MODE: scripted answers and a scripted judge; the scores mean nothing.");
-    } else if let Err(message) = check_judge(&engine, &plan.options.judge_model).await {
+    } else if let Err(message) = lab::check_judge(&engine, &plan.options.judge_model, lab::CLI_ADVICE).await {
         eprintln!("ailab: {message}");
         return exit::FAILED;
     }

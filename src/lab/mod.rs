@@ -3,6 +3,7 @@
 
 pub mod arm;
 pub mod eval;
+pub mod judge_check;
 pub mod prompt_set;
 pub mod report;
 pub mod stats;
@@ -10,6 +11,7 @@ pub mod verdict;
 
 pub use arm::{Arm, ArmResult};
 pub use eval::{EvalOptions, Judgement, LabStore, Progress, Unscored, run_eval};
+pub use judge_check::{CLI_ADVICE, JudgeAdvice, TUI_ADVICE, check_judge};
 pub use prompt_set::{LabPrompt, PromptSet};
 pub use report::{Scoreboard, render_table, scoreboard};
 

@@ -44,7 +44,8 @@ pub use error::StoreError;
 pub use lab::{LabLink, LabRecord, LabScope, PendingVote};
 pub use messages::{Message, MessageKind, messages};
 pub use model::{
-    CallRecord, CallStatus, NodeEventRecord, RunCursor, RunRecord, RunRow, SearchHit, TREE_ARM, TaskRecord,
+    CallRecord, CallStatus, NodeEventRecord, RunCounts, RunCursor, RunRecord, RunRow, RunScope, SearchHit,
+    TREE_ARM, TaskRecord,
 };
 pub use open::BUSY_TIMEOUT;
 pub use read::Reader;

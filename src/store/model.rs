@@ -69,6 +69,45 @@ impl RunRow {
     }
 }
 
+/// Which runs a listing or a search takes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunScope {
+    /// Every recorded run, the lab's included.
+    #[default]
+    All,
+    /// The user's own runs: not the arms and judges the lab made ([`RunRow::is_lab`]).
+    Own,
+}
+
+impl RunScope {
+    /// `All` when the lab's runs are wanted, `Own` when not.
+    pub fn with_lab(lab: bool) -> RunScope {
+        if lab { RunScope::All } else { RunScope::Own }
+    }
+}
+
+/// How many runs the record holds: the user's own, and the lab's (arms and judges).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RunCounts {
+    pub own: u64,
+    pub lab: u64,
+}
+
+impl RunCounts {
+    /// Every run.
+    pub fn all(&self) -> u64 {
+        self.own + self.lab
+    }
+
+    /// The runs a listing in `scope` shows.
+    pub fn in_scope(&self, scope: RunScope) -> u64 {
+        match scope {
+            RunScope::All => self.all(),
+            RunScope::Own => self.own,
+        }
+    }
+}
+
 /// A position in the newest-first list: the page after it starts with the next older run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunCursor {

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::error::StoreError;
-use super::model::{CallRecord, CallStatus, NodeEventRecord, RunCursor, RunRecord, RunRow, TaskRecord};
+use super::model::{
+    CallRecord, CallStatus, NodeEventRecord, RunCounts, RunCursor, RunRecord, RunRow, RunScope, TaskRecord,
+};
 use super::open::{OnDamage, open_db, open_db_with};
 use super::recovery;
 use crate::config::Phase;
@@ -18,6 +20,19 @@ pub(crate) const RUN_COLUMNS: &str = "r.id, \
      CASE WHEN r.kind = 'tree' AND EXISTS (SELECT 1 FROM comparison_arms a WHERE a.run_id = r.id) \
      THEN 'tree-arm' ELSE r.kind END, r.prompt, r.root, r.status, r.started_ms, r.ended_ms, r.calls, \
      r.failed_calls, r.prompt_tokens, r.completion_tokens, r.hierarchy_hash, r.note";
+
+/// True for a run of `r` the lab made: an arm that is not a tree run (solo, compute), a judge, or a
+/// tree run that answered as an arm (see [`super::model::RunRow::is_lab`]).
+pub(crate) const IS_LAB_RUN: &str =
+    "(r.kind <> 'tree' OR EXISTS (SELECT 1 FROM comparison_arms a WHERE a.run_id = r.id))";
+
+/// The SQL condition on `r` for the runs of `scope`.
+fn scope_condition(scope: RunScope) -> String {
+    match scope {
+        RunScope::All => "1".into(),
+        RunScope::Own => format!("NOT {IS_LAB_RUN}"),
+    }
+}
 
 /// A read connection to the record. Not `Sync`: give each thread its own.
 pub struct Reader {
@@ -54,10 +69,22 @@ impl Reader {
     /// A page of runs, newest first: the first page with `before: None`, then pass the last row's
     /// [`RunRow::cursor`]. Uses the `(started_ms, id)` index, so any page is fast at any size.
     pub fn list_runs(&self, before: Option<&RunCursor>, limit: usize) -> Result<Vec<RunRow>, StoreError> {
+        self.list_runs_in(RunScope::All, before, limit)
+    }
+
+    /// Like [`Reader::list_runs`], for the runs of `scope` only. The filter is part of the query, so
+    /// a page is a full page of the runs wanted and still walks the `(started_ms, id)` index.
+    pub fn list_runs_in(
+        &self,
+        scope: RunScope,
+        before: Option<&RunCursor>,
+        limit: usize,
+    ) -> Result<Vec<RunRow>, StoreError> {
         let limit = limit.min(i64::MAX as usize) as i64;
+        let wanted = scope_condition(scope);
         let sql = format!(
             "SELECT {RUN_COLUMNS} FROM runs r
-             WHERE ?1 IS NULL OR r.started_ms < ?1 OR (r.started_ms = ?1 AND r.id < ?2)
+             WHERE (?1 IS NULL OR r.started_ms < ?1 OR (r.started_ms = ?1 AND r.id < ?2)) AND {wanted}
              ORDER BY r.started_ms DESC, r.id DESC LIMIT ?3"
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
@@ -72,6 +99,15 @@ impl Reader {
         let n: i64 =
             self.conn.query_row("SELECT count(*) FROM runs", [], |r| r.get(0)).map_err(|e| self.err(e))?;
         Ok(n as u64)
+    }
+
+    /// How many runs are the user's own and how many the lab made.
+    pub fn count_runs_by_scope(&self) -> Result<RunCounts, StoreError> {
+        let sql = format!("SELECT count(*), coalesce(sum({IS_LAB_RUN}), 0) FROM runs r");
+        let (all, lab): (i64, i64) =
+            self.conn.query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
+        let lab = lab.max(0) as u64;
+        Ok(RunCounts { own: (all.max(0) as u64).saturating_sub(lab), lab })
     }
 
     /// The full id of the run `id_or_prefix` names: a whole id, a unique prefix of one (like git), or

@@ -4,8 +4,8 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::error::{StoreError, is_busy};
-use super::model::{RunCursor, SearchHit};
-use super::read::{RUN_COLUMNS, Reader, run_row};
+use super::model::{RunCursor, RunScope, SearchHit};
+use super::read::{IS_LAB_RUN, RUN_COLUMNS, Reader, run_row};
 
 /// The FTS5 query for what the user typed: all words must match, the last one as a prefix (so results
 /// come while typing). `None` if there is no word to search for (only spaces or punctuation).
@@ -36,6 +36,18 @@ impl Reader {
         before: Option<&RunCursor>,
         limit: usize,
     ) -> Result<Vec<SearchHit>, StoreError> {
+        self.search_page_in(RunScope::All, text, before, limit)
+    }
+
+    /// Like [`Reader::search_page`], for the runs of `scope` only: the filter is part of the index
+    /// walk, so a page holds `limit` runs of the scope when there are that many.
+    pub fn search_page_in(
+        &self,
+        scope: RunScope,
+        text: &str,
+        before: Option<&RunCursor>,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>, StoreError> {
         let Some(query) = fts_query(text) else {
             return Err(StoreError::BadSearch(format!(
                 "\"{}\" has no words to look for; type some letters or digits",
@@ -59,12 +71,22 @@ impl Reader {
         // (run seq, the lowest matching rowid of that run: its prompt if that matched, else its first call)
         let mut found: Vec<(i64, i64)> = Vec::new();
         {
-            let mut stmt = self
-                .conn
-                .prepare_cached(
-                    "SELECT rowid FROM search_index WHERE search_index MATCH ?1 AND rowid < ?2 ORDER BY rowid DESC",
-                )
-                .map_err(search_err)?;
+            // Runs the index still holds but the table no longer has (deleted meanwhile) pass the filter
+            // and are skipped below, as with no filter.
+            let sql = match scope {
+                RunScope::All => {
+                    "SELECT rowid FROM search_index WHERE search_index MATCH ?1 AND rowid < ?2 ORDER BY rowid DESC"
+                        .to_string()
+                }
+                RunScope::Own => format!(
+                    "SELECT search_index.rowid FROM search_index
+                     WHERE search_index MATCH ?1 AND search_index.rowid < ?2
+                       AND NOT EXISTS (SELECT 1 FROM runs r
+                                       WHERE r.seq = search_index.rowid >> 20 AND {IS_LAB_RUN})
+                     ORDER BY search_index.rowid DESC"
+                ),
+            };
+            let mut stmt = self.conn.prepare_cached(&sql).map_err(search_err)?;
             let mut rows = stmt.query(params![query, below]).map_err(search_err)?;
             while let Some(row) = rows.next().map_err(search_err)? {
                 let rowid: i64 = row.get(0).map_err(search_err)?;

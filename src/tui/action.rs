@@ -210,6 +210,7 @@ actions! {
     ExportJson => export_json: "Export the run as JSON with everything recorded (file in the current folder)",
     CopyAnswer => copy_answer: "Copy the run's final answer to the clipboard",
     Delete => delete: "Delete the selected run (asks first)",
+    ToggleLabRuns => toggle_lab_runs: "Show or hide the lab's runs (comparison arms and judges) in the list",
     Search => search: "Search past runs: prompts and answers",
     FocusList => focus_list: "Go to the list of runs",
     Confirm => confirm: "Yes, do it",

@@ -43,7 +43,7 @@ fn tab_keys_switch_tabs_and_the_list_is_read_once() {
 fn the_list_pages_by_key_as_the_selection_nears_the_end() {
     let mut s = state(120, 40);
     history_with(&mut s, many(100, 0));
-    assert!(s.history.more && s.history.total == Some(100));
+    assert!(s.history.more && s.history.total() == Some(100));
     // 74 rows down: still 26 rows ahead of the selection, no page yet.
     for _ in 0..74 {
         assert!(loads(&update(&mut s, key(KeyCode::Down))).is_empty());
@@ -251,7 +251,7 @@ fn delete_asks_first_and_can_be_kept() {
     assert_eq!(effects, vec![Effect::History(HistoryEffect::Delete { id: confirm.id.clone() })]);
     update(&mut s, Msg::History(HistoryMsg::Deleted { id: confirm.id.clone(), result: Ok(()) }));
     assert_eq!(s.history.runs.len(), 5);
-    assert_eq!(s.history.total, Some(5));
+    assert_eq!(s.history.total(), Some(5));
     assert_eq!(s.history.selected, 1);
     let refused = "run 20261124-055900-1a2b is still running; wait for it to finish or cancel it first";
     let id = "20261124-055900-1a2b".to_string();

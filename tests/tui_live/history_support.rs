@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use ailab::engine::RunStatus;
-use ailab::store::RunRow;
+use ailab::store::{RunCounts, RunRow};
 use ailab::tui::msg::history::{ListedRun, Page};
 use ailab::tui::msg::{Effect, HistoryEffect, HistoryMsg, Msg};
 use ailab::tui::state::State;
@@ -82,7 +82,7 @@ pub fn loads(effects: &[Effect]) -> Vec<(u64, Option<String>, Option<String>, bo
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::History(HistoryEffect::Load { request, search, before, limit, count }) => {
+            Effect::History(HistoryEffect::Load { request, search, before, limit, count, .. }) => {
                 assert_eq!(*limit, 100, "pages are 100 runs");
                 Some((*request, search.clone(), before.as_ref().map(|c| c.id.clone()), *count))
             }
@@ -100,7 +100,8 @@ pub fn one_load(effects: &[Effect]) -> (u64, Option<String>, Option<String>, boo
 
 /// Answers request `request` with `runs`.
 pub fn answer(state: &mut State, request: u64, runs: Vec<ListedRun>, total: Option<u64>) -> Vec<Effect> {
-    update(state, Msg::History(HistoryMsg::Page { request, result: Ok(Page { runs, total }) }))
+    let counts = total.map(|own| RunCounts { own, lab: 0 });
+    update(state, Msg::History(HistoryMsg::Page { request, result: Ok(Page { runs, counts }) }))
 }
 
 pub fn key(code: KeyCode) -> Msg {

@@ -10,7 +10,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::cli::Settings;
 use crate::store::export::{self, Format};
-use crate::store::{self, ReadWorker, Reader, RunRecord, StoreError};
+use crate::store::{self, ReadWorker, Reader, RunRecord, RunScope, StoreError};
 use crate::tui::msg::history::{ListedRun, Page};
 use crate::tui::msg::{HistoryEffect, HistoryMsg, Msg};
 
@@ -75,10 +75,12 @@ impl HistoryEffects {
             let _ = tx.send(Msg::History(msg));
         };
         let submitted = match effect {
-            HistoryEffect::Load { request, search, before, limit, count } => worker.submit(move |reader| {
-                let result = page(reader, search.as_deref(), before.as_ref(), limit, count);
-                send(HistoryMsg::Page { request, result: result.map_err(|e| e.to_string()) });
-            }),
+            HistoryEffect::Load { request, scope, search, before, limit, count } => {
+                worker.submit(move |reader| {
+                    let result = page(reader, scope, search.as_deref(), before.as_ref(), limit, count);
+                    send(HistoryMsg::Page { request, result: result.map_err(|e| e.to_string()) });
+                })
+            }
             HistoryEffect::Open { request, id, replay } => worker.submit(move |reader| {
                 let result = reader.run_events(&id).map(Arc::new).map_err(|e| e.to_string());
                 send(HistoryMsg::Opened { request, id, replay, result });
@@ -113,6 +115,7 @@ impl HistoryEffects {
 
 fn page(
     reader: &Reader,
+    scope: RunScope,
     search: Option<&str>,
     before: Option<&store::RunCursor>,
     limit: usize,
@@ -120,16 +123,17 @@ fn page(
 ) -> Result<Page, StoreError> {
     let runs = match search {
         Some(text) => reader
-            .search_page(text, before, limit)?
+            .search_page_in(scope, text, before, limit)?
             .into_iter()
             .map(|hit| ListedRun { row: hit.run, snippet: Some(hit.snippet) })
             .collect(),
         None => {
-            reader.list_runs(before, limit)?.into_iter().map(|row| ListedRun { row, snippet: None }).collect()
+            let rows = reader.list_runs_in(scope, before, limit)?;
+            rows.into_iter().map(|row| ListedRun { row, snippet: None }).collect()
         }
     };
-    let total = if count { Some(reader.count_runs()?) } else { None };
-    Ok(Page { runs, total })
+    let counts = if count { Some(reader.count_runs_by_scope()?) } else { None };
+    Ok(Page { runs, counts })
 }
 
 /// The prompts of tree runs (newest first in `rows`), oldest first, each once at its latest place.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::engine::RunEvent;
 use crate::store::export::Format;
-use crate::store::{RunCursor, RunRow};
+use crate::store::{RunCounts, RunCursor, RunRow, RunScope};
 
 /// A run in the list, with the matching text when it came from a search.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,8 +21,9 @@ pub struct ListedRun {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     pub runs: Vec<ListedRun>,
-    /// How many runs the record holds (asked with the first page of the plain list).
-    pub total: Option<u64>,
+    /// How many runs the record holds, the user's own and the lab's (asked with the first page of
+    /// the plain list).
+    pub counts: Option<RunCounts>,
 }
 
 /// An answer from the record.
@@ -49,9 +50,11 @@ pub enum HistoryMsg {
 /// A query for the shell to run on the record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HistoryEffect {
-    /// A page of runs, newest first: the plain list, or the runs matching `search`.
+    /// A page of runs, newest first: the plain list, or the runs matching `search`, of `scope`
+    /// (the lab's runs are left out unless the user asked for them).
     Load {
         request: u64,
+        scope: RunScope,
         search: Option<String>,
         before: Option<RunCursor>,
         limit: usize,

@@ -9,6 +9,7 @@ use ratatui_textarea::{CursorMove, TextArea};
 use super::Focus;
 use super::run_view::RunView;
 use crate::engine::{RunEvent, RunId};
+use crate::store::{RunCounts, RunScope};
 use crate::tui::msg::history::ListedRun;
 
 /// Runs asked for per page.
@@ -100,8 +101,11 @@ pub struct HistoryState {
     pub selected: usize,
     /// First row shown.
     pub offset: usize,
-    /// Runs in the record, when known.
-    pub total: Option<u64>,
+    /// Runs in the record, the user's own and the lab's, when known.
+    pub counts: Option<RunCounts>,
+    /// The lab's runs (arms and judges of comparisons) are listed too; off unless asked for, so
+    /// the user's own runs are not lost among them.
+    pub show_lab: bool,
     /// The last page was full: there may be more.
     pub more: bool,
     /// A first page has arrived.
@@ -137,7 +141,8 @@ impl Default for HistoryState {
             runs: Vec::new(),
             selected: 0,
             offset: 0,
-            total: None,
+            counts: None,
+            show_lab: false,
             more: false,
             loaded: false,
             stale: false,
@@ -171,6 +176,21 @@ impl HistoryState {
     /// The text in the search box, on one line.
     pub fn query(&self) -> String {
         self.search.lines().join(" ")
+    }
+
+    /// Which runs the list shows.
+    pub fn scope(&self) -> RunScope {
+        RunScope::with_lab(self.show_lab)
+    }
+
+    /// Runs the plain list holds in all, when known.
+    pub fn total(&self) -> Option<u64> {
+        self.counts.map(|c| c.in_scope(self.scope()))
+    }
+
+    /// Lab runs left out of the list, when known (0 while they are shown).
+    pub fn hidden_lab(&self) -> Option<u64> {
+        self.counts.map(|c| if self.show_lab { 0 } else { c.lab })
     }
 
     /// The selected run, if the list has one.

@@ -134,6 +134,7 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::ExportJson
         | Action::CopyAnswer
         | Action::Delete
+        | Action::ToggleLabRuns
         | Action::Search
         | Action::FocusList
         | Action::Confirm

@@ -141,6 +141,7 @@ impl LabShell {
             prompt,
             judge_model,
             backend,
+            demo: cx.settings.demo,
         };
         let task = tokio::spawn(job.run(tx.clone(), cancel));
         tokio::spawn(async move {
@@ -168,10 +169,23 @@ struct Comparison {
     judge_model: String,
     /// The demo or the server (see [`lab::backend_label`]).
     backend: String,
+    /// The demo's scripted judge needs no check.
+    demo: bool,
 }
 
 impl Comparison {
     async fn run(self, tx: UnboundedSender<Msg>, cancel: CancellationToken) -> ComparisonEnd {
+        // As `ailab eval` does: a judge the server does not serve is refused before any arm runs.
+        if !self.demo {
+            let checked = tokio::select! {
+                checked = lab::check_judge(&self.engine, &self.judge_model, lab::TUI_ADVICE) => checked,
+                () = cancel.cancelled() => return ComparisonEnd::Cancelled,
+            };
+            if let Err(message) = checked {
+                tracing::warn!(judge = %self.judge_model, "comparison refused: {message}");
+                return ComparisonEnd::Failed(format!("nothing was compared: {message}"));
+            }
+        }
         let path = self.path.clone();
         let mut reader = match tokio::task::spawn_blocking(move || Reader::open(&path)).await {
             Ok(Ok(reader)) => reader,
@@ -279,3 +293,6 @@ pub fn lab_data(
         more_waiting,
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -75,6 +75,7 @@ fn list_action(state: &mut State, action: Action) -> Vec<Effect> {
         (Action::PageDown, _) => list::select_by(state, page),
         (Action::ScrollTop, _) => list::select_end(state, false),
         (Action::ScrollBottom, _) => list::select_end(state, true),
+        (Action::ToggleLabRuns, _) => list::toggle_lab_runs(state),
         (Action::Search | Action::FocusPrompt, _) => {
             state.history.focus = HistoryFocus::Search;
             Vec::new()

@@ -4,6 +4,7 @@
 use crossterm::event::KeyEvent;
 
 use crate::store::export::Format;
+use crate::tui::action::{Action, Context};
 use crate::tui::msg::history::Page;
 use crate::tui::msg::{Effect, HistoryEffect};
 use crate::tui::state::history::{ConfirmDelete, DEBOUNCE_MS, HistoryFocus, PAGE, Pending, search_box};
@@ -24,8 +25,9 @@ fn load_first(state: &mut State, query: String, keep: Option<String>) -> Vec<Eff
     let request = state.history.request();
     let search = (!query.is_empty()).then(|| query.clone());
     let count = search.is_none();
+    let scope = state.history.scope();
     state.history.pending = Some(Pending { request, append: false, query, keep });
-    vec![Effect::History(HistoryEffect::Load { request, search, before: None, limit: PAGE, count })]
+    vec![Effect::History(HistoryEffect::Load { request, scope, search, before: None, limit: PAGE, count })]
 }
 
 /// Reads the list again from the top (a run ended, the tab was opened), keeping the selection.
@@ -34,6 +36,13 @@ pub fn reload(state: &mut State) -> Vec<Effect> {
     let query = state.history.query().trim().to_string();
     state.history.search_due_ms = None;
     load_first(state, query, keep)
+}
+
+/// Shows the lab's runs in the list, or hides them again; the list (or the search) is read again
+/// from the top, keeping the selected run if it is still listed.
+pub fn toggle_lab_runs(state: &mut State) -> Vec<Effect> {
+    state.history.show_lab = !state.history.show_lab;
+    reload(state)
 }
 
 /// The History tab came into view: read the list if it is new or out of date.
@@ -57,6 +66,7 @@ fn load_next(state: &mut State) -> Vec<Effect> {
     state.history.pending = Some(Pending { request, append: true, query, keep: None });
     vec![Effect::History(HistoryEffect::Load {
         request,
+        scope: state.history.scope(),
         search,
         before: Some(before),
         limit: PAGE,
@@ -100,8 +110,8 @@ pub fn on_page(state: &mut State, request: u64, result: Result<Page, String>) ->
         }
     };
     history.more = page.runs.len() >= PAGE;
-    if let Some(total) = page.total {
-        history.total = Some(total);
+    if let Some(counts) = page.counts {
+        history.counts = Some(counts);
     }
     if pending.append {
         history.runs.extend(page.runs);
@@ -235,11 +245,14 @@ pub fn on_deleted(state: &mut State, id: &str, result: Result<(), String>) -> Ve
     }
     let history = &mut state.history;
     if let Some(at) = history.runs.iter().position(|r| r.row.id == id) {
-        history.runs.remove(at);
+        let lab = history.runs.remove(at).row.is_lab();
         if history.selected > at || history.selected >= history.runs.len() {
             history.selected = history.selected.saturating_sub(1);
         }
-        history.total = history.total.map(|t| t.saturating_sub(1));
+        if let Some(counts) = &mut history.counts {
+            let count = if lab { &mut counts.lab } else { &mut counts.own };
+            *count = count.saturating_sub(1);
+        }
     }
     if history.past.as_ref().is_some_and(|p| p.id == id) {
         super::past::back_to_live(state);
@@ -264,6 +277,13 @@ pub fn copy_answer(id: &str) -> Vec<Effect> {
 pub fn nothing_selected(state: &mut State) -> Vec<Effect> {
     let why = if state.history.unavailable.is_some() {
         "The record cannot be read (see the History tab)."
+    } else if state.history.hidden_lab().is_some_and(|n| n > 0) {
+        let toggle = state.keymap.hint(Context::History, Action::ToggleLabRuns).unwrap_or_default();
+        state.notify(
+            format!("No run is selected: none of your own is listed, and the lab's are hidden ({toggle} shows them)."),
+            Level::Info,
+        );
+        return Vec::new();
     } else if state.history.shown_query.is_empty() {
         "No run is selected: there are no runs yet."
     } else {

@@ -237,6 +237,28 @@ fn draw_empty(frame: &mut Frame, rect: Rect, state: &State) {
         w.newline();
         let clear = key(state, Context::HistorySearch, Action::ClearSearch);
         w.push_str(&format!("Try other words, or press {clear} to see every run."), Role::Dim);
+        if history.hidden_lab().is_some_and(|n| n > 0) {
+            let toggle = key(state, Context::History, Action::ToggleLabRuns);
+            w.push_str(
+                &format!(" The lab's runs are not searched: press {toggle} to include them."),
+                Role::Dim,
+            );
+        }
+    } else if let Some(hidden) = history.hidden_lab().filter(|&n| n > 0) {
+        let toggle = key(state, Context::History, Action::ToggleLabRuns);
+        let runs =
+            if hidden == 1 { "run".to_string() } else { format!("{} runs", format::thousands(hidden)) };
+        w.push_str("No runs of your own yet.", Role::Heading);
+        w.newline();
+        w.newline();
+        w.push_str(
+            &format!(
+                "The lab's {runs} (comparison arms and their judges) are hidden; press {toggle} to show them. \
+                 Ask the team something in the Run tab ({}) and your run is kept here with its answer.",
+                state.keymap.hint(Context::Global, Action::Tab1).unwrap_or_else(|| "the Run tab".into())
+            ),
+            Role::Text,
+        );
     } else {
         w.push_str("No runs yet.", Role::Heading);
         w.newline();

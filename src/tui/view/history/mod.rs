@@ -82,7 +82,7 @@ fn draw_search(frame: &mut Frame, rect: Rect, state: &State) {
     let theme = state.theme();
     let history = &state.history;
     let focused = history.focus == HistoryFocus::Search && state.overlays.is_empty();
-    let count = match (history.total, history.shown_query.is_empty()) {
+    let count = match (history.total(), history.shown_query.is_empty()) {
         _ if !history.loaded || history.unavailable.is_some() || history.problem.is_some() => String::new(),
         (Some(0), true) => String::new(),
         (Some(total), true) => {
@@ -109,7 +109,8 @@ fn draw_search(frame: &mut Frame, rect: Rect, state: &State) {
             span(" Search ", theme.style(Role::Title)),
             span(hint, theme.style(Role::Dim)),
         ]))
-        .title_top(Line::from(span(count, theme.style(Role::Metrics))).right_aligned());
+        .title_top(Line::from(span(count, theme.style(Role::Metrics))).right_aligned())
+        .title_bottom(Line::from(span(lab_runs_note(state), theme.style(Role::Dim))).right_aligned());
     frame.render_widget(block, rect);
     let mut editor = history.search.clone();
     let cursor = if focused {
@@ -122,6 +123,26 @@ fn draw_search(frame: &mut Frame, rect: Rect, state: &State) {
     editor.set_placeholder_style(theme.style(Role::Dim));
     editor.set_style(theme.style(Role::Text));
     frame.render_widget(&editor, inner(rect));
+}
+
+/// Under the search box: how many of the lab's runs the list leaves out and the key that shows
+/// them, or that they are shown. Nothing while the record has none.
+fn lab_runs_note(state: &State) -> String {
+    let history = &state.history;
+    let lab = match history.counts {
+        Some(counts) if counts.lab > 0 && history.loaded && history.unavailable.is_none() => counts.lab,
+        _ => return String::new(),
+    };
+    let toggle = key(state, Context::History, Action::ToggleLabRuns);
+    if history.show_lab {
+        return format!(" lab runs shown · {toggle} hides them ");
+    }
+    if history.shown_query.is_empty() {
+        let runs = if lab == 1 { "lab run" } else { "lab runs" };
+        format!(" {} {runs} hidden · {toggle} shows them ", format::thousands(lab))
+    } else {
+        format!(" lab runs not searched · {toggle} includes them ")
+    }
 }
 
 /// The question before deleting a run.
@@ -155,11 +176,12 @@ pub fn hints(state: &State) -> Option<Vec<String>> {
     let replaying = state.history.past.as_ref().is_some_and(|p| p.replay.is_some());
     let actions: Vec<(Context, Action, &str)> = match ctx {
         Context::History if state.history.runs.is_empty() => {
-            vec![
-                (ctx, Action::Search, "search"),
-                (Context::Global, Action::Tab1, "Run tab"),
-                (ctx, Action::Help, "help"),
-            ]
+            let mut out = vec![(ctx, Action::Search, "search"), (Context::Global, Action::Tab1, "Run tab")];
+            if state.history.hidden_lab().is_some_and(|n| n > 0) {
+                out.push((ctx, Action::ToggleLabRuns, "lab runs"));
+            }
+            out.push((ctx, Action::Help, "help"));
+            out
         }
         Context::History => vec![
             (ctx, Action::Open, "open"),
