@@ -189,3 +189,29 @@ fn a_record_locked_by_another_writer_waits_then_says_so() {
     holder.execute_batch("ROLLBACK").unwrap();
     Recorder::start(&path).unwrap().shutdown().unwrap();
 }
+
+#[test]
+fn a_new_record_opened_by_several_connections_at_once_opens_for_all() {
+    // The live view's first start: the recorder and two readers open the same brand-new file at
+    // the same moment; none may fail with "locked".
+    for _ in 0..40 {
+        let (_dir, path) = temp_db();
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(3));
+        let opener = |recorder: bool| {
+            let (path, barrier) = (path.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                if recorder {
+                    Recorder::start(&path).map(|r| r.shutdown().map(|_| ())).map_err(|e| e.to_string())
+                } else {
+                    Reader::open(&path).map(|_| Ok(())).map_err(|e| e.to_string())
+                }
+            })
+        };
+        let threads = [opener(true), opener(false), opener(false)];
+        for thread in threads {
+            let result = thread.join().unwrap();
+            assert!(matches!(result, Ok(Ok(()))), "{result:?}");
+        }
+    }
+}

@@ -97,6 +97,22 @@ pub fn open_db(path: &Path) -> Result<Opened, StoreError> {
 /// Like [`open_db`], choosing what happens to a damaged record. A file that is not SQLite at all
 /// is refused and left untouched either way.
 pub fn open_db_with(path: &Path, on_damage: OnDamage) -> Result<Opened, StoreError> {
+    // SQLite's busy timeout does not cover every lock conflict of a file being created: a
+    // connection that would deadlock gets "busy" at once. Two ailab connections opening a new
+    // record together (the live view's recorder and readers at first start) try again, within
+    // the same patience as a lock held by another ailab.
+    let started = std::time::Instant::now();
+    loop {
+        match open_db_once(path, on_damage) {
+            Err(StoreError::Locked { .. }) if started.elapsed() < BUSY_TIMEOUT => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            result => return result,
+        }
+    }
+}
+
+fn open_db_once(path: &Path, on_damage: OnDamage) -> Result<Opened, StoreError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
             path: path.to_path_buf(),
@@ -157,14 +173,14 @@ fn open_checked(path: &Path, quick_check: bool) -> Result<Connection, Unusable> 
 /// Refuses a healthy SQLite file that belongs to something else: it must never be migrated or moved.
 fn check_identity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     let at = |e| StoreError::from_sqlite_at(e, path);
-    let app_id: i32 = conn.pragma_query_value(None, "application_id", |row| row.get(0)).map_err(at)?;
-    if app_id == APPLICATION_ID {
-        return Ok(());
-    }
-    let objects: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
-        .map_err(|e| StoreError::from_sqlite_at(e, path))?;
-    if app_id == 0 && objects == 0 {
+    // Both readings in one snapshot: another ailab creating this record at the same moment must
+    // not be caught between its first table and its application id.
+    let snapshot = conn.unchecked_transaction().map_err(at)?;
+    let app_id: i32 = snapshot.pragma_query_value(None, "application_id", |row| row.get(0)).map_err(at)?;
+    let objects: i64 =
+        snapshot.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0)).map_err(at)?;
+    snapshot.commit().map_err(at)?;
+    if app_id == APPLICATION_ID || (app_id == 0 && objects == 0) {
         Ok(())
     } else {
         Err(StoreError::NotARecord { path: path.to_path_buf() })
