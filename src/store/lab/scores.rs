@@ -1,103 +1,17 @@
-//! The lab's side of the record: comparisons, arm answers, judge verdicts and blind votes.
-//!
-//! Written through a [`Reader`]'s connection: these are a handful of small writes between runs
-//! (never on the token path), each in its own IMMEDIATE transaction, so they do not need the
-//! recorder's actor; WAL and the busy timeout let them share the file with it.
+//! Reading the lab's comparisons back: which comparison a run belongs to, the judged and voted
+//! comparisons the scoreboards count, and the queue of pairs waiting for a blind vote.
 
 use std::collections::BTreeMap;
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
-use serde::Serialize;
+use rusqlite::{OptionalExtension, params};
 
-use super::error::StoreError;
-use super::read::Reader;
-use crate::engine::{RunStatus, now_ms};
+use super::{JudgedPair, LabLink, LabScope, PendingVote, arm, parse_outcome, parse_pick};
+use crate::engine::RunStatus;
 use crate::lab::eval::{ComparisonResult, Unscored, pairs};
-use crate::lab::verdict::{Outcome, Pick, combine};
-use crate::lab::{Arm, ArmResult, DEMO_BACKEND, Judgement, LabPrompt, LabStore};
-
-/// Which comparisons a scoreboard reads: the offline demo's scripted ones, or real models' ones.
-/// The two never mix: demo verdicts are scripted and mean nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LabScope {
-    Real,
-    Demo,
-}
-
-impl LabScope {
-    /// The scope of comparisons made by a session in demo mode or not.
-    pub fn of(demo: bool) -> LabScope {
-        if demo { LabScope::Demo } else { LabScope::Real }
-    }
-
-    fn is_demo(self) -> bool {
-        self == LabScope::Demo
-    }
-}
-
-/// A comparison waiting for the user's blind vote on one pair.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PendingVote {
-    pub comparison: i64,
-    pub prompt: LabPrompt,
-    pub pair: (Arm, Arm),
-    pub answers: (String, String),
-}
-
-/// (comparison, arm x, arm y, judge model): the key of a pair's two verdicts, one per order.
-type JudgedPair = (i64, Arm, Arm, String);
-
-fn pick_str(pick: Option<Pick>) -> Option<&'static str> {
-    pick.map(|p| match p {
-        Pick::A => "a",
-        Pick::B => "b",
-        Pick::Tie => "tie",
-    })
-}
-
-fn parse_pick(s: Option<String>) -> Option<Pick> {
-    match s.as_deref() {
-        Some("a") => Some(Pick::A),
-        Some("b") => Some(Pick::B),
-        Some("tie") => Some(Pick::Tie),
-        _ => None,
-    }
-}
-
-fn outcome_str(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::First => "first",
-        Outcome::Second => "second",
-        Outcome::Tie => "tie",
-        Outcome::BothBad => "both_bad",
-    }
-}
-
-fn parse_outcome(s: &str) -> Outcome {
-    match s {
-        "first" => Outcome::First,
-        "second" => Outcome::Second,
-        "both_bad" => Outcome::BothBad,
-        _ => Outcome::Tie,
-    }
-}
-
-fn arm(s: &str) -> Result<Arm, StoreError> {
-    Arm::parse(s).ok_or_else(|| StoreError::Unreadable { id: s.into(), reason: "unknown lab arm".into() })
-}
-
-/// What a lab run was for: one arm's answer, or one judge verdict, in a comparison.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LabLink {
-    pub comparison: i64,
-    pub prompt: String,
-    pub category: String,
-    pub repeat: u32,
-    /// [`DEMO_BACKEND`] or the server's base URL.
-    pub backend: String,
-    /// "the tree arm", or "the judge of tree vs solo, tree shown as A".
-    pub role: String,
-}
+use crate::lab::verdict::combine;
+use crate::lab::{Arm, ArmResult, DEMO_BACKEND, Judgement, LabPrompt};
+use crate::store::error::StoreError;
+use crate::store::read::Reader;
 
 impl Reader {
     /// The comparison the run `run_id` answered or judged, if it is a lab run.
@@ -125,31 +39,6 @@ impl Reader {
             )
             .optional()?;
         Ok(link)
-    }
-
-    /// The comparison of (prompt, repeat, hierarchy version, backend), created if new. `backend` is
-    /// [`DEMO_BACKEND`] or the server's base URL, so demo answers are never reused as real ones.
-    pub(crate) fn comparison_id(
-        &mut self,
-        prompt: &LabPrompt,
-        repeat: u32,
-        hierarchy_hash: &str,
-        backend: &str,
-    ) -> Result<i64, StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO comparisons (prompt, category, repeat, hierarchy_hash, backend, created_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (prompt, repeat, hierarchy_hash, backend) DO NOTHING",
-            params![prompt.text, prompt.category, repeat, hierarchy_hash, backend, now_ms()],
-        )?;
-        let id = tx.query_row(
-            "SELECT id FROM comparisons WHERE prompt = ?1 AND repeat = ?2 AND hierarchy_hash = ?3 AND backend = ?4",
-            params![prompt.text, repeat, hierarchy_hash, backend],
-            |r| r.get(0),
-        )?;
-        tx.commit()?;
-        Ok(id)
     }
 
     pub(crate) fn arms_of(&self, comparison: i64) -> Result<Vec<(Arm, ArmResult)>, StoreError> {
@@ -333,133 +222,5 @@ impl Reader {
             }
         }
         Ok(queue)
-    }
-
-    /// Records a blind vote. `outcome` is from `pair.0`'s side; `shown_first` is the arm shown as A.
-    pub fn cast_vote(
-        &mut self,
-        comparison: i64,
-        pair: (Arm, Arm),
-        shown_first: Arm,
-        outcome: Outcome,
-        reason: &str,
-    ) -> Result<(), StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO votes (comparison_id, arm_x, arm_y, shown_first, outcome, reason, created_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                comparison,
-                pair.0.as_str(),
-                pair.1.as_str(),
-                shown_first.as_str(),
-                outcome_str(outcome),
-                reason,
-                now_ms()
-            ],
-        )?;
-        tx.commit()?;
-        Ok(())
-    }
-}
-
-/// The record as the eval runner's store, for one hierarchy version on one backend.
-pub struct LabRecord<'a> {
-    pub reader: &'a mut Reader,
-    pub hierarchy_hash: String,
-    /// [`DEMO_BACKEND`] or the server's base URL (see [`crate::lab::backend_label`]).
-    pub backend: String,
-}
-
-fn text(e: StoreError) -> String {
-    e.to_string()
-}
-
-impl LabStore for LabRecord<'_> {
-    fn comparison(&mut self, prompt: &LabPrompt, repeat: u32) -> Result<i64, String> {
-        let (hash, backend) = (self.hierarchy_hash.clone(), self.backend.clone());
-        self.reader.comparison_id(prompt, repeat, &hash, &backend).map_err(text)
-    }
-
-    fn arm_result(&mut self, comparison: i64, arm: Arm) -> Result<Option<ArmResult>, String> {
-        Ok(self
-            .reader
-            .arms_of(comparison)
-            .map_err(text)?
-            .into_iter()
-            .find(|(a, _)| *a == arm)
-            .map(|(_, r)| r))
-    }
-
-    fn save_arm(&mut self, comparison: i64, arm: Arm, result: &ArmResult) -> Result<(), String> {
-        self.reader
-            .conn
-            .execute(
-                "INSERT OR REPLACE INTO comparison_arms (comparison_id, arm, run_id, status, answer, calls, tokens, wall_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    comparison,
-                    arm.as_str(),
-                    result.run_id,
-                    result.status.as_str(),
-                    result.answer,
-                    result.calls,
-                    result.tokens as i64,
-                    result.wall_ms
-                ],
-            )
-            .map(|_| ())
-            .map_err(|e| text(self.reader.err(e)))
-    }
-
-    fn judgement(
-        &mut self,
-        comparison: i64,
-        pair: (Arm, Arm),
-        shown_first: Arm,
-        judge_model: &str,
-    ) -> Result<Option<Judgement>, String> {
-        self.reader
-            .conn
-            .query_row(
-                "SELECT run_id, pick, reason FROM judgements
-                 WHERE comparison_id = ?1 AND arm_x = ?2 AND arm_y = ?3 AND shown_first = ?4 AND judge_model = ?5",
-                params![comparison, pair.0.as_str(), pair.1.as_str(), shown_first.as_str(), judge_model],
-                |r| {
-                    Ok(Judgement {
-                        pair,
-                        shown_first,
-                        judge_model: judge_model.to_string(),
-                        run_id: r.get(0)?,
-                        pick: parse_pick(r.get(1)?),
-                        reason: r.get(2)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| text(self.reader.err(e)))
-    }
-
-    fn save_judgement(&mut self, comparison: i64, j: &Judgement) -> Result<(), String> {
-        self.reader
-            .conn
-            .execute(
-                "INSERT OR REPLACE INTO judgements
-                 (comparison_id, arm_x, arm_y, shown_first, judge_model, run_id, pick, reason, created_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    comparison,
-                    j.pair.0.as_str(),
-                    j.pair.1.as_str(),
-                    j.shown_first.as_str(),
-                    j.judge_model,
-                    j.run_id,
-                    pick_str(j.pick),
-                    j.reason,
-                    now_ms()
-                ],
-            )
-            .map(|_| ())
-            .map_err(|e| text(self.reader.err(e)))
     }
 }
