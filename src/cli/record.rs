@@ -141,21 +141,26 @@ mod tests {
     use crate::engine::testkit::{ScriptedBackend, six_node_tree};
     use crate::engine::{Backends, Engine, RunStatus};
 
+    /// Settings for a real (not demo) run of `hierarchy`, recorded at `db_path`.
+    fn settings(hierarchy: Arc<crate::config::Hierarchy>, db_path: Option<std::path::PathBuf>) -> Settings {
+        Settings {
+            hierarchy,
+            hierarchy_source: HierarchySource::Embedded,
+            demo: false,
+            base_url_override: None,
+            db_path,
+            no_record: false,
+            theme: None,
+            judge: None,
+        }
+    }
+
     #[tokio::test]
     async fn a_run_started_while_the_record_opens_is_recorded_in_full() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ailab.db");
         let hierarchy = Arc::new(six_node_tree());
-        let settings = Settings {
-            hierarchy: hierarchy.clone(),
-            hierarchy_source: HierarchySource::Embedded,
-            demo: false,
-            base_url_override: None,
-            db_path: Some(path.clone()),
-            no_record: false,
-            theme: None,
-            judge: None,
-        };
+        let settings = settings(hierarchy.clone(), Some(path.clone()));
         let sink = EventSink::new();
         let opening = start_in_background(&settings, &sink);
         // The run goes at once, without waiting for the record.
@@ -182,16 +187,7 @@ mod tests {
             holder.execute_batch("ROLLBACK").unwrap();
         });
         let hierarchy = Arc::new(six_node_tree());
-        let settings = Settings {
-            hierarchy: hierarchy.clone(),
-            hierarchy_source: HierarchySource::Embedded,
-            demo: false,
-            base_url_override: None,
-            db_path: Some(path.clone()),
-            no_record: false,
-            theme: None,
-            judge: None,
-        };
+        let settings = settings(hierarchy.clone(), Some(path.clone()));
         let sink = EventSink::new();
         let opening = start_opening(&settings, &sink);
         let started = Instant::now();
@@ -208,16 +204,7 @@ mod tests {
 
     #[tokio::test]
     async fn no_record_means_no_recorder() {
-        let settings = Settings {
-            hierarchy: Arc::new(six_node_tree()),
-            hierarchy_source: HierarchySource::Embedded,
-            demo: false,
-            base_url_override: None,
-            db_path: None,
-            no_record: true,
-            theme: None,
-            judge: None,
-        };
+        let settings = Settings { no_record: true, ..settings(Arc::new(six_node_tree()), None) };
         let (recorder, notices) = start_in_background(&settings, &EventSink::new()).await.unwrap();
         assert!(recorder.is_none() && notices.is_empty());
     }
