@@ -8,6 +8,7 @@ use tokio_util::sync::CancellationToken;
 use super::*;
 use crate::engine::testkit::{Reply, ScriptedBackend, echo_reply, six_node_tree};
 use crate::engine::{Backends, Engine, EventSink};
+use crate::lab::eval::ComparisonResult;
 use crate::lab::verdict::Pick;
 
 #[derive(Default)]
@@ -80,6 +81,19 @@ fn prompts() -> Vec<LabPrompt> {
     ]
 }
 
+/// Runs the eval to its end (no cancel, no event listener), reporting each step to `progress`.
+async fn eval(
+    engine: &Engine,
+    store: &mut MemoryStore,
+    prompts: &[LabPrompt],
+    options: &EvalOptions,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Vec<ComparisonResult> {
+    run_eval(engine, &EventSink::new(), store, prompts, options, progress, &CancellationToken::new())
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn eval_runs_every_arm_judges_both_orders_and_resumes() {
     let backend = ScriptedBackend::new(tree_loving_judge);
@@ -91,17 +105,7 @@ async fn eval_runs_every_arm_judges_both_orders_and_resumes() {
     };
     let mut store = MemoryStore::default();
     let mut steps = Vec::new();
-    let results = run_eval(
-        &engine,
-        &EventSink::new(),
-        &mut store,
-        &prompts(),
-        &options,
-        &mut |p| steps.push(p),
-        &CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    let results = eval(&engine, &mut store, &prompts(), &options, &mut |p| steps.push(p)).await;
     assert_eq!(results.len(), 2);
     assert_eq!(steps.len(), 2 * (3 + 2 * 3));
     assert_eq!(steps.last().map(|p| (p.done, p.total)), Some((18, 18)));
@@ -120,17 +124,7 @@ async fn eval_runs_every_arm_judges_both_orders_and_resumes() {
     // Resuming does no new work.
     let calls_before = backend.received().len();
     let mut resumed = Vec::new();
-    run_eval(
-        &engine,
-        &EventSink::new(),
-        &mut store,
-        &prompts(),
-        &options,
-        &mut |p| resumed.push(p),
-        &CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    eval(&engine, &mut store, &prompts(), &options, &mut |p| resumed.push(p)).await;
     assert_eq!(backend.received().len(), calls_before);
     assert!(resumed.iter().all(|p| p.resumed));
 }
@@ -148,17 +142,7 @@ async fn a_position_biased_judge_yields_ties() {
     let options =
         EvalOptions { arms: vec![Arm::Tree, Arm::Solo], repeat: 2, judge_model: "judge-model".into() };
     let mut store = MemoryStore::default();
-    let results = run_eval(
-        &engine,
-        &EventSink::new(),
-        &mut store,
-        &prompts()[..1],
-        &options,
-        &mut |_| {},
-        &CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    let results = eval(&engine, &mut store, &prompts()[..1], &options, &mut |_| {}).await;
     assert_eq!(results.len(), 2, "two repeats");
     let board = scoreboard(&results);
     assert_eq!(board.pairs[0].tally.ties, 2);
@@ -196,17 +180,7 @@ async fn a_failing_judge_gives_no_verdict_and_is_asked_again_next_time() {
         let options = options.clone();
         let mut store = std::mem::take(store);
         async move {
-            let results = run_eval(
-                &engine,
-                &EventSink::new(),
-                &mut store,
-                &prompts(),
-                &options,
-                &mut |_| {},
-                &CancellationToken::new(),
-            )
-            .await
-            .unwrap();
+            let results = eval(&engine, &mut store, &prompts(), &options, &mut |_| {}).await;
             (results, store)
         }
     };
@@ -254,17 +228,7 @@ async fn a_failed_arm_is_left_out_of_its_pairs_and_of_the_averages() {
     let options =
         EvalOptions { arms: vec![Arm::Tree, Arm::Solo], repeat: 1, judge_model: "judge-model".into() };
     let mut store = MemoryStore::default();
-    let results = run_eval(
-        &engine,
-        &EventSink::new(),
-        &mut store,
-        &prompts()[..1],
-        &options,
-        &mut |_| {},
-        &CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    let results = eval(&engine, &mut store, &prompts()[..1], &options, &mut |_| {}).await;
     let tree = &results[0].arms.iter().find(|(a, _)| *a == Arm::Tree).unwrap().1;
     assert!(!tree.answered(), "{tree:?}");
     assert!(tree.calls > 0, "the failed tree still made calls");
