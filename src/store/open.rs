@@ -104,11 +104,23 @@ pub fn open_db_with(path: &Path, on_damage: OnDamage) -> Result<Opened, StoreErr
     let started = std::time::Instant::now();
     loop {
         match open_db_once(path, on_damage) {
-            Err(StoreError::Locked { .. }) if started.elapsed() < BUSY_TIMEOUT => {
+            Err(error) if is_transient(&error) && started.elapsed() < BUSY_TIMEOUT => {
                 std::thread::sleep(Duration::from_millis(20));
             }
             result => return result,
         }
+    }
+}
+
+/// A conflict with another connection creating the same record: busy, or FTS5 failing to load its
+/// settings table mid-creation ("vtable constructor failed: search_index", seen when `ailab eval`'s
+/// reader and recorder open a new record together). Trying again a moment later succeeds.
+fn is_transient(error: &StoreError) -> bool {
+    match error {
+        StoreError::Locked { .. } => true,
+        StoreError::Open { reason, .. } => reason.contains("vtable constructor failed"),
+        StoreError::Sqlite(err) => err.to_string().contains("vtable constructor failed"),
+        _ => false,
     }
 }
 
@@ -251,4 +263,21 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
 fn timestamp(ms: i64) -> String {
     let (y, mo, d, h, mi, s) = crate::engine::civil_from_unix(ms.div_euclid(1000));
     format!("{y:04}{mo:02}{d:02}-{h:02}{mi:02}{s:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_conflicts_with_a_connection_creating_the_record_are_tried_again() {
+        let path = PathBuf::from("ailab.db");
+        let fts =
+            StoreError::Open { path: path.clone(), reason: "vtable constructor failed: search_index".into() };
+        assert!(is_transient(&fts));
+        assert!(is_transient(&StoreError::Locked { path: path.clone(), waited_secs: 5 }));
+        let denied = StoreError::Open { path: path.clone(), reason: "unable to open database file".into() };
+        assert!(!is_transient(&denied));
+        assert!(!is_transient(&StoreError::NotARecord { path }));
+    }
 }
