@@ -181,3 +181,15 @@ fn views_never_update_and_the_reducer_never_draws() {
         arrows(&["src/tui/screen/"], &["src/tui/view/", "src/tui/update/", "src/tui/app/"]),
     );
 }
+
+/// Prints every arrow (`cargo test --test architecture report_edges -- --ignored --nocapture`),
+/// for reading the graph by hand.
+#[test]
+#[ignore = "a report, not a check"]
+fn report_edges() {
+    for (file, targets) in &graph().edges {
+        for (target, site) in targets {
+            println!("EDGE {file}:{} → {target} {}", site.line, site.path);
+        }
+    }
+}

@@ -13,6 +13,7 @@ pub mod format;
 pub mod keymap;
 pub mod msg;
 pub mod sanitize;
+pub mod screen;
 pub mod state;
 pub mod terminal;
 pub mod text;

@@ -28,7 +28,7 @@ use self::zoom::ZoomState;
 use super::keymap::Keymap;
 use super::text::cached::{CallText, Memo};
 use super::theme::{Role, Theme, ThemeSet};
-use super::view::layout::{self, ScreenLayout};
+use super::screen::layout::{self, ScreenLayout};
 use crate::config::Hierarchy;
 use crate::engine::RunId;
 

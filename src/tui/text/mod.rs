@@ -2,6 +2,8 @@
 //! rows in step with the run so that a frame never re-wraps a whole transcript.
 
 pub mod cached;
+pub mod cells;
+pub mod field_rows;
 pub mod highlight;
 pub mod markdown;
 pub mod split;

@@ -278,11 +278,11 @@ fn scroll(state: &mut State, amount: Amount) {
         Amount::Bottom => s.end(),
     };
     let messages_extent = match state.overlays.last() {
-        Some(Overlay::Messages { .. }) => crate::tui::view::messages::extent(state),
+        Some(Overlay::Messages { .. }) => crate::tui::screen::messages::extent(state),
         _ => (0, 0),
     };
     let help_max = match state.overlays.last() {
-        Some(Overlay::Help { .. }) => crate::tui::view::help::max_scroll(state, state.area()),
+        Some(Overlay::Help { .. }) => crate::tui::screen::help::max_scroll(state, state.area()),
         _ => 0,
     };
     match state.overlays.last_mut() {

@@ -4,7 +4,7 @@
 use ratatui::layout::Rect;
 
 use crate::tui::state::{Focus, State};
-use crate::tui::view::layout::TreeLayout;
+use crate::tui::screen::layout::TreeLayout;
 
 /// A direction for the arrow keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-use super::layout::inner;
+use crate::tui::screen::layout::inner;
 use super::{draw_rows, span};
 use crate::engine::RunStatus;
 use crate::tui::format;

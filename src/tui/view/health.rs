@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear};
 
-use super::layout::inner;
+use crate::tui::screen::layout::inner;
 use super::{centered, draw_rows, span};
 use crate::tui::action::{Action, Context};
 use crate::tui::state::State;

@@ -8,7 +8,6 @@ mod health;
 pub mod help;
 pub mod history;
 pub mod lab;
-pub mod layout;
 pub mod messages;
 mod pane;
 mod prompt;
@@ -28,7 +27,7 @@ use ratatui::text::{Line, Span};
 use super::state::{Overlay, State, Tab};
 use super::text::wrap::Row;
 use super::theme::Theme;
-use layout::TreeLayout;
+use super::screen::layout::{self, TreeLayout};
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, state: &State) {

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-use super::layout::inner;
+use crate::tui::screen::layout::inner;
 use super::{draw_rows, span};
 use crate::engine::NodeStatus;
 use crate::tui::format;

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-use super::layout::inner;
+use crate::tui::screen::layout::inner;
 use super::span;
 use crate::tui::action::{Action, Context};
 use crate::tui::state::{Focus, Lifecycle, State};

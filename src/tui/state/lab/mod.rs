@@ -10,7 +10,7 @@ pub use self::vote::{Choice, Saving, VotePhase, VoteScreen};
 use crate::engine::RunId;
 use crate::tui::msg::lab::{ComparisonEnd, LabData, QueuedVote};
 use crate::tui::text::wrap::Row;
-use crate::tui::view::lab::{board, layout};
+use crate::tui::screen::lab::{board, layout};
 
 /// Whether the record has been read.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

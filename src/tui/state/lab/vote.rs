@@ -9,7 +9,7 @@ use crate::lab::verdict::Outcome;
 use crate::tui::msg::lab::QueuedVote;
 use crate::tui::text::cached::Memo;
 use crate::tui::text::markdown;
-use crate::tui::view::lab::layout;
+use crate::tui::screen::lab::layout;
 
 /// What the user chose, in the terms they saw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -44,14 +44,14 @@ impl State {
         }
         if self.tab == Tab::Prompts {
             let area = self.area();
-            self.prompts.form_top = crate::tui::view::prompts::layout::form_top(self, area);
+            self.prompts.form_top = crate::tui::screen::prompts::layout::form_top(self, area);
             self.scroll_focused_prompt(area);
         }
     }
 
     /// Scrolls the focused prompt so its cursor shows (the form draws it from that row).
     fn scroll_focused_prompt(&mut self, area: ratatui::layout::Rect) {
-        use crate::tui::view::prompts::{layout, textbox};
+        use crate::tui::{screen::prompts::layout, text::field_rows as textbox};
         let Some(field) = self.prompts.focused_field().filter(|f| kind_of(*f) == FieldKind::Text) else {
             return;
         };

@@ -210,7 +210,7 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
             if !state.overlays.is_empty() || state.history.confirm.is_some() {
                 return Vec::new();
             }
-            let layout = crate::tui::view::history::layout(state.area());
+            let layout = crate::tui::screen::history::layout(state.area());
             if layout.search.contains(at) {
                 state.history.focus = HistoryFocus::Search;
             } else if layout.list.contains(at) {

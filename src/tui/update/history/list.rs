@@ -13,7 +13,7 @@ use crate::tui::text::wrap::truncate;
 
 /// Rows of the list on screen now.
 pub fn height(state: &State) -> usize {
-    crate::tui::view::history::layout(state.area()).list.height as usize
+    crate::tui::screen::history::layout(state.area()).list.height as usize
 }
 
 /// Asks for the first page of `query` (empty: the plain list), keeping `keep` selected if it

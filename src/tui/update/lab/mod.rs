@@ -15,7 +15,7 @@ use crate::tui::sanitize::{one_line, sanitize};
 use crate::tui::state::lab::{Choice, ComparisonRun, LastComparison, LiveArm, LoadState};
 use crate::tui::state::run_view::RunView;
 use crate::tui::state::{Level, Lifecycle, State, Tab};
-use crate::tui::view::lab::layout;
+use crate::tui::screen::lab::layout;
 
 /// Rows per wheel notch.
 const WHEEL_ROWS: isize = 3;

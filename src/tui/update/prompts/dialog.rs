@@ -150,8 +150,8 @@ fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
 /// How far the comparison can scroll on this screen.
 fn diff_max_scroll(state: &State) -> usize {
     let Some(Dialog::Diff(view)) = &state.prompts.dialog else { return 0 };
-    let area = crate::tui::view::prompts::dialog::diff_area(state.area());
-    let rows = crate::tui::view::prompts::diff::rows(&view.diff, area.width as usize).len();
+    let area = crate::tui::screen::prompts::dialog::diff_area(state.area());
+    let rows = crate::tui::screen::prompts::diff::rows(&view.diff, area.width as usize).len();
     rows.saturating_sub(area.height as usize)
 }
 

@@ -62,7 +62,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 /// Moves the cursor of a prompt one row up or down as the form shows it wrapped (past the first
 /// row: to the start; past the last: to the end).
 fn move_by_row(state: &mut State, field: Field, delta: isize) {
-    use crate::tui::view::prompts::{layout, textbox};
+    use crate::tui::{screen::prompts::layout, text::field_rows as textbox};
     let width = layout::compute(state, state.area())
         .blocks
         .iter()

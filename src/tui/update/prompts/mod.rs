@@ -233,7 +233,7 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
         return Vec::new();
     }
     let at = Position { x: mouse.column, y: mouse.row };
-    let layout = crate::tui::view::prompts::layout::compute(state, state.area());
+    let layout = crate::tui::screen::prompts::layout::compute(state, state.area());
     match mouse.kind {
         MouseEventKind::Down(MouseButton::Left) => {
             if let Some(index) = layout.tree_row_at(at) {

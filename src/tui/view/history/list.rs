@@ -6,7 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
-use super::{HistoryLayout, key, span};
+use super::{key, span};
+use crate::tui::screen::history::HistoryLayout;
 use crate::clock;
 use crate::engine::RunStatus;
 use crate::tui::action::{Action, Context};

@@ -11,41 +11,15 @@ use ratatui::widgets::{Block, BorderType, Clear};
 
 pub use past::{banner as past_banner, run_label as past_run_label, tab_bar_label};
 
-use super::layout::inner;
+use crate::tui::screen::layout::inner;
 use super::{centered, draw_rows, span};
+use crate::tui::screen::history::layout;
 use crate::tui::action::{Action, Context};
 use crate::tui::format;
 use crate::tui::state::history::HistoryFocus;
 use crate::tui::state::{Overlay, State, Tab};
 use crate::tui::text::wrap::Wrapper;
 use crate::tui::theme::Role;
-
-/// Where the History tab's parts go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct HistoryLayout {
-    pub tabs: Rect,
-    pub search: Rect,
-    pub header: Rect,
-    pub list: Rect,
-    pub detail: Rect,
-    pub status: Rect,
-}
-
-/// The History tab's layout for a screen (the reducer uses it for paging and the mouse).
-pub fn layout(area: Rect) -> HistoryLayout {
-    let row = |y: u16, height: u16| Rect::new(area.x, y.min(area.bottom()), area.width, height);
-    let status_y = area.bottom().saturating_sub(1);
-    let detail_y = status_y.saturating_sub(1);
-    let list_y = area.y.saturating_add(5);
-    HistoryLayout {
-        tabs: row(area.y, 1.min(area.height)),
-        search: row(area.y.saturating_add(1), 3.min(area.height.saturating_sub(1))),
-        header: row(area.y.saturating_add(4), 1),
-        list: row(list_y, detail_y.saturating_sub(list_y)),
-        detail: row(detail_y, 1),
-        status: row(status_y, 1),
-    }
-}
 
 /// Draws the whole screen while the History tab is shown.
 pub fn draw(frame: &mut Frame, state: &State) {

@@ -15,7 +15,7 @@ use crate::tui::state::{Lifecycle, State};
 use crate::tui::text::wrap::Wrapper;
 use crate::tui::theme::Role;
 use crate::tui::view::draw_rows;
-use crate::tui::view::layout::inner;
+use crate::tui::screen::layout::inner;
 
 /// The past run set in the Run tab (the History tab's bars speak of it too).
 fn shown(state: &State) -> Option<&PastRun> {

@@ -2,10 +2,6 @@
 //! user's blind votes apart), the comparison running, the queue of pairs waiting for a vote, and
 //! the blind vote screen. Pure: drawn from `State::lab` and the layout functions.
 
-pub mod board;
-mod cells;
-pub mod chart;
-pub mod layout;
 mod panels;
 mod progress;
 mod vote;
@@ -14,6 +10,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::tui::action::{Action, Context};
+use crate::tui::screen::lab::{board, layout};
 use crate::tui::format;
 use crate::tui::keymap::Keymap;
 use crate::tui::state::State;

@@ -10,7 +10,7 @@ use crate::tui::action::{Action, Context};
 use crate::tui::state::State;
 use crate::tui::text::wrap::{Row, truncate};
 use crate::tui::theme::Role;
-use crate::tui::view::layout::inner;
+use crate::tui::screen::layout::inner;
 use crate::tui::view::{draw_rows, span};
 
 fn key(state: &State, ctx: Context, action: Action) -> String {
@@ -124,7 +124,7 @@ pub fn queue(frame: &mut Frame, rect: Rect, state: &State) {
                 format!(" · {}", item.pending.prompt.category)
             };
             let room = width.saturating_sub(2 + suffix.chars().count()).max(width / 2);
-            let mut row = super::cells::RowBuilder::new(width);
+            let mut row = crate::tui::text::cells::RowBuilder::new(width);
             row.push(marker, text_role);
             row.push(&crate::text::one_line(&item.pending.prompt.text, room), text_role);
             row.push(&suffix, dim_role);

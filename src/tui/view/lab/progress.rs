@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::cells::{RowBuilder, paragraph};
+use crate::tui::text::cells::{RowBuilder, paragraph};
 use crate::lab::verdict::Outcome;
 use crate::tui::action::{Action, Context};
 use crate::tui::format;

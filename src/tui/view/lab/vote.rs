@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-use super::cells::{RowBuilder, paragraph};
+use crate::tui::text::cells::{RowBuilder, paragraph};
 use super::layout;
 use crate::lab::Arm;
 use crate::tui::action::{Action, Context};

@@ -7,26 +7,16 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear};
 use unicode_width::UnicodeWidthStr;
 
-use super::diff;
+use crate::tui::screen::prompts::diff;
+use crate::tui::screen::prompts::dialog::{diff_area, diff_frame};
 use crate::tui::state::State;
 use crate::tui::state::prompts::{
     Choice, Dialog, DiffView, FileChanged, InputPurpose, Leave, Pick, PickPurpose,
 };
 use crate::tui::text::wrap::{Row, truncate, wrap};
 use crate::tui::theme::Role;
-use crate::tui::view::layout::inner;
+use crate::tui::screen::layout::inner;
 use crate::tui::view::{centered, draw_rows, span};
-
-/// The comparison's frame on a screen of `area`: everything but the tab and status bars.
-fn diff_frame(area: Rect) -> Rect {
-    Rect::new(area.x, area.y + 1, area.width, area.height.saturating_sub(2))
-}
-
-/// Where the comparison's rows go on a screen of `area` (under its one-line heading).
-pub fn diff_area(area: Rect) -> Rect {
-    let body = inner(diff_frame(area));
-    Rect::new(body.x + 1, body.y + 1, body.width.saturating_sub(2), body.height.saturating_sub(1))
-}
 
 pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
     let Some(dialog) = &state.prompts.dialog else { return };

@@ -2,9 +2,7 @@
 //! Pure: it reads the state and draws.
 
 pub mod dialog;
-pub mod diff;
-mod form;
-pub mod layout;
+pub mod form;
 pub mod textbox;
 mod tree;
 
@@ -12,6 +10,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::draw_rows;
+use crate::tui::screen::prompts::layout;
 use crate::tui::state::State;
 use crate::tui::state::prompts::FileState;
 use crate::tui::text::wrap::{Row, Wrapper};

@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 use unicode_width::UnicodeWidthStr;
 
-use super::layout::PromptsLayout;
+use crate::tui::screen::prompts::layout::PromptsLayout;
 use crate::config::Hierarchy;
 use crate::config::edit::PromptsDraft;
 use crate::tui::state::State;

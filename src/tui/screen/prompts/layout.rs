@@ -5,11 +5,12 @@
 use ratatui::layout::{Position, Rect};
 use unicode_width::UnicodeWidthStr;
 
-use super::{form, textbox};
+use super::form_rows as form;
+use crate::tui::text::field_rows as textbox;
 use crate::config::edit::Field;
 use crate::tui::state::State;
 use crate::tui::state::prompts::{FieldKind, kind_of};
-use crate::tui::view::layout::inner;
+use crate::tui::screen::layout::inner;
 
 /// Width of the label column of one-line fields: the focus mark, the longest label ("Context
 /// tokens"), the unsaved and problem marks (" ●", " ▲") and a space before the value.

@@ -17,7 +17,7 @@ pub fn body(area: Rect) -> Rect {
 
 /// The text area of a bordered panel (the scoreboard's table needs every column at 80 wide).
 pub fn inner_text(r: Rect) -> Rect {
-    crate::tui::view::layout::inner(r)
+    crate::tui::screen::layout::inner(r)
 }
 
 /// The scoreboard view's regions.

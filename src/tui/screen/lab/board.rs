@@ -2,7 +2,7 @@
 //! table (W/T/L, adjusted win rate, 95% interval, answer length, verdict), bar chart and
 //! per-category results; then cost and length per arm, and how to read it all.
 
-use super::cells::{RowBuilder, paragraph};
+use crate::tui::text::cells::{RowBuilder, paragraph};
 use super::chart;
 use crate::lab::report::{ArmCost, PairScore};
 use crate::lab::stats::Verdict;
