@@ -35,6 +35,8 @@ mod support;
 mod tmux;
 #[path = "tui_live/typing.rs"]
 mod typing;
+#[path = "support/ui.rs"]
+mod ui;
 #[path = "tui_live/views.rs"]
 mod views;
 #[path = "tui_live/zoom_details.rs"]

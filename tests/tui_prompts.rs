@@ -18,5 +18,7 @@ mod reducer;
 mod structure;
 #[path = "tui_prompts/tmux.rs"]
 mod tmux;
+#[path = "support/ui.rs"]
+mod ui;
 #[path = "tui_prompts/views.rs"]
 mod views;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use ailab::engine::{EventKind, RunEvent};
 use ailab::tui::keymap::Keymap;
 use ailab::tui::msg::Msg;
+use ailab::tui::screen::Screen;
 use ailab::tui::state::{ServerInfo, State};
 use ailab::tui::theme::ThemeSet;
 use ailab::tui::update::update;
@@ -48,14 +49,19 @@ fn render(events: &[RunEvent]) -> Option<String> {
     };
     let server = ServerInfo { url: "mock".into(), demo: false };
     let mut state = State::new(hierarchy, server, ThemeSet::built_in(), 0, Keymap::defaults());
-    update(&mut state, Msg::Resize { width: 120, height: 40 });
-    update(&mut state, Msg::RunLaunched { run_id: first.run_id.clone() });
+    let mut messages =
+        vec![Msg::Resize { width: 120, height: 40 }, Msg::RunLaunched { run_id: first.run_id.clone() }];
     for event in &events[..cut] {
-        update(&mut state, Msg::Tick { now_ms: event.at_ms });
-        update(&mut state, Msg::Engine(event.clone()));
+        messages.push(Msg::Tick { now_ms: event.at_ms });
+        messages.push(Msg::Engine(event.clone()));
+    }
+    let mut screen = Screen::of(&state);
+    for msg in messages {
+        let _ = update(&mut state, &screen, msg);
+        screen.sync(&state);
     }
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).ok()?;
-    terminal.draw(|frame| view::draw(frame, &state)).ok()?;
+    terminal.draw(|frame| view::draw(frame, &state, &screen)).ok()?;
     // TestBackend shows each row quoted; the file keeps the screen as a user would see it.
     let screen = terminal.backend().to_string();
     let rows: Vec<&str> =

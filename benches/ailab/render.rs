@@ -13,6 +13,7 @@ use ailab::llm::{ChatMessage, ChatRequest};
 use ailab::tui::app::event_loop::{self, FRAME, Performer};
 use ailab::tui::keymap::Keymap;
 use ailab::tui::msg::{Effect, Msg};
+use ailab::tui::screen::Screen;
 use ailab::tui::state::{ServerInfo, State};
 use ailab::tui::theme::ThemeSet;
 use ailab::tui::update::update;
@@ -82,8 +83,14 @@ impl Performer for NoShell {
 fn fresh_state(hierarchy: Arc<Hierarchy>) -> State {
     let server = ServerInfo { url: "http://127.0.0.1:1234/v1".into(), demo: false };
     let mut state = State::new(hierarchy, server, ThemeSet::built_in(), 0, Keymap::defaults());
-    update(&mut state, Msg::Resize { width: WIDTH, height: HEIGHT });
+    state.size = (WIDTH, HEIGHT);
     state
+}
+
+/// One message as the loop folds it: the reducer, then the screen brought up to date.
+fn step(state: &mut State, screen: &mut Screen, msg: Msg) {
+    let _ = update(state, screen, msg);
+    screen.sync(state);
 }
 
 /// Events of a run where each of the six nodes has one call open (call i+1 for node i).
@@ -269,26 +276,29 @@ fn frame_cost(options: &Options, report: &mut Report) {
 fn pane_frame_cost(tokens: usize, frames: usize) -> f64 {
     let hierarchy = Arc::new(six_node_tree());
     let mut state = fresh_state(hierarchy.clone());
+    let mut screen = Screen::of(&state);
     let run_id = "bench-pane";
-    update(&mut state, Msg::RunLaunched { run_id: run_id.into() });
+    step(&mut state, &mut screen, Msg::RunLaunched { run_id: run_id.into() });
     for event in opening(run_id, &hierarchy) {
-        update(&mut state, Msg::Engine(event));
+        step(&mut state, &mut screen, Msg::Engine(event));
     }
     let echo = NODES.iter().position(|n| *n == "echo").unwrap_or(3);
     for n in 0..tokens {
-        update(&mut state, Msg::Engine(token(run_id, echo, n)));
+        step(&mut state, &mut screen, Msg::Engine(token(run_id, echo, n)));
     }
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT))
         .unwrap_or_else(|err| panic!("bench: no terminal: {err}"));
-    let draw = |terminal: &mut Terminal<TestBackend>, state: &State| {
-        terminal.draw(|frame| view::draw(frame, state)).unwrap_or_else(|err| panic!("bench: draw: {err}"));
+    let draw = |terminal: &mut Terminal<TestBackend>, state: &State, screen: &Screen| {
+        terminal
+            .draw(|frame| view::draw(frame, state, screen))
+            .unwrap_or_else(|err| panic!("bench: draw: {err}"));
     };
-    draw(&mut terminal, &state);
+    draw(&mut terminal, &state, &screen);
     let mut samples = Vec::with_capacity(frames);
     for n in tokens..tokens + frames {
         let before = thread_cpu();
-        update(&mut state, Msg::Engine(token(run_id, echo, n)));
-        draw(&mut terminal, &state);
+        step(&mut state, &mut screen, Msg::Engine(token(run_id, echo, n)));
+        draw(&mut terminal, &state, &screen);
         samples.push(ms(thread_cpu().saturating_sub(before)));
     }
     median(&samples)

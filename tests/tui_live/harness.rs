@@ -190,7 +190,7 @@ async fn a_flood_of_tokens_costs_a_few_frames() {
     assert_eq!(exit, Exit::Quit);
     assert_eq!(shell.cancelled, 2, "the first Ctrl-C cancels, the second cancels and quits");
     assert!(frames.lock().unwrap().len() <= 3, "{} frames for one burst", frames.lock().unwrap().len());
-    assert!(state.run.current_call(0).unwrap().text.ends_with("w4999 "));
+    assert!(state.run.view.current_call(0).unwrap().text.ends_with("w4999 "));
 }
 
 #[tokio::test(start_paused = true)]

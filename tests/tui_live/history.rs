@@ -4,12 +4,12 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::ui::update;
 use ailab::engine::{RunStatus, RunSummary, RunTotals};
 use ailab::store::export::Format;
 use ailab::tui::msg::{Effect, HistoryEffect, HistoryMsg, Msg};
 use ailab::tui::state::history::HistoryFocus;
 use ailab::tui::state::{Focus, Lifecycle, State, Tab};
-use ailab::tui::update::update;
 
 use super::history_support::{
     alt, answer, history_with, key, listed, loads, many, one_load, open_selected, row, sample, typed,
@@ -54,7 +54,7 @@ fn the_list_pages_by_key_as_the_selection_nears_the_end() {
     answer(&mut s, request, many(100, 100), None);
     assert_eq!(s.history.runs.len(), 200);
     assert_eq!(s.history.selected, 76);
-    let rows = ailab::tui::view::history::layout(s.area()).list.height as usize;
+    let rows = ailab::tui::screen::history::layout(s.area()).list.height as usize;
     assert_eq!(rows, 33);
     assert_eq!(s.history.offset, 76 + 1 - rows, "the list scrolls just enough to show the selection");
     // End jumps to the last loaded run and asks for the page after it.
@@ -118,40 +118,40 @@ fn a_bad_search_shows_the_stores_message_in_the_tab() {
 #[test]
 fn opening_shows_the_run_as_it_ended_read_only_and_esc_returns_to_live() {
     let mut s = state(120, 40);
-    s.prompt.set_text("a draft");
+    s.run.prompt.set_text("a draft");
     history_with(&mut s, sample());
     let id = open_selected(&mut s, false);
     assert_eq!(s.tab, Tab::Run);
-    assert_eq!(s.run.run_id.as_deref(), Some(id.as_str()));
-    assert_eq!(s.run.answer.as_deref(), Some(ANSWER));
-    assert_eq!(s.run.status, Some(RunStatus::Done));
-    assert_eq!(s.run.calls.len(), 9, "every pane's call is there");
-    assert_eq!(s.focus, Focus::Answer);
+    assert_eq!(s.run.view.run_id.as_deref(), Some(id.as_str()));
+    assert_eq!(s.run.view.answer.as_deref(), Some(ANSWER));
+    assert_eq!(s.run.view.status, Some(RunStatus::Done));
+    assert_eq!(s.run.view.calls.len(), 9, "every pane's call is there");
+    assert_eq!(s.run.focus, Focus::Answer);
     // Zoom works on it; typing does not edit anything.
-    s.focus = Focus::Node(1);
+    s.run.focus = Focus::Node(1);
     update(&mut s, key(KeyCode::Char('z')));
     assert!(s.zoom().is_some());
     update(&mut s, key(KeyCode::Esc));
     assert!(s.zoom().is_none() && s.history.shows_past(), "Esc closes the zoom first");
     update(&mut s, key(KeyCode::Char('x')));
     assert!(notice(&s).contains("past run"), "{}", notice(&s));
-    assert_eq!(s.prompt.text(), "a draft");
+    assert_eq!(s.run.prompt.text(), "a draft");
     update(&mut s, key(KeyCode::Char('i')));
-    assert_ne!(s.focus, Focus::Prompt, "the prompt box is not for a past run");
+    assert_ne!(s.run.focus, Focus::Prompt, "the prompt box is not for a past run");
     // Tab goes round the six panes and the answer, never into the prompt box.
     let mut seen = Vec::new();
     for _ in 0..14 {
         update(&mut s, key(KeyCode::Tab));
-        seen.push(s.focus);
+        seen.push(s.run.focus);
     }
     assert!(!seen.contains(&Focus::Prompt));
     assert_eq!(seen[..7], seen[7..], "{seen:?}");
     update(&mut s, Msg::Paste("pasted".into()));
-    assert_eq!(s.prompt.text(), "a draft", "nor does a paste land anywhere");
+    assert_eq!(s.run.prompt.text(), "a draft", "nor does a paste land anywhere");
     update(&mut s, key(KeyCode::Esc));
     assert!(!s.history.shows_past());
-    assert_eq!(s.run.run_id, None, "back to the live (idle) view");
-    assert_eq!(s.prompt.text(), "a draft");
+    assert_eq!(s.run.view.run_id, None, "back to the live (idle) view");
+    assert_eq!(s.run.prompt.text(), "a draft");
 }
 
 #[test]
@@ -159,8 +159,8 @@ fn replay_plays_at_the_recorded_pace_speeds_up_and_stops() {
     let mut s = state(120, 40);
     history_with(&mut s, sample());
     open_selected(&mut s, true);
-    assert_eq!(s.run.status, Some(RunStatus::Running));
-    assert!(s.run.calls.is_empty(), "the replay starts at the start");
+    assert_eq!(s.run.view.status, Some(RunStatus::Running));
+    assert!(s.run.view.calls.is_empty(), "the replay starts at the start");
     let script = full_run("x");
     let calls_by = |ms: i64| {
         script
@@ -170,31 +170,31 @@ fn replay_plays_at_the_recorded_pace_speeds_up_and_stops() {
             .count()
     };
     tick(&mut s, 1_000);
-    assert_eq!(s.run.calls.len(), calls_by(1_000));
-    let elapsed = s.run.elapsed_ms(T0 + 1_000).unwrap();
+    assert_eq!(s.run.view.calls.len(), calls_by(1_000));
+    let elapsed = s.run.view.elapsed_ms(T0 + 1_000).unwrap();
     assert_eq!(elapsed, 1_000, "events are stamped at replay time, so live figures read right");
     update(&mut s, key(KeyCode::Char('f')));
     assert!(notice(&s).contains("4×"));
     tick(&mut s, 2_000);
-    assert_eq!(s.run.calls.len(), calls_by(5_000), "one second at 4× plays four");
+    assert_eq!(s.run.view.calls.len(), calls_by(5_000), "one second at 4× plays four");
     update(&mut s, key(KeyCode::Char('f')));
     update(&mut s, key(KeyCode::Char('f')));
     assert_eq!(s.history.past.as_ref().unwrap().replay.as_ref().unwrap().speed, 1, "16× wraps to 1×");
     update(&mut s, key(KeyCode::Char('s')));
-    assert_eq!(s.run.status, Some(RunStatus::Done));
-    assert_eq!(s.run.answer.as_deref(), Some(ANSWER));
+    assert_eq!(s.run.view.status, Some(RunStatus::Done));
+    assert_eq!(s.run.view.answer.as_deref(), Some(ANSWER));
     assert!(s.history.past.as_ref().unwrap().replay.is_none());
     // Replaying to the end.
     update(&mut s, key(KeyCode::Char('p')));
     tick(&mut s, 60_000);
-    assert_eq!(s.run.status, Some(RunStatus::Done));
+    assert_eq!(s.run.view.status, Some(RunStatus::Done));
     assert_eq!(notice(&s), "Replay finished.");
 }
 
 #[test]
 fn the_live_run_goes_on_behind_a_past_one() {
     let mut s = state(120, 40);
-    s.prompt.set_text(PROMPT);
+    s.run.prompt.set_text(PROMPT);
     update(&mut s, key(KeyCode::Enter));
     launch(&mut s, "live");
     let live = full_run("live");
@@ -202,9 +202,9 @@ fn the_live_run_goes_on_behind_a_past_one() {
     history_with(&mut s, sample());
     open_selected(&mut s, false);
     feed(&mut s, &live.events[live.until(2_000).len()..]);
-    assert_eq!(s.lifecycle, Lifecycle::Idle, "the live run's end is seen behind the past run");
+    assert_eq!(s.run.lifecycle, Lifecycle::Idle, "the live run's end is seen behind the past run");
     assert!(notice(&s).contains("live run ended"), "{}", notice(&s));
-    assert_eq!(s.run.run_id.as_deref(), Some("20261124-055900-1a2b"), "the past run stays on screen");
+    assert_eq!(s.run.view.run_id.as_deref(), Some("20261124-055900-1a2b"), "the past run stays on screen");
     let summary = RunSummary {
         run_id: "live".into(),
         status: RunStatus::Done,
@@ -213,25 +213,57 @@ fn the_live_run_goes_on_behind_a_past_one() {
         error: Some("not this one".into()),
     };
     update(&mut s, Msg::RunTaskEnded { run_id: "live".into(), outcome: Ok(summary) });
-    assert_eq!(s.run.error, None, "the task's end touches the live picture, not the past one");
+    assert_eq!(s.run.view.error, None, "the task's end touches the live picture, not the past one");
     update(&mut s, key(KeyCode::Esc));
-    assert_eq!(s.run.run_id.as_deref(), Some("live"));
-    assert_eq!(s.run.answer.as_deref(), Some(ANSWER));
-    assert!(s.shows_answer());
+    assert_eq!(s.run.view.run_id.as_deref(), Some("live"));
+    assert_eq!(s.run.view.answer.as_deref(), Some(ANSWER));
+    assert!(s.run.shows_answer());
 }
 
+/// The lifecycle has no repair pass: every way a run's end can reach the reducer ends it, so
+/// Ctrl-C quits (rather than cancelling a run that is over) whichever came first.
 #[test]
-fn ctrl_c_quits_once_the_run_has_ended_even_if_its_end_overtook_the_launch_state() {
-    let mut s = state(120, 40);
-    s.prompt.set_text(PROMPT);
-    update(&mut s, key(KeyCode::Enter));
-    launch(&mut s, "r1");
-    feed(&mut s, &full_run("r1").events);
-    assert_eq!(s.lifecycle, Lifecycle::Idle);
-    // Whatever path left the lifecycle behind, a run that has ended is not cancelled again.
-    s.lifecycle = Lifecycle::Running { run_id: "r1".into(), cancelling: false };
-    let effects = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
-    assert!(effects.contains(&Effect::Quit), "{effects:?}");
+fn ctrl_c_quits_once_the_run_has_ended_whichever_way_its_end_arrived() {
+    let ctrl_c = || Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    let summary = |run_id: &str| RunSummary {
+        run_id: run_id.into(),
+        status: RunStatus::Done,
+        answer: Some(ANSWER.into()),
+        totals: RunTotals::default(),
+        error: None,
+    };
+    let started = |run_id: &str| {
+        let mut s = state(120, 40);
+        s.run.prompt.set_text(PROMPT);
+        update(&mut s, key(KeyCode::Enter));
+        launch(&mut s, run_id);
+        let script = full_run(run_id);
+        feed(&mut s, &script.until(4_000));
+        assert!(matches!(s.run.lifecycle, Lifecycle::Running { .. }));
+        (s, script)
+    };
+    // The run's last event.
+    let (mut events_first, script) = started("r1");
+    feed(&mut events_first, &script.events[script.until(4_000).len()..]);
+    // The task's summary, overtaking the last events.
+    let (mut summary_first, _) = started("r2");
+    update(&mut summary_first, Msg::RunTaskEnded { run_id: "r2".into(), outcome: Ok(summary("r2")) });
+    // Behind a past run opened from History.
+    let (mut behind_past, script) = started("r3");
+    history_with(&mut behind_past, sample());
+    open_selected(&mut behind_past, false);
+    feed(&mut behind_past, &script.events[script.until(4_000).len()..]);
+    // The task panicking.
+    let (mut panicked, _) = started("r4");
+    update(&mut panicked, Msg::RunTaskEnded { run_id: "r4".into(), outcome: Err("boom".into()) });
+    for (how, mut s) in
+        [("events", events_first), ("summary", summary_first), ("past", behind_past), ("panic", panicked)]
+    {
+        assert_eq!(s.run.lifecycle, Lifecycle::Idle, "{how}: the run is over");
+        let effects = update(&mut s, ctrl_c());
+        assert!(effects.contains(&Effect::Quit), "{how}: {effects:?}");
+        assert!(!effects.contains(&Effect::CancelRun), "{how}: nothing left to cancel: {effects:?}");
+    }
 }
 
 #[test]
@@ -282,8 +314,8 @@ fn export_copy_and_run_again_work_on_the_selected_run() {
     // Run again: to the Run tab, started, remembered for Up.
     let effects = update(&mut s, key(KeyCode::Char('a')));
     assert_eq!(effects, vec![Effect::StartRun { prompt: PROMPT.into() }]);
-    assert_eq!((s.tab, s.lifecycle.clone()), (Tab::Run, Lifecycle::Launching));
-    assert_eq!(s.prompt.history().last().map(String::as_str), Some(PROMPT));
+    assert_eq!((s.tab, s.run.lifecycle.clone()), (Tab::Run, Lifecycle::Launching));
+    assert_eq!(s.run.prompt.history().last().map(String::as_str), Some(PROMPT));
     update(&mut s, alt('2'));
     assert!(update(&mut s, key(KeyCode::Char('a'))).is_empty(), "not while a run is going");
     assert!(notice(&s).contains("in progress"));
@@ -294,7 +326,7 @@ fn a_run_that_ends_refreshes_the_list_until_the_record_has_it() {
     let mut s = state(120, 40);
     history_with(&mut s, sample());
     update(&mut s, alt('1'));
-    s.prompt.set_text(PROMPT);
+    s.run.prompt.set_text(PROMPT);
     update(&mut s, key(KeyCode::Enter));
     launch(&mut s, "fresh");
     let run = full_run("fresh");
@@ -328,9 +360,9 @@ fn record_notices_show_one_after_another_and_earlier_prompts_come_back() {
     assert_eq!(notice(&s), "1 run(s) marked interrupted.");
     update(&mut s, Msg::History(HistoryMsg::PromptHistory(vec!["older".into(), "old".into()])));
     update(&mut s, key(KeyCode::Up));
-    assert_eq!(s.prompt.text(), "old");
+    assert_eq!(s.run.prompt.text(), "old");
     update(&mut s, key(KeyCode::Up));
-    assert_eq!(s.prompt.text(), "older");
+    assert_eq!(s.run.prompt.text(), "older");
     update(&mut s, Msg::History(HistoryMsg::Unavailable("no data folder".into())));
     assert!(loads(&update(&mut s, alt('2'))).is_empty(), "an unreadable record is not asked");
 }
@@ -370,7 +402,8 @@ fn every_action_in_every_mode_ends_without_looping() {
         for &action in Action::ALL {
             let mut s = mode.clone();
             // A user may bind any action anywhere: it must do something sensible, or nothing.
-            ailab::tui::update::perform(&mut s, action);
+            let screen = ailab::tui::screen::Screen::of(&s);
+            ailab::tui::update::perform(&mut s, &screen, action);
             update(&mut s, Msg::Tick { now_ms: T0 + 5_000 });
         }
     }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc::unbounded_channel;
 
+use super::ui::update;
 use ailab::cli::Settings;
 use ailab::config::HierarchySource;
 use ailab::engine::{Backends, Engine, EventSink};
@@ -18,7 +19,6 @@ use ailab::tui::app::Shell;
 use ailab::tui::app::event_loop::{self, Exit, FRAME, Performer};
 use ailab::tui::msg::{Effect, HistoryEffect, HistoryMsg, Msg};
 use ailab::tui::state::Tab;
-use ailab::tui::update::update;
 
 use super::harness::{Frames, recording};
 use super::support::{self, PROMPT};
@@ -102,9 +102,9 @@ async fn a_recorded_run_is_listed_reopened_and_its_prompt_remembered() {
     assert_eq!(exit.unwrap(), Exit::Quit);
     assert_eq!(state.tab, Tab::Run);
     let past = state.history.past.as_ref().expect("a past run is shown");
-    let answer = state.run.answer.clone().expect("the reopened run has its answer");
+    let answer = state.run.view.answer.clone().expect("the reopened run has its answer");
     assert!(answer.contains("Taken together"), "{answer}");
-    assert_eq!(state.run.run_id.as_deref(), Some(past.id.as_str()));
+    assert_eq!(state.run.view.run_id.as_deref(), Some(past.id.as_str()));
     assert_eq!(past.live.answer.as_deref(), Some(answer.as_str()), "the same answer as it was live");
     drop(shell);
     recorder.shutdown().unwrap();
@@ -121,6 +121,6 @@ async fn a_recorded_run_is_listed_reopened_and_its_prompt_remembered() {
     );
     update(&mut state, msg);
     update(&mut state, key(KeyCode::Up, KeyModifiers::NONE));
-    assert_eq!(state.prompt.text(), PROMPT);
+    assert_eq!(state.run.prompt.text(), PROMPT);
     recorder.shutdown().unwrap();
 }

@@ -4,13 +4,13 @@
 
 use crossterm::event::KeyCode;
 
+use super::ui::update;
 use ailab::engine::RunStatus;
 use ailab::store::{RunCounts, RunScope};
 use ailab::tui::action::{Action, Context};
 use ailab::tui::msg::history::{ListedRun, Page};
 use ailab::tui::msg::{Effect, HistoryEffect, HistoryMsg, Msg};
 use ailab::tui::state::State;
-use ailab::tui::update::update;
 
 use super::history_support::{alt, key, listed, row, sample, typed};
 use super::support::{T0, state};

@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::ui::update;
 use ailab::engine::RunStatus;
 use ailab::store::{RunCounts, RunRow};
 use ailab::tui::msg::history::{ListedRun, Page};
 use ailab::tui::msg::{Effect, HistoryEffect, HistoryMsg, Msg};
 use ailab::tui::state::State;
-use ailab::tui::update::update;
 
 use super::support::{T0, full_run};
 

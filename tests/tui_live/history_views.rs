@@ -5,9 +5,9 @@
 use crossterm::event::KeyCode;
 use proptest::prelude::*;
 
+use super::ui::update;
 use ailab::tui::msg::{HistoryMsg, Msg};
 use ailab::tui::state::State;
-use ailab::tui::update::update;
 
 use ailab::engine::RunStatus;
 

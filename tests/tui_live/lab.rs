@@ -5,13 +5,14 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::ui::update;
 use ailab::lab::verdict::Outcome;
 use ailab::lab::{Arm, Progress};
 use ailab::tui::msg::lab::{ComparisonEnd, LabMsg};
 use ailab::tui::msg::{Effect, LabEffect, Msg};
+use ailab::tui::screen::Screen;
 use ailab::tui::state::lab::{Choice, LoadState, Saving, VotePhase};
 use ailab::tui::state::{State, Tab};
-use ailab::tui::update::update;
 
 use super::lab_support::{self, data, lab_state};
 use super::support::{PROMPT, T0, feed, full_run};
@@ -46,11 +47,11 @@ fn a_demo_session_keeps_real_comparisons_out_and_says_demo() {
     assert_eq!((demo.comparisons, demo.queue.len()), (0, 0), "the real comparisons are not the demo's");
     assert!(demo.judged.demo && demo.voted.demo);
     let s = lab_state(120, 40, Some(demo));
-    let text: Vec<String> = s.lab.board_rows.iter().map(|r| r.text()).collect();
+    let text: Vec<String> = Screen::of(&s).lab.board_rows.iter().map(|r| r.text()).collect();
     assert!(text[0].contains("DEMO") && text.join(" ").contains("scores mean nothing"), "{text:?}");
     // And the real session does not say so.
     let s = lab_state(120, 40, Some(data()));
-    assert!(!s.lab.board_rows.iter().any(|r| r.text().contains("DEMO")));
+    assert!(!Screen::of(&s).lab.board_rows.iter().any(|r| r.text().contains("DEMO")));
 }
 
 #[test]
@@ -64,13 +65,13 @@ fn the_lab_tab_reads_the_record_when_shown_and_on_refresh() {
     assert!(!loaded.judged.demo);
     assert_eq!(loaded.voted.pairs[0].tally.total(), 1);
     assert_eq!(s.lab.queue().len(), 11, "4 comparisons × 3 pairs, one voted");
-    assert!(s.lab.board_rows.iter().any(|r| r.text().contains("no significant difference")));
+    assert!(Screen::of(&s).lab.board_rows.iter().any(|r| r.text().contains("no significant difference")));
 
     assert_eq!(press(&mut s, 'r'), vec![Effect::Lab(LabEffect::Load)]);
     update(&mut s, Msg::Lab(LabMsg::Loaded(Err("the record is locked; try again".into()))));
     assert_eq!(s.lab.load, LoadState::Failed("the record is locked; try again".into()));
     assert!(s.lab.data.is_some(), "the last scores stay on screen under the message");
-    assert!(s.lab.board_rows[0].text().contains("locked"));
+    assert!(Screen::of(&s).lab.board_rows[0].text().contains("locked"));
     update(&mut s, Msg::Lab(LabMsg::Loaded(Ok(data()))));
     assert_eq!(s.lab.load, LoadState::Loaded);
 
@@ -198,13 +199,13 @@ fn compare_takes_the_prompt_box_and_the_tree_arm_shows_in_the_run_tab() {
     update(&mut s, key(KeyCode::F(4)));
     let effects = press(&mut s, 'c');
     assert_eq!(effects, vec![Effect::Lab(LabEffect::StartComparison { prompt: PROMPT.into() })]);
-    assert!(s.prompt.text().is_empty() && s.lab.is_comparing() && s.is_running());
+    assert!(s.run.prompt.text().is_empty() && s.lab.is_comparing() && s.is_running());
 
     update(&mut s, Msg::Lab(LabMsg::Started { comparison: 7, repeat: 2, resumed: false }));
     // The tree arm's run, on the one event stream: shown in the Run tab though nothing was launched there.
     let tree = full_run("tree-arm");
     feed(&mut s, &tree.until(3_000));
-    assert_eq!(s.run.run_id.as_deref(), Some("tree-arm"));
+    assert_eq!(s.run.view.run_id.as_deref(), Some("tree-arm"));
     let live = s.lab.comparison.as_ref().unwrap().live.clone().unwrap();
     assert_eq!(live.kind, "tree");
     assert!(live.calls >= 1 && live.tokens > 0);
@@ -250,7 +251,7 @@ fn compare_asks_for_a_prompt_when_the_box_is_empty() {
 #[test]
 fn esc_and_ctrl_c_cancel_the_comparison() {
     let mut s = lab_state(80, 24, Some(data()));
-    s.prompt.set_text("Is 221 prime?");
+    s.run.prompt.set_text("Is 221 prime?");
     press(&mut s, 'c');
     let effects = update(&mut s, key(KeyCode::Esc));
     assert!(effects.contains(&Effect::Lab(LabEffect::Cancel)), "{effects:?}");
@@ -259,7 +260,7 @@ fn esc_and_ctrl_c_cancel_the_comparison() {
     update(&mut s, Msg::Lab(LabMsg::Ended(ComparisonEnd::Cancelled)));
     assert!(!s.lab.is_comparing());
 
-    s.prompt.set_text("Is 223 prime?");
+    s.run.prompt.set_text("Is 223 prime?");
     press(&mut s, 'c');
     let effects = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
     assert!(effects.contains(&Effect::Lab(LabEffect::Cancel)), "the first Ctrl-C cancels: {effects:?}");
@@ -277,7 +278,7 @@ fn pasting_goes_into_the_open_box_on_one_line() {
 
 #[test]
 fn the_mouse_selects_in_the_queue_and_scrolls_the_board() {
-    use ailab::tui::view::lab::layout;
+    use ailab::tui::screen::lab::layout;
     use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let mut s = lab_state(80, 24, Some(data()));
     let regions = layout::board(layout::body(s.area()), &s.lab);
@@ -291,5 +292,5 @@ fn the_mouse_selects_in_the_queue_and_scrolls_the_board() {
     assert_eq!(s.lab.board_scroll, 3);
     update(&mut s, mouse(MouseEventKind::ScrollUp, board.x + 3, board.y + 3));
     assert_eq!(s.lab.board_scroll, 0);
-    assert_eq!(s.focus, ailab::tui::state::Focus::Prompt, "the Run tab's focus is untouched");
+    assert_eq!(s.run.focus, ailab::tui::state::Focus::Prompt, "the Run tab's focus is untouched");
 }

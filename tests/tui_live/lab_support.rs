@@ -2,6 +2,7 @@
 //! SQLite file and read back with the same function the shell uses, with the shown order fixed
 //! instead of drawn at random.
 
+use super::ui::update;
 use ailab::engine::RunStatus;
 use ailab::lab::verdict::{Outcome, Pick};
 use ailab::lab::{Arm, ArmResult, Judgement, LabPrompt, LabStore};
@@ -10,7 +11,6 @@ use ailab::tui::app::lab::lab_data;
 use ailab::tui::msg::lab::{LabData, LabMsg};
 use ailab::tui::msg::{Effect, LabEffect, Msg};
 use ailab::tui::state::{State, Tab};
-use ailab::tui::update::update;
 
 use super::support;
 

@@ -7,13 +7,13 @@ use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use super::ui::update;
 use ailab::lab::verdict::Outcome;
 use ailab::lab::{Arm, Progress};
 use ailab::tui::msg::Msg;
 use ailab::tui::msg::lab::{ComparisonEnd, LabMsg};
 use ailab::tui::state::State;
 use ailab::tui::theme::Role;
-use ailab::tui::update::update;
 
 use super::lab_support::{data, empty_data, lab_state};
 use super::support::{T0, feed, full_run};
@@ -91,7 +91,7 @@ fn lab_high_contrast() {
 #[test]
 fn lab_while_comparing_and_after() {
     let mut s = lab_state(120, 40, Some(data()));
-    s.prompt.set_text("Why is the sky blue?");
+    s.run.prompt.set_text("Why is the sky blue?");
     press(&mut s, 'c');
     update(&mut s, Msg::Lab(LabMsg::Started { comparison: 9, repeat: 2, resumed: false }));
     update(

@@ -3,19 +3,20 @@
 
 use crossterm::event::KeyCode;
 
+use super::ui::update;
+use ailab::tui::screen::Screen;
+use ailab::tui::screen::layout::TreeLayout;
 use ailab::tui::state::{Focus, State};
-use ailab::tui::update::update;
-use ailab::tui::view::layout::TreeLayout;
 
 use super::support::{PROMPT, feed, full_run, key, launch, state, type_keys};
 
 fn focus_on(s: &mut State, id: &str) {
-    s.focus = Focus::Node(s.run.node_index(id).unwrap());
+    s.run.focus = Focus::Node(s.run.view.node_index(id).unwrap());
 }
 
 fn focused(s: &State) -> String {
-    match s.focus {
-        Focus::Node(i) => s.run.nodes[i].id.clone(),
+    match s.run.focus {
+        Focus::Node(i) => s.run.view.nodes[i].id.clone(),
         other => format!("{other:?}"),
     }
 }
@@ -40,7 +41,7 @@ fn states() -> Vec<State> {
         out.push(done);
     }
     // Only the org chart has rows (80×24 with an answer shows the compact list).
-    out.retain(|s| matches!(s.layout.tree_layout, TreeLayout::Chart { .. }));
+    out.retain(|s| matches!(Screen::of(s).layout.tree_layout, TreeLayout::Chart { .. }));
     assert!(out.len() >= 5);
     out
 }

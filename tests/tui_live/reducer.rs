@@ -2,12 +2,13 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
+use super::ui::update;
 use ailab::engine::{EventKind, NodeStatus, RunStatus, RunSummary, RunTotals};
 use ailab::tui::msg::{CopyOutcome, Effect, Msg};
+use ailab::tui::screen::Screen;
 use ailab::tui::state::health::{EndpointHealth, HealthReport, MissingModel, Problem};
 use ailab::tui::state::scroll::Scroll;
 use ailab::tui::state::{Focus, Lifecycle, Overlay, State};
-use ailab::tui::update::update;
 
 use super::support::{self, ANSWER, PROMPT, T0, feed, full_run, launch, state};
 
@@ -37,18 +38,18 @@ fn send(state: &mut State, text: &str, run_id: &str) {
 fn enter_sends_the_prompt_and_events_build_the_picture() {
     let mut s = state(120, 40);
     send(&mut s, PROMPT, "r1");
-    assert!(s.prompt.text().is_empty(), "the prompt box clears after sending");
+    assert!(s.run.prompt.text().is_empty(), "the prompt box clears after sending");
     let script = full_run("r1");
     feed(&mut s, &script.events);
-    assert_eq!(s.run.status, Some(RunStatus::Done));
-    assert_eq!(s.run.answer.as_deref(), Some(ANSWER));
-    assert!(s.run.nodes.iter().all(|n| n.status == Some(NodeStatus::Done)));
-    assert_eq!(s.run.calls.len(), 9);
-    assert_eq!(s.lifecycle, Lifecycle::Idle);
-    assert!(s.shows_answer() && s.layout.answer.is_some());
-    let echo = s.run.node_index("echo").unwrap();
-    assert_eq!(s.run.nodes[echo].task.as_deref(), Some("Give the step-by-step mechanism with numbers."));
-    let figures = s.run.figures(echo, T0 + 60_000);
+    assert_eq!(s.run.view.status, Some(RunStatus::Done));
+    assert_eq!(s.run.view.answer.as_deref(), Some(ANSWER));
+    assert!(s.run.view.nodes.iter().all(|n| n.status == Some(NodeStatus::Done)));
+    assert_eq!(s.run.view.calls.len(), 9);
+    assert_eq!(s.run.lifecycle, Lifecycle::Idle);
+    assert!(s.run.shows_answer() && Screen::of(&s).layout.answer.is_some());
+    let echo = s.run.view.node_index("echo").unwrap();
+    assert_eq!(s.run.view.nodes[echo].task.as_deref(), Some("Give the step-by-step mechanism with numbers."));
+    let figures = s.run.view.figures(echo, T0 + 60_000);
     assert!(figures.tokens > 40 && figures.tokens_per_sec.is_some() && figures.ttft_ms == Some(300));
 }
 
@@ -59,7 +60,7 @@ fn a_second_send_while_running_is_refused_with_a_hint() {
     type_text(&mut s, "another");
     assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
     assert!(s.notice.as_ref().unwrap().text.contains("Esc cancels"));
-    assert_eq!(s.prompt.text(), "another", "the draft is kept");
+    assert_eq!(s.run.prompt.text(), "another", "the draft is kept");
 }
 
 #[test]
@@ -67,12 +68,12 @@ fn events_of_other_runs_are_ignored() {
     let mut s = state(120, 40);
     send(&mut s, PROMPT, "mine");
     feed(&mut s, &full_run("stale").events);
-    assert_eq!(s.run.run_id, None, "a run that was not launched here never shows");
+    assert_eq!(s.run.view.run_id, None, "a run that was not launched here never shows");
     let mine = full_run("mine");
     feed(&mut s, &mine.until(3_000));
     feed(&mut s, &full_run("stale").events);
-    assert_eq!(s.run.run_id.as_deref(), Some("mine"));
-    assert_eq!(s.run.status, Some(RunStatus::Running));
+    assert_eq!(s.run.view.run_id.as_deref(), Some("mine"));
+    assert_eq!(s.run.view.status, Some(RunStatus::Running));
 }
 
 #[test]
@@ -81,7 +82,7 @@ fn esc_cancels_the_run_in_flight() {
     send(&mut s, PROMPT, "r1");
     feed(&mut s, &full_run("r1").until(3_000));
     assert_eq!(update(&mut s, key(KeyCode::Esc)), vec![Effect::CancelRun]);
-    assert!(matches!(s.lifecycle, Lifecycle::Running { cancelling: true, .. }));
+    assert!(matches!(s.run.lifecycle, Lifecycle::Running { cancelling: true, .. }));
     assert!(update(&mut s, key(KeyCode::Esc)).is_empty(), "a second Esc does nothing more");
 }
 
@@ -113,9 +114,9 @@ fn up_and_down_recall_earlier_prompts() {
     feed(&mut s, &full_run("r1").events);
     type_text(&mut s, "draft");
     update(&mut s, key(KeyCode::Up));
-    assert_eq!(s.prompt.text(), "first question");
+    assert_eq!(s.run.prompt.text(), "first question");
     update(&mut s, key(KeyCode::Down));
-    assert_eq!(s.prompt.text(), "draft");
+    assert_eq!(s.run.prompt.text(), "draft");
 }
 
 #[test]
@@ -126,16 +127,16 @@ fn alt_enter_and_ctrl_j_insert_newlines() {
     type_text(&mut s, "b");
     update(&mut s, ctrl('j'));
     type_text(&mut s, "c");
-    assert_eq!(s.prompt.text(), "a\nb\nc");
+    assert_eq!(s.run.prompt.text(), "a\nb\nc");
 }
 
 #[test]
 fn tab_cycles_and_arrows_move_through_the_tree() {
     let mut s = state(120, 40);
     update(&mut s, key(KeyCode::Tab));
-    assert_eq!(s.focus, Focus::Node(0));
-    let id = |s: &State| match s.focus {
-        Focus::Node(i) => s.run.nodes[i].id.clone(),
+    assert_eq!(s.run.focus, Focus::Node(0));
+    let id = |s: &State| match s.run.focus {
+        Focus::Node(i) => s.run.view.nodes[i].id.clone(),
         other => format!("{other:?}"),
     };
     update(&mut s, key(KeyCode::Down));
@@ -151,7 +152,7 @@ fn tab_cycles_and_arrows_move_through_the_tree() {
     update(&mut s, key(KeyCode::Up));
     assert_eq!(id(&s), "atlas");
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)));
-    assert_eq!(s.focus, Focus::Prompt);
+    assert_eq!(s.run.focus, Focus::Prompt);
 }
 
 #[test]
@@ -161,24 +162,25 @@ fn panes_follow_new_text_until_scrolled_and_resume_at_the_bottom() {
     let mut script = full_run("r1");
     let events = script.until(2_700);
     feed(&mut s, &events);
-    let echo = s.run.node_index("echo").unwrap();
-    let call = s.run.current_call(echo).unwrap().id;
+    let echo = s.run.view.node_index("echo").unwrap();
+    let call = s.run.view.current_call(echo).unwrap().id;
     // A long answer, far taller than the pane.
     let long: String = (0..200).map(|i| format!("word{i} ")).collect();
     script.events.clear();
     script.stream(call, 2_800, "echo", ailab::config::Phase::Answer, &long);
     feed(&mut s, &script.events);
-    assert!(s.panes[echo].body.len() > s.panes[echo].height);
-    s.focus = Focus::Node(echo);
+    let pane = &Screen::of(&s).panes[echo];
+    assert!(pane.body.len() > pane.height);
+    s.run.focus = Focus::Node(echo);
     update(&mut s, key(KeyCode::PageUp));
-    let held = s.panes[echo].scroll;
+    let held = s.run.panes[echo];
     assert!(matches!(held, Scroll::At(_)));
     script.events.clear();
     script.stream(call, 20_000, "echo", ailab::config::Phase::Answer, "more text arriving ");
     feed(&mut s, &script.events);
-    assert_eq!(s.panes[echo].scroll, held, "new text does not move a pane the user scrolled");
+    assert_eq!(s.run.panes[echo], held, "new text does not move a pane the user scrolled");
     update(&mut s, key(KeyCode::End));
-    assert!(s.panes[echo].scroll.is_following());
+    assert!(s.run.panes[echo].is_following());
 }
 
 #[test]
@@ -186,14 +188,14 @@ fn zoom_opens_on_the_focused_node_and_moves_between_nodes() {
     let mut s = state(120, 40);
     send(&mut s, PROMPT, "r1");
     feed(&mut s, &full_run("r1").events);
-    s.focus = Focus::Node(s.run.node_index("nova").unwrap());
+    s.run.focus = Focus::Node(s.run.view.node_index("nova").unwrap());
     update(&mut s, key(KeyCode::Char('z')));
     let zoom = s.zoom().expect("zoom is open");
-    assert_eq!(s.run.nodes[zoom.node].id, "nova");
-    let text = zoom.plain_text();
+    assert_eq!(s.run.view.nodes[zoom.node].id, "nova");
+    let text = Screen::of(&s).zoom.expect("its document").plain_text();
     assert!(text.contains("Task") && text.contains("▌system") && text.contains("#2 split"), "{text}");
     update(&mut s, key(KeyCode::Tab));
-    assert_eq!(s.run.nodes[s.zoom().unwrap().node].id, "echo");
+    assert_eq!(s.run.view.nodes[s.zoom().unwrap().node].id, "echo");
     update(&mut s, key(KeyCode::Esc));
     assert!(s.zoom().is_none());
 }
@@ -203,7 +205,7 @@ fn copy_sends_the_focused_text_and_falls_back_to_osc52() {
     let mut s = state(120, 40);
     send(&mut s, PROMPT, "r1");
     feed(&mut s, &full_run("r1").events);
-    s.focus = Focus::Answer;
+    s.run.focus = Focus::Answer;
     let effects = update(&mut s, key(KeyCode::Char('y')));
     assert_eq!(effects, vec![Effect::Copy { text: ANSWER.into() }]);
     let effects = update(
@@ -223,13 +225,13 @@ fn model_text_is_sanitized_on_the_way_in() {
     let mut script = full_run("r1");
     let events = script.until(700);
     feed(&mut s, &events);
-    let call = s.run.current_call(0).unwrap().id;
+    let call = s.run.view.current_call(0).unwrap().id;
     script.events.clear();
     for piece in ["safe \x1b]0;pwned", "\x07text \x1b[2", "J\x1b[31mred\tx\r\n"] {
         script.stream(call, 800, "atlas", ailab::config::Phase::Split, piece);
     }
     feed(&mut s, &script.events);
-    let text = &s.run.current_call(0).unwrap().text;
+    let text = &s.run.view.current_call(0).unwrap().text;
     assert!(text.contains("safe text red ") && text.ends_with(" x\n"), "{text:?}");
     assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
 }
@@ -240,9 +242,9 @@ fn a_panic_in_the_run_task_becomes_an_error_on_screen() {
     send(&mut s, PROMPT, "r1");
     feed(&mut s, &full_run("r1").until(1_000));
     update(&mut s, Msg::RunTaskEnded { run_id: "r1".into(), outcome: Err("index out of bounds".into()) });
-    assert_eq!(s.run.status, Some(RunStatus::Failed));
-    assert!(s.run.error.as_ref().unwrap().contains("index out of bounds"));
-    assert_eq!(s.lifecycle, Lifecycle::Idle);
+    assert_eq!(s.run.view.status, Some(RunStatus::Failed));
+    assert!(s.run.view.error.as_ref().unwrap().contains("index out of bounds"));
+    assert_eq!(s.run.lifecycle, Lifecycle::Idle);
 }
 
 #[test]
@@ -260,11 +262,11 @@ fn the_summary_can_overtake_the_last_events() {
         error: None,
     };
     update(&mut s, Msg::RunTaskEnded { run_id: "r1".into(), outcome: Ok(summary) });
-    assert_eq!(s.lifecycle, Lifecycle::Idle);
-    assert_eq!(s.run.status, Some(RunStatus::Done));
+    assert_eq!(s.run.lifecycle, Lifecycle::Idle);
+    assert_eq!(s.run.view.status, Some(RunStatus::Done));
     assert!(matches!(last.kind, EventKind::RunFinished { .. }));
     feed(&mut s, std::slice::from_ref(last));
-    assert_eq!(s.run.answer.as_deref(), Some(ANSWER));
+    assert_eq!(s.run.view.answer.as_deref(), Some(ANSWER));
 }
 
 fn unhealthy() -> HealthReport {
@@ -327,10 +329,10 @@ fn an_unreachable_server_says_what_to_do() {
 #[test]
 fn typing_on_a_pane_starts_a_prompt() {
     let mut s = state(120, 40);
-    s.focus = Focus::Node(2);
+    s.run.focus = Focus::Node(2);
     type_text(&mut s, "wh");
-    assert_eq!(s.focus, Focus::Prompt);
-    assert_eq!(s.prompt.text(), "wh");
+    assert_eq!(s.run.focus, Focus::Prompt);
+    assert_eq!(s.run.prompt.text(), "wh");
 }
 
 #[test]
@@ -338,31 +340,31 @@ fn mouse_clicks_focus_and_the_wheel_scrolls_the_pane_under_it() {
     let mut s = state(120, 40);
     send(&mut s, PROMPT, "r1");
     feed(&mut s, &full_run("r1").events);
-    let quantum = s.run.node_index("quantum").unwrap();
-    let rect = s.layout.pane_text_area(quantum).unwrap();
+    let quantum = s.run.view.node_index("quantum").unwrap();
+    let rect = Screen::of(&s).layout.pane_text_area(quantum).unwrap();
     let at = |kind| {
         Msg::Mouse(MouseEvent { kind, column: rect.x + 2, row: rect.y + 1, modifiers: KeyModifiers::NONE })
     };
     update(&mut s, at(MouseEventKind::Down(MouseButton::Left)));
-    assert_eq!(s.focus, Focus::Node(quantum));
-    s.focus = Focus::Prompt;
+    assert_eq!(s.run.focus, Focus::Node(quantum));
+    s.run.focus = Focus::Prompt;
     update(&mut s, at(MouseEventKind::ScrollUp));
-    assert_eq!(s.focus, Focus::Prompt, "the wheel does not steal focus");
+    assert_eq!(s.run.focus, Focus::Prompt, "the wheel does not steal focus");
 }
 
 #[test]
 fn paste_goes_to_the_prompt_without_control_characters() {
     let mut s = state(120, 40);
-    s.focus = Focus::Node(1);
+    s.run.focus = Focus::Node(1);
     update(&mut s, Msg::Paste("line one\x1b[31m\nline two".into()));
-    assert_eq!(s.focus, Focus::Prompt);
-    assert_eq!(s.prompt.text(), "line one\nline two");
+    assert_eq!(s.run.focus, Focus::Prompt);
+    assert_eq!(s.run.prompt.text(), "line one\nline two");
 }
 
 #[test]
 fn themes_cycle_and_help_toggles() {
     let mut s = state(120, 40);
-    s.focus = Focus::Node(0);
+    s.run.focus = Focus::Node(0);
     update(&mut s, ctrl('t'));
     assert_eq!(s.theme().name, "light");
     update(&mut s, key(KeyCode::Char('?')));
@@ -376,8 +378,8 @@ fn a_failed_run_explains_itself_in_the_answer_panel() {
     let mut s = state(120, 40);
     send(&mut s, PROMPT, "r1");
     feed(&mut s, &support::failed_run("r1").events);
-    assert_eq!(s.run.status, Some(RunStatus::Failed));
-    let rows: Vec<String> = s.answer_text.wrapper().all_rows().iter().map(|r| r.text()).collect();
+    assert_eq!(s.run.view.status, Some(RunStatus::Failed));
+    let rows: Vec<String> = Screen::of(&s).answer.wrapper().all_rows().iter().map(|r| r.text()).collect();
     let text = rows.join(" ");
     assert!(text.contains("could not split the task") && text.contains("Start server"), "{text}");
 }
@@ -390,5 +392,5 @@ fn resizing_to_tiny_and_back_keeps_working() {
     for (w, h) in [(10, 3), (1, 1), (45, 14), (0, 0), (200, 60)] {
         update(&mut s, Msg::Resize { width: w, height: h });
     }
-    assert!(!s.layout.too_small);
+    assert!(!Screen::of(&s).layout.too_small);
 }

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use crossterm::event::KeyCode;
 
+use super::ui::update;
 use ailab::engine::{EventKind, NodeStatus, RunEvent, RunStatus, RunTotals};
 use ailab::tui::msg::Msg;
 use ailab::tui::state::health::{EndpointHealth, HealthReport, Problem};
 use ailab::tui::state::{Level, Overlay, State};
-use ailab::tui::update::update;
 
 use super::support::{PROMPT, Script, T0, feed, full_run, key, launch, state, type_keys};
 use super::views::render;
@@ -124,7 +124,7 @@ fn the_messages_log_keeps_every_notice_in_full() {
     assert!(matches!(s.overlays.last(), Some(Overlay::Messages { .. })));
     let rows = screen(&mut s, 100, 30);
     assert!(rows[0].contains("Messages"), "{}", rows.join("\n"));
-    let log: Vec<String> = ailab::tui::view::messages::rows(&s, 90).iter().map(|r| r.text()).collect();
+    let log: Vec<String> = ailab::tui::screen::messages::rows(&s, 90).iter().map(|r| r.text()).collect();
     let text = log.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
     let long = LONG.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains(&long), "the log has it in full:\n{}", log.join("\n"));
@@ -137,7 +137,7 @@ fn the_messages_log_keeps_every_notice_in_full() {
 #[test]
 fn help_lists_the_messages_key() {
     let s = state(100, 30);
-    let help: Vec<String> = ailab::tui::view::help::rows(&s, 100).iter().map(|r| r.text()).collect();
+    let help: Vec<String> = ailab::tui::screen::help::rows(&s, 100).iter().map(|r| r.text()).collect();
     assert!(help.iter().any(|r| r.contains("F5") && r.contains("last messages in full")), "{help:?}");
 }
 
@@ -151,11 +151,11 @@ fn cancelled(s: &mut State) {
     feed(s, &script.until(3_000));
     update(s, key(KeyCode::Esc));
     let open: Vec<_> =
-        s.run.calls.iter().filter(|c| !c.is_finished()).map(|c| (c.id, c.node, c.phase)).collect();
-    assert_eq!((s.run.calls.len(), open.len()), (6, 3));
+        s.run.view.calls.iter().filter(|c| !c.is_finished()).map(|c| (c.id, c.node, c.phase)).collect();
+    assert_eq!((s.run.view.calls.len(), open.len()), (6, 3));
     let mut end = Script::new("r1");
     for (call, node, phase) in &open {
-        let id = s.run.nodes[*node].id.clone();
+        let id = s.run.view.nodes[*node].id.clone();
         end.finish_call(3_100, *call, &id, *phase, "", Some("cancelled"), 2_000);
         end.state(3_100, &id, NodeStatus::Cancelled);
     }
@@ -170,10 +170,10 @@ fn cancelled(s: &mut State) {
 fn a_cancelled_run_reads_as_cancelled_with_its_streamed_tokens() {
     let mut s = state(120, 40);
     cancelled(&mut s);
-    assert_eq!(s.run.status, Some(RunStatus::Cancelled));
-    let counts = s.run.call_counts();
+    assert_eq!(s.run.view.status, Some(RunStatus::Cancelled));
+    let counts = s.run.view.call_counts();
     assert_eq!((counts.calls, counts.failed, counts.cancelled), (6, 0, 3));
-    let streamed: u64 = s.run.calls.iter().map(|c| u64::from(c.streamed)).sum();
+    let streamed: u64 = s.run.view.calls.iter().map(|c| u64::from(c.streamed)).sum();
     assert!(counts.tokens > 720 + 30 && streamed > 30, "{counts:?} streamed {streamed}");
     let rows = screen(&mut s, 120, 40);
     let title = rows.iter().find(|r| r.contains("Answer ·")).unwrap();

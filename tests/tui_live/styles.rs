@@ -5,11 +5,11 @@ use crossterm::event::KeyCode;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
+use super::ui::update;
 use ailab::tui::msg::Msg;
 use ailab::tui::state::health::{EndpointHealth, HealthReport, MissingModel};
 use ailab::tui::state::{Focus, State};
 use ailab::tui::theme::{Role, ThemeSet};
-use ailab::tui::update::update;
 
 use super::support::{ctrl, key, state};
 use super::views::render;
@@ -82,10 +82,10 @@ fn without_colour_the_selected_served_model_is_reversed() {
 #[test]
 fn without_colour_the_focused_row_of_the_compact_tree_is_reversed() {
     let mut s = no_color(50, 16);
-    s.focus = Focus::Node(2);
+    s.run.focus = Focus::Node(2);
     let terminal = render(&mut s, 50, 16);
     let buffer = terminal.backend().buffer();
-    let name = s.run.nodes[2].name.clone();
+    let name = s.run.view.nodes[2].name.clone();
     let (x, y) = find(buffer, &name).expect("the focused node's row");
     assert!(buffer[(x, y)].modifier.contains(Modifier::REVERSED));
     let (x, y) = find(buffer, "Atlas").unwrap();

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::ui::update;
 use ailab::config::{Hierarchy, Phase};
 use ailab::engine::testkit;
 use ailab::engine::{
@@ -13,7 +14,6 @@ use ailab::tui::keymap::Keymap;
 use ailab::tui::msg::Msg;
 use ailab::tui::state::{ServerInfo, State};
 use ailab::tui::theme::ThemeSet;
-use ailab::tui::update::update;
 
 /// When every scripted run starts (2026-11-24 06:00 UTC).
 pub const T0: i64 = 1_795_500_000_000;

@@ -3,9 +3,9 @@
 
 use crossterm::event::KeyCode;
 
+use super::ui::update;
 use ailab::tui::msg::Effect;
 use ailab::tui::state::{Focus, Lifecycle, Overlay, State, Tab};
-use ailab::tui::update::update;
 
 use super::support::{PROMPT, ctrl, feed, full_run, key, launch, state, type_keys};
 
@@ -17,7 +17,7 @@ fn running_on_a_pane() -> State {
     launch(&mut s, "r1");
     feed(&mut s, &full_run("r1").until(3_000));
     update(&mut s, key(KeyCode::Tab));
-    assert_eq!(s.focus, Focus::Node(0));
+    assert_eq!(s.run.focus, Focus::Node(0));
     s
 }
 
@@ -26,9 +26,9 @@ fn typing_on_a_pane_writes_the_prompt_and_never_quits() {
     let mut s = running_on_a_pane();
     let effects = type_keys(&mut s, "quick, tell me why hijk is odd");
     assert!(effects.is_empty(), "no letter acted: {effects:?}");
-    assert_eq!(s.prompt.text(), "quick, tell me why hijk is odd");
-    assert_eq!(s.focus, Focus::Prompt);
-    assert!(matches!(s.lifecycle, Lifecycle::Running { cancelling: false, .. }), "the run goes on");
+    assert_eq!(s.run.prompt.text(), "quick, tell me why hijk is odd");
+    assert_eq!(s.run.focus, Focus::Prompt);
+    assert!(matches!(s.run.lifecycle, Lifecycle::Running { cancelling: false, .. }), "the run goes on");
     assert_eq!(s.theme().name, "dark", "t did not switch the theme");
     assert!(s.overlays.is_empty(), "h did not open the server panel");
 }
@@ -37,9 +37,9 @@ fn typing_on_a_pane_writes_the_prompt_and_never_quits() {
 fn every_letter_but_the_panes_own_keys_starts_a_prompt() {
     for c in ('a'..='z').filter(|c| !matches!(c, 'y' | 'z')) {
         let mut s = state(120, 40);
-        s.focus = Focus::Node(1);
+        s.run.focus = Focus::Node(1);
         assert!(update(&mut s, key(KeyCode::Char(c))).is_empty(), "{c}");
-        assert_eq!((s.prompt.text(), s.focus), (c.to_string(), Focus::Prompt), "{c}");
+        assert_eq!((s.run.prompt.text(), s.run.focus), (c.to_string(), Focus::Prompt), "{c}");
     }
 }
 
@@ -106,11 +106,11 @@ fn the_prompt_box_edits_like_a_shell_line() {
     let mut s = state(120, 40);
     type_keys(&mut s, "hello world");
     update(&mut s, ctrl('w'));
-    assert_eq!(s.prompt.text(), "hello ");
+    assert_eq!(s.run.prompt.text(), "hello ");
     update(&mut s, ctrl('z'));
-    assert_eq!(s.prompt.text(), "hello world", "Ctrl-Z undoes");
+    assert_eq!(s.run.prompt.text(), "hello world", "Ctrl-Z undoes");
     update(&mut s, ctrl('u'));
-    assert_eq!(s.prompt.text(), "", "Ctrl-U deletes to the start of the line");
+    assert_eq!(s.run.prompt.text(), "", "Ctrl-U deletes to the start of the line");
 }
 
 /// The help text as plain lines.
@@ -122,7 +122,7 @@ fn help_text(s: &mut State) -> String {
             crossterm::event::KeyModifiers::NONE,
         )),
     );
-    ailab::tui::view::help::rows(s, 100).iter().map(|r| r.text()).collect::<Vec<_>>().join("\n")
+    ailab::tui::screen::help::rows(s, 100).iter().map(|r| r.text()).collect::<Vec<_>>().join("\n")
 }
 
 #[test]

@@ -7,11 +7,10 @@ use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use super::ui::update;
 use ailab::tui::msg::Msg;
 use ailab::tui::state::health::{EndpointHealth, HealthReport, MissingModel, Problem};
 use ailab::tui::state::{Focus, State};
-use ailab::tui::update::update;
-use ailab::tui::view;
 
 use super::support::{self, PROMPT, T0, feed, full_run, launch, state};
 
@@ -22,7 +21,7 @@ pub fn render(state: &mut State, width: u16, height: u16) -> Terminal<TestBacken
     ailab::clock::force_utc();
     update(state, Msg::Resize { width, height });
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| view::draw(frame, state)).unwrap();
+    terminal.draw(|frame| super::ui::draw(frame, state)).unwrap();
     terminal
 }
 
@@ -36,7 +35,7 @@ fn snapshot_sizes(name: &str, state: &mut State) {
 /// A state showing `run` up to `at` ms, with the clock at that moment.
 fn at(script: &support::Script, at: i64) -> State {
     let mut s = state(120, 40);
-    s.prompt.set_text(PROMPT);
+    s.run.prompt.set_text(PROMPT);
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
     launch(&mut s, &script.run_id);
     feed(&mut s, &script.until(at));
@@ -59,7 +58,7 @@ fn streaming() {
 #[test]
 fn synthesizing_with_focus_on_a_pane() {
     let mut s = at(&full_run("20261124-060000-0001"), 9_000);
-    s.focus = Focus::Node(1);
+    s.run.focus = Focus::Node(1);
     let terminal = render(&mut s, 120, 40);
     insta::assert_snapshot!("synthesizing_focus_120x40", terminal.backend());
 }
@@ -85,7 +84,7 @@ fn failed() {
 #[test]
 fn zoom() {
     let mut s = at(&full_run("20261124-060000-0001"), 60_000);
-    s.focus = Focus::Node(1);
+    s.run.focus = Focus::Node(1);
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::NONE)));
     for &(w, h) in &[(120, 40), (80, 24)] {
         let terminal = render(&mut s, w, h);
@@ -96,7 +95,7 @@ fn zoom() {
 #[test]
 fn help() {
     let mut s = state(100, 30);
-    s.focus = Focus::Node(0);
+    s.run.focus = Focus::Node(0);
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)));
     let terminal = render(&mut s, 100, 30);
     insta::assert_snapshot!("help_100x30", terminal.backend());

@@ -2,11 +2,11 @@
 //! zoomed node's calls, the demo never claims to have sent anything, and a split cut off by a
 //! cancel reads as a list everywhere.
 
+use super::ui::update;
 use ailab::config::Phase;
 use ailab::engine::{NodeStatus, RunStatus};
 use ailab::tui::msg::Msg;
 use ailab::tui::state::{Focus, ServerInfo, State};
-use ailab::tui::update::update;
 use crossterm::event::KeyCode;
 
 use super::support::{PROMPT, Script, T0, feed, key, launch, state, type_keys};
@@ -52,8 +52,8 @@ fn running(script: &Script, until: i64) -> State {
 fn a_long_runs_timeline_keeps_the_zoomed_nodes_last_calls() {
     let script = long_run();
     let mut s = running(&script, 60_000);
-    assert_eq!(s.run.calls.len(), 22);
-    s.focus = Focus::Node(0);
+    assert_eq!(s.run.view.calls.len(), 22);
+    s.run.focus = Focus::Node(0);
     update(&mut s, key(KeyCode::Char('z')));
     let text = screen(&mut s, 120, 40);
     for call in ["▶#1 Atlas split", "▶#21 Atlas synthesize", "▶#22 Atlas reflect"] {
@@ -67,16 +67,17 @@ fn a_long_runs_timeline_keeps_the_zoomed_nodes_last_calls() {
 fn the_demo_zoom_says_nothing_was_sent() {
     let mut s = running(&super::support::full_run("r1"), 60_000);
     s.server = ServerInfo { url: "demo".into(), demo: true };
-    s.focus = Focus::Node(3);
+    s.run.focus = Focus::Node(3);
     update(&mut s, key(KeyCode::Char('z')));
-    let text = s.zoom().unwrap().plain_text();
+    let text = ailab::tui::screen::Screen::of(&s).zoom.unwrap().plain_text();
     assert!(text.contains("Offline demo: nothing was sent"), "{text}");
     assert!(!text.contains("Sent to"), "{text}");
     let mut real = running(&super::support::full_run("r1"), 60_000);
-    real.focus = Focus::Node(3);
+    real.run.focus = Focus::Node(3);
     update(&mut real, key(KeyCode::Char('z')));
     assert!(
-        real.zoom()
+        ailab::tui::screen::Screen::of(&real)
+            .zoom
             .unwrap()
             .plain_text()
             .contains("Sent to phi-3.1-mini-4k-instruct at http://localhost:1234/v1")
@@ -86,12 +87,12 @@ fn the_demo_zoom_says_nothing_was_sent() {
 #[test]
 fn a_recorded_demo_run_says_nothing_was_sent_even_in_a_real_session() {
     let mut s = running(&super::support::full_run("r1"), 60_000);
-    for call in s.run.calls.iter_mut() {
+    for call in s.run.view.calls.iter_mut() {
         call.endpoint = ailab::llm::demo::DEMO_ENDPOINT.into();
     }
-    s.focus = Focus::Node(3);
+    s.run.focus = Focus::Node(3);
     update(&mut s, key(KeyCode::Char('z')));
-    let text = s.zoom().unwrap().plain_text();
+    let text = ailab::tui::screen::Screen::of(&s).zoom.unwrap().plain_text();
     assert!(text.contains("Offline demo: nothing was sent"), "{text}");
 }
 

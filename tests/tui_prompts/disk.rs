@@ -6,12 +6,12 @@ use std::path::PathBuf;
 
 use crossterm::event::KeyCode;
 
+use super::ui::update;
 use ailab::config::DEFAULT_HIERARCHY_TOML;
 use ailab::config::edit::{EditSession, Field, HierarchyDocument, content_hash};
 use ailab::tui::msg::{Effect, Msg, OpenedFile, PromptsEffect, PromptsMsg};
 use ailab::tui::state::State;
 use ailab::tui::state::prompts::{Dialog, FileChoice};
-use ailab::tui::update::update;
 
 use super::fixture::*;
 

@@ -10,6 +10,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
+use super::ui::update;
 use ailab::cli::Settings;
 use ailab::config::{DEFAULT_HIERARCHY_TOML, load_hierarchy};
 use ailab::engine::EventSink;
@@ -18,7 +19,6 @@ use ailab::tui::keymap::Keymap;
 use ailab::tui::msg::Msg;
 use ailab::tui::state::{ServerInfo, State};
 use ailab::tui::theme::ThemeSet;
-use ailab::tui::update::update;
 
 use super::support::{MockConfig, MockServer, RecordedRequest};
 

@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::ui::update;
 use ailab::config::edit::{EditSession, HierarchyDocument};
 use ailab::config::{DEFAULT_HIERARCHY_TOML, Hierarchy, parse_hierarchy};
 use ailab::tui::keymap::Keymap;
 use ailab::tui::msg::{Effect, Msg, OpenedFile, PromptsEffect, PromptsMsg};
 use ailab::tui::state::{ServerInfo, State};
 use ailab::tui::theme::ThemeSet;
-use ailab::tui::update::update;
 
 /// Where the fixture pretends the user's file is.
 pub const SAVE_PATH: &str = "/home/ada/.config/ailab/hierarchy.toml";

@@ -7,12 +7,11 @@ use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use super::ui::update;
 use ailab::config::edit::{Field, PromptField};
 use ailab::tui::msg::Msg;
 use ailab::tui::state::State;
-use ailab::tui::update::update;
-use ailab::tui::view;
-use ailab::tui::view::prompts::textbox;
+use ailab::tui::text::field_rows as textbox;
 
 use super::fixture::*;
 
@@ -23,7 +22,7 @@ const SPLIT: Field = Field::Prompt(PromptField::Split);
 fn screen(state: &mut State, width: u16, height: u16) -> Vec<String> {
     update(state, Msg::Resize { width, height });
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| view::draw(frame, state)).unwrap();
+    terminal.draw(|frame| super::ui::draw(frame, state)).unwrap();
     let buffer = terminal.backend().buffer();
     (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect()).collect()
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crossterm::event::KeyCode;
 
+use super::ui::update;
 use ailab::config::edit::{Field, PromptField};
 use ailab::engine::{RunStatus, hierarchy_hash};
 use ailab::store::RunRow;
@@ -11,7 +12,6 @@ use ailab::tui::msg::{Effect, Msg, PromptsEffect, PromptsMsg};
 use ailab::tui::state::health::{EndpointHealth, HealthReport};
 use ailab::tui::state::prompts::{Dialog, Leave, PromptsFocus};
 use ailab::tui::state::{Level, Tab};
-use ailab::tui::update::update;
 
 use super::fixture::*;
 

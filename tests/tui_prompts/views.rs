@@ -7,11 +7,10 @@ use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use super::ui::update;
 use ailab::config::edit::{Field, PromptField};
 use ailab::tui::msg::{Msg, PromptsMsg};
 use ailab::tui::state::State;
-use ailab::tui::update::update;
-use ailab::tui::view;
 
 use super::fixture::*;
 
@@ -20,7 +19,7 @@ const SIZES: &[(u16, u16)] = &[(120, 40), (80, 24), (52, 16)];
 fn render(state: &mut State, width: u16, height: u16) -> Terminal<TestBackend> {
     update(state, Msg::Resize { width, height });
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| view::draw(frame, state)).unwrap();
+    terminal.draw(|frame| super::ui::draw(frame, state)).unwrap();
     terminal
 }
 

@@ -10,6 +10,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 
 use crate::tui::msg::{Effect, Msg};
+use crate::tui::screen::Screen;
 use crate::tui::state::State;
 use crate::tui::update::{needs_redraw, update};
 use crate::tui::view;
@@ -39,7 +40,8 @@ pub enum Exit {
     Closed,
 }
 
-/// Runs until a `Quit` effect or the channel closes.
+/// Runs until a `Quit` effect or the channel closes. The screen derived from the state is kept
+/// in step after every message, so the reducer pages and hit-tests against what is on screen.
 pub async fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     state: &mut State,
@@ -47,7 +49,8 @@ pub async fn run<B: Backend>(
     performer: &mut impl Performer,
     frame: Duration,
 ) -> io::Result<Exit> {
-    draw(terminal, state)?;
+    let mut screen = Screen::of(state);
+    draw(terminal, state, &screen)?;
     let mut last_draw = Instant::now();
     let mut dirty = false;
     loop {
@@ -55,7 +58,7 @@ pub async fn run<B: Backend>(
             tokio::select! {
                 msg = rx.recv() => msg,
                 _ = tokio::time::sleep_until(last_draw + frame) => {
-                    draw(terminal, state)?;
+                    draw(terminal, state, &screen)?;
                     last_draw = Instant::now();
                     dirty = false;
                     continue;
@@ -69,7 +72,9 @@ pub async fn run<B: Backend>(
         let mut handled = 0;
         while let Some(msg) = next.take() {
             dirty |= needs_redraw(state, &msg);
-            for effect in update(state, msg) {
+            let effects = update(state, &screen, msg);
+            screen.sync(state);
+            for effect in effects {
                 if effect == Effect::Quit {
                     return Ok(Exit::Quit);
                 }
@@ -85,7 +90,7 @@ pub async fn run<B: Backend>(
             }
         }
         if dirty && last_draw.elapsed() >= frame {
-            draw(terminal, state)?;
+            draw(terminal, state, &screen)?;
             last_draw = Instant::now();
             dirty = false;
         }
@@ -100,6 +105,9 @@ fn redraw_all<B: Backend>(terminal: &mut Terminal<B>) -> io::Result<()> {
     terminal.resize(area).map_err(|e| io::Error::other(e.to_string()))
 }
 
-fn draw<B: Backend>(terminal: &mut Terminal<B>, state: &State) -> io::Result<()> {
-    terminal.draw(|frame| view::draw(frame, state)).map(|_| ()).map_err(|e| io::Error::other(e.to_string()))
+fn draw<B: Backend>(terminal: &mut Terminal<B>, state: &State, screen: &Screen) -> io::Result<()> {
+    terminal
+        .draw(|frame| view::draw(frame, state, screen))
+        .map(|_| ())
+        .map_err(|e| io::Error::other(e.to_string()))
 }

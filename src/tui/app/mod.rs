@@ -164,7 +164,6 @@ pub async fn run(settings: Settings) -> u8 {
     if let Some(first) = setup.warnings.first() {
         state.notify(format!("{first} (skipped)"), Level::Warn);
     }
-    state.sync();
 
     let mut shell = Shell::new(settings, engine, sink, tx.clone()).with_terminal_input(input);
     shell.perform(Effect::CheckHealth);

@@ -144,4 +144,3 @@ pub fn max_scroll(state: &State, area: Rect) -> usize {
     let body = body_area(area);
     rows(state, body.width as usize).len().saturating_sub(body.height as usize)
 }
-

@@ -28,4 +28,3 @@ pub fn layout(area: Rect) -> HistoryLayout {
         status: row(status_y, 1),
     }
 }
-

@@ -51,4 +51,3 @@ pub fn extent(state: &State) -> (usize, usize) {
     let body = body_area(state.area());
     (rows(state, body.width.max(1) as usize).len(), body.height as usize)
 }
-

@@ -1,11 +1,90 @@
 //! What the screen shows, derived from the state: where everything goes (layouts, pure functions
 //! of the terminal's size and the facts) and the text wrapped for it (rows kept in step with the
-//! run, so a frame never re-wraps a whole transcript). Below both the reducer, which pages and
-//! hit-tests against what the user sees, and the views, which only paint it.
+//! run, so a frame never re-wraps a whole transcript). It sits below both the reducer, which pages
+//! and hit-tests against what the user sees, and the views, which only paint it.
+//!
+//! The loop keeps one [`Screen`] beside the state and calls [`Screen::sync`] after every message;
+//! `Screen::of(&state)` builds the same thing from scratch (tests do). The caches inside it are an
+//! optimisation only: a synced screen always equals a fresh one.
 
+pub mod answer;
 pub mod help;
 pub mod history;
 pub mod lab;
 pub mod layout;
 pub mod messages;
+pub mod panes;
 pub mod prompts;
+pub mod zoom;
+
+use self::lab::LabScreen;
+use self::layout::ScreenLayout;
+use self::panes::PaneText;
+use self::zoom::ZoomText;
+use crate::tui::state::{State, Tab};
+use crate::tui::text::cached::Memo;
+
+/// Everything drawing needs that is derived from the state.
+#[derive(Debug, Clone, Default)]
+pub struct Screen {
+    /// Where the Run tab's parts go at the current size.
+    pub layout: ScreenLayout,
+    /// Each node's pane text, in pre-order.
+    pub panes: Vec<PaneText>,
+    /// The final answer wrapped to the panel, once the run has ended.
+    pub answer: Memo<(u64, usize, u64)>,
+    /// Text rows of the answer panel.
+    pub answer_height: usize,
+    /// The zoom view's document, while one is open.
+    pub zoom: Option<ZoomText>,
+    pub lab: LabScreen,
+}
+
+impl Screen {
+    /// The screen for `state`, built from scratch.
+    pub fn of(state: &State) -> Screen {
+        let mut screen = Screen::default();
+        screen.sync(state);
+        screen
+    }
+
+    /// Brings everything up to date with `state`. Cheap when nothing changed: streamed tokens
+    /// wrap only their new text, and the rest is rebuilt only when its source changes.
+    pub fn sync(&mut self, state: &State) {
+        let area = state.area();
+        let run = &state.run;
+        // The answer wraps to the full width, so it can be measured before the layout.
+        if run.shows_answer() {
+            let width = state.size.0.saturating_sub(2).max(1) as usize;
+            let len = run.view.answer.as_ref().map_or(0, String::len) as u64;
+            self.answer.ensure((run.generation, width, len), width, |w| answer::answer_body(&run.view, w));
+        }
+        let answer_rows = run.shows_answer().then(|| self.answer.len());
+        self.layout = layout::compute_with_focus(
+            area,
+            &run.view,
+            answer_rows,
+            run.prompt.line_count(),
+            run.spotlight(),
+        );
+        self.answer_height = self.layout.answer.map_or(0, |r| r.height.saturating_sub(2) as usize);
+        panes::sync(&mut self.panes, run, &self.layout);
+        self.zoom = state.zoom().map(|zoom| {
+            let document = layout::zoom(area, run.view.calls.len()).document;
+            let (width, height) = (document.width.max(1) as usize, document.height as usize);
+            // The live run of a demo session was answered offline (a past run shown came from the record).
+            let demo = state.server.demo && state.history.past.is_none();
+            let mut text = self.zoom.take().unwrap_or_default();
+            text.sync(zoom.node, &run.view, run.generation, width, height, demo);
+            text
+        });
+        if state.tab == Tab::Lab {
+            self.lab.sync(&state.lab, &state.keymap, area);
+        }
+    }
+
+    /// The rows of a node's pane and of the answer, and the rows each shows (for scrolling).
+    pub fn pane(&self, node: usize) -> Option<&PaneText> {
+        self.panes.get(node)
+    }
+}

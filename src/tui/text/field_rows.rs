@@ -94,3 +94,61 @@ pub fn position_at(rows: &[ScreenRow], lines: &[String], index: usize, x: usize)
     (row.line, col)
 }
 
+/// The characters of a row that fit in `width` columns.
+pub fn visible(text: &str, row: &ScreenRow, width: usize) -> String {
+    let mut used = 0;
+    let mut out = String::new();
+    for c in text.chars().skip(row.start).take(row.end - row.start) {
+        if used + width_of(c) > width {
+            break;
+        }
+        used += width_of(c);
+        out.push(if c == '\t' { ' ' } else { c });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows_of(text: &str, width: usize) -> Vec<String> {
+        let lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        wrap(&lines, width).iter().map(|r| visible(&lines[r.line], r, width).trim_end().to_string()).collect()
+    }
+
+    #[test]
+    fn rows_break_at_spaces_keep_placeholders_whole_and_never_start_with_the_space() {
+        assert_eq!(
+            rows_of("You are {name}, the {role} of a team.", 14),
+            ["You are", "{name}, the", "{role} of a", "team."]
+        );
+        assert_eq!(rows_of("a  b", 1), ["a", "b"]);
+        assert_eq!(rows_of("", 5), [""]);
+        assert_eq!(rows_of("one\n\ntwo", 5), ["one", "", "two"]);
+        // Indentation at the start of a line is the text's own: kept.
+        assert_eq!(rows_of("  - item", 10), ["  - item"]);
+    }
+
+    #[test]
+    fn a_word_wider_than_the_field_is_cut_where_the_field_ends() {
+        assert_eq!(rows_of("see https://example.com/x ok", 8), ["see", "https://", "example.", "com/x ok"]);
+        assert_eq!(rows_of("日本語です", 4), ["日本", "語で", "す"]);
+        assert_eq!(row_count("日本語です", 4), 3);
+    }
+
+    #[test]
+    fn the_cursor_maps_to_its_cell_and_back() {
+        let lines = vec!["You are {name}, the {role}.".to_string(), "Be brief.".to_string()];
+        let rows = wrap(&lines, 12);
+        assert_eq!(rows.len(), 4);
+        // "the" is at column 16 of the line, 8 columns into row 1.
+        assert_eq!(cursor_cell(&rows, &lines, (0, 16)), (1, 8));
+        assert_eq!(position_at(&rows, &lines, 1, 8), (0, 16));
+        // The break's space belongs to the row above: the cursor on it stays there.
+        assert_eq!(cursor_cell(&rows, &lines, (0, 7)), (0, 7));
+        // Moving to a shorter row stops at its end, before the next row's first character.
+        assert_eq!(position_at(&rows, &lines, 0, 40), (0, 7));
+        assert_eq!(position_at(&rows, &lines, 3, 40), (1, 9));
+    }
+}

@@ -1,52 +1,52 @@
 //! What each action does. Context decides where scrolling, copying and focus moves apply.
 
 use super::focus::{self, Direction};
-use super::keys::context;
 use crate::tui::action::{Action, Context};
 use crate::tui::msg::Effect;
+use crate::tui::screen::Screen;
 use crate::tui::state::health::{Health, HealthPanel};
 use crate::tui::state::prompts::Leave;
 use crate::tui::state::scroll::Scroll;
 use crate::tui::state::zoom::ZoomState;
-use crate::tui::state::{Focus, Level, Lifecycle, Overlay, State};
+use crate::tui::state::{Focus, Level, Lifecycle, Overlay, Quitting, State};
 
 /// Performs one action; returns the effects it needs.
-pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
+pub fn perform(state: &mut State, screen: &Screen, action: Action) -> Vec<Effect> {
     match action {
         Action::Send => return send(state),
-        Action::Newline => state.prompt.newline(),
-        Action::HistoryPrev => state.prompt.history_prev(),
-        Action::HistoryNext => state.prompt.history_next(),
+        Action::Newline => state.run.prompt.newline(),
+        Action::HistoryPrev => state.run.prompt.history_prev(),
+        Action::HistoryNext => state.run.prompt.history_next(),
         Action::Interrupt => return interrupt(state),
         Action::CancelOrBack => return cancel_or_back(state),
         Action::Quit => return quit(state),
         Action::FocusNext | Action::FocusPrev => {
             let forward = action == Action::FocusNext;
-            if context(state) == Context::Zoom {
+            if state.key_context() == Context::Zoom {
                 zoom_step(state, forward);
             } else {
                 focus::step(state, forward);
             }
         }
-        Action::FocusUp => focus::toward(state, Direction::Up),
-        Action::FocusDown => focus::toward(state, Direction::Down),
-        Action::FocusLeft => focus::toward(state, Direction::Left),
-        Action::FocusRight => focus::toward(state, Direction::Right),
-        Action::FocusPrompt => state.focus = Focus::Prompt,
-        Action::ScrollUp => scroll(state, Amount::Rows(-1)),
-        Action::ScrollDown => scroll(state, Amount::Rows(1)),
-        Action::PageUp => scroll(state, Amount::Pages(-1)),
-        Action::PageDown => scroll(state, Amount::Pages(1)),
-        Action::ScrollTop => scroll(state, Amount::Top),
-        Action::ScrollBottom => scroll(state, Amount::Bottom),
+        Action::FocusUp => focus::toward(state, screen, Direction::Up),
+        Action::FocusDown => focus::toward(state, screen, Direction::Down),
+        Action::FocusLeft => focus::toward(state, screen, Direction::Left),
+        Action::FocusRight => focus::toward(state, screen, Direction::Right),
+        Action::FocusPrompt => state.run.focus = Focus::Prompt,
+        Action::ScrollUp => scroll(state, screen, Amount::Rows(-1)),
+        Action::ScrollDown => scroll(state, screen, Amount::Rows(1)),
+        Action::PageUp => scroll(state, screen, Amount::Pages(-1)),
+        Action::PageDown => scroll(state, screen, Amount::Pages(1)),
+        Action::ScrollTop => scroll(state, screen, Amount::Top),
+        Action::ScrollBottom => scroll(state, screen, Amount::Bottom),
         Action::Zoom => {
-            let node = match state.focus {
+            let node = match state.run.focus {
                 Focus::Node(i) => i,
                 _ => 0,
             };
             state.overlays.push(Overlay::Zoom(Box::new(ZoomState::new(node))));
         }
-        Action::Copy => return copy(state),
+        Action::Copy => return copy(state, screen),
         Action::Help => {
             if matches!(state.overlays.last(), Some(Overlay::Help { .. })) {
                 state.overlays.pop();
@@ -123,7 +123,7 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::VoteBothBad
         | Action::VoteReason
         | Action::VoteSkip
-        | Action::Refresh => return super::lab::perform(state, action),
+        | Action::Refresh => return super::lab::perform(state, screen, action),
         Action::Open
         | Action::Replay
         | Action::ReplayFaster
@@ -139,7 +139,7 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::FocusList
         | Action::Confirm
         | Action::Keep
-        | Action::ClearSearch => return super::history::on_action(state, action),
+        | Action::ClearSearch => return super::history::on_action(state, screen, action),
         Action::PromptsTab
         | Action::RunTab
         | Action::EditFields
@@ -158,7 +158,7 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::ExternalEditor
         | Action::Undo
         | Action::Redo
-        | Action::Choose => return super::prompts::perform(state, action),
+        | Action::Choose => return super::prompts::perform(state, screen, action),
     }
     Vec::new()
 }
@@ -169,16 +169,16 @@ fn send(state: &mut State) -> Vec<Effect> {
         state.notify(format!("A run is in progress: {cancel} cancels it."), Level::Warn);
         return Vec::new();
     }
-    let Some(prompt) = state.prompt.take() else {
+    let Some(prompt) = state.run.prompt.take() else {
         state.notify("Write a question or task first.", Level::Info);
         return Vec::new();
     };
-    state.lifecycle = Lifecycle::Launching;
+    state.run.lifecycle = Lifecycle::Launching;
     vec![Effect::StartRun { prompt }]
 }
 
 fn cancel(state: &mut State) -> Vec<Effect> {
-    if let Lifecycle::Running { cancelling, .. } = &mut state.lifecycle {
+    if let Lifecycle::Running { cancelling, .. } = &mut state.run.lifecycle {
         *cancelling = true;
     }
     let mut effects = vec![Effect::CancelRun];
@@ -188,10 +188,10 @@ fn cancel(state: &mut State) -> Vec<Effect> {
 
 /// Ctrl-C: cancel the run in flight; a second one (or one with nothing running) quits.
 fn interrupt(state: &mut State) -> Vec<Effect> {
-    if !state.is_running() || state.quit_armed {
+    if !state.is_running() || state.quitting == Quitting::Armed {
         return quit(state);
     }
-    state.quit_armed = true;
+    state.quitting = Quitting::Armed;
     let again = state.keymap.hint(Context::Global, Action::Interrupt).unwrap_or_else(|| "Ctrl-C".into());
     state.notify(format!("Cancelling the run… press {again} again to quit."), Level::Warn);
     cancel(state)
@@ -199,7 +199,7 @@ fn interrupt(state: &mut State) -> Vec<Effect> {
 
 /// Esc: cancel the run in flight; otherwise step back to the prompt.
 fn cancel_or_back(state: &mut State) -> Vec<Effect> {
-    match &state.lifecycle {
+    match &state.run.lifecycle {
         Lifecycle::Running { cancelling: false, .. } | Lifecycle::Launching => {
             state.notify("Cancelling the run…", Level::Warn);
             cancel(state)
@@ -207,21 +207,25 @@ fn cancel_or_back(state: &mut State) -> Vec<Effect> {
         Lifecycle::Running { cancelling: true, .. } => Vec::new(),
         Lifecycle::Idle if state.lab.is_comparing() => cancel(state),
         Lifecycle::Idle => {
-            state.focus = Focus::Prompt;
+            state.run.focus = Focus::Prompt;
             Vec::new()
         }
     }
 }
 
-fn quit(state: &mut State) -> Vec<Effect> {
+pub fn quit(state: &mut State) -> Vec<Effect> {
     if let Some(asked) = super::prompts::ask_before_leaving(state, Leave::Quit) {
         return asked;
     }
-    let confirmed = state.quit_armed || state.quit_asked_at.is_some_and(|at| at + 1 == state.keys_pressed);
+    let confirmed = match state.quitting {
+        Quitting::Armed => true,
+        Quitting::Asked { at_key } => at_key + 1 == state.keys_pressed,
+        Quitting::NotAsked => false,
+    };
     if state.is_running() && !confirmed {
         // Quitting mid-run throws the run away: one stray key must never do that.
-        state.quit_asked_at = Some(state.keys_pressed);
-        let ctx = context(state);
+        state.quitting = Quitting::Asked { at_key: state.keys_pressed };
+        let ctx = state.key_context();
         let again = state.keymap.hint(ctx, Action::Quit).unwrap_or_else(|| "it".into());
         let cancel = state.keymap.hint(Context::Prompt, Action::CancelOrBack).unwrap_or_else(|| "Esc".into());
         state.notify(
@@ -246,20 +250,20 @@ const QUIT_QUESTION: &str = "A run is in progress. Press";
 
 /// Drops the quit question once another key has answered it.
 pub fn forget_quit_question(state: &mut State) {
-    state.quit_asked_at = None;
+    state.quitting = Quitting::NotAsked;
     if state.notice.as_ref().is_some_and(|n| n.text.starts_with(QUIT_QUESTION)) {
         state.notice = None;
     }
 }
 
 fn zoom_step(state: &mut State, forward: bool) {
-    let count = state.run.nodes.len().max(1);
+    let count = state.run.view.nodes.len().max(1);
     if let Some(zoom) = state.zoom_mut() {
         let next = if forward { (zoom.node + 1) % count } else { (zoom.node + count - 1) % count };
         zoom.show(next);
     }
     if let Some(zoom) = state.zoom() {
-        state.focus = Focus::Node(zoom.node);
+        state.run.focus = Focus::Node(zoom.node);
     }
 }
 
@@ -270,7 +274,7 @@ enum Amount {
     Bottom,
 }
 
-fn scroll(state: &mut State, amount: Amount) {
+fn scroll(state: &mut State, screen: &Screen, amount: Amount) {
     let apply = |s: &mut crate::tui::state::scroll::Scroll, total: usize, height: usize| match amount {
         Amount::Rows(n) => s.by(n, total, height),
         Amount::Pages(n) => s.by(n * height.saturating_sub(1).max(1) as isize, total, height),
@@ -297,7 +301,7 @@ fn scroll(state: &mut State, amount: Amount) {
             return;
         }
         Some(Overlay::Zoom(zoom)) => {
-            let (total, height) = (zoom.len(), zoom.height);
+            let (total, height) = screen.zoom.as_ref().map_or((0, 1), |text| (text.len(), text.height));
             apply(&mut zoom.scroll, total, height);
             return;
         }
@@ -310,40 +314,38 @@ fn scroll(state: &mut State, amount: Amount) {
         None => {}
     }
     // From the prompt, paging reads the answer (or the root's pane before there is one).
-    let target = match state.focus {
-        Focus::Prompt if state.shows_answer() => Focus::Answer,
+    let target = match state.run.focus {
+        Focus::Prompt if state.run.shows_answer() => Focus::Answer,
         Focus::Prompt => Focus::Node(0),
         other => other,
     };
     match target {
         Focus::Node(i) => {
-            if let Some(pane) = state.panes.get_mut(i) {
-                let total =
-                    if state.run.current_call(i).is_some() { pane.body.len() } else { pane.note.len() };
-                apply(&mut pane.scroll, total, pane.height);
+            if let (Some(scroll), Some(pane)) = (state.run.panes.get_mut(i), screen.panes.get(i)) {
+                apply(scroll, pane.len(), pane.height);
             }
         }
         Focus::Answer => {
-            let (total, height) = (state.answer_text.len(), state.answer_height);
-            apply(&mut state.answer_scroll, total, height);
+            let (total, height) = (screen.answer.len(), screen.answer_height);
+            apply(&mut state.run.answer_scroll, total, height);
         }
         Focus::Prompt => {}
     }
 }
 
 /// `y`: the focused thing's text, as the model wrote it (Markdown source).
-fn copy(state: &mut State) -> Vec<Effect> {
-    let text = if let Some(zoom) = state.zoom() {
+fn copy(state: &mut State, screen: &Screen) -> Vec<Effect> {
+    let text = if let Some(zoom) = state.zoom().and(screen.zoom.as_ref()) {
         zoom.plain_text()
     } else {
-        match state.focus {
-            Focus::Node(i) => match state.run.current_call(i) {
+        match state.run.focus {
+            Focus::Node(i) => match state.run.view.current_call(i) {
                 Some(call) if !call.text.is_empty() => call.text.clone(),
                 Some(call) => call.reasoning.clone(),
-                None => state.run.nodes.get(i).and_then(|n| n.task.clone()).unwrap_or_default(),
+                None => state.run.view.nodes.get(i).and_then(|n| n.task.clone()).unwrap_or_default(),
             },
             Focus::Answer | Focus::Prompt => {
-                state.run.answer.clone().or_else(|| state.run.error.clone()).unwrap_or_default()
+                state.run.view.answer.clone().or_else(|| state.run.view.error.clone()).unwrap_or_default()
             }
         }
     };

@@ -3,8 +3,9 @@
 
 use ratatui::layout::Rect;
 
-use crate::tui::state::{Focus, State};
+use crate::tui::screen::Screen;
 use crate::tui::screen::layout::TreeLayout;
+use crate::tui::state::{Focus, State};
 
 /// A direction for the arrow keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,8 +19,8 @@ pub enum Direction {
 /// Focusable places in cycle order: the prompt, each node, the answer.
 fn cycle(state: &State) -> Vec<Focus> {
     let mut order = vec![Focus::Prompt];
-    order.extend((0..state.run.nodes.len()).map(Focus::Node));
-    if state.shows_answer() {
+    order.extend((0..state.run.view.nodes.len()).map(Focus::Node));
+    if state.run.shows_answer() {
         order.push(Focus::Answer);
     }
     order
@@ -28,14 +29,14 @@ fn cycle(state: &State) -> Vec<Focus> {
 /// Tab / Shift-Tab.
 pub fn step(state: &mut State, forward: bool) {
     let order = cycle(state);
-    let at = order.iter().position(|f| *f == state.focus).unwrap_or(0);
+    let at = order.iter().position(|f| *f == state.run.focus).unwrap_or(0);
     let next = if forward { (at + 1) % order.len() } else { (at + order.len() - 1) % order.len() };
-    state.focus = order[next];
+    state.run.focus = order[next];
 }
 
 /// Each focusable place with where it is on screen.
-fn places(state: &State) -> Vec<(Focus, Rect)> {
-    let layout = &state.layout;
+fn places(screen: &Screen) -> Vec<(Focus, Rect)> {
+    let layout = &screen.layout;
     let mut out: Vec<(Focus, Rect)> = match &layout.tree_layout {
         TreeLayout::Chart { panes, .. } => {
             panes.iter().enumerate().map(|(i, r)| (Focus::Node(i), *r)).collect()
@@ -61,18 +62,18 @@ fn places(state: &State) -> Vec<(Focus, Rect)> {
 /// Arrow keys. In the org chart, up is the parent and down the child nearest below; left and
 /// right move along the row of the same depth (stopping at its ends). In the compact list, up and down move through the list. Anything
 /// else (the answer panel, leaving the tree) goes to the nearest place in that direction.
-pub fn toward(state: &mut State, direction: Direction) {
-    let places = places(state);
-    let Some(&(_, from)) = places.iter().find(|(f, _)| *f == state.focus) else { return };
-    if let Focus::Node(i) = state.focus {
-        let compact = state.layout.is_compact();
-        let count = state.run.nodes.len();
+pub fn toward(state: &mut State, screen: &Screen, direction: Direction) {
+    let places = places(screen);
+    let Some(&(_, from)) = places.iter().find(|(f, _)| *f == state.run.focus) else { return };
+    if let Focus::Node(i) = state.run.focus {
+        let compact = screen.layout.is_compact();
+        let count = state.run.view.nodes.len();
         let next = match (direction, compact) {
             (Direction::Up, true) => i.checked_sub(1),
             (Direction::Down, true) => (i + 1 < count).then_some(i + 1),
-            (Direction::Up, false) => state.run.nodes[i].parent,
+            (Direction::Up, false) => state.run.view.nodes[i].parent,
             (Direction::Down, false) => {
-                let children = &state.run.nodes[i].children;
+                let children = &state.run.view.nodes[i].children;
                 let centre_x = |f: Focus| places.iter().find(|(p, _)| *p == f).map(|(_, r)| centre(r).0);
                 let here = centre(&from).0;
                 children
@@ -82,10 +83,10 @@ pub fn toward(state: &mut State, direction: Direction) {
             }
             (Direction::Left | Direction::Right, false) => {
                 // Along the row of this depth, in screen order; the ends of a row stop there.
-                let depth = state.run.nodes[i].depth;
+                let depth = state.run.view.nodes[i].depth;
                 let x_of = |n: usize| places.iter().find(|(p, _)| *p == Focus::Node(n)).map(|(_, r)| r.x);
                 let mut row: Vec<(u16, usize)> = (0..count)
-                    .filter(|&n| state.run.nodes[n].depth == depth)
+                    .filter(|&n| state.run.view.nodes[n].depth == depth)
                     .filter_map(|n| Some((x_of(n)?, n)))
                     .collect();
                 row.sort_unstable();
@@ -96,14 +97,14 @@ pub fn toward(state: &mut State, direction: Direction) {
                     _ => None,
                 };
                 if let Some(&(_, next)) = next {
-                    state.focus = Focus::Node(next);
+                    state.run.focus = Focus::Node(next);
                 }
                 return;
             }
             _ => None,
         };
         if let Some(next) = next {
-            state.focus = Focus::Node(next);
+            state.run.focus = Focus::Node(next);
             return;
         }
         if direction == Direction::Up {
@@ -123,7 +124,7 @@ fn nearest(state: &mut State, places: &[(Focus, Rect)], from: Rect, direction: D
     let (fx, fy) = centre(&from);
     let best = places
         .iter()
-        .filter(|(f, _)| *f != state.focus)
+        .filter(|(f, _)| *f != state.run.focus)
         .filter_map(|(f, r)| {
             let (x, y) = centre(r);
             let (dx, dy) = (x - fx, y - fy);
@@ -138,6 +139,6 @@ fn nearest(state: &mut State, places: &[(Focus, Rect)], from: Rect, direction: D
         })
         .min_by_key(|(score, _)| *score);
     if let Some((_, focus)) = best {
-        state.focus = focus;
+        state.run.focus = focus;
     }
 }

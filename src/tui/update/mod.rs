@@ -1,5 +1,7 @@
-//! The reducer: `update(&mut State, Msg) -> Vec<Effect>`. It never performs I/O; the shell does
-//! what the returned effects ask. Tests drive it with plain messages.
+//! The reducer: `update(&mut State, &Screen, Msg) -> Vec<Effect>`. It never performs I/O; the
+//! shell does what the returned effects ask. It reads the [`Screen`] the user is looking at (pane
+//! heights for paging, layouts for the mouse) and never changes it: the loop brings the screen up
+//! to date after each message. Tests drive it with plain messages.
 
 mod actions;
 mod focus;
@@ -11,65 +13,78 @@ mod prompts;
 mod run;
 pub(crate) mod tabs;
 
+use crossterm::event::KeyEventKind;
+
 use super::msg::{CopyOutcome, Effect, Msg};
+use super::screen::Screen;
 use super::state::health::Health;
 use super::state::run_view::RunView;
-use super::state::{Level, Overlay, ServerInfo, State};
+use super::state::{Level, Overlay, Quitting, ServerInfo, State, Tab};
 
 pub use actions::perform;
-pub use keys::context;
 
 /// Folds one message into the state; returns what the shell should do.
-pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
-    run::settle(state);
-    // The Lab follows every run event (a comparison's progress), even behind a past run.
-    if let Msg::Engine(event) = &msg {
-        lab::on_engine_event(state, event);
-    }
-    // Counted so that a confirmation ("press q again") holds for the very next key only.
-    let quit_question = state.quit_asked_at;
-    let pressed = matches!(&msg, Msg::Key(key) if key.kind != crossterm::event::KeyEventKind::Release);
-    if pressed {
-        state.keys_pressed += 1;
-    }
-    let mut effects = Vec::new();
-    if let Some(msg) = history::intercept(state, msg, &mut effects) {
-        effects = dispatch(state, msg);
-    }
-    run::settle(state);
-    if pressed && quit_question.is_some() && state.quit_asked_at == quit_question {
-        // Another key answered the question: the run goes on, and the question leaves the bar.
-        actions::forget_quit_question(state);
-    }
-    effects.extend(history::observe(state));
+pub fn update(state: &mut State, screen: &Screen, msg: Msg) -> Vec<Effect> {
+    let mut effects = dispatch(state, screen, msg);
+    // One pass after every message, for what follows from the state whatever message changed it:
+    // a run that started or ended (History reads the record again, the Prompts tab recounts its
+    // runs), a search or a replay that is due, a waiting notice, and the Prompts tab's selection,
+    // editors and scroll following the draft and the size. Each handler would otherwise have to
+    // remember all of them.
+    effects.extend(history::follow(state));
     effects.extend(prompts::follow(state));
-    state.sync();
+    prompts::settle(state);
     effects
 }
 
-fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
+fn dispatch(state: &mut State, screen: &Screen, msg: Msg) -> Vec<Effect> {
+    let past = state.history.shows_past();
     match msg {
-        Msg::Key(key) => keys::on_key(state, key),
-        Msg::Mouse(mouse) => mouse::on_mouse(state, mouse),
-        Msg::Paste(text) if state.tab == super::state::Tab::Lab => lab::on_paste(state, &text),
-        Msg::Paste(text) if state.tab == super::state::Tab::Prompts => prompts::on_paste(state, &text),
-        Msg::Paste(text) => {
-            state.overlays.retain(|o| !matches!(o, Overlay::Help { .. }));
-            state.focus = super::state::Focus::Prompt;
-            state.prompt.paste(&text);
-            Vec::new()
+        Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
+        Msg::Key(key) => {
+            // Counted so that a confirmation ("press q again") holds for the very next key only.
+            state.keys_pressed += 1;
+            let asked = state.quitting;
+            let effects = keys::on_key(state, screen, key);
+            if matches!(asked, Quitting::Asked { .. }) && state.quitting == asked {
+                // Another key answered the question: the run goes on, and the question leaves the bar.
+                actions::forget_quit_question(state);
+            }
+            effects
         }
+        Msg::Mouse(mouse) if state.tab == Tab::History => history::on_mouse(state, mouse),
+        Msg::Mouse(mouse) => mouse::on_mouse(state, screen, mouse),
+        Msg::Paste(text) => match state.tab {
+            Tab::Lab => lab::on_paste(state, &text),
+            Tab::Prompts => prompts::on_paste(state, &text),
+            Tab::History => history::on_paste(state, &text),
+            Tab::Run if past => history::read_only(state),
+            Tab::Run => {
+                state.overlays.retain(|o| !matches!(o, Overlay::Help { .. }));
+                state.run.focus = super::state::Focus::Prompt;
+                state.run.prompt.paste(&text);
+                Vec::new()
+            }
+        },
         Msg::Resize { width, height } => {
             state.size = (width, height);
             Vec::new()
         }
-        Msg::Engine(event) => run::on_event(state, &event),
+        Msg::Engine(event) => {
+            // One event, two listeners: the Lab follows every run (a comparison's progress), the
+            // Run tab the one it shows (or, behind a past run, the live one set aside).
+            lab::on_engine_event(state, &event);
+            if past { history::live_event(state, &event) } else { run::on_event(state, &event) }
+        }
         Msg::RunLaunched { run_id } => run::on_launched(state, run_id),
+        Msg::RunTaskEnded { run_id, outcome } if past => {
+            history::with_live(state, |state| run::on_task_ended(state, &run_id, outcome))
+        }
         Msg::RunTaskEnded { run_id, outcome } => run::on_task_ended(state, &run_id, outcome),
         Msg::Health(report) => {
             let demo = report.demo;
             let healthy = report.is_healthy() || demo;
-            let count = state.run.nodes.len();
+            let count = state.run.view.nodes.len();
             state.health = Health::Checked(report);
             let panel_open = state.overlays.iter().any(|o| matches!(o, Overlay::Health(_)));
             if healthy {
@@ -118,6 +133,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::EngineReplaced { hierarchy, demo, server } => {
+            // A new engine redraws the idle tree: show the live view it belongs to.
+            history::back_to_live(state);
             state.hierarchy = hierarchy.clone();
             state.server = ServerInfo { url: server, demo };
             if !state.is_running() {
@@ -135,7 +152,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
 /// True when a message changes what is on screen (ticks only matter while something moves).
 pub fn needs_redraw(state: &State, msg: &Msg) -> bool {
     match msg {
-        Msg::Tick { .. } => state.is_running() || state.notice.is_some() || state.run.is_running(),
+        Msg::Tick { .. } => state.is_running() || state.notice.is_some() || state.run.view.is_running(),
         _ => true,
     }
 }

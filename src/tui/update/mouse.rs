@@ -6,18 +6,19 @@ use ratatui::layout::Position;
 use super::actions::perform;
 use crate::tui::action::Action;
 use crate::tui::msg::Effect;
+use crate::tui::screen::Screen;
 use crate::tui::state::{Focus, Overlay, State};
 
 /// Rows per wheel notch.
 const WHEEL_ROWS: usize = 3;
 
-pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
+pub fn on_mouse(state: &mut State, screen: &Screen, mouse: MouseEvent) -> Vec<Effect> {
     if state.tab == crate::tui::state::Tab::Prompts && state.overlays.is_empty() {
         return super::prompts::on_mouse(state, mouse);
     }
     let at = Position { x: mouse.column, y: mouse.row };
     if state.tab == crate::tui::state::Tab::Lab && state.overlays.is_empty() {
-        return super::lab::on_mouse(state, mouse);
+        return super::lab::on_mouse(state, screen, mouse);
     }
     match mouse.kind {
         MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
@@ -25,18 +26,18 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
                 if mouse.kind == MouseEventKind::ScrollUp { Action::ScrollUp } else { Action::ScrollDown };
             if state.overlays.is_empty() {
                 // The wheel scrolls the pane under the pointer without moving the focus.
-                let saved = state.focus;
-                match under(state, at) {
+                let saved = state.run.focus;
+                match under(screen, at) {
                     Some(Focus::Prompt) | None => return Vec::new(),
-                    Some(target) => state.focus = target,
+                    Some(target) => state.run.focus = target,
                 }
                 for _ in 0..WHEEL_ROWS {
-                    perform(state, action);
+                    perform(state, screen, action);
                 }
-                state.focus = saved;
+                state.run.focus = saved;
             } else {
                 for _ in 0..WHEEL_ROWS {
-                    perform(state, action);
+                    perform(state, screen, action);
                 }
             }
             Vec::new()
@@ -49,8 +50,8 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
                 }
                 Some(_) => {}
                 None => {
-                    if let Some(target) = under(state, at) {
-                        state.focus = target;
+                    if let Some(target) = under(screen, at) {
+                        state.run.focus = target;
                     }
                 }
             }
@@ -61,8 +62,8 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
 }
 
 /// The focusable place at a position.
-fn under(state: &State, at: Position) -> Option<Focus> {
-    let layout = &state.layout;
+fn under(screen: &Screen, at: Position) -> Option<Focus> {
+    let layout = &screen.layout;
     if let Some(node) = layout.node_at(at.x, at.y) {
         return Some(Focus::Node(node));
     }

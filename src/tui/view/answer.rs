@@ -5,19 +5,20 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-use crate::tui::screen::layout::inner;
 use super::{draw_rows, span};
 use crate::engine::RunStatus;
 use crate::tui::format;
+use crate::tui::screen::Screen;
+use crate::tui::screen::layout::inner;
 use crate::tui::state::{Focus, State};
 use crate::tui::theme::Role;
 
-pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
+pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen) {
     let theme = state.theme();
-    let run = &state.run;
+    let run = &state.run.view;
     let status = run.status.unwrap_or(RunStatus::Done);
     let (label, status_role) = format::run_status(status);
-    let focused = state.focus == Focus::Answer && state.overlays.is_empty();
+    let focused = state.run.focus == Focus::Answer && state.overlays.is_empty();
     // Counted from the calls this view saw, so a cancel reads as cancelled (not failed) and
     // tokens streamed before it count, whatever the engine's totals say.
     let counts = run.call_counts();
@@ -44,8 +45,8 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
             span(format!("· {facts} "), theme.style(status_role)),
         ]));
     let area = inner(rect);
-    let total = state.answer_text.len();
-    let top = state.answer_scroll.top(total, area.height as usize);
+    let total = screen.answer.len();
+    let top = state.run.answer_scroll.top(total, area.height as usize);
     let below = total.saturating_sub(top + area.height as usize);
     if below > 0 {
         block = block.title_bottom(
@@ -53,6 +54,6 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
         );
     }
     frame.render_widget(block, rect);
-    let rows = state.answer_text.rows(top, area.height as usize);
+    let rows = screen.answer.rows(top, area.height as usize);
     draw_rows(frame.buffer_mut(), area, &rows, theme);
 }

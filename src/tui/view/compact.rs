@@ -62,12 +62,12 @@ fn tail(run: &RunView, index: usize) -> String {
 
 pub fn draw(frame: &mut Frame, rows: &[Option<Rect>], state: &State) {
     let theme = state.theme();
-    let run = &state.run;
+    let run = &state.run.view;
     let name_width =
         run.nodes.iter().enumerate().map(|(i, n)| prefix(run, i).width() + n.name.width()).max().unwrap_or(0);
     for (i, rect) in rows.iter().enumerate() {
         let (Some(rect), Some(node)) = (rect, run.nodes.get(i)) else { continue };
-        let focused = state.focus == Focus::Node(i) && state.overlays.is_empty();
+        let focused = state.run.focus == Focus::Node(i) && state.overlays.is_empty();
         let (label, glyph, role) = format::node_state(node.status.as_ref());
         let glyph = if node.is_active() { format::spinner(state.now_ms) } else { glyph };
         let lead = prefix(run, i);

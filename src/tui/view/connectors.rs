@@ -133,8 +133,8 @@ mod tests {
 
     use super::*;
     use crate::engine::testkit;
-    use crate::tui::theme::ThemeSet;
     use crate::tui::screen::layout::{TreeLayout, compute};
+    use crate::tui::theme::ThemeSet;
 
     /// Every bar row at every width: a child straight under its parent joins with `┼`, never
     /// with a `┬` beside a `┴`.

@@ -6,9 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear};
 
-use crate::tui::screen::layout::inner;
 use super::{centered, draw_rows, span};
 use crate::tui::action::{Action, Context};
+use crate::tui::screen::layout::inner;
 use crate::tui::state::State;
 use crate::tui::state::health::{Health, HealthPanel, HealthReport, users_of};
 use crate::tui::text::wrap::Wrapper;

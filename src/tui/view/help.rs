@@ -4,7 +4,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear};
-use unicode_width::UnicodeWidthStr;
 
 use super::{draw_rows, span};
 use crate::tui::screen::help::{body_area, frame_area, rows};

@@ -8,10 +8,11 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear};
 use unicode_width::UnicodeWidthStr;
 
-use crate::tui::screen::layout::inner;
 use super::{draw_rows, span};
-use crate::tui::screen::messages::{body_area, frame_area, level_style, rows};
 use crate::tui::action::{Action, Context};
+use crate::tui::screen::Screen;
+use crate::tui::screen::layout::inner;
+use crate::tui::screen::messages::{body_area, frame_area, level_style, rows};
 use crate::tui::state::scroll::Scroll;
 use crate::tui::state::{Level, Notice, State, Tab};
 use crate::tui::text::wrap::Wrapper;
@@ -48,9 +49,9 @@ fn overflowing(state: &State, width: u16) -> Option<&Notice> {
 
 /// A warning or error too long for the status bar, in full in a box just above it (above the prompt box
 /// on the Run tab, so typing stays in view), for as long as the notice lasts.
-pub fn draw_toast(frame: &mut Frame, state: &State) {
+pub fn draw_toast(frame: &mut Frame, state: &State, screen: &Screen) {
     let area = frame.area();
-    let layout = state.layout_for(area);
+    let layout = &screen.layout;
     if layout.too_small
         || state.overlays.iter().any(|o| matches!(o, crate::tui::state::Overlay::Messages { .. }))
     {

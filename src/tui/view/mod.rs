@@ -24,21 +24,22 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
+use super::screen::Screen;
+use super::screen::layout::{self, TreeLayout};
 use super::state::{Overlay, State, Tab};
 use super::text::wrap::Row;
 use super::theme::Theme;
-use super::screen::layout::{self, TreeLayout};
 
 /// Draws the whole screen.
-pub fn draw(frame: &mut Frame, state: &State) {
-    draw_screen(frame, state);
-    messages::draw_toast(frame, state);
+pub fn draw(frame: &mut Frame, state: &State, screen: &Screen) {
+    draw_screen(frame, state, screen);
+    messages::draw_toast(frame, state, screen);
     paint_background(frame.buffer_mut(), state.theme());
 }
 
-fn draw_screen(frame: &mut Frame, state: &State) {
+fn draw_screen(frame: &mut Frame, state: &State, screen: &Screen) {
     let area = frame.area();
-    let layout = state.layout_for(area);
+    let layout = &screen.layout;
     if layout.too_small {
         too_small::draw(frame, area, state);
         return;
@@ -49,12 +50,12 @@ fn draw_screen(frame: &mut Frame, state: &State) {
     }
     tabs::draw(frame, layout.tabs, state);
     match state.tab {
-        Tab::Lab => lab::draw(frame, area, state),
+        Tab::Lab => lab::draw(frame, area, state, &screen.lab),
         Tab::Prompts => prompts::draw(frame, area, state),
-        Tab::Run | Tab::History => draw_run(frame, &layout, state),
+        Tab::Run | Tab::History => draw_run(frame, layout, state, screen),
     }
     status_bar::draw(frame, layout.status, state);
-    draw_overlays(frame, area, state);
+    draw_overlays(frame, area, state, screen);
 }
 
 /// A theme that paints its own background (a light theme on a dark terminal would otherwise put
@@ -82,33 +83,33 @@ fn paint_background(buf: &mut Buffer, theme: &Theme) {
 }
 
 /// The Run tab: the tree, the answer, the prompt box.
-fn draw_run(frame: &mut Frame, layout: &layout::ScreenLayout, state: &State) {
+fn draw_run(frame: &mut Frame, layout: &layout::ScreenLayout, state: &State, screen: &Screen) {
     match &layout.tree_layout {
         TreeLayout::Chart { panes, gap } => {
-            connectors::draw(frame.buffer_mut(), &state.run, panes, *gap, state.theme());
+            connectors::draw(frame.buffer_mut(), &state.run.view, panes, *gap, state.theme());
             for (i, rect) in panes.iter().enumerate() {
-                pane::draw(frame, *rect, state, i);
+                pane::draw(frame, *rect, state, screen, i);
             }
         }
         TreeLayout::Compact { rows, detail } => {
             compact::draw(frame, rows, state);
             if let Some((node, rect)) = detail {
-                pane::draw(frame, *rect, state, *node);
+                pane::draw(frame, *rect, state, screen, *node);
             }
         }
         TreeLayout::Hidden => {}
     }
     if let Some(rect) = layout.answer {
-        answer::draw(frame, rect, state);
+        answer::draw(frame, rect, state, screen);
     }
     prompt::draw(frame, layout.prompt, state);
     history::past_banner(frame, layout.prompt, state);
 }
 
-fn draw_overlays(frame: &mut Frame, area: Rect, state: &State) {
+fn draw_overlays(frame: &mut Frame, area: Rect, state: &State, screen: &Screen) {
     for overlay in &state.overlays {
         match overlay {
-            Overlay::Zoom(zoom) => zoom::draw(frame, area, state, zoom),
+            Overlay::Zoom(zoom) => zoom::draw(frame, area, state, zoom, screen.zoom.as_ref()),
             Overlay::Help { scroll } => help::draw(frame, area, state, *scroll),
             Overlay::Messages { scroll } => messages::draw(frame, area, state, *scroll),
             Overlay::Health(panel) => health::draw(frame, area, state, panel),

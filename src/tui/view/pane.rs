@@ -6,18 +6,23 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-use crate::tui::screen::layout::inner;
 use super::{draw_rows, span};
 use crate::engine::NodeStatus;
 use crate::tui::format;
+use crate::tui::screen::Screen;
+use crate::tui::screen::layout::inner;
 use crate::tui::state::{Focus, State};
 use crate::tui::text::wrap::{self, Row, truncate};
 use crate::tui::theme::Role;
 
-pub fn draw(frame: &mut Frame, rect: Rect, state: &State, index: usize) {
-    let (Some(node), Some(pane)) = (state.run.nodes.get(index), state.panes.get(index)) else { return };
+pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen, index: usize) {
+    let (Some(node), Some(scroll), Some(pane)) =
+        (state.run.view.nodes.get(index), state.run.panes.get(index), screen.panes.get(index))
+    else {
+        return;
+    };
     let theme = state.theme();
-    let focused = state.focus == Focus::Node(index) && state.overlays.is_empty();
+    let focused = state.run.focus == Focus::Node(index) && state.overlays.is_empty();
     let (label, glyph, role) = format::node_state(node.status.as_ref());
     let glyph = if node.is_active() { format::spinner(state.now_ms) } else { glyph };
 
@@ -38,13 +43,13 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, index: usize) {
         span(role_text, theme.style(Role::Dim)),
         span(" ", theme.style(Role::Title)),
     ]);
-    let figures = state.run.figures(index, state.now_ms);
+    let figures = state.run.view.figures(index, state.now_ms);
     let mut block = Block::bordered()
         .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
         .border_style(border_style)
         .title_top(title)
         .title_top(Line::from(span(badge, theme.style(role))).right_aligned());
-    if state.run.current_call(index).is_some() {
+    if state.run.view.current_call(index).is_some() {
         let parts = format::figures(&figures);
         let footer = format::fit_parts(&parts, (rect.width as usize).saturating_sub(4));
         if !footer.is_empty() {
@@ -52,9 +57,9 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, index: usize) {
         }
     }
     let text_area = inner(rect);
-    if !pane.scroll.is_following() && state.run.current_call(index).is_some() {
+    if !scroll.is_following() && state.run.view.current_call(index).is_some() {
         let total = pane.body.len();
-        let top = pane.scroll.top(total, text_area.height as usize);
+        let top = scroll.top(total, text_area.height as usize);
         let more = total.saturating_sub(top + text_area.height as usize);
         if more > 0 {
             block = block.title_bottom(
@@ -65,7 +70,7 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, index: usize) {
     frame.render_widget(block, rect);
 
     // The reason, unless the failed call already shows it at the end of its text.
-    let call_error = state.run.current_call(index).and_then(|c| c.error.as_deref());
+    let call_error = state.run.view.current_call(index).and_then(|c| c.error.as_deref());
     let failure = match &node.status {
         Some(NodeStatus::Failed { reason }) => Some(node.failure.as_deref().unwrap_or(reason)),
         _ => None,
@@ -80,12 +85,12 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, index: usize) {
         })
         .unwrap_or_default();
     let body_height = (text_area.height as usize).saturating_sub(failure_rows.len());
-    let rows = match state.run.current_call(index) {
+    let rows = match state.run.view.current_call(index) {
         Some(_) => {
-            let top = pane.scroll.top(pane.body.len(), body_height);
+            let top = scroll.top(pane.body.len(), body_height);
             pane.body.rows(top, body_height)
         }
-        None => pane.note.rows(pane.scroll.top(pane.note.len(), body_height), body_height),
+        None => pane.note.rows(scroll.top(pane.note.len(), body_height), body_height),
     };
     draw_rows(frame.buffer_mut(), Rect { height: body_height as u16, ..text_area }, &rows, theme);
     if !failure_rows.is_empty() {

@@ -2,20 +2,21 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-use crate::tui::screen::layout::inner;
 use super::span;
 use crate::tui::action::{Action, Context};
+use crate::tui::screen::layout::inner;
 use crate::tui::state::{Focus, Lifecycle, State};
 use crate::tui::theme::Role;
 
 pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     let theme = state.theme();
-    let focused = state.focus == Focus::Prompt && state.overlays.is_empty();
+    let focused = state.run.focus == Focus::Prompt && state.overlays.is_empty();
     let key = |action| state.keymap.hint(Context::Prompt, action).unwrap_or_default();
-    let hint = match &state.lifecycle {
+    let hint = match &state.run.lifecycle {
         Lifecycle::Running { cancelling: true, .. } => " cancelling… ".to_string(),
         Lifecycle::Running { .. } | Lifecycle::Launching => {
             format!(" running · {} cancels ", key(Action::CancelOrBack))
@@ -28,5 +29,11 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
         .title_top(Line::from(span(" Prompt ", theme.style(Role::Title))))
         .title_top(Line::from(span(hint, theme.style(Role::Dim))).right_aligned());
     frame.render_widget(block, rect);
-    frame.render_widget(&state.prompt.editor, inner(rect));
+    // The editor keeps the text; how it looks (the cursor where the keys go) is the view's.
+    let mut editor = state.run.prompt.editor.clone();
+    let cursor = if focused { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
+    editor.set_cursor_style(cursor);
+    editor.set_cursor_line_style(Style::new());
+    editor.set_placeholder_style(theme.style(Role::Dim));
+    frame.render_widget(&editor, inner(rect));
 }

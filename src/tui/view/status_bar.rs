@@ -12,7 +12,6 @@ use crate::tui::state::health::{Health, users_of};
 use crate::tui::state::{Level, Lifecycle, State};
 use crate::tui::text::wrap::truncate;
 use crate::tui::theme::Role;
-use crate::tui::update::context;
 
 /// An address without its scheme and API path: `localhost:1234`.
 fn short(url: &str) -> &str {
@@ -61,8 +60,8 @@ fn run(state: &State) -> (String, Role) {
     if let Some(label) = super::history::past_run_label(state) {
         return label;
     }
-    let run = &state.run;
-    match (&state.lifecycle, run.status) {
+    let run = &state.run.view;
+    match (&state.run.lifecycle, run.status) {
         (Lifecycle::Running { cancelling: true, .. }, _) => ("cancelling…".into(), Role::StatusWarn),
         (Lifecycle::Launching, _) => {
             (format!("{} starting…", format::spinner(state.now_ms)), Role::StatusBar)
@@ -94,7 +93,7 @@ fn hints(state: &State) -> Vec<String> {
     if let Some(hints) = super::history::hints(state) {
         return hints;
     }
-    let ctx = context(state);
+    let ctx = state.key_context();
     let actions: &[(Action, &str)] = match ctx {
         Context::Prompt => &[
             (Action::Send, "send"),

@@ -21,11 +21,11 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     }
     let left: usize = spans.iter().map(|s| s.content.width()).sum();
     let mut right = String::new();
-    if let Some(id) = &state.run.run_id {
+    if let Some(id) = &state.run.view.run_id {
         right.push_str(&format!("run {id}"));
     }
-    if !state.run.prompt.is_empty() {
-        let prompt = state.run.prompt.replace('\n', " ");
+    if !state.run.view.prompt.is_empty() {
+        let prompt = state.run.view.prompt.replace('\n', " ");
         right = format!("“{prompt}”  {right}");
     }
     if let Some(label) = super::history::tab_bar_label(state) {

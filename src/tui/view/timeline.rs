@@ -33,7 +33,7 @@ fn phase_role(call: &CallView) -> Role {
 /// and those around them, with a row counting each stretch left out.
 pub fn draw(frame: &mut Frame, rect: Rect, state: &State, zoomed: usize) {
     let theme = state.theme();
-    let run = &state.run;
+    let run = &state.run.view;
     if rect.height < 2 || rect.width < 20 || run.calls.is_empty() {
         return;
     }

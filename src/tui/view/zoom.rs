@@ -6,18 +6,19 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear};
 
-use super::layout::zoom as zoom_layout;
 use super::{draw_rows, span, timeline};
 use crate::tui::action::{Action, Context};
 use crate::tui::format;
+use crate::tui::screen::layout::zoom as zoom_layout;
+use crate::tui::screen::zoom::ZoomText;
 use crate::tui::state::State;
 use crate::tui::state::zoom::ZoomState;
 use crate::tui::theme::Role;
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, zoom: &ZoomState) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, zoom: &ZoomState, text: Option<&ZoomText>) {
     let theme = state.theme();
-    let layout = zoom_layout(area, state.run.calls.len());
-    let Some(node) = state.run.nodes.get(zoom.node) else { return };
+    let layout = zoom_layout(area, state.run.view.calls.len());
+    let Some(node) = state.run.view.nodes.get(zoom.node) else { return };
     let (label, _, role) = format::node_state(node.status.as_ref());
     let key = |action| state.keymap.hint(Context::Zoom, action).unwrap_or_default();
     let hints = format!(
@@ -26,7 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, zoom: &ZoomState) {
         key(Action::FocusNext),
         key(Action::Copy)
     );
-    let total = zoom.len();
+    let total = text.map_or(0, ZoomText::len);
     let height = layout.document.height as usize;
     let top = zoom.scroll.top(total, height);
     let mut block = Block::bordered()
@@ -47,7 +48,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, zoom: &ZoomState) {
     }
     frame.render_widget(Clear, layout.frame);
     frame.render_widget(block, layout.frame);
-    let rows = zoom.rows(top, height);
+    let rows = text.map(|t| t.rows(top, height)).unwrap_or_default();
     draw_rows(frame.buffer_mut(), layout.document, &rows, theme);
     if let Some(rect) = layout.timeline {
         timeline::draw(frame, rect, state, zoom.node);

@@ -2,13 +2,15 @@
 //! table (W/T/L, adjusted win rate, 95% interval, answer length, verdict), bar chart and
 //! per-category results; then cost and length per arm, and how to read it all.
 
-use crate::tui::text::cells::{RowBuilder, paragraph};
 use super::chart;
 use crate::lab::report::{ArmCost, PairScore};
 use crate::lab::stats::Verdict;
 use crate::lab::{Arm, Scoreboard};
+use crate::tui::action::{Action, Context};
+use crate::tui::keymap::Keymap;
 use crate::tui::msg::lab::{LabData, NO_RECORD};
 use crate::tui::state::lab::LoadState;
+use crate::tui::text::cells::{RowBuilder, paragraph};
 use crate::tui::text::wrap::Row;
 use crate::tui::theme::Role;
 
@@ -22,6 +24,12 @@ pub struct Hints {
 
 /// Columns the pair table needs before its verdict; narrower, each pair takes two lines.
 const TABLE: usize = 53;
+
+/// The keys the board's text names, as the keymap binds them.
+pub fn hints(keymap: &Keymap) -> Hints {
+    let key = |action| keymap.hint(Context::Lab, action).unwrap_or_else(|| "?".into());
+    Hints { compare: key(Action::Compare), vote: key(Action::Vote), refresh: key(Action::Refresh) }
+}
 
 /// Every row of the board at `width`.
 pub fn rows(data: Option<&LabData>, load: &LoadState, width: usize, hints: &Hints) -> Vec<Row> {

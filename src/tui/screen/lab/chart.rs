@@ -2,8 +2,8 @@
 //! win rate (●), and its Wilson 95% interval drawn as whiskers (├──┤). Hand-drawn in cells so it
 //! reads at any size and in any theme (shapes carry the meaning, colour only helps).
 
-use crate::tui::text::cells::RowBuilder;
 use crate::lab::report::PairScore;
+use crate::tui::text::cells::RowBuilder;
 use crate::tui::text::wrap::Row;
 use crate::tui::theme::Role;
 

@@ -14,4 +14,3 @@ pub fn diff_area(area: Rect) -> Rect {
     let body = inner(diff_frame(area));
     Rect::new(body.x + 1, body.y + 1, body.width.saturating_sub(2), body.height.saturating_sub(1))
 }
-

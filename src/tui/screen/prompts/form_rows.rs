@@ -101,4 +101,3 @@ pub fn side_rows(prompt: PromptField, width: usize) -> Vec<Row> {
     }
     w.all_rows()
 }
-

@@ -6,11 +6,11 @@ use ratatui::layout::{Position, Rect};
 use unicode_width::UnicodeWidthStr;
 
 use super::form_rows as form;
-use crate::tui::text::field_rows as textbox;
 use crate::config::edit::Field;
+use crate::tui::screen::layout::inner;
 use crate::tui::state::State;
 use crate::tui::state::prompts::{FieldKind, kind_of};
-use crate::tui::screen::layout::inner;
+use crate::tui::text::field_rows as textbox;
 
 /// Width of the label column of one-line fields: the focus mark, the longest label ("Context
 /// tokens"), the unsaved and problem marks (" ●", " ▲") and a space before the value.

@@ -3,14 +3,11 @@
 
 mod vote;
 
-use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
 
 pub use self::vote::{Choice, Saving, VotePhase, VoteScreen};
 use crate::engine::RunId;
 use crate::tui::msg::lab::{ComparisonEnd, LabData, QueuedVote};
-use crate::tui::text::wrap::Row;
-use crate::tui::screen::lab::{board, layout};
 
 /// Whether the record has been read.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -69,13 +66,8 @@ pub struct LabState {
     pub data_generation: u64,
     /// The selected pair in the queue.
     pub selected: usize,
-    /// First board row shown (clamped by `sync`).
+    /// First board row the user scrolled to (drawn no further than the board's last page).
     pub board_scroll: usize,
-    /// The scoreboard as rows for the board's width, and the key they were built for.
-    pub board_rows: Vec<Row>,
-    board_key: Option<(u64, usize, LoadState, board::Hints)>,
-    /// Rows the board shows at the last layout.
-    pub board_height: usize,
     pub comparison: Option<ComparisonRun>,
     pub last: Option<LastComparison>,
     /// The one-line box asking for a prompt to compare, when open.
@@ -108,24 +100,5 @@ impl LabState {
         self.data = Some(data);
         self.load = LoadState::Loaded;
         self.data_generation += 1;
-    }
-
-    /// Derives what drawing needs for a screen of `area` (the board's rows, the vote panes).
-    pub fn sync(&mut self, area: Rect, hints: &board::Hints) {
-        let body = layout::body(area);
-        if let Some(vote) = &mut self.vote {
-            vote.sync(body);
-            return;
-        }
-        let regions = layout::board(body, self);
-        let inner = layout::inner_text(regions.board);
-        let width = inner.width as usize;
-        let key = (self.data_generation, width, self.load.clone(), hints.clone());
-        if self.board_key.as_ref() != Some(&key) {
-            self.board_rows = board::rows(self.data.as_ref(), &self.load, width, hints);
-            self.board_key = Some(key);
-        }
-        self.board_height = inner.height as usize;
-        self.board_scroll = self.board_scroll.min(self.board_rows.len().saturating_sub(self.board_height));
     }
 }

@@ -1,15 +1,11 @@
 //! The blind vote screen: two answers shown as "A" and "B" in an order drawn by the shell, a
 //! choice, an optional one-line reason, then the reveal of which arm was which.
 
-use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
 
 use crate::lab::Arm;
 use crate::lab::verdict::Outcome;
 use crate::tui::msg::lab::QueuedVote;
-use crate::tui::text::cached::Memo;
-use crate::tui::text::markdown;
-use crate::tui::screen::lab::layout;
 
 /// What the user chose, in the terms they saw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,14 +70,8 @@ pub struct VoteScreen {
     pub reason: TextArea<'static>,
     pub editing_reason: bool,
     pub phase: VotePhase,
-    /// First row shown in both panes (clamped by `sync`).
+    /// First row the user scrolled both panes to (drawn no further than their last page).
     pub scroll: usize,
-    pub a_rows: Memo<usize>,
-    pub b_rows: Memo<usize>,
-    /// Text rows in each pane at the last layout.
-    pub pane_height: usize,
-    /// The furthest `scroll` can go at the last layout.
-    pub max_scroll: usize,
 }
 
 fn reason_box() -> TextArea<'static> {
@@ -101,10 +91,6 @@ impl VoteScreen {
             editing_reason: false,
             phase: VotePhase::Choosing,
             scroll: 0,
-            a_rows: Memo::default(),
-            b_rows: Memo::default(),
-            pane_height: 0,
-            max_scroll: 0,
         }
     }
 
@@ -115,20 +101,6 @@ impl VoteScreen {
 
     pub fn is_revealed(&self) -> bool {
         matches!(self.phase, VotePhase::Revealed { .. })
-    }
-
-    /// Wraps both answers for their panes in `body` and clamps the scroll.
-    pub fn sync(&mut self, body: Rect) {
-        let regions = layout::vote(body, self);
-        let Some(item) = &self.item else { return };
-        let (a, b) = item.shown_answers();
-        let (wa, wb) = (regions.a_text.width.max(1) as usize, regions.b_text.width.max(1) as usize);
-        self.a_rows.ensure(wa, wa, |w| markdown::render_into(a, w));
-        self.b_rows.ensure(wb, wb, |w| markdown::render_into(b, w));
-        let (ha, hb) = (regions.a_text.height as usize, regions.b_text.height as usize);
-        self.pane_height = ha.min(hb).max(1);
-        self.max_scroll = self.a_rows.len().saturating_sub(ha).max(self.b_rows.len().saturating_sub(hb));
-        self.scroll = self.scroll.min(self.max_scroll);
     }
 }
 

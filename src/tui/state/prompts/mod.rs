@@ -5,7 +5,6 @@
 mod dialog;
 mod editors;
 mod fields;
-mod sync;
 
 use std::path::PathBuf;
 

@@ -9,39 +9,26 @@ use super::{list, past};
 use crate::store::export::Format;
 use crate::tui::action::{Action, Context};
 use crate::tui::msg::Effect;
+use crate::tui::screen::Screen;
 use crate::tui::state::history::HistoryFocus;
 use crate::tui::state::{Focus, Level, Overlay, State, Tab};
 use crate::tui::update::perform;
 
-/// The History tab's context, when it has the keys (no help or health panel on top).
-pub fn context(state: &State) -> Option<Context> {
-    if state.tab != Tab::History || !state.overlays.is_empty() {
-        return None;
-    }
-    Some(if state.history.confirm.is_some() {
-        Context::Confirm
-    } else if state.history.focus == HistoryFocus::Search {
-        Context::HistorySearch
-    } else {
-        Context::History
-    })
-}
-
 /// Keys for the History tab and for a past run; `None` lets the usual handling have the key.
-pub fn on_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
+pub fn on_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Option<Vec<Effect>> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    if let Some(ctx) = context(state) {
-        return Some(in_history(state, ctx, key));
+    if let Some(ctx) = state.history_context() {
+        return Some(in_history(state, screen, ctx, key));
     }
     if state.tab == Tab::Run && state.history.shows_past() {
-        return on_past_key(state, key);
+        return on_past_key(state, screen, key);
     }
     None
 }
 
-fn in_history(state: &mut State, ctx: Context, key: KeyEvent) -> Vec<Effect> {
+fn in_history(state: &mut State, screen: &Screen, ctx: Context, key: KeyEvent) -> Vec<Effect> {
     let action = state.keymap.lookup(ctx, &key);
     match (ctx, action) {
         (Context::HistorySearch, None) => list::search_input(state, key),
@@ -52,20 +39,20 @@ fn in_history(state: &mut State, ctx: Context, key: KeyEvent) -> Vec<Effect> {
                 list::cancel_delete(state);
                 Vec::new()
             }
-            Action::Interrupt | Action::Quit => perform(state, action),
+            Action::Interrupt | Action::Quit => perform(state, screen, action),
             _ => Vec::new(),
         },
         (Context::HistorySearch, Some(action)) => match action {
             Action::FocusList | Action::Send | Action::Open | Action::SelectNext => list::leave_search(state),
             Action::ClearSearch | Action::Close => list::clear_search(state),
-            other => perform(state, other),
+            other => perform(state, screen, other),
         },
-        (_, Some(action)) => list_action(state, action),
+        (_, Some(action)) => list_action(state, screen, action),
     }
 }
 
 /// An action with the list focused.
-fn list_action(state: &mut State, action: Action) -> Vec<Effect> {
+fn list_action(state: &mut State, screen: &Screen, action: Action) -> Vec<Effect> {
     let page = list::height(state).saturating_sub(1).max(1) as isize;
     let selected = state.history.selected_run().map(|r| (r.row.id.clone(), r.row.prompt.clone()));
     match (action, selected) {
@@ -104,13 +91,13 @@ fn list_action(state: &mut State, action: Action) -> Vec<Effect> {
         (Action::ExportJson, Some((id, _))) => list::export(&id, Format::Json),
         (Action::CopyAnswer | Action::Copy, Some((id, _))) => list::copy_answer(&id),
         (Action::Delete, Some(_)) => list::ask_delete(state),
-        (other, _) => perform(state, other),
+        (other, _) => perform(state, screen, other),
     }
 }
 
 /// Keys on a past run. Its own table first (unless the zoom view binds the key), then the
 /// panes' keys, except those that would edit a prompt.
-fn on_past_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
+fn on_past_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Option<Vec<Effect>> {
     let zoomed = match state.overlays.last() {
         None => false,
         Some(Overlay::Zoom(_)) => true,
@@ -119,9 +106,9 @@ fn on_past_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
     if let Some(action) = state.keymap.lookup_own(Context::PastRun, &key)
         && !(zoomed && state.keymap.lookup_own(Context::Zoom, &key).is_some())
     {
-        return Some(past_action(state, action));
+        return Some(past_action(state, screen, action));
     }
-    let ctx = crate::tui::update::context(state);
+    let ctx = state.key_context();
     let typed = matches!(key.code, crossterm::event::KeyCode::Char(_))
         && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
     match state.keymap.lookup(ctx, &key) {
@@ -130,9 +117,9 @@ fn on_past_key(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
         ) => Some(read_only(state)),
         // Tab and Shift-Tab go round the panes and the answer, stepping over the prompt box.
         Some(action @ (Action::FocusNext | Action::FocusPrev)) if !zoomed => {
-            let mut effects = perform(state, action);
-            if state.focus == Focus::Prompt {
-                effects.extend(perform(state, action));
+            let mut effects = perform(state, screen, action);
+            if state.run.focus == Focus::Prompt {
+                effects.extend(perform(state, screen, action));
             }
             Some(effects)
         }
@@ -152,7 +139,7 @@ pub fn read_only(state: &mut State) -> Vec<Effect> {
 }
 
 /// An action on the past run shown.
-fn past_action(state: &mut State, action: Action) -> Vec<Effect> {
+fn past_action(state: &mut State, screen: &Screen, action: Action) -> Vec<Effect> {
     let Some(shown) = state.history.past.as_ref().map(|p| (p.id.clone(), p.prompt.clone())) else {
         return Vec::new();
     };
@@ -165,13 +152,13 @@ fn past_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ExportMarkdown => return list::export(&shown.0, Format::Markdown),
         Action::ExportJson => return list::export(&shown.0, Format::Json),
         Action::CopyAnswer => return list::copy_answer(&shown.0),
-        other => return perform(state, other),
+        other => return perform(state, screen, other),
     }
     Vec::new()
 }
 
 /// The actions added with the History tab, pressed anywhere else (tab keys are global).
-pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+pub fn on_action(state: &mut State, screen: &Screen, action: Action) -> Vec<Effect> {
     match action {
         Action::BackToLive
         | Action::Replay
@@ -183,7 +170,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::CopyAnswer
             if state.history.shows_past() && state.tab == Tab::Run =>
         {
-            past_action(state, action)
+            past_action(state, screen, action)
         }
         // The list's actions mean nothing elsewhere (and must not come back here through `perform`).
         _ => Vec::new(),

@@ -7,40 +7,13 @@ mod list;
 pub use list::ensure_loaded;
 mod past;
 
-pub use keys::{context, on_action};
+pub use keys::{on_action, on_key, on_mouse, read_only};
+pub use list::paste as on_paste;
+pub use past::{back_to_live, live_event, with_live};
 
-use super::run;
-use crate::tui::msg::{Effect, HistoryMsg, Msg};
+use crate::tui::msg::{Effect, HistoryMsg};
 use crate::tui::sanitize::one_line;
 use crate::tui::state::{Focus, Level, Lifecycle, State, Tab};
-
-/// Takes the messages that mean something else while the History tab or a past run is shown
-/// (their effects go to `effects`); gives back the rest for the usual handling.
-pub fn intercept(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> Option<Msg> {
-    let past = state.history.shows_past();
-    let taken = match msg {
-        Msg::Key(key) => match keys::on_key(state, key) {
-            Some(taken) => taken,
-            None => return Some(Msg::Key(key)),
-        },
-        Msg::Mouse(mouse) if state.tab == Tab::History => keys::on_mouse(state, mouse),
-        Msg::Paste(text) if state.tab == Tab::History => list::paste(state, &text),
-        Msg::Paste(_) if past => keys::read_only(state),
-        // The live run goes on behind a past one: its events update the picture set aside.
-        Msg::Engine(event) if past => past::live_event(state, &event),
-        Msg::RunTaskEnded { run_id, outcome } if past => {
-            past::with_live(state, |state| run::on_task_ended(state, &run_id, outcome))
-        }
-        // A new engine redraws the idle tree: show the live view it belongs to.
-        msg @ Msg::EngineReplaced { .. } if past => {
-            past::back_to_live(state);
-            return Some(msg);
-        }
-        other => return Some(other),
-    };
-    effects.extend(taken);
-    None
-}
 
 /// An answer from the record. Its messages can quote paths and search text: they are made safe
 /// to show (one line, no control characters) on the way in.
@@ -74,7 +47,7 @@ pub fn on_msg(state: &mut State, msg: HistoryMsg) -> Vec<Effect> {
         },
         HistoryMsg::Deleted { id, result } => list::on_deleted(state, &id, result),
         HistoryMsg::PromptHistory(prompts) => {
-            state.prompt.seed_history(prompts);
+            state.run.prompt.seed_history(prompts);
             Vec::new()
         }
         HistoryMsg::Notices(notices) => {
@@ -114,9 +87,9 @@ fn clean(msg: HistoryMsg) -> HistoryMsg {
 
 /// After every message: notice runs starting and ending (the list reads the record again), run
 /// the search once typing pauses, move a replay along, show waiting notices.
-pub fn observe(state: &mut State) -> Vec<Effect> {
+pub fn follow(state: &mut State) -> Vec<Effect> {
     let mut effects = Vec::new();
-    let live = match &state.lifecycle {
+    let live = match &state.run.lifecycle {
         Lifecycle::Running { run_id, .. } => Some(run_id.clone()),
         Lifecycle::Idle | Lifecycle::Launching => None,
     };
@@ -139,8 +112,8 @@ pub fn observe(state: &mut State) -> Vec<Effect> {
         state.notify(text, Level::Warn);
     }
     // A past run cannot be edited: the prompt box is not for it.
-    if state.history.shows_past() && state.focus == Focus::Prompt {
-        state.focus = if state.shows_answer() { Focus::Answer } else { Focus::Node(0) };
+    if state.history.shows_past() && state.run.focus == Focus::Prompt {
+        state.run.focus = if state.run.shows_answer() { Focus::Answer } else { Focus::Node(0) };
     }
     let height = list::height(state);
     state.history.keep_in_view(height);

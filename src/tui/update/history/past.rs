@@ -64,23 +64,25 @@ fn show(state: &mut State, id: &str, events: Arc<Vec<RunEvent>>) {
     let view = as_ended(state, &events);
     let (live, live_focus) = match state.history.past.take() {
         Some(past) => (past.live, past.live_focus),
-        None => (std::mem::replace(&mut state.run, RunView::idle(state.hierarchy.clone())), state.focus),
+        None => {
+            (std::mem::replace(&mut state.run.view, RunView::idle(state.hierarchy.clone())), state.run.focus)
+        }
     };
     state.history.past = Some(PastRun { id: id.to_string(), prompt, events, live, live_focus, replay: None });
     state.tab = Tab::Run;
     state.reset_run(view);
-    state.answer_scroll = Scroll::At(0);
-    state.focus = if state.shows_answer() { Focus::Answer } else { Focus::Node(0) };
+    state.run.answer_scroll = Scroll::At(0);
+    state.run.focus = if state.run.shows_answer() { Focus::Answer } else { Focus::Node(0) };
 }
 
 /// Back to the live run (as it stands now).
 pub fn back_to_live(state: &mut State) {
     let Some(past) = state.history.past.take() else { return };
-    state.focus = past.live_focus;
+    state.run.focus = past.live_focus;
     let finished = past.live.status.is_some() && !past.live.is_running();
     state.reset_run(past.live);
     if finished {
-        state.answer_scroll = Scroll::At(0);
+        state.run.answer_scroll = Scroll::At(0);
     }
 }
 
@@ -99,7 +101,7 @@ pub fn start_replay(state: &mut State) {
         past.replay = Some(replay);
     }
     state.reset_run(view);
-    state.answer_scroll = Scroll::At(0);
+    state.run.answer_scroll = Scroll::At(0);
 }
 
 /// Steps the replay speed: 1×, 4×, 16×, 1×…
@@ -128,7 +130,7 @@ pub fn stop(state: &mut State) {
     let events = past.events.clone();
     let view = as_ended(state, &events);
     state.reset_run(view);
-    state.answer_scroll = Scroll::At(0);
+    state.run.answer_scroll = Scroll::At(0);
     state.notify("Replay stopped: the run as it ended.", Level::Info);
 }
 
@@ -150,7 +152,7 @@ pub fn advance_replay(state: &mut State) {
     while let Some(event) = events.get(replay.next).filter(|e| e.at_ms <= until) {
         let mut event = event.clone();
         event.at_ms = replay.wall_at(event.at_ms);
-        state.run.apply(&event);
+        state.run.view.apply(&event);
         replay.next += 1;
     }
     if replay.next >= events.len() {
@@ -161,7 +163,8 @@ pub fn advance_replay(state: &mut State) {
 
 /// An event of the live run while a past one is shown: the picture set aside takes it.
 pub fn live_event(state: &mut State, event: &RunEvent) -> Vec<Effect> {
-    let launched = matches!(&state.lifecycle, Lifecycle::Running { run_id, .. } if *run_id == event.run_id);
+    let launched =
+        matches!(&state.run.lifecycle, Lifecycle::Running { run_id, .. } if *run_id == event.run_id);
     let Some(past) = state.history.past.as_mut() else { return run::on_event(state, event) };
     match &event.kind {
         EventKind::RunStarted { .. } if launched => {
@@ -193,11 +196,11 @@ pub fn live_event(state: &mut State, event: &RunEvent) -> Vec<Effect> {
 /// Runs `f` with the live run's picture in place (for handlers written for the live view).
 pub fn with_live<R>(state: &mut State, f: impl FnOnce(&mut State) -> R) -> R {
     if let Some(past) = state.history.past.as_mut() {
-        std::mem::swap(&mut state.run, &mut past.live);
+        std::mem::swap(&mut state.run.view, &mut past.live);
     }
     let out = f(state);
     if let Some(past) = state.history.past.as_mut() {
-        std::mem::swap(&mut state.run, &mut past.live);
+        std::mem::swap(&mut state.run.view, &mut past.live);
     }
     out
 }
@@ -215,10 +218,10 @@ pub fn rerun(state: &mut State, prompt: &str) -> Vec<Effect> {
     }
     back_to_live(state);
     state.tab = Tab::Run;
-    state.focus = Focus::Prompt;
+    state.run.focus = Focus::Prompt;
     state.overlays.clear();
-    state.prompt.remember(&prompt);
-    state.lifecycle = Lifecycle::Launching;
+    state.run.prompt.remember(&prompt);
+    state.run.lifecycle = Lifecycle::Launching;
     let shown = crate::tui::text::wrap::truncate(&prompt.replace('\n', " "), 50);
     state.notify(format!("Running “{shown}” again with the current prompts."), Level::Info);
     vec![Effect::StartRun { prompt }]

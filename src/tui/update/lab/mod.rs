@@ -12,31 +12,20 @@ use crate::tui::action::{Action, Context};
 use crate::tui::msg::lab::{ComparisonEnd, LabData, LabMsg};
 use crate::tui::msg::{Effect, LabEffect};
 use crate::tui::sanitize::{one_line, sanitize};
+use crate::tui::screen::Screen;
+use crate::tui::screen::lab::layout;
 use crate::tui::state::lab::{Choice, ComparisonRun, LastComparison, LiveArm, LoadState};
 use crate::tui::state::run_view::RunView;
 use crate::tui::state::{Level, Lifecycle, State, Tab};
-use crate::tui::screen::lab::layout;
 
 /// Rows per wheel notch.
 const WHEEL_ROWS: isize = 3;
 
-/// Which keymap table applies in the Lab tab (no overlay open).
-pub fn context(state: &State) -> Context {
-    if state.lab.ask.is_some() {
-        return Context::LabAsk;
-    }
-    match &state.lab.vote {
-        Some(screen) if screen.editing_reason => Context::VoteReason,
-        Some(_) => Context::Vote,
-        None => Context::Lab,
-    }
-}
-
 /// A key in the Lab tab: its action, or typing into the box that is open.
-pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let ctx = context(state);
+pub fn on_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Vec<Effect> {
+    let ctx = state.key_context();
     if let Some(action) = state.keymap.lookup(ctx, &key) {
-        return perform(state, action);
+        return perform(state, screen, action);
     }
     let editor = match ctx {
         Context::LabAsk => state.lab.ask.as_mut(),
@@ -53,7 +42,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 /// Pasted text goes into the box that is open (on one line); elsewhere it is ignored.
 pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     let flat = one_line(&sanitize(text));
-    match context(state) {
+    match state.key_context() {
         Context::LabAsk => {
             if let Some(ask) = &mut state.lab.ask {
                 ask.insert_str(flat);
@@ -85,8 +74,8 @@ fn one_line_box(text: &str, placeholder: &str) -> TextArea<'static> {
 }
 
 /// Performs a Lab action (or, for shared ones, the usual thing).
-pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
-    let ctx = (state.tab == Tab::Lab && state.overlays.is_empty()).then(|| context(state));
+pub fn perform(state: &mut State, screen: &Screen, action: Action) -> Vec<Effect> {
+    let ctx = (state.tab == Tab::Lab && state.overlays.is_empty()).then(|| state.key_context());
     match (ctx, action) {
         (_, Action::Compare) => compare(state),
         (_, Action::Refresh) => load(state),
@@ -122,7 +111,7 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         (Some(Context::Vote), scroll) if is_scroll(scroll) => {
-            vote::scroll(state, scroll);
+            vote::scroll(state, screen, scroll);
             Vec::new()
         }
         (Some(Context::Lab), Action::SelectPrev | Action::SelectNext) => {
@@ -134,13 +123,13 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         (Some(Context::Lab), scroll) if is_scroll(scroll) => {
-            scroll_board(state, scroll);
+            scroll_board(state, screen, scroll);
             Vec::new()
         }
         (Some(Context::Lab), Action::CancelOrBack) if !state.is_running() => {
             super::tabs::show(state, Tab::Run)
         }
-        (_, other) => super::actions::perform(state, other),
+        (_, other) => super::actions::perform(state, screen, other),
     }
 }
 
@@ -169,11 +158,12 @@ fn scroll_delta(action: Action, height: usize) -> Option<isize> {
     }
 }
 
-fn scroll_board(state: &mut State, action: Action) {
+fn scroll_board(state: &mut State, screen: &Screen, action: Action) {
     let lab = &mut state.lab;
-    let max = lab.board_rows.len().saturating_sub(lab.board_height);
-    lab.board_scroll = match scroll_delta(action, lab.board_height) {
-        Some(delta) => lab.board_scroll.saturating_add_signed(delta).min(max),
+    let max = screen.lab.max_board_scroll();
+    let top = screen.lab.board_top(lab.board_scroll);
+    lab.board_scroll = match scroll_delta(action, screen.lab.board_height) {
+        Some(delta) => top.saturating_add_signed(delta).min(max),
         None => max,
     };
 }
@@ -196,7 +186,7 @@ fn compare(state: &mut State) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    if !matches!(state.lifecycle, Lifecycle::Idle) {
+    if !matches!(state.run.lifecycle, Lifecycle::Idle) {
         state.notify(
             "Wait for the run in the Run tab to end (or cancel it): two at once would share the server and \
              skew the comparison's timings.",
@@ -204,7 +194,7 @@ fn compare(state: &mut State) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    match state.prompt.take() {
+    match state.run.prompt.take() {
         Some(prompt) => start(state, prompt),
         None => {
             state.tab = Tab::Lab;
@@ -255,7 +245,7 @@ pub fn on_engine_event(state: &mut State, event: &RunEvent) {
                 calls: 0,
                 tokens: 0,
             });
-            if kind == "tree" && matches!(state.lifecycle, Lifecycle::Idle) {
+            if kind == "tree" && matches!(state.run.lifecycle, Lifecycle::Idle) {
                 let mut view = RunView::idle(state.hierarchy.clone());
                 view.apply(event);
                 state.reset_run(view);
@@ -307,10 +297,10 @@ pub fn on_msg(state: &mut State, msg: LabMsg) -> Vec<Effect> {
 fn ended(state: &mut State, end: ComparisonEnd) -> Vec<Effect> {
     let Some(run) = state.lab.comparison.take() else { return Vec::new() };
     // The engine ends every run it starts; if the task died first, the Run tab must not spin on.
-    let shown = run.live.as_ref().is_some_and(|l| state.run.run_id.as_ref() == Some(&l.run_id));
-    if shown && state.run.is_running() && matches!(state.lifecycle, Lifecycle::Idle) {
-        state.run.status = Some(crate::engine::RunStatus::Cancelled);
-        state.run.finished_ms = Some(state.now_ms);
+    let shown = run.live.as_ref().is_some_and(|l| state.run.view.run_id.as_ref() == Some(&l.run_id));
+    if shown && state.run.view.is_running() && matches!(state.run.lifecycle, Lifecycle::Idle) {
+        state.run.view.status = Some(crate::engine::RunStatus::Cancelled);
+        state.run.view.finished_ms = Some(state.now_ms);
     }
     let (text, level) = match &end {
         ComparisonEnd::Finished { comparison, .. } => {
@@ -351,7 +341,7 @@ fn sanitized(mut data: LabData) -> LabData {
 }
 
 /// The wheel scrolls the board or the answers; a click selects a pair in the queue.
-pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
+pub fn on_mouse(state: &mut State, screen: &Screen, mouse: MouseEvent) -> Vec<Effect> {
     let at = Position { x: mouse.column, y: mouse.row };
     match mouse.kind {
         MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
@@ -359,9 +349,9 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
                 if mouse.kind == MouseEventKind::ScrollUp { Action::ScrollUp } else { Action::ScrollDown };
             for _ in 0..WHEEL_ROWS {
                 if state.lab.vote.is_some() {
-                    vote::scroll(state, action);
+                    vote::scroll(state, screen, action);
                 } else {
-                    scroll_board(state, action);
+                    scroll_board(state, screen, action);
                 }
             }
         }

@@ -5,6 +5,7 @@ use crate::lab::Arm;
 use crate::tui::action::{Action, Context};
 use crate::tui::msg::lab::QueuedVote;
 use crate::tui::msg::{Effect, LabEffect};
+use crate::tui::screen::Screen;
 use crate::tui::state::lab::{Choice, Saving, VotePhase, VoteScreen};
 use crate::tui::state::{Level, State, Tab};
 
@@ -150,10 +151,12 @@ pub fn queue_changed(state: &mut State) {
 }
 
 /// Scrolls both answers together.
-pub fn scroll(state: &mut State, action: Action) {
-    let Some(screen) = &mut state.lab.vote else { return };
-    screen.scroll = match super::scroll_delta(action, screen.pane_height) {
-        Some(delta) => screen.scroll.saturating_add_signed(delta).min(screen.max_scroll),
-        None => screen.max_scroll,
+pub fn scroll(state: &mut State, screen: &Screen, action: Action) {
+    let Some(vote) = &mut state.lab.vote else { return };
+    let text = &screen.lab.vote;
+    let top = vote.scroll.min(text.max_scroll);
+    vote.scroll = match super::scroll_delta(action, text.pane_height) {
+        Some(delta) => top.saturating_add_signed(delta).min(text.max_scroll),
+        None => text.max_scroll,
     };
 }

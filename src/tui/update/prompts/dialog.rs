@@ -7,6 +7,7 @@ use super::{fields, leave, save, structure};
 use crate::tui::action::Action;
 use crate::tui::msg::{Effect, PromptsEffect};
 use crate::tui::sanitize::sanitize;
+use crate::tui::screen::Screen;
 use crate::tui::state::State;
 use crate::tui::state::prompts::{Choice, Dialog, FileChoice, InputPurpose, Leave, PickPurpose};
 
@@ -14,7 +15,7 @@ use crate::tui::state::prompts::{Choice, Dialog, FileChoice, InputPurpose, Leave
 const PAGE: isize = 10;
 
 /// An action while a dialog is open.
-pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+pub fn on_action(state: &mut State, screen: &Screen, action: Action) -> Vec<Effect> {
     match action {
         Action::Choose => choose(state),
         Action::Close => {
@@ -29,7 +30,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ScrollBottom => move_by(state, isize::MAX / 2),
         // Quitting and help work over a dialog; anything else waits for it to close.
         Action::Quit | Action::Interrupt | Action::Help | Action::CycleTheme | Action::Health => {
-            super::actions::perform(state, action)
+            super::actions::perform(state, screen, action)
         }
         _ => Vec::new(),
     }

@@ -6,8 +6,11 @@ mod dialog;
 mod disk;
 mod fields;
 mod replies;
+mod settle;
 mod structure;
 mod tree;
+
+pub use settle::settle;
 
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
@@ -17,6 +20,7 @@ use crate::config::edit::content_hash;
 use crate::engine::hierarchy_hash;
 use crate::tui::action::{Action, Context};
 use crate::tui::msg::{Effect, PromptsEffect};
+use crate::tui::screen::Screen;
 use crate::tui::state::prompts::{Choice, Dialog, FileState, Leave, PromptsFocus, VersionUsage};
 use crate::tui::state::{Level, Overlay, State, Tab};
 
@@ -26,27 +30,15 @@ pub fn on_msg(state: &mut State, msg: crate::tui::msg::PromptsMsg) -> Vec<Effect
     replies::on_msg(state, msg)
 }
 
-/// Which keymap table applies on the Prompts tab (without an overlay).
-pub fn context(state: &State) -> Context {
-    let prompts = &state.prompts;
-    if prompts.dialog.is_some() {
-        Context::PromptsDialog
-    } else if prompts.focused_field().is_some() {
-        Context::PromptsField
-    } else {
-        Context::PromptsTree
-    }
-}
-
 /// A key on the Prompts tab: its action in the current context, else text for the field or
 /// dialog that has the keyboard.
-pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+pub fn on_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Vec<Effect> {
     state.prompts.revision += 1;
-    let ctx = context(state);
+    let ctx = state.key_context();
     if let Some(action) = state.keymap.lookup(ctx, &key) {
         return match ctx {
-            Context::PromptsDialog => dialog::on_action(state, action),
-            _ => perform(state, action),
+            Context::PromptsDialog => dialog::on_action(state, screen, action),
+            _ => perform(state, screen, action),
         };
     }
     match ctx {
@@ -57,7 +49,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// Performs an action of the Prompts tab (or, for the others, what it does everywhere).
-pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
+pub fn perform(state: &mut State, screen: &Screen, action: Action) -> Vec<Effect> {
     state.prompts.revision += 1;
     let in_field = state.prompts.focused_field().is_some();
     match action {
@@ -95,7 +87,7 @@ pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::ShiftUp
         | Action::ShiftDown
         | Action::ResetNode => structure::on_action(state, action),
-        other => actions::perform(state, other),
+        other => actions::perform(state, screen, other),
     }
 }
 
@@ -141,7 +133,7 @@ pub fn ask_before_leaving(state: &mut State, then: Leave) -> Option<Vec<Effect>>
 /// Goes where the user was going once the unsaved edits are saved or discarded.
 fn leave(state: &mut State, then: Leave) -> Vec<Effect> {
     match then {
-        Leave::Quit => actions::perform(state, Action::Quit),
+        Leave::Quit => actions::quit(state),
         Leave::Tab(tab) => go_to(state, tab),
     }
 }
@@ -218,7 +210,7 @@ fn compare(state: &mut State) -> Vec<Effect> {
 /// Pasted text goes into the field or dialog that has the keyboard.
 pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     state.prompts.revision += 1;
-    match context(state) {
+    match state.key_context() {
         Context::PromptsDialog => dialog::on_paste(state, text),
         Context::PromptsField => fields::on_paste(state, text),
         _ => Vec::new(),

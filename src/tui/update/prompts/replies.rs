@@ -58,7 +58,7 @@ pub fn on_msg(state: &mut State, msg: PromptsMsg) -> Vec<Effect> {
         PromptsMsg::EngineRebuilt { hierarchy } => {
             state.hierarchy = hierarchy.clone();
             // An idle tree shows the new members; a finished run stays on screen until the next.
-            if !state.is_running() && state.run.status.is_none() {
+            if !state.is_running() && state.run.view.status.is_none() {
                 state.reset_run(RunView::idle(hierarchy));
             }
             let mut effects = vec![Effect::CheckHealth];

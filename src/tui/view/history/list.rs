@@ -7,12 +7,12 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use super::{key, span};
-use crate::tui::screen::history::HistoryLayout;
 use crate::clock;
 use crate::engine::RunStatus;
 use crate::tui::action::{Action, Context};
 use crate::tui::format;
 use crate::tui::msg::history::ListedRun;
+use crate::tui::screen::history::HistoryLayout;
 use crate::tui::state::State;
 use crate::tui::text::wrap::{Wrapper, truncate};
 use crate::tui::theme::{Role, Theme};

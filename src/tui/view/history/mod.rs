@@ -11,11 +11,11 @@ use ratatui::widgets::{Block, BorderType, Clear};
 
 pub use past::{banner as past_banner, run_label as past_run_label, tab_bar_label};
 
-use crate::tui::screen::layout::inner;
 use super::{centered, draw_rows, span};
-use crate::tui::screen::history::layout;
 use crate::tui::action::{Action, Context};
 use crate::tui::format;
+use crate::tui::screen::history::layout;
+use crate::tui::screen::layout::inner;
 use crate::tui::state::history::HistoryFocus;
 use crate::tui::state::{Overlay, State, Tab};
 use crate::tui::text::wrap::Wrapper;
@@ -146,7 +146,7 @@ fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, id: &str, title: &
 
 /// The status bar's key hints for the History tab and for a past run (`None`: the usual ones).
 pub fn hints(state: &State) -> Option<Vec<String>> {
-    let ctx = crate::tui::update::context(state);
+    let ctx = state.key_context();
     let replaying = state.history.past.as_ref().is_some_and(|p| p.replay.is_some());
     let actions: Vec<(Context, Action, &str)> = match ctx {
         Context::History if state.history.runs.is_empty() => {

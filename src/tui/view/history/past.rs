@@ -10,12 +10,12 @@ use super::span;
 use crate::store::export::local_datetime;
 use crate::tui::action::{Action, Context};
 use crate::tui::format;
+use crate::tui::screen::layout::inner;
 use crate::tui::state::history::PastRun;
 use crate::tui::state::{Lifecycle, State};
 use crate::tui::text::wrap::Wrapper;
 use crate::tui::theme::Role;
 use crate::tui::view::draw_rows;
-use crate::tui::screen::layout::inner;
 
 /// The past run set in the Run tab (the History tab's bars speak of it too).
 fn shown(state: &State) -> Option<&PastRun> {
@@ -24,7 +24,7 @@ fn shown(state: &State) -> Option<&PastRun> {
 
 /// `done`, `failed`… of the past run on screen (`running` while it replays).
 fn status_label(state: &State) -> &'static str {
-    state.run.status.map_or("running", |s| format::run_status(s).0)
+    state.run.view.status.map_or("running", |s| format::run_status(s).0)
 }
 
 /// The tab bar's right side for a past run: `past run <id> · done · “prompt”`.
@@ -37,7 +37,7 @@ pub fn tab_bar_label(state: &State) -> Option<String> {
 /// The status bar's run part for a past run, with its role.
 pub fn run_label(state: &State) -> Option<(String, Role)> {
     let past = shown(state)?;
-    let live = match &state.lifecycle {
+    let live = match &state.run.lifecycle {
         Lifecycle::Idle => "",
         Lifecycle::Launching | Lifecycle::Running { .. } => " · live run going",
     };
@@ -55,14 +55,15 @@ pub fn run_label(state: &State) -> Option<(String, Role)> {
             Role::StatusBar,
         ));
     }
-    let status = state.run.status;
+    let status = state.run.view.status;
     let role = match status {
         Some(crate::engine::RunStatus::Done) => Role::StatusOk,
         Some(crate::engine::RunStatus::Running) => Role::StatusBar,
         Some(crate::engine::RunStatus::Degraded | crate::engine::RunStatus::Cancelled) => Role::StatusWarn,
         _ => Role::StatusError,
     };
-    let took = state.run.totals.map(|t| format!(" in {}", format::duration(t.wall_ms))).unwrap_or_default();
+    let took =
+        state.run.view.totals.map(|t| format!(" in {}", format::duration(t.wall_ms))).unwrap_or_default();
     Some((format!("past run · {}{took}{live}", status_label(state)), role))
 }
 

@@ -10,17 +10,16 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::tui::action::{Action, Context};
-use crate::tui::screen::lab::{board, layout};
 use crate::tui::format;
-use crate::tui::keymap::Keymap;
+use crate::tui::screen::lab::{LabScreen, layout};
 use crate::tui::state::State;
 use crate::tui::theme::Role;
 
 /// Draws the Lab tab's body on a screen of `area` (the tab bar and status bar are drawn apart).
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, rows: &LabScreen) {
     let body = layout::body(area);
     if let Some(screen) = &state.lab.vote {
-        vote::draw(frame, body, state, screen);
+        vote::draw(frame, body, state, screen, &rows.vote);
         return;
     }
     let regions = layout::board(body, &state.lab);
@@ -30,14 +29,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     if let Some(rect) = regions.progress {
         progress::draw(frame, rect, state);
     }
-    panels::board(frame, regions.board, state);
+    panels::board(frame, regions.board, state, rows);
     panels::queue(frame, regions.queue, state);
-}
-
-/// The keys the board's text names.
-pub fn board_hints(keymap: &Keymap) -> board::Hints {
-    let key = |action| keymap.hint(Context::Lab, action).unwrap_or_else(|| "?".into());
-    board::Hints { compare: key(Action::Compare), vote: key(Action::Vote), refresh: key(Action::Refresh) }
 }
 
 /// The keys worth showing in the status bar for a Lab context, most useful first.

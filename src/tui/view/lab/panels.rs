@@ -5,12 +5,13 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-use super::layout::inner_text;
 use crate::tui::action::{Action, Context};
+use crate::tui::screen::lab::LabScreen;
+use crate::tui::screen::lab::layout::inner_text;
+use crate::tui::screen::layout::inner;
 use crate::tui::state::State;
 use crate::tui::text::wrap::{Row, truncate};
 use crate::tui::theme::Role;
-use crate::tui::screen::layout::inner;
 use crate::tui::view::{draw_rows, span};
 
 fn key(state: &State, ctx: Context, action: Action) -> String {
@@ -36,7 +37,7 @@ pub fn ask(frame: &mut Frame, rect: Rect, state: &State) {
 }
 
 /// The scoreboard, scrolled.
-pub fn board(frame: &mut Frame, rect: Rect, state: &State) {
+pub fn board(frame: &mut Frame, rect: Rect, state: &State, rows: &LabScreen) {
     if rect.height < 2 {
         return;
     }
@@ -44,7 +45,8 @@ pub fn board(frame: &mut Frame, rect: Rect, state: &State) {
     let lab = &state.lab;
     let area = inner_text(rect);
     let height = area.height as usize;
-    let top = lab.board_scroll.min(lab.board_rows.len().saturating_sub(height));
+    let board_rows = &rows.board_rows;
+    let top = lab.board_scroll.min(board_rows.len().saturating_sub(height));
     let mut block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.style(Role::Border))
@@ -55,7 +57,7 @@ pub fn board(frame: &mut Frame, rect: Rect, state: &State) {
         block =
             block.title_top(Line::from(span(truncate(&facts, room), theme.style(Role::Dim))).right_aligned());
     }
-    let below = lab.board_rows.len().saturating_sub(top + height);
+    let below = board_rows.len().saturating_sub(top + height);
     if below > 0 {
         let more = format!(" ↓ {below} more ({}) ", key(state, Context::Lab, Action::ScrollDown));
         block = block.title_bottom(Line::from(span(more, theme.style(Role::KeyHint))).right_aligned());
@@ -64,8 +66,8 @@ pub fn board(frame: &mut Frame, rect: Rect, state: &State) {
         block = block.title_bottom(Line::from(span(more, theme.style(Role::KeyHint))).right_aligned());
     }
     frame.render_widget(block, rect);
-    let end = (top + height).min(lab.board_rows.len());
-    draw_rows(frame.buffer_mut(), area, &lab.board_rows[top.min(end)..end], theme);
+    let end = (top + height).min(board_rows.len());
+    draw_rows(frame.buffer_mut(), area, &board_rows[top.min(end)..end], theme);
 }
 
 /// The pairs waiting for a blind vote: prompts only (no arm names, so the vote stays blind).

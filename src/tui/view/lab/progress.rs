@@ -4,13 +4,13 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use crate::tui::text::cells::{RowBuilder, paragraph};
 use crate::lab::verdict::Outcome;
 use crate::tui::action::{Action, Context};
 use crate::tui::format;
 use crate::tui::msg::lab::ComparisonEnd;
 use crate::tui::state::State;
 use crate::tui::state::lab::{ComparisonRun, LastComparison};
+use crate::tui::text::cells::{RowBuilder, paragraph};
 use crate::tui::text::wrap::Row;
 use crate::tui::theme::Role;
 use crate::tui::view::draw_rows;

@@ -6,13 +6,16 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-use crate::tui::text::cells::{RowBuilder, paragraph};
-use super::layout;
 use crate::lab::Arm;
 use crate::tui::action::{Action, Context};
+use crate::tui::screen::lab::VoteText;
+use crate::tui::screen::lab::layout;
 use crate::tui::state::State;
 use crate::tui::state::lab::{Choice, Saving, VotePhase, VoteScreen};
 use crate::tui::text::cached::Memo;
+use crate::tui::text::cells::{RowBuilder, paragraph};
+
+type VoteRows = Memo<(usize, i64, String)>;
 use crate::tui::text::wrap::{Row, truncate};
 use crate::tui::theme::Role;
 use crate::tui::view::{centered, draw_rows, span};
@@ -30,7 +33,7 @@ fn arm_name(arm: Arm) -> &'static str {
     }
 }
 
-pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &VoteScreen) {
+pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &VoteScreen, text: &VoteText) {
     let theme = state.theme();
     let Some(item) = &screen.item else {
         empty(frame, body, state);
@@ -68,8 +71,8 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &VoteScreen) {
         VotePhase::Choosing => None,
     };
     let sides = [
-        ("A", item.shown_first, regions.a, regions.a_text, &screen.a_rows, Choice::A),
-        ("B", item.shown_second(), regions.b, regions.b_text, &screen.b_rows, Choice::B),
+        ("A", item.shown_first, regions.a, regions.a_text, &text.a_rows, Choice::A),
+        ("B", item.shown_second(), regions.b, regions.b_text, &text.b_rows, Choice::B),
     ];
     for (letter, arm, rect, text, rows, choice) in sides {
         pane(
@@ -89,7 +92,7 @@ struct Pane<'a> {
     arm: Arm,
     rect: Rect,
     text: Rect,
-    rows: &'a Memo<usize>,
+    rows: &'a VoteRows,
     /// After the vote: whether this side was chosen.
     chosen: Option<bool>,
 }

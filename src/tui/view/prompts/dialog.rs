@@ -7,15 +7,15 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear};
 use unicode_width::UnicodeWidthStr;
 
-use crate::tui::screen::prompts::diff;
+use crate::tui::screen::layout::inner;
 use crate::tui::screen::prompts::dialog::{diff_area, diff_frame};
+use crate::tui::screen::prompts::diff;
 use crate::tui::state::State;
 use crate::tui::state::prompts::{
     Choice, Dialog, DiffView, FileChanged, InputPurpose, Leave, Pick, PickPurpose,
 };
 use crate::tui::text::wrap::{Row, truncate, wrap};
 use crate::tui::theme::Role;
-use crate::tui::screen::layout::inner;
 use crate::tui::view::{centered, draw_rows, span};
 
 pub fn draw(frame: &mut Frame, state: &State, area: Rect) {

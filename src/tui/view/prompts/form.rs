@@ -8,11 +8,11 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block as Border, BorderType};
 use unicode_width::UnicodeWidthStr;
 
-use crate::tui::screen::prompts::layout::{Block, PromptsLayout};
 use super::textbox::{self, Look};
-use crate::tui::screen::prompts::form_rows::{label_parts, placeholder_rows, problem_rows, side_rows};
 use crate::config::edit::{Field, PromptsDraft};
 use crate::tui::action::{Action, Context};
+use crate::tui::screen::prompts::form_rows::{label_parts, placeholder_rows, problem_rows, side_rows};
+use crate::tui::screen::prompts::layout::{Block, PromptsLayout};
 use crate::tui::state::State;
 use crate::tui::state::prompts::{FieldKind, kind_of};
 use crate::tui::text::wrap::truncate;

@@ -6,9 +6,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 use unicode_width::UnicodeWidthStr;
 
-use crate::tui::screen::prompts::layout::PromptsLayout;
 use crate::config::Hierarchy;
 use crate::config::edit::PromptsDraft;
+use crate::tui::screen::prompts::layout::PromptsLayout;
 use crate::tui::state::State;
 use crate::tui::state::prompts::PromptsFocus;
 use crate::tui::text::wrap::{tail_of, truncate};

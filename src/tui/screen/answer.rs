@@ -1,7 +1,7 @@
 //! The text of the final answer panel: the root's answer as Markdown, or why there is none.
 
-use super::run_view::RunView;
 use crate::engine::RunStatus;
+use crate::tui::state::run_view::RunView;
 use crate::tui::text::markdown;
 use crate::tui::text::wrap::Wrapper;
 use crate::tui::theme::Role;

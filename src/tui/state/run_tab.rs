@@ -1,0 +1,94 @@
+//! The Run tab's facts: the run on screen, where the keyboard is, the prompt box, and how far the
+//! user scrolled each pane and the answer. What these look like on screen is derived from them
+//! (`tui::screen`).
+
+use super::Lifecycle;
+use super::prompt::PromptBox;
+use super::run_view::RunView;
+use super::scroll::Scroll;
+
+/// What has the keyboard in the Run tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    Prompt,
+    /// A node's pane, by pre-order index.
+    Node(usize),
+    /// The final answer panel.
+    Answer,
+}
+
+/// The Run tab.
+#[derive(Debug, Clone)]
+pub struct RunTab {
+    /// The run shown, built from its events (the idle tree before the first run).
+    pub view: RunView,
+    /// Bumped for each run shown, so what is derived from it rebuilds.
+    pub generation: u64,
+    pub lifecycle: Lifecycle,
+    pub focus: Focus,
+    pub prompt: PromptBox,
+    /// Each node's pane scroll, in pre-order.
+    pub panes: Vec<Scroll>,
+    pub answer_scroll: Scroll,
+}
+
+impl RunTab {
+    /// The tab showing `view` (the idle tree at start).
+    pub fn new(view: RunView) -> RunTab {
+        RunTab {
+            panes: vec![Scroll::default(); view.nodes.len()],
+            view,
+            generation: 0,
+            lifecycle: Lifecycle::Idle,
+            focus: Focus::Prompt,
+            prompt: PromptBox::default(),
+            answer_scroll: Scroll::Follow,
+        }
+    }
+
+    /// The answer panel shows once a run has ended.
+    pub fn shows_answer(&self) -> bool {
+        self.view.status.is_some() && !self.view.is_running()
+    }
+
+    /// Replaces the run shown (a new run started, or the hierarchy changed while idle); the
+    /// focus moves to the prompt when what it pointed at is gone.
+    pub fn show(&mut self, view: RunView) {
+        self.panes = vec![Scroll::default(); view.nodes.len()];
+        self.view = view;
+        self.generation += 1;
+        self.answer_scroll = Scroll::Follow;
+        self.keep_focus_valid();
+    }
+
+    /// Points the focus at something that exists: a pane of the tree, or the answer while it shows.
+    pub fn keep_focus_valid(&mut self) {
+        let gone = match self.focus {
+            Focus::Node(i) => i >= self.view.nodes.len(),
+            Focus::Answer => !self.shows_answer(),
+            Focus::Prompt => false,
+        };
+        if gone {
+            self.focus = Focus::Prompt;
+        }
+    }
+
+    /// The node whose pane has focus, if any.
+    pub fn focused_node(&self) -> Option<usize> {
+        match self.focus {
+            Focus::Node(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The node to keep in view when space is short: the focused one, else the latest to start
+    /// a call that is still going, else the latest to start one.
+    pub fn spotlight(&self) -> usize {
+        if let Some(node) = self.focused_node() {
+            return node;
+        }
+        let calls = &self.view.calls;
+        calls.iter().rev().find(|c| !c.is_finished()).or_else(|| calls.last()).map_or(0, |c| c.node)
+    }
+}
