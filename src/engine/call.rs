@@ -12,8 +12,9 @@ use super::backends::{Backends, Endpoint};
 use super::ending::{Ending, SCHEMA_REFUSED, measure, refuses_schema};
 use super::events::{CallId, CallMetrics, EventKind, NodeStatus, RunTotals, SplitMethod};
 use super::restart::Restarts;
-use super::sink::{RunEmitter, now_ms};
+use super::sink::RunEmitter;
 use super::split::{ParsedSplit, read_split};
+use crate::clock::now_ms;
 use crate::config::{Hierarchy, NodeConfig, Phase};
 use crate::llm::{ChatCompletion, ChatRequest, Delta, LlmError};
 
