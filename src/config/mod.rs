@@ -8,7 +8,6 @@ mod export;
 pub mod load;
 pub mod model;
 mod raw;
-mod reader;
 mod resolve;
 mod suggest;
 pub mod template;
