@@ -10,8 +10,9 @@ use futures::future::join_all;
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-use super::call::{CallFailure, CallOutput, RunContext};
+use super::call::{CallOutput, RunContext};
 use super::cascade::spec;
+use super::ending::CallFailure;
 use super::events::{EventKind, NodeStatus, RunStatus};
 use super::prompts::{self, ChildReply};
 use super::{Engine, EventSink, RunId, RunSummary, hierarchy_hash};

@@ -8,8 +8,9 @@ use std::time::Instant;
 use futures::future::{BoxFuture, join_all};
 use tokio_util::sync::CancellationToken;
 
-use super::call::{CallFailure, CallOutput, CallSpec, RunContext};
+use super::call::{CallOutput, CallSpec, RunContext};
 use super::early::{Assignment, EarlyChildren};
+use super::ending::CallFailure;
 use super::events::{CallId, EventKind, NodeStatus, RunStatus, SplitMethod};
 use super::prompts::{self, ChildReply};
 use super::split::{Task, only_names_the_team};

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::call::{CallFailure, CallOutput, RunContext};
+use super::call::{CallOutput, RunContext};
 use super::cascade::run_node;
+use super::ending::CallFailure;
 use super::events::{CallId, EventKind, SplitMethod};
 use super::split::{Task, only_names_the_team};
 use super::split_stream::SplitWatcher;
