@@ -1,11 +1,36 @@
-//! Times shown to people: in the computer's own time zone, the way `date` shows them.
+//! Time: the current moment, Unix times as calendar readings, and times shown to people in the
+//! computer's own time zone, the way `date` shows them.
 //!
 //! Everything stored is Unix milliseconds (UTC); only what is printed or drawn is converted, so a
-//! record read in another zone shows that zone's times.
+//! record read in another zone shows that zone's times. This file sits below every room (the
+//! engine stamps events with it, the record and the views print with it) and names none of them.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::engine::civil_from_unix;
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Converts Unix seconds to UTC (year, month, day, hour, minute, second) without a date crate.
+pub fn civil_from_unix(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's days-from-civil inverse.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d, (rem / 3600) as u32, ((rem % 3600) / 60) as u32, (rem % 60) as u32)
+}
 
 /// Set by [`force_utc`]: every conversion then uses UTC, whatever the machine's zone.
 static FORCE_UTC: AtomicBool = AtomicBool::new(false);
@@ -104,6 +129,13 @@ mod tests {
 
     /// 2026-11-24 06:00:00 UTC.
     const MORNING: i64 = 1_795_500_000_000;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_unix(0), (1970, 1, 1, 0, 0, 0));
+        assert_eq!(civil_from_unix(1_795_500_000), (2026, 11, 24, 6, 0, 0));
+        assert_eq!(civil_from_unix(951_782_400), (2000, 2, 29, 0, 0, 0));
+    }
 
     #[test]
     fn offsets_shift_the_wall_clock_and_name_the_zone() {

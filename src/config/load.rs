@@ -4,11 +4,13 @@
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use super::DEFAULT_HIERARCHY_TOML;
 pub use super::error::ConfigError;
 use super::error::{Found, into_error};
 use super::model::Hierarchy;
 use super::{raw, resolve, tree};
+
+/// The repository's `hierarchy.toml`, compiled in: the tree used when the user has none.
+pub const DEFAULT_HIERARCHY_TOML: &str = include_str!("../../hierarchy.toml");
 
 /// What `Hierarchy::source` says for the compiled-in tree.
 pub const BUILT_IN_SOURCE: &str = "built-in default";

@@ -8,7 +8,6 @@ mod export;
 pub mod load;
 pub mod model;
 mod raw;
-mod reader;
 mod resolve;
 mod suggest;
 pub mod template;
@@ -16,9 +15,6 @@ mod tree;
 
 pub use error::{ConfigError, Location, Problem};
 pub use export::to_toml_string;
-pub use load::{BUILT_IN_SOURCE, HierarchySource, load_hierarchy, parse_hierarchy};
+pub use load::{BUILT_IN_SOURCE, DEFAULT_HIERARCHY_TOML, HierarchySource, load_hierarchy, parse_hierarchy};
 pub use model::{DEFAULT_BASE_URL, DEFAULT_MODEL, Hierarchy, NodeConfig, Phase, Prompts, ServerConfig};
 pub use resolve::normalize_base_url;
-
-/// The repository's `hierarchy.toml`, compiled in: the tree used when the user has none.
-pub const DEFAULT_HIERARCHY_TOML: &str = include_str!("../../hierarchy.toml");

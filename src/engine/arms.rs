@@ -7,17 +7,17 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use futures::future::join_all;
-use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-use super::call::{CallFailure, CallOutput, RunContext};
+use super::call::{CallOutput, RunContext};
 use super::cascade::spec;
+use super::ending::CallFailure;
 use super::events::{EventKind, NodeStatus, RunStatus};
 use super::prompts::{self, ChildReply};
 use super::{Engine, EventSink, RunId, RunSummary, hierarchy_hash};
 use crate::config::template::render;
 use crate::config::{Hierarchy, NodeConfig, Phase};
-use crate::llm::{ChatMessage, ChatRequest};
+use crate::llm::{ChatMessage, ChatRequest, schema};
 
 /// System prompt of the solo and sampling arms: a plain assistant, no organization.
 pub const SOLO_SYSTEM: &str = "You are a helpful, careful assistant. Answer the user's request well: \
@@ -209,28 +209,9 @@ impl Engine {
             top_p: node.top_p,
             max_tokens: node.max_tokens,
             seed: node.seed,
-            response_format: Some(verdict_schema()),
+            response_format: Some(schema::verdict()),
         };
         let result = ctx.call(spec(&node, Phase::Judge, None, request, false, &cancel)).await;
         finish(&ctx, started, &cancel, result)
     }
-}
-
-/// The judge's reply shape, for servers that constrain output to a schema.
-fn verdict_schema() -> serde_json::Value {
-    json!({
-        "type": "json_schema",
-        "json_schema": {
-            "name": "verdict",
-            "strict": true,
-            "schema": {
-                "type": "object",
-                "properties": {
-                    "winner": { "type": "string", "enum": ["A", "B", "tie"] },
-                    "reason": { "type": "string" }
-                },
-                "required": ["winner", "reason"]
-            }
-        }
-    })
 }

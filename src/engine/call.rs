@@ -9,29 +9,14 @@ use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::backends::{Backends, Endpoint};
-use super::ending::{Ending, SCHEMA_REFUSED, measure, refuses_schema};
+use super::ending::{CallFailure, Ending, SCHEMA_REFUSED, measure, refuses_schema};
 use super::events::{CallId, CallMetrics, EventKind, NodeStatus, RunTotals, SplitMethod};
 use super::restart::Restarts;
-use super::sink::{RunEmitter, now_ms};
+use super::sink::RunEmitter;
 use super::split::{ParsedSplit, read_split};
+use crate::clock::now_ms;
 use crate::config::{Hierarchy, NodeConfig, Phase};
 use crate::llm::{ChatCompletion, ChatRequest, Delta, LlmError};
-
-/// A call that did not produce an answer.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CallFailure {
-    Cancelled,
-    Failed(String),
-}
-
-impl CallFailure {
-    pub fn reason(&self) -> String {
-        match self {
-            CallFailure::Cancelled => "cancelled".into(),
-            CallFailure::Failed(reason) => reason.clone(),
-        }
-    }
-}
 
 /// Sees a call's answer text as it streams in.
 pub type TextHook<'a> = &'a mut (dyn FnMut(CallId, &str) + Send);

@@ -8,30 +8,20 @@ use std::time::Instant;
 use futures::future::{BoxFuture, join_all};
 use tokio_util::sync::CancellationToken;
 
-use super::call::{CallFailure, CallOutput, CallSpec, RunContext};
+use super::call::{CallOutput, CallSpec, RunContext};
 use super::early::{Assignment, EarlyChildren};
-use super::events::{CallId, EventKind, NodeStatus, RunStatus, SplitMethod};
+use super::ending::CallFailure;
+use super::events::{CallId, EventKind, NodeStatus, RunStatus, RunSummary, SplitMethod};
+use super::ids::hierarchy_hash;
 use super::prompts::{self, ChildReply};
 use super::split::{Task, only_names_the_team};
-use super::{Engine, EventSink, RunId, RunSummary, hierarchy_hash};
 use crate::config::{NodeConfig, Phase};
 
-pub(super) async fn run_tree(
-    engine: &Engine,
-    run_id: RunId,
-    prompt: String,
-    sink: EventSink,
-    cancel: CancellationToken,
-) -> RunSummary {
-    let hierarchy = engine.hierarchy().clone();
-    let emitter = sink.for_run(run_id.clone());
-    let ctx = Arc::new(RunContext::new(
-        hierarchy.clone(),
-        engine.backends().clone(),
-        emitter.clone(),
-        prompt.clone(),
-        engine.streaming_delegation(),
-    ));
+/// Runs the whole tree on the context's query, from `RunStarted` to `RunFinished`.
+pub(super) async fn run_tree(ctx: Arc<RunContext>, cancel: CancellationToken) -> RunSummary {
+    let hierarchy = ctx.hierarchy.clone();
+    let emitter = &ctx.emitter;
+    let prompt = ctx.query.clone();
     let started = Instant::now();
     let root = hierarchy.root().clone();
     emitter.emit(EventKind::RunStarted {
@@ -68,11 +58,11 @@ pub(super) async fn run_tree(
     let mut totals = ctx.totals();
     totals.wall_ms = started.elapsed().as_millis() as i64;
     emitter.emit(EventKind::RunFinished { status, answer: answer.clone(), totals });
-    RunSummary { run_id, status, answer, totals, error }
+    RunSummary { run_id: emitter.run_id().clone(), status, answer, totals, error }
 }
 
 /// Runs one node (and its subtree) on its task; the output's call is the one that produced the text.
-pub(super) fn run_node(
+fn run_node(
     ctx: Arc<RunContext>,
     node_id: String,
     task: Task,
@@ -130,7 +120,7 @@ async fn run_parent(
 
     ctx.set_state(&node.id, NodeStatus::Splitting);
     let request = prompts::split(node, &child_refs, &ctx.query, task);
-    let mut early = EarlyChildren::new(ctx, &children, cancel);
+    let mut early = EarlyChildren::new(ctx, &children, cancel, run_node);
     let mut on_text = |call: CallId, text: &str| early.on_split_text(call, text);
     let mut split_spec = spec(node, Phase::Split, from_call, request, false, cancel);
     split_spec.split_into = Some(children.len());

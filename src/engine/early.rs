@@ -3,15 +3,26 @@
 
 use std::sync::Arc;
 
+use futures::future::BoxFuture;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::call::{CallFailure, CallOutput, RunContext};
-use super::cascade::run_node;
+use super::call::{CallOutput, RunContext};
+use super::ending::CallFailure;
 use super::events::{CallId, EventKind, SplitMethod};
 use super::split::{Task, only_names_the_team};
 use super::split_stream::SplitWatcher;
 use crate::config::NodeConfig;
+
+/// Runs one child and its subtree on its task: the cascade's `run_node`. The cascade hands it in
+/// when it starts a parent's children, so this file never names the cascade that uses it.
+pub(super) type RunChild = fn(
+    Arc<RunContext>,
+    String,
+    Task,
+    Option<CallId>,
+    CancellationToken,
+) -> BoxFuture<'static, Result<CallOutput, CallFailure>>;
 
 /// A branch running in its own task.
 pub(super) type Branch = JoinHandle<Result<CallOutput, CallFailure>>;
@@ -33,16 +44,23 @@ pub(super) struct EarlyChildren<'a> {
     ctx: &'a Arc<RunContext>,
     children: &'a [NodeConfig],
     cancel: &'a CancellationToken,
+    run_child: RunChild,
     watcher: SplitWatcher,
     started: Vec<Option<Started>>,
 }
 
 impl<'a> EarlyChildren<'a> {
-    pub fn new(ctx: &'a Arc<RunContext>, children: &'a [NodeConfig], cancel: &'a CancellationToken) -> Self {
+    pub fn new(
+        ctx: &'a Arc<RunContext>,
+        children: &'a [NodeConfig],
+        cancel: &'a CancellationToken,
+        run_child: RunChild,
+    ) -> Self {
         Self {
             ctx,
             children,
             cancel,
+            run_child,
             watcher: SplitWatcher::new(),
             started: children.iter().map(|_| None).collect(),
         }
@@ -108,7 +126,7 @@ impl<'a> EarlyChildren<'a> {
             split: Some(method),
         });
         let cancel = self.cancel.child_token();
-        let branch = tokio::spawn(run_node(
+        let branch = tokio::spawn((self.run_child)(
             self.ctx.clone(),
             child.id.clone(),
             task.clone(),

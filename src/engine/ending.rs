@@ -1,11 +1,27 @@
 //! How a call ended, and what it measured: the facts `RunContext::call` reports in its
-//! `CallFinished`.
+//! `CallFinished`, and the failure its caller gets back.
 
 use std::time::Instant;
 
-use super::call::CallFailure;
 use super::events::CallMetrics;
 use crate::llm::{ChatCompletion, ChatRequest, LlmError};
+
+/// A call that did not produce an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallFailure {
+    Cancelled,
+    Failed(String),
+}
+
+impl CallFailure {
+    /// The failure in words, as the record and the user read it ("cancelled" or the message).
+    pub fn reason(&self) -> String {
+        match self {
+            CallFailure::Cancelled => "cancelled".into(),
+            CallFailure::Failed(reason) => reason.clone(),
+        }
+    }
+}
 
 /// How a call ended, before it is reported.
 pub(super) enum Ending {

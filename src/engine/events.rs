@@ -240,6 +240,17 @@ impl CallMetrics {
     }
 }
 
+/// How a run ended, as returned to whoever started it (the same facts as its `RunFinished` event).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSummary {
+    pub run_id: RunId,
+    pub status: RunStatus,
+    pub answer: Option<String>,
+    pub totals: RunTotals,
+    /// Why the root failed, when it did.
+    pub error: Option<String>,
+}
+
 /// Totals of a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunTotals {

@@ -1,10 +1,8 @@
 //! Building each phase's messages from the node's templates, bounded to the model's context.
 
-use serde_json::json;
-
 use crate::config::NodeConfig;
 use crate::config::template::render;
-use crate::llm::{ChatMessage, ChatRequest};
+use crate::llm::{ChatMessage, ChatRequest, schema};
 
 /// Marker appended to text cut to fit the context window (also recorded on the call).
 pub const CUT_MARKER: &str = "\n[… cut here to fit the model's context window]";
@@ -81,23 +79,6 @@ pub fn cut_to(text: &str, max_chars: usize) -> (String, bool) {
     (format!("{}{CUT_MARKER}", &text[..end]), true)
 }
 
-/// JSON schema for a split: an array of exactly `count` non-empty strings of bounded length.
-pub fn split_schema(count: usize) -> serde_json::Value {
-    json!({
-        "type": "json_schema",
-        "json_schema": {
-            "name": "subtasks",
-            "strict": true,
-            "schema": {
-                "type": "array",
-                "items": { "type": "string", "minLength": 1, "maxLength": SPLIT_MAX_TASK_CHARS },
-                "minItems": count,
-                "maxItems": count
-            }
-        }
-    })
-}
-
 /// The split call: one sub-task per child, as JSON if the server can constrain it.
 pub fn split(node: &NodeConfig, children: &[&NodeConfig], query: &str, task: &str) -> ChatRequest {
     let count = children.len().to_string();
@@ -107,7 +88,7 @@ pub fn split(node: &NodeConfig, children: &[&NodeConfig], query: &str, task: &st
     values.push(("count", &count));
     values.push(("children", list.trim_end()));
     let mut req = request(node, render(&node.prompts.split, &values));
-    req.response_format = Some(split_schema(children.len()));
+    req.response_format = Some(schema::split(children.len(), SPLIT_MAX_TASK_CHARS));
     // Sub-tasks are a sentence or two each; a model that rambles here only delays its children.
     req.max_tokens =
         req.max_tokens.min(SPLIT_TOKENS_PER_CHILD * children.len() as u32 + SPLIT_TOKENS_OVERHEAD);

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::events::{EventKind, RunEvent, RunId};
+use crate::clock::now_ms;
 
 /// Where the engine sends its events. Cloning shares the same listeners.
 #[derive(Clone, Default)]
@@ -67,12 +68,4 @@ impl RunEmitter {
     pub fn emit(&self, kind: EventKind) {
         self.sink.send(RunEvent { run_id: self.run_id.clone(), at_ms: now_ms(), kind });
     }
-}
-
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 
+use super::schema;
 use super::{ChatBackend, ChatCompletion, ChatRequest, Delta, DeltaSink, LlmError, ModelInfo, Role, Usage};
 use crate::config::DEFAULT_MODEL;
 
@@ -95,13 +96,13 @@ fn script(request: &ChatRequest) -> String {
     let user =
         request.messages.iter().rev().find(|m| m.role == Role::User).map_or("", |m| m.content.as_str());
     let topic = topic_of(user);
-    if let Some(count) = split_count(request) {
+    if let Some(count) = request.response_format.as_ref().and_then(schema::split_count) {
         let roles = team_roles(user);
         let items: Vec<String> =
             (0..count).map(|i| angle_for(roles.get(i).map(String::as_str), i, &topic)).collect();
         return serde_json::to_string(&items).unwrap_or_else(|_| "[]".into());
     }
-    if is_verdict_request(request) {
+    if request.response_format.as_ref().is_some_and(schema::is_verdict) {
         // A scripted judge: its picks follow the text's length, so they mean nothing.
         let winner = ["A", "B", "tie"][user.len() % 3];
         return format!("{{\"winner\": \"{winner}\", \"reason\": \"[demo] a scripted verdict\"}}");
@@ -180,19 +181,6 @@ fn team_roles(user: &str) -> Vec<String> {
         .collect()
 }
 
-/// True for the lab judge's request (its schema is named "verdict").
-fn is_verdict_request(request: &ChatRequest) -> bool {
-    request.response_format.as_ref().and_then(|f| f.pointer("/json_schema/name")).and_then(|n| n.as_str())
-        == Some("verdict")
-}
-
-/// How many sub-tasks a split request asks for, from its JSON schema.
-fn split_count(request: &ChatRequest) -> Option<usize> {
-    let format = request.response_format.as_ref()?;
-    let min_items = format.pointer("/json_schema/schema/minItems")?.as_u64()?;
-    usize::try_from(min_items).ok().filter(|n| *n > 0)
-}
-
 /// A short topic phrase: the user's question where the prompt quotes it under a heading, else the
 /// task under its heading, else the first question or plain line (headings end with a colon).
 fn topic_of(user: &str) -> String {
@@ -229,7 +217,7 @@ mod tests {
             top_p: 0.9,
             max_tokens: 300,
             seed: None,
-            response_format: split.map(crate::engine::prompts::split_schema),
+            response_format: split.map(|count| schema::split(count, 400)),
         }
     }
 

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod error;
 pub mod lmstudio;
 pub mod retry;
+pub mod schema;
 pub mod server_error;
 pub mod sse;
 pub mod stream;

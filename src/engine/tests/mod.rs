@@ -294,13 +294,6 @@ async fn events_serialize_with_a_type_field() {
 }
 
 #[test]
-fn civil_dates() {
-    assert_eq!(civil_from_unix(0), (1970, 1, 1, 0, 0, 0));
-    assert_eq!(civil_from_unix(1_795_500_000), (2026, 11, 24, 6, 0, 0));
-    assert_eq!(civil_from_unix(951_782_400), (2000, 2, 29, 0, 0, 0));
-}
-
-#[test]
 fn run_ids_sort_by_time_and_are_short() {
     let id = new_run_id();
     assert_eq!(id.len(), "20261124-042617-3fa9".len());

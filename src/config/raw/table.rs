@@ -7,9 +7,9 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use super::error::Found;
-use super::raw::{At, PROMPT_KEYS, RawSettings, describe};
-use super::suggest::closest;
+use super::values::{At, PROMPT_KEYS, RawSettings, describe};
+use crate::config::error::Found;
+use crate::config::suggest::closest;
 
 /// Reads typed values out of one table, reporting wrong types, then unknown keys in `finish`.
 pub(crate) struct Reader<'t, 'i, 'f> {
