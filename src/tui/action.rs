@@ -96,54 +96,186 @@ impl Action {
     /// in some places (Tab moves between fields in a form, not between panes).
     pub fn describe_in(self, context: Context) -> &'static str {
         match (self, context) {
-            (Action::FocusNext, Context::PromptsField) => "Go to the next field",
-            (Action::FocusPrev, Context::PromptsField) => "Go to the previous field",
-            (Action::FocusNext, Context::Zoom) => "Zoom into the next node",
-            (Action::FocusPrev, Context::Zoom) => "Zoom into the previous node",
-            (Action::FocusNext, Context::Prompt) => "Leave the prompt box for the panes (the next pane)",
-            (Action::FocusPrev, Context::Prompt) => "Leave the prompt box for the panes (the last one)",
-            (Action::PageUp, Context::Prompt) => "Scroll the answer (or the first pane) up a page",
-            (Action::PageDown, Context::Prompt) => "Scroll the answer (or the first pane) down a page",
-            (Action::Choose, Context::PromptsField) => {
+            (Action::Move(Move::FocusNext), Context::PromptsField) => "Go to the next field",
+            (Action::Move(Move::FocusPrev), Context::PromptsField) => "Go to the previous field",
+            (Action::Move(Move::FocusNext), Context::Zoom) => "Zoom into the next node",
+            (Action::Move(Move::FocusPrev), Context::Zoom) => "Zoom into the previous node",
+            (Action::Move(Move::FocusNext), Context::Prompt) => {
+                "Leave the prompt box for the panes (the next pane)"
+            }
+            (Action::Move(Move::FocusPrev), Context::Prompt) => {
+                "Leave the prompt box for the panes (the last one)"
+            }
+            (Action::Move(Move::PageUp), Context::Prompt) => {
+                "Scroll the answer (or the first pane) up a page"
+            }
+            (Action::Move(Move::PageDown), Context::Prompt) => {
+                "Scroll the answer (or the first pane) down a page"
+            }
+            (Action::Prompts(Prompts::Choose), Context::PromptsField) => {
                 "In a prompt: a new line; on an on/off field: switch it; on the model: pick a served one"
             }
-            (Action::Choose, Context::PromptsDialog) => "Choose the selected entry or button",
-            (Action::Quit, _) => "Quit ailab (while a run is in flight, press it twice)",
+            (Action::Prompts(Prompts::Choose), Context::PromptsDialog) => {
+                "Choose the selected entry or button"
+            }
+            (Action::App(App::Quit), _) => "Quit ailab (while a run is in flight, press it twice)",
             (action, _) => action.describe(),
         }
     }
 }
 
-macro_rules! actions {
-    ($($variant:ident => $key:ident : $doc:literal,)*) => {
-        /// Something the user can ask for with a key.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Action {
-            $(#[doc = $doc] $variant,)*
-        }
+/// Something the user can ask for with a key: an action of the whole app, a move, or an action of
+/// one tab. Each tab's reducer matches its own enum, so which actions a tab knows is plain to see
+/// and checked by the compiler; the keymap names every action by its key in `keymap.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    App(App),
+    Move(Move),
+    Run(Run),
+    History(History),
+    Lab(Lab),
+    Prompts(Prompts),
+}
 
+/// Anywhere: quitting, help, themes, tabs, the server panel, the messages log, closing a view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum App {
+    Interrupt,
+    Quit,
+    Help,
+    Close,
+    CycleTheme,
+    Retry,
+    UseDemo,
+    AssignModel,
+    Health,
+    Messages,
+    NextTab,
+    PrevTab,
+    LabTab,
+    Tab1,
+    Tab2,
+    Tab3,
+    Tab4,
+    PromptsTab,
+    RunTab,
+}
+
+/// Moving and scrolling: what moves depends on where the keys are (panes, a list, a form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Move {
+    FocusNext,
+    FocusPrev,
+    FocusUp,
+    FocusDown,
+    FocusLeft,
+    FocusRight,
+    FocusPrompt,
+    ScrollUp,
+    ScrollDown,
+    PageUp,
+    PageDown,
+    ScrollTop,
+    ScrollBottom,
+    SelectPrev,
+    SelectNext,
+}
+
+/// The Run tab: the prompt box, the panes, the zoom view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Run {
+    Send,
+    Newline,
+    HistoryPrev,
+    HistoryNext,
+    CancelOrBack,
+    Zoom,
+    Copy,
+}
+
+/// The History tab and a past run shown in the Run tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum History {
+    Open,
+    Replay,
+    ReplayFaster,
+    ReplayStop,
+    BackToLive,
+    Rerun,
+    ExportMarkdown,
+    ExportJson,
+    CopyAnswer,
+    Delete,
+    ToggleLabRuns,
+    Search,
+    FocusList,
+    Confirm,
+    Keep,
+    ClearSearch,
+}
+
+/// The Lab tab: comparing and the blind vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lab {
+    Compare,
+    Vote,
+    VoteA,
+    VoteB,
+    VoteTie,
+    VoteBothBad,
+    VoteReason,
+    VoteSkip,
+    Refresh,
+}
+
+/// The Prompts tab: editing the members and saving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Prompts {
+    EditFields,
+    ToTree,
+    Save,
+    Revert,
+    ResetNode,
+    AddChild,
+    RemoveNode,
+    Rename,
+    ChangeId,
+    MoveNode,
+    ShiftUp,
+    ShiftDown,
+    CompareVersions,
+    ExternalEditor,
+    Undo,
+    Redo,
+    Choose,
+}
+
+/// The table of every action: its group, its name in `keymap.toml`, and what help says it does.
+/// The order is the order help lists them in.
+macro_rules! actions {
+    ($($group:ident :: $variant:ident => $key:ident : $doc:literal,)*) => {
         impl Action {
             /// Every action, in the order help lists them.
-            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+            pub const ALL: &'static [Action] = &[$(Action::$group($group::$variant),)*];
 
             /// The action's name in `keymap.toml`.
             pub fn key(self) -> &'static str {
                 match self {
-                    $(Action::$variant => stringify!($key),)*
+                    $(Action::$group($group::$variant) => stringify!($key),)*
                 }
             }
 
             /// What it does, for the help overlay.
             pub fn describe(self) -> &'static str {
                 match self {
-                    $(Action::$variant => $doc,)*
+                    $(Action::$group($group::$variant) => $doc,)*
                 }
             }
 
             /// The action named `name` in a keymap file.
             pub fn from_key(name: &str) -> Option<Action> {
                 match name {
-                    $(stringify!($key) => Some(Action::$variant),)*
+                    $(stringify!($key) => Some(Action::$group($group::$variant)),)*
                     _ => None,
                 }
             }
@@ -152,87 +284,87 @@ macro_rules! actions {
 }
 
 actions! {
-    Send => send: "Send the prompt to the team",
-    Newline => newline: "Insert a new line in the prompt",
-    HistoryPrev => history_prev: "Recall the previous prompt (on the first line)",
-    HistoryNext => history_next: "Recall the next prompt (on the last line)",
-    Interrupt => interrupt: "Cancel the run in flight; press again to quit",
-    CancelOrBack => cancel_or_back: "Cancel the run in flight, else go back",
-    Quit => quit: "Quit ailab",
-    FocusNext => focus_next: "Focus the next pane",
-    FocusPrev => focus_prev: "Focus the previous pane",
-    FocusUp => focus_up: "Focus the pane above (the parent)",
-    FocusDown => focus_down: "Focus the pane below (a child)",
-    FocusLeft => focus_left: "Focus the pane to the left",
-    FocusRight => focus_right: "Focus the pane to the right",
-    FocusPrompt => focus_prompt: "Go to the prompt box",
-    ScrollUp => scroll_up: "Scroll up a line",
-    ScrollDown => scroll_down: "Scroll down a line",
-    PageUp => page_up: "Scroll up a page",
-    PageDown => page_down: "Scroll down a page (back at the bottom, it follows new text)",
-    ScrollTop => scroll_top: "Scroll to the top",
-    ScrollBottom => scroll_bottom: "Scroll to the bottom and follow new text",
-    Zoom => zoom: "Zoom into the focused node: task, every phase, messages, timeline",
-    Copy => copy: "Copy the focused pane's text to the clipboard",
-    Help => help: "Show or hide this help",
-    Close => close: "Close this view",
-    CycleTheme => cycle_theme: "Switch to the next colour theme (kept for next time)",
-    Retry => retry: "Check the server again",
-    UseDemo => use_demo: "Switch to the offline demo",
-    AssignModel => assign_model: "Give the selected served model to every node that lacks one",
-    SelectPrev => select_prev: "Select the previous item",
-    SelectNext => select_next: "Select the next item",
-    Health => health: "Show the server check panel",
-    Messages => messages: "Show the last messages in full (newest at the bottom)",
-    NextTab => next_tab: "Show the next tab",
-    PrevTab => prev_tab: "Show the previous tab",
-    LabTab => lab_tab: "Show the Lab tab (from it, back to the Run tab)",
-    Compare => compare: "Compare the tree with solo and compute on the prompt in the box (asks if empty)",
-    Vote => vote: "Vote blind on the selected pair (after a vote: the next pair)",
-    VoteA => vote_a: "Vote: answer A is better",
-    VoteB => vote_b: "Vote: answer B is better",
-    VoteTie => vote_tie: "Vote: a tie",
-    VoteBothBad => vote_both_bad: "Vote: both answers are bad",
-    VoteReason => vote_reason: "Write a one-line reason for the vote (optional)",
-    VoteSkip => vote_skip: "Skip this pair for now (it stays in the queue)",
-    Refresh => refresh: "Read the scoreboard and the queue from the record again",
-    Tab1 => tab_1: "Go to the first tab (Run)",
-    Tab2 => tab_2: "Go to the second tab (History)",
-    Tab3 => tab_3: "Go to the third tab (Prompts)",
-    Tab4 => tab_4: "Go to the fourth tab (Lab)",
-    Open => open: "Open the selected run in the Run tab, as it ended",
-    Replay => replay: "Replay the run at its recorded pace (again: from the start)",
-    ReplayFaster => replay_faster: "Replay faster: 1×, 4×, 16×",
-    ReplayStop => replay_stop: "Stop the replay and show the run as it ended",
-    BackToLive => back_to_live: "Leave the past run and show the live view",
-    Rerun => rerun: "Run the same prompt again with the current prompts",
-    ExportMarkdown => export_markdown: "Export the run as Markdown (file in the current folder)",
-    ExportJson => export_json: "Export the run as JSON with everything recorded (file in the current folder)",
-    CopyAnswer => copy_answer: "Copy the run's final answer to the clipboard",
-    Delete => delete: "Delete the selected run (asks first)",
-    ToggleLabRuns => toggle_lab_runs: "Show or hide the lab's runs (comparison arms and judges) in the list",
-    Search => search: "Search past runs: prompts and answers",
-    FocusList => focus_list: "Go to the list of runs",
-    Confirm => confirm: "Yes, do it",
-    Keep => keep: "No, keep it",
-    ClearSearch => clear_search: "Clear the search (with none, go back to the Run tab)",
-    PromptsTab => prompts_tab: "Show the Prompts tab (from it, back to the Run tab)",
-    RunTab => run_tab: "Back to the Run tab",
-    EditFields => edit_fields: "Edit the selected member's fields",
-    ToTree => to_tree: "Back to the list of members",
-    Save => save: "Save the prompts to your hierarchy.toml (the next run uses them)",
-    Revert => revert: "Discard every unsaved edit",
-    ResetNode => reset_node: "Reset the selected member: ailab's shipped prompts and settings, or [defaults] for a member ailab does not ship",
-    AddChild => add_child: "Add a member under the selected one",
-    RemoveNode => remove_node: "Remove the selected member and everyone under it",
-    Rename => rename: "Rename the selected member",
-    ChangeId => change_id: "Change the selected member's id",
-    MoveNode => move_node: "Move the selected member under another one",
-    ShiftUp => shift_up: "Move the selected member before its previous sibling",
-    ShiftDown => shift_down: "Move the selected member after its next sibling",
-    CompareVersions => compare_versions: "Compare the prompts with the ones a past run used",
-    ExternalEditor => external_editor: "Edit this field in your $EDITOR",
-    Undo => undo: "Undo the last change to this field",
-    Redo => redo: "Redo what was undone",
-    Choose => choose: "Choose: a served model, on/off, the selected entry (in a prompt: new line)",
+    Run::Send => send: "Send the prompt to the team",
+    Run::Newline => newline: "Insert a new line in the prompt",
+    Run::HistoryPrev => history_prev: "Recall the previous prompt (on the first line)",
+    Run::HistoryNext => history_next: "Recall the next prompt (on the last line)",
+    App::Interrupt => interrupt: "Cancel the run in flight; press again to quit",
+    Run::CancelOrBack => cancel_or_back: "Cancel the run in flight, else go back",
+    App::Quit => quit: "Quit ailab",
+    Move::FocusNext => focus_next: "Focus the next pane",
+    Move::FocusPrev => focus_prev: "Focus the previous pane",
+    Move::FocusUp => focus_up: "Focus the pane above (the parent)",
+    Move::FocusDown => focus_down: "Focus the pane below (a child)",
+    Move::FocusLeft => focus_left: "Focus the pane to the left",
+    Move::FocusRight => focus_right: "Focus the pane to the right",
+    Move::FocusPrompt => focus_prompt: "Go to the prompt box",
+    Move::ScrollUp => scroll_up: "Scroll up a line",
+    Move::ScrollDown => scroll_down: "Scroll down a line",
+    Move::PageUp => page_up: "Scroll up a page",
+    Move::PageDown => page_down: "Scroll down a page (back at the bottom, it follows new text)",
+    Move::ScrollTop => scroll_top: "Scroll to the top",
+    Move::ScrollBottom => scroll_bottom: "Scroll to the bottom and follow new text",
+    Run::Zoom => zoom: "Zoom into the focused node: task, every phase, messages, timeline",
+    Run::Copy => copy: "Copy the focused pane's text to the clipboard",
+    App::Help => help: "Show or hide this help",
+    App::Close => close: "Close this view",
+    App::CycleTheme => cycle_theme: "Switch to the next colour theme (kept for next time)",
+    App::Retry => retry: "Check the server again",
+    App::UseDemo => use_demo: "Switch to the offline demo",
+    App::AssignModel => assign_model: "Give the selected served model to every node that lacks one",
+    Move::SelectPrev => select_prev: "Select the previous item",
+    Move::SelectNext => select_next: "Select the next item",
+    App::Health => health: "Show the server check panel",
+    App::Messages => messages: "Show the last messages in full (newest at the bottom)",
+    App::NextTab => next_tab: "Show the next tab",
+    App::PrevTab => prev_tab: "Show the previous tab",
+    App::LabTab => lab_tab: "Show the Lab tab (from it, back to the Run tab)",
+    Lab::Compare => compare: "Compare the tree with solo and compute on the prompt in the box (asks if empty)",
+    Lab::Vote => vote: "Vote blind on the selected pair (after a vote: the next pair)",
+    Lab::VoteA => vote_a: "Vote: answer A is better",
+    Lab::VoteB => vote_b: "Vote: answer B is better",
+    Lab::VoteTie => vote_tie: "Vote: a tie",
+    Lab::VoteBothBad => vote_both_bad: "Vote: both answers are bad",
+    Lab::VoteReason => vote_reason: "Write a one-line reason for the vote (optional)",
+    Lab::VoteSkip => vote_skip: "Skip this pair for now (it stays in the queue)",
+    Lab::Refresh => refresh: "Read the scoreboard and the queue from the record again",
+    App::Tab1 => tab_1: "Go to the first tab (Run)",
+    App::Tab2 => tab_2: "Go to the second tab (History)",
+    App::Tab3 => tab_3: "Go to the third tab (Prompts)",
+    App::Tab4 => tab_4: "Go to the fourth tab (Lab)",
+    History::Open => open: "Open the selected run in the Run tab, as it ended",
+    History::Replay => replay: "Replay the run at its recorded pace (again: from the start)",
+    History::ReplayFaster => replay_faster: "Replay faster: 1×, 4×, 16×",
+    History::ReplayStop => replay_stop: "Stop the replay and show the run as it ended",
+    History::BackToLive => back_to_live: "Leave the past run and show the live view",
+    History::Rerun => rerun: "Run the same prompt again with the current prompts",
+    History::ExportMarkdown => export_markdown: "Export the run as Markdown (file in the current folder)",
+    History::ExportJson => export_json: "Export the run as JSON with everything recorded (file in the current folder)",
+    History::CopyAnswer => copy_answer: "Copy the run's final answer to the clipboard",
+    History::Delete => delete: "Delete the selected run (asks first)",
+    History::ToggleLabRuns => toggle_lab_runs: "Show or hide the lab's runs (comparison arms and judges) in the list",
+    History::Search => search: "Search past runs: prompts and answers",
+    History::FocusList => focus_list: "Go to the list of runs",
+    History::Confirm => confirm: "Yes, do it",
+    History::Keep => keep: "No, keep it",
+    History::ClearSearch => clear_search: "Clear the search (with none, go back to the Run tab)",
+    App::PromptsTab => prompts_tab: "Show the Prompts tab (from it, back to the Run tab)",
+    App::RunTab => run_tab: "Back to the Run tab",
+    Prompts::EditFields => edit_fields: "Edit the selected member's fields",
+    Prompts::ToTree => to_tree: "Back to the list of members",
+    Prompts::Save => save: "Save the prompts to your hierarchy.toml (the next run uses them)",
+    Prompts::Revert => revert: "Discard every unsaved edit",
+    Prompts::ResetNode => reset_node: "Reset the selected member: ailab's shipped prompts and settings, or [defaults] for a member ailab does not ship",
+    Prompts::AddChild => add_child: "Add a member under the selected one",
+    Prompts::RemoveNode => remove_node: "Remove the selected member and everyone under it",
+    Prompts::Rename => rename: "Rename the selected member",
+    Prompts::ChangeId => change_id: "Change the selected member's id",
+    Prompts::MoveNode => move_node: "Move the selected member under another one",
+    Prompts::ShiftUp => shift_up: "Move the selected member before its previous sibling",
+    Prompts::ShiftDown => shift_down: "Move the selected member after its next sibling",
+    Prompts::CompareVersions => compare_versions: "Compare the prompts with the ones a past run used",
+    Prompts::ExternalEditor => external_editor: "Edit this field in your $EDITOR",
+    Prompts::Undo => undo: "Undo the last change to this field",
+    Prompts::Redo => redo: "Redo what was undone",
+    Prompts::Choose => choose: "Choose: a served model, on/off, the selected entry (in a prompt: new line)",
 }

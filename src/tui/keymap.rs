@@ -297,6 +297,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::action::{App, Move, Run};
 
     fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
@@ -308,16 +309,16 @@ mod tests {
         keymap.apply(DEFAULT_KEYMAP, "built-in").unwrap();
         assert_eq!(
             keymap.lookup(Context::Prompt, &key(KeyCode::Enter, KeyModifiers::NONE)),
-            Some(Action::Send)
+            Some(Action::Run(Run::Send))
         );
         assert_eq!(
             keymap.lookup(Context::Prompt, &key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            Some(Action::Interrupt)
+            Some(Action::App(App::Interrupt))
         );
         assert_eq!(keymap.lookup(Context::Prompt, &key(KeyCode::Char('z'), KeyModifiers::NONE)), None);
         assert_eq!(
             keymap.lookup(Context::Panes, &key(KeyCode::Char('z'), KeyModifiers::NONE)),
-            Some(Action::Zoom)
+            Some(Action::Run(Run::Zoom))
         );
     }
 
@@ -326,11 +327,11 @@ mod tests {
         let keymap = Keymap::defaults();
         assert_eq!(
             keymap.lookup(Context::Panes, &key(KeyCode::Char('?'), KeyModifiers::SHIFT)),
-            Some(Action::Help)
+            Some(Action::App(App::Help))
         );
         assert_eq!(
             keymap.lookup(Context::Panes, &key(KeyCode::BackTab, KeyModifiers::SHIFT)),
-            Some(Action::FocusPrev)
+            Some(Action::Move(Move::FocusPrev))
         );
     }
 
@@ -340,7 +341,7 @@ mod tests {
         keymap.apply("[panes]\n\"x\" = \"zoom\"\n\"z\" = \"none\"\n", "mine").unwrap();
         assert_eq!(
             keymap.lookup(Context::Panes, &key(KeyCode::Char('x'), KeyModifiers::NONE)),
-            Some(Action::Zoom)
+            Some(Action::Run(Run::Zoom))
         );
         assert_eq!(keymap.lookup(Context::Panes, &key(KeyCode::Char('z'), KeyModifiers::NONE)), None);
     }

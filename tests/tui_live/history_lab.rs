@@ -7,7 +7,7 @@ use crossterm::event::KeyCode;
 use super::ui::update;
 use ailab::engine::RunStatus;
 use ailab::store::{RunCounts, RunScope};
-use ailab::tui::action::{Action, Context};
+use ailab::tui::action::{Action, Context, History};
 use ailab::tui::msg::history::{ListedRun, Page};
 use ailab::tui::msg::{Effect, HistoryEffect, HistoryMsg, Msg};
 use ailab::tui::state::State;
@@ -143,6 +143,6 @@ fn deleting_a_lab_run_counts_it_off_the_labs() {
 fn the_help_lists_the_key() {
     let s = state(120, 40);
     let history = s.keymap.help().into_iter().find(|(ctx, _)| *ctx == Context::History).unwrap().1;
-    let described = Action::ToggleLabRuns.describe();
+    let described = Action::History(History::ToggleLabRuns).describe();
     assert!(history.iter().any(|(k, what)| k == "l" && *what == described), "{history:?}");
 }

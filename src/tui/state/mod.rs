@@ -9,10 +9,11 @@ mod key_context;
 pub mod lab;
 pub mod prompt;
 pub mod prompts;
-mod run_counts;
+pub mod run_counts;
 pub mod run_tab;
 pub mod run_view;
 pub mod scroll;
+mod tab;
 pub mod zoom;
 
 use std::sync::Arc;
@@ -21,38 +22,14 @@ use ratatui::layout::Rect;
 
 use self::health::Health;
 use self::history::HistoryState;
-pub use self::run_tab::{Focus, RunTab};
+pub use self::run_tab::{Focus, Lifecycle, RunTab};
 use self::run_view::RunView;
 use self::scroll::Scroll;
+pub use self::tab::Tab;
 use self::zoom::ZoomState;
 use super::keymap::Keymap;
 use super::theme::{Theme, ThemeSet};
 use crate::config::Hierarchy;
-use crate::engine::RunId;
-
-/// The tabs. Prompts and Lab join as their issues land; the bar shows only these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Tab {
-    #[default]
-    Run,
-    History,
-    Prompts,
-    Lab,
-}
-
-impl Tab {
-    /// Tabs that work in this build, in bar order.
-    pub const AVAILABLE: &'static [Tab] = &[Tab::Run, Tab::History, Tab::Prompts, Tab::Lab];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Run => "Run",
-            Tab::Lab => "Lab",
-            Tab::History => "History",
-            Tab::Prompts => "Prompts",
-        }
-    }
-}
 
 /// Views drawn over the tab, top of the stack first to receive keys.
 #[derive(Debug, Clone)]
@@ -66,17 +43,6 @@ pub enum Overlay {
     },
     Health(self::health::HealthPanel),
     Zoom(Box<ZoomState>),
-}
-
-/// Where the current run stands, from the UI's side.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Lifecycle {
-    #[default]
-    Idle,
-    /// Asked the shell to start a run; its id is not known yet.
-    Launching,
-    /// Events of this run are shown.
-    Running { run_id: RunId, cancelling: bool },
 }
 
 /// How a transient message looks.

@@ -2,10 +2,21 @@
 //! user scrolled each pane and the answer. What these look like on screen is derived from them
 //! (`tui::screen`).
 
-use super::Lifecycle;
 use super::prompt::PromptBox;
 use super::run_view::RunView;
 use super::scroll::Scroll;
+use crate::engine::RunId;
+
+/// Where the current run stands, from the UI's side.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Lifecycle {
+    #[default]
+    Idle,
+    /// Asked the shell to start a run; its id is not known yet.
+    Launching,
+    /// Events of this run are shown.
+    Running { run_id: RunId, cancelling: bool },
+}
 
 /// What has the keyboard in the Run tab.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -12,8 +12,6 @@ use crate::engine::{
 use crate::llm::ChatRequest;
 use crate::tui::sanitize::{Sanitizer, one_line, sanitize};
 
-pub use super::run_counts::{CallCounts, CallOutcome};
-
 /// One node as the run has shown it so far.
 #[derive(Debug, Clone)]
 pub struct NodeView {

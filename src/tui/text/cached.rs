@@ -6,7 +6,8 @@ use super::markdown;
 use super::wrap::{Row, Wrapper};
 use crate::config::Phase;
 use crate::engine::CallId;
-use crate::tui::state::run_view::{CallOutcome, CallView};
+use crate::tui::state::run_counts::CallOutcome;
+use crate::tui::state::run_view::CallView;
 use crate::tui::theme::Role;
 
 /// The wrapped reasoning, answer and error of one call.

@@ -3,15 +3,17 @@
 //! heights for paging, layouts for the mouse) and never changes it: the loop brings the screen up
 //! to date after each message. Tests drive it with plain messages.
 
-mod actions;
+mod app;
 mod focus;
 mod history;
 mod keys;
 mod lab;
 mod mouse;
 mod prompts;
+mod routed;
 mod run;
-pub(crate) mod tabs;
+mod run_keys;
+mod tabs;
 
 use crossterm::event::KeyEventKind;
 
@@ -21,7 +23,7 @@ use super::state::health::Health;
 use super::state::run_view::RunView;
 use super::state::{Level, Overlay, Quitting, ServerInfo, State, Tab};
 
-pub use actions::perform;
+pub use keys::perform;
 
 /// Folds one message into the state; returns what the shell should do.
 pub fn update(state: &mut State, screen: &Screen, msg: Msg) -> Vec<Effect> {
@@ -48,7 +50,7 @@ fn dispatch(state: &mut State, screen: &Screen, msg: Msg) -> Vec<Effect> {
             let effects = keys::on_key(state, screen, key);
             if matches!(asked, Quitting::Asked { .. }) && state.quitting == asked {
                 // Another key answered the question: the run goes on, and the question leaves the bar.
-                actions::forget_quit_question(state);
+                app::forget_quit_question(state);
             }
             effects
         }

@@ -3,8 +3,8 @@
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
-use super::actions::perform;
-use crate::tui::action::Action;
+use super::run_keys::moves;
+use crate::tui::action::Move;
 use crate::tui::msg::Effect;
 use crate::tui::screen::Screen;
 use crate::tui::state::{Focus, Overlay, State};
@@ -23,7 +23,7 @@ pub fn on_mouse(state: &mut State, screen: &Screen, mouse: MouseEvent) -> Vec<Ef
     match mouse.kind {
         MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
             let action =
-                if mouse.kind == MouseEventKind::ScrollUp { Action::ScrollUp } else { Action::ScrollDown };
+                if mouse.kind == MouseEventKind::ScrollUp { Move::ScrollUp } else { Move::ScrollDown };
             if state.overlays.is_empty() {
                 // The wheel scrolls the pane under the pointer without moving the focus.
                 let saved = state.run.focus;
@@ -32,12 +32,12 @@ pub fn on_mouse(state: &mut State, screen: &Screen, mouse: MouseEvent) -> Vec<Ef
                     Some(target) => state.run.focus = target,
                 }
                 for _ in 0..WHEEL_ROWS {
-                    perform(state, screen, action);
+                    moves(state, screen, action);
                 }
                 state.run.focus = saved;
             } else {
                 for _ in 0..WHEEL_ROWS {
-                    perform(state, screen, action);
+                    moves(state, screen, action);
                 }
             }
             Vec::new()

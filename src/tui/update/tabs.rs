@@ -1,28 +1,31 @@
 //! Moving between tabs. Showing the Lab tab reads its scores afresh; the History tab reads the
-//! record when it is new or out of date.
+//! record when it is new or out of date; leaving the Prompts tab with unsaved edits asks first.
 
-use crate::tui::action::Action;
+use crate::tui::action::App;
 use crate::tui::msg::Effect;
 use crate::tui::state::prompts::Leave;
 use crate::tui::state::{Overlay, State, Tab};
 
-/// `next_tab`, `prev_tab`, `tab_1`…`tab_4`, `lab_tab`.
-pub fn perform(state: &mut State, action: Action) -> Vec<Effect> {
+/// The tab keys: `next_tab`, `prev_tab`, `tab_1`…`tab_4`, `lab_tab`, `prompts_tab`, `run_tab`.
+pub fn perform(state: &mut State, action: App) -> Vec<Effect> {
     let tabs = Tab::AVAILABLE;
     let at = tabs.iter().position(|t| *t == state.tab).unwrap_or(0);
+    let number = |n: usize| tabs.get(n).copied();
     let next = match action {
-        Action::NextTab => tabs[(at + 1) % tabs.len()],
-        Action::PrevTab => tabs[(at + tabs.len() - 1) % tabs.len()],
-        Action::Tab1 | Action::Tab2 | Action::Tab3 | Action::Tab4 => {
-            let n =
-                [Action::Tab1, Action::Tab2, Action::Tab3, Action::Tab4].iter().position(|a| *a == action);
-            match n.and_then(|n| tabs.get(n)) {
-                Some(&tab) => tab,
+        App::NextTab => tabs[(at + 1) % tabs.len()],
+        App::PrevTab => tabs[(at + tabs.len() - 1) % tabs.len()],
+        App::Tab1 | App::Tab2 | App::Tab3 | App::Tab4 => {
+            let n = [App::Tab1, App::Tab2, App::Tab3, App::Tab4].iter().position(|a| *a == action);
+            match n.and_then(number) {
+                Some(tab) => tab,
                 None => return Vec::new(),
             }
         }
-        Action::LabTab if state.tab == Tab::Lab => Tab::Run,
-        Action::LabTab => Tab::Lab,
+        App::LabTab if state.tab == Tab::Lab => Tab::Run,
+        App::LabTab => Tab::Lab,
+        App::PromptsTab if state.tab == Tab::Prompts => Tab::Run,
+        App::PromptsTab => Tab::Prompts,
+        App::RunTab => Tab::Run,
         _ => return Vec::new(),
     };
     show(state, next)

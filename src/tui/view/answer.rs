@@ -5,13 +5,13 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-use super::{draw_rows, span};
 use crate::engine::RunStatus;
 use crate::tui::format;
 use crate::tui::screen::Screen;
 use crate::tui::screen::layout::inner;
 use crate::tui::state::{Focus, State};
 use crate::tui::theme::Role;
+use crate::tui::view::paint::{draw_rows, span};
 
 pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen) {
     let theme = state.theme();

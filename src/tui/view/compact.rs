@@ -6,7 +6,6 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use unicode_width::UnicodeWidthStr;
 
-use super::span;
 use crate::config::Phase;
 use crate::tui::format;
 use crate::tui::sanitize::one_line;
@@ -15,6 +14,7 @@ use crate::tui::state::{Focus, State};
 use crate::tui::text::split;
 use crate::tui::text::wrap::{tail_of, truncate};
 use crate::tui::theme::Role;
+use crate::tui::view::paint::span;
 
 /// `├─ `, `│  └─ `: the tree-drawing prefix of a node.
 fn prefix(run: &RunView, index: usize) -> String {

@@ -6,13 +6,13 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear};
 
-use super::{centered, draw_rows, span};
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, App, Context};
 use crate::tui::screen::layout::inner;
 use crate::tui::state::State;
 use crate::tui::state::health::{Health, HealthPanel, HealthReport, users_of};
 use crate::tui::text::wrap::Wrapper;
 use crate::tui::theme::Role;
+use crate::tui::view::paint::{centered, draw_rows, span};
 
 fn body(state: &State, panel: &HealthPanel, w: &mut Wrapper) {
     let key = |action| state.keymap.hint(Context::Health, action).unwrap_or_else(|| "?".into());
@@ -81,7 +81,7 @@ fn body(state: &State, panel: &HealthPanel, w: &mut Wrapper) {
             w.push_str(
                 &format!(
                     "{} gives it to {} for this session (edit hierarchy.toml to keep it).",
-                    key(Action::AssignModel),
+                    key(Action::App(App::AssignModel)),
                     if count == 1 { "that node".to_string() } else { format!("those {count} nodes") }
                 ),
                 Role::Dim,
@@ -98,9 +98,9 @@ fn body(state: &State, panel: &HealthPanel, w: &mut Wrapper) {
     w.push_str(
         &format!(
             "{} check again · {} use the offline demo · {} continue anyway",
-            key(Action::Retry),
-            key(Action::UseDemo),
-            key(Action::Close)
+            key(Action::App(App::Retry)),
+            key(Action::App(App::UseDemo)),
+            key(Action::App(App::Close))
         ),
         Role::KeyHint,
     );

@@ -5,10 +5,10 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear};
 
-use super::{draw_rows, span};
 use crate::tui::screen::help::{body_area, frame_area, rows};
 use crate::tui::state::State;
 use crate::tui::theme::Role;
+use crate::tui::view::paint::{draw_rows, span};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize) {
     let theme = state.theme();

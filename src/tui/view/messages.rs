@@ -8,8 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear};
 use unicode_width::UnicodeWidthStr;
 
-use super::{draw_rows, span};
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, App, Context};
 use crate::tui::screen::Screen;
 use crate::tui::screen::layout::inner;
 use crate::tui::screen::messages::{body_area, frame_area, level_style, rows};
@@ -17,6 +16,7 @@ use crate::tui::state::scroll::Scroll;
 use crate::tui::state::{Level, Notice, State, Tab};
 use crate::tui::text::wrap::Wrapper;
 use crate::tui::theme::Role;
+use crate::tui::view::paint::{draw_rows, span};
 
 /// The most rows of text the box above the status bar shows.
 const TOAST_ROWS: usize = 6;
@@ -24,7 +24,7 @@ const TOAST_ROWS: usize = 6;
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: Scroll) {
     let theme = state.theme();
     let rect = frame_area(area);
-    let close = state.keymap.hint(Context::Messages, Action::Close).unwrap_or_else(|| "Esc".into());
+    let close = state.keymap.hint(Context::Messages, Action::App(App::Close)).unwrap_or_else(|| "Esc".into());
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.style(Role::Overlay))
@@ -69,7 +69,8 @@ pub fn draw_toast(frame: &mut Frame, state: &State, screen: &Screen) {
     let mut rows = w.all_rows();
     if rows.len() > TOAST_ROWS {
         rows.truncate(TOAST_ROWS);
-        let key = state.keymap.hint(Context::Global, Action::Messages).unwrap_or_else(|| "F5".into());
+        let key =
+            state.keymap.hint(Context::Global, Action::App(App::Messages)).unwrap_or_else(|| "F5".into());
         let mut more = Wrapper::new(text_width);
         more.push_str(&format!("… the rest in the messages log ({key})"), Role::Dim);
         rows.truncate(TOAST_ROWS - 1);

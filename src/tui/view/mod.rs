@@ -9,6 +9,7 @@ pub mod help;
 pub mod history;
 pub mod lab;
 pub mod messages;
+mod paint;
 mod pane;
 mod prompt;
 pub mod prompts;
@@ -21,14 +22,13 @@ pub mod zoom;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
-use ratatui::text::{Line, Span};
+use ratatui::style::Color;
 
 use super::screen::Screen;
 use super::screen::layout::{self, TreeLayout};
 use super::state::{Overlay, State, Tab};
-use super::text::wrap::Row;
 use super::theme::Theme;
+pub use paint::{centered, draw_rows, span, to_line};
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, state: &State, screen: &Screen) {
@@ -115,31 +115,4 @@ fn draw_overlays(frame: &mut Frame, area: Rect, state: &State, screen: &Screen) 
             Overlay::Health(panel) => health::draw(frame, area, state, panel),
         }
     }
-}
-
-/// Draws wrapped rows into `area`, one per line, each clipped to the width.
-pub fn draw_rows(buf: &mut Buffer, area: Rect, rows: &[Row], theme: &Theme) {
-    for (row, y) in rows.iter().zip(area.top()..area.bottom()) {
-        let line = to_line(row, theme);
-        buf.set_line(area.x, y, &line, area.width);
-    }
-}
-
-/// A wrapped row as a styled line.
-pub fn to_line<'a>(row: &'a Row, theme: &Theme) -> Line<'a> {
-    Line::from(
-        row.segs.iter().map(|s| Span::styled(s.text.as_str(), theme.style(s.role))).collect::<Vec<_>>(),
-    )
-}
-
-/// A centred rect of at most `width` × `height` inside `area`.
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect::new(area.x + (area.width - width) / 2, area.y + (area.height - height) / 2, width, height)
-}
-
-/// A span in a role.
-pub fn span<'a>(text: impl Into<std::borrow::Cow<'a, str>>, style: Style) -> Span<'a> {
-    Span::styled(text, style)
 }

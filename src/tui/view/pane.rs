@@ -6,7 +6,6 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-use super::{draw_rows, span};
 use crate::engine::NodeStatus;
 use crate::tui::format;
 use crate::tui::screen::Screen;
@@ -14,6 +13,7 @@ use crate::tui::screen::layout::inner;
 use crate::tui::state::{Focus, State};
 use crate::tui::text::wrap::{self, Row, truncate};
 use crate::tui::theme::Role;
+use crate::tui::view::paint::{draw_rows, span};
 
 pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen, index: usize) {
     let (Some(node), Some(scroll), Some(pane)) =

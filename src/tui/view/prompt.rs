@@ -6,11 +6,11 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-use super::span;
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, Context, Run};
 use crate::tui::screen::layout::inner;
 use crate::tui::state::{Focus, Lifecycle, State};
 use crate::tui::theme::Role;
+use crate::tui::view::paint::span;
 
 pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     let theme = state.theme();
@@ -19,9 +19,11 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     let hint = match &state.run.lifecycle {
         Lifecycle::Running { cancelling: true, .. } => " cancelling… ".to_string(),
         Lifecycle::Running { .. } | Lifecycle::Launching => {
-            format!(" running · {} cancels ", key(Action::CancelOrBack))
+            format!(" running · {} cancels ", key(Action::Run(Run::CancelOrBack)))
         }
-        Lifecycle::Idle => format!(" {} send · {} new line ", key(Action::Send), key(Action::Newline)),
+        Lifecycle::Idle => {
+            format!(" {} send · {} new line ", key(Action::Run(Run::Send)), key(Action::Run(Run::Newline)))
+        }
     };
     let block = Block::bordered()
         .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })

@@ -5,13 +5,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
-use super::span;
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, App, Context, Move, Prompts, Run};
 use crate::tui::format;
 use crate::tui::state::health::{Health, users_of};
 use crate::tui::state::{Level, Lifecycle, State};
 use crate::tui::text::wrap::truncate;
 use crate::tui::theme::Role;
+use crate::tui::view::paint::span;
 
 /// An address without its scheme and API path: `localhost:1234`.
 fn short(url: &str) -> &str {
@@ -96,48 +96,50 @@ fn hints(state: &State) -> Vec<String> {
     let ctx = state.key_context();
     let actions: &[(Action, &str)] = match ctx {
         Context::Prompt => &[
-            (Action::Send, "send"),
-            (Action::FocusNext, "panes"),
-            (Action::Help, "help"),
-            (Action::Interrupt, "quit"),
+            (Action::Run(Run::Send), "send"),
+            (Action::Move(Move::FocusNext), "panes"),
+            (Action::App(App::Help), "help"),
+            (Action::App(App::Interrupt), "quit"),
         ],
         Context::Panes => &[
-            (Action::Zoom, "zoom"),
-            (Action::Copy, "copy"),
-            (Action::PageUp, "scroll"),
-            (Action::Help, "help"),
-            (Action::Quit, "quit"),
+            (Action::Run(Run::Zoom), "zoom"),
+            (Action::Run(Run::Copy), "copy"),
+            (Action::Move(Move::PageUp), "scroll"),
+            (Action::App(App::Help), "help"),
+            (Action::App(App::Quit), "quit"),
         ],
         Context::Zoom => &[
-            (Action::Close, "back"),
-            (Action::FocusNext, "next node"),
-            (Action::Copy, "copy"),
-            (Action::PageDown, "page"),
+            (Action::App(App::Close), "back"),
+            (Action::Move(Move::FocusNext), "next node"),
+            (Action::Run(Run::Copy), "copy"),
+            (Action::Move(Move::PageDown), "page"),
         ],
-        Context::Help => &[(Action::Close, "close")],
+        Context::Help => &[(Action::App(App::Close), "close")],
         Context::Health => &[
-            (Action::Retry, "retry"),
-            (Action::UseDemo, "demo"),
-            (Action::AssignModel, "assign"),
-            (Action::Close, "close"),
+            (Action::App(App::Retry), "retry"),
+            (Action::App(App::UseDemo), "demo"),
+            (Action::App(App::AssignModel), "assign"),
+            (Action::App(App::Close), "close"),
         ],
         Context::PromptsTree => &[
-            (Action::EditFields, "edit"),
-            (Action::Save, "save"),
-            (Action::AddChild, "add"),
-            (Action::RemoveNode, "remove"),
-            (Action::CompareVersions, "compare"),
-            (Action::Help, "help"),
-            (Action::RunTab, "run"),
+            (Action::Prompts(Prompts::EditFields), "edit"),
+            (Action::Prompts(Prompts::Save), "save"),
+            (Action::Prompts(Prompts::AddChild), "add"),
+            (Action::Prompts(Prompts::RemoveNode), "remove"),
+            (Action::Prompts(Prompts::CompareVersions), "compare"),
+            (Action::App(App::Help), "help"),
+            (Action::App(App::RunTab), "run"),
         ],
         Context::PromptsField => &[
-            (Action::FocusNext, "next"),
-            (Action::ToTree, "members"),
-            (Action::Save, "save"),
-            (Action::Undo, "undo"),
-            (Action::ExternalEditor, "$EDITOR"),
+            (Action::Move(Move::FocusNext), "next"),
+            (Action::Prompts(Prompts::ToTree), "members"),
+            (Action::Prompts(Prompts::Save), "save"),
+            (Action::Prompts(Prompts::Undo), "undo"),
+            (Action::Prompts(Prompts::ExternalEditor), "$EDITOR"),
         ],
-        Context::PromptsDialog => &[(Action::Choose, "choose"), (Action::Close, "cancel")],
+        Context::PromptsDialog => {
+            &[(Action::Prompts(Prompts::Choose), "choose"), (Action::App(App::Close), "cancel")]
+        }
         Context::Global => &[],
         Context::Lab | Context::LabAsk | Context::Vote | Context::VoteReason => super::lab::hints(state, ctx),
         _ => &[],
@@ -146,9 +148,9 @@ fn hints(state: &State) -> Vec<String> {
     let assignable = matches!(&state.health, Health::Checked(r) if !r.served_for_missing().is_empty());
     let mut hints: Vec<String> = actions
         .iter()
-        .filter(|(action, _)| *action != Action::AssignModel || assignable)
+        .filter(|(action, _)| *action != Action::App(App::AssignModel) || assignable)
         .filter_map(|(action, what)| {
-            let what = if *action == Action::Interrupt && running { "cancel" } else { what };
+            let what = if *action == Action::App(App::Interrupt) && running { "cancel" } else { what };
             state.keymap.hint(ctx, *action).map(|key| format!("{key} {what}"))
         })
         .collect();
@@ -195,7 +197,8 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     // here shows in full above the bar; a cut message says where to read the rest.
     let right = match (right.len(), &state.notice) {
         (1, Some(notice)) if notice.level == Level::Info && right[0].width() > room => {
-            let key = state.keymap.hint(Context::Global, Action::Messages).unwrap_or_else(|| "F5".into());
+            let key =
+                state.keymap.hint(Context::Global, Action::App(App::Messages)).unwrap_or_else(|| "F5".into());
             let more = format!(" ({key} full)");
             format!("{}{more}", truncate(&right[0], room.saturating_sub(more.width())))
         }

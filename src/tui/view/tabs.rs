@@ -5,10 +5,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
-use super::span;
 use crate::tui::state::{State, Tab};
 use crate::tui::text::wrap::truncate;
 use crate::tui::theme::Role;
+use crate::tui::view::paint::span;
 
 pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     let theme = state.theme();

@@ -5,13 +5,14 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use unicode_width::UnicodeWidthStr;
 
-use super::span;
 use crate::config::Phase;
 use crate::tui::format;
 use crate::tui::state::State;
-use crate::tui::state::run_view::{CallOutcome, CallView};
+use crate::tui::state::run_counts::CallOutcome;
+use crate::tui::state::run_view::CallView;
 use crate::tui::text::wrap::truncate;
 use crate::tui::theme::Role;
+use crate::tui::view::paint::span;
 
 fn phase_role(call: &CallView) -> Role {
     match call.outcome() {

@@ -3,11 +3,11 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::draw_rows;
 use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::tui::state::State;
 use crate::tui::text::wrap::wrap;
 use crate::tui::theme::Role;
+use crate::tui::view::paint::draw_rows;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let theme = state.theme();

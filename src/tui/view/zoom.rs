@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear};
 
 use super::{draw_rows, span, timeline};
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, App, Context, Move, Run};
 use crate::tui::format;
 use crate::tui::screen::layout::zoom as zoom_layout;
 use crate::tui::screen::zoom::ZoomText;
@@ -23,9 +23,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, zoom: &ZoomState, text
     let key = |action| state.keymap.hint(Context::Zoom, action).unwrap_or_default();
     let hints = format!(
         " {} back · {} next node · {} copy ",
-        key(Action::Close),
-        key(Action::FocusNext),
-        key(Action::Copy)
+        key(Action::App(App::Close)),
+        key(Action::Move(Move::FocusNext)),
+        key(Action::Run(Run::Copy))
     );
     let total = text.map_or(0, ZoomText::len);
     let height = layout.document.height as usize;

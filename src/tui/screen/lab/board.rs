@@ -6,7 +6,7 @@ use super::chart;
 use crate::lab::report::{ArmCost, PairScore};
 use crate::lab::stats::Verdict;
 use crate::lab::{Arm, Scoreboard};
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, Context, Lab};
 use crate::tui::keymap::Keymap;
 use crate::tui::msg::lab::{LabData, NO_RECORD};
 use crate::tui::state::lab::LoadState;
@@ -28,7 +28,11 @@ const TABLE: usize = 53;
 /// The keys the board's text names, as the keymap binds them.
 pub fn hints(keymap: &Keymap) -> Hints {
     let key = |action| keymap.hint(Context::Lab, action).unwrap_or_else(|| "?".into());
-    Hints { compare: key(Action::Compare), vote: key(Action::Vote), refresh: key(Action::Refresh) }
+    Hints {
+        compare: key(Action::Lab(Lab::Compare)),
+        vote: key(Action::Lab(Lab::Vote)),
+        refresh: key(Action::Lab(Lab::Refresh)),
+    }
 }
 
 /// Every row of the board at `width`.

@@ -3,9 +3,16 @@
 
 use ratatui_textarea::{CursorMove, TextArea};
 
-use super::Leave;
 use crate::config::diff::HierarchyDiff;
 use crate::config::edit::HierarchyDocument;
+use crate::tui::state::Tab;
+
+/// Where the user was going when the unsaved-edits question came up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leave {
+    Quit,
+    Tab(Tab),
+}
 
 /// A dialog over the tab; it has the keyboard until it closes.
 #[derive(Debug, Clone)]

@@ -12,7 +12,7 @@ use crate::config::Hierarchy;
 use crate::config::edit::{Field, PromptsDraft};
 
 pub use dialog::{
-    Choice, Dialog, DiffView, FileChanged, FileChoice, InputPurpose, Pick, PickItem, PickPurpose,
+    Choice, Dialog, DiffView, FileChanged, FileChoice, InputPurpose, Leave, Pick, PickItem, PickPurpose,
 };
 pub use editors::Editors;
 pub use fields::{FieldKind, fields_of, kind_of, unused_reason};
@@ -60,13 +60,6 @@ pub enum PromptsFocus {
     Tree,
     /// One of the selected member's fields.
     Field(Field),
-}
-
-/// Where the user was going when the unsaved-edits question came up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Leave {
-    Quit,
-    Tab(super::Tab),
 }
 
 /// How many recorded runs used the version the next run will use.

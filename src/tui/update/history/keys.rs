@@ -7,20 +7,21 @@ use ratatui::layout::Position;
 
 use super::{list, past};
 use crate::store::export::Format;
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, App, Context, History, Move, Run};
 use crate::tui::msg::Effect;
 use crate::tui::screen::Screen;
 use crate::tui::state::history::HistoryFocus;
 use crate::tui::state::{Focus, Level, Overlay, State, Tab};
-use crate::tui::update::perform;
+use crate::tui::update::routed::Routed;
+use crate::tui::update::run_keys;
 
 /// Keys for the History tab and for a past run; `None` lets the usual handling have the key.
-pub fn on_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Option<Vec<Effect>> {
+pub fn on_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Option<Routed> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
     if let Some(ctx) = state.history_context() {
-        return Some(in_history(state, screen, ctx, key));
+        return Some(in_history(state, ctx, key));
     }
     if state.tab == Tab::Run && state.history.shows_past() {
         return on_past_key(state, screen, key);
@@ -28,76 +29,81 @@ pub fn on_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Option<Vec<E
     None
 }
 
-fn in_history(state: &mut State, screen: &Screen, ctx: Context, key: KeyEvent) -> Vec<Effect> {
+fn in_history(state: &mut State, ctx: Context, key: KeyEvent) -> Routed {
     let action = state.keymap.lookup(ctx, &key);
-    match (ctx, action) {
+    Routed::Done(match (ctx, action) {
         (Context::HistorySearch, None) => list::search_input(state, key),
         (_, None) => Vec::new(),
         (Context::Confirm, Some(action)) => match action {
-            Action::Confirm => list::confirm_delete(state),
-            Action::Keep | Action::Close => {
+            Action::History(History::Confirm) => list::confirm_delete(state),
+            Action::History(History::Keep) | Action::App(App::Close) => {
                 list::cancel_delete(state);
                 Vec::new()
             }
-            Action::Interrupt | Action::Quit => perform(state, screen, action),
+            Action::App(App::Interrupt) | Action::App(App::Quit) => return Routed::Pass(action),
             _ => Vec::new(),
         },
         (Context::HistorySearch, Some(action)) => match action {
-            Action::FocusList | Action::Send | Action::Open | Action::SelectNext => list::leave_search(state),
-            Action::ClearSearch | Action::Close => list::clear_search(state),
-            other => perform(state, screen, other),
+            Action::History(History::FocusList)
+            | Action::Run(Run::Send)
+            | Action::History(History::Open)
+            | Action::Move(Move::SelectNext) => list::leave_search(state),
+            Action::History(History::ClearSearch) | Action::App(App::Close) => list::clear_search(state),
+            other => return Routed::Pass(other),
         },
-        (_, Some(action)) => list_action(state, screen, action),
-    }
+        (_, Some(action)) => return list_action(state, action),
+    })
 }
 
 /// An action with the list focused.
-fn list_action(state: &mut State, screen: &Screen, action: Action) -> Vec<Effect> {
+fn list_action(state: &mut State, action: Action) -> Routed {
     let page = list::height(state).saturating_sub(1).max(1) as isize;
     let selected = state.history.selected_run().map(|r| (r.row.id.clone(), r.row.prompt.clone()));
-    match (action, selected) {
-        (Action::SelectPrev | Action::ScrollUp, _) => list::select_by(state, -1),
-        (Action::SelectNext | Action::ScrollDown, _) => list::select_by(state, 1),
-        (Action::PageUp, _) => list::select_by(state, -page),
-        (Action::PageDown, _) => list::select_by(state, page),
-        (Action::ScrollTop, _) => list::select_end(state, false),
-        (Action::ScrollBottom, _) => list::select_end(state, true),
-        (Action::ToggleLabRuns, _) => list::toggle_lab_runs(state),
-        (Action::Search | Action::FocusPrompt, _) => {
+    Routed::Done(match (action, selected) {
+        (Action::Move(Move::SelectPrev) | Action::Move(Move::ScrollUp), _) => list::select_by(state, -1),
+        (Action::Move(Move::SelectNext) | Action::Move(Move::ScrollDown), _) => list::select_by(state, 1),
+        (Action::Move(Move::PageUp), _) => list::select_by(state, -page),
+        (Action::Move(Move::PageDown), _) => list::select_by(state, page),
+        (Action::Move(Move::ScrollTop), _) => list::select_end(state, false),
+        (Action::Move(Move::ScrollBottom), _) => list::select_end(state, true),
+        (Action::History(History::ToggleLabRuns), _) => list::toggle_lab_runs(state),
+        (Action::History(History::Search) | Action::Move(Move::FocusPrompt), _) => {
             state.history.focus = HistoryFocus::Search;
             Vec::new()
         }
-        (Action::ClearSearch | Action::Close, _)
+        (Action::History(History::ClearSearch) | Action::App(App::Close), _)
             if !state.history.query().trim().is_empty() || state.history.problem.is_some() =>
         {
             list::clear_search(state)
         }
-        (Action::ClearSearch | Action::Close, _) => switch(state, Tab::Run),
+        (Action::History(History::ClearSearch) | Action::App(App::Close), _) => switch(state, Tab::Run),
         (
-            Action::Open
-            | Action::Replay
-            | Action::Rerun
-            | Action::ExportMarkdown
-            | Action::ExportJson
-            | Action::CopyAnswer
-            | Action::Copy
-            | Action::Delete,
+            Action::History(History::Open)
+            | Action::History(History::Replay)
+            | Action::History(History::Rerun)
+            | Action::History(History::ExportMarkdown)
+            | Action::History(History::ExportJson)
+            | Action::History(History::CopyAnswer)
+            | Action::Run(Run::Copy)
+            | Action::History(History::Delete),
             None,
         ) => list::nothing_selected(state),
-        (Action::Open, Some((id, _))) => past::open(state, &id, false),
-        (Action::Replay, Some((id, _))) => past::open(state, &id, true),
-        (Action::Rerun, Some((_, prompt))) => past::rerun(state, &prompt),
-        (Action::ExportMarkdown, Some((id, _))) => list::export(&id, Format::Markdown),
-        (Action::ExportJson, Some((id, _))) => list::export(&id, Format::Json),
-        (Action::CopyAnswer | Action::Copy, Some((id, _))) => list::copy_answer(&id),
-        (Action::Delete, Some(_)) => list::ask_delete(state),
-        (other, _) => perform(state, screen, other),
-    }
+        (Action::History(History::Open), Some((id, _))) => past::open(state, &id, false),
+        (Action::History(History::Replay), Some((id, _))) => past::open(state, &id, true),
+        (Action::History(History::Rerun), Some((_, prompt))) => past::rerun(state, &prompt),
+        (Action::History(History::ExportMarkdown), Some((id, _))) => list::export(&id, Format::Markdown),
+        (Action::History(History::ExportJson), Some((id, _))) => list::export(&id, Format::Json),
+        (Action::History(History::CopyAnswer) | Action::Run(Run::Copy), Some((id, _))) => {
+            list::copy_answer(&id)
+        }
+        (Action::History(History::Delete), Some(_)) => list::ask_delete(state),
+        (other, _) => return Routed::Pass(other),
+    })
 }
 
 /// Keys on a past run. Its own table first (unless the zoom view binds the key), then the
 /// panes' keys, except those that would edit a prompt.
-fn on_past_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Option<Vec<Effect>> {
+fn on_past_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Option<Routed> {
     let zoomed = match state.overlays.last() {
         None => false,
         Some(Overlay::Zoom(_)) => true,
@@ -106,31 +112,38 @@ fn on_past_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Option<Vec<
     if let Some(action) = state.keymap.lookup_own(Context::PastRun, &key)
         && !(zoomed && state.keymap.lookup_own(Context::Zoom, &key).is_some())
     {
-        return Some(past_action(state, screen, action));
+        return Some(past_action(state, action));
     }
     let ctx = state.key_context();
     let typed = matches!(key.code, crossterm::event::KeyCode::Char(_))
         && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
     match state.keymap.lookup(ctx, &key) {
         Some(
-            Action::FocusPrompt | Action::Send | Action::Newline | Action::HistoryPrev | Action::HistoryNext,
-        ) => Some(read_only(state)),
+            Action::Move(Move::FocusPrompt)
+            | Action::Run(Run::Send)
+            | Action::Run(Run::Newline)
+            | Action::Run(Run::HistoryPrev)
+            | Action::Run(Run::HistoryNext),
+        ) => Some(read_only(state).into()),
         // Tab and Shift-Tab go round the panes and the answer, stepping over the prompt box.
-        Some(action @ (Action::FocusNext | Action::FocusPrev)) if !zoomed => {
-            let mut effects = perform(state, screen, action);
+        Some(Action::Move(step @ (Move::FocusNext | Move::FocusPrev))) if !zoomed => {
+            let mut effects = run_keys::moves(state, screen, step);
             if state.run.focus == Focus::Prompt {
-                effects.extend(perform(state, screen, action));
+                effects.extend(run_keys::moves(state, screen, step));
             }
-            Some(effects)
+            Some(effects.into())
         }
-        None if typed && ctx == Context::Panes => Some(read_only(state)),
+        None if typed && ctx == Context::Panes => Some(read_only(state).into()),
         _ => None,
     }
 }
 
 /// Says that a past run cannot be edited, and how to get back to the live view.
 pub fn read_only(state: &mut State) -> Vec<Effect> {
-    let back = state.keymap.hint(Context::PastRun, Action::BackToLive).unwrap_or_else(|| "Esc".into());
+    let back = state
+        .keymap
+        .hint(Context::PastRun, Action::History(History::BackToLive))
+        .unwrap_or_else(|| "Esc".into());
     state.notify(
         format!("This is a past run: it cannot be edited. {back} goes back to the live view and its prompt."),
         Level::Info,
@@ -138,43 +151,43 @@ pub fn read_only(state: &mut State) -> Vec<Effect> {
     Vec::new()
 }
 
-/// An action on the past run shown.
-fn past_action(state: &mut State, screen: &Screen, action: Action) -> Vec<Effect> {
+/// An action pressed on the past run shown: its own, or passed back.
+fn past_action(state: &mut State, action: Action) -> Routed {
+    match action {
+        Action::History(action) => Routed::Done(perform(state, action)),
+        other => Routed::Pass(other),
+    }
+}
+
+/// A History action, wherever it was pressed: on a past run shown in the Run tab, what it does
+/// to that run; the list's actions mean nothing elsewhere.
+pub fn perform(state: &mut State, action: History) -> Vec<Effect> {
+    let past_shown = state.history.shows_past() && state.tab == Tab::Run;
     let Some(shown) = state.history.past.as_ref().map(|p| (p.id.clone(), p.prompt.clone())) else {
         return Vec::new();
     };
+    if !past_shown {
+        return Vec::new();
+    }
     match action {
-        Action::BackToLive => past::back_to_live(state),
-        Action::Replay => past::start_replay(state),
-        Action::ReplayFaster => past::faster(state),
-        Action::ReplayStop => past::stop(state),
-        Action::Rerun => return past::rerun(state, &shown.1),
-        Action::ExportMarkdown => return list::export(&shown.0, Format::Markdown),
-        Action::ExportJson => return list::export(&shown.0, Format::Json),
-        Action::CopyAnswer => return list::copy_answer(&shown.0),
-        other => return perform(state, screen, other),
+        History::BackToLive => past::back_to_live(state),
+        History::Replay => past::start_replay(state),
+        History::ReplayFaster => past::faster(state),
+        History::ReplayStop => past::stop(state),
+        History::Rerun => return past::rerun(state, &shown.1),
+        History::ExportMarkdown => return list::export(&shown.0, Format::Markdown),
+        History::ExportJson => return list::export(&shown.0, Format::Json),
+        History::CopyAnswer => return list::copy_answer(&shown.0),
+        History::Open
+        | History::Delete
+        | History::ToggleLabRuns
+        | History::Search
+        | History::FocusList
+        | History::Confirm
+        | History::Keep
+        | History::ClearSearch => {}
     }
     Vec::new()
-}
-
-/// The actions added with the History tab, pressed anywhere else (tab keys are global).
-pub fn on_action(state: &mut State, screen: &Screen, action: Action) -> Vec<Effect> {
-    match action {
-        Action::BackToLive
-        | Action::Replay
-        | Action::ReplayFaster
-        | Action::ReplayStop
-        | Action::Rerun
-        | Action::ExportMarkdown
-        | Action::ExportJson
-        | Action::CopyAnswer
-            if state.history.shows_past() && state.tab == Tab::Run =>
-        {
-            past_action(state, screen, action)
-        }
-        // The list's actions mean nothing elsewhere (and must not come back here through `perform`).
-        _ => Vec::new(),
-    }
 }
 
 /// Shows another tab (one way of switching for every tab: see `update::tabs`).

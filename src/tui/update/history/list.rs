@@ -4,7 +4,7 @@
 use crossterm::event::KeyEvent;
 
 use crate::store::export::Format;
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, Context, History};
 use crate::tui::msg::history::Page;
 use crate::tui::msg::{Effect, HistoryEffect};
 use crate::tui::state::history::{ConfirmDelete, DEBOUNCE_MS, HistoryFocus, PAGE, Pending, search_box};
@@ -278,7 +278,8 @@ pub fn nothing_selected(state: &mut State) -> Vec<Effect> {
     let why = if state.history.unavailable.is_some() {
         "The record cannot be read (see the History tab)."
     } else if state.history.hidden_lab().is_some_and(|n| n > 0) {
-        let toggle = state.keymap.hint(Context::History, Action::ToggleLabRuns).unwrap_or_default();
+        let toggle =
+            state.keymap.hint(Context::History, Action::History(History::ToggleLabRuns)).unwrap_or_default();
         state.notify(
             format!("No run is selected: none of your own is listed, and the lab's are hidden ({toggle} shows them)."),
             Level::Info,

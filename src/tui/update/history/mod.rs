@@ -7,7 +7,7 @@ mod list;
 pub use list::ensure_loaded;
 mod past;
 
-pub use keys::{on_action, on_key, on_mouse, read_only};
+pub use keys::{on_key, on_mouse, perform, read_only};
 pub use list::paste as on_paste;
 pub use past::{back_to_live, live_event, with_live};
 

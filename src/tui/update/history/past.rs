@@ -137,7 +137,10 @@ pub fn stop(state: &mut State) {
 fn not_replaying(state: &mut State) {
     let key = state
         .keymap
-        .hint(crate::tui::action::Context::PastRun, crate::tui::action::Action::Replay)
+        .hint(
+            crate::tui::action::Context::PastRun,
+            crate::tui::action::Action::History(crate::tui::action::History::Replay),
+        )
         .unwrap_or_else(|| "p".into());
     state.notify(format!("Not replaying: {key} replays the run from its start."), Level::Info);
 }
@@ -182,7 +185,10 @@ pub fn live_event(state: &mut State, event: &RunEvent) -> Vec<Effect> {
                     let (label, _) = crate::tui::format::run_status(*status);
                     let back = state
                         .keymap
-                        .hint(crate::tui::action::Context::PastRun, crate::tui::action::Action::BackToLive)
+                        .hint(
+                            crate::tui::action::Context::PastRun,
+                            crate::tui::action::Action::History(crate::tui::action::History::BackToLive),
+                        )
                         .unwrap_or_else(|| "Esc".into());
                     state.notify(format!("The live run ended ({label}): {back} shows it."), Level::Info);
                 }

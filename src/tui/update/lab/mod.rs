@@ -1,14 +1,20 @@
 //! The Lab tab's reducer: keys on the scoreboard, the prompt box of a comparison, the record's
 //! answers, the comparison's progress (and the events of its runs), and the blind vote screen.
 
+mod load;
+mod scroll;
 mod vote;
+
+pub use load::load;
+use scroll::{is_scroll, scroll_board};
 
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 use ratatui_textarea::TextArea;
 
+use super::routed::Routed;
 use crate::engine::{EventKind, RunEvent};
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, App, Context, Lab, Move, Run};
 use crate::tui::msg::lab::{ComparisonEnd, LabData, LabMsg};
 use crate::tui::msg::{Effect, LabEffect};
 use crate::tui::sanitize::{one_line, sanitize};
@@ -21,11 +27,11 @@ use crate::tui::state::{Level, Lifecycle, State, Tab};
 /// Rows per wheel notch.
 const WHEEL_ROWS: isize = 3;
 
-/// A key in the Lab tab: its action, or typing into the box that is open.
-pub fn on_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Vec<Effect> {
+/// A key in the Lab tab: its action here, or typing into the box that is open.
+pub fn on_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Routed {
     let ctx = state.key_context();
     if let Some(action) = state.keymap.lookup(ctx, &key) {
-        return perform(state, screen, action);
+        return on_action(state, screen, ctx, action);
     }
     let editor = match ctx {
         Context::LabAsk => state.lab.ask.as_mut(),
@@ -36,7 +42,7 @@ pub fn on_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Vec<Effect> 
         editor.input(key);
         keep_one_line(editor);
     }
-    Vec::new()
+    Routed::Done(Vec::new())
 }
 
 /// Pasted text goes into the box that is open (on one line); elsewhere it is ignored.
@@ -73,113 +79,77 @@ fn one_line_box(text: &str, placeholder: &str) -> TextArea<'static> {
     editor
 }
 
-/// Performs a Lab action (or, for shared ones, the usual thing).
-pub fn perform(state: &mut State, screen: &Screen, action: Action) -> Vec<Effect> {
-    let ctx = (state.tab == Tab::Lab && state.overlays.is_empty()).then(|| state.key_context());
-    match (ctx, action) {
-        (_, Action::Compare) => compare(state),
-        (_, Action::Refresh) => load(state),
-        (_, Action::Vote) => vote::open_or_next(state),
-        (_, Action::VoteA) => vote::choose(state, Choice::A),
-        (_, Action::VoteB) => vote::choose(state, Choice::B),
-        (_, Action::VoteTie) => vote::choose(state, Choice::Tie),
-        (_, Action::VoteBothBad) => vote::choose(state, Choice::BothBad),
-        (_, Action::VoteReason) => vote::edit_reason(state),
-        (_, Action::VoteSkip) => vote::skip(state),
-        (Some(Context::LabAsk), Action::Send) => {
+/// A Lab action, wherever it was pressed.
+pub fn perform(state: &mut State, action: Lab) -> Vec<Effect> {
+    match action {
+        Lab::Compare => compare(state),
+        Lab::Refresh => load(state),
+        Lab::Vote => vote::open_or_next(state),
+        Lab::VoteA => vote::choose(state, Choice::A),
+        Lab::VoteB => vote::choose(state, Choice::B),
+        Lab::VoteTie => vote::choose(state, Choice::Tie),
+        Lab::VoteBothBad => vote::choose(state, Choice::BothBad),
+        Lab::VoteReason => vote::edit_reason(state),
+        Lab::VoteSkip => vote::skip(state),
+    }
+}
+
+/// An action pressed in one of the Lab's contexts: what it means there, or passed back.
+fn on_action(state: &mut State, screen: &Screen, ctx: Context, action: Action) -> Routed {
+    Routed::Done(match (ctx, action) {
+        (_, Action::Lab(action)) => perform(state, action),
+        (Context::LabAsk, Action::Run(Run::Send)) => {
             let text = state.lab.ask.as_ref().map(|a| a.lines().join(" ")).unwrap_or_default();
             let text = text.trim().to_string();
             if text.is_empty() {
                 state.notify("Write the prompt to compare first (Esc closes the box).", Level::Info);
-                return Vec::new();
+                return Routed::Done(Vec::new());
             }
             state.lab.ask = None;
             start(state, text)
         }
-        (Some(Context::LabAsk), Action::Close) => {
+        (Context::LabAsk, Action::App(App::Close)) => {
             state.lab.ask = None;
             Vec::new()
         }
-        (Some(Context::VoteReason), Action::Close) => {
+        (Context::VoteReason, Action::App(App::Close)) => {
             if let Some(screen) = &mut state.lab.vote {
                 screen.editing_reason = false;
             }
             Vec::new()
         }
-        (Some(Context::Vote), Action::Close) => {
+        (Context::Vote, Action::App(App::Close)) => {
             state.lab.vote = None;
             Vec::new()
         }
-        (Some(Context::Vote), scroll) if is_scroll(scroll) => {
+        (Context::Vote, scroll) if is_scroll(scroll) => {
             vote::scroll(state, screen, scroll);
             Vec::new()
         }
-        (Some(Context::Lab), Action::SelectPrev | Action::SelectNext) => {
+        (Context::Lab, Action::Move(Move::SelectPrev) | Action::Move(Move::SelectNext)) => {
             let count = state.lab.queue().len();
             if count > 0 {
-                let step = if action == Action::SelectNext { 1 } else { count - 1 };
+                let step = if action == Action::Move(Move::SelectNext) { 1 } else { count - 1 };
                 state.lab.selected = (state.lab.selected + step) % count;
             }
             Vec::new()
         }
-        (Some(Context::Lab), scroll) if is_scroll(scroll) => {
+        (Context::Lab, scroll) if is_scroll(scroll) => {
             scroll_board(state, screen, scroll);
             Vec::new()
         }
-        (Some(Context::Lab), Action::CancelOrBack) if !state.is_running() => {
+        (Context::Lab, Action::Run(Run::CancelOrBack)) if !state.is_running() => {
             super::tabs::show(state, Tab::Run)
         }
-        (_, other) => super::actions::perform(state, screen, other),
-    }
-}
-
-fn is_scroll(action: Action) -> bool {
-    matches!(
-        action,
-        Action::ScrollUp
-            | Action::ScrollDown
-            | Action::PageUp
-            | Action::PageDown
-            | Action::ScrollTop
-            | Action::ScrollBottom
-    )
-}
-
-/// How far a scroll action moves in a view `height` rows tall (`None`: to the end).
-fn scroll_delta(action: Action, height: usize) -> Option<isize> {
-    let page = height.saturating_sub(1).max(1) as isize;
-    match action {
-        Action::ScrollUp => Some(-1),
-        Action::ScrollDown => Some(1),
-        Action::PageUp => Some(-page),
-        Action::PageDown => Some(page),
-        Action::ScrollTop => Some(isize::MIN / 2),
-        _ => None,
-    }
-}
-
-fn scroll_board(state: &mut State, screen: &Screen, action: Action) {
-    let lab = &mut state.lab;
-    let max = screen.lab.max_board_scroll();
-    let top = screen.lab.board_top(lab.board_scroll);
-    lab.board_scroll = match scroll_delta(action, screen.lab.board_height) {
-        Some(delta) => top.saturating_add_signed(delta).min(max),
-        None => max,
-    };
-}
-
-/// Reads the scores and the queue again.
-pub fn load(state: &mut State) -> Vec<Effect> {
-    if !matches!(state.lab.load, LoadState::Loaded) || state.lab.data.is_none() {
-        state.lab.load = LoadState::Loading;
-    }
-    vec![Effect::Lab(LabEffect::Load)]
+        (_, other) => return Routed::Pass(other),
+    })
 }
 
 /// `compare`: the prompt in the box, or a box asking for one.
 fn compare(state: &mut State) -> Vec<Effect> {
     if state.lab.is_comparing() {
-        let cancel = state.keymap.hint(Context::Lab, Action::CancelOrBack).unwrap_or_else(|| "Esc".into());
+        let cancel =
+            state.keymap.hint(Context::Lab, Action::Run(Run::CancelOrBack)).unwrap_or_else(|| "Esc".into());
         state.notify(
             format!("A comparison is already running: {cancel} in the Lab tab cancels it."),
             Level::Warn,
@@ -345,8 +315,11 @@ pub fn on_mouse(state: &mut State, screen: &Screen, mouse: MouseEvent) -> Vec<Ef
     let at = Position { x: mouse.column, y: mouse.row };
     match mouse.kind {
         MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
-            let action =
-                if mouse.kind == MouseEventKind::ScrollUp { Action::ScrollUp } else { Action::ScrollDown };
+            let action = if mouse.kind == MouseEventKind::ScrollUp {
+                Action::Move(Move::ScrollUp)
+            } else {
+                Action::Move(Move::ScrollDown)
+            };
             for _ in 0..WHEEL_ROWS {
                 if state.lab.vote.is_some() {
                     vote::scroll(state, screen, action);

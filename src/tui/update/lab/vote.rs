@@ -2,7 +2,7 @@
 //! the vote with the order shown, and move on through the queue.
 
 use crate::lab::Arm;
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, Context, Lab};
 use crate::tui::msg::lab::QueuedVote;
 use crate::tui::msg::{Effect, LabEffect};
 use crate::tui::screen::Screen;
@@ -34,10 +34,15 @@ pub fn open_or_next(state: &mut State) -> Vec<Effect> {
     };
     match &screen.phase {
         VotePhase::Choosing if screen.item.is_some() => {
-            let keys: Vec<String> = [Action::VoteA, Action::VoteB, Action::VoteTie, Action::VoteBothBad]
-                .iter()
-                .filter_map(|a| state.keymap.hint(Context::Vote, *a))
-                .collect();
+            let keys: Vec<String> = [
+                Action::Lab(Lab::VoteA),
+                Action::Lab(Lab::VoteB),
+                Action::Lab(Lab::VoteTie),
+                Action::Lab(Lab::VoteBothBad),
+            ]
+            .iter()
+            .filter_map(|a| state.keymap.hint(Context::Vote, *a))
+            .collect();
             state.notify(format!("Vote first ({}), or skip this pair.", keys.join(" ")), Level::Info);
             Vec::new()
         }
@@ -155,7 +160,7 @@ pub fn scroll(state: &mut State, screen: &Screen, action: Action) {
     let Some(vote) = &mut state.lab.vote else { return };
     let text = &screen.lab.vote;
     let top = vote.scroll.min(text.max_scroll);
-    vote.scroll = match super::scroll_delta(action, text.pane_height) {
+    vote.scroll = match super::scroll::scroll_delta(action, text.pane_height) {
         Some(delta) => top.saturating_add_signed(delta).min(text.max_scroll),
         None => text.max_scroll,
     };

@@ -3,37 +3,39 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{fields, leave, save, structure};
-use crate::tui::action::Action;
+use super::leave::leave;
+use super::save::save;
+use super::{fields, structure};
+use crate::tui::action::{Action, App, Move, Prompts};
 use crate::tui::msg::{Effect, PromptsEffect};
 use crate::tui::sanitize::sanitize;
-use crate::tui::screen::Screen;
 use crate::tui::state::State;
 use crate::tui::state::prompts::{Choice, Dialog, FileChoice, InputPurpose, Leave, PickPurpose};
+use crate::tui::update::routed::Routed;
 
 /// Rows moved by a page in a list or the comparison.
 const PAGE: isize = 10;
 
 /// An action while a dialog is open.
-pub fn on_action(state: &mut State, screen: &Screen, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Choose => choose(state),
-        Action::Close => {
+pub fn on_action(state: &mut State, action: Action) -> Routed {
+    Routed::Done(match action {
+        Action::Prompts(Prompts::Choose) => choose(state),
+        Action::App(App::Close) => {
             close(state);
             Vec::new()
         }
-        Action::SelectPrev => move_by(state, -1),
-        Action::SelectNext => move_by(state, 1),
-        Action::PageUp => move_by(state, -PAGE),
-        Action::PageDown => move_by(state, PAGE),
-        Action::ScrollTop => move_by(state, isize::MIN / 2),
-        Action::ScrollBottom => move_by(state, isize::MAX / 2),
+        Action::Move(Move::SelectPrev) => move_by(state, -1),
+        Action::Move(Move::SelectNext) => move_by(state, 1),
+        Action::Move(Move::PageUp) => move_by(state, -PAGE),
+        Action::Move(Move::PageDown) => move_by(state, PAGE),
+        Action::Move(Move::ScrollTop) => move_by(state, isize::MIN / 2),
+        Action::Move(Move::ScrollBottom) => move_by(state, isize::MAX / 2),
         // Quitting and help work over a dialog; anything else waits for it to close.
-        Action::Quit | Action::Interrupt | Action::Help | Action::CycleTheme | Action::Health => {
-            super::actions::perform(state, screen, action)
+        Action::App(App::Quit | App::Interrupt | App::Help | App::CycleTheme | App::Health) => {
+            return Routed::Pass(action);
         }
         _ => Vec::new(),
-    }
+    })
 }
 
 /// A key with no action: text for an input dialog, or a question's letter.

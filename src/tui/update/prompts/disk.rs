@@ -7,8 +7,9 @@
 
 use std::path::Path;
 
+use super::leave::leave;
+use super::save::{save, save_expecting};
 use super::structure::plain;
-use super::{leave, save, save_expecting};
 use crate::config::edit::{HierarchyDocument, PromptsDraft, content_hash};
 use crate::tui::msg::{Effect, OpenedFile, PromptsEffect};
 use crate::tui::state::prompts::{Dialog, FileChanged, FileChoice, FileState};

@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::CursorMove;
 
 use crate::config::edit::Field;
-use crate::tui::action::Action;
+use crate::tui::action::{Action, Prompts};
 use crate::tui::msg::{Effect, PromptsEffect};
 use crate::tui::sanitize::sanitize;
 use crate::tui::state::health::Health;
@@ -89,14 +89,14 @@ fn move_by_row(state: &mut State, field: Field, delta: isize) {
 /// Enter, undo, redo and `$EDITOR` on the focused field.
 pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(field) = state.prompts.focused_field() else {
-        if action == Action::ExternalEditor {
+        if action == Action::Prompts(Prompts::ExternalEditor) {
             state.notify("Pick a field first (Enter), then open it in your editor.", Level::Info);
         }
         return Vec::new();
     };
     let id = state.prompts.selected.clone();
     match action {
-        Action::Choose => match (kind_of(field), field) {
+        Action::Prompts(Prompts::Choose) => match (kind_of(field), field) {
             (FieldKind::Toggle, _) => toggle(state, field),
             (FieldKind::Line, Field::Model) => pick_model(state, &id),
             (FieldKind::Line, _) => focus_step(state, 1),
@@ -107,18 +107,21 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         },
-        Action::Undo | Action::Redo => {
+        Action::Prompts(Prompts::Undo) | Action::Prompts(Prompts::Redo) => {
             let editors = &mut state.prompts.editors;
-            let changed =
-                if action == Action::Undo { editors.undo(&id, field) } else { editors.redo(&id, field) };
+            let changed = if action == Action::Prompts(Prompts::Undo) {
+                editors.undo(&id, field)
+            } else {
+                editors.redo(&id, field)
+            };
             if changed {
                 apply(state, &id, field);
             } else {
-                let what = if action == Action::Undo { "undo" } else { "redo" };
+                let what = if action == Action::Prompts(Prompts::Undo) { "undo" } else { "redo" };
                 state.notify(format!("Nothing to {what} in {}.", field.label()), Level::Info);
             }
         }
-        Action::ExternalEditor => {
+        Action::Prompts(Prompts::ExternalEditor) => {
             if kind_of(field) == FieldKind::Toggle {
                 state.notify("Critique is on or off: press Space to switch it.", Level::Info);
                 return Vec::new();

@@ -4,25 +4,26 @@
 
 mod dialog;
 mod disk;
+mod entry;
 mod fields;
+mod leave;
 mod replies;
+mod save;
 mod settle;
 mod structure;
 mod tree;
 
+pub use entry::{ask_before_leaving, entered};
 pub use settle::settle;
 
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
-use super::actions;
-use crate::config::edit::content_hash;
-use crate::engine::hierarchy_hash;
-use crate::tui::action::{Action, Context};
+use super::routed::Routed;
+use crate::tui::action::{Action, Context, Move, Prompts};
 use crate::tui::msg::{Effect, PromptsEffect};
-use crate::tui::screen::Screen;
-use crate::tui::state::prompts::{Choice, Dialog, FileState, Leave, PromptsFocus, VersionUsage};
-use crate::tui::state::{Level, Overlay, State, Tab};
+use crate::tui::state::prompts::{Dialog, PromptsFocus};
+use crate::tui::state::{Level, State, Tab};
 
 /// An answer of the shell for the Prompts tab.
 pub fn on_msg(state: &mut State, msg: crate::tui::msg::PromptsMsg) -> Vec<Effect> {
@@ -32,117 +33,68 @@ pub fn on_msg(state: &mut State, msg: crate::tui::msg::PromptsMsg) -> Vec<Effect
 
 /// A key on the Prompts tab: its action in the current context, else text for the field or
 /// dialog that has the keyboard.
-pub fn on_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Vec<Effect> {
+pub fn on_key(state: &mut State, key: KeyEvent) -> Routed {
     state.prompts.revision += 1;
     let ctx = state.key_context();
     if let Some(action) = state.keymap.lookup(ctx, &key) {
         return match ctx {
-            Context::PromptsDialog => dialog::on_action(state, screen, action),
-            _ => perform(state, screen, action),
+            Context::PromptsDialog => dialog::on_action(state, action),
+            _ => on_action(state, action),
         };
     }
-    match ctx {
+    Routed::Done(match ctx {
         Context::PromptsDialog => dialog::on_key(state, key),
         Context::PromptsField => fields::on_key(state, key),
         _ => Vec::new(),
-    }
+    })
 }
 
-/// Performs an action of the Prompts tab (or, for the others, what it does everywhere).
-pub fn perform(state: &mut State, screen: &Screen, action: Action) -> Vec<Effect> {
-    state.prompts.revision += 1;
+/// An action pressed in the tree or a field: the moves there mean moving through the tree or the
+/// form; the rest is passed back.
+fn on_action(state: &mut State, action: Action) -> Routed {
     let in_field = state.prompts.focused_field().is_some();
-    match action {
-        Action::PromptsTab if state.tab == Tab::Prompts => switch_tab(state, Tab::Run),
-        Action::PromptsTab => switch_tab(state, Tab::Prompts),
-        Action::RunTab => switch_tab(state, Tab::Run),
-        Action::Save => save(state),
-        Action::Revert => structure::ask_revert(state),
-        Action::CompareVersions => compare(state),
-        Action::SelectPrev | Action::SelectNext if !in_field => {
-            tree::select_step(state, if action == Action::SelectNext { 1 } else { -1 });
+    Routed::Done(match action {
+        Action::Prompts(action) => perform(state, action),
+        Action::Move(step @ (Move::SelectPrev | Move::SelectNext)) if !in_field => {
+            tree::select_step(state, if step == Move::SelectNext { 1 } else { -1 });
             Vec::new()
         }
-        Action::EditFields => {
+        Action::Move(step @ (Move::FocusNext | Move::FocusPrev)) if in_field => {
+            fields::focus_step(state, if step == Move::FocusNext { 1 } else { -1 });
+            Vec::new()
+        }
+        other => return Routed::Pass(other),
+    })
+}
+
+/// A Prompts action, wherever it was pressed.
+pub fn perform(state: &mut State, action: Prompts) -> Vec<Effect> {
+    state.prompts.revision += 1;
+    match action {
+        Prompts::Save => save::save(state),
+        Prompts::Revert => structure::ask_revert(state),
+        Prompts::CompareVersions => compare(state),
+        Prompts::EditFields => {
             fields::enter_form(state);
             Vec::new()
         }
-        Action::ToTree => {
+        Prompts::ToTree => {
             state.prompts.last_field = state.prompts.focused_field();
             state.prompts.focus = PromptsFocus::Tree;
             Vec::new()
         }
-        Action::FocusNext | Action::FocusPrev if in_field => {
-            fields::focus_step(state, if action == Action::FocusNext { 1 } else { -1 });
-            Vec::new()
+        Prompts::Choose | Prompts::Undo | Prompts::Redo | Prompts::ExternalEditor => {
+            fields::on_action(state, Action::Prompts(action))
         }
-        Action::Choose | Action::Undo | Action::Redo | Action::ExternalEditor => {
-            fields::on_action(state, action)
-        }
-        Action::AddChild
-        | Action::RemoveNode
-        | Action::Rename
-        | Action::ChangeId
-        | Action::MoveNode
-        | Action::ShiftUp
-        | Action::ShiftDown
-        | Action::ResetNode => structure::on_action(state, action),
-        other => actions::perform(state, screen, other),
+        Prompts::AddChild
+        | Prompts::RemoveNode
+        | Prompts::Rename
+        | Prompts::ChangeId
+        | Prompts::MoveNode
+        | Prompts::ShiftUp
+        | Prompts::ShiftDown
+        | Prompts::ResetNode => structure::on_action(state, Action::Prompts(action)),
     }
-}
-
-/// Shows another tab. Leaving the Prompts tab with unsaved edits asks first.
-pub fn switch_tab(state: &mut State, to: Tab) -> Vec<Effect> {
-    super::tabs::show(state, to)
-}
-
-fn go_to(state: &mut State, to: Tab) -> Vec<Effect> {
-    super::tabs::enter(state, to)
-}
-
-/// The Prompts tab was just shown: open the file (the first time; afterwards, read it again to
-/// notice a change made outside ailab meanwhile), count the version's runs.
-pub fn entered(state: &mut State) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    match state.prompts.file {
-        FileState::NotOpened => {
-            state.prompts.file = FileState::Loading;
-            effects.push(Effect::Prompts(PromptsEffect::Open));
-        }
-        FileState::Ready(_) if !state.prompts.saving => effects.push(Effect::Prompts(PromptsEffect::Open)),
-        _ => {}
-    }
-    effects.extend(ask_usage(state));
-    effects
-}
-
-/// With unsaved edits, shows the Prompts tab and asks whether to save, discard or stay; Enter
-/// stays (the one answer that neither writes nor loses anything). `None` when there is nothing to
-/// ask (the caller goes on).
-pub fn ask_before_leaving(state: &mut State, then: Leave) -> Option<Vec<Effect>> {
-    state.prompts.revision += 1;
-    if !state.prompts.is_dirty() {
-        return None;
-    }
-    state.tab = Tab::Prompts;
-    state.overlays.retain(|o| !matches!(o, Overlay::Zoom(_)));
-    state.prompts.dialog = Some(Dialog::Unsaved { then, selected: Choice::Stay });
-    Some(Vec::new())
-}
-
-/// Goes where the user was going once the unsaved edits are saved or discarded.
-fn leave(state: &mut State, then: Leave) -> Vec<Effect> {
-    match then {
-        Leave::Quit => actions::quit(state),
-        Leave::Tab(tab) => go_to(state, tab),
-    }
-}
-
-/// Asks the record how many runs used the version the next run will use.
-fn ask_usage(state: &mut State) -> Vec<Effect> {
-    let hash = hierarchy_hash(&state.hierarchy);
-    state.prompts.usage = VersionUsage { hash: hash.clone(), runs: None };
-    vec![Effect::Prompts(PromptsEffect::CountVersion { hash })]
 }
 
 /// Runs after every message: a run that ended on this tab changes the version's count.
@@ -150,51 +102,7 @@ pub fn follow(state: &mut State) -> Vec<Effect> {
     let going = state.is_running();
     let ended = state.prompts.run_was_going && !going;
     state.prompts.run_was_going = going;
-    if ended && state.tab == Tab::Prompts { ask_usage(state) } else { Vec::new() }
-}
-
-/// Saves the draft, when it can be saved; otherwise says why not. The file is written only if it
-/// is still what the tab read or last saved (see [`disk`] for when it is not).
-pub fn save(state: &mut State) -> Vec<Effect> {
-    let expected = state.prompts.editing().and_then(|editing| {
-        editing.file_exists.then(|| content_hash(editing.draft.saved().text().as_bytes()))
-    });
-    save_expecting(state, expected)
-}
-
-/// [`save`] over the file whose content hash is `expected` (`None`: no file).
-fn save_expecting(state: &mut State, expected: Option<String>) -> Vec<Effect> {
-    let problems = state.prompts.problem_lines();
-    let Some(editing) = state.prompts.editing() else {
-        state.notify("The prompts are not open yet.", Level::Warn);
-        return Vec::new();
-    };
-    if state.prompts.saving {
-        state.notify("Already saving…", Level::Info);
-        return Vec::new();
-    }
-    let draft = &editing.draft;
-    if !draft.is_dirty() {
-        let shown = editing.save_path.display().to_string();
-        state.notify(format!("Nothing to save: {shown} already has these prompts."), Level::Info);
-        return Vec::new();
-    }
-    let Some(text) = draft.text_to_save().map(str::to_string) else {
-        let first = problems.first().cloned().unwrap_or_default();
-        let more = match problems.len() {
-            0 | 1 => String::new(),
-            n => format!(" (and {} more)", n - 1),
-        };
-        state.notify(
-            format!("Cannot save yet: {first}{more}. Fix it, or press u to discard your edits."),
-            Level::Error,
-        );
-        tree::select_first_problem(state);
-        return Vec::new();
-    };
-    let path = editing.save_path.clone();
-    state.prompts.saving = true;
-    vec![Effect::Prompts(PromptsEffect::Save { path, text, expected })]
+    if ended && state.tab == Tab::Prompts { entry::ask_usage(state) } else { Vec::new() }
 }
 
 /// Opens the list of recent runs with other prompts, to compare with one of them.

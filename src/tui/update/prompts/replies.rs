@@ -3,7 +3,9 @@
 
 use std::collections::HashSet;
 
-use super::{ask_usage, fields, leave};
+use super::entry::ask_usage;
+use super::fields;
+use super::leave::leave;
 use crate::config::Hierarchy;
 use crate::config::diff::diff_hierarchies;
 use crate::config::edit::PromptsDraft;

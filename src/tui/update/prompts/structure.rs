@@ -5,7 +5,7 @@
 use super::tree;
 use crate::config::ConfigError;
 use crate::config::edit::HierarchyDocument;
-use crate::tui::action::Action;
+use crate::tui::action::{Action, Prompts};
 use crate::tui::msg::Effect;
 use crate::tui::state::prompts::{Dialog, InputPurpose, Pick, PickItem, PickPurpose, PromptsFocus};
 use crate::tui::state::{Level, State};
@@ -22,21 +22,21 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     let name = node.name.clone();
     let parent = h.parent_of(&id).map(|p| p.id.clone());
     match action {
-        Action::AddChild => {
+        Action::Prompts(Prompts::AddChild) => {
             state.prompts.dialog = Some(Dialog::input(InputPurpose::AddChild { parent: id }, ""));
         }
-        Action::Rename => {
+        Action::Prompts(Prompts::Rename) => {
             state.prompts.dialog = Some(Dialog::input(InputPurpose::Rename { id }, &name));
         }
-        Action::ChangeId => {
+        Action::Prompts(Prompts::ChangeId) => {
             let text = id.clone();
             state.prompts.dialog = Some(Dialog::input(InputPurpose::ChangeId { id }, &text));
         }
-        Action::RemoveNode if parent.is_none() => state.notify(
+        Action::Prompts(Prompts::RemoveNode) if parent.is_none() => state.notify(
             format!("{name} is the top of the tree and cannot be removed; rename it or change its prompts instead."),
             Level::Warn,
         ),
-        Action::RemoveNode => {
+        Action::Prompts(Prompts::RemoveNode) => {
             let below: Vec<String> = draft
                 .hierarchy()
                 .preorder()
@@ -46,11 +46,11 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 .collect();
             state.prompts.dialog = Some(Dialog::ConfirmRemove { id, name, below });
         }
-        Action::MoveNode if parent.is_none() => state.notify(
+        Action::Prompts(Prompts::MoveNode) if parent.is_none() => state.notify(
             format!("{name} is the top of the tree and cannot be moved under another member."),
             Level::Warn,
         ),
-        Action::MoveNode => {
+        Action::Prompts(Prompts::MoveNode) => {
             let items: Vec<PickItem> = h
                 .preorder()
                 .into_iter()
@@ -65,12 +65,12 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             let pick = Pick { purpose: PickPurpose::MoveUnder { id }, items, selected: 0, loading: false, note };
             state.prompts.dialog = Some(Dialog::Pick(Box::new(pick)));
         }
-        Action::ShiftUp | Action::ShiftDown => {
-            let offset = if action == Action::ShiftUp { -1 } else { 1 };
+        Action::Prompts(Prompts::ShiftUp) | Action::Prompts(Prompts::ShiftDown) => {
+            let offset = if action == Action::Prompts(Prompts::ShiftUp) { -1 } else { 1 };
             let result = state.prompts.draft_mut().map(|d| d.shift_among_siblings(&id, offset));
             report(state, result);
         }
-        Action::ResetNode => ask_reset(state, id, name),
+        Action::Prompts(Prompts::ResetNode) => ask_reset(state, id, name),
         _ => {}
     }
     Vec::new()

@@ -6,10 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
-use super::{key, span};
 use crate::clock;
 use crate::engine::RunStatus;
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, App, Context, History};
 use crate::tui::format;
 use crate::tui::msg::history::ListedRun;
 use crate::tui::screen::history::HistoryLayout;
@@ -17,6 +16,7 @@ use crate::tui::state::State;
 use crate::tui::text::wrap::{Wrapper, truncate};
 use crate::tui::theme::{Role, Theme};
 use crate::tui::view::draw_rows;
+use crate::tui::view::paint::{key_hint as key, span};
 
 /// Which columns fit, and how wide each is.
 struct Columns {
@@ -227,7 +227,7 @@ fn draw_empty(frame: &mut Frame, rect: Rect, state: &State) {
         w.push_str(&sentence(problem), Role::StatusWarn);
         w.newline();
         w.newline();
-        let clear = key(state, Context::HistorySearch, Action::ClearSearch);
+        let clear = key(state, Context::HistorySearch, Action::History(History::ClearSearch));
         w.push_str(&format!("Change the search, or press {clear} to clear it."), Role::Dim);
     } else if !history.loaded {
         w.push_str("Reading the record…", Role::Dim);
@@ -236,17 +236,17 @@ fn draw_empty(frame: &mut Frame, rect: Rect, state: &State) {
         w.push_str(&format!("No run matches “{query}”."), Role::Text);
         w.newline();
         w.newline();
-        let clear = key(state, Context::HistorySearch, Action::ClearSearch);
+        let clear = key(state, Context::HistorySearch, Action::History(History::ClearSearch));
         w.push_str(&format!("Try other words, or press {clear} to see every run."), Role::Dim);
         if history.hidden_lab().is_some_and(|n| n > 0) {
-            let toggle = key(state, Context::History, Action::ToggleLabRuns);
+            let toggle = key(state, Context::History, Action::History(History::ToggleLabRuns));
             w.push_str(
                 &format!(" The lab's runs are not searched: press {toggle} to include them."),
                 Role::Dim,
             );
         }
     } else if let Some(hidden) = history.hidden_lab().filter(|&n| n > 0) {
-        let toggle = key(state, Context::History, Action::ToggleLabRuns);
+        let toggle = key(state, Context::History, Action::History(History::ToggleLabRuns));
         let runs =
             if hidden == 1 { "run".to_string() } else { format!("{} runs", format::thousands(hidden)) };
         w.push_str("No runs of your own yet.", Role::Heading);
@@ -256,7 +256,7 @@ fn draw_empty(frame: &mut Frame, rect: Rect, state: &State) {
             &format!(
                 "The lab's {runs} (comparison arms and their judges) are hidden; press {toggle} to show them. \
                  Ask the team something in the Run tab ({}) and your run is kept here with its answer.",
-                state.keymap.hint(Context::Global, Action::Tab1).unwrap_or_else(|| "the Run tab".into())
+                state.keymap.hint(Context::Global, Action::App(App::Tab1)).unwrap_or_else(|| "the Run tab".into())
             ),
             Role::Text,
         );
@@ -264,8 +264,10 @@ fn draw_empty(frame: &mut Frame, rect: Rect, state: &State) {
         w.push_str("No runs yet.", Role::Heading);
         w.newline();
         w.newline();
-        let run_tab =
-            state.keymap.hint(Context::Global, Action::Tab1).unwrap_or_else(|| "the Run tab".into());
+        let run_tab = state
+            .keymap
+            .hint(Context::Global, Action::App(App::Tab1))
+            .unwrap_or_else(|| "the Run tab".into());
         w.push_str(
             &format!(
                 "Ask the team something in the Run tab ({run_tab}). Every run is kept here with its answer: \

@@ -1,6 +1,7 @@
 //! The History tab: the search box, the list of past runs, a line about the selected one, and the
 //! question before deleting. Also what the Run tab says about a past run it shows ([`past`]).
 
+mod hints;
 mod list;
 mod past;
 
@@ -9,15 +10,16 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear};
 
+pub use hints::hints;
 pub use past::{banner as past_banner, run_label as past_run_label, tab_bar_label};
 
-use super::{centered, draw_rows, span};
-use crate::tui::action::{Action, Context};
+use super::paint::{centered, draw_rows, key_hint as key, letter_key, span};
+use crate::tui::action::{Action, Context, History};
 use crate::tui::format;
 use crate::tui::screen::history::layout;
 use crate::tui::screen::layout::inner;
 use crate::tui::state::history::HistoryFocus;
-use crate::tui::state::{Overlay, State, Tab};
+use crate::tui::state::{Overlay, State};
 use crate::tui::text::wrap::Wrapper;
 use crate::tui::theme::Role;
 
@@ -42,16 +44,6 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
 }
 
-fn key(state: &State, ctx: Context, action: Action) -> String {
-    state.keymap.hint(ctx, action).unwrap_or_default()
-}
-
-/// The key for an action, a letter if one is bound ("y" reads better than "Enter" for yes).
-fn letter_key(state: &State, ctx: Context, action: Action) -> String {
-    let keys = state.keymap.keys_for(ctx, action);
-    keys.iter().find(|k| k.chars().count() == 1).or(keys.first()).cloned().unwrap_or_default()
-}
-
 fn draw_search(frame: &mut Frame, rect: Rect, state: &State) {
     let theme = state.theme();
     let history = &state.history;
@@ -70,11 +62,13 @@ fn draw_search(frame: &mut Frame, rect: Rect, state: &State) {
         }
     };
     let hint = if focused {
-        format!(" {} list · {} clear ", key(state, Context::HistorySearch, Action::FocusList), {
-            key(state, Context::HistorySearch, Action::ClearSearch)
-        })
+        format!(
+            " {} list · {} clear ",
+            key(state, Context::HistorySearch, Action::History(History::FocusList)),
+            { key(state, Context::HistorySearch, Action::History(History::ClearSearch)) }
+        )
     } else {
-        format!(" {} to search ", key(state, Context::History, Action::Search))
+        format!(" {} to search ", key(state, Context::History, Action::History(History::Search)))
     };
     let block = Block::bordered()
         .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
@@ -107,7 +101,7 @@ fn lab_runs_note(state: &State) -> String {
         Some(counts) if counts.lab > 0 && history.loaded && history.unavailable.is_none() => counts.lab,
         _ => return String::new(),
     };
-    let toggle = key(state, Context::History, Action::ToggleLabRuns);
+    let toggle = key(state, Context::History, Action::History(History::ToggleLabRuns));
     if history.show_lab {
         return format!(" lab runs shown · {toggle} hides them ");
     }
@@ -132,8 +126,8 @@ fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, id: &str, title: &
     w.newline();
     w.push_str("Its calls, answers and search entries leave the record for good.", Role::Text);
     w.newline();
-    let yes = letter_key(state, Context::Confirm, Action::Confirm);
-    let no = letter_key(state, Context::Confirm, Action::Keep);
+    let yes = letter_key(state, Context::Confirm, Action::History(History::Confirm));
+    let no = letter_key(state, Context::Confirm, Action::History(History::Keep));
     w.push_str(&format!("{yes} delete · {no} keep"), Role::KeyHint);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -142,59 +136,4 @@ fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, id: &str, title: &
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
     draw_rows(frame.buffer_mut(), body, &w.all_rows(), theme);
-}
-
-/// The status bar's key hints for the History tab and for a past run (`None`: the usual ones).
-pub fn hints(state: &State) -> Option<Vec<String>> {
-    let ctx = state.key_context();
-    let replaying = state.history.past.as_ref().is_some_and(|p| p.replay.is_some());
-    let actions: Vec<(Context, Action, &str)> = match ctx {
-        Context::History if state.history.runs.is_empty() => {
-            let mut out = vec![(ctx, Action::Search, "search"), (Context::Global, Action::Tab1, "Run tab")];
-            if state.history.hidden_lab().is_some_and(|n| n > 0) {
-                out.push((ctx, Action::ToggleLabRuns, "lab runs"));
-            }
-            out.push((ctx, Action::Help, "help"));
-            out
-        }
-        Context::History => vec![
-            (ctx, Action::Open, "open"),
-            (ctx, Action::Replay, "replay"),
-            (ctx, Action::Search, "search"),
-            (ctx, Action::Rerun, "run again"),
-            (ctx, Action::ExportMarkdown, "export"),
-            (ctx, Action::Delete, "delete"),
-            (ctx, Action::Help, "help"),
-        ],
-        Context::HistorySearch => vec![(ctx, Action::FocusList, "list"), (ctx, Action::ClearSearch, "clear")],
-        Context::Confirm => {
-            let yes = letter_key(state, ctx, Action::Confirm);
-            let no = letter_key(state, ctx, Action::Keep);
-            return Some(vec![format!("{yes} delete"), format!("{no} keep")]);
-        }
-        Context::Panes if state.tab == Tab::Run && state.history.shows_past() => {
-            let past = Context::PastRun;
-            let mut out = vec![(past, Action::BackToLive, "live view")];
-            if replaying {
-                out.push((past, Action::ReplayFaster, "faster"));
-                out.push((past, Action::ReplayStop, "stop"));
-            } else {
-                out.push((past, Action::Replay, "replay"));
-            }
-            out.extend([
-                (Context::Panes, Action::Zoom, "zoom"),
-                (past, Action::Rerun, "run again"),
-                (past, Action::ExportMarkdown, "export"),
-                (Context::Panes, Action::Help, "help"),
-            ]);
-            out
-        }
-        _ => return None,
-    };
-    Some(
-        actions
-            .into_iter()
-            .filter_map(|(ctx, action, what)| state.keymap.hint(ctx, action).map(|k| format!("{k} {what}")))
-            .collect(),
-    )
 }

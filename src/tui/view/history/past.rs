@@ -6,9 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-use super::span;
 use crate::store::export::local_datetime;
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, App, Context, History};
 use crate::tui::format;
 use crate::tui::screen::layout::inner;
 use crate::tui::state::history::PastRun;
@@ -16,6 +15,7 @@ use crate::tui::state::{Lifecycle, State};
 use crate::tui::text::wrap::Wrapper;
 use crate::tui::theme::Role;
 use crate::tui::view::draw_rows;
+use crate::tui::view::paint::span;
 
 /// The past run set in the Run tab (the History tab's bars speak of it too).
 fn shown(state: &State) -> Option<&PastRun> {
@@ -85,17 +85,21 @@ pub fn banner(frame: &mut Frame, rect: Rect, state: &State) {
     let body = Rect::new(body.x + 1, body.y, body.width.saturating_sub(2), body.height);
     let past_key = |action| key(Context::PastRun, action);
     let replay = if past.replay.is_some() {
-        format!("{} faster · {} stop", past_key(Action::ReplayFaster), past_key(Action::ReplayStop))
+        format!(
+            "{} faster · {} stop",
+            past_key(Action::History(History::ReplayFaster)),
+            past_key(Action::History(History::ReplayStop))
+        )
     } else {
-        format!("{} replay", past_key(Action::Replay))
+        format!("{} replay", past_key(Action::History(History::Replay)))
     };
     let keys = format!(
         "{} back to the live view · {replay} · {} run again · {}/{} export · {} history",
-        past_key(Action::BackToLive),
-        past_key(Action::Rerun),
-        past_key(Action::ExportMarkdown),
-        past_key(Action::ExportJson),
-        key(Context::Global, Action::Tab2),
+        past_key(Action::History(History::BackToLive)),
+        past_key(Action::History(History::Rerun)),
+        past_key(Action::History(History::ExportMarkdown)),
+        past_key(Action::History(History::ExportJson)),
+        key(Context::Global, Action::App(App::Tab2)),
     );
     let mut w = Wrapper::new(body.width.max(1) as usize);
     w.push_str(&keys, Role::KeyHint);

@@ -9,7 +9,7 @@ mod vote;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, App, Context, Lab, Move, Run};
 use crate::tui::format;
 use crate::tui::screen::lab::{LabScreen, layout};
 use crate::tui::state::State;
@@ -38,28 +38,30 @@ pub fn hints(state: &State, ctx: Context) -> &'static [(Action, &'static str)] {
     let empty = state.lab.vote.as_ref().is_some_and(|v| v.item.is_none());
     let revealed = state.lab.vote.as_ref().is_some_and(|v| v.is_revealed());
     match ctx {
-        Context::Vote if empty => &[(Action::Close, "back"), (Action::Help, "help")],
-        Context::Vote if revealed => {
-            &[(Action::Vote, "next"), (Action::Close, "back"), (Action::Help, "help")]
-        }
+        Context::Vote if empty => &[(Action::App(App::Close), "back"), (Action::App(App::Help), "help")],
+        Context::Vote if revealed => &[
+            (Action::Lab(Lab::Vote), "next"),
+            (Action::App(App::Close), "back"),
+            (Action::App(App::Help), "help"),
+        ],
         Context::Lab => &[
-            (Action::Compare, "compare"),
-            (Action::Vote, "vote"),
-            (Action::SelectNext, "queue"),
-            (Action::ScrollDown, "scroll"),
-            (Action::NextTab, "tabs"),
-            (Action::Help, "help"),
+            (Action::Lab(Lab::Compare), "compare"),
+            (Action::Lab(Lab::Vote), "vote"),
+            (Action::Move(Move::SelectNext), "queue"),
+            (Action::Move(Move::ScrollDown), "scroll"),
+            (Action::App(App::NextTab), "tabs"),
+            (Action::App(App::Help), "help"),
         ],
-        Context::LabAsk => &[(Action::Send, "compare"), (Action::Close, "cancel")],
+        Context::LabAsk => &[(Action::Run(Run::Send), "compare"), (Action::App(App::Close), "cancel")],
         Context::Vote => &[
-            (Action::VoteA, "A"),
-            (Action::VoteB, "B"),
-            (Action::VoteTie, "tie"),
-            (Action::VoteBothBad, "both bad"),
-            (Action::VoteReason, "reason"),
-            (Action::Close, "back"),
+            (Action::Lab(Lab::VoteA), "A"),
+            (Action::Lab(Lab::VoteB), "B"),
+            (Action::Lab(Lab::VoteTie), "tie"),
+            (Action::Lab(Lab::VoteBothBad), "both bad"),
+            (Action::Lab(Lab::VoteReason), "reason"),
+            (Action::App(App::Close), "back"),
         ],
-        Context::VoteReason => &[(Action::Close, "done")],
+        Context::VoteReason => &[(Action::App(App::Close), "done")],
         _ => &[],
     }
 }

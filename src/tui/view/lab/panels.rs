@@ -5,14 +5,14 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, App, Context, Lab, Move, Run};
 use crate::tui::screen::lab::LabScreen;
 use crate::tui::screen::lab::layout::inner_text;
 use crate::tui::screen::layout::inner;
 use crate::tui::state::State;
 use crate::tui::text::wrap::{Row, truncate};
 use crate::tui::theme::Role;
-use crate::tui::view::{draw_rows, span};
+use crate::tui::view::paint::{draw_rows, span};
 
 fn key(state: &State, ctx: Context, action: Action) -> String {
     state.keymap.hint(ctx, action).unwrap_or_default()
@@ -24,8 +24,8 @@ pub fn ask(frame: &mut Frame, rect: Rect, state: &State) {
     let theme = state.theme();
     let hint = format!(
         " {} starts · {} cancels ",
-        key(state, Context::LabAsk, Action::Send),
-        key(state, Context::LabAsk, Action::Close)
+        key(state, Context::LabAsk, Action::Run(Run::Send)),
+        key(state, Context::LabAsk, Action::App(App::Close))
     );
     let block = Block::bordered()
         .border_type(BorderType::Thick)
@@ -59,10 +59,10 @@ pub fn board(frame: &mut Frame, rect: Rect, state: &State, rows: &LabScreen) {
     }
     let below = board_rows.len().saturating_sub(top + height);
     if below > 0 {
-        let more = format!(" ↓ {below} more ({}) ", key(state, Context::Lab, Action::ScrollDown));
+        let more = format!(" ↓ {below} more ({}) ", key(state, Context::Lab, Action::Move(Move::ScrollDown)));
         block = block.title_bottom(Line::from(span(more, theme.style(Role::KeyHint))).right_aligned());
     } else if top > 0 {
-        let more = format!(" ↑ {top} above ({}) ", key(state, Context::Lab, Action::ScrollUp));
+        let more = format!(" ↑ {top} above ({}) ", key(state, Context::Lab, Action::Move(Move::ScrollUp)));
         block = block.title_bottom(Line::from(span(more, theme.style(Role::KeyHint))).right_aligned());
     }
     frame.render_widget(block, rect);
@@ -82,8 +82,8 @@ pub fn queue(frame: &mut Frame, rect: Rect, state: &State) {
     let count = format!(" Waiting for your vote · {}{} ", queue.len(), if more { "+" } else { "" });
     let hint = format!(
         " {} votes · {} selects ",
-        key(state, Context::Lab, Action::Vote),
-        key(state, Context::Lab, Action::SelectNext)
+        key(state, Context::Lab, Action::Lab(Lab::Vote)),
+        key(state, Context::Lab, Action::Move(Move::SelectNext))
     );
     let mut block = Block::bordered()
         .border_type(BorderType::Rounded)

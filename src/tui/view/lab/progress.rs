@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::lab::verdict::Outcome;
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, Context, Lab, Run};
 use crate::tui::format;
 use crate::tui::msg::lab::ComparisonEnd;
 use crate::tui::state::State;
@@ -28,7 +28,7 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
 }
 
 fn running(run: &ComparisonRun, state: &State, width: usize, height: u16) -> Vec<Row> {
-    let cancel = state.keymap.hint(Context::Lab, Action::CancelOrBack).unwrap_or_default();
+    let cancel = state.keymap.hint(Context::Lab, Action::Run(Run::CancelOrBack)).unwrap_or_default();
     let mut first = RowBuilder::new(width);
     first.push(format::spinner(state.now_ms), Role::NodeAnswering).push(" ", Role::Text);
     if run.cancelling {
@@ -108,7 +108,7 @@ fn ended(last: &LastComparison, state: &State, width: usize) -> Vec<Row> {
                 let names: Vec<&str> = failed_arms.iter().map(|a| a.as_str()).collect();
                 pieces.push((format!("Failed: {} (see History). ", names.join(", ")), Role::NodeFailed));
             }
-            let vote = state.keymap.hint(Context::Lab, Action::Vote).unwrap_or_default();
+            let vote = state.keymap.hint(Context::Lab, Action::Lab(Lab::Vote)).unwrap_or_default();
             pieces.push((format!("Now vote blind: {vote}."), Role::KeyHint));
             let refs: Vec<(&str, Role)> = pieces.iter().map(|(t, r)| (t.as_str(), *r)).collect();
             paragraph(&refs, width, 2)

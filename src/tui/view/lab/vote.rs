@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
 use crate::lab::Arm;
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, App, Context, Lab, Move};
 use crate::tui::screen::lab::VoteText;
 use crate::tui::screen::lab::layout;
 use crate::tui::state::State;
@@ -18,7 +18,7 @@ use crate::tui::text::cells::{RowBuilder, paragraph};
 type VoteRows = Memo<(usize, i64, String)>;
 use crate::tui::text::wrap::{Row, truncate};
 use crate::tui::theme::Role;
-use crate::tui::view::{centered, draw_rows, span};
+use crate::tui::view::paint::{centered, draw_rows, span};
 
 fn key(state: &State, ctx: Context, action: Action) -> String {
     state.keymap.hint(ctx, action).unwrap_or_default()
@@ -47,7 +47,7 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &VoteScreen, t
     let place =
         format!(" · {} of {} waiting · {}", screen.position, screen.waiting, item.pending.prompt.category);
     header.push(&place, Role::Dim);
-    let back = format!("{} back ", key(state, Context::Vote, Action::Close));
+    let back = format!("{} back ", key(state, Context::Vote, Action::App(App::Close)));
     let pad = width.saturating_sub(header.width() + back.chars().count());
     header.push(&" ".repeat(pad), Role::Text).push(&back, Role::Dim);
     draw_rows(frame.buffer_mut(), regions.header, &[header.build()], theme);
@@ -118,7 +118,8 @@ fn pane(frame: &mut Frame, state: &State, screen: &VoteScreen, pane: Pane) {
     let top = screen.scroll.min(pane.rows.len().saturating_sub(height));
     let below = pane.rows.len().saturating_sub(top + height);
     if below > 0 {
-        let more = format!(" ↓ {below} more ({}) ", key(state, Context::Vote, Action::ScrollDown));
+        let more =
+            format!(" ↓ {below} more ({}) ", key(state, Context::Vote, Action::Move(Move::ScrollDown)));
         block = block.title_bottom(Line::from(span(more, theme.style(Role::KeyHint))).right_aligned());
     }
     frame.render_widget(block, pane.rect);
@@ -140,7 +141,8 @@ fn reason(frame: &mut Frame, rect: Rect, state: &State, screen: &VoteScreen) {
     }
     let typed = screen.reason_text();
     let row = if typed.is_empty() && !screen.is_revealed() {
-        let hint = format!("optional · {} to write one", key(state, Context::Vote, Action::VoteReason));
+        let hint =
+            format!("optional · {} to write one", key(state, Context::Vote, Action::Lab(Lab::VoteReason)));
         Row::plain(truncate(&hint, field.width as usize), Role::Dim)
     } else if typed.is_empty() {
         Row::plain("none", Role::Dim)
@@ -157,13 +159,13 @@ fn keys(frame: &mut Frame, rect: Rect, state: &State, screen: &VoteScreen, a: Ar
     let rows = match &screen.phase {
         VotePhase::Choosing => {
             let parts = [
-                format!("{} A is better", k(Action::VoteA)),
-                format!("{} B is better", k(Action::VoteB)),
-                format!("{} tie", k(Action::VoteTie)),
-                format!("{} both bad", k(Action::VoteBothBad)),
-                format!("{} reason", k(Action::VoteReason)),
-                format!("{} scroll", k(Action::ScrollDown)),
-                format!("{} skip", k(Action::VoteSkip)),
+                format!("{} A is better", k(Action::Lab(Lab::VoteA))),
+                format!("{} B is better", k(Action::Lab(Lab::VoteB))),
+                format!("{} tie", k(Action::Lab(Lab::VoteTie))),
+                format!("{} both bad", k(Action::Lab(Lab::VoteBothBad))),
+                format!("{} reason", k(Action::Lab(Lab::VoteReason))),
+                format!("{} scroll", k(Action::Move(Move::ScrollDown))),
+                format!("{} skip", k(Action::Lab(Lab::VoteSkip))),
             ];
             paragraph(&[(&parts.join(" · "), Role::KeyHint)], width, 0)
         }
@@ -173,11 +175,12 @@ fn keys(frame: &mut Frame, rect: Rect, state: &State, screen: &VoteScreen, a: Ar
             let (saved, role) = match saving {
                 Saving::Pending => ("Saving…".to_string(), Role::Dim),
                 Saving::Saved => ("✔ Saved.".to_string(), Role::NodeDone),
-                Saving::Failed(why) => {
-                    (format!("✖ Not saved: {why}. {} tries again.", k(Action::Vote)), Role::NodeFailed)
-                }
+                Saving::Failed(why) => (
+                    format!("✖ Not saved: {why}. {} tries again.", k(Action::Lab(Lab::Vote))),
+                    Role::NodeFailed,
+                ),
             };
-            let next = format!("  {} next · {} back", k(Action::Vote), k(Action::Close));
+            let next = format!("  {} next · {} back", k(Action::Lab(Lab::Vote)), k(Action::App(App::Close)));
             paragraph(&[(&sentence, Role::Strong), (&saved, role), (&next, Role::KeyHint)], width, 0)
         }
     };
@@ -191,8 +194,8 @@ fn empty(frame: &mut Frame, body: Rect, state: &State) {
     let text = format!(
         "Nothing waits for your vote. Each comparison ({} in the Lab tab, or `ailab eval`) adds its \
          pairs of answers here, to judge blind. {} goes back.",
-        key(state, Context::Lab, Action::Compare),
-        key(state, Context::Vote, Action::Close)
+        key(state, Context::Lab, Action::Lab(Lab::Compare)),
+        key(state, Context::Vote, Action::App(App::Close))
     );
     let width = body.width.saturating_sub(4).min(70);
     let rows = paragraph(&[(&text, Role::Dim)], width as usize, 0);

@@ -16,7 +16,7 @@ use crate::tui::state::prompts::{
 };
 use crate::tui::text::wrap::{Row, truncate, wrap};
 use crate::tui::theme::Role;
-use crate::tui::view::{centered, draw_rows, span};
+use crate::tui::view::paint::{centered, draw_rows, span};
 
 pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
     let Some(dialog) = &state.prompts.dialog else { return };

@@ -10,14 +10,14 @@ use unicode_width::UnicodeWidthStr;
 
 use super::textbox::{self, Look};
 use crate::config::edit::{Field, PromptsDraft};
-use crate::tui::action::{Action, Context};
+use crate::tui::action::{Action, Context, Move, Prompts};
 use crate::tui::screen::prompts::form_rows::{label_parts, placeholder_rows, problem_rows, side_rows};
 use crate::tui::screen::prompts::layout::{Block, PromptsLayout};
 use crate::tui::state::State;
 use crate::tui::state::prompts::{FieldKind, kind_of};
 use crate::tui::text::wrap::truncate;
 use crate::tui::theme::Role;
-use crate::tui::view::{draw_rows, span};
+use crate::tui::view::paint::{draw_rows, span};
 
 /// Draws the form's pane and every block on screen.
 pub fn draw(frame: &mut Frame, state: &State, layout: &PromptsLayout, draft: &PromptsDraft) {
@@ -64,21 +64,25 @@ fn hint(state: &State) -> String {
     let key = |action| state.keymap.hint(Context::PromptsField, action).unwrap_or_default();
     let Some(field) = state.prompts.focused_field() else {
         let tree = |action| state.keymap.hint(Context::PromptsTree, action).unwrap_or_default();
-        return format!(" {} edit these fields ", tree(Action::EditFields));
+        return format!(" {} edit these fields ", tree(Action::Prompts(Prompts::EditFields)));
     };
     match (kind_of(field), field) {
         (FieldKind::Toggle, _) => " Space switches on/off ".to_string(),
         (FieldKind::Line, Field::Model) => {
-            format!(" {} picks a served model · or type its id ", key(Action::Choose))
+            format!(" {} picks a served model · or type its id ", key(Action::Prompts(Prompts::Choose)))
         }
         (FieldKind::Line, _) => {
-            format!(" {} next field · {} undo ", key(Action::FocusNext), key(Action::Undo))
+            format!(
+                " {} next field · {} undo ",
+                key(Action::Move(Move::FocusNext)),
+                key(Action::Prompts(Prompts::Undo))
+            )
         }
         (FieldKind::Text, _) => format!(
             " {} opens $EDITOR · {} undo · {} next field ",
-            key(Action::ExternalEditor),
-            key(Action::Undo),
-            key(Action::FocusNext)
+            key(Action::Prompts(Prompts::ExternalEditor)),
+            key(Action::Prompts(Prompts::Undo)),
+            key(Action::Move(Move::FocusNext))
         ),
     }
 }

@@ -9,12 +9,12 @@ mod tree;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::draw_rows;
 use crate::tui::screen::prompts::layout;
 use crate::tui::state::State;
 use crate::tui::state::prompts::FileState;
 use crate::tui::text::wrap::{Row, Wrapper};
 use crate::tui::theme::Role;
+use crate::tui::view::paint::draw_rows;
 
 /// Draws the tab on a screen of `area` (the tab bar and status bar are drawn by the caller).
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
