@@ -90,3 +90,74 @@ fn shells(rows: &LabRows) -> BTreeMap<i64, ComparisonResult> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::RunStatus;
+    use crate::lab::arm::ArmResult;
+    use crate::lab::data::{ComparisonRow, VoteRow};
+    use crate::lab::prompt_set::LabPrompt;
+    use crate::lab::verdict::{Outcome, Pick};
+
+    fn arm(status: RunStatus) -> ArmResult {
+        let answer = (status == RunStatus::Done).then(|| "an answer".to_string());
+        ArmResult { run_id: "r".into(), status, answer, calls: 1, tokens: 1, wall_ms: 1 }
+    }
+
+    fn verdict(shown_first: Arm, pick: Pick) -> (i64, Judgement) {
+        let judgement = Judgement {
+            pair: (Arm::Tree, Arm::Solo),
+            shown_first,
+            judge_model: "judge".into(),
+            run_id: "j".into(),
+            pick: Some(pick),
+            reason: String::new(),
+        };
+        (1, judgement)
+    }
+
+    fn rows() -> LabRows {
+        let comparison = ComparisonRow {
+            comparison: 1,
+            prompt: LabPrompt { category: "c".into(), text: "p".into() },
+            repeat: 1,
+            arms: vec![
+                (Arm::Tree, arm(RunStatus::Done)),
+                (Arm::Solo, arm(RunStatus::Done)),
+                (Arm::Compute, arm(RunStatus::Failed)),
+            ],
+        };
+        LabRows { comparisons: vec![comparison], ..LabRows::default() }
+    }
+
+    #[test]
+    fn a_later_verdict_replaces_an_earlier_one_and_a_failed_arm_is_unscored() {
+        let mut rows = rows();
+        // Oldest first: the tree shown first lost, then the judge was asked again and it won.
+        rows.judgements =
+            vec![verdict(Arm::Tree, Pick::B), verdict(Arm::Solo, Pick::B), verdict(Arm::Tree, Pick::A)];
+        let scored = judged_comparisons(&rows);
+        assert_eq!(scored[0].outcomes, vec![((Arm::Tree, Arm::Solo), Outcome::First)]);
+        assert_eq!(scored[0].judgements.len(), 2);
+        let unscored: Vec<_> = scored[0].unscored.iter().map(|(pair, why)| (*pair, why.clone())).collect();
+        assert_eq!(
+            unscored,
+            vec![
+                ((Arm::Tree, Arm::Compute), Unscored::ArmFailed(vec![Arm::Compute])),
+                ((Arm::Solo, Arm::Compute), Unscored::ArmFailed(vec![Arm::Compute])),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_latest_vote_on_a_pair_counts_and_unvoted_comparisons_are_left_out() {
+        let mut rows = rows();
+        assert!(voted_comparisons(&rows).is_empty());
+        let vote = |outcome| VoteRow { comparison: 1, pair: (Arm::Tree, Arm::Solo), outcome };
+        // Newest first.
+        rows.votes = vec![vote(Outcome::Second), vote(Outcome::First)];
+        let voted = voted_comparisons(&rows);
+        assert_eq!(voted[0].outcomes, vec![((Arm::Tree, Arm::Solo), Outcome::Second)]);
+    }
+}
