@@ -243,3 +243,19 @@ fn a_damaged_record_is_reported_not_replaced_by_an_empty_one() {
         .any(|e| e.unwrap().file_name().to_string_lossy().contains(".corrupt-"));
     assert!(!quarantined);
 }
+
+#[test]
+fn with_recording_off_a_delete_is_refused_and_says_what_to_do() {
+    let (_dir, path) = temp_db();
+    recorded(&path);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let delete = HistoryCommand::Delete { id: "20260101-12".into(), yes: true };
+    let code = ailab::cli::history::execute_with(&path, delete, false, &mut out, &mut err);
+    let err = String::from_utf8(err).unwrap();
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("was not deleted: recording is off (--no-record)"), "{err}");
+    assert!(err.contains("Leave out --no-record to delete it"), "{err}");
+    let (_, out, _) = history(&path, HistoryCommand::List { limit: 20, json: true });
+    let runs: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(runs.as_array().unwrap().len(), 2, "nothing was deleted");
+}

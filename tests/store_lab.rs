@@ -1,9 +1,13 @@
 //! The lab's tables: comparisons resume, verdicts combine by the swap rule, votes queue and count.
+//! Written through the recorder's writer, read back as rows, and scored by the lab.
 
 use ailab::engine::RunStatus;
 use ailab::lab::verdict::{Outcome, Pick};
-use ailab::lab::{Arm, ArmResult, Judgement, LabPrompt, LabStore, scoreboard};
-use ailab::store::{LabRecord, LabScope, Reader};
+use ailab::lab::{
+    Arm, ArmResult, ComparisonResult, Judgement, LabPrompt, LabStore, judged_comparisons, scoreboard,
+    voted_comparisons,
+};
+use ailab::store::{LabRecord, LabScope, Reader, RecordWriter, Recorder, RecorderHandle};
 
 const SERVER: &str = "http://127.0.0.1:1234/v1";
 
@@ -29,14 +33,33 @@ fn judgement(pick: Pick, shown_first: Arm) -> Judgement {
     }
 }
 
+/// The record's writer for the lab's rows, and a reader of them.
+fn open(dir: &tempfile::TempDir) -> (RecorderHandle, Reader) {
+    let path = dir.path().join("lab.db");
+    (Recorder::start(&path).unwrap(), Reader::open(&path).unwrap())
+}
+
+fn store(writer: RecordWriter, hierarchy_hash: &str, backend: &str) -> LabRecord {
+    LabRecord { writer, hierarchy_hash: hierarchy_hash.into(), backend: backend.into() }
+}
+
+/// The comparisons of `scope` scored by the judge, from the rows the record reads back.
+fn judged(reader: &Reader, scope: LabScope) -> Vec<ComparisonResult> {
+    judged_comparisons(&reader.lab_rows(None, scope).unwrap())
+}
+
+/// The comparisons of `scope` scored by the user's votes.
+fn voted(reader: &Reader, scope: LabScope) -> Vec<ComparisonResult> {
+    voted_comparisons(&reader.lab_rows(None, scope).unwrap())
+}
+
 #[test]
 fn comparisons_resume_verdicts_combine_and_votes_queue() {
     let dir = tempfile::tempdir().unwrap();
-    let mut reader = Reader::open(&dir.path().join("lab.db")).unwrap();
+    let (recorder, reader) = open(&dir);
     let prompt = LabPrompt { category: "reasoning".into(), text: "Is 17 prime?".into() };
     {
-        let mut store =
-            LabRecord { reader: &mut reader, hierarchy_hash: "v1".into(), backend: SERVER.into() };
+        let mut store = store(recorder.writer(), "v1", SERVER);
         let id = store.comparison(&prompt, 1).unwrap();
         assert_eq!(
             store.comparison(&prompt, 1).unwrap(),
@@ -53,13 +76,10 @@ fn comparisons_resume_verdicts_combine_and_votes_queue() {
         assert!(store.judgement(id, (Arm::Tree, Arm::Solo), Arm::Tree, "judge").unwrap().is_some());
         assert!(store.judgement(id, (Arm::Tree, Arm::Solo), Arm::Tree, "other").unwrap().is_none());
     }
-    let other_version =
-        LabRecord { reader: &mut reader, hierarchy_hash: "v2".into(), backend: SERVER.into() }
-            .comparison(&prompt, 1)
-            .unwrap();
+    let other_version = store(recorder.writer(), "v2", SERVER).comparison(&prompt, 1).unwrap();
     assert_ne!(other_version, 1, "a new prompt version starts fresh");
 
-    let judged = reader.judged_comparisons(None, LabScope::Real).unwrap();
+    let judged = judged(&reader, LabScope::Real);
     assert_eq!(judged.len(), 1);
     assert_eq!(judged[0].outcomes, vec![((Arm::Tree, Arm::Solo), Outcome::First)]);
     assert_eq!(scoreboard(&judged).pairs[0].tally.wins, 1);
@@ -68,23 +88,23 @@ fn comparisons_resume_verdicts_combine_and_votes_queue() {
     assert_eq!(queue.len(), 1);
     assert_eq!(queue[0].pair, (Arm::Tree, Arm::Solo));
     assert_eq!(queue[0].answers.0, "Yes, 17 is prime.");
-    reader
+    recorder
+        .writer()
         .cast_vote(queue[0].comparison, queue[0].pair, Arm::Solo, Outcome::Second, "shorter is better")
         .unwrap();
     assert!(reader.vote_queue(10, LabScope::Real).unwrap().is_empty());
-    let voted = reader.voted_comparisons(LabScope::Real).unwrap();
+    let voted = voted(&reader, LabScope::Real);
     assert_eq!(voted[0].outcomes, vec![((Arm::Tree, Arm::Solo), Outcome::Second)]);
 }
 
 #[test]
 fn demo_comparisons_are_never_resumed_as_real_ones_nor_scored_with_them() {
     let dir = tempfile::tempdir().unwrap();
-    let mut reader = Reader::open(&dir.path().join("lab.db")).unwrap();
+    let (recorder, reader) = open(&dir);
     let prompt = LabPrompt { category: "reasoning".into(), text: "Is 17 prime?".into() };
     let mut ids = Vec::new();
     for backend in ["demo", SERVER] {
-        let mut store =
-            LabRecord { reader: &mut reader, hierarchy_hash: "v1".into(), backend: backend.into() };
+        let mut store = store(recorder.writer(), "v1", backend);
         let id = store.comparison(&prompt, 1).unwrap();
         assert!(store.arm_result(id, Arm::Tree).unwrap().is_none(), "{backend}: nothing to resume yet");
         store.save_arm(id, Arm::Tree, &answered("t", &format!("{backend} tree"))).unwrap();
@@ -95,10 +115,10 @@ fn demo_comparisons_are_never_resumed_as_real_ones_nor_scored_with_them() {
     }
     assert_ne!(ids[0], ids[1], "the demo's comparison is not the server's");
 
-    let real = reader.judged_comparisons(None, LabScope::Real).unwrap();
+    let real = judged(&reader, LabScope::Real);
     assert_eq!(real.len(), 1);
     assert_eq!(real[0].arms[0].1.answer.as_deref(), Some("http://127.0.0.1:1234/v1 tree"));
-    let demo = reader.judged_comparisons(None, LabScope::Demo).unwrap();
+    let demo = judged(&reader, LabScope::Demo);
     assert_eq!(demo.len(), 1);
     assert_eq!(demo[0].comparison, ids[0]);
     let queue = reader.vote_queue(10, LabScope::Real).unwrap();
@@ -108,11 +128,10 @@ fn demo_comparisons_are_never_resumed_as_real_ones_nor_scored_with_them() {
 #[test]
 fn a_pair_without_both_verdicts_is_not_judged_rather_than_a_tie() {
     let dir = tempfile::tempdir().unwrap();
-    let mut reader = Reader::open(&dir.path().join("lab.db")).unwrap();
+    let (recorder, reader) = open(&dir);
     let prompt = LabPrompt { category: "reasoning".into(), text: "Is 17 prime?".into() };
     {
-        let mut store =
-            LabRecord { reader: &mut reader, hierarchy_hash: "v1".into(), backend: SERVER.into() };
+        let mut store = store(recorder.writer(), "v1", SERVER);
         let id = store.comparison(&prompt, 1).unwrap();
         store.save_arm(id, Arm::Tree, &answered("t", "Yes.")).unwrap();
         store.save_arm(id, Arm::Solo, &answered("s", "Yes, it is.")).unwrap();
@@ -121,7 +140,7 @@ fn a_pair_without_both_verdicts_is_not_judged_rather_than_a_tie() {
         // Only one order of tree vs solo was judged (the other call failed and was not saved).
         store.save_judgement(id, &judgement(Pick::A, Arm::Tree)).unwrap();
     }
-    let judged = reader.judged_comparisons(None, LabScope::Real).unwrap();
+    let judged = judged(&reader, LabScope::Real);
     assert_eq!(judged.len(), 1);
     assert!(judged[0].outcomes.is_empty());
     let board = scoreboard(&judged);
@@ -133,4 +152,30 @@ fn a_pair_without_both_verdicts_is_not_judged_rather_than_a_tie() {
     // The failed arm's zeros do not pull the averages down.
     let compute = board.costs.iter().find(|c| c.arm == Arm::Compute).unwrap();
     assert_eq!((compute.runs, compute.failed, compute.answered), (1, 1, 0));
+}
+
+#[test]
+fn the_rows_of_one_judge_are_read_apart_from_another_judge_s() {
+    let dir = tempfile::tempdir().unwrap();
+    let (recorder, reader) = open(&dir);
+    let prompt = LabPrompt { category: "reasoning".into(), text: "Is 17 prime?".into() };
+    let mut store = store(recorder.writer(), "v1", SERVER);
+    let id = store.comparison(&prompt, 1).unwrap();
+    store.save_arm(id, Arm::Tree, &answered("t", "Yes.")).unwrap();
+    store.save_arm(id, Arm::Solo, &answered("s", "Yes, it is.")).unwrap();
+    store.save_judgement(id, &judgement(Pick::A, Arm::Tree)).unwrap();
+    store.save_judgement(id, &judgement(Pick::B, Arm::Solo)).unwrap();
+    let other = |pick, shown_first| Judgement { judge_model: "other".into(), ..judgement(pick, shown_first) };
+    store.save_judgement(id, &other(Pick::B, Arm::Tree)).unwrap();
+    store.save_judgement(id, &other(Pick::A, Arm::Solo)).unwrap();
+
+    let rows = reader.lab_rows(Some("other"), LabScope::Real).unwrap();
+    assert_eq!(rows.judgements.len(), 2);
+    assert!(rows.judgements.iter().all(|(c, j)| *c == id && j.judge_model == "other"));
+    let scored = judged_comparisons(&rows);
+    assert_eq!(scored[0].outcomes, vec![((Arm::Tree, Arm::Solo), Outcome::Second)]);
+    // Every judge at once: the first judge met on the pair counts, never both.
+    let all = judged(&reader, LabScope::Real);
+    assert_eq!(all[0].outcomes.len(), 1);
+    assert_eq!(all[0].judgements.len(), 2);
 }

@@ -225,10 +225,13 @@ proptest! {
 fn deleting_a_run_removes_its_calls_tasks_and_search_entries() {
     let (_dir, path) = temp_db();
     record(&path, &[("20260101-120000-0001", "delete me please"), ("20260101-120100-0002", "keep me")]);
-    let mut reader = Reader::open(&path).unwrap();
-    let ambiguous = reader.delete_run("2026").unwrap_err();
+    // Deletes go through the record's one writer; the reader sees them on its own connection.
+    let recorder = Recorder::start(&path).unwrap();
+    let writer = recorder.writer();
+    let reader = Reader::open(&path).unwrap();
+    let ambiguous = writer.delete_run("2026").unwrap_err();
     assert!(ambiguous.is_bad_input() && ambiguous.to_string().contains("several"), "{ambiguous}");
-    assert_eq!(reader.delete_run("20260101-120000-0001").unwrap(), "20260101-120000-0001");
+    assert_eq!(writer.delete_run("20260101-120000-0001").unwrap(), "20260101-120000-0001");
     assert!(matches!(reader.load_run("20260101-120000-0001"), Err(StoreError::UnknownRun(_))));
     assert!(reader.search("delete", 10).unwrap().is_empty());
     assert_eq!(reader.search("flash", 10).unwrap().len(), 1, "the other run's entries stay");
@@ -244,7 +247,7 @@ fn deleting_a_run_removes_its_calls_tasks_and_search_entries() {
         assert_eq!(left, 0, "{table}");
     }
     // The shared hierarchy snapshot stays while a run uses it, and goes with the last one.
-    reader.delete_run("20260101-120100-0002").unwrap();
+    writer.delete_run("20260101-120100-0002").unwrap();
     let snapshots: i64 = conn.query_row("SELECT count(*) FROM hierarchies", [], |r| r.get(0)).unwrap();
     assert_eq!(snapshots, 0);
     let fts_rows: i64 = conn.query_row("SELECT count(*) FROM search_index", [], |r| r.get(0)).unwrap();

@@ -79,10 +79,11 @@ fn a_run_of_a_live_second_instance_is_left_alone() {
     assert!(second.notices().is_empty(), "{:?}", second.notices());
     let reader = Reader::open(&path).unwrap();
     assert_eq!(reader.load_run("20260101-120000-live").unwrap().run.status, RunStatus::Running);
-    // A history command's recovery leaves it alone too, and it cannot be deleted while running.
-    let mut reader = reader;
-    assert!(reader.recover().unwrap().is_empty());
-    assert!(reader.delete_run("20260101-120000-live").unwrap_err().to_string().contains("still running"));
+    // Recovery asked again (as a history command's) leaves it alone too, and it cannot be deleted
+    // while running.
+    let writer = second.writer();
+    assert!(writer.recover().unwrap().is_empty());
+    assert!(writer.delete_run("20260101-120000-live").unwrap_err().to_string().contains("still running"));
     second.shutdown().unwrap();
     // The first ailab finishes its run normally afterwards.
     first.shutdown().unwrap();
@@ -120,8 +121,9 @@ fn a_run_with_no_known_owner_is_interrupted() {
     let orphan = run_left_streaming(&path, "20260101-120000-0000");
     // Its owner's row is gone (removed by an older ailab, say): nobody can vouch for the run.
     raw(&path).execute("UPDATE runs SET instance_id = 'no-such-instance'", []).unwrap();
-    let mut reader = Reader::open(&path).unwrap();
-    assert_eq!(reader.recover().unwrap(), vec!["20260101-120000-0000".to_string()]);
+    // Recovery runs on the record's writer (here the orphan's own recorder's, as any would).
+    assert_eq!(orphan.writer().recover().unwrap(), vec!["20260101-120000-0000".to_string()]);
+    let reader = Reader::open(&path).unwrap();
     assert_eq!(reader.load_run("20260101-120000-0000").unwrap().run.status, RunStatus::Interrupted);
     drop(orphan);
 }

@@ -43,6 +43,21 @@ pub struct GlobalArgs {
     pub theme: Option<String>,
 }
 
+impl GlobalArgs {
+    /// The options as the session resolves them.
+    pub fn asked(&self) -> crate::session::Asked {
+        crate::session::Asked {
+            hierarchy: self.hierarchy.clone(),
+            base_url: self.base_url.clone(),
+            demo: self.demo,
+            db: self.db.clone(),
+            no_record: self.no_record,
+            judge: self.judge.clone(),
+            theme: self.theme.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run one prompt through the tree without the live view; the answer goes to stdout.

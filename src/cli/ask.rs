@@ -7,8 +7,9 @@ use std::io::{IsTerminal, Read};
 use tokio_util::sync::CancellationToken;
 
 use super::args::AskArgs;
-use super::{Settings, exit, printer};
+use super::printer;
 use crate::engine::{EventSink, RunStatus};
+use crate::session::{Settings, exit};
 
 pub async fn run(settings: Settings, args: AskArgs) -> u8 {
     let prompt = match read_prompt(args.prompt) {
@@ -31,7 +32,7 @@ pub async fn run(settings: Settings, args: AskArgs) -> u8 {
 
     let sink = EventSink::new();
     // The record opens in the background: a locked or very large record never holds up the run.
-    let recording = super::record::start_opening(&settings, &sink);
+    let recording = crate::session::record::start_opening(&settings, &sink);
     let printer = if args.json {
         Some(tokio::spawn(printer::json_lines(sink.subscribe())))
     } else if !args.quiet {
@@ -52,7 +53,7 @@ pub async fn run(settings: Settings, args: AskArgs) -> u8 {
     }
     // The answer first: recording may still wait for a record another ailab holds locked.
     let code = report(summary, args.json);
-    recording.finish(super::record::LOCKED_GRACE).await;
+    recording.finish(crate::session::LOCKED_GRACE).await;
     code
 }
 

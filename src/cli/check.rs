@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use super::{Settings, exit};
 use crate::engine::describe_error;
 use crate::llm::ModelInfo;
 use crate::llm::client::HttpBackend;
 use crate::llm::lmstudio::base_model;
+use crate::session::{Settings, exit};
 
 pub async fn run(settings: Settings) -> u8 {
     let engine = match settings.engine() {

@@ -6,10 +6,10 @@ use std::io::{IsTerminal, Write};
 use tokio_util::sync::CancellationToken;
 
 use super::args::EvalArgs;
-use super::{Settings, exit};
 use crate::engine::{EventSink, hierarchy_hash};
 use crate::lab::{self, Arm, EvalOptions, Progress, prompt_set};
-use crate::store::{self, LabRecord, Reader};
+use crate::session::{Settings, exit};
+use crate::store::{self, LabRecord};
 
 pub async fn run(settings: Settings, args: EvalArgs) -> u8 {
     match prepare(&settings, &args) {
@@ -24,7 +24,6 @@ pub async fn run(settings: Settings, args: EvalArgs) -> u8 {
 struct Plan {
     prompts: Vec<lab::LabPrompt>,
     options: EvalOptions,
-    db: std::path::PathBuf,
 }
 
 fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
@@ -47,11 +46,9 @@ fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
         return Err("--repeat must be at least 1".into());
     }
     let judge_model = settings.judge_model();
-    Ok(Plan {
-        prompts,
-        options: EvalOptions { arms, repeat: args.repeat, judge_model },
-        db: store::db_path(settings.db_path.as_deref())?,
-    })
+    // Said now, before any work: there must be a place for the record the eval resumes from.
+    store::db_path(settings.db_path.as_deref())?;
+    Ok(Plan { prompts, options: EvalOptions { arms, repeat: args.repeat, judge_model } })
 }
 
 async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
@@ -75,29 +72,22 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
         );
     }
     let sink = EventSink::new();
-    // The recorder opens in the background (a locked or large record must not hold up the runs);
-    // the lab's own reads need the record before the first step, on a blocking thread.
-    let recording = super::record::start_opening(&settings, &sink);
-    let db = plan.db.clone();
-    let mut reader = match tokio::task::spawn_blocking(move || Reader::open(&db)).await {
-        Ok(Ok(reader)) => reader,
-        Ok(Err(error)) => {
-            eprintln!("ailab: {error}");
-            return exit::FAILED;
-        }
-        Err(error) => {
-            eprintln!("ailab: cannot open the record: {error}");
-            return exit::FAILED;
-        }
-    };
-    for notice in reader.notices() {
-        eprintln!("ailab: {notice}");
+    // The recorder opens in the background; the lab's steps go through its writer, which must be
+    // able to write before the first step (a record that cannot be used stops the eval here).
+    let recording = crate::session::record::start_opening(&settings, &sink);
+    if let Err(message) = recording.ready(crate::session::LOCKED_GRACE).await {
+        eprintln!("ailab: {message}");
+        return exit::FAILED;
     }
+    let Some(writer) = recording.writer() else {
+        eprintln!("ailab: {}", crate::session::RECORDING_OFF);
+        return exit::BAD_INPUT;
+    };
     let cancel = CancellationToken::new();
     tokio::spawn(super::interrupt::cancel_on_ctrl_c(cancel.clone(), "stopping after saving what finished…"));
 
     let mut store = LabRecord {
-        reader: &mut reader,
+        writer,
         hierarchy_hash: hierarchy_hash(&settings.hierarchy),
         backend: lab::backend_label(settings.demo, &settings.hierarchy),
     };
@@ -114,7 +104,7 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
     .await;
     bar.finish();
     drop(sink);
-    recording.finish(super::record::LOCKED_GRACE).await;
+    recording.finish(crate::session::LOCKED_GRACE).await;
     let results = match outcome {
         Ok(results) => results,
         Err(message) => {

@@ -6,12 +6,13 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use super::args::{ExportFormat, HistoryCommand};
-use super::exit;
-use crate::store::{self, Reader, StoreError};
+use crate::session::exit;
+use crate::store::{self, Reader, Recorder, RecorderHandle, StoreError};
 
 /// Runs one history command; returns the exit code (0 ok, 1 failure, 2 bad input such as an unknown id).
 /// Needs only the record, not the hierarchy: a broken hierarchy.toml must not hide the history.
-pub async fn run(db: Option<PathBuf>, cmd: HistoryCommand) -> u8 {
+/// With `no_record` (`--no-record`) nothing in the record is changed.
+pub async fn run(db: Option<PathBuf>, no_record: bool, cmd: HistoryCommand) -> u8 {
     let path = match store::db_path(db.as_deref()) {
         Ok(path) => path,
         Err(message) => {
@@ -20,7 +21,9 @@ pub async fn run(db: Option<PathBuf>, cmd: HistoryCommand) -> u8 {
         }
     };
     // SQLite calls block; keep them off the async workers.
-    let blocking = move || execute(&path, cmd, &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+    let blocking = move || {
+        execute_with(&path, cmd, !no_record, &mut std::io::stdout().lock(), &mut std::io::stderr().lock())
+    };
     match tokio::task::spawn_blocking(blocking).await {
         Ok(code) => code,
         Err(err) => {
@@ -33,7 +36,19 @@ pub async fn run(db: Option<PathBuf>, cmd: HistoryCommand) -> u8 {
 /// Runs one history command on the record at `path`, writing to `out` and `err` (so tests can read
 /// what a user would see). Returns the exit code.
 pub fn execute(path: &Path, cmd: HistoryCommand, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    match try_execute(path, cmd, out, err) {
+    execute_with(path, cmd, true, out, err)
+}
+
+/// Like [`execute`]; with `record` false (`--no-record`) the record is not changed: runs of a
+/// crashed ailab are not marked interrupted, and a delete is refused with what to do.
+pub fn execute_with(
+    path: &Path,
+    cmd: HistoryCommand,
+    record: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    match try_execute(path, cmd, record, out, err) {
         Ok(code) => code,
         Err(error) => {
             let _ = writeln!(err, "ailab: {error}");
@@ -42,9 +57,19 @@ pub fn execute(path: &Path, cmd: HistoryCommand, out: &mut dyn Write, err: &mut 
     }
 }
 
+/// The record's writer for a history command.
+enum Writer {
+    /// `--no-record`: the record is not changed.
+    Off,
+    /// The record could not be opened for writing (locked by another ailab): reading goes on.
+    Unavailable(StoreError),
+    On(RecorderHandle),
+}
+
 fn try_execute(
     path: &Path,
     cmd: HistoryCommand,
+    record: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, StoreError> {
@@ -52,22 +77,27 @@ fn try_execute(
     if !path.exists() {
         return Ok(no_record_yet(path, &cmd, out, err));
     }
-    // Reading the history never swaps a damaged record for an empty one: it says so instead.
-    let mut reader = Reader::open_keeping_damage(path)?;
+    // The writer opens first: it marks the runs of an ailab that crashed as interrupted (so they do
+    // not show as running forever) and makes the deletes. Opening it checks the file, so the reader
+    // after it skips that. Neither swaps a damaged record for an empty one: they say so instead.
+    let writer = match record.then(|| Recorder::start_keeping_damage(path)) {
+        None => Writer::Off,
+        Some(Ok(recorder)) => Writer::On(recorder),
+        // A locked record can wait: the history is read anyway.
+        Some(Err(error @ StoreError::Locked { .. })) => {
+            tracing::warn!(%error, "recovery skipped");
+            Writer::Unavailable(error)
+        }
+        Some(Err(error)) => return Err(error),
+    };
+    if let Writer::On(recorder) = &writer {
+        for notice in recorder.notices() {
+            let _ = writeln!(err, "ailab: {notice}");
+        }
+    }
+    let reader = Reader::open_keeping_damage(path)?;
     for notice in reader.notices() {
         let _ = writeln!(err, "ailab: {notice}");
-    }
-    // Runs of an ailab that crashed should not show as running forever; a locked record can wait.
-    match reader.recover() {
-        Ok(ids) if !ids.is_empty() => {
-            let _ = writeln!(
-                err,
-                "ailab: marked {} run(s) of an ailab that stopped mid-run as interrupted",
-                ids.len()
-            );
-        }
-        Ok(_) => {}
-        Err(error) => tracing::warn!(%error, "recovery skipped"),
     }
     match cmd {
         HistoryCommand::List { limit, json } => {
@@ -145,6 +175,15 @@ fn try_execute(
         }
         HistoryCommand::Delete { id, yes } => {
             let record = reader.load_run(&id)?;
+            if let Writer::Off = writer {
+                let _ = writeln!(
+                    err,
+                    "ailab: run {} was not deleted: recording is off (--no-record), so the record is not \
+                     changed. Leave out --no-record to delete it.",
+                    record.run.id
+                );
+                return Ok(exit::BAD_INPUT);
+            }
             if !yes {
                 match confirm(&record.run.id, record.run.title(), err) {
                     Confirmation::Yes => {}
@@ -163,7 +202,11 @@ fn try_execute(
                     }
                 }
             }
-            let deleted = reader.delete_run(&record.run.id)?;
+            let deleted = match writer {
+                Writer::On(recorder) => recorder.writer().delete_run(&record.run.id)?,
+                Writer::Unavailable(error) => return Err(error),
+                Writer::Off => return Ok(exit::BAD_INPUT),
+            };
             let _ = writeln!(out, "Deleted run {deleted}.");
         }
     }

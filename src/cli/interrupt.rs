@@ -3,7 +3,7 @@
 
 use tokio_util::sync::CancellationToken;
 
-use super::exit;
+use crate::session::exit;
 
 /// Waits for Ctrl-C, says `what` is happening, cancels; a second Ctrl-C exits with 130.
 pub async fn cancel_on_ctrl_c(cancel: CancellationToken, what: &str) {

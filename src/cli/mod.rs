@@ -1,4 +1,6 @@
-//! The command line: `ailab` (live view), `ailab ask`, `ailab check`, `ailab history …`.
+//! The command line: `ailab ask`, `ailab check`, `ailab eval`, `ailab history …`, and the choice of
+//! the live view when no command is given (the view itself is handed in by `main.rs`, so the
+//! command line never names the TUI).
 
 /// `println!` that cannot panic: when the reader has gone away (`ailab check | head -1`), the rest
 /// of the output is dropped instead of crashing with "Broken pipe"; the record keeps everything.
@@ -17,26 +19,22 @@ pub mod history;
 mod interrupt;
 pub mod logging;
 mod printer;
-pub(crate) mod record;
-pub mod settings;
 
+use std::future::Future;
 use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::session::{Settings, exit};
 pub use args::{Cli, Command, GlobalArgs};
-pub use settings::Settings;
 
-/// Exit codes, as documented in the README.
-pub mod exit {
-    pub const OK: u8 = 0;
-    pub const FAILED: u8 = 1;
-    pub const BAD_INPUT: u8 = 2;
-    pub const CANCELLED: u8 = 130;
-}
-
-/// Entry point of the binary.
-pub fn main() -> ExitCode {
+/// Entry point of the binary: parses the arguments and runs the command, or `live_view` when
+/// there is none (`main.rs` passes the TUI's entry).
+pub fn main<Live, Running>(live_view: Live) -> ExitCode
+where
+    Live: FnOnce(Settings) -> Running,
+    Running: Future<Output = u8>,
+{
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -47,10 +45,10 @@ pub fn main() -> ExitCode {
     };
     let _log_guard = logging::init(cli.command.is_none());
     if let Some(Command::History(cmd)) = cli.command {
-        let code = runtime.block_on(history::run(cli.global.db, cmd));
+        let code = runtime.block_on(history::run(cli.global.db, cli.global.no_record, cmd));
         return ExitCode::from(code);
     }
-    let settings = match Settings::resolve(&cli.global) {
+    let settings = match Settings::resolve(cli.global.asked()) {
         Ok(settings) => settings,
         Err(message) => {
             eprintln!("ailab: {message}");
@@ -59,7 +57,7 @@ pub fn main() -> ExitCode {
     };
     let code = runtime.block_on(async move {
         match cli.command {
-            None => crate::tui::run(settings).await,
+            None => live_view(settings).await,
             Some(Command::Ask(args)) => ask::run(settings, args).await,
             Some(Command::Check) => check::run(settings).await,
             // Dispatched above, before the hierarchy is loaded.

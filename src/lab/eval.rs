@@ -1,43 +1,14 @@
 //! Running an evaluation: every prompt through every arm, each pair judged twice with the order
 //! swapped. Resumable: work already in the store (an arm's answer, a verdict) is never redone.
 
-use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::arm::{Arm, ArmResult};
+pub use super::data::{ComparisonResult, Judgement, LabStore, Unscored};
 use super::prompt_set::LabPrompt;
-use super::verdict::{Outcome, Pick, combine, read_judgement};
+use super::verdict::{combine, read_judgement};
 use crate::config::Hierarchy;
 use crate::engine::{Engine, EventSink, new_run_id};
-
-/// One judge call's verdict on a pair, shown in one order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Judgement {
-    /// The pair as the report names it: (x, y) in "x vs y".
-    pub pair: (Arm, Arm),
-    /// Which arm was shown as answer A.
-    pub shown_first: Arm,
-    pub judge_model: String,
-    pub run_id: String,
-    pub pick: Option<Pick>,
-    pub reason: String,
-}
-
-/// Where comparisons live (the SQLite record in the app; memory in tests).
-pub trait LabStore: Send {
-    /// The comparison for this prompt and repeat number, created if new.
-    fn comparison(&mut self, prompt: &LabPrompt, repeat: u32) -> Result<i64, String>;
-    fn arm_result(&mut self, comparison: i64, arm: Arm) -> Result<Option<ArmResult>, String>;
-    fn save_arm(&mut self, comparison: i64, arm: Arm, result: &ArmResult) -> Result<(), String>;
-    fn judgement(
-        &mut self,
-        comparison: i64,
-        pair: (Arm, Arm),
-        shown_first: Arm,
-        judge_model: &str,
-    ) -> Result<Option<Judgement>, String>;
-    fn save_judgement(&mut self, comparison: i64, judgement: &Judgement) -> Result<(), String>;
-}
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -55,40 +26,6 @@ pub struct Progress {
     pub label: String,
     /// True when the step was found in the store and not run again.
     pub resumed: bool,
-}
-
-/// Why a pair of a comparison has no outcome.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "why", content = "detail")]
-pub enum Unscored {
-    /// An arm of the pair gave no answer (its run failed), so there was nothing to judge.
-    ArmFailed(Vec<Arm>),
-    /// The judge gave no verdict in both orders (its call failed, or it has not run yet): not a
-    /// tie, and retried when the evaluation runs again.
-    NotJudged(String),
-}
-
-/// One prompt's comparison as it ended.
-#[derive(Debug, Clone)]
-pub struct ComparisonResult {
-    pub comparison: i64,
-    pub prompt: LabPrompt,
-    pub repeat: u32,
-    pub arms: Vec<(Arm, ArmResult)>,
-    /// Per pair (x, y): the outcome after the swap rule, when both arms answered and were judged.
-    pub outcomes: Vec<((Arm, Arm), Outcome)>,
-    /// The judge's verdicts behind `outcomes`, both orders of each pair (none for human votes).
-    pub judgements: Vec<Judgement>,
-    /// Pairs with no outcome, and why: counted apart, never as ties.
-    pub unscored: Vec<((Arm, Arm), Unscored)>,
-}
-
-impl ComparisonResult {
-    /// The two verdicts of `pair`, (first arm shown first, second arm shown first), if both exist.
-    pub fn picks(&self, pair: (Arm, Arm)) -> Option<(&Judgement, &Judgement)> {
-        let order = |first: Arm| self.judgements.iter().find(|j| j.pair == pair && j.shown_first == first);
-        Some((order(pair.0)?, order(pair.1)?))
-    }
 }
 
 /// Every unordered pair of arms, in the order the arms were given.

@@ -2,18 +2,22 @@
 //! another way? Arms, judging with the swap rule, and honest statistics.
 
 pub mod arm;
+pub mod data;
 pub mod eval;
 pub mod judge_check;
 pub mod prompt_set;
 pub mod report;
+pub mod score;
 pub mod stats;
 pub mod verdict;
 
 pub use arm::{Arm, ArmResult};
-pub use eval::{EvalOptions, Judgement, LabStore, Progress, Unscored, run_eval};
+pub use data::{ComparisonResult, ComparisonRow, Judgement, LabRows, LabStore, Unscored, VoteRow};
+pub use eval::{EvalOptions, Progress, run_eval};
 pub use judge_check::{CLI_ADVICE, JudgeAdvice, TUI_ADVICE, check_judge};
 pub use prompt_set::{LabPrompt, PromptSet};
 pub use report::{Scoreboard, render_table, scoreboard};
+pub use score::{judged_comparisons, voted_comparisons};
 
 /// The backend label of comparisons made by the offline demo.
 pub const DEMO_BACKEND: &str = "demo";

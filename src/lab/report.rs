@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::arm::{Arm, ArmResult};
-use super::eval::{ComparisonResult, Unscored};
+use super::data::{ComparisonResult, Unscored};
 use super::stats::{Tally, Verdict};
 use super::verdict::{Outcome, TieKind, tie_kind};
 

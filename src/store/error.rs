@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use super::busy::{BUSY_TIMEOUT, is_busy};
+
 /// A failure of the record. `Display` says what happened and what to do.
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -57,6 +59,10 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("the recorder stopped: {0}")]
     RecorderGone(String),
+    /// A change (a delete, a vote, the lab's results) the record's writer cannot make: it never
+    /// opened, or it has stopped. The text says why.
+    #[error("cannot change the record: {0}")]
+    Unwritable(String),
 }
 
 impl StoreError {
@@ -76,17 +82,9 @@ impl StoreError {
     /// Turns a busy/locked SQLite error into [`StoreError::Locked`]; any other error passes through.
     pub(crate) fn from_sqlite_at(err: rusqlite::Error, path: &Path) -> StoreError {
         if is_busy(&err) {
-            StoreError::Locked { path: path.to_path_buf(), waited_secs: super::open::BUSY_TIMEOUT.as_secs() }
+            StoreError::Locked { path: path.to_path_buf(), waited_secs: BUSY_TIMEOUT.as_secs() }
         } else {
             StoreError::Sqlite(err)
         }
     }
-}
-
-/// True for "database is locked" / "database table is locked".
-pub(crate) fn is_busy(err: &rusqlite::Error) -> bool {
-    matches!(
-        err.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked)
-    )
 }

@@ -7,11 +7,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use super::error::{StoreError, is_busy};
+use super::busy::{BUSY_TIMEOUT, is_busy};
+use super::error::StoreError;
 use super::schema::{self, APPLICATION_ID};
-
-/// How long a connection waits for another ailab's write lock before saying the record is locked.
-pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Records a recorder of this process has open (each entry once per recorder). It checked the file
 /// at its start, so a reader opened alongside it skips the integrity check, which reads the whole
@@ -89,12 +87,8 @@ fn looks_like_sqlite(path: &Path) -> Result<bool, StoreError> {
 }
 
 /// Opens (creating if needed) the record at `path`, checked and migrated to the current schema.
-/// A damaged file is moved aside (`ailab.db.corrupt-YYYYMMDD-HHMMSS`) and a new record started.
-pub fn open_db(path: &Path) -> Result<Opened, StoreError> {
-    open_db_with(path, OnDamage::SetAside)
-}
-
-/// Like [`open_db`], choosing what happens to a damaged record. A file that is not SQLite at all
+/// A damaged file is moved aside (`ailab.db.corrupt-YYYYMMDD-HHMMSS`) and a new record started with
+/// [`OnDamage::SetAside`], or reported with [`OnDamage::Refuse`]. A file that is not SQLite at all
 /// is refused and left untouched either way.
 pub fn open_db_with(path: &Path, on_damage: OnDamage) -> Result<Opened, StoreError> {
     // SQLite's busy timeout does not cover every lock conflict of a file being created: a

@@ -1,15 +1,17 @@
 //! Reading the record on a connection of its own (WAL lets it read while the recorder writes).
+//! The connection is read-only (`PRAGMA query_only`): every change goes through the recorder's
+//! writer ([`super::recorder::RecordWriter`]), so the record has one writer.
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::error::StoreError;
 use super::model::{
     CallRecord, CallStatus, NodeEventRecord, RunCounts, RunCursor, RunRecord, RunRow, RunScope, TaskRecord,
 };
-use super::open::{OnDamage, open_db, open_db_with};
-use super::recovery;
+use super::open::{OnDamage, Opened, open_db_with};
+use super::resolve::resolve_id;
 use crate::config::Phase;
 use crate::engine::{CallMetrics, RunStatus, SplitMethod};
 
@@ -42,28 +44,30 @@ pub struct Reader {
 }
 
 impl Reader {
-    /// Opens the record at `path` (creating an empty one if there is none yet).
+    /// Opens the record at `path` (creating an empty one if there is none yet), read-only.
     pub fn open(path: &Path) -> Result<Reader, StoreError> {
-        let opened = open_db(path)?;
-        Ok(Reader { conn: opened.conn, path: path.to_path_buf(), notices: opened.notices })
+        Reader::read_only(path, open_db_with(path, OnDamage::SetAside)?)
     }
 
     /// Like [`Reader::open`], but a damaged record is reported ([`StoreError::Damaged`]) and left
     /// where it is, for commands that only read the history and must not swap in an empty record.
     pub fn open_keeping_damage(path: &Path) -> Result<Reader, StoreError> {
-        let opened = open_db_with(path, OnDamage::Refuse)?;
+        Reader::read_only(path, open_db_with(path, OnDamage::Refuse)?)
+    }
+
+    /// The opened connection, refusing writes from now on. Opening may still have created or
+    /// migrated the schema (the same steps as the writer's, idempotent), before this.
+    fn read_only(path: &Path, opened: Opened) -> Result<Reader, StoreError> {
+        opened
+            .conn
+            .pragma_update(None, "query_only", true)
+            .map_err(|e| StoreError::from_sqlite_at(e, path))?;
         Ok(Reader { conn: opened.conn, path: path.to_path_buf(), notices: opened.notices })
     }
 
     /// Things the user should be told about opening the record (a damaged file set aside).
     pub fn notices(&self) -> &[String] {
         &self.notices
-    }
-
-    /// Marks the runs of an ailab that is gone as interrupted (as the recorder does at its start), so
-    /// a history read right after a crash does not show them as running. Returns their ids.
-    pub fn recover(&mut self) -> Result<Vec<String>, StoreError> {
-        recovery::recover(&mut self.conn).map_err(|e| self.err(e))
     }
 
     /// A page of runs, newest first: the first page with `before: None`, then pass the last row's
@@ -113,37 +117,7 @@ impl Reader {
     /// The full id of the run `id_or_prefix` names: a whole id, a unique prefix of one (like git), or
     /// `last` for the newest run.
     pub fn resolve_id(&self, id_or_prefix: &str) -> Result<String, StoreError> {
-        let wanted = id_or_prefix.trim();
-        if wanted.is_empty() {
-            return Err(StoreError::UnknownRun(String::new()));
-        }
-        if wanted.eq_ignore_ascii_case("last") || wanted.eq_ignore_ascii_case("latest") {
-            return self.list_runs(None, 1)?.pop().map(|r| r.id).ok_or(StoreError::NoRuns);
-        }
-        // U+10FFFF sorts after every character that can follow the prefix, so this is an index range.
-        let upper = format!("{wanted}\u{10FFFF}");
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM runs WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 6")
-            .map_err(|e| self.err(e))?;
-        let ids = stmt
-            .query_map(params![wanted, upper], |r| r.get::<_, String>(0))
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(|e| self.err(e))?;
-        if ids.iter().any(|id| id == wanted) {
-            return Ok(wanted.to_string());
-        }
-        match ids.len() {
-            0 => Err(StoreError::UnknownRun(wanted.to_string())),
-            1 => Ok(ids.into_iter().next().unwrap_or_default()),
-            _ => {
-                let mut candidates: Vec<String> = ids.into_iter().take(5).collect();
-                if candidates.len() == 5 {
-                    candidates.push("…".into());
-                }
-                Err(StoreError::AmbiguousRun { prefix: wanted.to_string(), candidates })
-            }
-        }
+        resolve_id(&self.conn, &self.path, id_or_prefix)
     }
 
     /// One run in full: the run, its tasks, its calls (with parent links, requests and metrics) and
@@ -242,38 +216,6 @@ impl Reader {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
     }
 
-    /// Deletes a run with its calls, tasks and search entries. Refuses a run that is still running.
-    pub fn delete_run(&mut self, id: &str) -> Result<String, StoreError> {
-        let id = self.resolve_id(id)?;
-        let path = self.path.clone();
-        let at = |e| StoreError::from_sqlite_at(e, &path);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(at)?;
-        let found: Option<(i64, String, String)> = tx
-            .query_row("SELECT seq, status, hierarchy_digest FROM runs WHERE id = ?1", [&id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()
-            .map_err(at)?;
-        let Some((seq, status, digest)) = found else { return Err(StoreError::UnknownRun(id)) };
-        if status == RunStatus::Running.as_str() {
-            return Err(StoreError::StillRunning(id));
-        }
-        tx.execute(
-            "DELETE FROM search_index WHERE rowid >= ?1 AND rowid < ?2",
-            params![seq << 20, (seq + 1) << 20],
-        )
-        .map_err(at)?;
-        tx.execute("DELETE FROM runs WHERE id = ?1", [&id]).map_err(at)?;
-        tx.execute(
-            "DELETE FROM hierarchies WHERE digest = ?1
-               AND NOT EXISTS (SELECT 1 FROM runs WHERE hierarchy_digest = ?1)",
-            [&digest],
-        )
-        .map_err(at)?;
-        tx.commit().map_err(at)?;
-        Ok(id)
-    }
-
     /// How many recorded runs used the hierarchy with this hash (a prompt version).
     pub fn version_usage(&self, hierarchy_hash: &str) -> Result<u64, StoreError> {
         let n: i64 = self
@@ -366,5 +308,26 @@ fn split_method(stored: Option<String>) -> Option<SplitMethod> {
         "fallback" => Some(SplitMethod::Fallback),
         "partial" => Some(SplitMethod::Partial),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reader_refuses_to_change_the_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let reader = Reader::open(&dir.path().join("ailab.db")).unwrap();
+        for write in [
+            "INSERT INTO hierarchies (digest, json) VALUES ('d', '{}')",
+            "DELETE FROM runs",
+            "UPDATE instances SET pid = 1",
+        ] {
+            let err = reader.conn.execute(write, []).unwrap_err();
+            assert_eq!(err.sqlite_error_code(), Some(rusqlite::ErrorCode::ReadOnly), "{write}: {err}");
+        }
+        // Reading still works.
+        assert_eq!(reader.count_runs().unwrap(), 0);
     }
 }

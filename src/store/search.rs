@@ -3,7 +3,8 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::error::{StoreError, is_busy};
+use super::busy::is_busy;
+use super::error::StoreError;
 use super::model::{RunCursor, RunScope, SearchHit};
 use super::read::{IS_LAB_RUN, RUN_COLUMNS, Reader, run_row};
 

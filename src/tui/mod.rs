@@ -21,7 +21,7 @@ pub mod theme;
 pub mod update;
 pub mod view;
 
-use crate::cli::Settings;
+use crate::session::Settings;
 
 /// Opens the live view (`ailab` with no command) and returns the exit code.
 pub async fn run(settings: Settings) -> u8 {

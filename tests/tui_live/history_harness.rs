@@ -10,10 +10,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc::unbounded_channel;
 
 use super::ui::update;
-use ailab::cli::Settings;
 use ailab::config::HierarchySource;
 use ailab::engine::{Backends, Engine, EventSink};
 use ailab::llm::demo::DemoBackend;
+use ailab::session::Settings;
 use ailab::store::Recorder;
 use ailab::tui::app::Shell;
 use ailab::tui::app::event_loop::{self, Exit, FRAME, Performer};
@@ -54,7 +54,7 @@ fn live_shell(
             let _ = forward.send(Msg::Engine(event));
         }
     });
-    (Shell::new(settings, engine, sink, tx.clone()), recorder)
+    (Shell::new(settings, engine, sink, Ok(recorder.writer()), tx.clone()), recorder)
 }
 
 /// Waits until the latest frame shows every one of `texts`; returns it.

@@ -1,12 +1,12 @@
-//! A small lab record for the Lab tab's tests: comparisons written with `LabRecord` into a temp
-//! SQLite file and read back with the same function the shell uses, with the shown order fixed
-//! instead of drawn at random.
+//! A small lab record for the Lab tab's tests: comparisons written with `LabRecord` (through the
+//! recorder's writer) into a temp SQLite file and read back with the same function the shell
+//! uses, with the shown order fixed instead of drawn at random.
 
 use super::ui::update;
 use ailab::engine::RunStatus;
 use ailab::lab::verdict::{Outcome, Pick};
 use ailab::lab::{Arm, ArmResult, Judgement, LabPrompt, LabStore};
-use ailab::store::{LabRecord, LabScope, Reader};
+use ailab::store::{LabRecord, LabScope, Reader, Recorder};
 use ailab::tui::app::lab::lab_data;
 use ailab::tui::msg::lab::{LabData, LabMsg};
 use ailab::tui::msg::{Effect, LabEffect, Msg};
@@ -65,13 +65,14 @@ fn picks(prompt: usize) -> [(Pick, Pick); 3] {
 }
 
 /// Writes the comparisons (judged: all but the last; the user voted on one pair) and returns
-/// the open reader.
+/// a reader of them.
 pub fn record(dir: &std::path::Path) -> Reader {
-    let mut reader = Reader::open(&dir.join("lab.db")).unwrap();
+    let path = dir.join("lab.db");
+    let recorder = Recorder::start(&path).unwrap();
     let pairs = [(Arm::Tree, Arm::Solo), (Arm::Tree, Arm::Compute), (Arm::Solo, Arm::Compute)];
     {
         let mut store =
-            LabRecord { reader: &mut reader, hierarchy_hash: "v1".into(), backend: BACKEND.into() };
+            LabRecord { writer: recorder.writer(), hierarchy_hash: "v1".into(), backend: BACKEND.into() };
         for (i, (category, text)) in PROMPTS.iter().enumerate() {
             let prompt = LabPrompt { category: (*category).into(), text: (*text).into() };
             let id = store.comparison(&prompt, 1).unwrap();
@@ -96,29 +97,33 @@ pub fn record(dir: &std::path::Path) -> Reader {
             }
         }
     }
-    reader.cast_vote(1, (Arm::Tree, Arm::Solo), Arm::Solo, Outcome::First, "more complete").unwrap();
-    reader
+    recorder
+        .writer()
+        .cast_vote(1, (Arm::Tree, Arm::Solo), Arm::Solo, Outcome::First, "more complete")
+        .unwrap();
+    recorder.shutdown().unwrap();
+    Reader::open(&path).unwrap()
 }
 
 /// The Lab tab's data from a fresh record; pairs of even comparisons show their first arm as "A".
 pub fn data() -> LabData {
     let dir = tempfile::tempdir().unwrap();
-    let mut reader = record(dir.path());
-    lab_data(&mut reader, JUDGE.into(), LabScope::Real, |p| p.comparison % 2 == 0).unwrap()
+    let reader = record(dir.path());
+    lab_data(&reader, JUDGE.into(), LabScope::Real, |p| p.comparison % 2 == 0).unwrap()
 }
 
 /// An empty record's data.
 pub fn empty_data() -> LabData {
     let dir = tempfile::tempdir().unwrap();
-    let mut reader = Reader::open(&dir.path().join("lab.db")).unwrap();
-    lab_data(&mut reader, JUDGE.into(), LabScope::Real, |_| true).unwrap()
+    let reader = Reader::open(&dir.path().join("lab.db")).unwrap();
+    lab_data(&reader, JUDGE.into(), LabScope::Real, |_| true).unwrap()
 }
 
 /// What a session in demo mode reads from the same record (whose comparisons were all real).
 pub fn demo_data() -> LabData {
     let dir = tempfile::tempdir().unwrap();
-    let mut reader = record(dir.path());
-    lab_data(&mut reader, JUDGE.into(), LabScope::Demo, |_| true).unwrap()
+    let reader = record(dir.path());
+    lab_data(&reader, JUDGE.into(), LabScope::Demo, |_| true).unwrap()
 }
 
 /// A state on the Lab tab at `width` × `height`, showing `data`.

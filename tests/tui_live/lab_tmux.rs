@@ -6,6 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use ailab::lab::{judged_comparisons, voted_comparisons};
 use ailab::store::{LabScope, Reader};
 
 use super::tmux::{Tmux, quoted};
@@ -60,13 +61,13 @@ fn a_comparison_from_the_lab_tab_is_judged_voted_on_and_recorded() {
     }
 
     let reader = Reader::open(&data.path().join("ailab.db")).unwrap();
-    let judged = reader.judged_comparisons(None, LabScope::Demo).unwrap();
+    let judged = judged_comparisons(&reader.lab_rows(None, LabScope::Demo).unwrap());
     assert_eq!(judged.len(), 1, "one comparison, judged");
     assert_eq!(judged[0].outcomes.len(), 3, "every pair judged in both orders");
     assert_eq!(judged[0].prompt.text, "Why is the sky blue?");
-    assert_eq!(reader.voted_comparisons(LabScope::Demo).unwrap().len(), 1);
+    assert_eq!(voted_comparisons(&reader.lab_rows(None, LabScope::Demo).unwrap()).len(), 1);
     assert_eq!(reader.vote_queue(10, LabScope::Demo).unwrap().len(), 2);
     // Made in demo mode: kept out of the real scoreboards.
-    assert!(reader.judged_comparisons(None, LabScope::Real).unwrap().is_empty());
+    assert!(judged_comparisons(&reader.lab_rows(None, LabScope::Real).unwrap()).is_empty());
     assert!(reader.vote_queue(10, LabScope::Real).unwrap().is_empty());
 }

@@ -11,9 +11,9 @@ use ratatui::backend::TestBackend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use super::ui::update;
-use ailab::cli::Settings;
 use ailab::config::{DEFAULT_HIERARCHY_TOML, load_hierarchy};
 use ailab::engine::EventSink;
+use ailab::session::Settings;
 use ailab::tui::app::{Exit, FRAME, Shell, event_loop};
 use ailab::tui::keymap::Keymap;
 use ailab::tui::msg::Msg;
@@ -95,7 +95,9 @@ async fn a_saved_system_prompt_is_sent_by_the_next_run_and_a_run_in_flight_keeps
     let mut state =
         State::new(engine.hierarchy().clone(), server, ThemeSet::built_in(), 0, Keymap::defaults());
     update(&mut state, Msg::Resize { width: 120, height: 40 });
-    let mut shell = Shell::new(settings, engine, sink, tx.clone());
+    // Started with --no-record: the record has no writer.
+    let no_writer = Err(ailab::session::RECORDING_OFF.to_string());
+    let mut shell = Shell::new(settings, engine, sink, no_writer, tx.clone());
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
 
     let driver = {

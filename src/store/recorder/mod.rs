@@ -5,7 +5,12 @@
 //! the queue is drained, token text is buffered per call and written at most [`FLUSH_AFTER`] after it
 //! arrived and at the call's end. A crash therefore loses at most half a second of streamed text and
 //! nothing that had finished.
+//!
+//! The same thread is the record's only writer for everything else too (deleting a run, the lab's
+//! comparisons and votes): [`RecordWriter`] queues those as jobs, run after the events sent before
+//! them are written.
 
+mod jobs;
 pub mod marks;
 mod ops;
 mod tracker;
@@ -19,9 +24,11 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::time::{Instant as TokioInstant, MissedTickBehavior};
 
 use super::error::StoreError;
-use super::open::{self, open_db};
+use super::open::{self, OnDamage, open_db_with};
 use super::recovery::{self, HEARTBEAT_EVERY_MS, Instance};
 use crate::engine::RunEvent;
+use jobs::Job;
+pub use jobs::{PendingWrites, RecordWriter};
 use writer::Writer;
 pub use writer::{FLUSH_AFTER, RecorderStatus};
 
@@ -41,6 +48,14 @@ impl Recorder {
         Self::start_with_channel(path, unbounded_channel())
     }
 
+    /// Like [`Recorder::start`], but a damaged record is reported ([`StoreError::Damaged`]) and left
+    /// where it is: for the history commands, which must never swap in an empty record, and write
+    /// only to recover and delete.
+    pub fn start_keeping_damage(path: &Path) -> Result<RecorderHandle, StoreError> {
+        let (conn, notices, me) = open_for_recording(path, OnDamage::Refuse)?;
+        spawn_writer(path, conn, notices, me, unbounded_channel(), RecordWriter::channel().1)
+    }
+
     /// Like [`Recorder::start`], recording the events of a channel made (and listened to) beforehand,
     /// so that a caller can listen at once and open the record on another thread: events sent
     /// meanwhile wait in the channel and are recorded once it is open.
@@ -48,42 +63,50 @@ impl Recorder {
         path: &Path,
         channel: (UnboundedSender<RunEvent>, UnboundedReceiver<RunEvent>),
     ) -> Result<RecorderHandle, StoreError> {
-        let (conn, notices, me) = open_for_recording(path)?;
-        spawn_writer(path, conn, notices, me, channel)
+        let (conn, notices, me) = open_for_recording(path, OnDamage::SetAside)?;
+        spawn_writer(path, conn, notices, me, channel, RecordWriter::channel().1)
     }
 
     /// Like [`Recorder::start_with_channel`], trying again while the record is locked by another
     /// process (another ailab in the middle of a long write), for as long as `keep_trying` says so.
     /// Events wait in the channel meanwhile, so a run that started during the wait is recorded in
-    /// full once the lock goes. Any other failure ends the attempts at once.
+    /// full once the lock goes. Any other failure ends the attempts at once. Jobs of `writes` (made
+    /// with [`RecordWriter::channel`]) wait likewise, and are refused with the reason if it never opens.
     pub fn start_retrying(
         path: &Path,
         channel: (UnboundedSender<RunEvent>, UnboundedReceiver<RunEvent>),
+        writes: PendingWrites,
         keep_trying: impl Fn() -> bool,
     ) -> Result<RecorderHandle, StoreError> {
-        loop {
-            match open_for_recording(path) {
-                Ok((conn, notices, me)) => return spawn_writer(path, conn, notices, me, channel),
-                Err(err @ StoreError::Locked { .. }) => {
-                    if !keep_trying() {
-                        return Err(err);
-                    }
+        let opened = loop {
+            match open_for_recording(path, OnDamage::SetAside) {
+                Err(StoreError::Locked { .. }) if keep_trying() => {
                     tracing::info!(path = %path.display(), "the record is locked; trying again");
                     std::thread::sleep(RETRY_LOCKED_AFTER);
                 }
-                Err(err) => return Err(err),
+                result => break result,
+            }
+        };
+        match opened {
+            Ok((conn, notices, me)) => spawn_writer(path, conn, notices, me, channel, writes),
+            Err(err) => {
+                writes.refuse(&err);
+                Err(err)
             }
         }
     }
 }
 
 /// The pause between two attempts to open a locked record (each attempt already waits
-/// [`open::BUSY_TIMEOUT`] for the lock).
+/// [`BUSY_TIMEOUT`](crate::store::BUSY_TIMEOUT) for the lock).
 const RETRY_LOCKED_AFTER: Duration = Duration::from_millis(200);
 
 /// Opens the record, registers this process and marks the runs of a dead ailab as interrupted.
-fn open_for_recording(path: &Path) -> Result<(rusqlite::Connection, Vec<String>, Instance), StoreError> {
-    let opened = open_db(path)?;
+fn open_for_recording(
+    path: &Path,
+    on_damage: OnDamage,
+) -> Result<(rusqlite::Connection, Vec<String>, Instance), StoreError> {
+    let opened = open_db_with(path, on_damage)?;
     let mut conn = opened.conn;
     let mut notices = opened.notices;
     let me = Instance::current();
@@ -106,19 +129,31 @@ fn spawn_writer(
     notices: Vec<String>,
     me: Instance,
     (events, events_rx): (UnboundedSender<RunEvent>, UnboundedReceiver<RunEvent>),
+    writes: PendingWrites,
 ) -> Result<RecorderHandle, StoreError> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().map_err(|e| {
-        StoreError::Open { path: path.to_path_buf(), reason: format!("cannot start the recorder: {e}") }
-    })?;
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_time().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let err = StoreError::Open {
+                path: path.to_path_buf(),
+                reason: format!("cannot start the recorder: {e}"),
+            };
+            writes.refuse(&err);
+            return Err(err);
+        }
+    };
     let (control, control_rx) = unbounded_channel();
     let status = Arc::new(Mutex::new(RecorderStatus::default()));
     let instance_id = me.id.clone();
-    let writer = Writer::new(conn, me, status.clone());
+    let record_writer = writes.writer.clone();
+    let writer = Writer::new(conn, path, me, status.clone());
     let (done_tx, done_rx) = mpsc::channel();
+    // If the thread cannot start, the closure (and the queue in it) is dropped: its jobs are
+    // refused as "stopped".
     let thread = std::thread::Builder::new()
         .name("ailab-recorder".into())
         .spawn(move || {
-            let result = runtime.block_on(run_writer(writer, events_rx, control_rx));
+            let result = runtime.block_on(run_writer(writer, events_rx, control_rx, writes));
             let _ = done_tx.send(result);
         })
         .map_err(|e| StoreError::Open {
@@ -127,6 +162,7 @@ fn spawn_writer(
         })?;
     open::guard(path);
     Ok(RecorderHandle {
+        writer: record_writer,
         events,
         control,
         done: Some(done_rx),
@@ -147,6 +183,7 @@ enum Control {
 /// A running recorder. Dropping it flushes and stops it, like [`RecorderHandle::shutdown`].
 pub struct RecorderHandle {
     events: UnboundedSender<RunEvent>,
+    writer: RecordWriter,
     control: UnboundedSender<Control>,
     done: Option<mpsc::Receiver<Result<(), String>>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -160,6 +197,12 @@ impl RecorderHandle {
     /// A sender to add to the engine's `EventSink` (`sink.add(handle.listener())`).
     pub fn listener(&self) -> UnboundedSender<RunEvent> {
         self.events.clone()
+    }
+
+    /// The record's writer for everything but the run events (deletes, votes, the lab's results):
+    /// its jobs run on this recorder's thread, after the events sent before them.
+    pub fn writer(&self) -> RecordWriter {
+        self.writer.clone()
     }
 
     /// Things the user should be told about opening the record (a damaged file set aside, runs
@@ -243,6 +286,7 @@ async fn run_writer(
     mut writer: Writer,
     mut events: UnboundedReceiver<RunEvent>,
     mut control: UnboundedReceiver<Control>,
+    mut writes: PendingWrites,
 ) -> Result<(), String> {
     let mut heartbeat = tokio::time::interval(Duration::from_millis(HEARTBEAT_EVERY_MS as u64));
     heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -257,6 +301,9 @@ async fn run_writer(
                 }
                 Some(Control::Shutdown) | None => break,
             },
+            // Before the events, so a stream of tokens never keeps a job waiting; the job takes the
+            // events queued before it first. The handle keeps a sender, so the queue stays open.
+            Some(job) = writes.jobs.recv() => run_job(&mut writer, &mut events, job),
             event = events.recv() => {
                 let Some(event) = event else { break };
                 let mut urgent = writer.take(event);
@@ -271,8 +318,24 @@ async fn run_writer(
             _ = heartbeat.tick() => writer.heartbeat(),
         }
     }
+    // Jobs already queued still run; any sent from now on are refused.
+    writes.stopped();
+    writes.jobs.close();
+    while let Ok(job) = writes.jobs.try_recv() {
+        run_job(&mut writer, &mut events, job);
+    }
     drain(&mut writer, &mut events, usize::MAX);
     writer.close()
+}
+
+/// Runs one job, once every event queued before it is written (a locked record answers the job
+/// with why, rather than letting its rows land before their run's).
+fn run_job(writer: &mut Writer, events: &mut UnboundedReceiver<RunEvent>, job: Job) {
+    drain(writer, events, usize::MAX);
+    match writer.catch_up() {
+        Ok(()) => job.run(Ok(&mut writer.writes())),
+        Err(err) => job.run(Err(err)),
+    }
 }
 
 /// Takes every event already queued (up to `max`); true if any needs writing soon.

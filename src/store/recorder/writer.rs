@@ -2,6 +2,7 @@
 //! retried when the database is locked, so a busy moment costs a delay, not data.
 
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -10,8 +11,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::ops::{self, Op};
 use super::tracker::Tracker;
 use crate::engine::RunEvent;
-use crate::store::error::is_busy;
+use crate::store::busy::{BUSY_TIMEOUT, is_busy};
+use crate::store::error::StoreError;
 use crate::store::recovery::{self, Instance};
+use crate::store::write::Writes;
 
 /// Unwritten text is written once its oldest part is this old (the bound is 500 ms; the
 /// margin covers the time the write itself takes).
@@ -34,17 +37,46 @@ pub struct RecorderStatus {
 
 pub struct Writer {
     conn: Connection,
+    path: PathBuf,
     me: Instance,
     tracker: Tracker,
     queue: Vec<Op>,
     retry_at: Option<Instant>,
+    /// The last failed write met a lock held by another ailab (not some other refusal).
+    last_failure_busy: bool,
     status: Arc<Mutex<RecorderStatus>>,
 }
 
 impl Writer {
-    pub fn new(conn: Connection, me: Instance, status: Arc<Mutex<RecorderStatus>>) -> Self {
+    pub fn new(conn: Connection, path: &Path, me: Instance, status: Arc<Mutex<RecorderStatus>>) -> Self {
         let tracker = Tracker::new(me.id.clone());
-        Writer { conn, me, tracker, queue: Vec::new(), retry_at: None, status }
+        let path = path.to_path_buf();
+        Writer {
+            conn,
+            path,
+            me,
+            tracker,
+            queue: Vec::new(),
+            retry_at: None,
+            last_failure_busy: false,
+            status,
+        }
+    }
+
+    /// Writes everything taken so far, now, for a job that must come after it.
+    pub fn catch_up(&mut self) -> Result<(), StoreError> {
+        self.commit(true).map_err(|message| {
+            if self.last_failure_busy {
+                StoreError::Locked { path: self.path.clone(), waited_secs: BUSY_TIMEOUT.as_secs() }
+            } else {
+                StoreError::Unwritable(message)
+            }
+        })
+    }
+
+    /// The write connection, lent to a job.
+    pub fn writes(&mut self) -> Writes<'_> {
+        Writes::new(&mut self.conn, &self.path)
     }
 
     /// Takes one event. Returns true if it should be written without waiting for the text timer.
@@ -101,7 +133,13 @@ impl Writer {
     /// One transaction for the whole queue. A locked database aborts it (to be retried); an op the
     /// database rejects for any other reason is logged and skipped so one bad event cannot block the rest.
     fn write_queue(&mut self) -> Result<(), String> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(describe)?;
+        let result = self.try_write_queue();
+        self.last_failure_busy = result.as_ref().is_err_and(is_busy);
+        result.map_err(describe)
+    }
+
+    fn try_write_queue(&mut self) -> Result<(), rusqlite::Error> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut skipped = 0;
         // Runs whose start was refused (their id is taken): nothing of theirs may touch the other run.
         let mut refused: HashSet<String> = HashSet::new();
@@ -112,7 +150,7 @@ impl Writer {
             }
             if let Err(err) = ops::apply(&tx, op) {
                 if is_busy(&err) {
-                    return Err(describe(err));
+                    return Err(err);
                 }
                 skipped += 1;
                 if let Op::StartRun { run, .. } = op {
@@ -121,7 +159,7 @@ impl Writer {
                 tracing::error!(error = %err, ?op, "a write was rejected and skipped");
             }
         }
-        tx.commit().map_err(describe)?;
+        tx.commit()?;
         for run in &refused {
             self.tracker.forget(run);
         }

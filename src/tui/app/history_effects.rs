@@ -1,6 +1,6 @@
-//! The History tab's side of the shell: every query runs on the store's reader thread
-//! ([`ReadWorker`]), and its answer comes back through the loop's channel as a message, so the UI
-//! never waits on SQLite.
+//! The History tab's side of the shell: every query runs on the record's shared reader thread
+//! ([`SharedReader`]) and a delete on the recorder's writer; each answer comes back through the
+//! loop's channel as a message, so the UI never waits on SQLite.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -8,107 +8,81 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::cli::Settings;
+use super::record::SharedReader;
 use crate::store::export::{self, Format};
-use crate::store::{self, ReadWorker, Reader, RunRecord, RunScope, StoreError};
+use crate::store::{self, Reader, RecordWriter, RunRecord, RunScope, StoreError};
 use crate::tui::msg::history::{ListedRun, Page};
 use crate::tui::msg::{HistoryEffect, HistoryMsg, Msg};
 
-/// Performs [`HistoryEffect`]s on a reader of the record.
+/// Performs [`HistoryEffect`]s on the record.
 pub struct HistoryEffects {
-    worker: Option<ReadWorker>,
+    reader: SharedReader,
+    /// The recorder's writer, or why the record cannot be changed (`--no-record`).
+    writer: Result<RecordWriter, String>,
     tx: UnboundedSender<Msg>,
 }
 
 impl HistoryEffects {
-    /// Opens the record for reading on the reader's thread (queries sent meanwhile wait for it).
-    /// Why it cannot be read, and anything to tell the user about it, arrive as messages.
-    pub fn start(settings: &Settings, tx: UnboundedSender<Msg>) -> HistoryEffects {
-        let send = |msg| {
-            let _ = tx.send(Msg::History(msg));
-        };
-        let worker = match store::db_path(settings.db_path.as_deref()) {
-            Err(message) => {
-                send(HistoryMsg::Unavailable(message));
-                None
-            }
-            Ok(path) if settings.no_record && !path.exists() => {
-                send(HistoryMsg::Unavailable(format!(
-                    "recording is off (--no-record) and there is no record yet at {}.",
-                    path.display()
-                )));
-                None
-            }
-            // Opened on the reader's own thread: the first frame never waits for the integrity check.
-            Ok(path) => {
-                let opened = {
-                    let tx = tx.clone();
-                    move |result: Result<Vec<String>, StoreError>| {
-                        let msg = match result {
-                            Ok(notices) if notices.is_empty() => return,
-                            Ok(notices) => HistoryMsg::Notices(notices),
-                            Err(err) => {
-                                tracing::warn!(%err, "cannot read the record");
-                                HistoryMsg::Unavailable(err.to_string())
-                            }
-                        };
-                        let _ = tx.send(Msg::History(msg));
-                    }
-                };
-                match ReadWorker::start_in_background(&path, opened) {
-                    Ok(worker) => Some(worker),
-                    Err(err) => {
-                        send(HistoryMsg::Unavailable(err.to_string()));
-                        None
-                    }
-                }
-            }
-        };
-        HistoryEffects { worker, tx }
+    /// The History tab's effects on the shared reader and writer.
+    pub fn new(
+        reader: SharedReader,
+        writer: Result<RecordWriter, String>,
+        tx: UnboundedSender<Msg>,
+    ) -> HistoryEffects {
+        HistoryEffects { reader, writer, tx }
     }
 
     /// Queues the query; its answer comes back as a [`HistoryMsg`].
     pub fn perform(&self, effect: HistoryEffect) {
-        let Some(worker) = &self.worker else { return };
         let tx = self.tx.clone();
         let send = move |msg| {
             let _ = tx.send(Msg::History(msg));
         };
-        let submitted = match effect {
+        // Every read is answered: with its result, or with why the record cannot be read.
+        let read = |job: Box<dyn FnOnce(&mut Reader) -> HistoryMsg + Send>| {
+            let send = send.clone();
+            self.reader.submit(move |reader| match reader {
+                Ok(reader) => send(job(reader)),
+                Err(why) => send(HistoryMsg::Unavailable(why.to_string())),
+            });
+        };
+        match effect {
             HistoryEffect::Load { request, scope, search, before, limit, count } => {
-                worker.submit(move |reader| {
+                read(Box::new(move |reader| {
                     let result = page(reader, scope, search.as_deref(), before.as_ref(), limit, count);
-                    send(HistoryMsg::Page { request, result: result.map_err(|e| e.to_string()) });
-                })
+                    HistoryMsg::Page { request, result: result.map_err(|e| e.to_string()) }
+                }))
             }
-            HistoryEffect::Open { request, id, replay } => worker.submit(move |reader| {
+            HistoryEffect::Open { request, id, replay } => read(Box::new(move |reader| {
                 let result = reader.run_events(&id).map(Arc::new).map_err(|e| e.to_string());
-                send(HistoryMsg::Opened { request, id, replay, result });
-            }),
-            HistoryEffect::Export { id, format } => worker.submit(move |reader| {
+                HistoryMsg::Opened { request, id, replay, result }
+            })),
+            HistoryEffect::Export { id, format } => read(Box::new(move |reader| {
                 let result =
                     reader.load_run(&id).map_err(|e| e.to_string()).and_then(|r| write_export(&r, format));
-                send(HistoryMsg::Exported { id, result });
-            }),
-            HistoryEffect::LoadAnswer { id } => worker.submit(move |reader| {
+                HistoryMsg::Exported { id, result }
+            })),
+            HistoryEffect::LoadAnswer { id } => read(Box::new(move |reader| {
                 let result = reader.load_run(&id).map(|r| r.answer).map_err(|e| e.to_string());
-                send(HistoryMsg::Answer { id, result });
-            }),
-            HistoryEffect::Delete { id } => worker.submit(move |reader| {
-                let result = reader.delete_run(&id).map(|_| ()).map_err(|e| e.to_string());
-                send(HistoryMsg::Deleted { id, result });
-            }),
-            HistoryEffect::LoadPromptHistory { limit } => {
-                worker.submit(move |reader| match reader.list_runs(None, limit) {
+                HistoryMsg::Answer { id, result }
+            })),
+            HistoryEffect::Delete { id } => match &self.writer {
+                Ok(writer) => writer.submit(move |writes| {
+                    let result =
+                        writes.and_then(|w| w.delete_run(&id)).map(|_| ()).map_err(|e| e.to_string());
+                    send(HistoryMsg::Deleted { id, result });
+                }),
+                Err(why) => send(HistoryMsg::Deleted { id, result: Err(why.clone()) }),
+            },
+            HistoryEffect::LoadPromptHistory { limit } => self.reader.submit(move |reader| {
+                match reader
+                    .map_err(str::to_string)
+                    .and_then(|r| r.list_runs(None, limit).map_err(|e| e.to_string()))
+                {
                     Ok(rows) => send(HistoryMsg::PromptHistory(earlier_prompts(rows))),
-                    Err(err) => tracing::warn!(%err, "cannot read earlier prompts"),
-                })
-            }
-        };
-        if !submitted {
-            let _ = self.tx.send(Msg::History(HistoryMsg::Unavailable(
-                "the reader of the record stopped (see the log); restart ailab to read it again.".into(),
-            )));
+                    Err(err) => tracing::info!(%err, "cannot read earlier prompts"),
+                }
+            }),
         }
     }
 }
@@ -179,6 +153,34 @@ fn write_in(dir: &Path, name: &str, record: &RunRecord, format: Format) -> std::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn with_recording_off_a_delete_says_so_and_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = crate::session::Settings {
+            hierarchy: Arc::new(crate::engine::testkit::six_node_tree()),
+            hierarchy_source: crate::config::HierarchySource::Embedded,
+            demo: true,
+            base_url_override: None,
+            db_path: Some(dir.path().join("ailab.db")),
+            no_record: true,
+            theme: None,
+            judge: None,
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let reader = SharedReader::start(&settings, &tx);
+        let effects = HistoryEffects::new(reader, Err(crate::session::RECORDING_OFF.into()), tx);
+        effects.perform(HistoryEffect::Delete { id: "20260101-120000-aaaa".into() });
+        let deleted = std::iter::from_fn(|| rx.try_recv().ok())
+            .find_map(|msg| match msg {
+                Msg::History(HistoryMsg::Deleted { result, .. }) => Some(result),
+                _ => None,
+            })
+            .expect("the delete is answered");
+        let why = deleted.unwrap_err();
+        assert!(why.contains("recording is off (--no-record)"), "{why}");
+        assert!(why.contains("start ailab without --no-record"), "{why}");
+    }
 
     #[test]
     fn earlier_prompts_are_oldest_first_without_repeats() {

@@ -7,6 +7,8 @@ mod health_check;
 pub mod history_effects;
 mod inputs;
 pub mod lab;
+mod panic;
+pub mod record;
 mod shell;
 pub mod ui_state;
 
@@ -20,12 +22,14 @@ use super::msg::{Effect, HistoryEffect, HistoryMsg, Msg};
 use super::state::{Level, ServerInfo, State};
 use super::terminal;
 use super::theme::{self, ThemeSet};
-use crate::cli::{Settings, exit};
 use crate::engine::EventSink;
+use crate::session::{Settings, exit};
 pub use event_loop::{Exit, FRAME, Performer};
+pub use panic::panic_message;
+pub use shell::{Shell, TerminalInput};
+
 /// Earlier prompts offered by Up in the prompt box (from the newest runs).
 const PROMPT_HISTORY: usize = 500;
-pub use shell::{Shell, TerminalInput, panic_message};
 
 /// What the live view needs that can be wrong in the user's files.
 pub struct Setup {
@@ -127,10 +131,12 @@ pub async fn run(settings: Settings) -> u8 {
     let stop = CancellationToken::new();
     let sink = EventSink::new();
     // The record opens on another thread (its integrity check reads the whole file, seconds on a big
-    // one) so the first frame never waits for it; events queue meanwhile, and its notices (a damaged
-    // file set aside, runs marked interrupted) arrive as notifications once it is open.
+    // one) so the first frame never waits for it; events and changes queue meanwhile, and its notices
+    // (a damaged file set aside, runs marked interrupted) arrive as notifications once it is open.
+    let recording = crate::session::record::start_in_background(&settings, &sink);
+    let writer = recording.writer;
     let recorder = {
-        let opening = crate::cli::record::start_in_background(&settings, &sink);
+        let opening = recording.opened;
         let tx = tx.clone();
         tokio::spawn(async move {
             let (recorder, notices) = opening.await.unwrap_or_default();
@@ -165,7 +171,7 @@ pub async fn run(settings: Settings) -> u8 {
         state.notify(format!("{first} (skipped)"), Level::Warn);
     }
 
-    let mut shell = Shell::new(settings, engine, sink, tx.clone()).with_terminal_input(input);
+    let mut shell = Shell::new(settings, engine, sink, writer, tx.clone()).with_terminal_input(input);
     shell.perform(Effect::CheckHealth);
     shell.perform(Effect::History(HistoryEffect::LoadPromptHistory { limit: PROMPT_HISTORY }));
     drop(tx);

@@ -14,8 +14,11 @@ use super::event_loop::Performer;
 use super::health_check;
 use super::history_effects::HistoryEffects;
 use super::lab::{LabContext, LabShell};
-use crate::cli::Settings;
+use super::panic::panic_message;
+use super::record::SharedReader;
 use crate::engine::{Engine, EventSink, RunId, new_run_id};
+use crate::session::Settings;
+use crate::store::RecordWriter;
 use crate::tui::clipboard::{SystemClipboard, osc52};
 use crate::tui::msg::{CopyOutcome, Effect, Msg};
 use crate::tui::terminal;
@@ -33,8 +36,8 @@ pub struct Shell {
     history: HistoryEffects,
     /// The key reader, paused while `$EDITOR` has the terminal (none in tests).
     input: Option<TerminalInput>,
-    /// The record's reader for the Prompts tab, started on first use.
-    record: Option<prompts::RecordReader>,
+    /// The record's one reader thread, shared by the History, Prompts and Lab tabs.
+    reader: SharedReader,
     /// Set when another program used the screen: the loop redraws it all.
     full_redraw: bool,
     /// Saves of the UI state file go one at a time.
@@ -42,10 +45,18 @@ pub struct Shell {
 }
 
 impl Shell {
-    /// Also starts opening the record for the History tab (in the background; see [`HistoryEffects::start`]).
-    pub fn new(settings: Settings, engine: Engine, sink: EventSink, tx: UnboundedSender<Msg>) -> Self {
-        let lab = LabShell::new(&settings);
-        let history = HistoryEffects::start(&settings, tx.clone());
+    /// Also starts opening the record's reader (in the background; see [`SharedReader::start`]).
+    /// `writer` is the recorder's (see `session::record`), or why the record cannot be changed.
+    pub fn new(
+        settings: Settings,
+        engine: Engine,
+        sink: EventSink,
+        writer: Result<RecordWriter, String>,
+        tx: UnboundedSender<Msg>,
+    ) -> Self {
+        let reader = SharedReader::start(&settings, &tx);
+        let lab = LabShell::new(&settings, reader.clone(), writer.clone());
+        let history = HistoryEffects::new(reader.clone(), writer, tx.clone());
         Self {
             settings,
             engine,
@@ -56,7 +67,7 @@ impl Shell {
             lab,
             history,
             input: None,
-            record: None,
+            reader,
             full_redraw: false,
             ui_state_lock: Arc::default(),
         }
@@ -218,15 +229,4 @@ impl Performer for Shell {
 
 fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or(text).trim().to_string()
-}
-
-/// The message of a panic payload.
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        (*text).to_string()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "a panic with no message".to_string()
-    }
 }

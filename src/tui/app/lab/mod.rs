@@ -1,22 +1,21 @@
-//! The Lab tab's effects: reading the scores and the vote queue on a reader thread (the UI never
-//! waits on SQLite), running a comparison exactly as `ailab eval` does for one prompt (its runs
-//! go through the same event sink the Run tab listens to, and are recorded), and storing votes.
+//! The Lab tab's effects: reading the scores and the vote queue on the shared reader thread (the
+//! UI never waits on SQLite), running a comparison exactly as `ailab eval` does for one prompt (its
+//! runs go through the same event sink the Run tab listens to, and are recorded), and storing votes
+//! through the recorder's writer.
 
 mod sample;
-
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use self::sample::NextSample;
-use super::shell::panic_message;
-use crate::cli::Settings;
+use super::panic::panic_message;
+use super::record::SharedReader;
 use crate::engine::{Engine, EventSink, hierarchy_hash};
 use crate::lab::eval::ComparisonResult;
 use crate::lab::{self, Arm, EvalOptions, LabPrompt};
-use crate::store::{self, LabRecord, LabScope, PendingVote, ReadWorker, Reader};
+use crate::session::Settings;
+use crate::store::{LabRecord, LabScope, PendingVote, Reader, RecordWriter};
 use crate::tui::msg::Msg;
 use crate::tui::msg::lab::{ComparisonEnd, LabData, LabEffect, LabMsg, NO_RECORD, QueuedVote};
 
@@ -36,21 +35,18 @@ pub struct LabContext<'a> {
 
 /// Performs the Lab tab's effects.
 pub struct LabShell {
-    /// The record's file, or why there is none to use.
-    record: Result<PathBuf, String>,
-    /// Opened on first use, off the UI loop; kept for later queries.
-    worker: Arc<Mutex<Option<ReadWorker>>>,
+    reader: SharedReader,
+    /// The recorder's writer, or why the Lab cannot use the record (`--no-record`).
+    writer: Result<RecordWriter, String>,
     comparing: Option<CancellationToken>,
 }
 
 impl LabShell {
-    pub fn new(settings: &Settings) -> LabShell {
-        let record = if settings.no_record {
-            Err(NO_RECORD.to_string())
-        } else {
-            store::db_path(settings.db_path.as_deref())
-        };
-        LabShell { record, worker: Arc::new(Mutex::new(None)), comparing: None }
+    /// The Lab's effects on the shared reader and writer. With `--no-record` the Lab refuses
+    /// everything (even reading a record that exists): it is about comparisons it keeps there.
+    pub fn new(settings: &Settings, reader: SharedReader, writer: Result<RecordWriter, String>) -> LabShell {
+        let writer = if settings.no_record { Err(NO_RECORD.to_string()) } else { writer };
+        LabShell { reader, writer, comparing: None }
     }
 
     /// Stops the comparison in flight, if any (finished steps stay saved).
@@ -60,16 +56,25 @@ impl LabShell {
         }
     }
 
+    /// Performs one effect; every answer comes back on `cx.tx`.
     pub fn perform(&mut self, effect: LabEffect, cx: LabContext) {
         let judge_model =
             cx.settings.judge.clone().unwrap_or_else(|| cx.engine.hierarchy().root().model.clone());
+        let tx = cx.tx.clone();
+        let send = move |msg| {
+            let _ = tx.send(Msg::Lab(msg));
+        };
         match effect {
             LabEffect::Load => {
-                let tx = cx.tx.clone();
+                if let Err(why) = &self.writer {
+                    return send(LabMsg::Loaded(Err(why.clone())));
+                }
                 let scope = LabScope::of(cx.settings.demo);
-                self.with_reader(cx.tx, move |reader| {
-                    let data = lab_data(reader, judge_model, scope, |_| rand::random::<bool>());
-                    let _ = tx.send(Msg::Lab(LabMsg::Loaded(data)));
+                self.reader.submit(move |reader| {
+                    let data = reader
+                        .map_err(str::to_string)
+                        .and_then(|reader| lab_data(reader, judge_model, scope, |_| rand::random::<bool>()));
+                    send(LabMsg::Loaded(data));
                 });
             }
             LabEffect::StartComparison { prompt } => self.start(prompt, judge_model, &cx),
@@ -79,51 +84,22 @@ impl LabShell {
                     token.cancel();
                 }
             }
-            LabEffect::CastVote { comparison, pair, shown_first, outcome, reason } => {
-                let tx = cx.tx.clone();
-                self.with_reader(cx.tx, move |reader| {
-                    let result = reader
-                        .cast_vote(comparison, pair, shown_first, outcome, &reason)
+            LabEffect::CastVote { comparison, pair, shown_first, outcome, reason } => match &self.writer {
+                Ok(writer) => writer.submit(move |writes| {
+                    let result = writes
+                        .and_then(|w| w.cast_vote(comparison, pair, shown_first, outcome, &reason))
                         .map_err(|e| e.to_string());
-                    let _ = tx.send(Msg::Lab(LabMsg::VoteSaved { comparison, pair, result }));
-                });
-            }
+                    send(LabMsg::VoteSaved { comparison, pair, result });
+                }),
+                Err(why) => send(LabMsg::VoteSaved { comparison, pair, result: Err(why.clone()) }),
+            },
         }
-    }
-
-    /// Runs `job` on the reader thread, opening it first if needed (off the UI loop). Failures
-    /// to open come back as a `Loaded` error, which the Lab tab shows.
-    fn with_reader(&self, tx: &UnboundedSender<Msg>, job: impl FnOnce(&mut Reader) + Send + 'static) {
-        let failed = |tx: &UnboundedSender<Msg>, message: String| {
-            let _ = tx.send(Msg::Lab(LabMsg::Loaded(Err(message))));
-        };
-        let path = match &self.record {
-            Ok(path) => path.clone(),
-            Err(message) => return failed(tx, message.clone()),
-        };
-        let worker = self.worker.clone();
-        let tx = tx.clone();
-        tokio::task::spawn_blocking(move || {
-            let Ok(mut slot) = worker.lock() else {
-                return failed(&tx, "the record's reader stopped; restart ailab".into());
-            };
-            if slot.is_none() {
-                match ReadWorker::start(&path) {
-                    Ok(opened) => *slot = Some(opened),
-                    Err(error) => return failed(&tx, error.to_string()),
-                }
-            }
-            if !slot.as_ref().is_some_and(|w| w.submit(job)) {
-                *slot = None;
-                failed(&tx, "the record's reader stopped; press r to open it again".into());
-            }
-        });
     }
 
     fn start(&mut self, prompt: String, judge_model: String, cx: &LabContext) {
         let tx = cx.tx.clone();
-        let path = match &self.record {
-            Ok(path) => path.clone(),
+        let writer = match &self.writer {
+            Ok(writer) => writer.clone(),
             Err(message) => {
                 let _ = tx.send(Msg::Lab(LabMsg::Ended(ComparisonEnd::Failed(message.clone()))));
                 return;
@@ -137,7 +113,7 @@ impl LabShell {
         let job = Comparison {
             engine: cx.engine.clone(),
             sink: cx.sink.clone(),
-            path,
+            writer,
             prompt,
             judge_model,
             backend,
@@ -164,7 +140,8 @@ impl LabShell {
 struct Comparison {
     engine: Engine,
     sink: EventSink,
-    path: PathBuf,
+    /// The record's writer: every step of the comparison is kept through it.
+    writer: RecordWriter,
     prompt: String,
     judge_model: String,
     /// The demo or the server (see [`lab::backend_label`]).
@@ -186,15 +163,9 @@ impl Comparison {
                 return ComparisonEnd::Failed(format!("nothing was compared: {message}"));
             }
         }
-        let path = self.path.clone();
-        let mut reader = match tokio::task::spawn_blocking(move || Reader::open(&path)).await {
-            Ok(Ok(reader)) => reader,
-            Ok(Err(error)) => return ComparisonEnd::Failed(error.to_string()),
-            Err(error) => return ComparisonEnd::Failed(format!("cannot open the record: {error}")),
-        };
         let arms = Arm::ALL.to_vec();
         let record = LabRecord {
-            reader: &mut reader,
+            writer: self.writer,
             hierarchy_hash: hierarchy_hash(self.engine.hierarchy()),
             backend: self.backend,
         };
@@ -253,16 +224,18 @@ fn not_judged(result: &ComparisonResult) -> Option<String> {
     })
 }
 
-/// The scores and the queue of `scope` (the demo's, or real models'), for the Lab tab. `a_is_first` draws each pair's shown order: true
-/// shows the pair's first arm as "A" (the shell draws it at random).
+/// The scores and the queue of `scope` (the demo's, or real models'), for the Lab tab: the record's
+/// rows, scored by the lab. `a_is_first` draws each pair's shown order: true shows the pair's
+/// first arm as "A" (the shell draws it at random).
 pub fn lab_data(
-    reader: &mut Reader,
+    reader: &Reader,
     judge_model: String,
     scope: LabScope,
     mut a_is_first: impl FnMut(&PendingVote) -> bool,
 ) -> Result<LabData, String> {
-    let judged = reader.judged_comparisons(None, scope).map_err(|e| e.to_string())?;
-    let voted = reader.voted_comparisons(scope).map_err(|e| e.to_string())?;
+    let rows = reader.lab_rows(None, scope).map_err(|e| e.to_string())?;
+    let judged = lab::judged_comparisons(&rows);
+    let voted = lab::voted_comparisons(&rows);
     let mut all: std::collections::BTreeMap<i64, ComparisonResult> =
         judged.iter().map(|r| (r.comparison, r.clone())).collect();
     for result in &voted {

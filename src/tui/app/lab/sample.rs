@@ -96,7 +96,7 @@ mod tests {
     use super::*;
     use crate::engine::RunStatus;
     use crate::lab::verdict::Pick;
-    use crate::store::{LabRecord, Reader};
+    use crate::store::{LabRecord, Recorder};
 
     fn answered(answer: &str) -> ArmResult {
         ArmResult {
@@ -112,10 +112,11 @@ mod tests {
     #[test]
     fn a_finished_sample_gets_a_successor_and_an_unfinished_one_resumes() {
         let dir = tempfile::tempdir().unwrap();
-        let mut reader = Reader::open(&dir.path().join("lab.db")).unwrap();
+        let recorder = Recorder::start(&dir.path().join("lab.db")).unwrap();
         let chosen = Arc::new(Mutex::new(Vec::new()));
         let log = chosen.clone();
-        let record = LabRecord { reader: &mut reader, hierarchy_hash: "v1".into(), backend: "demo".into() };
+        let record =
+            LabRecord { writer: recorder.writer(), hierarchy_hash: "v1".into(), backend: "demo".into() };
         let arms = vec![Arm::Tree, Arm::Solo];
         let mut store = NextSample::new(
             record,

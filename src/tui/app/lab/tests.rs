@@ -10,13 +10,14 @@ use super::Comparison;
 use crate::config::DEFAULT_MODEL;
 use crate::engine::testkit::{ScriptedBackend, echo_reply, six_node_tree};
 use crate::engine::{Backends, Engine, EventSink};
+use crate::store::RecordWriter;
 use crate::tui::msg::lab::ComparisonEnd;
 
-fn comparison(backend: Arc<ScriptedBackend>, dir: &tempfile::TempDir, demo: bool) -> Comparison {
+fn comparison(backend: Arc<ScriptedBackend>, writer: RecordWriter, demo: bool) -> Comparison {
     Comparison {
         engine: Engine::new(Arc::new(six_node_tree()), Backends::single(backend, 4)),
         sink: EventSink::new(),
-        path: dir.path().join("ailab.db"),
+        writer,
         prompt: "Why is the sky blue?".into(),
         judge_model: "qwen-judge".into(),
         backend: "http://127.0.0.1:1234/v1".into(),
@@ -26,26 +27,70 @@ fn comparison(backend: Arc<ScriptedBackend>, dir: &tempfile::TempDir, demo: bool
 
 #[tokio::test]
 async fn a_judge_the_server_does_not_serve_is_refused_before_any_arm_runs() {
-    let dir = tempfile::tempdir().unwrap();
     let backend = ScriptedBackend::new(echo_reply);
     let (tx, _rx) = unbounded_channel();
-    let end = comparison(backend.clone(), &dir, false).run(tx, CancellationToken::new()).await;
+    // No recorder takes the queue: anything sent to the record would stay in it.
+    let (writer, mut writes) = RecordWriter::channel();
+    let end = comparison(backend.clone(), writer, false).run(tx, CancellationToken::new()).await;
     let ComparisonEnd::Failed(message) = end else { panic!("not refused: {end:?}") };
     assert!(message.starts_with("nothing was compared: the judge model \"qwen-judge\""), "{message}");
     assert!(message.contains(&format!("it serves: {DEFAULT_MODEL}")), "{message}");
     assert!(message.contains("--judge MODEL (or AILAB_JUDGE=MODEL)"), "{message}");
     assert!(backend.received().is_empty(), "no model was asked anything");
-    assert!(!dir.path().join("ailab.db").exists(), "nothing was recorded");
+    assert!(writes.jobs.try_recv().is_err(), "nothing was sent to the record");
 }
 
 #[tokio::test]
 async fn demo_mode_skips_the_check() {
     let dir = tempfile::tempdir().unwrap();
+    let recorder = crate::store::Recorder::start(&dir.path().join("ailab.db")).unwrap();
     let backend = ScriptedBackend::new(echo_reply);
     let (tx, _rx) = unbounded_channel();
-    let end = comparison(backend.clone(), &dir, true).run(tx, CancellationToken::new()).await;
+    let end = comparison(backend.clone(), recorder.writer(), true).run(tx, CancellationToken::new()).await;
     if let ComparisonEnd::Failed(message) = &end {
         assert!(!message.starts_with("nothing was compared"), "{message}");
     }
     assert!(!backend.received().is_empty(), "the arms ran");
+}
+
+#[tokio::test]
+async fn with_recording_off_a_vote_is_refused_with_what_to_do() {
+    use crate::lab::verdict::Outcome;
+    use crate::tui::msg::Msg;
+    use crate::tui::msg::lab::{LabEffect, LabMsg, NO_RECORD};
+
+    let dir = tempfile::tempdir().unwrap();
+    let hierarchy = Arc::new(six_node_tree());
+    let settings = crate::session::Settings {
+        hierarchy: hierarchy.clone(),
+        hierarchy_source: crate::config::HierarchySource::Embedded,
+        demo: true,
+        base_url_override: None,
+        db_path: Some(dir.path().join("ailab.db")),
+        no_record: true,
+        theme: None,
+        judge: None,
+    };
+    let (tx, mut rx) = unbounded_channel();
+    let reader = super::super::record::SharedReader::start(&settings, &tx);
+    let mut lab = super::LabShell::new(&settings, reader, Err(crate::session::RECORDING_OFF.into()));
+    let engine = Engine::new(hierarchy, Backends::single(ScriptedBackend::new(echo_reply), 4));
+    let sink = EventSink::new();
+    let cx = super::LabContext { engine: &engine, sink: &sink, settings: &settings, tx: &tx };
+    let vote = LabEffect::CastVote {
+        comparison: 1,
+        pair: (crate::lab::Arm::Tree, crate::lab::Arm::Solo),
+        shown_first: crate::lab::Arm::Tree,
+        outcome: Outcome::First,
+        reason: String::new(),
+    };
+    lab.perform(vote, cx);
+    let saved = std::iter::from_fn(|| rx.try_recv().ok())
+        .find_map(|msg| match msg {
+            Msg::Lab(LabMsg::VoteSaved { result, .. }) => Some(result),
+            _ => None,
+        })
+        .expect("the vote is answered");
+    assert_eq!(saved, Err(NO_RECORD.to_string()));
+    assert!(NO_RECORD.contains("start ailab without --no-record"));
 }

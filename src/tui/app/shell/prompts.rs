@@ -1,69 +1,19 @@
 //! The Prompts tab's effects: open the hierarchy for editing, save it atomically (never over a
 //! change made outside ailab meanwhile), build the next run's engine from what was saved, lend
-//! the terminal to `$EDITOR`, and ask the record (on its own reader thread, so the loop never
+//! the terminal to `$EDITOR`, and ask the record (on the shared reader thread, so the loop never
 //! waits on SQLite). Every answer comes back as a message.
 
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc;
 
 use super::Shell;
 use super::suspend::with_terminal_lent;
-use crate::cli::settings::normalize_base_url;
 use crate::config::edit::{SaveRefused, edit_in_external_editor, open_for_editing, save_unless_changed};
 use crate::config::{Hierarchy, HierarchySource, parse_hierarchy};
-use crate::store::{ReadWorker, Reader};
+use crate::session::normalize_base_url;
 use crate::tui::msg::{Msg, OpenedFile, PromptsEffect, PromptsMsg};
 
 /// Runs asked of the record to offer for comparison.
 const RECENT_RUNS: usize = 200;
-
-type Job = Box<dyn FnOnce(Result<&mut Reader, &str>) + Send>;
-
-/// The record, read on a thread of its own. Jobs sent before it has opened wait for it; if it
-/// cannot open, each job is told why.
-pub struct RecordReader {
-    jobs: mpsc::Sender<Job>,
-}
-
-impl RecordReader {
-    /// Opens the record at `path` on a new thread (`Err`: why there is no record to read).
-    pub fn start(path: Result<PathBuf, String>) -> RecordReader {
-        let (jobs, queue) = mpsc::channel::<Job>();
-        let spawned = std::thread::Builder::new().name("ailab-prompts-reader".into()).spawn(move || {
-            let worker = path.and_then(|p| ReadWorker::start(&p).map_err(|e| e.to_string()));
-            for job in queue {
-                match &worker {
-                    Ok(worker) => {
-                        if !worker.submit(move |reader| job(Ok(reader))) {
-                            tracing::error!("the record's reader thread is gone");
-                        }
-                    }
-                    Err(reason) => job(Err(reason)),
-                }
-            }
-        });
-        if let Err(err) = spawned {
-            tracing::error!(%err, "cannot start a thread to read the record");
-        }
-        RecordReader { jobs }
-    }
-
-    fn submit(&self, job: impl FnOnce(Result<&mut Reader, &str>) + Send + 'static) {
-        if self.jobs.send(Box::new(job)).is_err() {
-            tracing::error!("the record reader is gone; a query was dropped");
-        }
-    }
-}
-
-/// Where the record is, unless runs are not recorded and there is none.
-pub fn record_path(settings: &crate::cli::Settings) -> Result<PathBuf, String> {
-    let path = crate::store::db_path(settings.db_path.as_deref())?;
-    if settings.no_record && !path.exists() {
-        return Err("runs are not recorded (--no-record)".into());
-    }
-    Ok(path)
-}
 
 impl Shell {
     pub(super) fn perform_prompts(&mut self, effect: PromptsEffect) {
@@ -126,14 +76,14 @@ impl Shell {
                 self.full_redraw = true;
                 send(PromptsMsg::EditorClosed { node, field, result });
             }
-            PromptsEffect::CountVersion { hash } => self.record().submit(move |reader| {
+            PromptsEffect::CountVersion { hash } => self.reader.submit(move |reader| {
                 let result = reader
                     .map_err(str::to_string)
                     .and_then(|r| r.version_usage(&hash).map_err(|e| e.to_string()));
                 let result = result.map_err(|reason| format!("runs not counted: {reason}"));
                 send(PromptsMsg::VersionUsage { hash, result });
             }),
-            PromptsEffect::RecentRuns => self.record().submit(move |reader| {
+            PromptsEffect::RecentRuns => self.reader.submit(move |reader| {
                 let result = reader
                     .map_err(str::to_string)
                     .and_then(|r| r.list_runs(None, RECENT_RUNS).map_err(|e| e.to_string()));
@@ -141,7 +91,7 @@ impl Shell {
                     result.map_err(|reason| format!("Cannot read the record: {reason}")),
                 ));
             }),
-            PromptsEffect::LoadPastPrompts { run_id, title } => self.record().submit(move |reader| {
+            PromptsEffect::LoadPastPrompts { run_id, title } => self.reader.submit(move |reader| {
                 let result = reader
                     .map_err(str::to_string)
                     .and_then(|r| r.load_run(&run_id).map_err(|e| e.to_string()))
@@ -150,12 +100,6 @@ impl Shell {
                 send(PromptsMsg::PastPrompts { run_id, title, result });
             }),
         }
-    }
-
-    /// The record's reader, started on first use.
-    fn record(&mut self) -> &RecordReader {
-        let settings = &self.settings;
-        self.record.get_or_insert_with(|| RecordReader::start(record_path(settings)))
     }
 
     /// The saved text as the engine will run it (with `--base-url` applied).

@@ -3,9 +3,23 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::args::GlobalArgs;
 use crate::config::{Hierarchy, HierarchySource, load_hierarchy};
 use crate::engine::{Backends, Engine};
+
+/// What the user asked for (flags and environment), before anything is loaded. The command line
+/// fills it from its arguments.
+#[derive(Debug, Clone, Default)]
+pub struct Asked {
+    /// The hierarchy file, if one was named.
+    pub hierarchy: Option<PathBuf>,
+    /// `--base-url`, as typed.
+    pub base_url: Option<String>,
+    pub demo: bool,
+    pub db: Option<PathBuf>,
+    pub no_record: bool,
+    pub judge: Option<String>,
+    pub theme: Option<String>,
+}
 
 /// The resolved global options.
 #[derive(Clone)]
@@ -26,20 +40,21 @@ pub struct Settings {
 
 impl Settings {
     /// Loads the hierarchy (lookup order: flag/env, user config, built-in) and applies overrides.
-    pub fn resolve(args: &GlobalArgs) -> Result<Settings, String> {
-        let (mut hierarchy, source) = load_hierarchy(args.hierarchy.as_deref()).map_err(|e| e.to_string())?;
-        if let Some(url) = &args.base_url {
+    pub fn resolve(asked: Asked) -> Result<Settings, String> {
+        let (mut hierarchy, source) =
+            load_hierarchy(asked.hierarchy.as_deref()).map_err(|e| e.to_string())?;
+        if let Some(url) = &asked.base_url {
             hierarchy.server.base_url = normalize_base_url(url)?;
         }
         Ok(Settings {
             hierarchy: Arc::new(hierarchy),
             hierarchy_source: source,
-            demo: args.demo,
-            base_url_override: args.base_url.clone(),
-            db_path: args.db.clone(),
-            no_record: args.no_record,
-            theme: args.theme.clone(),
-            judge: args.judge.clone(),
+            demo: asked.demo,
+            base_url_override: asked.base_url,
+            db_path: asked.db,
+            no_record: asked.no_record,
+            theme: asked.theme,
+            judge: asked.judge,
         })
     }
 

@@ -1,4 +1,6 @@
-//! Wiring the SQLite recorder onto a run's event stream.
+//! The record's start-up for a session: the recorder listening to a run's event stream, and its
+//! writer (deletes, votes, the lab's results), both available at once while the record opens on
+//! another thread.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -6,9 +8,13 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::unbounded_channel;
 
-use super::Settings;
+use super::settings::Settings;
 use crate::engine::EventSink;
-use crate::store::{self, Recorder, RecorderHandle};
+use crate::store::{self, RecordWriter, Recorder, RecorderHandle};
+
+/// Why a session started with `--no-record` cannot change the record, and what to do.
+pub const RECORDING_OFF: &str = "recording is off (--no-record), so the record cannot be changed: \
+start ailab without --no-record to delete runs or vote";
 
 /// A recorder listening to the sink, if recording is on and the database opened.
 pub struct ActiveRecorder {
@@ -33,15 +39,68 @@ const LIVE_VIEW_PATIENCE: Duration = Duration::from_secs(30);
 /// How long a finished headless run waits for a record that is still locked before giving up.
 pub const LOCKED_GRACE: Duration = Duration::from_secs(30);
 
+/// The record opening in the background for the live view: its writer at once (changes sent
+/// before the record is open wait for it), the recorder and the notices once it is open.
+pub struct Recording {
+    /// The record's writer, or why there is none ([`RECORDING_OFF`], or no place for a record).
+    pub writer: Result<RecordWriter, String>,
+    /// The recorder once open (`None` if it could not open), and what to tell the user about it.
+    pub opened: tokio::task::JoinHandle<(Option<ActiveRecorder>, Vec<String>)>,
+}
+
 /// A recorder opening in the background: it listens at once, and opens the record on a blocking
 /// thread, trying again while another ailab holds it locked. Events sent meanwhile wait in the channel
-/// and are all recorded once it is open.
+/// and are all recorded once it is open; so do changes sent through its writer.
 pub struct Opening {
     task: tokio::task::JoinHandle<(Option<ActiveRecorder>, Vec<String>)>,
     give_up: Arc<AtomicBool>,
+    writer: Option<RecordWriter>,
 }
 
 impl Opening {
+    /// The record's writer (`None` with `--no-record` or without a place for the record). Its jobs
+    /// wait for the record to open.
+    pub fn writer(&self) -> Option<RecordWriter> {
+        self.writer.clone()
+    }
+
+    /// Waits until the record is open and can be written, giving a locked one up to `grace` (said
+    /// on stderr). `Err` says why it cannot be used; the recorder then stops trying.
+    pub async fn ready(&self, grace: Duration) -> Result<(), String> {
+        let result = self.wait_ready(grace).await;
+        if result.is_err() {
+            self.give_up.store(true, Ordering::Relaxed);
+        }
+        result
+    }
+
+    async fn wait_ready(&self, grace: Duration) -> Result<(), String> {
+        let Some(writer) = self.writer.clone() else {
+            return Err("runs are not recorded (--no-record)".into());
+        };
+        let mut check = tokio::task::spawn_blocking(move || writer.ready());
+        let answered = match tokio::time::timeout(Duration::from_millis(300), &mut check).await {
+            Ok(answered) => answered,
+            Err(_) => {
+                eprintln!(
+                    "ailab: the record is busy (another ailab is writing to it); waiting up to {} s for it…",
+                    grace.as_secs()
+                );
+                tokio::time::timeout(grace, &mut check).await.map_err(|_| {
+                    format!(
+                        "the record is still locked by another ailab after {} s: close the other ailab, or \
+                         use --db FILE for a separate record",
+                        grace.as_secs()
+                    )
+                })?
+            }
+        };
+        match answered {
+            Ok(result) => result.map_err(|err| err.to_string()),
+            Err(err) => Err(format!("cannot open the record: {err}")),
+        }
+    }
+
     /// Waits for the record to open (giving a locked one up to `grace` more), prints its notices to
     /// stderr, and flushes and stops the recorder. A problem is reported, never fatal.
     pub async fn finish(self, grace: Duration) {
@@ -81,42 +140,44 @@ async fn finish_opened(result: Result<(Option<ActiveRecorder>, Vec<String>), tok
 pub fn start_opening(settings: &Settings, sink: &EventSink) -> Opening {
     let give_up = Arc::new(AtomicBool::new(false));
     let stop = give_up.clone();
-    let task = open_in_background(settings, sink, move || !stop.load(Ordering::Relaxed));
-    Opening { task, give_up }
+    let (writer, task) = open_in_background(settings, sink, move || !stop.load(Ordering::Relaxed));
+    Opening { task, give_up, writer: writer.ok() }
 }
 
-/// Starts recording `sink`'s events unless `--no-record`, without waiting for the record to open. Opening checks the whole file
-/// (a second or more on a record of thousands of runs), so the live view starts listening at once
-/// and opens the record on a blocking thread: events sent meanwhile wait in the channel and are
-/// recorded once it is open. A record locked by another ailab is tried again for 30 s. Await the
-/// handle for the recorder and the notices.
-pub fn start_in_background(
-    settings: &Settings,
-    sink: &EventSink,
-) -> tokio::task::JoinHandle<(Option<ActiveRecorder>, Vec<String>)> {
+/// Starts recording `sink`'s events unless `--no-record`, without waiting for the record to open.
+/// Opening checks the whole file (a second or more on a record of thousands of runs), so the live
+/// view starts listening at once and opens the record on a blocking thread: events sent meanwhile
+/// wait in the channel and are recorded once it is open, and so do changes sent through the writer.
+/// A record locked by another ailab is tried again for 30 s.
+pub fn start_in_background(settings: &Settings, sink: &EventSink) -> Recording {
     let deadline = Instant::now() + LIVE_VIEW_PATIENCE;
-    open_in_background(settings, sink, move || Instant::now() < deadline)
+    let (writer, opened) = open_in_background(settings, sink, move || Instant::now() < deadline);
+    Recording { writer, opened }
 }
+
+type Opened = tokio::task::JoinHandle<(Option<ActiveRecorder>, Vec<String>)>;
 
 fn open_in_background(
     settings: &Settings,
     sink: &EventSink,
     keep_trying: impl Fn() -> bool + Send + 'static,
-) -> tokio::task::JoinHandle<(Option<ActiveRecorder>, Vec<String>)> {
+) -> (Result<RecordWriter, String>, Opened) {
     if settings.no_record {
-        return tokio::spawn(async { (None, Vec::new()) });
+        return (Err(RECORDING_OFF.into()), tokio::spawn(async { (None, Vec::new()) }));
     }
     let path = match store::db_path(settings.db_path.as_deref()) {
         Ok(path) => path,
         Err(message) => {
             let notice = format!("warning: runs are not recorded: {message}");
-            return tokio::spawn(async move { (None, vec![notice]) });
+            return (Err(message), tokio::spawn(async move { (None, vec![notice]) }));
         }
     };
     let (tx, rx) = unbounded_channel();
     sink.add(tx.clone());
-    let opening = tokio::task::spawn_blocking(move || Recorder::start_retrying(&path, (tx, rx), keep_trying));
-    tokio::spawn(async move {
+    let (writer, writes) = RecordWriter::channel();
+    let opening =
+        tokio::task::spawn_blocking(move || Recorder::start_retrying(&path, (tx, rx), writes, keep_trying));
+    let opened = tokio::spawn(async move {
         match opening.await {
             Ok(Ok(handle)) => {
                 let notices = handle.notices().to_vec();
@@ -127,7 +188,8 @@ fn open_in_background(
                 (None, vec![format!("warning: runs are not recorded: the recorder did not start: {err}")])
             }
         }
-    })
+    });
+    (Ok(writer), opened)
 }
 
 #[cfg(test)]
@@ -166,7 +228,7 @@ mod tests {
         // The run goes at once, without waiting for the record.
         let engine = Engine::new(hierarchy, Backends::single(ScriptedBackend::echo(), 4));
         let summary = engine.run("why?".into(), &sink, CancellationToken::new()).await;
-        let (recorder, notices) = opening.await.unwrap();
+        let (recorder, notices) = opening.opened.await.unwrap();
         assert!(notices.is_empty(), "{notices:?}");
         recorder.expect("the record opened").finish().await;
         let record = store::Reader::open(&path).unwrap().load_run(&summary.run_id).unwrap();
@@ -203,9 +265,44 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn no_record_means_no_recorder() {
+    async fn a_change_sent_while_the_record_opens_waits_for_it_and_for_the_run_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ailab.db");
+        let hierarchy = Arc::new(six_node_tree());
+        let sink = EventSink::new();
+        let recording = start_in_background(&settings(hierarchy.clone(), Some(path.clone())), &sink);
+        let engine = Engine::new(hierarchy, Backends::single(ScriptedBackend::echo(), 4));
+        let summary = engine.run("why?".into(), &sink, CancellationToken::new()).await;
+        // Sent at once: the delete waits for the record to open and for the run's events to land,
+        // so it finds the run finished, not missing or still running.
+        let writer = recording.writer.expect("recording is on");
+        let id = summary.run_id.to_string();
+        let deleted = tokio::task::spawn_blocking(move || writer.delete_run(&id)).await.unwrap();
+        assert_eq!(deleted.unwrap(), summary.run_id.to_string());
+        let (recorder, _) = recording.opened.await.unwrap();
+        recorder.expect("the record opened").finish().await;
+        let reader = store::Reader::open(&path).unwrap();
+        assert!(matches!(reader.load_run(&summary.run_id), Err(store::StoreError::UnknownRun(_))));
+    }
+
+    #[tokio::test]
+    async fn no_record_means_no_recorder_and_no_writer() {
         let settings = Settings { no_record: true, ..settings(Arc::new(six_node_tree()), None) };
-        let (recorder, notices) = start_in_background(&settings, &EventSink::new()).await.unwrap();
+        let recording = start_in_background(&settings, &EventSink::new());
+        let (recorder, notices) = recording.opened.await.unwrap();
         assert!(recorder.is_none() && notices.is_empty());
+        let why = recording.writer.err().expect("no writer");
+        assert!(why.contains("--no-record") && why.contains("start ailab without --no-record"), "{why}");
+    }
+
+    #[tokio::test]
+    async fn a_record_that_cannot_open_is_not_ready_and_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.txt");
+        std::fs::write(&path, "not a database at all, just some notes ".repeat(10)).unwrap();
+        let sink = EventSink::new();
+        let opening = start_opening(&settings(Arc::new(six_node_tree()), Some(path)), &sink);
+        let why = opening.ready(LOCKED_GRACE).await.unwrap_err();
+        assert!(why.contains("notes.txt is not an ailab record"), "{why}");
     }
 }

@@ -1,0 +1,195 @@
+//! Reading the lab's rows back: which comparison a run belongs to, every comparison with its arms,
+//! verdicts and votes (for the lab to score), and the queue of pairs waiting for a blind vote.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::codec::{arm, parse_outcome, parse_pick};
+use super::types::{LabLink, LabScope, PendingVote};
+use crate::engine::RunStatus;
+use crate::lab::{Arm, ArmResult, ComparisonRow, DEMO_BACKEND, Judgement, LabPrompt, LabRows, VoteRow};
+use crate::store::error::StoreError;
+use crate::store::read::Reader;
+
+impl Reader {
+    /// The comparison the run `run_id` answered or judged, if it is a lab run.
+    pub fn lab_link(&self, run_id: &str) -> Result<Option<LabLink>, StoreError> {
+        let link = self
+            .conn
+            .query_row(
+                "SELECT c.id, c.prompt, c.category, c.repeat, c.backend, l.role
+                 FROM (SELECT comparison_id, 'the ' || arm || ' arm' AS role FROM comparison_arms WHERE run_id = ?1
+                       UNION ALL
+                       SELECT comparison_id, 'the judge of ' || arm_x || ' vs ' || arm_y || ', ' || shown_first
+                              || ' shown as A' FROM judgements WHERE run_id = ?1) l
+                 JOIN comparisons c ON c.id = l.comparison_id LIMIT 1",
+                [run_id],
+                |r| {
+                    Ok(LabLink {
+                        comparison: r.get(0)?,
+                        prompt: r.get(1)?,
+                        category: r.get(2)?,
+                        repeat: r.get(3)?,
+                        backend: r.get(4)?,
+                        role: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(link)
+    }
+
+    /// Every comparison of `scope` with its arms, verdicts (of `judge_model`, or of any judge) and
+    /// votes, as stored, read in one snapshot. The lab scores them (`crate::lab::score`).
+    pub fn lab_rows(&self, judge_model: Option<&str>, scope: LabScope) -> Result<LabRows, StoreError> {
+        let snapshot = self.conn.unchecked_transaction()?;
+        let rows = LabRows {
+            comparisons: comparisons(&snapshot, scope)?,
+            judgements: judgements(&snapshot, judge_model, scope)?,
+            votes: votes(&snapshot, scope)?,
+        };
+        snapshot.commit()?;
+        Ok(rows)
+    }
+
+    /// Pairs of answered arms the user has not voted on yet, oldest first.
+    pub fn vote_queue(&self, limit: usize, scope: LabScope) -> Result<Vec<PendingVote>, StoreError> {
+        let mut queue = Vec::new();
+        for shell in comparisons(&self.conn, scope)? {
+            let answered: Vec<&(Arm, ArmResult)> = shell.arms.iter().filter(|(_, r)| r.answered()).collect();
+            for (i, (x, rx)) in answered.iter().enumerate() {
+                for (y, ry) in &answered[i + 1..] {
+                    let voted: Option<i64> = self
+                        .conn
+                        .query_row(
+                            "SELECT 1 FROM votes WHERE comparison_id = ?1 AND arm_x = ?2 AND arm_y = ?3",
+                            params![shell.comparison, x.as_str(), y.as_str()],
+                            |r| r.get(0),
+                        )
+                        .optional()?;
+                    if voted.is_none() {
+                        queue.push(PendingVote {
+                            comparison: shell.comparison,
+                            prompt: shell.prompt.clone(),
+                            pair: (*x, *y),
+                            answers: (
+                                rx.answer.clone().unwrap_or_default(),
+                                ry.answer.clone().unwrap_or_default(),
+                            ),
+                        });
+                        if queue.len() >= limit {
+                            return Ok(queue);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(queue)
+    }
+}
+
+/// The arms of a comparison, in arm order.
+pub(super) fn arms_of(conn: &Connection, comparison: i64) -> Result<Vec<(Arm, ArmResult)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT arm, run_id, status, answer, calls, tokens, wall_ms FROM comparison_arms WHERE comparison_id = ?1",
+    )?;
+    let rows = stmt.query_map([comparison], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            ArmResult {
+                run_id: r.get(1)?,
+                status: RunStatus::parse(&r.get::<_, String>(2)?).unwrap_or(RunStatus::Failed),
+                answer: r.get(3)?,
+                calls: r.get(4)?,
+                tokens: r.get::<_, i64>(5)? as u64,
+                wall_ms: r.get(6)?,
+            },
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (name, result) = row?;
+        out.push((arm(&name)?, result));
+    }
+    out.sort_by_key(|(a, _)| *a);
+    Ok(out)
+}
+
+/// The SQL condition on comparison `c` for the comparisons of a scope (`?1` the demo's label,
+/// `?2` whether the demo's are wanted).
+const IN_SCOPE: &str = "(c.backend = ?1) = ?2";
+
+/// All comparisons of `scope` with their arms, oldest first.
+fn comparisons(conn: &Connection, scope: LabScope) -> Result<Vec<ComparisonRow>, StoreError> {
+    let sql = format!(
+        "SELECT c.id, c.prompt, c.category, c.repeat FROM comparisons c WHERE {IN_SCOPE} ORDER BY c.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo()], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, u32>(3)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (comparison, text, category, repeat) = row?;
+        let arms = arms_of(conn, comparison)?;
+        out.push(ComparisonRow { comparison, prompt: LabPrompt { category, text }, repeat, arms });
+    }
+    Ok(out)
+}
+
+/// The verdicts on comparisons of `scope` (of one judge, if named), oldest first.
+fn judgements(
+    conn: &Connection,
+    judge_model: Option<&str>,
+    scope: LabScope,
+) -> Result<Vec<(i64, Judgement)>, StoreError> {
+    let sql = format!(
+        "SELECT j.comparison_id, j.arm_x, j.arm_y, j.shown_first, j.judge_model, j.run_id, j.pick, j.reason
+         FROM judgements j JOIN comparisons c ON c.id = j.comparison_id
+         WHERE {IN_SCOPE} AND (?3 IS NULL OR j.judge_model = ?3) ORDER BY j.created_ms"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo(), judge_model], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(6)?,
+            r.get::<_, String>(7)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (comparison, x, y, first, judge_model, run_id, pick, reason) = row?;
+        let judgement = Judgement {
+            pair: (arm(&x)?, arm(&y)?),
+            shown_first: arm(&first)?,
+            judge_model,
+            run_id,
+            pick: parse_pick(pick),
+            reason,
+        };
+        out.push((comparison, judgement));
+    }
+    Ok(out)
+}
+
+/// The votes on comparisons of `scope`, newest first.
+fn votes(conn: &Connection, scope: LabScope) -> Result<Vec<VoteRow>, StoreError> {
+    let sql = format!(
+        "SELECT v.comparison_id, v.arm_x, v.arm_y, v.outcome
+         FROM votes v JOIN comparisons c ON c.id = v.comparison_id WHERE {IN_SCOPE} ORDER BY v.id DESC"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo()], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (comparison, x, y, outcome) = row?;
+        out.push(VoteRow { comparison, pair: (arm(&x)?, arm(&y)?), outcome: parse_outcome(&outcome) });
+    }
+    Ok(out)
+}

@@ -1,0 +1,99 @@
+//! The record's one writer: changes other than the run events (deletes, votes, the lab's rows) are
+//! jobs on the recorder's thread. They wait for a record still opening, run after the run events
+//! sent before them, and are answered with why when the record cannot be written.
+
+mod store_support;
+
+use std::time::Duration;
+
+use ailab::engine::{RunStatus, now_ms};
+use ailab::lab::verdict::Outcome;
+use ailab::lab::{Arm, LabPrompt};
+use ailab::store::{Reader, RecordWriter, Recorder, StoreError};
+use store_support::*;
+use tokio::sync::mpsc::unbounded_channel;
+
+#[test]
+fn a_change_sent_before_the_record_opens_waits_for_it_and_lands() {
+    let (_dir, path) = temp_db();
+    let (writer, writes) = RecordWriter::channel();
+    // Sent while no recorder exists yet (the live view's record opens in the background).
+    let (answer, answered) = std::sync::mpsc::channel();
+    writer.submit(move |w| {
+        let prompt = LabPrompt { category: "c".into(), text: "Is 17 prime?".into() };
+        let id = w.and_then(|w| {
+            let id = w.comparison_id(&prompt, 1, "v1", "demo")?;
+            w.cast_vote(id, (Arm::Tree, Arm::Solo), Arm::Tree, Outcome::First, "sent early")?;
+            Ok(id)
+        });
+        let _ = answer.send(id.map_err(|e| e.to_string()));
+    });
+    assert!(answered.recv_timeout(Duration::from_millis(200)).is_err(), "nothing can answer yet");
+
+    let opened = path.clone();
+    let recorder = std::thread::spawn(move || {
+        Recorder::start_retrying(&opened, unbounded_channel(), writes, || false).unwrap()
+    })
+    .join()
+    .unwrap();
+    let id = answered.recv_timeout(Duration::from_secs(10)).unwrap().unwrap();
+    recorder.shutdown().unwrap();
+    let votes: i64 = raw(&path)
+        .query_row(
+            "SELECT count(*) FROM votes WHERE comparison_id = ?1 AND reason = 'sent early'",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(votes, 1);
+}
+
+#[test]
+fn a_record_that_never_opens_refuses_the_waiting_changes_with_why() {
+    let (dir, _) = temp_db();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "not a database ".repeat(20)).unwrap();
+    let (writer, writes) = RecordWriter::channel();
+    let early = {
+        let writer = writer.clone();
+        std::thread::spawn(move || writer.delete_run("20260101-120000-aaaa"))
+    };
+    std::thread::sleep(Duration::from_millis(50));
+    let refused = Recorder::start_retrying(&notes, unbounded_channel(), writes, || false).err();
+    assert!(matches!(refused, Some(StoreError::NotSqlite { .. })), "{refused:?}");
+    for err in [early.join().unwrap().unwrap_err(), writer.delete_run("20260101").unwrap_err()] {
+        assert!(matches!(err, StoreError::Unwritable(_)), "{err}");
+        assert!(err.to_string().contains("notes.txt is not an ailab record"), "{err}");
+    }
+}
+
+#[test]
+fn a_change_runs_after_the_run_events_sent_before_it() {
+    let (_dir, path) = temp_db();
+    let recorder = Recorder::start(&path).unwrap();
+    let events = recorder.listener();
+    for event in tree_run("20260101-120000-aaaa", "Delete me", now_ms()).events {
+        events.send(event).unwrap();
+    }
+    // At once, with no flush: the delete finds the run finished, not missing nor still running.
+    assert_eq!(recorder.writer().delete_run("20260101-120000-aaaa").unwrap(), "20260101-120000-aaaa");
+    recorder.shutdown().unwrap();
+    let reader = Reader::open(&path).unwrap();
+    assert!(matches!(reader.load_run("20260101-120000-aaaa"), Err(StoreError::UnknownRun(_))));
+    assert_eq!(reader.count_runs().unwrap(), 0);
+}
+
+#[test]
+fn a_stopped_recorder_refuses_changes_and_says_so() {
+    let (_dir, path) = temp_db();
+    let recorder = Recorder::start(&path).unwrap();
+    let writer = recorder.writer();
+    for event in tree_run("20260101-120000-aaaa", "Keep me", now_ms()).events {
+        recorder.listener().send(event).unwrap();
+    }
+    recorder.shutdown().unwrap();
+    let err = writer.delete_run("20260101-120000-aaaa").unwrap_err();
+    assert!(err.to_string().contains("the recorder has stopped"), "{err}");
+    let run = Reader::open(&path).unwrap().load_run("20260101-120000-aaaa").unwrap();
+    assert_eq!(run.run.status, RunStatus::Done, "nothing was deleted");
+}
