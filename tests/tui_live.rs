@@ -39,3 +39,7 @@ mod typing;
 mod views;
 #[path = "tui_live/zoom_details.rs"]
 mod zoom_details;
+
+// Shared with the other suites.
+#[path = "support/tmux.rs"]
+mod tmux_driver;

@@ -20,3 +20,7 @@ mod structure;
 mod tmux;
 #[path = "tui_prompts/views.rs"]
 mod views;
+
+// Shared with the other suites.
+#[path = "support/tmux.rs"]
+mod tmux_driver;
