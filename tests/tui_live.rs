@@ -41,5 +41,7 @@ mod views;
 mod zoom_details;
 
 // Shared with the other suites.
+#[path = "support/screen.rs"]
+mod screen;
 #[path = "support/tmux.rs"]
 mod tmux_driver;

@@ -22,5 +22,7 @@ mod tmux;
 mod views;
 
 // Shared with the other suites.
+#[path = "support/screen.rs"]
+mod screen;
 #[path = "support/tmux.rs"]
 mod tmux_driver;

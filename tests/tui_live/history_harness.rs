@@ -20,8 +20,8 @@ use ailab::tui::msg::{Effect, HistoryEffect, HistoryMsg, Msg};
 use ailab::tui::state::Tab;
 use ailab::tui::update::update;
 
-use super::harness::{Frames, recording};
 use super::support::{self, PROMPT};
+use crate::screen::{Frames, recording};
 
 fn key(code: KeyCode, modifiers: KeyModifiers) -> Msg {
     Msg::Key(KeyEvent::new(code, modifiers))

@@ -15,7 +15,7 @@ use super::history_support::{
     answer, history_with, key, listed, many, one_load, open_selected, row, sample, typed,
 };
 use super::support::{T0, state};
-use super::views::render;
+use crate::screen::render;
 
 /// Roomy, the classic 80×24, and the smallest screen ailab draws on.
 const SIZES: &[(u16, u16)] = &[(120, 40), (80, 24), (40, 12)];

@@ -4,8 +4,6 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use ailab::lab::verdict::Outcome;
 use ailab::lab::{Arm, Progress};
@@ -17,7 +15,7 @@ use ailab::tui::update::update;
 
 use super::lab_support::{data, empty_data, lab_state};
 use super::support::{T0, feed, full_run};
-use super::views::render;
+use crate::screen::{render, screen_text, text};
 
 const SIZES: &[(u16, u16)] = &[(120, 40), (80, 24), (40, 12)];
 
@@ -26,10 +24,6 @@ fn snapshot_sizes(name: &str, state: &mut State) {
         let terminal = render(state, w, h);
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
     }
-}
-
-fn screen_text(terminal: &Terminal<TestBackend>) -> String {
-    terminal.backend().to_string()
 }
 
 fn press(state: &mut State, c: char) {
@@ -45,8 +39,7 @@ fn lab_empty_record() {
 #[test]
 fn lab_reading_the_record() {
     let mut s = lab_state(80, 24, None);
-    let terminal = render(&mut s, 80, 24);
-    assert!(screen_text(&terminal).contains("Reading the record"));
+    assert!(screen_text(&mut s, 80, 24).contains("Reading the record"));
 }
 
 #[test]
@@ -63,8 +56,8 @@ fn lab_scrolled_to_the_costs() {
         press(&mut s, 'j');
     }
     let terminal = render(&mut s, 80, 24);
-    let text = screen_text(&terminal);
-    assert!(text.contains("Cost and length per arm"), "{text}");
+    let shown = text(&terminal);
+    assert!(shown.contains("Cost and length per arm"), "{shown}");
     insta::assert_snapshot!("lab_data_scrolled_80x24", terminal.backend());
 }
 
@@ -138,14 +131,14 @@ fn vote_never_names_an_arm_until_the_vote() {
         s.lab.selected = index;
         press(&mut s, 'v');
         for &(w, h) in SIZES.iter().chain(&[(56, 20)]) {
-            let text = screen_text(&render(&mut s, w, h)).to_lowercase();
+            let text = screen_text(&mut s, w, h).to_lowercase();
             for name in ["tree", "solo", "compute"] {
                 assert!(!text.contains(name), "pair {index} at {w}×{h} shows \"{name}\":\n{text}");
             }
         }
     }
     press(&mut s, 'a');
-    let text = screen_text(&render(&mut s, 120, 40));
+    let text = screen_text(&mut s, 120, 40);
     assert!(text.contains("A was ") && text.contains("B was "), "{text}");
 }
 

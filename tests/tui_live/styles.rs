@@ -12,7 +12,7 @@ use ailab::tui::theme::{Role, ThemeSet};
 use ailab::tui::update::update;
 
 use super::support::{ctrl, key, state};
-use super::views::render;
+use crate::screen::render;
 
 fn no_color(width: u16, height: u16) -> State {
     let mut s = state(width, height);

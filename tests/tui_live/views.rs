@@ -4,27 +4,17 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use ailab::tui::msg::Msg;
 use ailab::tui::state::health::{EndpointHealth, HealthReport, MissingModel, Problem};
 use ailab::tui::state::{Focus, State};
 use ailab::tui::update::update;
-use ailab::tui::view;
 
 use super::support::{self, PROMPT, T0, feed, full_run, launch, state};
+use crate::screen::render;
 
 /// Sizes every state is drawn at: roomy, the classic 80×24, narrow (compact tree), too small.
 const SIZES: &[(u16, u16)] = &[(120, 40), (80, 24), (52, 16), (30, 8)];
-
-pub fn render(state: &mut State, width: u16, height: u16) -> Terminal<TestBackend> {
-    ailab::clock::force_utc();
-    update(state, Msg::Resize { width, height });
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| view::draw(frame, state)).unwrap();
-    terminal
-}
 
 fn snapshot_sizes(name: &str, state: &mut State) {
     for &(w, h) in SIZES {

@@ -4,25 +4,16 @@
 
 use crossterm::event::KeyCode;
 use proptest::prelude::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use ailab::config::edit::{Field, PromptField};
 use ailab::tui::msg::{Msg, PromptsMsg};
 use ailab::tui::state::State;
 use ailab::tui::update::update;
-use ailab::tui::view;
 
 use super::fixture::*;
+use crate::screen::render;
 
 const SIZES: &[(u16, u16)] = &[(120, 40), (80, 24), (52, 16)];
-
-fn render(state: &mut State, width: u16, height: u16) -> Terminal<TestBackend> {
-    update(state, Msg::Resize { width, height });
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| view::draw(frame, state)).unwrap();
-    terminal
-}
 
 fn snapshot_sizes(name: &str, state: &mut State) {
     for &(w, h) in SIZES {
