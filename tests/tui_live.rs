@@ -13,6 +13,8 @@ mod history_lab;
 mod history_support;
 #[path = "tui_live/history_views.rs"]
 mod history_views;
+#[path = "tui_live/invariants.rs"]
+mod invariants;
 #[path = "tui_live/lab.rs"]
 mod lab;
 #[path = "tui_live/lab_support.rs"]

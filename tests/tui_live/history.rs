@@ -14,6 +14,7 @@ use ailab::tui::update::update;
 use super::history_support::{
     alt, answer, history_with, key, listed, loads, many, one_load, open_selected, row, sample, typed,
 };
+use super::invariants::assert_consistent;
 use super::support::{ANSWER, PROMPT, T0, feed, full_run, launch, state};
 
 fn tick(state: &mut State, at: i64) -> Vec<Effect> {
@@ -366,12 +367,35 @@ fn every_action_in_every_mode_ends_without_looping() {
     let mut searching = listed.clone();
     update(&mut searching, key(KeyCode::Char('/')));
     plain.tab = Tab::Run;
-    for mode in [&plain, &listed, &past, &replaying, &asking, &searching] {
+    // The messages log under help (a second log must not open under it), and the Lab's vote screen.
+    let mut panels = plain.clone();
+    ailab::tui::update::perform(&mut panels, Action::Messages);
+    ailab::tui::update::perform(&mut panels, Action::Help);
+    let mut voting = plain.clone();
+    ailab::tui::update::perform(&mut voting, Action::LabTab);
+    ailab::tui::update::perform(&mut voting, Action::Vote);
+    assert_eq!(panels.overlays.len(), 2);
+    assert!(voting.lab.vote.is_some());
+    let modes = [
+        ("the Run tab", &plain),
+        ("the list", &listed),
+        ("a past run", &past),
+        ("a replay", &replaying),
+        ("the delete question", &asking),
+        ("the search box", &searching),
+        ("the messages log under help", &panels),
+        ("the vote screen", &voting),
+    ];
+    for (name, mode) in modes {
+        assert_consistent(mode, name);
         for &action in Action::ALL {
             let mut s = mode.clone();
-            // A user may bind any action anywhere: it must do something sensible, or nothing.
+            // A user may bind any action anywhere: it must do something sensible, or nothing,
+            // and leave the state consistent.
             ailab::tui::update::perform(&mut s, action);
+            assert_consistent(&s, &format!("{action:?} in {name}"));
             update(&mut s, Msg::Tick { now_ms: T0 + 5_000 });
+            assert_consistent(&s, &format!("{action:?} in {name}, then a tick"));
         }
     }
 }

@@ -13,6 +13,7 @@ use ailab::tui::state::State;
 use ailab::tui::theme::Role;
 use ailab::tui::update::update;
 
+use super::invariants::screen_problems;
 use super::lab_support::{data, empty_data, lab_state};
 use super::support::{T0, feed, full_run};
 use crate::screen::{render, screen_text, text};
@@ -171,24 +172,30 @@ fn vote_with_nothing_waiting() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
-    /// Any size: the scoreboard, the ask box and the vote screen draw without panicking, and
-    /// nothing is drawn outside the screen.
+    /// Any size: the scoreboard, the ask box and the vote screen draw without panicking; the
+    /// tab never draws over the tab bar or the status bar, and a screen too small says so.
     #[test]
     fn any_size_draws_the_lab(width in 1u16..160, height in 1u16..60, scroll in 0usize..40) {
         let mut s = lab_state(120, 40, Some(data()));
+        let draw = |s: &mut State, what: &str| {
+            let terminal = render(s, width, height);
+            let problems = screen_problems(s, &terminal);
+            prop_assert!(problems.is_empty(), "{what} at {width}×{height}:\n{}", problems.join("\n"));
+            Ok(())
+        };
         for _ in 0..scroll {
             press(&mut s, 'j');
         }
-        render(&mut s, width, height);
+        draw(&mut s, "the scoreboard")?;
         press(&mut s, 'c');
-        render(&mut s, width, height);
+        draw(&mut s, "the ask box")?;
         update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
         press(&mut s, 'v');
         for _ in 0..scroll {
             press(&mut s, 'j');
         }
-        render(&mut s, width, height);
+        draw(&mut s, "the vote screen")?;
         press(&mut s, 'a');
-        render(&mut s, width, height);
+        draw(&mut s, "the vote revealed")?;
     }
 }
