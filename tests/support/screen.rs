@@ -15,9 +15,10 @@ use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 
 use ailab::tui::msg::Msg;
-use ailab::tui::state::State;
+use ailab::tui::state::{State, Tab};
 use ailab::tui::update::update;
 use ailab::tui::view;
+use ailab::tui::view::layout::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Draws `state` as the app would on a `width` × `height` terminal (told of its size first).
 pub fn render(state: &mut State, width: u16, height: u16) -> Terminal<TestBackend> {
@@ -52,6 +53,48 @@ pub fn screen_rows(state: &mut State, width: u16, height: u16) -> Vec<String> {
 /// `state` drawn at `width` × `height`, as one text of rows.
 pub fn screen_text(state: &mut State, width: u16, height: u16) -> String {
     text(&render(state, width, height))
+}
+
+/// What is wrong with the whole screen of `state` as drawn on `terminal` (none: nothing). At the
+/// smallest size the app draws at or more, the tab bar is the top row and the status bar the
+/// bottom one, whatever the tab draws between them; below it, the screen says it is too small
+/// (all of it, or as much as the rows hold) and shows nothing else.
+pub fn screen_problems(state: &State, terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let area = terminal.backend().buffer().area;
+    let rows = rows(terminal);
+    let screen = rows.join("\n");
+    let mut problems = Vec::new();
+    if area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT {
+        let (top, bottom) = (&rows[0], &rows[rows.len() - 1]);
+        // Every tab's name, the one shown among them (at the narrowest, the last tab's padding
+        // may be cut).
+        let mut tabs = Tab::AVAILABLE.iter().chain([&state.tab]);
+        let tabs = tabs.all(|tab| top.contains(&format!(" {}", tab.title())));
+        if !top.starts_with(" ailab ") || !tabs {
+            problems.push(format!("the top row is not the tab bar: {top:?}"));
+        }
+        let server = state.server.url.split("://").nth(1).unwrap_or(&state.server.url);
+        let server = server.trim_end_matches("/v1");
+        if !bottom.contains(server) {
+            problems.push(format!("the bottom row is not the status bar (naming {server}): {bottom:?}"));
+        }
+    } else {
+        // Read without its line breaks and spaces (it is wrapped to the width), the screen is the
+        // message: all of it, or as much as fits when it takes every row.
+        let message = format!(
+            "Terminal too small: {}×{}. ailab needs at least {MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window \
+             or make the font smaller. Ctrl-C quits.",
+            area.width, area.height
+        );
+        let squeeze = |text: &str| text.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let (shown, message) = (squeeze(&screen), squeeze(&message));
+        let cut = shown != message;
+        if shown.is_empty() || !message.starts_with(&shown) || cut && rows.iter().any(|r| r.trim().is_empty())
+        {
+            problems.push(format!("the screen does not say it is too small:\n{screen}"));
+        }
+    }
+    problems
 }
 
 /// Every frame shown so far, as text.

@@ -1,15 +1,9 @@
-//! What must hold of the UI whatever happened before: rules on the state after any message, and
-//! on the screen drawn at any size. Read through the state's public API in this one place, so
-//! that when its fields move only this file follows them.
-
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+//! What must hold of the UI state whatever happened before (the screen's rules are in
+//! `screen::screen_problems`). Read through the state's public API in this one place, so that
+//! when its fields move only this file follows them.
 
 use ailab::tui::state::prompts::Dialog;
 use ailab::tui::state::{Focus, Overlay, State, Tab};
-use ailab::tui::view::layout::{MIN_HEIGHT, MIN_WIDTH};
-
-use crate::screen::rows;
 
 /// The rules `state` breaks, each said in words (none: it is consistent).
 pub fn broken_rules(state: &State) -> Vec<String> {
@@ -100,45 +94,4 @@ fn overlay_kind(overlay: &Overlay) -> &'static str {
         Overlay::Health(_) => "health",
         Overlay::Zoom(_) => "zoom",
     }
-}
-
-/// What is wrong with the whole screen of `state` as drawn on `terminal` (none: nothing). At the
-/// smallest size the app draws at or more, the tab bar is the top row and the status bar the
-/// bottom one, whatever the tab draws between them; below it, the screen says it is too small
-/// (all of it, or as much as the rows hold) and shows nothing else.
-pub fn screen_problems(state: &State, terminal: &Terminal<TestBackend>) -> Vec<String> {
-    let area = terminal.backend().buffer().area;
-    let rows = rows(terminal);
-    let screen = rows.join("\n");
-    let mut problems = Vec::new();
-    if area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT {
-        let (top, bottom) = (&rows[0], &rows[rows.len() - 1]);
-        // Every tab, the one shown among them.
-        let mut tabs = Tab::AVAILABLE.iter().chain([&state.tab]);
-        let tabs = tabs.all(|tab| top.contains(&format!(" {} ", tab.title())));
-        if !top.starts_with(" ailab ") || !tabs {
-            problems.push(format!("the top row is not the tab bar: {top:?}"));
-        }
-        let server = state.server.url.split("://").nth(1).unwrap_or(&state.server.url);
-        let server = server.trim_end_matches("/v1");
-        if !bottom.contains(server) {
-            problems.push(format!("the bottom row is not the status bar (naming {server}): {bottom:?}"));
-        }
-    } else {
-        // Read without its line breaks and spaces (it is wrapped to the width), the screen is the
-        // message: all of it, or as much as fits when it takes every row.
-        let message = format!(
-            "Terminal too small: {}×{}. ailab needs at least {MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window \
-             or make the font smaller. Ctrl-C quits.",
-            area.width, area.height
-        );
-        let squeeze = |text: &str| text.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-        let (shown, message) = (squeeze(&screen), squeeze(&message));
-        let cut = shown != message;
-        if shown.is_empty() || !message.starts_with(&shown) || cut && rows.iter().any(|r| r.trim().is_empty())
-        {
-            problems.push(format!("the screen does not say it is too small:\n{screen}"));
-        }
-    }
-    problems
 }

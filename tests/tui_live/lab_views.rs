@@ -13,10 +13,9 @@ use ailab::tui::state::State;
 use ailab::tui::theme::Role;
 use ailab::tui::update::update;
 
-use super::invariants::screen_problems;
 use super::lab_support::{data, empty_data, lab_state};
 use super::support::{T0, feed, full_run};
-use crate::screen::{render, screen_text, text};
+use crate::screen::{render, screen_problems, screen_text, text};
 
 const SIZES: &[(u16, u16)] = &[(120, 40), (80, 24), (40, 12)];
 

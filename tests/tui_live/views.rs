@@ -11,7 +11,7 @@ use ailab::tui::state::{Focus, State};
 use ailab::tui::update::update;
 
 use super::support::{self, PROMPT, T0, feed, full_run, launch, state};
-use crate::screen::render;
+use crate::screen::{render, screen_problems};
 
 /// Sizes every state is drawn at: roomy, the classic 80×24, narrow (compact tree), too small.
 const SIZES: &[(u16, u16)] = &[(120, 40), (80, 24), (52, 16), (30, 8)];
@@ -152,8 +152,9 @@ fn states_have_distinct_styles() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-    /// Any size, any moment of a run, any model text: drawing never panics, and no control
-    /// character ever reaches the screen.
+    /// Any size, any moment of a run, any model text: drawing never panics, the tab bar and
+    /// status bar stay in place (or the screen says it is too small), and no control character
+    /// ever reaches the screen.
     #[test]
     fn any_size_and_moment_draws_cleanly(
         width in 1u16..160,
@@ -167,6 +168,8 @@ proptest! {
         script.events.sort_by_key(|e| e.at_ms);
         let mut s = at(&script, moment);
         let terminal = render(&mut s, width, height);
+        let problems = screen_problems(&s, &terminal);
+        prop_assert!(problems.is_empty(), "at {width}×{height}:\n{}", problems.join("\n"));
         for cell in terminal.backend().buffer().content() {
             prop_assert!(!cell.symbol().chars().any(|c| c.is_control()), "control char {:?}", cell.symbol());
         }
