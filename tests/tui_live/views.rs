@@ -23,6 +23,23 @@ fn snapshot_sizes(name: &str, state: &mut State) {
     }
 }
 
+/// The server check's answer: localhost:1234 serves `served`, and Pixel's model is not among them.
+pub fn pixel_missing(served: &[&str]) -> HealthReport {
+    HealthReport {
+        demo: false,
+        endpoints: vec![EndpointHealth {
+            url: "http://localhost:1234/v1".into(),
+            models: Ok(served.iter().map(|m| m.to_string()).collect()),
+        }],
+        missing: vec![MissingModel {
+            node_id: "pixel".into(),
+            node_name: "Pixel".into(),
+            model: "phi-3.1-mini-4k-instruct:2".into(),
+            endpoint: "http://localhost:1234/v1".into(),
+        }],
+    }
+}
+
 /// A state showing `run` up to `at` ms, with the clock at that moment.
 fn at(script: &support::Script, at: i64) -> State {
     let mut s = state(120, 40);
@@ -95,20 +112,7 @@ fn help() {
 #[test]
 fn health_panel() {
     let mut s = state(100, 30);
-    let report = HealthReport {
-        demo: false,
-        endpoints: vec![EndpointHealth {
-            url: "http://localhost:1234/v1".into(),
-            models: Ok(vec!["phi-3.1-mini-4k-instruct".into()]),
-        }],
-        missing: vec![MissingModel {
-            node_id: "pixel".into(),
-            node_name: "Pixel".into(),
-            model: "phi-3.1-mini-4k-instruct:2".into(),
-            endpoint: "http://localhost:1234/v1".into(),
-        }],
-    };
-    update(&mut s, Msg::Health(report));
+    update(&mut s, Msg::Health(pixel_missing(&["phi-3.1-mini-4k-instruct"])));
     let terminal = render(&mut s, 100, 30);
     insta::assert_snapshot!("health_missing_100x30", terminal.backend());
     let unreachable = HealthReport {
