@@ -72,8 +72,9 @@ impl Tmux {
         self.run(&all);
     }
 
-    /// Each key by its own `send-keys`, so that an Escape is never read together with the key
-    /// after it as one Alt chord.
+    /// Each key by its own `send-keys`. That alone does not keep an Escape from being read with
+    /// the key after it as one Alt chord when the app is slow to read (a loaded machine): wait
+    /// for what the Escape does before sending more.
     pub fn keys(&self, keys: &[&str]) {
         for key in keys {
             self.send(&[key]);
@@ -94,6 +95,22 @@ impl Tmux {
                 return screen;
             }
             assert!(start.elapsed() < timeout, "waited {timeout:?} for {text:?}; the screen is:\n{screen}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until the screen no longer contains `text`; returns the screen.
+    pub fn wait_until_gone(&self, text: &str, timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if !screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "waited {timeout:?} for {text:?} to go; the screen is:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }

@@ -38,7 +38,10 @@ fn a_prompt_edited_in_the_editor_is_saved_from_the_real_binary() {
 
     // Someone changes the file outside ailab; a rename saved after that keeps their change.
     std::fs::write(config.join("hierarchy.toml"), format!("{file}# X\n")).unwrap();
-    tmux.keys(&["Escape", "r", "BSpace", "BSpace", "BSpace", "BSpace"]);
+    tmux.keys(&["Escape"]);
+    // Back in the tree before the next key: a loaded machine can read Escape and r as one Alt-r.
+    tmux.wait_until_gone("▸ System prompt", Duration::from_secs(30));
+    tmux.keys(&["r", "BSpace", "BSpace", "BSpace", "BSpace"]);
     tmux.keys(&["Ember", "Enter", "C-s"]);
     let start = Instant::now();
     loop {
