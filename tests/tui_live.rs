@@ -13,6 +13,8 @@ mod history_lab;
 mod history_support;
 #[path = "tui_live/history_views.rs"]
 mod history_views;
+#[path = "tui_live/invariants.rs"]
+mod invariants;
 #[path = "tui_live/lab.rs"]
 mod lab;
 #[path = "tui_live/lab_support.rs"]
@@ -41,3 +43,9 @@ mod ui;
 mod views;
 #[path = "tui_live/zoom_details.rs"]
 mod zoom_details;
+
+// Shared with the other suites.
+#[path = "support/screen.rs"]
+mod screen;
+#[path = "support/tmux.rs"]
+mod tmux_driver;

@@ -22,3 +22,9 @@ mod tmux;
 mod ui;
 #[path = "tui_prompts/views.rs"]
 mod views;
+
+// Shared with the other suites.
+#[path = "support/screen.rs"]
+mod screen;
+#[path = "support/tmux.rs"]
+mod tmux_driver;

@@ -12,6 +12,8 @@
 //! function timed in a loop. Each section prints its rows as it ends; the whole table is printed
 //! at the end as Markdown (and written to `target/ailab-bench/results.md`).
 
+#[path = "../../tests/support/screen.rs"]
+mod screen;
 #[path = "../../tests/support/mod.rs"]
 mod support;
 

@@ -3,7 +3,7 @@
 //! frames drawn), and the cost of one frame with 1k vs 100k tokens in one pane.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use ailab::config::{Hierarchy, Phase};
@@ -19,59 +19,16 @@ use ailab::tui::theme::ThemeSet;
 use ailab::tui::update::update;
 use ailab::tui::view;
 use ratatui::Terminal;
-use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
-use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
+use ratatui::backend::TestBackend;
 
 use crate::Options;
 use crate::measure::{median, ms, thread_cpu};
 use crate::report::{Bar, Report};
+use crate::screen::counting;
 
 const WIDTH: u16 = 160;
 const HEIGHT: u16 = 48;
 const NODES: [&str; 6] = ["atlas", "nova", "sage", "echo", "pixel", "quantum"];
-
-/// A TestBackend that counts the frames shown.
-struct Counting {
-    inner: TestBackend,
-    frames: Arc<AtomicUsize>,
-}
-
-impl Backend for Counting {
-    type Error = <TestBackend as Backend>::Error;
-
-    fn draw<'a, I: Iterator<Item = (u16, u16, &'a Cell)>>(&mut self, content: I) -> Result<(), Self::Error> {
-        self.inner.draw(content)
-    }
-    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.hide_cursor()
-    }
-    fn show_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.show_cursor()
-    }
-    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
-        self.inner.get_cursor_position()
-    }
-    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
-        self.inner.set_cursor_position(position)
-    }
-    fn clear(&mut self) -> Result<(), Self::Error> {
-        self.inner.clear()
-    }
-    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
-        self.inner.clear_region(clear_type)
-    }
-    fn size(&self) -> Result<Size, Self::Error> {
-        self.inner.size()
-    }
-    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
-        self.inner.window_size()
-    }
-    fn flush(&mut self) -> Result<(), Self::Error> {
-        self.frames.fetch_add(1, Ordering::Relaxed);
-        self.inner.flush()
-    }
-}
 
 /// Effects go nowhere: no run is started from the keyboard here.
 struct NoShell;
@@ -187,9 +144,8 @@ fn flood(options: &Options, report: &mut Report) {
     let seconds = if options.quick { 2 } else { 5 };
     let hierarchy = Arc::new(six_node_tree());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let frames = Arc::new(AtomicUsize::new(0));
+    let (terminal, frames) = counting(WIDTH, HEIGHT);
     let ui = {
-        let frames = frames.clone();
         let hierarchy = hierarchy.clone();
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -198,9 +154,7 @@ fn flood(options: &Options, report: &mut Report) {
                 .unwrap_or_else(|err| panic!("bench: cannot build the UI runtime: {err}"));
             runtime.block_on(async move {
                 let mut state = fresh_state(hierarchy);
-                let backend = Counting { inner: TestBackend::new(WIDTH, HEIGHT), frames };
-                let mut terminal =
-                    Terminal::new(backend).unwrap_or_else(|err| panic!("bench: no terminal: {err}"));
+                let mut terminal = terminal;
                 let cpu_before = thread_cpu();
                 let exit = event_loop::run(&mut terminal, &mut state, &mut rx, &mut NoShell, FRAME).await;
                 let cpu = thread_cpu().saturating_sub(cpu_before);

@@ -2,14 +2,10 @@
 //! events through its one channel, with a stand-in shell that plays a scripted run. Time is
 //! paused, so frame pacing is exact and the test takes no wall time.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
-use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
+use ratatui::layout::Size;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use ailab::engine::{EventKind, RunEvent, RunStatus, RunSummary, RunTotals};
@@ -17,73 +13,7 @@ use ailab::tui::app::event_loop::{self, Exit, FRAME, Performer};
 use ailab::tui::msg::{Effect, Msg};
 
 use super::support::{self, ANSWER, PROMPT, T0, full_run};
-
-/// A TestBackend that keeps every frame it was asked to show, as text, and whose size a test
-/// can change like a user resizing the window.
-pub struct Recording {
-    inner: TestBackend,
-    frames: Arc<Mutex<Vec<String>>>,
-    size: Arc<Mutex<Size>>,
-}
-
-impl Recording {
-    fn wanted(&self) -> Size {
-        self.size.lock().map(|s| *s).unwrap_or(Size::new(120, 40))
-    }
-}
-
-impl Backend for Recording {
-    type Error = <TestBackend as Backend>::Error;
-
-    fn draw<'a, I: Iterator<Item = (u16, u16, &'a Cell)>>(&mut self, content: I) -> Result<(), Self::Error> {
-        self.inner.draw(content)
-    }
-    fn clear(&mut self) -> Result<(), Self::Error> {
-        let wanted = self.wanted();
-        if self.inner.size()? != wanted {
-            self.inner.resize(wanted.width, wanted.height);
-        }
-        self.inner.clear()
-    }
-    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.hide_cursor()
-    }
-    fn show_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.show_cursor()
-    }
-    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
-        self.inner.get_cursor_position()
-    }
-    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
-        self.inner.set_cursor_position(position)
-    }
-    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
-        self.inner.clear_region(clear_type)
-    }
-    fn size(&self) -> Result<Size, Self::Error> {
-        Ok(self.wanted())
-    }
-    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
-        self.inner.window_size()
-    }
-    fn flush(&mut self) -> Result<(), Self::Error> {
-        self.inner.flush()?;
-        if let Ok(mut frames) = self.frames.lock() {
-            frames.push(self.inner.to_string());
-        }
-        Ok(())
-    }
-}
-
-pub type Frames = Arc<Mutex<Vec<String>>>;
-
-pub fn recording(width: u16, height: u16) -> (Terminal<Recording>, Frames, Arc<Mutex<Size>>) {
-    let frames = Arc::new(Mutex::new(Vec::new()));
-    let size = Arc::new(Mutex::new(Size::new(width, height)));
-    let backend =
-        Recording { inner: TestBackend::new(width, height), frames: frames.clone(), size: size.clone() };
-    (Terminal::new(backend).unwrap(), frames, size)
-}
+use crate::screen::recording;
 
 /// Plays a scripted run for each StartRun, at the script's own pace.
 struct ScriptedShell {

@@ -14,6 +14,7 @@ use ailab::tui::state::{Focus, Lifecycle, State, Tab};
 use super::history_support::{
     alt, answer, history_with, key, listed, loads, many, one_load, open_selected, row, sample, typed,
 };
+use super::invariants::assert_consistent;
 use super::support::{ANSWER, PROMPT, T0, feed, full_run, launch, state};
 
 fn tick(state: &mut State, at: i64) -> Vec<Effect> {
@@ -385,7 +386,7 @@ fn the_mouse_selects_and_scrolls_the_list() {
 
 #[test]
 fn every_action_in_every_mode_ends_without_looping() {
-    use ailab::tui::action::Action;
+    use ailab::tui::action::{Action, App, Lab};
     let mut plain = state(120, 40);
     let mut listed = state(120, 40);
     history_with(&mut listed, sample());
@@ -398,13 +399,40 @@ fn every_action_in_every_mode_ends_without_looping() {
     let mut searching = listed.clone();
     update(&mut searching, key(KeyCode::Char('/')));
     plain.tab = Tab::Run;
-    for mode in [&plain, &listed, &past, &replaying, &asking, &searching] {
+    // The messages log under help (a second log must not open under it), and the Lab's vote screen.
+    let act = |s: &mut State, action: Action| {
+        let screen = ailab::tui::screen::Screen::of(s);
+        ailab::tui::update::perform(s, &screen, action);
+    };
+    let mut panels = plain.clone();
+    act(&mut panels, Action::App(App::Messages));
+    act(&mut panels, Action::App(App::Help));
+    let mut voting = plain.clone();
+    act(&mut voting, Action::App(App::LabTab));
+    act(&mut voting, Action::Lab(Lab::Vote));
+    assert_eq!(panels.overlays.len(), 2);
+    assert!(voting.lab.vote.is_some());
+    let modes = [
+        ("the Run tab", &plain),
+        ("the list", &listed),
+        ("a past run", &past),
+        ("a replay", &replaying),
+        ("the delete question", &asking),
+        ("the search box", &searching),
+        ("the messages log under help", &panels),
+        ("the vote screen", &voting),
+    ];
+    for (name, mode) in modes {
+        assert_consistent(mode, name);
         for &action in Action::ALL {
             let mut s = mode.clone();
-            // A user may bind any action anywhere: it must do something sensible, or nothing.
+            // A user may bind any action anywhere: it must do something sensible, or nothing,
+            // and leave the state consistent.
             let screen = ailab::tui::screen::Screen::of(&s);
             ailab::tui::update::perform(&mut s, &screen, action);
+            assert_consistent(&s, &format!("{action:?} in {name}"));
             update(&mut s, Msg::Tick { now_ms: T0 + 5_000 });
+            assert_consistent(&s, &format!("{action:?} in {name}, then a tick"));
         }
     }
 }

@@ -20,8 +20,8 @@ use ailab::tui::app::event_loop::{self, Exit, FRAME, Performer};
 use ailab::tui::msg::{Effect, HistoryEffect, HistoryMsg, Msg};
 use ailab::tui::state::Tab;
 
-use super::harness::{Frames, recording};
 use super::support::{self, PROMPT};
+use crate::screen::{Frames, recording};
 
 fn key(code: KeyCode, modifiers: KeyModifiers) -> Msg {
     Msg::Key(KeyEvent::new(code, modifiers))

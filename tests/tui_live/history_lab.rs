@@ -14,7 +14,7 @@ use ailab::tui::state::State;
 
 use super::history_support::{alt, key, listed, row, sample, typed};
 use super::support::{T0, state};
-use super::views::render;
+use crate::screen::{render, screen_text as screen};
 
 /// The one Load among `effects`: (request, scope, search, count).
 fn load(effects: &[Effect]) -> (u64, RunScope, Option<String>, bool) {
@@ -47,10 +47,6 @@ fn lab_runs() -> Vec<ListedRun> {
             listed(lab)
         })
         .collect()
-}
-
-fn screen(state: &mut State, width: u16, height: u16) -> String {
-    format!("{:?}", render(state, width, height).backend())
 }
 
 const COUNTS: RunCounts = RunCounts { own: 6, lab: 18 };

@@ -15,7 +15,7 @@ use super::history_support::{
     answer, history_with, key, listed, many, one_load, open_selected, row, sample, typed,
 };
 use super::support::{T0, state};
-use super::views::render;
+use crate::screen::{render, screen_problems};
 
 /// Roomy, the classic 80×24, and the smallest screen ailab draws on.
 const SIZES: &[(u16, u16)] = &[(120, 40), (80, 24), (40, 12)];
@@ -134,8 +134,9 @@ fn a_record_that_cannot_be_read() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
-    /// Any size, any number of runs, any selection, any prompt text: the tab draws, and no
-    /// control character reaches the screen.
+    /// Any size, any number of runs, any selection, any prompt text: the tab draws with the tab
+    /// bar and status bar in place (or says the screen is too small), and no control character
+    /// reaches the screen.
     #[test]
     fn any_size_and_list_draws_cleanly(
         width in 1u16..160,
@@ -155,6 +156,8 @@ proptest! {
             update(&mut s, key(KeyCode::Down));
         }
         let terminal = render(&mut s, width, height);
+        let problems = screen_problems(&s, &terminal);
+        prop_assert!(problems.is_empty(), "at {width}×{height}:\n{}", problems.join("\n"));
         for cell in terminal.backend().buffer().content() {
             prop_assert!(!cell.symbol().chars().any(|c| c.is_control()), "control char {:?}", cell.symbol());
         }

@@ -4,8 +4,6 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use super::ui::update;
 use ailab::lab::verdict::Outcome;
@@ -17,7 +15,7 @@ use ailab::tui::theme::Role;
 
 use super::lab_support::{data, empty_data, lab_state};
 use super::support::{T0, feed, full_run};
-use super::views::render;
+use crate::screen::{render, screen_problems, screen_text, text};
 
 const SIZES: &[(u16, u16)] = &[(120, 40), (80, 24), (40, 12)];
 
@@ -26,10 +24,6 @@ fn snapshot_sizes(name: &str, state: &mut State) {
         let terminal = render(state, w, h);
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
     }
-}
-
-fn screen_text(terminal: &Terminal<TestBackend>) -> String {
-    terminal.backend().to_string()
 }
 
 fn press(state: &mut State, c: char) {
@@ -45,8 +39,7 @@ fn lab_empty_record() {
 #[test]
 fn lab_reading_the_record() {
     let mut s = lab_state(80, 24, None);
-    let terminal = render(&mut s, 80, 24);
-    assert!(screen_text(&terminal).contains("Reading the record"));
+    assert!(screen_text(&mut s, 80, 24).contains("Reading the record"));
 }
 
 #[test]
@@ -63,8 +56,8 @@ fn lab_scrolled_to_the_costs() {
         press(&mut s, 'j');
     }
     let terminal = render(&mut s, 80, 24);
-    let text = screen_text(&terminal);
-    assert!(text.contains("Cost and length per arm"), "{text}");
+    let shown = text(&terminal);
+    assert!(shown.contains("Cost and length per arm"), "{shown}");
     insta::assert_snapshot!("lab_data_scrolled_80x24", terminal.backend());
 }
 
@@ -138,14 +131,14 @@ fn vote_never_names_an_arm_until_the_vote() {
         s.lab.selected = index;
         press(&mut s, 'v');
         for &(w, h) in SIZES.iter().chain(&[(56, 20)]) {
-            let text = screen_text(&render(&mut s, w, h)).to_lowercase();
+            let text = screen_text(&mut s, w, h).to_lowercase();
             for name in ["tree", "solo", "compute"] {
                 assert!(!text.contains(name), "pair {index} at {w}×{h} shows \"{name}\":\n{text}");
             }
         }
     }
     press(&mut s, 'a');
-    let text = screen_text(&render(&mut s, 120, 40));
+    let text = screen_text(&mut s, 120, 40);
     assert!(text.contains("A was ") && text.contains("B was "), "{text}");
 }
 
@@ -178,24 +171,30 @@ fn vote_with_nothing_waiting() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
-    /// Any size: the scoreboard, the ask box and the vote screen draw without panicking, and
-    /// nothing is drawn outside the screen.
+    /// Any size: the scoreboard, the ask box and the vote screen draw without panicking; the
+    /// tab never draws over the tab bar or the status bar, and a screen too small says so.
     #[test]
     fn any_size_draws_the_lab(width in 1u16..160, height in 1u16..60, scroll in 0usize..40) {
         let mut s = lab_state(120, 40, Some(data()));
+        let draw = |s: &mut State, what: &str| {
+            let terminal = render(s, width, height);
+            let problems = screen_problems(s, &terminal);
+            prop_assert!(problems.is_empty(), "{what} at {width}×{height}:\n{}", problems.join("\n"));
+            Ok(())
+        };
         for _ in 0..scroll {
             press(&mut s, 'j');
         }
-        render(&mut s, width, height);
+        draw(&mut s, "the scoreboard")?;
         press(&mut s, 'c');
-        render(&mut s, width, height);
+        draw(&mut s, "the ask box")?;
         update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
         press(&mut s, 'v');
         for _ in 0..scroll {
             press(&mut s, 'j');
         }
-        render(&mut s, width, height);
+        draw(&mut s, "the vote screen")?;
         press(&mut s, 'a');
-        render(&mut s, width, height);
+        draw(&mut s, "the vote revealed")?;
     }
 }

@@ -13,13 +13,7 @@ use ailab::tui::state::health::{EndpointHealth, HealthReport, Problem};
 use ailab::tui::state::{Level, Overlay, State};
 
 use super::support::{PROMPT, Script, T0, feed, full_run, key, launch, state, type_keys};
-use super::views::render;
-
-fn screen(s: &mut State, width: u16, height: u16) -> Vec<String> {
-    let terminal = render(s, width, height);
-    let buffer = terminal.backend().buffer();
-    (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>()).collect()
-}
+use crate::screen::screen_rows as screen;
 
 /// Echo has its own endpoint, which is down; the server everyone else uses works.
 fn echo_on_a_dead_endpoint() -> State {

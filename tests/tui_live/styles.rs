@@ -7,12 +7,12 @@ use ratatui::style::{Color, Modifier};
 
 use super::ui::update;
 use ailab::tui::msg::Msg;
-use ailab::tui::state::health::{EndpointHealth, HealthReport, MissingModel};
 use ailab::tui::state::{Focus, State};
 use ailab::tui::theme::{Role, ThemeSet};
 
 use super::support::{ctrl, key, state};
-use super::views::render;
+use super::views::pixel_missing;
+use crate::screen::render;
 
 fn no_color(width: u16, height: u16) -> State {
     let mut s = state(width, height);
@@ -58,18 +58,7 @@ fn without_colour_every_theme_marks_selection_tabs_and_the_status_bar_in_reverse
 #[test]
 fn without_colour_the_selected_served_model_is_reversed() {
     let mut s = no_color(100, 30);
-    let served = vec!["phi-3.1-mini-4k-instruct".to_string(), "qwen2.5-7b-instruct".to_string()];
-    let report = HealthReport {
-        demo: false,
-        endpoints: vec![EndpointHealth { url: "http://localhost:1234/v1".into(), models: Ok(served) }],
-        missing: vec![MissingModel {
-            node_id: "pixel".into(),
-            node_name: "Pixel".into(),
-            model: "phi-3.1-mini-4k-instruct:2".into(),
-            endpoint: "http://localhost:1234/v1".into(),
-        }],
-    };
-    update(&mut s, Msg::Health(report));
+    update(&mut s, Msg::Health(pixel_missing(&["phi-3.1-mini-4k-instruct", "qwen2.5-7b-instruct"])));
     update(&mut s, key(KeyCode::Down));
     let terminal = render(&mut s, 100, 30);
     let buffer = terminal.backend().buffer();

@@ -4,8 +4,6 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use super::ui::update;
 use ailab::tui::msg::Msg;
@@ -13,22 +11,32 @@ use ailab::tui::state::health::{EndpointHealth, HealthReport, MissingModel, Prob
 use ailab::tui::state::{Focus, State};
 
 use super::support::{self, PROMPT, T0, feed, full_run, launch, state};
+use crate::screen::{render, screen_problems};
 
 /// Sizes every state is drawn at: roomy, the classic 80×24, narrow (compact tree), too small.
 const SIZES: &[(u16, u16)] = &[(120, 40), (80, 24), (52, 16), (30, 8)];
-
-pub fn render(state: &mut State, width: u16, height: u16) -> Terminal<TestBackend> {
-    ailab::clock::force_utc();
-    update(state, Msg::Resize { width, height });
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| super::ui::draw(frame, state)).unwrap();
-    terminal
-}
 
 fn snapshot_sizes(name: &str, state: &mut State) {
     for &(w, h) in SIZES {
         let terminal = render(state, w, h);
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
+    }
+}
+
+/// The server check's answer: localhost:1234 serves `served`, and Pixel's model is not among them.
+pub fn pixel_missing(served: &[&str]) -> HealthReport {
+    HealthReport {
+        demo: false,
+        endpoints: vec![EndpointHealth {
+            url: "http://localhost:1234/v1".into(),
+            models: Ok(served.iter().map(|m| m.to_string()).collect()),
+        }],
+        missing: vec![MissingModel {
+            node_id: "pixel".into(),
+            node_name: "Pixel".into(),
+            model: "phi-3.1-mini-4k-instruct:2".into(),
+            endpoint: "http://localhost:1234/v1".into(),
+        }],
     }
 }
 
@@ -104,20 +112,7 @@ fn help() {
 #[test]
 fn health_panel() {
     let mut s = state(100, 30);
-    let report = HealthReport {
-        demo: false,
-        endpoints: vec![EndpointHealth {
-            url: "http://localhost:1234/v1".into(),
-            models: Ok(vec!["phi-3.1-mini-4k-instruct".into()]),
-        }],
-        missing: vec![MissingModel {
-            node_id: "pixel".into(),
-            node_name: "Pixel".into(),
-            model: "phi-3.1-mini-4k-instruct:2".into(),
-            endpoint: "http://localhost:1234/v1".into(),
-        }],
-    };
-    update(&mut s, Msg::Health(report));
+    update(&mut s, Msg::Health(pixel_missing(&["phi-3.1-mini-4k-instruct"])));
     let terminal = render(&mut s, 100, 30);
     insta::assert_snapshot!("health_missing_100x30", terminal.backend());
     let unreachable = HealthReport {
@@ -161,8 +156,9 @@ fn states_have_distinct_styles() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-    /// Any size, any moment of a run, any model text: drawing never panics, and no control
-    /// character ever reaches the screen.
+    /// Any size, any moment of a run, any model text: drawing never panics, the tab bar and
+    /// status bar stay in place (or the screen says it is too small), and no control character
+    /// ever reaches the screen.
     #[test]
     fn any_size_and_moment_draws_cleanly(
         width in 1u16..160,
@@ -176,6 +172,8 @@ proptest! {
         script.events.sort_by_key(|e| e.at_ms);
         let mut s = at(&script, moment);
         let terminal = render(&mut s, width, height);
+        let problems = screen_problems(&s, &terminal);
+        prop_assert!(problems.is_empty(), "at {width}×{height}:\n{}", problems.join("\n"));
         for cell in terminal.backend().buffer().content() {
             prop_assert!(!cell.symbol().chars().any(|c| c.is_control()), "control char {:?}", cell.symbol());
         }

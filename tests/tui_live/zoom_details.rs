@@ -10,7 +10,7 @@ use ailab::tui::state::{Focus, ServerInfo, State};
 use crossterm::event::KeyCode;
 
 use super::support::{PROMPT, Script, T0, feed, key, launch, state, type_keys};
-use super::views::render;
+use crate::screen::screen_text as screen;
 
 /// A run of 22 calls: Atlas splits first, everyone works, Atlas synthesizes and reflects last.
 fn long_run() -> Script {
@@ -27,15 +27,6 @@ fn long_run() -> Script {
     s.finish(16_000, RunStatus::Done, Some("the synthesis"));
     s.events.sort_by_key(|e| e.at_ms);
     s
-}
-
-fn screen(s: &mut State, width: u16, height: u16) -> String {
-    let terminal = render(s, width, height);
-    let buffer = terminal.backend().buffer();
-    (0..height)
-        .map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn running(script: &Script, until: i64) -> State {

@@ -4,28 +4,17 @@
 //! cursor and moved through by screen rows.
 
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use super::ui::update;
 use ailab::config::edit::{Field, PromptField};
-use ailab::tui::msg::Msg;
 use ailab::tui::state::State;
 use ailab::tui::text::field_rows as textbox;
 
 use super::fixture::*;
+use crate::screen::screen_rows as screen;
 
 const SYSTEM: Field = Field::Prompt(PromptField::System);
 const SPLIT: Field = Field::Prompt(PromptField::Split);
-
-/// The screen as lines of text.
-fn screen(state: &mut State, width: u16, height: u16) -> Vec<String> {
-    update(state, Msg::Resize { width, height });
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| super::ui::draw(frame, state)).unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect()).collect()
-}
 
 fn line_with<'a>(lines: &'a [String], text: &str) -> &'a str {
     lines.iter().find(|l| l.contains(text)).unwrap_or_else(|| panic!("no {text:?} in\n{}", lines.join("\n")))

@@ -234,11 +234,5 @@ fn a_name_another_member_has_is_warned_about_but_can_be_saved() {
 }
 
 fn render_text(s: &mut ailab::tui::state::State) -> String {
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
-    terminal.draw(|frame| super::ui::draw(frame, s)).unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..buffer.area.height)
-        .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::screen::screen_text(s, 120, 40)
 }
