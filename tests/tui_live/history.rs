@@ -386,7 +386,7 @@ fn the_mouse_selects_and_scrolls_the_list() {
 
 #[test]
 fn every_action_in_every_mode_ends_without_looping() {
-    use ailab::tui::action::{Action, App, Lab};
+    use ailab::tui::action::{Action, App, Lab, Run};
     let mut plain = state(120, 40);
     let mut listed = state(120, 40);
     history_with(&mut listed, sample());
@@ -410,6 +410,10 @@ fn every_action_in_every_mode_ends_without_looping() {
     let mut voting = plain.clone();
     act(&mut voting, Action::App(App::LabTab));
     act(&mut voting, Action::Lab(Lab::Vote));
+    // The zoom view open on a node (zooming again must not stack a second one).
+    let mut zoomed = plain.clone();
+    act(&mut zoomed, Action::Run(Run::Zoom));
+    assert!(zoomed.zoom().is_some());
     assert_eq!(panels.overlays.len(), 2);
     assert!(voting.lab.vote.is_some());
     let modes = [
@@ -421,6 +425,7 @@ fn every_action_in_every_mode_ends_without_looping() {
         ("the search box", &searching),
         ("the messages log under help", &panels),
         ("the vote screen", &voting),
+        ("the zoom view", &zoomed),
     ];
     for (name, mode) in modes {
         assert_consistent(mode, name);

@@ -23,7 +23,12 @@ pub fn perform(state: &mut State, screen: &Screen, action: Run) -> Vec<Effect> {
                 Focus::Node(i) => i,
                 _ => 0,
             };
-            state.overlays.push(Overlay::Zoom(Box::new(ZoomState::new(node))));
+            // One zoom view at a time: zooming again (a key bound to zoom inside it) shows the node.
+            match state.zoom_mut() {
+                Some(zoom) if zoom.node != node => zoom.show(node),
+                Some(_) => {}
+                None => state.overlays.push(Overlay::Zoom(Box::new(ZoomState::new(node)))),
+            }
         }
         Run::Copy => return copy(state, screen),
     }
