@@ -44,7 +44,7 @@ fn tab_keys_switch_tabs_and_the_list_is_read_once() {
 fn the_list_pages_by_key_as_the_selection_nears_the_end() {
     let mut s = state(120, 40);
     history_with(&mut s, many(100, 0));
-    assert!(s.history.more && s.history.total() == Some(100));
+    assert!(s.history.has_more() && s.history.total() == Some(100));
     // 74 rows down: still 26 rows ahead of the selection, no page yet.
     for _ in 0..74 {
         assert!(loads(&update(&mut s, key(KeyCode::Down))).is_empty());
@@ -63,7 +63,7 @@ fn the_list_pages_by_key_as_the_selection_nears_the_end() {
     assert_eq!(before.as_deref(), Some("run-00199"));
     answer(&mut s, request, many(12, 200), None);
     assert_eq!(s.history.runs.len(), 212);
-    assert!(!s.history.more, "a short page is the last");
+    assert!(!s.history.has_more(), "a short page is the last");
     assert!(loads(&update(&mut s, key(KeyCode::End))).is_empty());
     assert_eq!(s.history.selected, 211);
     update(&mut s, key(KeyCode::Home));

@@ -29,6 +29,19 @@ pub enum HistoryFocus {
     Search,
 }
 
+/// Where reading the list stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ListLoad {
+    /// Nothing read yet.
+    #[default]
+    NotLoaded,
+    /// Rows are shown (maybe none). `more`: the last page was full, so more may follow;
+    /// `stale`: runs started or ended since it was read, so showing the tab reads it again.
+    Loaded { more: bool, stale: bool },
+    /// The record cannot be read (or recording is off and there is none yet): why.
+    Unavailable(String),
+}
+
 /// A query sent to the record and not answered yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
@@ -106,12 +119,8 @@ pub struct HistoryState {
     /// The lab's runs (arms and judges of comparisons) are listed too; off unless asked for, so
     /// the user's own runs are not lost among them.
     pub show_lab: bool,
-    /// The last page was full: there may be more.
-    pub more: bool,
-    /// A first page has arrived.
-    pub loaded: bool,
-    /// Runs started or ended since the list was read.
-    pub stale: bool,
+    /// Where reading the list stands (a query in flight is `pending`).
+    pub list: ListLoad,
     pub focus: HistoryFocus,
     pub search: TextArea<'static>,
     /// The search the rows are for (empty: the plain list).
@@ -126,8 +135,6 @@ pub struct HistoryState {
     pub past: Option<PastRun>,
     /// The Open request being waited for.
     pub opening: Option<u64>,
-    /// Why the record cannot be read, if it cannot.
-    pub unavailable: Option<String>,
     /// Messages waiting for the status bar.
     pub notices: VecDeque<String>,
     pub recheck: Option<Recheck>,
@@ -143,9 +150,7 @@ impl Default for HistoryState {
             offset: 0,
             counts: None,
             show_lab: false,
-            more: false,
-            loaded: false,
-            stale: false,
+            list: ListLoad::NotLoaded,
             focus: HistoryFocus::List,
             search: search_box(""),
             shown_query: String::new(),
@@ -156,7 +161,6 @@ impl Default for HistoryState {
             confirm: None,
             past: None,
             opening: None,
-            unavailable: None,
             notices: VecDeque::new(),
             recheck: None,
             live_run: None,
@@ -228,9 +232,34 @@ impl HistoryState {
         self.offset = self.offset.min(self.runs.len().saturating_sub(height));
     }
 
+    /// True once a first page (or an error in its place) has arrived.
+    pub fn is_loaded(&self) -> bool {
+        matches!(self.list, ListLoad::Loaded { .. })
+    }
+
+    /// The last page was full: there may be more.
+    pub fn has_more(&self) -> bool {
+        matches!(self.list, ListLoad::Loaded { more: true, .. })
+    }
+
+    /// Why the record cannot be read, if it cannot.
+    pub fn unavailable(&self) -> Option<&str> {
+        match &self.list {
+            ListLoad::Unavailable(reason) => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// Runs started or ended since the list was read: it is read again when shown.
+    pub fn mark_stale(&mut self) {
+        if let ListLoad::Loaded { stale, .. } = &mut self.list {
+            *stale = true;
+        }
+    }
+
     /// True when the selection is near the end of what is loaded and more could come.
     pub fn wants_next_page(&self) -> bool {
-        self.more
+        self.has_more()
             && self.pending.is_none()
             && self.problem.is_none()
             && self.selected + PREFETCH >= self.runs.len()

@@ -7,7 +7,9 @@ use crate::store::export::Format;
 use crate::tui::action::{Action, Context, History};
 use crate::tui::msg::history::Page;
 use crate::tui::msg::{Effect, HistoryEffect};
-use crate::tui::state::history::{ConfirmDelete, DEBOUNCE_MS, HistoryFocus, PAGE, Pending, search_box};
+use crate::tui::state::history::{
+    ConfirmDelete, DEBOUNCE_MS, HistoryFocus, ListLoad, PAGE, Pending, search_box,
+};
 use crate::tui::state::{Level, State};
 use crate::tui::text::wrap::truncate;
 
@@ -19,7 +21,7 @@ pub fn height(state: &State) -> usize {
 /// Asks for the first page of `query` (empty: the plain list), keeping `keep` selected if it
 /// is still there.
 fn load_first(state: &mut State, query: String, keep: Option<String>) -> Vec<Effect> {
-    if state.history.unavailable.is_some() {
+    if state.history.unavailable().is_some() {
         return Vec::new();
     }
     let request = state.history.request();
@@ -48,7 +50,8 @@ pub fn toggle_lab_runs(state: &mut State) -> Vec<Effect> {
 /// The History tab came into view: read the list if it is new or out of date.
 pub fn ensure_loaded(state: &mut State) -> Vec<Effect> {
     let h = &state.history;
-    if h.unavailable.is_some() || h.pending.is_some() || (h.loaded && !h.stale) {
+    let fresh = matches!(h.list, ListLoad::Loaded { stale: false, .. });
+    if h.unavailable().is_some() || h.pending.is_some() || fresh {
         return Vec::new();
     }
     reload(state)
@@ -102,24 +105,26 @@ pub fn on_page(state: &mut State, request: u64, result: Result<Page, String>) ->
             history.runs.clear();
             history.selected = 0;
             history.offset = 0;
-            history.more = false;
-            history.loaded = true;
+            let stale = matches!(history.list, ListLoad::Loaded { stale: true, .. });
+            history.list = ListLoad::Loaded { more: false, stale };
             history.shown_query = pending.query;
             history.problem = Some(message);
             return Vec::new();
         }
     };
-    history.more = page.runs.len() >= PAGE;
+    let more = page.runs.len() >= PAGE;
     if let Some(counts) = page.counts {
         history.counts = Some(counts);
     }
     if pending.append {
         history.runs.extend(page.runs);
+        if let ListLoad::Loaded { more: shown, .. } = &mut history.list {
+            *shown = more;
+        }
     } else {
-        let fresh = history.shown_query != pending.query || !history.loaded;
+        let fresh = history.shown_query != pending.query || !history.is_loaded();
         history.runs = page.runs;
-        history.loaded = true;
-        history.stale = false;
+        history.list = ListLoad::Loaded { more, stale: false };
         history.problem = None;
         history.shown_query = pending.query;
         let kept = pending.keep.and_then(|id| history.runs.iter().position(|r| r.row.id == id));
@@ -275,7 +280,7 @@ pub fn copy_answer(id: &str) -> Vec<Effect> {
 
 /// A key that needs a selected run, with none.
 pub fn nothing_selected(state: &mut State) -> Vec<Effect> {
-    let why = if state.history.unavailable.is_some() {
+    let why = if state.history.unavailable().is_some() {
         "The record cannot be read (see the History tab)."
     } else if state.history.hidden_lab().is_some_and(|n| n > 0) {
         let toggle =

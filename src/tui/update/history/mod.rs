@@ -13,6 +13,7 @@ pub use past::{back_to_live, live_event, with_live};
 
 use crate::tui::msg::{Effect, HistoryMsg};
 use crate::tui::sanitize::one_line;
+use crate::tui::state::history::ListLoad;
 use crate::tui::state::{Focus, Level, Lifecycle, State, Tab};
 
 /// An answer from the record. Its messages can quote paths and search text: they are made safe
@@ -55,7 +56,7 @@ pub fn on_msg(state: &mut State, msg: HistoryMsg) -> Vec<Effect> {
             Vec::new()
         }
         HistoryMsg::Unavailable(reason) => {
-            state.history.unavailable = Some(reason);
+            state.history.list = ListLoad::Unavailable(reason);
             state.history.pending = None;
             Vec::new()
         }
@@ -95,7 +96,7 @@ pub fn follow(state: &mut State) -> Vec<Effect> {
     };
     if live != state.history.live_run {
         let ended = std::mem::replace(&mut state.history.live_run, live);
-        state.history.stale = true;
+        state.history.mark_stale();
         if let Some(id) = ended {
             state.history.recheck =
                 Some(crate::tui::state::history::Recheck { id: id.to_string(), due_ms: None, tries: 10 });

@@ -220,7 +220,7 @@ fn draw_empty(frame: &mut Frame, rect: Rect, state: &State) {
     let history = &state.history;
     let width = rect.width.saturating_sub(4).max(1) as usize;
     let mut w = Wrapper::new(width);
-    if let Some(reason) = &history.unavailable {
+    if let Some(reason) = history.unavailable() {
         w.push_str("Past runs cannot be shown: ", Role::StatusWarn);
         w.push_str(reason, Role::Text);
     } else if let Some(problem) = &history.problem {
@@ -229,7 +229,7 @@ fn draw_empty(frame: &mut Frame, rect: Rect, state: &State) {
         w.newline();
         let clear = key(state, Context::HistorySearch, Action::History(History::ClearSearch));
         w.push_str(&format!("Change the search, or press {clear} to clear it."), Role::Dim);
-    } else if !history.loaded {
+    } else if !history.is_loaded() {
         w.push_str("Reading the record…", Role::Dim);
     } else if !history.shown_query.is_empty() {
         let query = crate::tui::sanitize::one_line(&history.shown_query);

@@ -49,16 +49,16 @@ fn draw_search(frame: &mut Frame, rect: Rect, state: &State) {
     let history = &state.history;
     let focused = history.focus == HistoryFocus::Search && state.overlays.is_empty();
     let count = match (history.total(), history.shown_query.is_empty()) {
-        _ if !history.loaded || history.unavailable.is_some() || history.problem.is_some() => String::new(),
+        _ if !history.is_loaded() || history.problem.is_some() => String::new(),
         (Some(0), true) => String::new(),
         (Some(total), true) => {
             format!(" {} run{} ", format::thousands(total), if total == 1 { "" } else { "s" })
         }
         (_, true) => format!(" {} runs ", format::thousands(history.runs.len() as u64)),
         (_, false) => {
-            let more = if history.more { "+" } else { "" };
+            let more = if history.has_more() { "+" } else { "" };
             let n = history.runs.len();
-            format!(" {n}{more} match{} ", if n == 1 && !history.more { "" } else { "es" })
+            format!(" {n}{more} match{} ", if n == 1 && !history.has_more() { "" } else { "es" })
         }
     };
     let hint = if focused {
@@ -98,7 +98,7 @@ fn draw_search(frame: &mut Frame, rect: Rect, state: &State) {
 fn lab_runs_note(state: &State) -> String {
     let history = &state.history;
     let lab = match history.counts {
-        Some(counts) if counts.lab > 0 && history.loaded && history.unavailable.is_none() => counts.lab,
+        Some(counts) if counts.lab > 0 && history.is_loaded() => counts.lab,
         _ => return String::new(),
     };
     let toggle = key(state, Context::History, Action::History(History::ToggleLabRuns));
