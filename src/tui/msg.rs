@@ -16,7 +16,7 @@ pub use history::{HistoryEffect, HistoryMsg};
 pub use lab::{LabEffect, LabMsg};
 
 mod prompts;
-pub use prompts::{OpenedFile, PromptsEffect, PromptsMsg};
+pub use prompts::{OpenedFile, PromptsEffect, PromptsMsg, SaveOutcome};
 
 /// Something that happened.
 #[derive(Debug, Clone)]
@@ -55,18 +55,24 @@ pub enum Msg {
     },
     /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
     Signal(&'static str),
-    /// The engine was rebuilt (demo mode, or models reassigned).
-    EngineReplaced {
-        hierarchy: Arc<Hierarchy>,
-        demo: bool,
-        server: String,
-    },
+    /// The next run's engine was rebuilt (demo mode, models reassigned, prompts reloaded), or
+    /// why it could not be (runs keep the previous one).
+    EngineReplaced(Result<EngineInfo, String>),
     /// Something for the Lab tab (the record's scores, a comparison's progress, a vote stored).
     Lab(LabMsg),
     /// The record answered (History tab, prompt history, notices).
     History(HistoryMsg),
     /// Something for the Prompts tab (file opened or saved, editor closed, record answers).
     Prompts(PromptsMsg),
+}
+
+/// The engine the next run uses, as the UI shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineInfo {
+    pub hierarchy: Arc<Hierarchy>,
+    pub demo: bool,
+    /// Where it sends requests ("demo" for the offline demo).
+    pub server: String,
 }
 
 /// What became of a copy request.
@@ -79,7 +85,7 @@ pub enum CopyOutcome {
 }
 
 /// Something the reducer wants done.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     StartRun {
         prompt: String,

@@ -53,6 +53,15 @@ fn save_effect(effects: &[Effect]) -> Option<(String, Option<String>)> {
     })
 }
 
+/// `effects` is one request to run the next run with what `text` loads to.
+fn assert_adopts(effects: &[Effect], text: &str) {
+    let [Effect::Prompts(PromptsEffect::Adopt { hierarchy })] = effects else {
+        panic!("one engine to adopt: {effects:?}")
+    };
+    let loaded = ailab::config::parse_hierarchy(text, SAVE_PATH).unwrap();
+    assert_eq!((&hierarchy.nodes, &hierarchy.server), (&loaded.nodes, &loaded.server));
+}
+
 fn changed_on_disk(s: &mut State, now: Option<String>) -> Vec<Effect> {
     update(s, Msg::Prompts(PromptsMsg::ChangedOnDisk { path: SAVE_PATH.into(), now }))
 }
@@ -120,15 +129,13 @@ fn the_same_field_changed_outside_asks_and_enter_writes_nothing() {
     assert!(text.contains("temperature = 0.2") && !text.contains("# X"));
 
     // Reload takes the file as it is now and drops the edits; the next run uses it.
-    update(&mut s, Msg::Prompts(PromptsMsg::Saved { path: SAVE_PATH.into(), text, result: Ok(()) }));
+    update(&mut s, written(&text));
     focus_field(&mut s, Field::Temperature);
     typing(&mut s, "5");
     ctrl(&mut s, 's');
     changed_on_disk(&mut s, Some(theirs.clone()));
     let effects = press(&mut s, KeyCode::Char('r'));
-    let use_saved =
-        Effect::Prompts(PromptsEffect::UseSaved { text: theirs.clone(), source: SAVE_PATH.into() });
-    assert_eq!(effects, vec![use_saved]);
+    assert_adopts(&effects, &theirs);
     let draft = s.prompts.draft().unwrap();
     assert!(!draft.is_dirty() && draft.saved().text() == theirs);
     assert_eq!(s.prompts.editors.text("pixel", Field::Temperature).as_deref(), Some("0.3"));
@@ -175,9 +182,8 @@ fn coming_back_to_the_tab_shows_a_file_changed_outside() {
     come_back(&mut s);
     let theirs = changed_outside();
     let effects = update(&mut s, opened_with(&theirs));
-    let use_saved =
-        Effect::Prompts(PromptsEffect::UseSaved { text: theirs.clone(), source: SAVE_PATH.into() });
-    assert_eq!(effects, vec![use_saved], "the next run uses the file as it is now");
+    // The next run uses the file as it is now.
+    assert_adopts(&effects, &theirs);
     assert_eq!(s.prompts.draft().unwrap().saved().text(), theirs);
     assert_eq!(s.prompts.editors.text("pixel", Field::Temperature).as_deref(), Some("0.3"));
     assert_eq!(s.prompts.selected, "pixel");

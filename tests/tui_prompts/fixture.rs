@@ -10,7 +10,7 @@ use super::ui::update;
 use ailab::config::edit::{EditSession, HierarchyDocument};
 use ailab::config::{DEFAULT_HIERARCHY_TOML, Hierarchy, parse_hierarchy};
 use ailab::tui::keymap::Keymap;
-use ailab::tui::msg::{Effect, Msg, OpenedFile, PromptsEffect, PromptsMsg};
+use ailab::tui::msg::{Effect, EngineInfo, Msg, OpenedFile, PromptsEffect, PromptsMsg, SaveOutcome};
 use ailab::tui::state::{ServerInfo, State};
 use ailab::tui::theme::ThemeSet;
 
@@ -96,6 +96,18 @@ pub fn edited(node: &str, field: ailab::config::edit::Field, text: &str) -> Msg 
 }
 
 /// The text of the Save effect among `effects`.
+/// The shell's answer to a save of `text`: written, and the next run's engine rebuilt from it.
+pub fn written(text: &str) -> Msg {
+    let hierarchy = Arc::new(parse_hierarchy(text, SAVE_PATH).expect("a saved text loads"));
+    let server = hierarchy.server.base_url.clone();
+    let engine = EngineInfo { hierarchy, demo: false, server };
+    Msg::Prompts(PromptsMsg::Saved {
+        path: SAVE_PATH.into(),
+        text: text.into(),
+        result: Ok(SaveOutcome::InUse(engine)),
+    })
+}
+
 pub fn saved_text(effects: &[Effect]) -> Option<String> {
     effects.iter().find_map(|e| match e {
         Effect::Prompts(PromptsEffect::Save { text, .. }) => Some(text.clone()),

@@ -8,7 +8,7 @@ use super::ui::update;
 use ailab::config::edit::{Field, PromptField};
 use ailab::engine::{RunStatus, hierarchy_hash};
 use ailab::store::RunRow;
-use ailab::tui::msg::{Effect, Msg, PromptsEffect, PromptsMsg};
+use ailab::tui::msg::{Effect, Msg, PromptsEffect, PromptsMsg, SaveOutcome};
 use ailab::tui::state::health::{EndpointHealth, HealthReport};
 use ailab::tui::state::prompts::{Dialog, Leave, PromptsFocus};
 use ailab::tui::state::{Level, Tab};
@@ -60,30 +60,44 @@ fn typing_marks_the_field_and_member_unsaved_and_save_writes_the_file() {
 
     let effects = ctrl(&mut s, 's');
     let text = saved_text(&effects).expect("a save");
-    assert!(effects.contains(&Effect::Prompts(PromptsEffect::Save {
-        path: SAVE_PATH.into(),
-        text: text.clone(),
-        expected: None
-    })));
+    let Some(Effect::Prompts(PromptsEffect::Save { path, expected, hierarchy, .. })) = effects.first() else {
+        panic!("one save: {effects:?}")
+    };
+    assert_eq!((path.to_str(), expected), (Some(SAVE_PATH), &None));
+    // The save carries the tree the draft holds, which is what the text parses to: the shell
+    // does not read the text again.
+    let parsed = ailab::config::parse_hierarchy(&text, SAVE_PATH).unwrap();
+    assert_eq!((&hierarchy.nodes, &hierarchy.server), (&parsed.nodes, &parsed.server));
     assert!(text.contains("Always be brief. You are Echo") && s.prompts.saving);
+    assert_eq!(s.notice, None, "nothing is said before the shell has saved and rebuilt the engine");
 
-    let effects = update(
-        &mut s,
-        Msg::Prompts(PromptsMsg::Saved { path: SAVE_PATH.into(), text: text.clone(), result: Ok(()) }),
-    );
+    // One reply: written, and the next run's engine rebuilt from it.
+    let effects = update(&mut s, written(&text));
     assert!(!s.prompts.is_dirty() && !s.prompts.saving);
-    assert_eq!(
-        effects,
-        vec![Effect::Prompts(PromptsEffect::UseSaved { text: text.clone(), source: SAVE_PATH.into() })]
-    );
     assert!(s.notice.as_ref().unwrap().text.contains("The next run uses these prompts"));
-
-    // The shell rebuilt the engine: the next run (and the version count) use the saved tree.
-    let saved = Arc::new(ailab::config::parse_hierarchy(&text, SAVE_PATH).unwrap());
-    let effects = update(&mut s, Msg::Prompts(PromptsMsg::EngineRebuilt { hierarchy: saved.clone() }));
+    let saved = Arc::new(parsed);
     assert_eq!(s.hierarchy, saved);
     let hash = hierarchy_hash(&saved);
     assert_eq!(effects, vec![Effect::CheckHealth, Effect::Prompts(PromptsEffect::CountVersion { hash })]);
+}
+
+#[test]
+fn a_save_the_engine_cannot_use_says_runs_keep_the_previous_prompts() {
+    let mut s = on_prompts(120, 40);
+    let before = s.hierarchy.clone();
+    focus_field(&mut s, SYSTEM);
+    typing(&mut s, "x");
+    let text = saved_text(&ctrl(&mut s, 's')).expect("a save");
+    let why = "--base-url is not a URL".to_string();
+    let result = Ok(SaveOutcome::NotInUse(why));
+    let effects = update(&mut s, Msg::Prompts(PromptsMsg::Saved { path: SAVE_PATH.into(), text, result }));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(!s.prompts.is_dirty(), "the file is saved");
+    assert_eq!(s.hierarchy, before, "the next run keeps the engine it had");
+    let notice = s.notice.as_ref().unwrap();
+    assert_eq!(notice.level, Level::Error);
+    assert!(notice.text.contains("cannot use it yet: --base-url is not a URL"), "{}", notice.text);
+    assert!(notice.text.contains("Runs keep the previous prompts"), "{}", notice.text);
 }
 
 #[test]
@@ -267,8 +281,7 @@ fn quitting_with_unsaved_edits_asks_and_save_then_quits() {
     let effects = press(&mut s, KeyCode::Char('s'));
     let text = saved_text(&effects).expect("save");
     assert!(s.prompts.saving, "quitting waits for the save");
-    let effects =
-        update(&mut s, Msg::Prompts(PromptsMsg::Saved { path: SAVE_PATH.into(), text, result: Ok(()) }));
+    let effects = update(&mut s, written(&text));
     assert!(effects.contains(&Effect::Quit), "{effects:?}");
 }
 

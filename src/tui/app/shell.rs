@@ -16,11 +16,12 @@ use super::history_effects::HistoryEffects;
 use super::lab::{LabContext, LabShell};
 use super::panic::panic_message;
 use super::record::SharedReader;
+use crate::config::Hierarchy;
 use crate::engine::{Engine, EventSink, RunId, new_run_id};
-use crate::session::Settings;
+use crate::session::{Settings, normalize_base_url};
 use crate::store::RecordWriter;
 use crate::tui::clipboard::{SystemClipboard, osc52};
-use crate::tui::msg::{CopyOutcome, Effect, Msg};
+use crate::tui::msg::{CopyOutcome, Effect, EngineInfo, Msg};
 use crate::tui::terminal;
 pub use suspend::TerminalInput;
 
@@ -163,11 +164,29 @@ impl Shell {
         });
     }
 
-    fn replace_engine(&mut self, engine: Engine) {
+    /// Makes `hierarchy` (with `--base-url` applied) the next run's: one way for every change of
+    /// engine (demo mode, models reassigned, prompts saved or reloaded). A run in flight keeps
+    /// its own copy of the old engine. `Err`: why not (the old engine stays).
+    pub(super) fn adopt(&mut self, mut hierarchy: Hierarchy) -> Result<EngineInfo, String> {
+        if let Some(url) = &self.settings.base_url_override {
+            hierarchy.server.base_url = normalize_base_url(url)?;
+        }
+        let hierarchy = Arc::new(hierarchy);
+        let engine = self.settings.engine_for(hierarchy.clone())?;
         self.engine = engine;
-        let hierarchy = self.engine.hierarchy().clone();
-        let server = if self.settings.demo { "demo".to_string() } else { hierarchy.server.base_url.clone() };
-        let _ = self.tx.send(Msg::EngineReplaced { hierarchy, demo: self.settings.demo, server });
+        self.settings.hierarchy = hierarchy.clone();
+        let demo = self.settings.demo;
+        let server = if demo { "demo".to_string() } else { hierarchy.server.base_url.clone() };
+        tracing::info!(demo, %server, "the next run uses a new engine");
+        Ok(EngineInfo { hierarchy, demo, server })
+    }
+
+    fn replace_engine(&mut self, hierarchy: Hierarchy) {
+        let result = self.adopt(hierarchy);
+        if let Err(message) = &result {
+            tracing::error!(%message, "could not rebuild the engine");
+        }
+        let _ = self.tx.send(Msg::EngineReplaced(result));
     }
 }
 
@@ -190,10 +209,7 @@ impl Performer for Shell {
             }
             Effect::UseDemo => {
                 self.settings.demo = true;
-                match self.settings.engine() {
-                    Ok(engine) => self.replace_engine(engine),
-                    Err(message) => tracing::error!(%message, "could not build the demo engine"),
-                }
+                self.replace_engine((*self.settings.hierarchy).clone());
             }
             Effect::AssignModel { model, nodes } => {
                 let wanted: HashSet<&str> = nodes.iter().map(String::as_str).collect();
@@ -201,10 +217,7 @@ impl Performer for Shell {
                 for node in hierarchy.nodes.iter_mut().filter(|n| wanted.contains(n.id.as_str())) {
                     node.model = model.clone();
                 }
-                match self.settings.engine_for(Arc::new(hierarchy)) {
-                    Ok(engine) => self.replace_engine(engine),
-                    Err(message) => tracing::error!(%message, "could not rebuild the engine"),
-                }
+                self.replace_engine(hierarchy);
             }
             Effect::Quit => self.cancel_all(),
             Effect::SaveTheme { name } => self.save_theme(name),

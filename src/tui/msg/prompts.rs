@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::EngineInfo;
 use crate::config::Hierarchy;
 use crate::config::edit::{EditSession, Field};
 use crate::store::RunRow;
@@ -13,15 +14,12 @@ use crate::store::RunRow;
 pub enum PromptsMsg {
     /// The hierarchy in use, opened for editing, or why it cannot be edited.
     Opened(Result<Box<OpenedFile>, String>),
-    /// How writing `text` to `path` went.
-    Saved { path: PathBuf, text: String, result: Result<(), String> },
+    /// How saving `text` to `path` went: written and in use for the next run, written but not
+    /// in use (why), or not written (why).
+    Saved { path: PathBuf, text: String, result: Result<SaveOutcome, String> },
     /// Nothing was written: the file at `path` was changed outside ailab since it was read or
     /// saved. `now` is its text as it is now (`None`: it is gone).
     ChangedOnDisk { path: PathBuf, now: Option<String> },
-    /// The engine for the next run was rebuilt from the saved file.
-    EngineRebuilt { hierarchy: Arc<Hierarchy> },
-    /// The saved file could not become the next run's engine (the file itself is saved).
-    EngineNotRebuilt(String),
     /// `$EDITOR` closed: the edited text of a field, or why there is none.
     EditorClosed { node: String, field: Field, result: Result<String, String> },
     /// How many recorded runs used the prompt version `hash`.
@@ -30,6 +28,15 @@ pub enum PromptsMsg {
     RecentRuns(Result<Vec<RunRow>, String>),
     /// The prompts a past run used.
     PastPrompts { run_id: String, title: String, result: Result<Box<Hierarchy>, String> },
+}
+
+/// What became of a file written by a save.
+#[derive(Debug, Clone)]
+pub enum SaveOutcome {
+    /// The next run's engine was rebuilt from it.
+    InUse(EngineInfo),
+    /// It could not become the next run's engine (why): runs keep the previous prompts.
+    NotInUse(String),
 }
 
 /// The file being edited and what the next run adds to it.
@@ -41,15 +48,18 @@ pub struct OpenedFile {
 }
 
 /// Something the Prompts tab asks the shell to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PromptsEffect {
     /// Open the hierarchy in use for editing (answered by `Opened`).
     Open,
     /// Write `text` to `path` atomically, unless the file is no longer the one whose content
-    /// hash is `expected` (`None`: there was no file): answered by `Saved` or `ChangedOnDisk`.
-    Save { path: PathBuf, text: String, expected: Option<String> },
-    /// Build the next run's engine from saved hierarchy text (answered by `EngineRebuilt`).
-    UseSaved { text: String, source: String },
+    /// hash is `expected` (`None`: there was no file), then rebuild the next run's engine from
+    /// `hierarchy` (what `text` parses to, as the draft holds it): answered by `Saved` once both
+    /// are done, or by `ChangedOnDisk`.
+    Save { path: PathBuf, text: String, expected: Option<String>, hierarchy: Arc<Hierarchy> },
+    /// Rebuild the next run's engine from the file as it is now (reloaded after a change made
+    /// outside ailab): answered by `Msg::EngineReplaced`.
+    Adopt { hierarchy: Arc<Hierarchy> },
     /// Suspend the screen and edit `text` in `$EDITOR` (answered by `EditorClosed`).
     ExternalEditor { node: String, field: Field, text: String },
     /// Count the recorded runs of a prompt version (answered by `VersionUsage`).

@@ -20,8 +20,7 @@ use crossterm::event::KeyEventKind;
 use super::msg::{CopyOutcome, Effect, Msg};
 use super::screen::Screen;
 use super::state::health::Health;
-use super::state::run_view::RunView;
-use super::state::{Level, Overlay, Quitting, ServerInfo, State, Tab};
+use super::state::{Level, Overlay, Quitting, State, Tab};
 
 pub use keys::perform;
 
@@ -134,16 +133,13 @@ fn dispatch(state: &mut State, screen: &Screen, msg: Msg) -> Vec<Effect> {
             effects.push(Effect::Quit);
             effects
         }
-        Msg::EngineReplaced { hierarchy, demo, server } => {
-            // A new engine redraws the idle tree: show the live view it belongs to.
-            history::back_to_live(state);
-            state.hierarchy = hierarchy.clone();
-            state.server = ServerInfo { url: server, demo };
-            if !state.is_running() {
-                state.reset_run(RunView::idle(hierarchy));
-            }
-            state.health = Health::Checking;
-            vec![Effect::CheckHealth]
+        Msg::EngineReplaced(Ok(engine)) => run::engine_replaced(state, engine),
+        Msg::EngineReplaced(Err(why)) => {
+            state.notify(
+                format!("The engine could not be rebuilt: {why}. Runs keep the previous one."),
+                Level::Error,
+            );
+            Vec::new()
         }
         Msg::Lab(msg) => lab::on_msg(state, msg),
         Msg::History(msg) => history::on_msg(state, msg),

@@ -1,10 +1,11 @@
 //! Engine events and the run's lifecycle.
 
 use crate::engine::{EventKind, RunEvent, RunId, RunStatus, RunSummary};
-use crate::tui::msg::Effect;
+use crate::tui::msg::{Effect, EngineInfo};
+use crate::tui::state::health::Health;
 use crate::tui::state::run_view::RunView;
 use crate::tui::state::scroll::Scroll;
-use crate::tui::state::{Level, Lifecycle, Quitting, State};
+use crate::tui::state::{Level, Lifecycle, Quitting, ServerInfo, State, Tab};
 
 /// The shell started a run: its events are the ones to show.
 pub fn on_launched(state: &mut State, run_id: RunId) -> Vec<Effect> {
@@ -86,4 +87,28 @@ pub(super) fn finish(state: &mut State, status: RunStatus) {
         };
         state.notify(format!("Run {label}."), level);
     }
+}
+
+/// A new engine for the next run (demo mode, models reassigned, prompts saved or reloaded): the
+/// UI's hierarchy and server follow it; an idle tree shows the new members while a run on screen
+/// (finished, or a past one opened from History) stays until the next; the server is checked
+/// again, and the Prompts tab counts the runs of the version now in use.
+pub fn engine_replaced(state: &mut State, engine: EngineInfo) -> Vec<Effect> {
+    state.hierarchy = engine.hierarchy.clone();
+    state.server = ServerInfo { url: engine.server, demo: engine.demo };
+    if !state.is_running() {
+        let idle = || RunView::idle(engine.hierarchy.clone());
+        match state.history.past.as_mut() {
+            Some(past) if past.live.status.is_none() => past.live = idle(),
+            Some(_) => {}
+            None if state.run.view.status.is_none() => state.reset_run(idle()),
+            None => {}
+        }
+    }
+    state.health = Health::Checking;
+    let mut effects = vec![Effect::CheckHealth];
+    if state.tab == Tab::Prompts {
+        effects.extend(super::prompts::ask_usage(state));
+    }
+    effects
 }

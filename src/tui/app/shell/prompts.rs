@@ -3,14 +3,12 @@
 //! the terminal to `$EDITOR`, and ask the record (on the shared reader thread, so the loop never
 //! waits on SQLite). Every answer comes back as a message.
 
-use std::sync::Arc;
-
 use super::Shell;
 use super::suspend::with_terminal_lent;
 use crate::config::edit::{SaveRefused, edit_in_external_editor, open_for_editing, save_unless_changed};
-use crate::config::{Hierarchy, HierarchySource, parse_hierarchy};
+use crate::config::{Hierarchy, HierarchySource};
 use crate::session::normalize_base_url;
-use crate::tui::msg::{Msg, OpenedFile, PromptsEffect, PromptsMsg};
+use crate::tui::msg::{Msg, OpenedFile, PromptsEffect, PromptsMsg, SaveOutcome};
 
 /// Runs asked of the record to offer for comparison.
 const RECENT_RUNS: usize = 200;
@@ -30,46 +28,33 @@ impl Shell {
                     .map_err(|e| e.to_string());
                 send(PromptsMsg::Opened(result));
             }
-            PromptsEffect::Save { path, text, expected } => {
-                tokio::spawn(async move {
-                    let written = tokio::task::spawn_blocking({
-                        let (path, text) = (path.clone(), text.clone());
-                        move || save_unless_changed(&path, &text, expected.as_deref())
-                    })
-                    .await
-                    .unwrap_or_else(|e| {
-                        Err(SaveRefused::Failed(format!(
-                            "the save stopped unexpectedly ({e}); the file was not changed"
-                        )))
-                    });
-                    send(match written {
-                        Ok(()) => PromptsMsg::Saved { path, text, result: Ok(()) },
-                        Err(SaveRefused::Failed(message)) => {
-                            PromptsMsg::Saved { path, text, result: Err(message) }
+            // Written here, on the loop, like `Open` reads: a hierarchy.toml is a few kilobytes, and
+            // writing first lets the one reply say both that the file is saved and that the next
+            // run uses it (the engine is rebuilt before the reply, never after the notice).
+            PromptsEffect::Save { path, text, expected, hierarchy } => {
+                let result = match save_unless_changed(&path, &text, expected.as_deref()) {
+                    Ok(()) => {
+                        if self.settings.hierarchy_source == HierarchySource::Embedded {
+                            self.settings.hierarchy_source = HierarchySource::UserConfig(path.clone());
                         }
-                        Err(SaveRefused::ChangedOnDisk { now }) => PromptsMsg::ChangedOnDisk { path, now },
-                    });
-                });
-            }
-            PromptsEffect::UseSaved { text, source } => match self.hierarchy_from_saved(&text, &source) {
-                Ok(hierarchy) => {
-                    let hierarchy = Arc::new(hierarchy);
-                    match self.settings.engine_for(hierarchy.clone()) {
-                        Ok(engine) => {
-                            // A run in flight holds its own copy of the old engine and hierarchy.
-                            self.engine = engine;
-                            self.settings.hierarchy = hierarchy.clone();
-                            if self.settings.hierarchy_source == HierarchySource::Embedded {
-                                self.settings.hierarchy_source = HierarchySource::UserConfig(source.into());
-                            }
-                            tracing::info!("the next run uses the saved hierarchy");
-                            send(PromptsMsg::EngineRebuilt { hierarchy });
-                        }
-                        Err(message) => send(PromptsMsg::EngineNotRebuilt(message)),
+                        let mut saved = (*hierarchy).clone();
+                        saved.source = path.display().to_string();
+                        Ok(match self.adopt(saved) {
+                            Ok(info) => SaveOutcome::InUse(info),
+                            Err(why) => SaveOutcome::NotInUse(why),
+                        })
                     }
-                }
-                Err(message) => send(PromptsMsg::EngineNotRebuilt(message)),
-            },
+                    Err(SaveRefused::Failed(message)) => Err(message),
+                    Err(SaveRefused::ChangedOnDisk { now }) => {
+                        return send(PromptsMsg::ChangedOnDisk { path, now });
+                    }
+                };
+                send(PromptsMsg::Saved { path, text, result });
+            }
+            PromptsEffect::Adopt { hierarchy } => {
+                let result = self.adopt((*hierarchy).clone());
+                let _ = self.tx.send(Msg::EngineReplaced(result));
+            }
             PromptsEffect::ExternalEditor { node, field, text } => {
                 let result = with_terminal_lent(self.input.as_mut(), || edit_in_external_editor(&text))
                     .and_then(|edited| edited);
@@ -100,15 +85,6 @@ impl Shell {
                 send(PromptsMsg::PastPrompts { run_id, title, result });
             }),
         }
-    }
-
-    /// The saved text as the engine will run it (with `--base-url` applied).
-    fn hierarchy_from_saved(&self, text: &str, source: &str) -> Result<Hierarchy, String> {
-        let mut hierarchy = parse_hierarchy(text, source).map_err(|e| e.to_string())?;
-        if let Some(url) = &self.settings.base_url_override {
-            hierarchy.server.base_url = normalize_base_url(url)?;
-        }
-        Ok(hierarchy)
     }
 }
 

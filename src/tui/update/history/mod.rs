@@ -9,7 +9,7 @@ mod past;
 
 pub use keys::{on_key, on_mouse, perform, read_only};
 pub use list::paste as on_paste;
-pub use past::{back_to_live, live_event, with_live};
+pub use past::{live_event, with_live};
 
 use crate::tui::msg::{Effect, HistoryMsg};
 use crate::tui::sanitize::one_line;

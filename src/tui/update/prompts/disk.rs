@@ -6,6 +6,7 @@
 //! the file (losing the edits), overwrite it (losing the outside change), or cancel.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::leave::leave;
 use super::save::{save, save_expecting};
@@ -28,7 +29,7 @@ pub fn changed_on_disk(state: &mut State, path: &Path, now: Option<String>) -> V
             Ok(theirs) => match editing.draft.rebase(theirs.clone()) {
                 Ok(_) => {
                     editing.file_exists = true;
-                    return rebased(state, &shown, theirs.text());
+                    return rebased(state, &shown);
                 }
                 Err(conflicts) => (Some(theirs), conflicts),
             },
@@ -40,7 +41,7 @@ pub fn changed_on_disk(state: &mut State, path: &Path, now: Option<String>) -> V
 }
 
 /// The edits now sit on top of the changed file: save them (then go where the user was going).
-fn rebased(state: &mut State, shown: &str, theirs: &str) -> Vec<Effect> {
+fn rebased(state: &mut State, shown: &str) -> Vec<Effect> {
     refresh_editors(state);
     if state.prompts.is_dirty() {
         state.notify(
@@ -51,7 +52,7 @@ fn rebased(state: &mut State, shown: &str, theirs: &str) -> Vec<Effect> {
     }
     // The file already says everything the edits said.
     state.notify(format!("{shown} was changed outside ailab and already has your edits."), Level::Info);
-    let mut effects = vec![use_saved(theirs, shown)];
+    let mut effects = adopt_saved(state);
     if let Some(then) = state.prompts.after_save.take() {
         effects.extend(leave(state, then));
     }
@@ -80,14 +81,14 @@ pub fn reread(state: &mut State, result: Result<Box<OpenedFile>, String>) -> Vec
     if theirs.document.text() == editing.draft.saved().text() && theirs.file_exists == editing.file_exists {
         return Vec::new();
     }
-    let text = theirs.document.text().to_string();
+    let _text = theirs.document.text().to_string();
     let dirty = editing.draft.is_dirty();
     if !dirty {
         editing.draft = PromptsDraft::new(theirs.document);
         editing.file_exists = theirs.file_exists;
         state.prompts.editors.clear();
         state.notify(format!("{shown} was changed outside ailab: showing it as it is now."), Level::Info);
-        return vec![use_saved(&text, &shown)];
+        return adopt_saved(state);
     }
     match editing.draft.rebase(theirs.document) {
         Ok(_) => {
@@ -99,7 +100,7 @@ pub fn reread(state: &mut State, result: Result<Box<OpenedFile>, String>) -> Vec
                 ),
                 Level::Info,
             );
-            vec![use_saved(&text, &shown)]
+            adopt_saved(state)
         }
         Err(_) => {
             state.notify(
@@ -119,7 +120,7 @@ pub fn answer(state: &mut State, changed: FileChanged, choice: FileChoice) -> Ve
     let shown = editing.save_path.display().to_string();
     match (choice, changed.theirs) {
         (FileChoice::Reload, Some(theirs)) => {
-            let text = theirs.text().to_string();
+            let _text = theirs.text().to_string();
             if let FileState::Ready(editing) = &mut state.prompts.file {
                 editing.draft = PromptsDraft::new(theirs);
                 editing.file_exists = true;
@@ -130,7 +131,7 @@ pub fn answer(state: &mut State, changed: FileChanged, choice: FileChoice) -> Ve
                 format!("Reloaded {shown} as it is now; your unsaved edits were discarded."),
                 Level::Info,
             );
-            vec![use_saved(&text, &shown)]
+            adopt_saved(state)
         }
         (FileChoice::Overwrite, _) => save_expecting(state, changed.now_hash),
         _ => {
@@ -146,8 +147,11 @@ pub fn answer(state: &mut State, changed: FileChanged, choice: FileChoice) -> Ve
     }
 }
 
-fn use_saved(text: &str, source: &str) -> Effect {
-    Effect::Prompts(PromptsEffect::UseSaved { text: text.to_string(), source: source.to_string() })
+/// The next run uses the file as it is now (the draft's saved document, just read again).
+fn adopt_saved(state: &State) -> Vec<Effect> {
+    let Some(draft) = state.prompts.draft() else { return Vec::new() };
+    let hierarchy = Arc::new(draft.saved().hierarchy().clone());
+    vec![Effect::Prompts(PromptsEffect::Adopt { hierarchy })]
 }
 
 /// Editors of fields the user did not change show the file's new values (their history starts again).

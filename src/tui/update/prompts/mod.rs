@@ -13,7 +13,7 @@ mod settle;
 mod structure;
 mod tree;
 
-pub use entry::{ask_before_leaving, entered};
+pub use entry::{ask_before_leaving, ask_usage, entered};
 pub use settle::settle;
 
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};

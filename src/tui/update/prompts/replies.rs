@@ -2,8 +2,8 @@
 //! rebuilt, `$EDITOR` closed, and the record's answers (version counts, past runs' prompts).
 
 use std::collections::HashSet;
+use std::path::Path;
 
-use super::entry::ask_usage;
 use super::fields;
 use super::leave::leave;
 use crate::config::Hierarchy;
@@ -11,12 +11,12 @@ use crate::config::diff::diff_hierarchies;
 use crate::config::edit::PromptsDraft;
 use crate::engine::hierarchy_hash;
 use crate::store::RunRow;
-use crate::tui::msg::{Effect, OpenedFile, PromptsEffect, PromptsMsg};
+use crate::tui::msg::{Effect, OpenedFile, PromptsMsg, SaveOutcome};
 use crate::tui::state::prompts::{
     Dialog, DiffView, Editing, FileState, PickItem, PickPurpose, PromptsFocus, short_version,
 };
-use crate::tui::state::run_view::RunView;
-use crate::tui::state::{Level, State, Tab};
+use crate::tui::state::{Level, State};
+use crate::tui::update::run;
 
 /// Most past versions offered for comparison.
 const MAX_VERSIONS: usize = 20;
@@ -33,51 +33,8 @@ pub fn on_msg(state: &mut State, msg: PromptsMsg) -> Vec<Effect> {
             state.prompts.file = FileState::Unavailable(message);
             Vec::new()
         }
-        PromptsMsg::Saved { path, text, result } => {
-            state.prompts.saving = false;
-            let then = state.prompts.after_save.take();
-            match result {
-                Ok(()) => {
-                    if let FileState::Ready(editing) = &mut state.prompts.file {
-                        editing.draft.mark_saved(&text);
-                        editing.file_exists = true;
-                    }
-                    let source = path.display().to_string();
-                    state.notify(format!("Saved to {source}. The next run uses these prompts."), Level::Info);
-                    let mut effects = vec![Effect::Prompts(PromptsEffect::UseSaved { text, source })];
-                    if let Some(then) = then {
-                        effects.extend(leave(state, then));
-                    }
-                    effects
-                }
-                Err(message) => {
-                    state.notify(format!("Not saved: {message}"), Level::Error);
-                    Vec::new()
-                }
-            }
-        }
+        PromptsMsg::Saved { path, text, result } => saved(state, &path, &text, result),
         PromptsMsg::ChangedOnDisk { path, now } => super::disk::changed_on_disk(state, &path, now),
-        PromptsMsg::EngineRebuilt { hierarchy } => {
-            state.hierarchy = hierarchy.clone();
-            // An idle tree shows the new members; a finished run stays on screen until the next.
-            if !state.is_running() && state.run.view.status.is_none() {
-                state.reset_run(RunView::idle(hierarchy));
-            }
-            let mut effects = vec![Effect::CheckHealth];
-            if state.tab == Tab::Prompts {
-                effects.extend(ask_usage(state));
-            }
-            effects
-        }
-        PromptsMsg::EngineNotRebuilt(message) => {
-            state.notify(
-                format!(
-                    "Saved, but the next run cannot use it yet: {message}. Runs keep the previous prompts."
-                ),
-                Level::Error,
-            );
-            Vec::new()
-        }
         PromptsMsg::EditorClosed { node, field, result } => {
             match result {
                 Ok(text) if state.prompts.draft().is_some_and(|d| d.hierarchy().node(&node).is_some()) => {
@@ -108,6 +65,41 @@ pub fn on_msg(state: &mut State, msg: PromptsMsg) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// The shell wrote the file (and rebuilt the next run's engine from it), or could not.
+fn saved(state: &mut State, path: &Path, text: &str, result: Result<SaveOutcome, String>) -> Vec<Effect> {
+    state.prompts.saving = false;
+    let then = state.prompts.after_save.take();
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(message) => {
+            state.notify(format!("Not saved: {message}"), Level::Error);
+            return Vec::new();
+        }
+    };
+    if let FileState::Ready(editing) = &mut state.prompts.file {
+        editing.draft.mark_saved(text);
+        editing.file_exists = true;
+    }
+    let shown = path.display();
+    let mut effects = match outcome {
+        SaveOutcome::InUse(engine) => {
+            state.notify(format!("Saved to {shown}. The next run uses these prompts."), Level::Info);
+            run::engine_replaced(state, engine)
+        }
+        SaveOutcome::NotInUse(why) => {
+            state.notify(
+                format!("Saved to {shown}, but the next run cannot use it yet: {why}. Runs keep the previous prompts."),
+                Level::Error,
+            );
+            Vec::new()
+        }
+    };
+    if let Some(then) = then {
+        effects.extend(leave(state, then));
+    }
+    effects
 }
 
 fn opened(state: &mut State, file: Box<OpenedFile>) -> Vec<Effect> {

@@ -1,6 +1,8 @@
 //! Saving the draft: written only when it can be, and only over the file the tab read or last
 //! saved (see `disk` for when it is not).
 
+use std::sync::Arc;
+
 use super::tree;
 use crate::config::edit::content_hash;
 use crate::tui::msg::{Effect, PromptsEffect};
@@ -46,6 +48,8 @@ pub fn save_expecting(state: &mut State, expected: Option<String>) -> Vec<Effect
         return Vec::new();
     };
     let path = editing.save_path.clone();
+    // The draft already holds what `text` parses to: the shell runs it without reading it again.
+    let hierarchy = Arc::new(draft.hierarchy().clone());
     state.prompts.saving = true;
-    vec![Effect::Prompts(PromptsEffect::Save { path, text, expected })]
+    vec![Effect::Prompts(PromptsEffect::Save { path, text, expected, hierarchy })]
 }
