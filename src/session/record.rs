@@ -199,22 +199,12 @@ mod tests {
     use tokio_util::sync::CancellationToken;
 
     use super::*;
-    use crate::config::HierarchySource;
     use crate::engine::testkit::{ScriptedBackend, six_node_tree};
     use crate::engine::{Backends, Engine, RunStatus};
 
     /// Settings for a real (not demo) run of `hierarchy`, recorded at `db_path`.
     fn settings(hierarchy: Arc<crate::config::Hierarchy>, db_path: Option<std::path::PathBuf>) -> Settings {
-        Settings {
-            hierarchy,
-            hierarchy_source: HierarchySource::Embedded,
-            demo: false,
-            base_url_override: None,
-            db_path,
-            no_record: false,
-            theme: None,
-            judge: None,
-        }
+        Settings::for_tests(hierarchy, db_path)
     }
 
     #[tokio::test]

@@ -38,6 +38,24 @@ pub struct Settings {
     pub judge: Option<String>,
 }
 
+#[cfg(test)]
+impl Settings {
+    /// Settings for a test: `hierarchy` from the built-in source, recorded at `db_path`, over HTTP;
+    /// a test changes what it needs with struct update syntax.
+    pub(crate) fn for_tests(hierarchy: Arc<Hierarchy>, db_path: Option<PathBuf>) -> Settings {
+        Settings {
+            hierarchy,
+            hierarchy_source: HierarchySource::Embedded,
+            demo: false,
+            base_url_override: None,
+            db_path,
+            no_record: false,
+            theme: None,
+            judge: None,
+        }
+    }
+}
+
 impl Settings {
     /// Loads the hierarchy (lookup order: flag/env, user config, built-in) and applies overrides.
     pub fn resolve(asked: Asked) -> Result<Settings, String> {

@@ -158,14 +158,12 @@ mod tests {
     fn with_recording_off_a_delete_says_so_and_what_to_do() {
         let dir = tempfile::tempdir().unwrap();
         let settings = crate::session::Settings {
-            hierarchy: Arc::new(crate::engine::testkit::six_node_tree()),
-            hierarchy_source: crate::config::HierarchySource::Embedded,
             demo: true,
-            base_url_override: None,
-            db_path: Some(dir.path().join("ailab.db")),
             no_record: true,
-            theme: None,
-            judge: None,
+            ..crate::session::Settings::for_tests(
+                Arc::new(crate::engine::testkit::six_node_tree()),
+                Some(dir.path().join("ailab.db")),
+            )
         };
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let reader = SharedReader::start(&settings, &tx);

@@ -62,14 +62,9 @@ async fn with_recording_off_a_vote_is_refused_with_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let hierarchy = Arc::new(six_node_tree());
     let settings = crate::session::Settings {
-        hierarchy: hierarchy.clone(),
-        hierarchy_source: crate::config::HierarchySource::Embedded,
         demo: true,
-        base_url_override: None,
-        db_path: Some(dir.path().join("ailab.db")),
         no_record: true,
-        theme: None,
-        judge: None,
+        ..crate::session::Settings::for_tests(hierarchy.clone(), Some(dir.path().join("ailab.db")))
     };
     let (tx, mut rx) = unbounded_channel();
     let reader = super::super::record::SharedReader::start(&settings, &tx);
