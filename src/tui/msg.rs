@@ -5,17 +5,16 @@
 pub mod history;
 pub mod lab;
 
-use std::sync::Arc;
-
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::state::health::HealthReport;
-use crate::config::Hierarchy;
 use crate::engine::{RunEvent, RunId, RunSummary};
 pub use history::{HistoryEffect, HistoryMsg};
 pub use lab::{LabEffect, LabMsg};
 
+mod engine;
 mod prompts;
+pub use engine::EngineInfo;
 pub use prompts::{OpenedFile, PromptsEffect, PromptsMsg, SaveOutcome};
 
 /// Something that happened.
@@ -64,15 +63,6 @@ pub enum Msg {
     History(HistoryMsg),
     /// Something for the Prompts tab (file opened or saved, editor closed, record answers).
     Prompts(PromptsMsg),
-}
-
-/// The engine the next run uses, as the UI shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EngineInfo {
-    pub hierarchy: Arc<Hierarchy>,
-    pub demo: bool,
-    /// Where it sends requests ("demo" for the offline demo).
-    pub server: String,
 }
 
 /// What became of a copy request.

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::EngineInfo;
+use super::engine::EngineInfo;
 use crate::config::Hierarchy;
 use crate::config::edit::{EditSession, Field};
 use crate::store::RunRow;
