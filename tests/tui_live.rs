@@ -27,6 +27,8 @@ mod lab_views;
 mod navigation;
 #[path = "tui_live/reducer.rs"]
 mod reducer;
+#[path = "tui_live/screen_sync.rs"]
+mod screen_sync;
 #[path = "tui_live/status.rs"]
 mod status;
 #[path = "tui_live/styles.rs"]

@@ -142,6 +142,16 @@ impl Recording {
     fn wanted(&self) -> Size {
         self.size.lock().map(|s| *s).unwrap_or(Size::new(120, 40))
     }
+
+    /// The screen takes the size the test gave the window (ratatui clears it on a resize, with
+    /// `clear` or `clear_region` depending on the path).
+    fn follow_size(&mut self) -> Result<(), <TestBackend as Backend>::Error> {
+        let wanted = self.wanted();
+        if self.inner.size()? != wanted {
+            self.inner.resize(wanted.width, wanted.height);
+        }
+        Ok(())
+    }
 }
 
 impl Backend for Recording {
@@ -151,10 +161,7 @@ impl Backend for Recording {
         self.inner.draw(content)
     }
     fn clear(&mut self) -> Result<(), Self::Error> {
-        let wanted = self.wanted();
-        if self.inner.size()? != wanted {
-            self.inner.resize(wanted.width, wanted.height);
-        }
+        self.follow_size()?;
         self.inner.clear()
     }
     fn hide_cursor(&mut self) -> Result<(), Self::Error> {
@@ -170,6 +177,7 @@ impl Backend for Recording {
         self.inner.set_cursor_position(position)
     }
     fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        self.follow_size()?;
         self.inner.clear_region(clear_type)
     }
     fn size(&self) -> Result<Size, Self::Error> {

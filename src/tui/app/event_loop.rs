@@ -2,6 +2,7 @@
 //! frame interval. Tokens arriving by the thousand cost one frame, not thousands.
 
 use std::io;
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 use ratatui::Terminal;
@@ -49,8 +50,11 @@ pub async fn run<B: Backend>(
     performer: &mut impl Performer,
     frame: Duration,
 ) -> io::Result<Exit> {
-    let mut screen = Screen::of(state);
-    draw(terminal, state, &screen)?;
+    let mut ui = Ui { state, screen: Screen::default(), performer };
+    ui.screen = Screen::of(ui.state);
+    if ui.draw(terminal)?.is_break() {
+        return Ok(Exit::Quit);
+    }
     let mut last_draw = Instant::now();
     let mut dirty = false;
     loop {
@@ -58,7 +62,9 @@ pub async fn run<B: Backend>(
             tokio::select! {
                 msg = rx.recv() => msg,
                 _ = tokio::time::sleep_until(last_draw + frame) => {
-                    draw(terminal, state, &screen)?;
+                    if ui.draw(terminal)?.is_break() {
+                        return Ok(Exit::Quit);
+                    }
                     last_draw = Instant::now();
                     dirty = false;
                     continue;
@@ -71,18 +77,10 @@ pub async fn run<B: Backend>(
         let mut next = Some(first);
         let mut handled = 0;
         while let Some(msg) = next.take() {
-            dirty |= needs_redraw(state, &msg);
-            let effects = update(state, &screen, msg);
-            screen.sync(state);
-            for effect in effects {
-                if effect == Effect::Quit {
-                    return Ok(Exit::Quit);
-                }
-                performer.perform(effect);
-                if performer.take_full_redraw() {
-                    redraw_all(terminal)?;
-                    dirty = true;
-                }
+            dirty |= needs_redraw(ui.state, &msg);
+            match ui.fold(terminal, msg)? {
+                ControlFlow::Break(()) => return Ok(Exit::Quit),
+                ControlFlow::Continue(redrawn) => dirty |= redrawn,
             }
             handled += 1;
             if handled < BATCH {
@@ -90,10 +88,62 @@ pub async fn run<B: Backend>(
             }
         }
         if dirty && last_draw.elapsed() >= frame {
-            draw(terminal, state, &screen)?;
+            if ui.draw(terminal)?.is_break() {
+                return Ok(Exit::Quit);
+            }
             last_draw = Instant::now();
             dirty = false;
         }
+    }
+}
+
+/// The state, the screen derived from it, and who performs the effects.
+struct Ui<'a, P: Performer> {
+    state: &'a mut State,
+    screen: Screen,
+    performer: &'a mut P,
+}
+
+impl<P: Performer> Ui<'_, P> {
+    /// Folds one message, brings the screen up to date, performs the effects. `Break`: quit;
+    /// `Continue(true)`: another program used the screen, so it must be drawn again in full.
+    fn fold<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        msg: Msg,
+    ) -> io::Result<ControlFlow<(), bool>> {
+        let effects = update(self.state, &self.screen, msg);
+        self.screen.sync(self.state);
+        let mut redrawn = false;
+        for effect in effects {
+            if effect == Effect::Quit {
+                return Ok(ControlFlow::Break(()));
+            }
+            self.performer.perform(effect);
+            if self.performer.take_full_redraw() {
+                redraw_all(terminal)?;
+                redrawn = true;
+            }
+        }
+        Ok(ControlFlow::Continue(redrawn))
+    }
+
+    /// Draws a frame. The terminal may have changed size before its resize message arrived (a
+    /// burst of tokens queued ahead of it, or a resize while `$EDITOR` had the terminal): the new
+    /// size is folded first, so the frame is never drawn with a layout for another size.
+    fn draw<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> io::Result<ControlFlow<()>> {
+        let size = terminal.size().map_err(|e| io::Error::other(e.to_string()))?;
+        if (size.width, size.height) != self.state.size {
+            let resize = Msg::Resize { width: size.width, height: size.height };
+            if self.fold(terminal, resize)?.is_break() {
+                return Ok(ControlFlow::Break(()));
+            }
+        }
+        let (state, screen) = (&*self.state, &self.screen);
+        terminal
+            .draw(|frame| view::draw(frame, state, screen))
+            .map(|_| ControlFlow::Continue(()))
+            .map_err(|e| io::Error::other(e.to_string()))
     }
 }
 
@@ -103,11 +153,4 @@ fn redraw_all<B: Backend>(terminal: &mut Terminal<B>) -> io::Result<()> {
     let size = terminal.size().map_err(|e| io::Error::other(e.to_string()))?;
     let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
     terminal.resize(area).map_err(|e| io::Error::other(e.to_string()))
-}
-
-fn draw<B: Backend>(terminal: &mut Terminal<B>, state: &State, screen: &Screen) -> io::Result<()> {
-    terminal
-        .draw(|frame| view::draw(frame, state, screen))
-        .map(|_| ())
-        .map_err(|e| io::Error::other(e.to_string()))
 }

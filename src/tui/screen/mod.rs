@@ -38,6 +38,8 @@ pub struct Screen {
     /// The zoom view's document, while one is open.
     pub zoom: Option<ZoomText>,
     pub lab: LabScreen,
+    /// The run picture (`RunTab::generation`) the rows above were built for.
+    generation: u64,
 }
 
 impl Screen {
@@ -53,8 +55,18 @@ impl Screen {
     pub fn sync(&mut self, state: &State) {
         let area = state.area();
         let run = &state.run;
+        if run.generation != self.generation {
+            // Another run on screen: its calls' ids start again at 1, so nothing wrapped for the
+            // last one may be kept (a pane would show the old run's reply under the new call).
+            self.panes.clear();
+            self.zoom = None;
+            self.answer = Memo::default();
+            self.generation = run.generation;
+        }
         // The answer wraps to the full width, so it can be measured before the layout.
-        if run.shows_answer() {
+        if !run.shows_answer() {
+            self.answer = Memo::default();
+        } else {
             let width = state.size.0.saturating_sub(2).max(1) as usize;
             let len = run.view.answer.as_ref().map_or(0, String::len) as u64;
             self.answer.ensure((run.generation, width, len), width, |w| answer::answer_body(&run.view, w));
@@ -81,10 +93,5 @@ impl Screen {
         if state.tab == Tab::Lab {
             self.lab.sync(&state.lab, &state.keymap, area);
         }
-    }
-
-    /// The rows of a node's pane and of the answer, and the rows each shows (for scrolling).
-    pub fn pane(&self, node: usize) -> Option<&PaneText> {
-        self.panes.get(node)
     }
 }

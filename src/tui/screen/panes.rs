@@ -41,7 +41,8 @@ pub fn sync(panes: &mut Vec<PaneText>, run: &RunTab, layout: &ScreenLayout) {
     let generation = run.generation;
     for (i, pane) in panes.iter_mut().enumerate() {
         let Some(rect) = layout.pane_text_area(i) else {
-            pane.height = 1;
+            // Not on screen (the compact list): nothing wrapped is kept for it.
+            *pane = PaneText { height: 1, ..PaneText::default() };
             continue;
         };
         pane.width = rect.width as usize;

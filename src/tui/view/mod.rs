@@ -32,6 +32,12 @@ pub use paint::{centered, draw_rows, span, to_line};
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, state: &State, screen: &Screen) {
+    // The screen was laid out for the state's size; the loop folds a new terminal size in before
+    // drawing, so this only guards a caller that did not (drawing with another size's rectangles
+    // would write outside the frame).
+    if frame.area() != screen.layout.area {
+        return;
+    }
     draw_screen(frame, state, screen);
     messages::draw_toast(frame, state, screen);
     paint_background(frame.buffer_mut(), state.theme());
