@@ -12,6 +12,8 @@ mod graph;
 mod lexer;
 #[path = "architecture/modules.rs"]
 mod modules;
+#[path = "architecture/probes.rs"]
+mod probes;
 
 use graph::Graph;
 use modules::Crate;
@@ -127,6 +129,13 @@ fn the_layers_below_point_down() {
         arrows(&["src/lab/"], &["src/store/", "src/session/"]),
     );
     assert_none("the record names the session", arrows(&["src/store/"], &["src/session/"]));
+    assert_none(
+        "config names a room other than paths",
+        arrows(&["src/config/"], &["src/"])
+            .into_iter()
+            .filter(|a| !a.contains("→ src/config/") && !a.contains("→ src/paths.rs"))
+            .collect(),
+    );
     assert_none(
         "the clock, paths and text helpers name a room",
         arrows(&["src/clock.rs", "src/paths.rs", "src/text.rs"], &["src/"]),

@@ -2,14 +2,9 @@
 //! the live view when no command is given (the view itself is handed in by `main.rs`, so the
 //! command line never names the TUI).
 
-/// `println!` that cannot panic: when the reader has gone away (`ailab check | head -1`), the rest
-/// of the output is dropped instead of crashing with "Broken pipe"; the record keeps everything.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
-    }};
-}
+// Declared first: its macro is for the modules below (macros are in scope in file order).
+#[macro_use]
+mod say;
 
 pub mod args;
 mod ask;

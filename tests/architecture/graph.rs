@@ -36,6 +36,17 @@ impl Graph {
                 .entry(target)
                 .or_insert_with(|| Site { line: reference.line, path: reference.path.join("::") });
         }
+        for (file, line, name) in &krate.macro_calls {
+            let Some(defined) = krate.macros.get(name) else { continue };
+            if defined != file {
+                graph
+                    .edges
+                    .entry(file.clone())
+                    .or_default()
+                    .entry(defined.clone())
+                    .or_insert_with(|| Site { line: *line, path: format!("{name}!") });
+            }
+        }
         graph
     }
 
@@ -89,17 +100,24 @@ fn resolve(krate: &Crate, path: &ModPath, hops: usize) -> Option<String> {
         return resolve(krate, &next, hops + 1).or_else(|| Some(module.file.clone()));
     }
     for glob in &module.globs {
-        if let Some(source) = krate.modules.get(glob)
-            && (source.items.contains(name)
-                || source.imports.contains_key(name)
-                || source.children.contains(name))
-        {
+        if names(krate, glob, name, hops + 1) {
             let mut next = glob.clone();
             next.extend(path[split..].iter().cloned());
             return resolve(krate, &next, hops + 1);
         }
     }
     Some(module.file.clone())
+}
+
+/// Whether module `at` has `name`: defined there, brought in by a `use`, a child module, or
+/// through one of its own glob imports.
+fn names(krate: &Crate, at: &ModPath, name: &str, hops: usize) -> bool {
+    let Some(module) = krate.modules.get(at) else { return false };
+    hops <= 16
+        && (module.items.contains(name)
+            || module.imports.contains_key(name)
+            || module.children.contains(name)
+            || module.globs.iter().any(|glob| names(krate, glob, name, hops + 1)))
 }
 
 /// Tarjan's strongly connected components, iterative so deep graphs cannot overflow the stack.

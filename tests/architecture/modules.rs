@@ -1,6 +1,7 @@
-//! Reads every file of `src/` into modules: what each declares (child modules, items) and what
-//! it imports (`use` trees and inline `crate::`/`super::`/`self::` paths), each path made
-//! absolute from the module it is written in.
+//! Reads every file of `src/` into modules: what each declares (child modules, items, macros) and
+//! what it names (`use` trees, paths written in the code, macros called), each path made absolute
+//! from the module it is written in once the whole crate is read (so a path through a name a `use`
+//! brought in, `use crate::lab; lab::score::x()`, is followed to where it leads).
 
 use super::lexer::{Token, tokens};
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,6 +22,9 @@ pub struct Module {
     pub imports: BTreeMap<String, ModPath>,
     /// Modules whose every item is brought in (`use x::*`).
     pub globs: Vec<ModPath>,
+    /// Every name a `use` binds in the module, at its top or inside a function (what a path
+    /// written in the code may start with).
+    pub aliases: BTreeMap<String, ModPath>,
 }
 
 /// A path written in a file, made absolute, with where it was written.
@@ -31,11 +35,25 @@ pub struct Reference {
     pub path: ModPath,
 }
 
-/// Every module of a crate and every path its files write.
+/// A path as written, in the module it was written in (made absolute once every `use` is known).
+#[derive(Debug, Clone)]
+struct Written {
+    file: String,
+    line: usize,
+    module: ModPath,
+    segments: Vec<String>,
+}
+
+/// Every module of a crate, every path its files write, and the macros they define and call.
 #[derive(Debug, Default)]
 pub struct Crate {
     pub modules: BTreeMap<ModPath, Module>,
     pub references: Vec<Reference>,
+    written: Vec<Written>,
+    /// `macro_rules!` names to the file that defines them.
+    pub macros: BTreeMap<String, String>,
+    /// Macro calls: (file, line, name).
+    pub macro_calls: Vec<(String, usize, String)>,
 }
 
 const ITEM_KEYWORDS: [&str; 8] = ["fn", "struct", "enum", "trait", "type", "const", "static", "union"];
@@ -45,7 +63,27 @@ impl Crate {
     pub fn read(root: &Path) -> Crate {
         let mut krate = Crate::default();
         krate.read_file(root, PathBuf::from("src/lib.rs"), Vec::new());
+        for written in std::mem::take(&mut krate.written) {
+            if let Some(path) = krate.absolute_from(&written.module, &written.segments) {
+                krate.references.push(Reference { file: written.file, line: written.line, path });
+            }
+        }
         krate
+    }
+
+    /// A path written in module `from`, made absolute: from the crate's root (`crate::`), the
+    /// module or its parents (`self::`, `super::`), a child module, or a name a `use` brought in.
+    /// `None` for another crate's path (`std::…`, `ratatui::…`).
+    fn absolute_from(&self, from: &ModPath, written: &[String]) -> Option<ModPath> {
+        let first = written.first()?.as_str();
+        let module = self.modules.get(from);
+        if matches!(first, "crate" | "super" | "self") || module.is_some_and(|m| m.children.contains(first)) {
+            return absolute(from, written);
+        }
+        let target = module?.aliases.get(first)?;
+        let mut out = target.clone();
+        out.extend(written[1..].iter().cloned());
+        Some(out)
     }
 
     fn read_file(&mut self, root: &Path, file: PathBuf, path: ModPath) {
@@ -155,8 +193,18 @@ impl Scanner<'_> {
                 }
                 Token::Ident(word) if word == "macro_rules" => {
                     if let Some(name) = self.ident(at + 2).map(str::to_string) {
+                        self.krate.macros.insert(name.clone(), self.file.to_string());
                         self.module_mut(path).items.insert(name);
+                        self.at = at + 3;
+                        continue;
                     }
+                }
+                Token::Ident(name)
+                    if self.is(at + 1, &Token::Punct('!'))
+                        && !self.is(at.wrapping_sub(1), &Token::PathSep) =>
+                {
+                    let line = self.line(at);
+                    self.krate.macro_calls.push((self.file.to_string(), line, name.clone()));
                 }
                 Token::Ident(_) if !self.is(at.wrapping_sub(1), &Token::PathSep) => {
                     self.inline_path(path, at);
@@ -185,13 +233,13 @@ impl Scanner<'_> {
         if segments.len() < 2 {
             return;
         }
-        let first = segments[0].as_str();
-        let relative = matches!(first, "crate" | "super" | "self")
-            || self.krate.modules.get(path).is_some_and(|m| m.children.contains(first));
-        if relative && let Some(absolute) = absolute(path, &segments) {
-            let line = self.line(at);
-            self.krate.references.push(Reference { file: self.file.to_string(), line, path: absolute });
-        }
+        let line = self.line(at);
+        self.krate.written.push(Written {
+            file: self.file.to_string(),
+            line,
+            module: path.clone(),
+            segments,
+        });
     }
 
     /// Reads one use tree after `prefix`; returns each leaf's written path and the name it binds
@@ -267,24 +315,19 @@ impl Scanner<'_> {
         bound: Option<String>,
         line: usize,
     ) {
-        let Some(first) = written.first() else { return };
-        let relative = matches!(first.as_str(), "crate" | "super" | "self")
-            || self.krate.modules.get(path).is_some_and(|m| m.children.contains(first));
-        if !relative {
-            return;
-        }
-        let Some(target) = absolute(path, &written) else { return };
+        let Some(target) = self.krate.absolute_from(path, &written) else { return };
         self.krate.references.push(Reference { file: self.file.to_string(), line, path: target.clone() });
-        if !top {
-            return;
-        }
         let module = self.module_mut(path);
         match bound {
             Some(name) if name != "_" => {
-                module.imports.insert(name, target);
+                module.aliases.insert(name.clone(), target.clone());
+                if top {
+                    module.imports.insert(name, target);
+                }
             }
             Some(_) => {}
-            None => module.globs.push(target),
+            None if top => module.globs.push(target),
+            None => {}
         }
     }
 }
