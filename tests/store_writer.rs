@@ -97,3 +97,16 @@ fn a_stopped_recorder_refuses_changes_and_says_so() {
     let run = Reader::open(&path).unwrap().load_run("20260101-120000-aaaa").unwrap();
     assert_eq!(run.run.status, RunStatus::Done, "nothing was deleted");
 }
+
+#[test]
+fn a_change_that_panics_is_refused_with_why_and_the_recorder_goes_on() {
+    let (_dir, path) = temp_db();
+    let (writer, writes) = RecordWriter::channel();
+    let recorder = Recorder::start_retrying(&path, unbounded_channel(), writes, || false).unwrap();
+    // A bug in one change: the writer answers its caller, and keeps its thread for the next.
+    let failed = writer.run(|_| -> Result<(), StoreError> { panic!("a bug in a write") });
+    let why = failed.unwrap_err().to_string();
+    assert!(why.contains("internal error") && why.contains("was not made"), "{why}");
+    assert_eq!(writer.recover().unwrap(), Vec::<String>::new(), "the next change still runs");
+    recorder.shutdown().unwrap();
+}

@@ -83,11 +83,14 @@ fn try_execute(
     let writer = match record.then(|| Recorder::start_keeping_damage(path)) {
         None => Writer::Off,
         Some(Ok(recorder)) => Writer::On(recorder),
-        // A locked record can wait: the history is read anyway.
-        Some(Err(error @ StoreError::Locked { .. })) => {
+        // Only a delete needs the writer: a record that cannot be written now (locked by another
+        // ailab, a read-only file) is still read, and a damaged one is reported by the reader.
+        Some(Err(error)) if !matches!(cmd, HistoryCommand::Delete { .. }) => {
             tracing::warn!(%error, "recovery skipped");
             Writer::Unavailable(error)
         }
+        // A locked record can wait: the delete says so below.
+        Some(Err(error @ StoreError::Locked { .. })) => Writer::Unavailable(error),
         Some(Err(error)) => return Err(error),
     };
     if let Writer::On(recorder) = &writer {

@@ -24,11 +24,7 @@ impl ReadWorker {
         let (jobs, queue) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("ailab-reader".into())
-            .spawn(move || {
-                while let Ok(job) = queue.recv() {
-                    job(&mut reader);
-                }
-            })
+            .spawn(move || serve(&queue, &mut reader))
             .map_err(|e| StoreError::Open {
                 path: path.to_path_buf(),
                 reason: format!("cannot start the reader thread: {e}"),
@@ -56,9 +52,7 @@ impl ReadWorker {
                     }
                     Err(err) => return opened(Err(err)),
                 };
-                while let Ok(job) = queue.recv() {
-                    job(&mut reader);
-                }
+                serve(&queue, &mut reader);
             })
             .map_err(|e| StoreError::Open {
                 path: path.to_path_buf(),
@@ -68,7 +62,7 @@ impl ReadWorker {
     }
 
     /// Queues a job, e.g. `worker.submit(move |r| { let _ = tx.send(Msg::Runs(r.list_runs(None, 50))); })`.
-    /// Returns false if the thread is gone (a job panicked); the job is then dropped.
+    /// Returns false if the thread is gone (the record could not open); the job is then dropped.
     pub fn submit(&self, job: impl FnOnce(&mut Reader) + Send + 'static) -> bool {
         self.jobs.send(Box::new(job)).is_ok()
     }
@@ -76,6 +70,22 @@ impl ReadWorker {
     /// Notices from opening the record (a damaged file set aside).
     pub fn notices(&self) -> &[String] {
         &self.notices
+    }
+}
+
+/// Runs the jobs in order until every sender is gone. A job that panics is a bug in it, not in
+/// the reader: it is logged, and the jobs after it still run (the tabs sharing the reader keep it).
+fn serve(queue: &mpsc::Receiver<Job>, reader: &mut Reader) {
+    while let Ok(job) = queue.recv() {
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(reader)));
+        if let Err(payload) = ran {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(%message, "a query of the record panicked; the reader goes on");
+        }
     }
 }
 
@@ -98,6 +108,18 @@ mod tests {
         }));
         assert_eq!(told.recv().unwrap(), Ok(Vec::new()));
         assert_eq!(answer.recv().unwrap(), Ok(0));
+    }
+
+    #[test]
+    fn a_job_that_panics_leaves_the_reader_serving_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let worker = ReadWorker::start(&dir.path().join("ailab.db")).unwrap();
+        assert!(worker.submit(|_| panic!("a bug in one query")));
+        let (answer_tx, answer) = mpsc::channel();
+        assert!(worker.submit(move |reader| {
+            let _ = answer_tx.send(reader.count_runs().map_err(|e| e.to_string()));
+        }));
+        assert_eq!(answer.recv_timeout(std::time::Duration::from_secs(10)).unwrap(), Ok(0));
     }
 
     #[test]

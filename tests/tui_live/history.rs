@@ -364,8 +364,17 @@ fn record_notices_show_one_after_another_and_earlier_prompts_come_back() {
     assert_eq!(s.run.prompt.text(), "old");
     update(&mut s, key(KeyCode::Up));
     assert_eq!(s.run.prompt.text(), "older");
-    update(&mut s, Msg::History(HistoryMsg::Unavailable("no data folder".into())));
-    assert!(loads(&update(&mut s, alt('2'))).is_empty(), "an unreadable record is not asked");
+    // A record that could not be read is asked again when the tab is shown: the reader opens it
+    // again, and says why once more if it still cannot (or the list comes back if it can).
+    update(&mut s, Msg::History(HistoryMsg::Unavailable("the record is locked".into())));
+    let (request, ..) = one_load(&update(&mut s, alt('2')));
+    update(&mut s, Msg::History(HistoryMsg::Unavailable("the record is locked".into())));
+    assert_eq!(s.history.unavailable(), Some("the record is locked"));
+    update(&mut s, alt('1'));
+    let (request_again, ..) = one_load(&update(&mut s, alt('2')));
+    assert!(request_again > request);
+    answer(&mut s, request_again, sample(), Some(6));
+    assert!(s.history.unavailable().is_none() && s.history.runs.len() == 6);
 }
 
 #[test]

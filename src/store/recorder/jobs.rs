@@ -20,7 +20,7 @@ use crate::store::write::Writes;
 type Work = Box<dyn FnOnce(Result<&mut Writes<'_>, StoreError>) + Send>;
 
 /// Why writes are refused once the queue is closed, when nobody said.
-const STOPPED: &str = "the recorder has stopped";
+const STOPPED: &str = "the recorder has stopped (see the log); restart ailab to change the record again";
 
 /// A job waiting for the recorder's thread. Dropped without running (the queue closed), it is
 /// told why, so no caller waits for an answer that will never come.
@@ -105,7 +105,19 @@ impl RecordWriter {
         self.submit(move |writes| {
             let _ = answer.send(writes.and_then(work));
         });
-        wait(answered).unwrap_or_else(|_| Err(refusal(&self.closed)))
+        wait(answered).unwrap_or_else(|_| Err(self.unanswered()))
+    }
+
+    /// Why a job gave no answer: the queue closed (the recorder stopped, or the record never
+    /// opened), or else the job itself failed on a bug (the recorder went on without it).
+    fn unanswered(&self) -> StoreError {
+        match self.closed.get() {
+            Some(_) => refusal(&self.closed),
+            None => StoreError::Unwritable(
+                "the change failed on an internal error (a bug in ailab; the log has details) and was not made"
+                    .into(),
+            ),
+        }
     }
 
     /// Waits until the record is open and every run event sent so far is written; `Err` says why

@@ -332,9 +332,15 @@ async fn run_writer(
 /// with why, rather than letting its rows land before their run's).
 fn run_job(writer: &mut Writer, events: &mut UnboundedReceiver<RunEvent>, job: Job) {
     drain(writer, events, usize::MAX);
-    match writer.catch_up() {
+    let ready = writer.catch_up();
+    // A job that panics is a bug in that job: its transaction rolls back as it unwinds, its caller
+    // is told, and the recorder goes on recording the runs.
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match ready {
         Ok(()) => job.run(Ok(&mut writer.writes())),
         Err(err) => job.run(Err(err)),
+    }));
+    if ran.is_err() {
+        tracing::error!("a write job panicked; the recorder goes on");
     }
 }
 

@@ -2,7 +2,8 @@
 //! shared by the History, Prompts and Lab tabs, beside the recorder's writer (shared likewise). The
 //! UI loop never waits on either: jobs go in, answers come back as messages.
 
-use std::sync::{Arc, OnceLock};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -16,8 +17,16 @@ const STOPPED: &str = "the reader of the record stopped (see the log); restart a
 /// The record's reader thread, shared. Cheap to clone.
 #[derive(Clone)]
 pub struct SharedReader {
-    worker: Option<Arc<ReadWorker>>,
-    /// Why the record cannot be read, once known.
+    /// The record's file, or why there is none to read (recording off with no record yet, no
+    /// data folder): a reason that no new attempt changes.
+    path: Result<PathBuf, String>,
+    current: Arc<Mutex<Attempt>>,
+    tx: UnboundedSender<Msg>,
+}
+
+/// One attempt at opening the record: its reader, and why it could not open (once known).
+struct Attempt {
+    worker: Option<ReadWorker>,
     why: Arc<OnceLock<String>>,
 }
 
@@ -26,33 +35,55 @@ impl SharedReader {
     /// waits for its integrity check; jobs sent meanwhile wait for it. What to tell the user about
     /// opening (notices, or why the record cannot be read) arrives as History messages.
     pub fn start(settings: &Settings, tx: &UnboundedSender<Msg>) -> SharedReader {
-        let why = Arc::new(OnceLock::new());
-        let unavailable = |reason: String| {
-            let _ = why.set(reason.clone());
-            let _ = tx.send(Msg::History(HistoryMsg::Unavailable(reason)));
-            SharedReader { worker: None, why: why.clone() }
-        };
         let path = match store::db_path(settings.db_path.as_deref()) {
-            Err(message) => return unavailable(message),
-            Ok(path) if settings.no_record && !path.exists() => {
-                return unavailable(format!(
-                    "recording is off (--no-record) and there is no record yet at {}.",
-                    path.display()
-                ));
-            }
-            Ok(path) => path,
+            Ok(path) if settings.no_record && !path.exists() => Err(format!(
+                "recording is off (--no-record) and there is no record yet at {}.",
+                path.display()
+            )),
+            other => other,
         };
-        match ReadWorker::start_in_background(&path, opened(why.clone(), tx.clone())) {
-            Ok(worker) => SharedReader { worker: Some(Arc::new(worker)), why },
-            Err(err) => unavailable(err.to_string()),
+        let reader = SharedReader {
+            path,
+            current: Arc::new(Mutex::new(Attempt { worker: None, why: Arc::new(OnceLock::new()) })),
+            tx: tx.clone(),
+        };
+        if let Ok(mut attempt) = reader.current.lock() {
+            *attempt = reader.open();
+        }
+        reader
+    }
+
+    /// Starts an attempt at opening the record (or says why there is none to open).
+    fn open(&self) -> Attempt {
+        let why = Arc::new(OnceLock::new());
+        let failed = |reason: String| {
+            let _ = why.set(reason.clone());
+            let _ = self.tx.send(Msg::History(HistoryMsg::Unavailable(reason)));
+            Attempt { worker: None, why: why.clone() }
+        };
+        let path = match &self.path {
+            Ok(path) => path,
+            Err(reason) => return failed(reason.clone()),
+        };
+        match ReadWorker::start_in_background(path, opened(why.clone(), self.tx.clone())) {
+            Ok(worker) => Attempt { worker: Some(worker), why },
+            Err(err) => failed(err.to_string()),
         }
     }
 
-    /// Queues `job` on the reader's thread. It gets the reader, or why the record cannot be read
-    /// (it never opened, or the reader stopped): every job is answered once.
+    /// Queues `job` on the reader's thread. It gets the reader, or why the record cannot be read:
+    /// every job is answered once. After an attempt that could not open the record (locked by
+    /// another ailab for longer than the wait, say), the next job starts a new one, so a tab's
+    /// refresh reads the record once it can be read again.
     pub fn submit(&self, job: impl FnOnce(Result<&mut Reader, &str>) + Send + 'static) {
-        let mut pending = Pending { job: Some(job), why: self.why.clone() };
-        match &self.worker {
+        let Ok(mut attempt) = self.current.lock() else {
+            return drop(Pending { job: Some(job), why: Arc::new(OnceLock::new()) });
+        };
+        if attempt.why.get().is_some() && self.path.is_ok() {
+            *attempt = self.open();
+        }
+        let mut pending = Pending { job: Some(job), why: attempt.why.clone() };
+        match &attempt.worker {
             // A job the thread refuses is handed back and dropped, which tells it why.
             Some(worker) => {
                 worker.submit(move |reader| {
@@ -111,9 +142,8 @@ mod tests {
         let path = dir.path().join("ailab.db");
         std::fs::create_dir(&path).unwrap();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let why = Arc::new(OnceLock::new());
-        let worker = ReadWorker::start_in_background(&path, opened(why.clone(), tx)).unwrap();
-        let reader = SharedReader { worker: Some(Arc::new(worker)), why };
+        let settings = Settings::for_tests(Arc::new(crate::engine::testkit::six_node_tree()), Some(path));
+        let reader = SharedReader::start(&settings, &tx);
         let (answers, answered) = std::sync::mpsc::channel();
         for _ in 0..3 {
             let answers = answers.clone();
@@ -127,5 +157,28 @@ mod tests {
         }
         let told = rx.blocking_recv().unwrap();
         assert!(matches!(told, Msg::History(HistoryMsg::Unavailable(_))), "{told:?}");
+    }
+
+    #[test]
+    fn a_record_that_could_not_open_is_tried_again_by_the_next_job() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ailab.db");
+        // A folder where the file should be: the first attempt cannot open it.
+        std::fs::create_dir(&path).unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let settings =
+            Settings::for_tests(Arc::new(crate::engine::testkit::six_node_tree()), Some(path.clone()));
+        let reader = SharedReader::start(&settings, &tx);
+        let told = rx.blocking_recv().unwrap();
+        assert!(matches!(told, Msg::History(HistoryMsg::Unavailable(_))), "{told:?}");
+        // The cause goes away (another ailab let go of it, say): the next job reads the record.
+        std::fs::remove_dir(&path).unwrap();
+        let (answers, answered) = std::sync::mpsc::channel();
+        reader.submit(move |r| {
+            let _ = answers
+                .send(r.map_err(str::to_string).and_then(|r| r.count_runs().map_err(|e| e.to_string())));
+        });
+        let answer = answered.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
+        assert_eq!(answer, Ok(0));
     }
 }

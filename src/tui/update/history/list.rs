@@ -21,9 +21,6 @@ pub fn height(state: &State) -> usize {
 /// Asks for the first page of `query` (empty: the plain list), keeping `keep` selected if it
 /// is still there.
 fn load_first(state: &mut State, query: String, keep: Option<String>) -> Vec<Effect> {
-    if state.history.unavailable().is_some() {
-        return Vec::new();
-    }
     let request = state.history.request();
     let search = (!query.is_empty()).then(|| query.clone());
     let count = search.is_none();
@@ -47,11 +44,12 @@ pub fn toggle_lab_runs(state: &mut State) -> Vec<Effect> {
     reload(state)
 }
 
-/// The History tab came into view: read the list if it is new or out of date.
+/// The History tab came into view: read the list if it is new or out of date, or try again if
+/// the record could not be read (the reader opens it again).
 pub fn ensure_loaded(state: &mut State) -> Vec<Effect> {
     let h = &state.history;
     let fresh = matches!(h.list, ListLoad::Loaded { stale: false, .. });
-    if h.unavailable().is_some() || h.pending.is_some() || fresh {
+    if h.pending.is_some() || fresh {
         return Vec::new();
     }
     reload(state)

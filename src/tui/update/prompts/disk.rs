@@ -81,7 +81,6 @@ pub fn reread(state: &mut State, result: Result<Box<OpenedFile>, String>) -> Vec
     if theirs.document.text() == editing.draft.saved().text() && theirs.file_exists == editing.file_exists {
         return Vec::new();
     }
-    let _text = theirs.document.text().to_string();
     let dirty = editing.draft.is_dirty();
     if !dirty {
         editing.draft = PromptsDraft::new(theirs.document);
@@ -120,7 +119,6 @@ pub fn answer(state: &mut State, changed: FileChanged, choice: FileChoice) -> Ve
     let shown = editing.save_path.display().to_string();
     match (choice, changed.theirs) {
         (FileChoice::Reload, Some(theirs)) => {
-            let _text = theirs.text().to_string();
             if let FileState::Ready(editing) = &mut state.prompts.file {
                 editing.draft = PromptsDraft::new(theirs);
                 editing.file_exists = true;
