@@ -127,6 +127,9 @@ impl RunContext {
         if spec.split_into.is_some() && endpoint.as_ref().is_some_and(Endpoint::refuses_schema) {
             spec.request.response_format = None;
         }
+        // Where the call goes, as its backend names it: the server's URL, or the offline demo's
+        // "demo", so a recorded demo run never reads as sent to a server.
+        let goes_to = endpoint.as_ref().map_or(endpoint_url.clone(), |e| e.backend.endpoint().to_string());
         loop {
             let call = self.next_call.fetch_add(1, Ordering::Relaxed);
             let request = Arc::new(spec.request.clone());
@@ -135,7 +138,7 @@ impl RunContext {
                 node: node.id.clone(),
                 phase: spec.phase,
                 parent_call: spec.parent_call,
-                endpoint: endpoint_url.clone(),
+                endpoint: goes_to.clone(),
                 request: request.clone(),
                 truncated_input: spec.truncated_input,
             });

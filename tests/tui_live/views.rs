@@ -134,6 +134,20 @@ fn health_panel() {
     insta::assert_snapshot!("health_unreachable_100x30", terminal.backend());
 }
 
+/// In demo mode the panel says no server is checked, whatever the server is doing: a tick there
+/// would tell someone checking LM Studio that it answers when nothing was asked.
+#[test]
+fn the_server_panel_in_demo_mode_says_no_server_is_checked() {
+    let mut s = state(100, 30);
+    s.server = ailab::tui::state::ServerInfo { url: "demo".into(), demo: true };
+    let demo = HealthReport { demo: true, endpoints: Vec::new(), missing: Vec::new() };
+    update(&mut s, Msg::Health(demo));
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE)));
+    let text = crate::screen::screen_text(&mut s, 100, 30);
+    assert!(text.contains("Demo mode: answers are scripted offline; no server is used"), "{text}");
+    assert!(!text.contains("The server answers"), "{text}");
+}
+
 #[test]
 fn states_have_distinct_styles() {
     use ailab::tui::theme::Role;

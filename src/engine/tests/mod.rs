@@ -337,3 +337,24 @@ async fn children_start_while_the_parent_still_writes_its_split() {
     let (_, events) = run_collect(&strict, "Q?").await;
     assert!(position(&events, call_started("nova")) > position(&events, split_finished("atlas")));
 }
+
+/// A run answered by the offline demo says so in every call it records: where the call went is
+/// the demo, not the server the hierarchy names (History would otherwise show it as sent there).
+#[tokio::test(start_paused = true)]
+async fn a_demo_run_records_its_calls_as_the_demo_s() {
+    let h = Arc::new(six_node_tree());
+    let engine = Engine::new(h.clone(), Backends::demo(&h));
+    let (summary, events) = run_collect(&engine, "Why is the sky blue?").await;
+    assert_eq!(summary.status, RunStatus::Done);
+    let endpoints: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::CallStarted { endpoint, .. } => Some(endpoint.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        !endpoints.is_empty() && endpoints.iter().all(|e| *e == crate::llm::demo::DEMO_ENDPOINT),
+        "{endpoints:?}"
+    );
+}

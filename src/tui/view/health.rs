@@ -24,6 +24,20 @@ fn body(state: &State, panel: &HealthPanel, w: &mut Wrapper) {
         }
         Health::Checked(report) => report,
     };
+    if report.demo {
+        // The demo checks no server: saying one answers would mislead someone checking LM Studio.
+        w.push_str("◆ Demo mode: answers are scripted offline; no server is used or checked.", Role::Accent);
+        w.newline();
+        w.push_str(
+            "To check your server, start ailab without --demo (the demo lasts until you quit).",
+            Role::Text,
+        );
+        w.newline();
+        w.newline();
+        w.push_str(&format!("{} close", key(Action::App(App::Close))), Role::KeyHint);
+        w.newline();
+        return;
+    }
     for (url, problem) in report.unreachable() {
         w.push_str(&format!("✖ Cannot use the server at {url}"), Role::NodeFailed);
         w.newline();
