@@ -279,6 +279,10 @@ fn delete_asks_first_and_can_be_kept() {
     assert!(update(&mut s, key(KeyCode::Char('n'))).is_empty());
     assert!(s.history.confirm.is_none());
     assert!(notice(&s).contains("Kept run"));
+    // Enter keeps too: the one answer that loses nothing (as in every other question).
+    update(&mut s, key(KeyCode::Char('d')));
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert!(s.history.confirm.is_none() && s.history.runs.len() == 6);
     update(&mut s, key(KeyCode::Char('d')));
     let effects = update(&mut s, key(KeyCode::Char('y')));
     assert_eq!(effects, vec![Effect::History(HistoryEffect::Delete { id: confirm.id.clone() })]);
