@@ -6,6 +6,7 @@
 pub mod exit;
 pub mod record;
 pub mod settings;
+pub mod stderr;
 
 pub use record::{ActiveRecorder, LOCKED_GRACE, Opening, RECORDING_OFF, Recording};
 pub use settings::{Asked, Settings, normalize_base_url};

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::unbounded_channel;
 
 use super::settings::Settings;
+use super::stderr::tell;
 use crate::engine::EventSink;
 use crate::store::{self, RecordWriter, Recorder, RecorderHandle};
 
@@ -27,8 +28,8 @@ impl ActiveRecorder {
         let handle = self.handle;
         match tokio::task::spawn_blocking(move || handle.shutdown()).await {
             Ok(Ok(())) => {}
-            Ok(Err(err)) => eprintln!("ailab: warning: the run may not be fully recorded: {err}"),
-            Err(err) => eprintln!("ailab: warning: the recorder stopped unexpectedly: {err}"),
+            Ok(Err(err)) => tell(format_args!("warning: the run may not be fully recorded: {err}")),
+            Err(err) => tell(format_args!("warning: the recorder stopped unexpectedly: {err}")),
         }
     }
 }
@@ -82,10 +83,10 @@ impl Opening {
         let answered = match tokio::time::timeout(Duration::from_millis(300), &mut check).await {
             Ok(answered) => answered,
             Err(_) => {
-                eprintln!(
-                    "ailab: the record is busy (another ailab is writing to it); waiting up to {} s for it…",
+                tell(format_args!(
+                    "the record is busy (another ailab is writing to it); waiting up to {} s for it…",
                     grace.as_secs()
-                );
+                ));
                 tokio::time::timeout(grace, &mut check).await.map_err(|_| {
                     format!(
                         "the record is still locked by another ailab after {} s: close the other ailab, or \
@@ -110,10 +111,10 @@ impl Opening {
             if let Ok(result) = waited {
                 return finish_opened(result).await;
             }
-            eprintln!(
-                "ailab: the record is busy (another ailab is writing to it); waiting up to {} s to record this run…",
+            tell(format_args!(
+                "the record is busy (another ailab is writing to it); waiting up to {} s to record this run…",
                 grace.as_secs()
-            );
+            ));
             if let Ok(result) = tokio::time::timeout(grace, &mut task).await {
                 return finish_opened(result).await;
             }
@@ -128,7 +129,7 @@ async fn finish_opened(result: Result<(Option<ActiveRecorder>, Vec<String>), tok
         (None, vec![format!("warning: runs are not recorded: the recorder did not start: {err}")])
     });
     for notice in notices {
-        eprintln!("ailab: {notice}");
+        tell(&notice);
     }
     if let Some(recorder) = recorder {
         recorder.finish().await;

@@ -65,3 +65,30 @@ fn the_theme_is_kept_between_sessions_and_sigterm_exits_143() {
     assert!(killed.success());
     assert_eq!(tmux.exit_status(Duration::from_secs(10)), "143", "SIGTERM exits 128 + 15");
 }
+
+/// Closing the terminal window (SIGHUP, with the terminal gone) ends ailab quietly: nothing it
+/// prints on the way out may panic on the dead terminal (ratatui's own farewell did, and the log
+/// said so every time).
+#[test]
+fn closing_the_window_mid_run_leaves_no_panic_in_the_log() {
+    let Some(tmux) = Tmux::start("hangup") else { return };
+    let data = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    tmux.open(100, 30, &ailab_command(data.path(), config.path(), &[], "--demo"));
+    tmux.send(&["-l", "Why is the sky blue?"]);
+    tmux.send(&["Enter"]);
+    tmux.wait_for("answering", Duration::from_secs(20));
+    let pid = tmux.pane("#{pane_pid}");
+    tmux.run(&["kill-session", "-t", "hangup"]);
+    let start = Instant::now();
+    while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+        assert!(start.elapsed() < Duration::from_secs(15), "ailab did not leave after its window closed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut log = String::new();
+    for entry in std::fs::read_dir(data.path().join("logs")).unwrap().flatten() {
+        log.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+    }
+    assert!(log.contains("SIGHUP"), "the log says why it left:\n{log}");
+    assert!(!log.contains("panic"), "{log}");
+}

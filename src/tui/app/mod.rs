@@ -23,6 +23,7 @@ use super::state::{Level, ServerInfo, State};
 use super::terminal;
 use super::theme::{self, ThemeSet};
 use crate::engine::EventSink;
+use crate::session::stderr::tell;
 use crate::session::{Settings, exit};
 pub use event_loop::{Exit, FRAME, Performer};
 pub use panic::panic_message;
@@ -99,14 +100,14 @@ pub async fn run(settings: Settings) -> u8 {
     let setup = match setup(settings.theme.as_deref()) {
         Ok(setup) => setup,
         Err(message) => {
-            eprintln!("ailab: {message}");
+            tell(&message);
             return exit::BAD_INPUT;
         }
     };
     let engine = match settings.engine() {
         Ok(engine) => engine,
         Err(message) => {
-            eprintln!("ailab: {message}");
+            tell(&message);
             return exit::BAD_INPUT;
         }
     };
@@ -121,7 +122,7 @@ pub async fn run(settings: Settings) -> u8 {
         Ok(entered) => entered,
         Err(err) => {
             terminal::restore();
-            eprintln!("ailab: cannot take over the terminal: {err}. Try `ailab ask` instead.");
+            tell(format_args!("cannot take over the terminal: {err}. Try `ailab ask` instead."));
             return exit::FAILED;
         }
     };
@@ -179,6 +180,12 @@ pub async fn run(settings: Settings) -> u8 {
     shell.cancel_all();
     stop.cancel();
     drop(guard);
+    // ratatui's terminal prints to stderr when it cannot show the cursor as it is dropped, and that
+    // print panics when the terminal is gone (its window closed): show the cursor here, and if
+    // that fails there is no terminal left to give it back to.
+    if tui.show_cursor().is_err() {
+        std::mem::forget(tui);
+    }
     if let Ok(Some(recorder)) = recorder.await {
         recorder.finish().await;
     }
@@ -189,7 +196,7 @@ pub async fn run(settings: Settings) -> u8 {
         }
         Err(err) => {
             tracing::error!(%err, "the live view stopped");
-            eprintln!("ailab: the live view stopped: cannot draw on the terminal: {err}");
+            tell(format_args!("the live view stopped: cannot draw on the terminal: {err}"));
             exit::FAILED
         }
     }
