@@ -60,12 +60,12 @@ impl Screen {
             // last one may be kept (a pane would show the old run's reply under the new call).
             self.panes.clear();
             self.zoom = None;
-            self.answer = Memo::default();
+            self.answer.reset();
             self.generation = run.generation;
         }
         // The answer wraps to the full width, so it can be measured before the layout.
         if !run.shows_answer() {
-            self.answer = Memo::default();
+            self.answer.reset();
         } else {
             let width = state.size.0.saturating_sub(2).max(1) as usize;
             let len = run.view.answer.as_ref().map_or(0, String::len) as u64;

@@ -157,6 +157,13 @@ impl<K: PartialEq> Memo<K> {
         self.key = Some(key);
     }
 
+    /// Forgets the rows (nothing is allocated when there were none).
+    pub fn reset(&mut self) {
+        if self.key.is_some() {
+            *self = Self::default();
+        }
+    }
+
     pub fn wrapper(&self) -> &Wrapper {
         &self.rows
     }
