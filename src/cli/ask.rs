@@ -9,25 +9,26 @@ use tokio_util::sync::CancellationToken;
 use super::args::AskArgs;
 use super::printer;
 use crate::engine::{EventSink, RunStatus};
+use crate::session::stderr::tell;
 use crate::session::{Settings, exit};
 
 pub async fn run(settings: Settings, args: AskArgs) -> u8 {
     let prompt = match read_prompt(args.prompt) {
         Ok(prompt) => prompt,
         Err(message) => {
-            eprintln!("ailab: {message}");
+            tell(message);
             return exit::BAD_INPUT;
         }
     };
     let engine = match settings.engine() {
         Ok(engine) => engine,
         Err(message) => {
-            eprintln!("ailab: {message}");
+            tell(message);
             return exit::BAD_INPUT;
         }
     };
     if settings.demo && !args.json {
-        eprintln!("ailab: DEMO MODE: scripted offline answers, not a real model.");
+        tell("DEMO MODE: scripted offline answers, not a real model.");
     }
 
     let sink = EventSink::new();
@@ -62,9 +63,7 @@ fn report(summary: crate::engine::RunSummary, json: bool) -> u8 {
     match summary.status {
         RunStatus::Done | RunStatus::Degraded => {
             if summary.status == RunStatus::Degraded {
-                eprintln!(
-                    "ailab: warning: the run is degraded: some branches failed; the answer is partial."
-                );
+                tell("warning: the run is degraded: some branches failed; the answer is partial.");
             }
             if !json {
                 say!("{}", summary.answer.unwrap_or_default().trim_end());
@@ -72,12 +71,12 @@ fn report(summary: crate::engine::RunSummary, json: bool) -> u8 {
             exit::OK
         }
         RunStatus::Cancelled => {
-            eprintln!("ailab: cancelled.");
+            tell("cancelled.");
             exit::CANCELLED
         }
         _ => {
             let reason = summary.error.unwrap_or_else(|| "the run failed".into());
-            eprintln!("ailab: the run failed: {reason}");
+            tell(format_args!("the run failed: {reason}"));
             exit::FAILED
         }
     }

@@ -7,13 +7,14 @@ use crate::engine::describe_error;
 use crate::llm::ModelInfo;
 use crate::llm::client::HttpBackend;
 use crate::llm::lmstudio::base_model;
+use crate::session::stderr::tell;
 use crate::session::{Settings, exit};
 
 pub async fn run(settings: Settings) -> u8 {
     let engine = match settings.engine() {
         Ok(engine) => engine,
         Err(message) => {
-            eprintln!("ailab: {message}");
+            tell(message);
             return exit::BAD_INPUT;
         }
     };

@@ -8,6 +8,7 @@ use tokio_util::sync::CancellationToken;
 use super::args::EvalArgs;
 use crate::engine::{EventSink, hierarchy_hash};
 use crate::lab::{self, Arm, EvalOptions, Progress, prompt_set};
+use crate::session::stderr::tell;
 use crate::session::{Settings, exit};
 use crate::store::{self, LabRecord};
 
@@ -15,7 +16,7 @@ pub async fn run(settings: Settings, args: EvalArgs) -> u8 {
     match prepare(&settings, &args) {
         Ok(plan) => execute(settings, args, plan).await,
         Err(message) => {
-            eprintln!("ailab: {message}");
+            tell(message);
             exit::BAD_INPUT
         }
     }
@@ -35,7 +36,7 @@ fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
     }
     let set = prompt_set::load(&args.prompts_file)?;
     for warning in &set.warnings {
-        eprintln!("ailab: warning: {warning}");
+        tell(format_args!("warning: {warning}"));
     }
     let mut prompts = set.prompts;
     if let Some(limit) = args.limit {
@@ -55,32 +56,32 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
     let engine = match settings.engine() {
         Ok(engine) => engine,
         Err(message) => {
-            eprintln!("ailab: {message}");
+            tell(message);
             return exit::BAD_INPUT;
         }
     };
     if settings.demo {
-        eprintln!("ailab: DEMO MODE: scripted answers and a scripted judge; the scores mean nothing.");
+        tell("DEMO MODE: scripted answers and a scripted judge; the scores mean nothing.");
     } else if let Err(message) = lab::check_judge(&engine, &plan.options.judge_model, lab::CLI_ADVICE).await {
-        eprintln!("ailab: {message}");
+        tell(message);
         return exit::FAILED;
     }
     if settings.hierarchy.nodes.iter().any(|n| n.model == plan.options.judge_model) {
-        eprintln!(
-            "ailab: note: the judge ({}) is also a model under test; pass --judge MODEL to use another.",
+        tell(format_args!(
+            "note: the judge ({}) is also a model under test; pass --judge MODEL to use another.",
             plan.options.judge_model
-        );
+        ));
     }
     let sink = EventSink::new();
     // The recorder opens in the background; the lab's steps go through its writer, which must be
     // able to write before the first step (a record that cannot be used stops the eval here).
     let recording = crate::session::record::start_opening(&settings, &sink);
     if let Err(message) = recording.ready(crate::session::LOCKED_GRACE).await {
-        eprintln!("ailab: {message}");
+        tell(message);
         return exit::FAILED;
     }
     let Some(writer) = recording.writer() else {
-        eprintln!("ailab: {}", crate::session::RECORDING_OFF);
+        tell(crate::session::RECORDING_OFF);
         return exit::BAD_INPUT;
     };
     let cancel = CancellationToken::new();
@@ -108,7 +109,7 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
     let results = match outcome {
         Ok(results) => results,
         Err(message) => {
-            eprintln!("ailab: the evaluation stopped: {message}");
+            tell(format_args!("the evaluation stopped: {message}"));
             return exit::FAILED;
         }
     };
@@ -121,20 +122,22 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
             "scoreboard": board,
             "comparisons": results.iter().map(comparison_json).collect::<Vec<_>>(),
         });
-        say!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        // Not `say!`: `--json` keeps the exact text (see `say::json`).
+        let json = super::say::json(&json, true).unwrap_or_default();
+        let _ = writeln!(std::io::stdout().lock(), "{json}");
     } else {
         say!("{}", lab::render_table(&board, &plan.options.judge_model).trim_end());
     }
     if cancel.is_cancelled() {
-        eprintln!("ailab: cancelled; finished work is saved: run the same command again to resume.");
+        tell("cancelled; finished work is saved: run the same command again to resume.");
         return exit::CANCELLED;
     }
     let failed_arms: usize = board.costs.iter().map(|c| c.failed).sum();
     if failed_arms > 0 {
-        eprintln!(
-            "ailab: warning: {failed_arms} arm run(s) gave no answer (see `ailab history list`); the pairs they \
+        tell(format_args!(
+            "warning: {failed_arms} arm run(s) gave no answer (see `ailab history list`); the pairs they \
              belong to are not counted. Run the same command again to retry them."
-        );
+        ));
     }
     let not_judged = board.not_judged();
     if not_judged > 0 {
@@ -146,11 +149,11 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
                 lab::Unscored::ArmFailed(_) => None,
             })
             .unwrap_or("no reason given");
-        eprintln!(
-            "ailab: {not_judged} comparison(s) have no verdict: the judge ({}) failed ({reason}). They are \
+        tell(format_args!(
+            "{not_judged} comparison(s) have no verdict: the judge ({}) failed ({reason}). They are \
              not counted as ties; run the same command again to retry the judging.",
             plan.options.judge_model
-        );
+        ));
         return exit::FAILED;
     }
     exit::OK
@@ -196,15 +199,18 @@ impl ProgressBar {
 
     fn show(&mut self, p: &Progress) {
         let resumed = if p.resumed { " (saved)" } else { "" };
+        // The label quotes the prompt and the judge's failure (a server's words): sanitized, and on
+        // one line, since the bar redraws its line in place.
+        let label = crate::text::sanitize::plain(&p.label).replace('\n', " ");
         let mut err = std::io::stderr().lock();
         if self.terminal {
             let width = 24;
             let filled = (p.done * width) / p.total.max(1);
             let bar: String = "█".repeat(filled) + &"░".repeat(width - filled);
-            let _ = write!(err, "\r\x1b[2K{bar} {}/{} {}{resumed}", p.done, p.total, p.label);
+            let _ = write!(err, "\r\x1b[2K{bar} {}/{} {label}{resumed}", p.done, p.total);
             self.drawn = true;
         } else {
-            let _ = writeln!(err, "[{}/{}] {}{resumed}", p.done, p.total, p.label);
+            let _ = writeln!(err, "[{}/{}] {label}{resumed}", p.done, p.total);
         }
         let _ = err.flush();
     }

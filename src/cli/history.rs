@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::args::{ExportFormat, HistoryCommand};
 use crate::session::exit;
+use crate::session::stderr::tell;
 use crate::store::{self, Reader, Recorder, RecorderHandle, StoreError};
 
 /// Runs one history command; returns the exit code (0 ok, 1 failure, 2 bad input such as an unknown id).
@@ -16,7 +17,7 @@ pub async fn run(db: Option<PathBuf>, no_record: bool, cmd: HistoryCommand) -> u
     let path = match store::db_path(db.as_deref()) {
         Ok(path) => path,
         Err(message) => {
-            eprintln!("ailab: {message}");
+            tell(message);
             return exit::FAILED;
         }
     };
@@ -27,7 +28,7 @@ pub async fn run(db: Option<PathBuf>, no_record: bool, cmd: HistoryCommand) -> u
     match tokio::task::spawn_blocking(blocking).await {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("ailab: the history command stopped unexpectedly: {err}");
+            tell(format_args!("the history command stopped unexpectedly: {err}"));
             exit::FAILED
         }
     }
@@ -51,7 +52,7 @@ pub fn execute_with(
     match try_execute(path, cmd, record, out, err) {
         Ok(code) => code,
         Err(error) => {
-            let _ = writeln!(err, "ailab: {error}");
+            plain_line(err, format_args!("ailab: {error}"));
             if error.is_bad_input() { exit::BAD_INPUT } else { exit::FAILED }
         }
     }
@@ -95,12 +96,12 @@ fn try_execute(
     };
     if let Writer::On(recorder) = &writer {
         for notice in recorder.notices() {
-            let _ = writeln!(err, "ailab: {notice}");
+            plain_line(err, format_args!("ailab: {notice}"));
         }
     }
     let reader = Reader::open_keeping_damage(path)?;
     for notice in reader.notices() {
-        let _ = writeln!(err, "ailab: {notice}");
+        plain_line(err, format_args!("ailab: {notice}"));
     }
     match cmd {
         HistoryCommand::List { limit, json } => {
@@ -115,7 +116,7 @@ fn try_execute(
             } else {
                 let total = reader.count_runs()?;
                 if !runs.is_empty() {
-                    let _ = write!(out, "{}", render::run_table(&runs, render::width()));
+                    plain_text(out, &render::run_table(&runs, render::width()));
                 }
                 if total > runs.len() as u64 {
                     let _ = writeln!(
@@ -132,9 +133,9 @@ fn try_execute(
             if json {
                 print_json(out, &hits);
             } else if hits.is_empty() {
-                let _ = writeln!(out, "No run mentions \"{}\".", text.trim());
+                plain_line(out, format_args!("No run mentions \"{}\".", text.trim()));
             } else {
-                let _ = write!(out, "{}", render::search_table(&hits, render::width()));
+                plain_text(out, &render::search_table(&hits, render::width()));
             }
         }
         HistoryCommand::Show { id, json } => {
@@ -147,7 +148,7 @@ fn try_execute(
                 }
                 print_json(out, &value);
             } else {
-                let _ = write!(out, "{}", render::run_details(&record, lab.as_ref(), render::width()));
+                plain_text(out, &render::run_details(&record, lab.as_ref(), render::width()));
             }
         }
         HistoryCommand::Export { id, format, output } => {
@@ -169,21 +170,23 @@ fn try_execute(
             if target.as_os_str() == "-" {
                 let _ = out.write_all(text.as_bytes());
             } else if let Err(error) = std::fs::write(&target, text) {
-                let _ = writeln!(err, "ailab: cannot write {}: {error}", target.display());
+                plain_line(err, format_args!("ailab: cannot write {}: {error}", target.display()));
                 return Ok(exit::FAILED);
             } else {
                 let shown = std::fs::canonicalize(&target).unwrap_or(target);
-                let _ = writeln!(err, "Exported run {} to {}", record.run.id, shown.display());
+                plain_line(err, format_args!("Exported run {} to {}", record.run.id, shown.display()));
             }
         }
         HistoryCommand::Delete { id, yes } => {
             let record = reader.load_run(&id)?;
             if let Writer::Off = writer {
-                let _ = writeln!(
+                plain_line(
                     err,
-                    "ailab: run {} was not deleted: recording is off (--no-record), so the record is not \
-                     changed. Leave out --no-record to delete it.",
-                    record.run.id
+                    format_args!(
+                        "ailab: run {} was not deleted: recording is off (--no-record), so the record is not \
+                         changed. Leave out --no-record to delete it.",
+                        record.run.id
+                    ),
                 );
                 return Ok(exit::BAD_INPUT);
             }
@@ -195,11 +198,13 @@ fn try_execute(
                         return Ok(exit::FAILED);
                     }
                     Confirmation::CannotAsk => {
-                        let _ = writeln!(
+                        plain_line(
                             err,
-                            "ailab: run {} was not deleted: pass --yes to delete without a question \
-                             (stdin is not a terminal)",
-                            record.run.id
+                            format_args!(
+                                "ailab: run {} was not deleted: pass --yes to delete without a question \
+                                 (stdin is not a terminal)",
+                                record.run.id
+                            ),
                         );
                         return Ok(exit::BAD_INPUT);
                     }
@@ -210,7 +215,7 @@ fn try_execute(
                 Writer::Unavailable(error) => return Err(error),
                 Writer::Off => return Ok(exit::BAD_INPUT),
             };
-            let _ = writeln!(out, "Deleted run {deleted}.");
+            plain_line(out, format_args!("Deleted run {deleted}."));
         }
     }
     Ok(exit::OK)
@@ -224,20 +229,24 @@ fn no_record_yet(path: &Path, cmd: &HistoryCommand, out: &mut dyn Write, err: &m
             exit::OK
         }
         HistoryCommand::List { .. } | HistoryCommand::Search { .. } => {
-            let _ = writeln!(
+            plain_line(
                 out,
-                "No runs recorded yet (the record will be created at {} by the first run).",
-                path.display()
+                format_args!(
+                    "No runs recorded yet (the record will be created at {} by the first run).",
+                    path.display()
+                ),
             );
             exit::OK
         }
         HistoryCommand::Show { id, .. }
         | HistoryCommand::Export { id, .. }
         | HistoryCommand::Delete { id, .. } => {
-            let _ = writeln!(
+            plain_line(
                 err,
-                "ailab: no run with id \"{id}\": nothing has been recorded yet at {}",
-                path.display()
+                format_args!(
+                    "ailab: no run with id \"{id}\": nothing has been recorded yet at {}",
+                    path.display()
+                ),
             );
             exit::BAD_INPUT
         }
@@ -255,8 +264,10 @@ fn confirm(id: &str, title: &str, err: &mut dyn Write) -> Confirmation {
     if !stdin.is_terminal() {
         return Confirmation::CannotAsk;
     }
-    let _ =
-        write!(err, "Delete run {id} (\"{}\")? This cannot be undone. [y/N] ", render::truncate(title, 50));
+    plain_text(
+        err,
+        &format!("Delete run {id} (\"{}\")? This cannot be undone. [y/N] ", render::truncate(title, 50)),
+    );
     let _ = err.flush();
     let mut answer = String::new();
     if stdin.lock().read_line(&mut answer).is_err() {
@@ -268,8 +279,21 @@ fn confirm(id: &str, title: &str, err: &mut dyn Write) -> Confirmation {
     }
 }
 
+/// Writes what a person reads, sanitized: it quotes the record (prompts, answers, model ids, the
+/// errors servers sent) and the command line. `--json` and the exports write their own text.
+fn plain_text(to: &mut dyn Write, text: &str) {
+    // Tabs are kept: the tables flatten their cells to one line, and an answer's tabs may matter.
+    let _ = to.write_all(crate::text::sanitize::plain(text).as_bytes());
+}
+
+/// [`plain_text`] for one line.
+fn plain_line(to: &mut dyn Write, text: impl std::fmt::Display) {
+    plain_text(to, &format!("{text}\n"));
+}
+
+/// `--json`: the exact text, escaped as JSON, never sanitized (see `say::json`).
 fn print_json(out: &mut dyn Write, value: &impl serde::Serialize) {
     // Our types always serialize; an error here would be a bug, reported rather than hidden.
-    let json = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let json = super::say::json(value, true).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     let _ = writeln!(out, "{json}");
 }

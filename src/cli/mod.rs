@@ -20,6 +20,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::session::stderr::tell;
 use crate::session::{Settings, exit};
 pub use args::{Cli, Command, GlobalArgs};
 
@@ -34,7 +35,7 @@ where
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(err) => {
-            eprintln!("ailab: cannot start the async runtime: {err}");
+            tell(format_args!("cannot start the async runtime: {err}"));
             return ExitCode::from(exit::FAILED);
         }
     };
@@ -46,7 +47,7 @@ where
     let settings = match Settings::resolve(cli.global.asked()) {
         Ok(settings) => settings,
         Err(message) => {
-            eprintln!("ailab: {message}");
+            tell(message);
             return ExitCode::from(exit::BAD_INPUT);
         }
     };

@@ -9,6 +9,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use crate::config::Hierarchy;
 use crate::engine::{EventKind, NodeStatus, RunEvent, is_not_a_failure};
 use crate::text::one_line;
+use crate::text::sanitize::plain;
 
 /// Prints progress lines for humans until the stream ends.
 pub async fn progress(mut events: UnboundedReceiver<RunEvent>, hierarchy: &Hierarchy) {
@@ -40,8 +41,14 @@ impl<'a> Names<'a> {
     }
 }
 
-/// The progress line for one event, if it deserves one (state changes, never tokens).
+/// The progress line for one event, if it deserves one (state changes, never tokens); sanitized,
+/// since it quotes node names, tasks a model wrote and errors a server sent.
 pub fn progress_line(event: &RunEvent, hierarchy: &Hierarchy, names: &Names) -> Option<String> {
+    // Tabs are kept: stderr is a stream of lines, with no columns for a tab to break.
+    raw_progress_line(event, hierarchy, names).map(|line| plain(&line))
+}
+
+fn raw_progress_line(event: &RunEvent, hierarchy: &Hierarchy, names: &Names) -> Option<String> {
     let width = names.width;
     let name = |id: &str| names.get(id);
     Some(match &event.kind {
@@ -88,7 +95,8 @@ pub fn progress_line(event: &RunEvent, hierarchy: &Hierarchy, names: &Names) -> 
 pub async fn json_lines(mut events: UnboundedReceiver<RunEvent>) {
     let stdout = std::io::stdout();
     while let Some(event) = events.recv().await {
-        let Ok(line) = serde_json::to_string(&event) else { continue };
+        // The exact text, escaped as JSON: never sanitized (see `say::json`).
+        let Ok(line) = super::say::json(&event, false) else { continue };
         let mut out = stdout.lock();
         // A closed pipe (`| head`) is not an error worth reporting.
         if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
@@ -132,5 +140,14 @@ mod tests {
         assert!(!line.contains("failed"), "{line}");
         let line = progress_line(&finished("echo", Phase::Answer, Some("boom".into())), &h, &names);
         assert_eq!(line.as_deref(), Some("   Echo  answer failed: boom"));
+    }
+
+    #[test]
+    fn a_server_s_error_cannot_drive_the_terminal() {
+        let h = six_node_tree();
+        let names = Names::new(&h);
+        let error = "HTTP 500: \x1b]0;pwned\x07\x1b[2Jgone\u{9b}31m".to_string();
+        let line = progress_line(&finished("echo", Phase::Answer, Some(error)), &h, &names);
+        assert_eq!(line.as_deref(), Some("   Echo  answer failed: HTTP 500: gone"));
     }
 }

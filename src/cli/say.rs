@@ -1,10 +1,29 @@
-//! Printing to stdout for the commands, without ever panicking on a closed pipe.
+//! Printing to stdout for the commands: never panicking on a closed pipe, and never letting text
+//! from a model, a server or the record drive the terminal.
 
-/// `println!` that cannot panic: when the reader has gone away (`ailab check | head -1`), the rest
-/// of the output is dropped instead of crashing with "Broken pipe"; the record keeps everything.
+/// `println!` for people. The line goes through the sanitizer, since so much of what the commands
+/// print quotes a model, a server or the record (answers, model ids, server errors); and it cannot
+/// panic: when the reader has gone away (`ailab check | head -1`), the rest of the output is
+/// dropped instead of crashing with "Broken pipe"; the record keeps everything.
 macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
-    }};
+    ($($arg:tt)*) => {
+        $crate::cli::say::line(&format!($($arg)*))
+    };
+}
+
+use std::io::Write as _;
+
+/// Writes `text` and a newline to stdout, sanitized; a closed pipe drops it.
+pub fn line(text: &str) {
+    // Tabs are kept: stdout has no columns of ours for a tab to break, and a tab in an answer may
+    // matter once it is redirected to a file (a Makefile's recipe lines, Go code).
+    let _ = writeln!(std::io::stdout().lock(), "{}", crate::text::sanitize::plain(text));
+}
+
+/// `value` as JSON for `--json`: the exact text, never sanitized. JSON escapes the C0 controls
+/// (ESC among them) itself; DEL and C1 are escaped here too, so the output on a terminal drives
+/// nothing, and a reader gets every character back.
+pub fn json(value: &impl serde::Serialize, pretty: bool) -> serde_json::Result<String> {
+    let json = if pretty { serde_json::to_string_pretty(value)? } else { serde_json::to_string(value)? };
+    Ok(crate::text::sanitize::json_escape_c1(&json))
 }

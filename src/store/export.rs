@@ -25,7 +25,11 @@ impl Format {
     pub fn render(self, record: &RunRecord) -> String {
         match self {
             Format::Markdown => to_markdown(record),
-            Format::Json => serde_json::to_string_pretty(&to_json(record)).unwrap_or_default() + "\n",
+            // The exact text; C1 controls spelled as escapes like C0 (see `json_escape_c1`).
+            Format::Json => {
+                let json = serde_json::to_string_pretty(&to_json(record)).unwrap_or_default();
+                crate::text::sanitize::json_escape_c1(&json) + "\n"
+            }
         }
     }
 
@@ -63,8 +67,14 @@ pub fn short_version(hash: &str) -> String {
 }
 
 /// The run as Markdown: a summary, the conversation (query, delegations, responses, syntheses, …),
-/// the final answer and a table of every call's measurements.
+/// the final answer and a table of every call's measurements. A document for people, so it is
+/// sanitized: an escape sequence a model wrote would act on the terminal of whoever `cat`s the file
+/// (the JSON export keeps the exact text). Tabs are kept: code blocks need them.
 pub fn to_markdown(record: &RunRecord) -> String {
+    crate::text::sanitize::plain(&markdown(record))
+}
+
+fn markdown(record: &RunRecord) -> String {
     let run = &record.run;
     let mut md = String::new();
     let _ = writeln!(md, "# ailab run {}\n", run.id);

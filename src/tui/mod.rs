@@ -12,7 +12,6 @@ pub mod clipboard;
 pub mod format;
 pub mod keymap;
 pub mod msg;
-pub mod sanitize;
 pub mod screen;
 pub mod state;
 pub mod terminal;

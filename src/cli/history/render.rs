@@ -77,7 +77,7 @@ pub fn run_details(record: &RunRecord, lab: Option<&LabLink>, width: Option<usiz
                 "Lab: {} of comparison #{} (\"{}\", {}, repeat {}{demo}); not a question you asked",
                 link.role,
                 link.comparison,
-                one_line(&truncate(&link.prompt, 60)),
+                fit(&link.prompt, Some(60)),
                 link.category,
                 link.repeat
             );
@@ -120,7 +120,7 @@ pub fn run_details(record: &RunRecord, lab: Option<&LabLink>, width: Option<usiz
             };
             let head = format!("  {}{from}: ", record.node_name(&task.node));
             let room = width.map(|w| w.saturating_sub(head.width()).max(16));
-            let _ = writeln!(out, "{head}{}", fit(&one_line(&task.task), room));
+            let _ = writeln!(out, "{head}{}", fit(&task.task, room));
         }
     }
 
@@ -191,19 +191,24 @@ fn age(ago_ms: i64, at_ms: i64) -> String {
     }
 }
 
+/// `text` on one line for a table cell or a summary: terminal controls removed (the record quotes
+/// models and servers) before anything is measured, so a sequence never counts toward a width.
+/// The caller sanitizes the whole output too; this is for the columns.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::text::sanitize::plain(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
 }
 
-/// Cuts text to `room` display columns with an ellipsis; `None` leaves it whole.
+/// Puts text on one line and cuts it to `room` display columns with an ellipsis; `None` leaves
+/// it whole.
 fn fit(text: &str, room: Option<usize>) -> String {
+    let flat = one_line(text);
     match room {
-        Some(room) => truncate(text, room),
-        None => text.to_string(),
+        Some(room) => truncate(&flat, room),
+        None => flat,
     }
 }
 

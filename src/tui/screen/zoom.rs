@@ -3,8 +3,8 @@
 //! the streaming reply grows incrementally like a pane.
 
 use crate::llm::Role as ChatRole;
+use crate::text::sanitize::sanitize;
 use crate::tui::format;
-use crate::tui::sanitize::sanitize;
 use crate::tui::state::run_view::{CallView, RunView};
 use crate::tui::text::cached::{CallText, Memo};
 use crate::tui::text::wrap::{Row, Wrapper};

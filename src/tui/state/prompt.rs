@@ -2,7 +2,7 @@
 
 use ratatui_textarea::{CursorMove, Input, Key, TextArea};
 
-use crate::tui::sanitize::sanitize;
+use crate::text::sanitize::sanitize;
 
 /// The editor and its history.
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@ use crate::engine::{
     CallId, CallMetrics, EventKind, NodeStatus, RunEvent, RunId, RunStatus, RunTotals, SplitMethod,
 };
 use crate::llm::ChatRequest;
-use crate::tui::sanitize::{Sanitizer, one_line, sanitize};
+use crate::text::sanitize::{Sanitizer, Tabs, one_line, sanitize};
 
 /// One node as the run has shown it so far.
 #[derive(Debug, Clone)]
@@ -241,8 +241,8 @@ impl RunView {
                     metrics: None,
                     error: None,
                     split: None,
-                    text_filter: Sanitizer::new(),
-                    reasoning_filter: Sanitizer::new(),
+                    text_filter: Sanitizer::new(Tabs::Expand),
+                    reasoning_filter: Sanitizer::new(Tabs::Expand),
                 });
                 self.call_index.insert(*call, index);
                 self.nodes[node_ix].calls.push(index);

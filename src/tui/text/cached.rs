@@ -110,7 +110,7 @@ fn render_final(call: &CallView, out: &mut Wrapper) {
                 let bullet = format!("{}. ", i + 1);
                 out.push_unbroken(&bullet, Role::ListMarker);
                 out.set_hang(bullet.len(), Role::Text);
-                out.push_str(&crate::tui::sanitize::one_line(task), Role::Text);
+                out.push_str(&crate::text::sanitize::one_line(task), Role::Text);
                 out.newline();
             }
             if !items.complete {

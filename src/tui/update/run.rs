@@ -48,12 +48,12 @@ pub fn on_task_ended(state: &mut State, run_id: &RunId, outcome: Result<RunSumma
             if shown && state.run.view.is_running() {
                 // The summary can overtake the last events; it carries the same facts.
                 state.run.view.status = Some(summary.status);
-                state.run.view.answer = summary.answer.as_deref().map(crate::tui::sanitize::sanitize);
+                state.run.view.answer = summary.answer.as_deref().map(crate::text::sanitize::sanitize);
                 state.run.view.totals = Some(summary.totals);
                 state.run.view.finished_ms = Some(state.now_ms);
             }
             if state.run.view.error.is_none() {
-                state.run.view.error = summary.error.as_deref().map(crate::tui::sanitize::sanitize);
+                state.run.view.error = summary.error.as_deref().map(crate::text::sanitize::sanitize);
             }
             if current {
                 finish(state, summary.status);

@@ -7,8 +7,8 @@ use ratatui::text::Line;
 use unicode_width::UnicodeWidthStr;
 
 use crate::config::Phase;
+use crate::text::sanitize::one_line;
 use crate::tui::format;
-use crate::tui::sanitize::one_line;
 use crate::tui::state::run_view::RunView;
 use crate::tui::state::{Focus, State};
 use crate::tui::text::split;

@@ -195,7 +195,7 @@ pub fn search_input(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 pub fn paste(state: &mut State, text: &str) -> Vec<Effect> {
     state.overlays.clear();
     state.history.focus = HistoryFocus::Search;
-    let line = crate::tui::sanitize::one_line(text);
+    let line = crate::text::sanitize::one_line(text);
     state.history.search.insert_str(line);
     search_soon(state);
     Vec::new()
@@ -221,7 +221,7 @@ pub fn leave_search(state: &mut State) -> Vec<Effect> {
 /// Asks before deleting the selected run.
 pub fn ask_delete(state: &mut State) -> Vec<Effect> {
     let Some(run) = state.history.selected_run() else { return nothing_selected(state) };
-    let title = truncate(&crate::tui::sanitize::one_line(run.row.title()), 60);
+    let title = truncate(&crate::text::sanitize::one_line(run.row.title()), 60);
     state.history.confirm = Some(ConfirmDelete { id: run.row.id.clone(), title });
     Vec::new()
 }

@@ -11,8 +11,8 @@ pub use keys::{on_key, on_mouse, perform, read_only};
 pub use list::paste as on_paste;
 pub use past::{live_event, with_live};
 
+use crate::text::sanitize::one_line;
 use crate::tui::msg::{Effect, HistoryMsg};
-use crate::tui::sanitize::one_line;
 use crate::tui::state::history::ListLoad;
 use crate::tui::state::{Focus, Level, Lifecycle, State, Tab};
 

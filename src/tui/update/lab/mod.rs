@@ -14,10 +14,10 @@ use ratatui_textarea::TextArea;
 
 use super::routed::Routed;
 use crate::engine::{EventKind, RunEvent};
+use crate::text::sanitize::{one_line, sanitize};
 use crate::tui::action::{Action, App, Context, Lab, Move, Run};
 use crate::tui::msg::lab::{ComparisonEnd, LabData, LabMsg};
 use crate::tui::msg::{Effect, LabEffect};
-use crate::tui::sanitize::{one_line, sanitize};
 use crate::tui::screen::Screen;
 use crate::tui::screen::lab::layout;
 use crate::tui::state::lab::{Choice, ComparisonRun, LastComparison, LiveArm, LoadState};

@@ -128,7 +128,7 @@ pub fn saved(
     {
         *saving = match &result {
             Ok(()) => Saving::Saved,
-            Err(message) => Saving::Failed(crate::tui::sanitize::one_line(message)),
+            Err(message) => Saving::Failed(crate::text::sanitize::one_line(message)),
         };
     }
     match result {

@@ -6,9 +6,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::CursorMove;
 
 use crate::config::edit::Field;
+use crate::text::sanitize::sanitize;
 use crate::tui::action::{Action, Prompts};
 use crate::tui::msg::{Effect, PromptsEffect};
-use crate::tui::sanitize::sanitize;
 use crate::tui::state::health::Health;
 use crate::tui::state::prompts::{Dialog, FieldKind, Pick, PickItem, PickPurpose, PromptsFocus, kind_of};
 use crate::tui::state::{Level, State};

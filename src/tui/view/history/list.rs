@@ -119,7 +119,7 @@ fn row_cells(run: &ListedRun, cols: &Columns) -> Vec<(String, Role)> {
     let duration = row.duration_ms().map(format::duration).unwrap_or_else(|| "–".into());
     let tokens = format::thousands(row.total_tokens());
     let version: String = row.hierarchy_hash.chars().take(VERSION).collect();
-    let title = crate::tui::sanitize::one_line(row.title());
+    let title = crate::text::sanitize::one_line(row.title());
     // The lab's runs carry the user's prompt text: never let them pass for the user's own.
     let (prompt, role) = match (row.is_lab(), cols.kind) {
         (false, _) => (title, Role::Text),
@@ -186,7 +186,7 @@ fn draw_detail(frame: &mut Frame, rect: Rect, state: &State, run: &ListedRun) {
     match &run.snippet {
         Some(snippet) if !snippet.is_empty() => {
             // `[word]` marks a match: shown highlighted, without the brackets.
-            for (i, part) in crate::tui::sanitize::one_line(snippet).split(['[', ']']).enumerate() {
+            for (i, part) in crate::text::sanitize::one_line(snippet).split(['[', ']']).enumerate() {
                 let role = if i % 2 == 1 { Role::Accent } else { Role::Dim };
                 spans.push(span(part.to_string(), theme.style(role)));
             }
@@ -206,7 +206,7 @@ fn draw_detail(frame: &mut Frame, rect: Rect, state: &State, run: &ListedRun) {
                 format::thousands(row.completion_tokens)
             ));
             if let Some(note) = &row.note {
-                facts.push(crate::tui::sanitize::one_line(note));
+                facts.push(crate::text::sanitize::one_line(note));
             }
             let text = facts.join(" · ");
             spans.push(span(text, theme.style(Role::Dim)));
@@ -232,7 +232,7 @@ fn draw_empty(frame: &mut Frame, rect: Rect, state: &State) {
     } else if !history.is_loaded() {
         w.push_str("Reading the record…", Role::Dim);
     } else if !history.shown_query.is_empty() {
-        let query = crate::tui::sanitize::one_line(&history.shown_query);
+        let query = crate::text::sanitize::one_line(&history.shown_query);
         w.push_str(&format!("No run matches “{query}”."), Role::Text);
         w.newline();
         w.newline();

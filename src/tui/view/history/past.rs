@@ -30,7 +30,7 @@ fn status_label(state: &State) -> &'static str {
 /// The tab bar's right side for a past run: `past run <id> · done · “prompt”`.
 pub fn tab_bar_label(state: &State) -> Option<String> {
     let past = shown(state)?;
-    let prompt = crate::tui::sanitize::one_line(&past.prompt);
+    let prompt = crate::text::sanitize::one_line(&past.prompt);
     Some(format!("past run {} · {} · “{prompt}”", past.id, status_label(state)))
 }
 

@@ -1,8 +1,12 @@
-//! Small text helpers shared by the CLI, the lab and the views.
+//! Small text helpers shared by the CLI, the lab and the views, and the one sanitizer that keeps
+//! model and server text from driving the terminal ([`sanitize`]).
 
-/// The first `max` characters of `text` on one line, with an ellipsis when cut.
+pub mod sanitize;
+
+/// The first `max` characters of `text` on one line, with an ellipsis when cut; terminal controls
+/// removed (these labels quote prompts, tasks and server errors).
 pub fn one_line(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat: String = sanitize::plain(text).split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= max {
         return flat;
     }
@@ -31,6 +35,7 @@ mod tests {
     fn flattens_and_cuts() {
         assert_eq!(one_line("a\n b   c", 10), "a b c");
         assert_eq!(one_line("abcdefghij", 5), "abcd…");
+        assert_eq!(one_line("a\x1b]0;title\x07\tb\x1b[2J", 10), "a b");
     }
 
     #[test]
