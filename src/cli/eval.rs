@@ -217,7 +217,7 @@ impl ProgressBar {
 
     fn finish(&mut self) {
         if self.drawn {
-            eprintln!();
+            let _ = writeln!(std::io::stderr().lock());
         }
     }
 }
