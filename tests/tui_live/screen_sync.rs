@@ -70,8 +70,7 @@ fn digest(screen: &Screen) -> String {
     let mut out = format!("layout {:?}\n", screen.layout);
     for (i, pane) in screen.panes.iter().enumerate() {
         out.push_str(&format!("pane {i} {}×{} call {}\n", pane.width, pane.height, pane.has_call));
-        let rows = if pane.has_call { pane.body.rows(0, pane.len()) } else { pane.note.rows(0, pane.len()) };
-        for row in rows {
+        for row in pane.rows(0, pane.len()) {
             out.push_str(&format!("  {}\n", row.text()));
         }
     }

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::layout::Rect;
 use unicode_width::UnicodeWidthStr;
 
-use super::layout::inner;
+use super::layout::overlay_body;
 use crate::tui::action::Context;
 use crate::tui::keymap::KeyChord;
 use crate::tui::state::State;
@@ -128,15 +128,9 @@ pub fn rows(state: &State, width: usize) -> Vec<Row> {
     w.all_rows()
 }
 
-/// The help covers everything but the status bar.
-pub fn frame_area(area: Rect) -> Rect {
-    Rect::new(area.x, area.y, area.width, area.height.saturating_sub(1))
-}
-
-/// Where the help text goes on a screen of `area`.
+/// Where the help text goes on a screen of `area` (lines longer than 100 columns are hard to read).
 pub fn body_area(area: Rect) -> Rect {
-    let body = inner(frame_area(area));
-    Rect::new(body.x + 1, body.y, body.width.saturating_sub(2).min(100), body.height)
+    overlay_body(area, 100)
 }
 
 /// The furthest the help can scroll on a screen of `area`.

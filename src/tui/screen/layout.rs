@@ -67,6 +67,18 @@ impl ScreenLayout {
     }
 }
 
+/// A full-screen overlay (help, the messages log) covers everything but the status bar.
+pub fn overlay_frame(area: Rect) -> Rect {
+    Rect::new(area.x, area.y, area.width, area.height.saturating_sub(1))
+}
+
+/// Where an overlay's text goes on a screen of `area`: inside its border, a column in from each
+/// side, at most `max_width` wide.
+pub fn overlay_body(area: Rect, max_width: u16) -> Rect {
+    let body = inner(overlay_frame(area));
+    Rect::new(body.x + 1, body.y, body.width.saturating_sub(2).min(max_width), body.height)
+}
+
 /// The inside of a bordered rect.
 pub fn inner(r: Rect) -> Rect {
     Rect::new(

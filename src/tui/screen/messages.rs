@@ -3,7 +3,7 @@
 use ratatui::layout::Rect;
 use unicode_width::UnicodeWidthStr;
 
-use super::layout::inner;
+use super::layout::overlay_body;
 use crate::tui::state::{Level, State};
 use crate::tui::text::wrap::{Row, Wrapper};
 use crate::tui::theme::Role;
@@ -36,14 +36,9 @@ pub fn rows(state: &State, width: usize) -> Vec<Row> {
     w.all_rows()
 }
 
-/// The log covers everything but the status bar.
-pub fn frame_area(area: Rect) -> Rect {
-    Rect::new(area.x, area.y, area.width, area.height.saturating_sub(1))
-}
-
+/// Where the log goes on a screen of `area`.
 pub fn body_area(area: Rect) -> Rect {
-    let body = inner(frame_area(area));
-    Rect::new(body.x + 1, body.y, body.width.saturating_sub(2), body.height)
+    overlay_body(area, u16::MAX)
 }
 
 /// Rows of the log and rows on screen, for scrolling.

@@ -7,7 +7,7 @@ use crate::tui::screen::layout::ScreenLayout;
 use crate::tui::state::RunTab;
 use crate::tui::state::run_view::NodeView;
 use crate::tui::text::cached::{CallText, Memo};
-use crate::tui::text::wrap::Wrapper;
+use crate::tui::text::wrap::{Row, Wrapper};
 use crate::tui::theme::Role;
 
 /// One pane's rows and the size they were wrapped for.
@@ -32,6 +32,11 @@ impl PaneText {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Rows `top..top + height` of what the pane shows now.
+    pub fn rows(&self, top: usize, height: usize) -> Vec<Row> {
+        if self.has_call { self.body.rows(top, height) } else { self.note.rows(top, height) }
     }
 }
 

@@ -5,14 +5,15 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear};
 
-use crate::tui::screen::help::{body_area, frame_area, rows};
+use crate::tui::screen::help::{body_area, rows};
+use crate::tui::screen::layout::overlay_frame;
 use crate::tui::state::State;
 use crate::tui::theme::Role;
 use crate::tui::view::paint::{draw_rows, span};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize) {
     let theme = state.theme();
-    let rect = frame_area(area);
+    let rect = overlay_frame(area);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.style(Role::Overlay))

@@ -11,7 +11,8 @@ use unicode_width::UnicodeWidthStr;
 use crate::tui::action::{Action, App, Context};
 use crate::tui::screen::Screen;
 use crate::tui::screen::layout::inner;
-use crate::tui::screen::messages::{body_area, frame_area, level_style, rows};
+use crate::tui::screen::layout::overlay_frame;
+use crate::tui::screen::messages::{body_area, level_style, rows};
 use crate::tui::state::scroll::Scroll;
 use crate::tui::state::{Level, Notice, State, Tab};
 use crate::tui::text::wrap::Wrapper;
@@ -23,7 +24,7 @@ const TOAST_ROWS: usize = 6;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: Scroll) {
     let theme = state.theme();
-    let rect = frame_area(area);
+    let rect = overlay_frame(area);
     let close = state.keymap.hint(Context::Messages, Action::App(App::Close)).unwrap_or_else(|| "Esc".into());
     let block = Block::bordered()
         .border_type(BorderType::Rounded)

@@ -57,8 +57,8 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen, index
         }
     }
     let text_area = inner(rect);
-    if !scroll.is_following() && state.run.view.current_call(index).is_some() {
-        let total = pane.body.len();
+    if !scroll.is_following() && pane.has_call {
+        let total = pane.len();
         let top = scroll.top(total, text_area.height as usize);
         let more = total.saturating_sub(top + text_area.height as usize);
         if more > 0 {
@@ -85,13 +85,7 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen, index
         })
         .unwrap_or_default();
     let body_height = (text_area.height as usize).saturating_sub(failure_rows.len());
-    let rows = match state.run.view.current_call(index) {
-        Some(_) => {
-            let top = scroll.top(pane.body.len(), body_height);
-            pane.body.rows(top, body_height)
-        }
-        None => pane.note.rows(scroll.top(pane.note.len(), body_height), body_height),
-    };
+    let rows = pane.rows(scroll.top(pane.len(), body_height), body_height);
     draw_rows(frame.buffer_mut(), Rect { height: body_height as u16, ..text_area }, &rows, theme);
     if !failure_rows.is_empty() {
         let y = text_area.y + body_height as u16;

@@ -7,6 +7,7 @@ pub mod layout;
 
 use ratatui::layout::Rect;
 
+use crate::lab::Arm;
 use crate::tui::keymap::Keymap;
 use crate::tui::state::lab::{LabState, LoadState};
 use crate::tui::text::cached::Memo;
@@ -18,18 +19,22 @@ use crate::tui::text::wrap::Row;
 pub struct LabScreen {
     /// The scoreboard as rows for the board's width.
     pub board_rows: Vec<Row>,
-    board_key: Option<(u64, usize, LoadState, board::Hints)>,
+    /// What the board's rows were built for: the data's generation, the width, the load state.
+    board_key: Option<(u64, usize, LoadState)>,
     /// Rows the board shows.
     pub board_height: usize,
     pub vote: VoteText,
 }
 
+/// What a vote pane's rows were built for: its width, the comparison, the arms shown as A and B.
+pub type VoteKey = (usize, i64, Arm, Arm);
+
 /// The vote screen's two answers, wrapped for their panes.
 #[derive(Debug, Clone, Default)]
 pub struct VoteText {
-    /// (pane width, comparison, the arms as shown): a new pair or a new width rewraps.
-    pub a_rows: Memo<(usize, i64, String)>,
-    pub b_rows: Memo<(usize, i64, String)>,
+    /// (pane width, comparison, the arms as shown A then B): a new pair or a new width rewraps.
+    pub a_rows: Memo<VoteKey>,
+    pub b_rows: Memo<VoteKey>,
     /// Text rows in each pane.
     pub pane_height: usize,
     /// The furthest the panes can scroll.
@@ -55,11 +60,10 @@ impl LabScreen {
             let Some(item) = &vote.item else { return };
             let (a, b) = item.shown_answers();
             let (wa, wb) = (regions.a_text.width.max(1) as usize, regions.b_text.width.max(1) as usize);
-            let pair = format!("{}-{}", item.shown_first, item.shown_second());
-            let id = item.pending.comparison;
+            let (id, first, second) = (item.pending.comparison, item.shown_first, item.shown_second());
             let text = &mut self.vote;
-            text.a_rows.ensure((wa, id, pair.clone()), wa, |w| markdown::render_into(a, w));
-            text.b_rows.ensure((wb, id, pair), wb, |w| markdown::render_into(b, w));
+            text.a_rows.ensure((wa, id, first, second), wa, |w| markdown::render_into(a, w));
+            text.b_rows.ensure((wb, id, first, second), wb, |w| markdown::render_into(b, w));
             let (ha, hb) = (regions.a_text.height as usize, regions.b_text.height as usize);
             text.pane_height = ha.min(hb).max(1);
             text.max_scroll = text.a_rows.len().saturating_sub(ha).max(text.b_rows.len().saturating_sub(hb));
@@ -68,11 +72,14 @@ impl LabScreen {
         let regions = layout::board(body, lab);
         let inner = layout::inner_text(regions.board);
         let width = inner.width as usize;
-        let hints = board::hints(keymap);
-        let key = (lab.data_generation, width, lab.load.clone(), hints);
-        if self.board_key.as_ref() != Some(&key) {
-            self.board_rows = board::rows(lab.data.as_ref(), &lab.load, width, &key.3);
-            self.board_key = Some(key);
+        // Compared in place: this runs on every message while the tab shows (a comparison's
+        // tokens among them), and the keymap, which the hints come from, never changes.
+        let built = self.board_key.as_ref().is_some_and(|(generation, built_width, load)| {
+            (*generation, *built_width) == (lab.data_generation, width) && *load == lab.load
+        });
+        if !built {
+            self.board_rows = board::rows(lab.data.as_ref(), &lab.load, width, &board::hints(keymap));
+            self.board_key = Some((lab.data_generation, width, lab.load.clone()));
         }
         self.board_height = inner.height as usize;
     }

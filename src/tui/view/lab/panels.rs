@@ -12,11 +12,7 @@ use crate::tui::screen::layout::inner;
 use crate::tui::state::State;
 use crate::tui::text::wrap::{Row, truncate};
 use crate::tui::theme::Role;
-use crate::tui::view::paint::{draw_rows, span};
-
-fn key(state: &State, ctx: Context, action: Action) -> String {
-    state.keymap.hint(ctx, action).unwrap_or_default()
-}
+use crate::tui::view::paint::{draw_rows, key_hint as key, span};
 
 /// The one-line box asking for a prompt to compare.
 pub fn ask(frame: &mut Frame, rect: Rect, state: &State) {

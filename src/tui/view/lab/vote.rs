@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, BorderType};
 
 use crate::lab::Arm;
 use crate::tui::action::{Action, App, Context, Lab, Move};
+use crate::tui::screen::lab::VoteKey;
 use crate::tui::screen::lab::VoteText;
 use crate::tui::screen::lab::layout;
 use crate::tui::state::State;
@@ -15,14 +16,10 @@ use crate::tui::state::lab::{Choice, Saving, VotePhase, VoteScreen};
 use crate::tui::text::cached::Memo;
 use crate::tui::text::cells::{RowBuilder, paragraph};
 
-type VoteRows = Memo<(usize, i64, String)>;
+type VoteRows = Memo<VoteKey>;
 use crate::tui::text::wrap::{Row, truncate};
 use crate::tui::theme::Role;
-use crate::tui::view::paint::{centered, draw_rows, span};
-
-fn key(state: &State, ctx: Context, action: Action) -> String {
-    state.keymap.hint(ctx, action).unwrap_or_default()
-}
+use crate::tui::view::paint::{centered, draw_rows, key_hint as key, span};
 
 /// "the tree", "solo", "the compute arm": how the reveal names an arm.
 fn arm_name(arm: Arm) -> &'static str {
