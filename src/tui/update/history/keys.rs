@@ -40,7 +40,7 @@ fn in_history(state: &mut State, ctx: Context, key: KeyEvent) -> Routed {
                 list::cancel_delete(state);
                 Vec::new()
             }
-            Action::App(App::Interrupt) | Action::App(App::Quit) => return Routed::Pass(action),
+            Action::App(App::Interrupt | App::Quit) => return Routed::Pass(action),
             _ => Vec::new(),
         },
         (Context::HistorySearch, Some(action)) => match action {
@@ -60,8 +60,8 @@ fn list_action(state: &mut State, action: Action) -> Routed {
     let page = list::height(state).saturating_sub(1).max(1) as isize;
     let selected = state.history.selected_run().map(|r| (r.row.id.clone(), r.row.prompt.clone()));
     Routed::Done(match (action, selected) {
-        (Action::Move(Move::SelectPrev) | Action::Move(Move::ScrollUp), _) => list::select_by(state, -1),
-        (Action::Move(Move::SelectNext) | Action::Move(Move::ScrollDown), _) => list::select_by(state, 1),
+        (Action::Move(Move::SelectPrev | Move::ScrollUp), _) => list::select_by(state, -1),
+        (Action::Move(Move::SelectNext | Move::ScrollDown), _) => list::select_by(state, 1),
         (Action::Move(Move::PageUp), _) => list::select_by(state, -page),
         (Action::Move(Move::PageDown), _) => list::select_by(state, page),
         (Action::Move(Move::ScrollTop), _) => list::select_end(state, false),
@@ -78,12 +78,14 @@ fn list_action(state: &mut State, action: Action) -> Routed {
         }
         (Action::History(History::ClearSearch) | Action::App(App::Close), _) => switch(state, Tab::Run),
         (
-            Action::History(History::Open)
-            | Action::History(History::Replay)
-            | Action::History(History::Rerun)
-            | Action::History(History::ExportMarkdown)
-            | Action::History(History::ExportJson)
-            | Action::History(History::CopyAnswer)
+            Action::History(
+                History::Open
+                | History::Replay
+                | History::Rerun
+                | History::ExportMarkdown
+                | History::ExportJson
+                | History::CopyAnswer,
+            )
             | Action::Run(Run::Copy)
             | Action::History(History::Delete),
             None,
@@ -120,10 +122,7 @@ fn on_past_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Option<Rout
     match state.keymap.lookup(ctx, &key) {
         Some(
             Action::Move(Move::FocusPrompt)
-            | Action::Run(Run::Send)
-            | Action::Run(Run::Newline)
-            | Action::Run(Run::HistoryPrev)
-            | Action::Run(Run::HistoryNext),
+            | Action::Run(Run::Send | Run::Newline | Run::HistoryPrev | Run::HistoryNext),
         ) => Some(read_only(state).into()),
         // Tab and Shift-Tab go round the panes and the answer, stepping over the prompt box.
         Some(Action::Move(step @ (Move::FocusNext | Move::FocusPrev))) if !zoomed => {

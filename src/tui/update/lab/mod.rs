@@ -126,7 +126,7 @@ fn on_action(state: &mut State, screen: &Screen, ctx: Context, action: Action) -
             vote::scroll(state, screen, scroll);
             Vec::new()
         }
-        (Context::Lab, Action::Move(Move::SelectPrev) | Action::Move(Move::SelectNext)) => {
+        (Context::Lab, Action::Move(Move::SelectPrev | Move::SelectNext)) => {
             let count = state.lab.queue().len();
             if count > 0 {
                 let step = if action == Action::Move(Move::SelectNext) { 1 } else { count - 1 };

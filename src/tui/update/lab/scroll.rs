@@ -7,12 +7,14 @@ use crate::tui::state::State;
 pub fn is_scroll(action: Action) -> bool {
     matches!(
         action,
-        Action::Move(Move::ScrollUp)
-            | Action::Move(Move::ScrollDown)
-            | Action::Move(Move::PageUp)
-            | Action::Move(Move::PageDown)
-            | Action::Move(Move::ScrollTop)
-            | Action::Move(Move::ScrollBottom)
+        Action::Move(
+            Move::ScrollUp
+                | Move::ScrollDown
+                | Move::PageUp
+                | Move::PageDown
+                | Move::ScrollTop
+                | Move::ScrollBottom
+        )
     )
 }
 

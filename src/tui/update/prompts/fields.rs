@@ -107,7 +107,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         },
-        Action::Prompts(Prompts::Undo) | Action::Prompts(Prompts::Redo) => {
+        Action::Prompts(Prompts::Undo | Prompts::Redo) => {
             let editors = &mut state.prompts.editors;
             let changed = if action == Action::Prompts(Prompts::Undo) {
                 editors.undo(&id, field)

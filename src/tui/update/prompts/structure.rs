@@ -65,7 +65,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             let pick = Pick { purpose: PickPurpose::MoveUnder { id }, items, selected: 0, loading: false, note };
             state.prompts.dialog = Some(Dialog::Pick(Box::new(pick)));
         }
-        Action::Prompts(Prompts::ShiftUp) | Action::Prompts(Prompts::ShiftDown) => {
+        Action::Prompts(Prompts::ShiftUp | Prompts::ShiftDown) => {
             let offset = if action == Action::Prompts(Prompts::ShiftUp) { -1 } else { 1 };
             let result = state.prompts.draft_mut().map(|d| d.shift_among_siblings(&id, offset));
             report(state, result);
