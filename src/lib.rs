@@ -12,6 +12,7 @@ pub mod config;
 pub mod engine;
 pub mod lab;
 pub mod llm;
+pub mod panic;
 pub mod paths;
 pub mod session;
 pub mod store;

@@ -92,6 +92,7 @@ fn engine_store_lab_llm_config_and_session_never_name_a_front_end() {
         "src/config/",
         "src/session/",
         "src/clock.rs",
+        "src/panic.rs",
         "src/paths.rs",
         "src/text/",
     ];
@@ -137,8 +138,8 @@ fn the_layers_below_point_down() {
             .collect(),
     );
     assert_none(
-        "the clock, paths and text helpers name a room",
-        arrows(&["src/clock.rs", "src/paths.rs", "src/text/"], &["src/"])
+        "the clock, panic, paths and text helpers name a room",
+        arrows(&["src/clock.rs", "src/panic.rs", "src/paths.rs", "src/text/"], &["src/"])
             .into_iter()
             .filter(|a| !(a.starts_with("src/text/") && a.contains("→ src/text/")))
             .collect(),

@@ -6,8 +6,9 @@ mod store_support;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use ailab::clock::now_ms;
 use ailab::config::Phase;
-use ailab::engine::{EventKind, NodeStatus, RunEvent, RunStatus, now_ms};
+use ailab::engine::{EventKind, NodeStatus, RunEvent, RunStatus};
 use ailab::store::{CallStatus, MessageKind, Reader, Recorder, messages};
 use store_support::*;
 

@@ -3,8 +3,9 @@
 
 mod store_support;
 
+use ailab::clock::now_ms;
 use ailab::config::Phase;
-use ailab::engine::{NodeStatus, RunStatus, now_ms};
+use ailab::engine::{NodeStatus, RunStatus};
 use ailab::store::recovery::STALE_AFTER_MS;
 use ailab::store::{CallStatus, Reader, Recorder, RecorderHandle};
 use store_support::*;

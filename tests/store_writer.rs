@@ -6,7 +6,8 @@ mod store_support;
 
 use std::time::Duration;
 
-use ailab::engine::{RunStatus, now_ms};
+use ailab::clock::now_ms;
+use ailab::engine::RunStatus;
 use ailab::lab::verdict::Outcome;
 use ailab::lab::{Arm, LabPrompt};
 use ailab::store::{Reader, RecordWriter, Recorder, StoreError};

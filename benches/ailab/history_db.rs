@@ -6,9 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
+use ailab::clock::civil_from_unix;
 use ailab::config::{DEFAULT_HIERARCHY_TOML, Hierarchy, NodeConfig, Phase, parse_hierarchy};
 use ailab::engine::prompts::{self, ChildReply};
-use ailab::engine::{NodeStatus, civil_from_unix, hierarchy_hash};
+use ailab::engine::{NodeStatus, hierarchy_hash};
 use ailab::llm::ChatRequest;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

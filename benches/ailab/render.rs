@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use ailab::clock::now_ms;
 use ailab::config::{Hierarchy, Phase};
 use ailab::engine::testkit::six_node_tree;
-use ailab::engine::{EventKind, NodeStatus, RunEvent, now_ms};
+use ailab::engine::{EventKind, NodeStatus, RunEvent};
 use ailab::llm::{ChatMessage, ChatRequest};
 use ailab::tui::app::event_loop::{self, FRAME, Performer};
 use ailab::tui::keymap::Keymap;

@@ -161,7 +161,7 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
 
 /// One comparison for `--json`: its arms, its outcomes with the judge's two picks and reasons, and
 /// the pairs left out with why.
-fn comparison_json(r: &lab::eval::ComparisonResult) -> serde_json::Value {
+fn comparison_json(r: &lab::ComparisonResult) -> serde_json::Value {
     let outcomes: Vec<serde_json::Value> = r
         .outcomes
         .iter()

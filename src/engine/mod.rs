@@ -34,5 +34,3 @@ pub use events::{
 pub use ids::{hierarchy_hash, new_run_id};
 pub use runner::Engine;
 pub use sink::{EventSink, RunEmitter};
-// Time is the clock's (below every room); kept reachable here so callers of `engine::now_ms` still compile.
-pub use crate::clock::{civil_from_unix, now_ms};

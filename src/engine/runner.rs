@@ -33,11 +33,6 @@ impl Engine {
         self
     }
 
-    /// Whether children start while their parent's split still streams.
-    pub fn streaming_delegation(&self) -> bool {
-        self.streaming_delegation
-    }
-
     /// The tree every run started from this engine uses.
     pub fn hierarchy(&self) -> &Arc<Hierarchy> {
         &self.hierarchy

@@ -4,7 +4,7 @@
 use tokio_util::sync::CancellationToken;
 
 use super::arm::{Arm, ArmResult};
-pub use super::data::{ComparisonResult, Judgement, LabStore, Unscored};
+use super::data::{ComparisonResult, Judgement, LabStore, Unscored};
 use super::prompt_set::LabPrompt;
 use super::verdict::{combine, read_judgement};
 use crate::config::Hierarchy;

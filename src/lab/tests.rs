@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 use super::*;
 use crate::engine::testkit::{Reply, ScriptedBackend, echo_reply, six_node_tree};
 use crate::engine::{Backends, Engine, EventSink};
-use crate::lab::eval::ComparisonResult;
+use crate::lab::ComparisonResult;
 use crate::lab::verdict::Pick;
 
 #[derive(Default)]

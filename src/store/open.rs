@@ -225,7 +225,7 @@ fn classify(err: rusqlite::Error, path: &Path) -> Unusable {
 
 /// Moves a damaged record (and its -wal/-shm files) aside with a timestamp; returns the new name.
 fn quarantine(path: &Path) -> Result<PathBuf, StoreError> {
-    let stamp = timestamp(crate::engine::now_ms());
+    let stamp = timestamp(crate::clock::now_ms());
     let name =
         path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "ailab.db".into());
     let mut kept = path.with_file_name(format!("{name}.corrupt-{stamp}"));
@@ -255,7 +255,7 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
 
 /// `YYYYMMDD-HHMMSS` in UTC.
 fn timestamp(ms: i64) -> String {
-    let (y, mo, d, h, mi, s) = crate::engine::civil_from_unix(ms.div_euclid(1000));
+    let (y, mo, d, h, mi, s) = crate::clock::civil_from_unix(ms.div_euclid(1000));
     format!("{y:04}{mo:02}{d:02}-{h:02}{mi:02}{s:02}")
 }
 

@@ -4,7 +4,7 @@
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use crate::engine::now_ms;
+use crate::clock::now_ms;
 
 /// Why a run was interrupted, when its process died.
 const CRASH_NOTE: &str = "ailab stopped before this run finished (the process ended or was killed)";

@@ -79,11 +79,7 @@ fn serve(queue: &mpsc::Receiver<Job>, reader: &mut Reader) {
     while let Ok(job) = queue.recv() {
         let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(reader)));
         if let Err(payload) = ran {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let message = crate::panic::message(payload.as_ref());
             tracing::error!(%message, "a query of the record panicked; the reader goes on");
         }
     }

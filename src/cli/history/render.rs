@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::engine::now_ms;
+use crate::clock::now_ms;
 use crate::store::export::{duration, local_datetime, short_version};
 use crate::store::{LabLink, RunRecord, RunRow, SearchHit};
 

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::codec::{outcome_str, parse_pick, pick_str};
 use super::read::arms_of;
-use crate::engine::now_ms;
+use crate::clock::now_ms;
 use crate::lab::verdict::Outcome;
 use crate::lab::{Arm, ArmResult, Judgement, LabPrompt};
 use crate::store::error::StoreError;

@@ -339,8 +339,9 @@ fn run_job(writer: &mut Writer, events: &mut UnboundedReceiver<RunEvent>, job: J
         Ok(()) => job.run(Ok(&mut writer.writes())),
         Err(err) => job.run(Err(err)),
     }));
-    if ran.is_err() {
-        tracing::error!("a write job panicked; the recorder goes on");
+    if let Err(payload) = ran {
+        let message = crate::panic::message(payload.as_ref());
+        tracing::error!(%message, "a write job panicked; the recorder goes on");
     }
 }
 

@@ -8,7 +8,8 @@ use futures::StreamExt;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio_util::sync::CancellationToken;
 
-use crate::engine::{RunEvent, now_ms};
+use crate::clock::now_ms;
+use crate::engine::RunEvent;
 use crate::tui::msg::Msg;
 
 /// How often the clock ticks (spinners, tok/s, elapsed times).

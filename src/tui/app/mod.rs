@@ -7,7 +7,6 @@ mod health_check;
 pub mod history_effects;
 mod inputs;
 pub mod lab;
-mod panic;
 pub mod record;
 mod shell;
 pub mod ui_state;
@@ -26,7 +25,6 @@ use crate::engine::EventSink;
 use crate::session::stderr::tell;
 use crate::session::{Settings, exit};
 pub use event_loop::{Exit, FRAME, Performer};
-pub use panic::panic_message;
 pub use shell::{Shell, TerminalInput};
 
 /// Earlier prompts offered by Up in the prompt box (from the newest runs).
@@ -161,7 +159,7 @@ pub async fn run(settings: Settings) -> u8 {
     if let Ok(size) = tui.size() {
         state.size = (size.width, size.height);
     }
-    state.now_ms = crate::engine::now_ms();
+    state.now_ms = crate::clock::now_ms();
     if let Some(dir) = crate::paths::config_dir() {
         state.config_dir = dir.display().to_string();
     }

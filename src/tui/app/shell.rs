@@ -14,7 +14,6 @@ use super::event_loop::Performer;
 use super::health_check;
 use super::history_effects::HistoryEffects;
 use super::lab::{LabContext, LabShell};
-use super::panic::panic_message;
 use super::record::SharedReader;
 use crate::config::Hierarchy;
 use crate::engine::{Engine, EventSink, RunId, new_run_id};
@@ -103,7 +102,7 @@ impl Shell {
         let task = tokio::spawn(async move { engine.run_with_id(id, prompt, &sink, cancel).await });
         tokio::spawn(async move {
             let outcome = task.await.map_err(|err| match err.try_into_panic() {
-                Ok(payload) => panic_message(payload.as_ref()),
+                Ok(payload) => crate::panic::message(payload.as_ref()),
                 Err(err) => err.to_string(),
             });
             let _ = tx.send(Msg::RunTaskEnded { run_id, outcome });

@@ -9,10 +9,9 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use self::sample::NextSample;
-use super::panic::panic_message;
 use super::record::SharedReader;
 use crate::engine::{Engine, EventSink, hierarchy_hash};
-use crate::lab::eval::ComparisonResult;
+use crate::lab::ComparisonResult;
 use crate::lab::{self, Arm, EvalOptions, LabPrompt};
 use crate::session::Settings;
 use crate::store::{LabRecord, LabScope, PendingVote, Reader, RecordWriter};
@@ -123,7 +122,7 @@ impl LabShell {
         tokio::spawn(async move {
             let end = task.await.unwrap_or_else(|err| {
                 let reason = match err.try_into_panic() {
-                    Ok(payload) => panic_message(payload.as_ref()),
+                    Ok(payload) => crate::panic::message(payload.as_ref()),
                     Err(err) => err.to_string(),
                 };
                 tracing::error!(%reason, "the comparison's task panicked");
