@@ -84,7 +84,7 @@ fn comparisons_resume_verdicts_combine_and_votes_queue() {
     assert_eq!(judged[0].outcomes, vec![((Arm::Tree, Arm::Solo), Outcome::First)]);
     assert_eq!(scoreboard(&judged).pairs[0].tally.wins, 1);
 
-    let queue = reader.vote_queue(10, LabScope::Real).unwrap();
+    let queue = ailab::lab::vote_queue(&reader.lab_rows(None, LabScope::Real).unwrap(), 10);
     assert_eq!(queue.len(), 1);
     assert_eq!(queue[0].pair, (Arm::Tree, Arm::Solo));
     assert_eq!(queue[0].answers.0, "Yes, 17 is prime.");
@@ -92,7 +92,7 @@ fn comparisons_resume_verdicts_combine_and_votes_queue() {
         .writer()
         .cast_vote(queue[0].comparison, queue[0].pair, Arm::Solo, Outcome::Second, "shorter is better")
         .unwrap();
-    assert!(reader.vote_queue(10, LabScope::Real).unwrap().is_empty());
+    assert!(ailab::lab::vote_queue(&reader.lab_rows(None, LabScope::Real).unwrap(), 10).is_empty());
     let voted = voted(&reader, LabScope::Real);
     assert_eq!(voted[0].outcomes, vec![((Arm::Tree, Arm::Solo), Outcome::Second)]);
 }
@@ -121,7 +121,7 @@ fn demo_comparisons_are_never_resumed_as_real_ones_nor_scored_with_them() {
     let demo = judged(&reader, LabScope::Demo);
     assert_eq!(demo.len(), 1);
     assert_eq!(demo[0].comparison, ids[0]);
-    let queue = reader.vote_queue(10, LabScope::Real).unwrap();
+    let queue = ailab::lab::vote_queue(&reader.lab_rows(None, LabScope::Real).unwrap(), 10);
     assert_eq!(queue.iter().map(|v| v.comparison).collect::<Vec<_>>(), vec![ids[1]]);
 }
 

@@ -93,6 +93,15 @@ pub struct VoteRow {
     pub outcome: Outcome,
 }
 
+/// A comparison waiting for the user's blind vote on one pair.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PendingVote {
+    pub comparison: i64,
+    pub prompt: LabPrompt,
+    pub pair: (Arm, Arm),
+    pub answers: (String, String),
+}
+
 /// Everything the record holds of some comparisons, read back as stored, for the scoring
 /// ([`super::score`]) to turn into results.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -12,12 +12,14 @@ pub mod stats;
 pub mod verdict;
 
 pub use arm::{Arm, ArmResult};
-pub use data::{ComparisonResult, ComparisonRow, Judgement, LabRows, LabStore, Unscored, VoteRow};
+pub use data::{
+    ComparisonResult, ComparisonRow, Judgement, LabRows, LabStore, PendingVote, Unscored, VoteRow,
+};
 pub use eval::{EvalOptions, Progress, run_eval};
 pub use judge_check::{CLI_ADVICE, JudgeAdvice, TUI_ADVICE, check_judge};
 pub use prompt_set::{LabPrompt, PromptSet};
 pub use report::{Scoreboard, render_table, scoreboard};
-pub use score::{judged_comparisons, voted_comparisons};
+pub use score::{judged_comparisons, vote_queue, voted_comparisons};
 
 /// The backend label of comparisons made by the offline demo.
 pub const DEMO_BACKEND: &str = "demo";

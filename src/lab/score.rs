@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::arm::Arm;
-use super::data::{ComparisonResult, Judgement, LabRows, Unscored};
+use super::arm::{Arm, ArmResult};
+use super::data::{ComparisonResult, Judgement, LabRows, PendingVote, Unscored};
 use super::eval::pairs;
 use super::verdict::combine;
 
@@ -70,6 +70,35 @@ pub fn voted_comparisons(rows: &LabRows) -> Vec<ComparisonResult> {
         }
     }
     results.into_values().filter(|r| !r.outcomes.is_empty()).collect()
+}
+
+/// Pairs of answered arms the user has not voted on yet, oldest comparison first, at most
+/// `limit`.
+pub fn vote_queue(rows: &LabRows, limit: usize) -> Vec<PendingVote> {
+    let voted = |comparison: i64, pair: (Arm, Arm)| {
+        rows.votes.iter().any(|v| v.comparison == comparison && v.pair == pair)
+    };
+    let mut queue = Vec::new();
+    for shell in &rows.comparisons {
+        let answered: Vec<&(Arm, ArmResult)> = shell.arms.iter().filter(|(_, r)| r.answered()).collect();
+        for (i, (x, rx)) in answered.iter().enumerate() {
+            for (y, ry) in &answered[i + 1..] {
+                if voted(shell.comparison, (*x, *y)) {
+                    continue;
+                }
+                if queue.len() >= limit {
+                    return queue;
+                }
+                queue.push(PendingVote {
+                    comparison: shell.comparison,
+                    prompt: shell.prompt.clone(),
+                    pair: (*x, *y),
+                    answers: (rx.answer.clone().unwrap_or_default(), ry.answer.clone().unwrap_or_default()),
+                });
+            }
+        }
+    }
+    queue
 }
 
 /// The comparisons with their arms, no outcomes yet, by id.

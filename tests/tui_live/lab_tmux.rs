@@ -48,8 +48,8 @@ fn a_comparison_from_the_lab_tab_is_judged_voted_on_and_recorded() {
     assert_eq!(judged[0].outcomes.len(), 3, "every pair judged in both orders");
     assert_eq!(judged[0].prompt.text, "Why is the sky blue?");
     assert_eq!(voted_comparisons(&reader.lab_rows(None, LabScope::Demo).unwrap()).len(), 1);
-    assert_eq!(reader.vote_queue(10, LabScope::Demo).unwrap().len(), 2);
+    assert_eq!(ailab::lab::vote_queue(&reader.lab_rows(None, LabScope::Demo).unwrap(), 10).len(), 2);
     // Made in demo mode: kept out of the real scoreboards.
     assert!(judged_comparisons(&reader.lab_rows(None, LabScope::Real).unwrap()).is_empty());
-    assert!(reader.vote_queue(10, LabScope::Real).unwrap().is_empty());
+    assert!(ailab::lab::vote_queue(&reader.lab_rows(None, LabScope::Real).unwrap(), 10).is_empty());
 }

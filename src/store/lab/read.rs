@@ -1,10 +1,10 @@
 //! Reading the lab's rows back: which comparison a run belongs to, every comparison with its arms,
-//! verdicts and votes (for the lab to score), and the queue of pairs waiting for a blind vote.
+//! verdicts and votes (for the lab to score and to queue for blind votes).
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::codec::{arm, parse_outcome, parse_pick};
-use super::types::{LabLink, LabScope, PendingVote};
+use super::types::{LabLink, LabScope};
 use crate::engine::RunStatus;
 use crate::lab::{Arm, ArmResult, ComparisonRow, DEMO_BACKEND, Judgement, LabPrompt, LabRows, VoteRow};
 use crate::store::error::StoreError;
@@ -49,41 +49,6 @@ impl Reader {
         };
         snapshot.commit()?;
         Ok(rows)
-    }
-
-    /// Pairs of answered arms the user has not voted on yet, oldest first.
-    pub fn vote_queue(&self, limit: usize, scope: LabScope) -> Result<Vec<PendingVote>, StoreError> {
-        let mut queue = Vec::new();
-        for shell in comparisons(&self.conn, scope)? {
-            let answered: Vec<&(Arm, ArmResult)> = shell.arms.iter().filter(|(_, r)| r.answered()).collect();
-            for (i, (x, rx)) in answered.iter().enumerate() {
-                for (y, ry) in &answered[i + 1..] {
-                    let voted: Option<i64> = self
-                        .conn
-                        .query_row(
-                            "SELECT 1 FROM votes WHERE comparison_id = ?1 AND arm_x = ?2 AND arm_y = ?3",
-                            params![shell.comparison, x.as_str(), y.as_str()],
-                            |r| r.get(0),
-                        )
-                        .optional()?;
-                    if voted.is_none() {
-                        queue.push(PendingVote {
-                            comparison: shell.comparison,
-                            prompt: shell.prompt.clone(),
-                            pair: (*x, *y),
-                            answers: (
-                                rx.answer.clone().unwrap_or_default(),
-                                ry.answer.clone().unwrap_or_default(),
-                            ),
-                        });
-                        if queue.len() >= limit {
-                            return Ok(queue);
-                        }
-                    }
-                }
-            }
-        }
-        Ok(queue)
     }
 }
 

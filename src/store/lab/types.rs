@@ -1,9 +1,7 @@
-//! What the record says about the lab besides its stored rows: which comparisons to read, a pair
-//! waiting for a vote, and what a lab run was for.
+//! What the record says about the lab besides its stored rows: which comparisons to read, and
+//! what a lab run was for.
 
 use serde::Serialize;
-
-use crate::lab::{Arm, LabPrompt};
 
 /// Which comparisons a scoreboard reads: the offline demo's scripted ones, or real models' ones.
 /// The two never mix: demo verdicts are scripted and mean nothing.
@@ -23,15 +21,6 @@ impl LabScope {
     pub(crate) fn is_demo(self) -> bool {
         self == LabScope::Demo
     }
-}
-
-/// A comparison waiting for the user's blind vote on one pair.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PendingVote {
-    pub comparison: i64,
-    pub prompt: LabPrompt,
-    pub pair: (Arm, Arm),
-    pub answers: (String, String),
 }
 
 /// What a lab run was for: one arm's answer, or one judge verdict, in a comparison.

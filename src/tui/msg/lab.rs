@@ -1,10 +1,10 @@
 //! The Lab tab's messages and effects: what the record says about past comparisons, a comparison
 //! running, and blind votes. Nested in [`super::Msg::Lab`] and [`super::Effect::Lab`].
 
+use crate::lab::PendingVote;
 use crate::lab::report::ArmCost;
 use crate::lab::verdict::Outcome;
 use crate::lab::{Arm, Progress, Scoreboard};
-use crate::store::PendingVote;
 
 /// Why the Lab cannot work in this session (reading again will not help).
 pub const NO_RECORD: &str = "The Lab keeps comparisons and votes in the record, and ailab was started with \

@@ -12,9 +12,10 @@ use self::sample::NextSample;
 use super::record::SharedReader;
 use crate::engine::{Engine, EventSink, hierarchy_hash};
 use crate::lab::ComparisonResult;
+use crate::lab::PendingVote;
 use crate::lab::{self, Arm, EvalOptions, LabPrompt};
 use crate::session::Settings;
-use crate::store::{LabRecord, LabScope, PendingVote, Reader, RecordWriter};
+use crate::store::{LabRecord, LabScope, Reader, RecordWriter};
 use crate::tui::msg::Msg;
 use crate::tui::msg::lab::{ComparisonEnd, LabData, LabEffect, LabMsg, NO_RECORD, QueuedVote};
 
@@ -241,7 +242,7 @@ pub fn lab_data(
         all.entry(result.comparison).or_insert_with(|| result.clone());
     }
     let all: Vec<ComparisonResult> = all.into_values().collect();
-    let mut pending = reader.vote_queue(QUEUE_LIMIT + 1, scope).map_err(|e| e.to_string())?;
+    let mut pending = lab::vote_queue(&rows, QUEUE_LIMIT + 1);
     let more_waiting = pending.len() > QUEUE_LIMIT;
     pending.truncate(QUEUE_LIMIT);
     let queue = pending
