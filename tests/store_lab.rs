@@ -88,9 +88,10 @@ fn comparisons_resume_verdicts_combine_and_votes_queue() {
     assert_eq!(queue.len(), 1);
     assert_eq!(queue[0].pair, (Arm::Tree, Arm::Solo));
     assert_eq!(queue[0].answers.0, "Yes, 17 is prime.");
+    let (comparison, pair) = (queue[0].comparison, queue[0].pair);
     recorder
         .writer()
-        .cast_vote(queue[0].comparison, queue[0].pair, Arm::Solo, Outcome::Second, "shorter is better")
+        .run(move |w| w.cast_vote(comparison, pair, Arm::Solo, Outcome::Second, "shorter is better"))
         .unwrap();
     assert!(ailab::lab::vote_queue(&reader.lab_rows(None, LabScope::Real).unwrap(), 10).is_empty());
     let voted = voted(&reader, LabScope::Real);

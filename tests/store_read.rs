@@ -299,7 +299,7 @@ fn exports_read_as_the_conversation_and_carry_every_call() {
 fn the_read_worker_answers_through_the_callers_channel() {
     let (_dir, path) = temp_db();
     record(&path, &[("20260101-120000-0001", "worker question")]);
-    let worker = ailab::store::ReadWorker::start(&path).unwrap();
+    let worker = ailab::store::ReadWorker::start_in_background(&path, |_| {}).unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     for text in ["worker", "-"] {
         let tx = tx.clone();

@@ -83,7 +83,7 @@ fn a_run_of_a_live_second_instance_is_left_alone() {
     // Recovery asked again (as a history command's) leaves it alone too, and it cannot be deleted
     // while running.
     let writer = second.writer();
-    assert!(writer.recover().unwrap().is_empty());
+    assert!(writer.run(|w| w.recover()).unwrap().is_empty());
     assert!(writer.delete_run("20260101-120000-live").unwrap_err().to_string().contains("still running"));
     second.shutdown().unwrap();
     // The first ailab finishes its run normally afterwards.
@@ -123,7 +123,7 @@ fn a_run_with_no_known_owner_is_interrupted() {
     // Its owner's row is gone (removed by an older ailab, say): nobody can vouch for the run.
     raw(&path).execute("UPDATE runs SET instance_id = 'no-such-instance'", []).unwrap();
     // Recovery runs on the record's writer (here the orphan's own recorder's, as any would).
-    assert_eq!(orphan.writer().recover().unwrap(), vec!["20260101-120000-0000".to_string()]);
+    assert_eq!(orphan.writer().run(|w| w.recover()).unwrap(), vec!["20260101-120000-0000".to_string()]);
     let reader = Reader::open(&path).unwrap();
     assert_eq!(reader.load_run("20260101-120000-0000").unwrap().run.status, RunStatus::Interrupted);
     drop(orphan);

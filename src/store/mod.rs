@@ -17,7 +17,7 @@
 //! let recorder = Recorder::start(&path)?;           // once, at startup; show recorder.notices()
 //! sink.add(recorder.listener());                    // every run of this process is recorded
 //! let writer = recorder.writer();                   // deletes and votes, as jobs on its thread
-//! let reader = ReadWorker::start(&path)?;           // queries as jobs, answers as your messages:
+//! let reader = ReadWorker::start_in_background(&path, |opened| …)?;  // queries as jobs, answers as messages:
 //! reader.submit(move |r| tx.send(Msg::Runs(r.list_runs(None, 50))));        // first page
 //! reader.submit(move |r| tx.send(Msg::Runs(r.list_runs(Some(&last.cursor()), 50))));  // next
 //! reader.submit(move |r| tx.send(Msg::Found(r.search(&typed, 50))));  // Err(BadSearch(msg)): show msg

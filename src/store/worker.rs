@@ -13,26 +13,10 @@ type Job = Box<dyn FnOnce(&mut Reader) + Send>;
 /// the jobs already submitted are done.
 pub struct ReadWorker {
     jobs: mpsc::Sender<Job>,
-    notices: Vec<String>,
 }
 
 impl ReadWorker {
-    /// Opens the record (see [`Reader::open`]) and starts the thread. Blocks while opening.
-    pub fn start(path: &Path) -> Result<ReadWorker, StoreError> {
-        let mut reader = Reader::open(path)?;
-        let notices = reader.notices().to_vec();
-        let (jobs, queue) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name("ailab-reader".into())
-            .spawn(move || serve(&queue, &mut reader))
-            .map_err(|e| StoreError::Open {
-                path: path.to_path_buf(),
-                reason: format!("cannot start the reader thread: {e}"),
-            })?;
-        Ok(ReadWorker { jobs, notices })
-    }
-
-    /// Like [`ReadWorker::start`], but opens the record on the worker's own thread, so the caller never
+    /// Opens the record (see [`Reader::open`]) on the worker's own thread, so the caller never
     /// waits (opening checks the whole file: seconds on a record of thousands of runs). Jobs submitted
     /// meanwhile wait for it. `opened` is called on that thread with the notices of opening, or with
     /// why the record cannot be read (jobs are then dropped). `Err` only if no thread can start.
@@ -58,18 +42,13 @@ impl ReadWorker {
                 path: path.to_path_buf(),
                 reason: format!("cannot start the reader thread: {e}"),
             })?;
-        Ok(ReadWorker { jobs, notices: Vec::new() })
+        Ok(ReadWorker { jobs })
     }
 
     /// Queues a job, e.g. `worker.submit(move |r| { let _ = tx.send(Msg::Runs(r.list_runs(None, 50))); })`.
     /// Returns false if the thread is gone (the record could not open); the job is then dropped.
     pub fn submit(&self, job: impl FnOnce(&mut Reader) + Send + 'static) -> bool {
         self.jobs.send(Box::new(job)).is_ok()
-    }
-
-    /// Notices from opening the record (a damaged file set aside).
-    pub fn notices(&self) -> &[String] {
-        &self.notices
     }
 }
 
@@ -109,7 +88,7 @@ mod tests {
     #[test]
     fn a_job_that_panics_leaves_the_reader_serving_the_next() {
         let dir = tempfile::tempdir().unwrap();
-        let worker = ReadWorker::start(&dir.path().join("ailab.db")).unwrap();
+        let worker = ReadWorker::start_in_background(&dir.path().join("ailab.db"), |_| {}).unwrap();
         assert!(worker.submit(|_| panic!("a bug in one query")));
         let (answer_tx, answer) = mpsc::channel();
         assert!(worker.submit(move |reader| {

@@ -99,7 +99,7 @@ pub fn record(dir: &std::path::Path) -> Reader {
     }
     recorder
         .writer()
-        .cast_vote(1, (Arm::Tree, Arm::Solo), Arm::Solo, Outcome::First, "more complete")
+        .run(|w| w.cast_vote(1, (Arm::Tree, Arm::Solo), Arm::Solo, Outcome::First, "more complete"))
         .unwrap();
     recorder.shutdown().unwrap();
     Reader::open(&path).unwrap()

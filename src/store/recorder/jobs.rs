@@ -11,8 +11,6 @@ use std::sync::{Arc, OnceLock, mpsc};
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use crate::lab::Arm;
-use crate::lab::verdict::Outcome;
 use crate::store::error::StoreError;
 use crate::store::write::Writes;
 
@@ -130,25 +128,6 @@ impl RecordWriter {
     pub fn delete_run(&self, id: &str) -> Result<String, StoreError> {
         let id = id.to_string();
         self.run(move |w| w.delete_run(&id))
-    }
-
-    /// Marks the runs of an ailab that is gone as interrupted; returns their ids. Blocking.
-    pub fn recover(&self) -> Result<Vec<String>, StoreError> {
-        self.run(|w| w.recover())
-    }
-
-    /// Records a blind vote. `outcome` is from `pair.0`'s side; `shown_first` is the arm shown as
-    /// A. Blocking.
-    pub fn cast_vote(
-        &self,
-        comparison: i64,
-        pair: (Arm, Arm),
-        shown_first: Arm,
-        outcome: Outcome,
-        reason: &str,
-    ) -> Result<(), StoreError> {
-        let reason = reason.to_string();
-        self.run(move |w| w.cast_vote(comparison, pair, shown_first, outcome, &reason))
     }
 }
 
