@@ -76,13 +76,12 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
     // The recorder opens in the background; the lab's steps go through its writer, which must be
     // able to write before the first step (a record that cannot be used stops the eval here).
     let recording = crate::session::record::start_opening(&settings, &sink);
-    if let Err(message) = recording.ready(crate::session::LOCKED_GRACE).await {
-        tell(message);
-        return exit::FAILED;
-    }
-    let Some(writer) = recording.writer() else {
-        tell(crate::session::RECORDING_OFF);
-        return exit::BAD_INPUT;
+    let writer = match recording.ready(crate::session::LOCKED_GRACE).await {
+        Ok(writer) => writer,
+        Err(message) => {
+            tell(message);
+            return exit::FAILED;
+        }
     };
     let cancel = CancellationToken::new();
     tokio::spawn(super::interrupt::cancel_on_ctrl_c(cancel.clone(), "stopping after saving what finished…"));

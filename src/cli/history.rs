@@ -179,17 +179,22 @@ fn try_execute(
         }
         HistoryCommand::Delete { id, yes } => {
             let record = reader.load_run(&id)?;
-            if let Writer::Off = writer {
-                plain_line(
-                    err,
-                    format_args!(
-                        "ailab: run {} was not deleted: recording is off (--no-record), so the record is not \
-                         changed. Leave out --no-record to delete it.",
-                        record.run.id
-                    ),
-                );
-                return Ok(exit::BAD_INPUT);
-            }
+            let recorder = match writer {
+                Writer::On(recorder) => recorder,
+                // Said before asking: the answer could not be acted on.
+                Writer::Unavailable(error) => return Err(error),
+                Writer::Off => {
+                    plain_line(
+                        err,
+                        format_args!(
+                            "ailab: run {} was not deleted: recording is off (--no-record), so the record is not \
+                             changed. Leave out --no-record to delete it.",
+                            record.run.id
+                        ),
+                    );
+                    return Ok(exit::BAD_INPUT);
+                }
+            };
             if !yes {
                 match confirm(&record.run.id, record.run.title(), err) {
                     Confirmation::Yes => {}
@@ -210,11 +215,7 @@ fn try_execute(
                     }
                 }
             }
-            let deleted = match writer {
-                Writer::On(recorder) => recorder.writer().delete_run(&record.run.id)?,
-                Writer::Unavailable(error) => return Err(error),
-                Writer::Off => return Ok(exit::BAD_INPUT),
-            };
+            let deleted = recorder.writer().delete_run(&record.run.id)?;
             plain_line(out, format_args!("Deleted run {deleted}."));
         }
     }

@@ -55,19 +55,15 @@ pub struct Recording {
 pub struct Opening {
     task: tokio::task::JoinHandle<(Option<ActiveRecorder>, Vec<String>)>,
     give_up: Arc<AtomicBool>,
-    writer: Option<RecordWriter>,
+    /// The record's writer, or why there is none ([`RECORDING_OFF`], or no place for a record).
+    writer: Result<RecordWriter, String>,
 }
 
 impl Opening {
-    /// The record's writer (`None` with `--no-record` or without a place for the record). Its jobs
-    /// wait for the record to open.
-    pub fn writer(&self) -> Option<RecordWriter> {
-        self.writer.clone()
-    }
-
     /// Waits until the record is open and can be written, giving a locked one up to `grace` (said
-    /// on stderr). `Err` says why it cannot be used; the recorder then stops trying.
-    pub async fn ready(&self, grace: Duration) -> Result<(), String> {
+    /// on stderr), and gives its writer. `Err` says why it cannot be used; the recorder then stops
+    /// trying.
+    pub async fn ready(&self, grace: Duration) -> Result<RecordWriter, String> {
         let result = self.wait_ready(grace).await;
         if result.is_err() {
             self.give_up.store(true, Ordering::Relaxed);
@@ -75,29 +71,25 @@ impl Opening {
         result
     }
 
-    async fn wait_ready(&self, grace: Duration) -> Result<(), String> {
-        let Some(writer) = self.writer.clone() else {
-            return Err("runs are not recorded (--no-record)".into());
-        };
-        let mut check = tokio::task::spawn_blocking(move || writer.ready());
-        let answered = match tokio::time::timeout(Duration::from_millis(300), &mut check).await {
-            Ok(answered) => answered,
-            Err(_) => {
-                tell(format_args!(
-                    "the record is busy (another ailab is writing to it); waiting up to {} s for it…",
-                    grace.as_secs()
-                ));
-                tokio::time::timeout(grace, &mut check).await.map_err(|_| {
-                    format!(
-                        "the record is still locked by another ailab after {} s: close the other ailab, or \
-                         use --db FILE for a separate record",
-                        grace.as_secs()
-                    )
-                })?
-            }
-        };
+    async fn wait_ready(&self, grace: Duration) -> Result<RecordWriter, String> {
+        let writer = self.writer.clone()?;
+        let mut check = tokio::task::spawn_blocking({
+            let writer = writer.clone();
+            move || writer.ready()
+        });
+        let busy = format!(
+            "the record is busy (another ailab is writing to it); waiting up to {} s for it…",
+            grace.as_secs()
+        );
+        let answered = wait_patiently(&mut check, grace, busy).await.ok_or_else(|| {
+            format!(
+                "the record is still locked by another ailab after {} s: close the other ailab, or use \
+                 --db FILE for a separate record",
+                grace.as_secs()
+            )
+        })?;
         match answered {
-            Ok(result) => result.map_err(|err| err.to_string()),
+            Ok(result) => result.map(|()| writer).map_err(|err| err.to_string()),
             Err(err) => Err(format!("cannot open the record: {err}")),
         }
     }
@@ -106,22 +98,32 @@ impl Opening {
     /// stderr, and flushes and stops the recorder. A problem is reported, never fatal.
     pub async fn finish(self, grace: Duration) {
         let mut task = self.task;
-        if !task.is_finished() {
-            let waited = tokio::time::timeout(Duration::from_millis(300), &mut task).await;
-            if let Ok(result) = waited {
-                return finish_opened(result).await;
+        let busy = format!(
+            "the record is busy (another ailab is writing to it); waiting up to {} s to record this run…",
+            grace.as_secs()
+        );
+        match wait_patiently(&mut task, grace, busy).await {
+            Some(result) => finish_opened(result).await,
+            None => {
+                self.give_up.store(true, Ordering::Relaxed);
+                finish_opened(task.await).await;
             }
-            tell(format_args!(
-                "the record is busy (another ailab is writing to it); waiting up to {} s to record this run…",
-                grace.as_secs()
-            ));
-            if let Ok(result) = tokio::time::timeout(grace, &mut task).await {
-                return finish_opened(result).await;
-            }
-            self.give_up.store(true, Ordering::Relaxed);
         }
-        finish_opened(task.await).await;
     }
+}
+
+/// Waits for `task`: quietly when it ends soon, else after saying `busy` on stderr, up to `grace`
+/// more. `None`: it had not ended by then.
+async fn wait_patiently<T>(
+    task: &mut tokio::task::JoinHandle<T>,
+    grace: Duration,
+    busy: String,
+) -> Option<Result<T, tokio::task::JoinError>> {
+    if let Ok(result) = tokio::time::timeout(Duration::from_millis(300), &mut *task).await {
+        return Some(result);
+    }
+    tell(busy);
+    tokio::time::timeout(grace, task).await.ok()
 }
 
 async fn finish_opened(result: Result<(Option<ActiveRecorder>, Vec<String>), tokio::task::JoinError>) {
@@ -142,7 +144,7 @@ pub fn start_opening(settings: &Settings, sink: &EventSink) -> Opening {
     let give_up = Arc::new(AtomicBool::new(false));
     let stop = give_up.clone();
     let (writer, task) = open_in_background(settings, sink, move || !stop.load(Ordering::Relaxed));
-    Opening { task, give_up, writer: writer.ok() }
+    Opening { task, give_up, writer }
 }
 
 /// Starts recording `sink`'s events unless `--no-record`, without waiting for the record to open.
@@ -293,7 +295,7 @@ mod tests {
         std::fs::write(&path, "not a database at all, just some notes ".repeat(10)).unwrap();
         let sink = EventSink::new();
         let opening = start_opening(&settings(Arc::new(six_node_tree()), Some(path)), &sink);
-        let why = opening.ready(LOCKED_GRACE).await.unwrap_err();
+        let Err(why) = opening.ready(LOCKED_GRACE).await else { panic!("the record cannot be used") };
         assert!(why.contains("notes.txt is not an ailab record"), "{why}");
     }
 }
