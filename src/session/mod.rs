@@ -9,4 +9,4 @@ pub mod settings;
 pub mod stderr;
 
 pub use record::{ActiveRecorder, LOCKED_GRACE, Opening, RECORDING_OFF, Recording};
-pub use settings::{Asked, Settings, normalize_base_url};
+pub use settings::{Asked, Settings};

@@ -28,7 +28,7 @@ pub struct Settings {
     pub hierarchy_source: HierarchySource,
     /// The scripted offline backend instead of HTTP.
     pub demo: bool,
-    /// `--base-url`, kept so a reloaded hierarchy gets the same override.
+    /// `--base-url`, normalized (`http://host:port/v1`), kept so a reloaded hierarchy gets it too.
     pub base_url_override: Option<String>,
     /// `--db`, or `None` for the default in the data dir.
     pub db_path: Option<PathBuf>,
@@ -61,14 +61,16 @@ impl Settings {
     pub fn resolve(asked: Asked) -> Result<Settings, String> {
         let (mut hierarchy, source) =
             load_hierarchy(asked.hierarchy.as_deref()).map_err(|e| e.to_string())?;
-        if let Some(url) = &asked.base_url {
-            hierarchy.server.base_url = normalize_base_url(url)?;
+        // Normalized once, here: every hierarchy read or saved later gets this same URL.
+        let base_url_override = asked.base_url.as_deref().map(normalize_base_url).transpose()?;
+        if let Some(url) = &base_url_override {
+            hierarchy.server.base_url = url.clone();
         }
         Ok(Settings {
             hierarchy: Arc::new(hierarchy),
             hierarchy_source: source,
             demo: asked.demo,
-            base_url_override: asked.base_url,
+            base_url_override,
             db_path: asked.db,
             no_record: asked.no_record,
             theme: asked.theme,
@@ -99,7 +101,7 @@ impl Settings {
 
 /// `--base-url`: accepts `localhost:1234` (http:// is assumed), `http://host:1234` or
 /// `http://host:1234/v1`, checked by the same rules as `base_url` in hierarchy.toml.
-pub fn normalize_base_url(url: &str) -> Result<String, String> {
+fn normalize_base_url(url: &str) -> Result<String, String> {
     let trimmed = url.trim();
     let with_scheme = if trimmed.is_empty() || trimmed.contains("://") {
         trimmed.to_string()

@@ -17,7 +17,7 @@ use super::lab::{LabContext, LabShell};
 use super::record::SharedReader;
 use crate::config::Hierarchy;
 use crate::engine::{Engine, EventSink, RunId, new_run_id};
-use crate::session::{Settings, normalize_base_url};
+use crate::session::Settings;
 use crate::store::RecordWriter;
 use crate::tui::clipboard::{SystemClipboard, osc52};
 use crate::tui::msg::{CopyOutcome, Effect, EngineInfo, Msg};
@@ -168,7 +168,7 @@ impl Shell {
     /// its own copy of the old engine. `Err`: why not (the old engine stays).
     pub(super) fn adopt(&mut self, mut hierarchy: Hierarchy) -> Result<EngineInfo, String> {
         if let Some(url) = &self.settings.base_url_override {
-            hierarchy.server.base_url = normalize_base_url(url)?;
+            hierarchy.server.base_url = url.clone();
         }
         let hierarchy = Arc::new(hierarchy);
         let engine = self.settings.engine_for(hierarchy.clone())?;

@@ -7,7 +7,6 @@ use super::Shell;
 use super::suspend::with_terminal_lent;
 use crate::config::edit::{SaveRefused, edit_in_external_editor, open_for_editing, save_unless_changed};
 use crate::config::{Hierarchy, HierarchySource};
-use crate::session::normalize_base_url;
 use crate::tui::msg::{Msg, OpenedFile, PromptsEffect, PromptsMsg, SaveOutcome};
 
 /// Runs asked of the record to offer for comparison.
@@ -21,8 +20,7 @@ impl Shell {
         };
         match effect {
             PromptsEffect::Open => {
-                let base_url_override =
-                    self.settings.base_url_override.as_deref().and_then(|u| normalize_base_url(u).ok());
+                let base_url_override = self.settings.base_url_override.clone();
                 let result = open_for_editing(&self.settings.hierarchy_source)
                     .map(|session| Box::new(OpenedFile { session, base_url_override }))
                     .map_err(|e| e.to_string());
