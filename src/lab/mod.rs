@@ -21,11 +21,12 @@ pub use prompt_set::{LabPrompt, PromptSet};
 pub use report::{Scoreboard, render_table, scoreboard};
 pub use score::{judged_comparisons, vote_queue, voted_comparisons};
 
-/// The backend label of comparisons made by the offline demo.
-pub const DEMO_BACKEND: &str = "demo";
+/// The backend label of comparisons made by the offline demo (its endpoint's name).
+pub const DEMO_BACKEND: &str = crate::llm::demo::DEMO_ENDPOINT;
 
-/// What comparisons are keyed by besides the prompt and the hierarchy: the demo, or the server's
-/// base URL. Demo answers and scripted verdicts must never stand in for a real model's.
+/// Where a session's runs go, as the status bar shows it and as comparisons are keyed (besides the
+/// prompt and the hierarchy): the demo, or the server's base URL. Demo answers and scripted
+/// verdicts must never stand in for a real model's.
 pub fn backend_label(demo: bool, hierarchy: &crate::config::Hierarchy) -> String {
     if demo { DEMO_BACKEND.to_string() } else { hierarchy.server.base_url.clone() }
 }

@@ -150,10 +150,8 @@ pub async fn run(settings: Settings) -> u8 {
     tokio::spawn(inputs::ticks(tx.clone(), stop.clone()));
     tokio::spawn(inputs::signals(tx.clone(), stop.clone()));
 
-    let server = ServerInfo {
-        url: if settings.demo { "demo".into() } else { engine.hierarchy().server.base_url.clone() },
-        demo: settings.demo,
-    };
+    let server =
+        ServerInfo { url: crate::lab::backend_label(settings.demo, engine.hierarchy()), demo: settings.demo };
     let mut state =
         State::new(engine.hierarchy().clone(), server, setup.themes, setup.theme_index, setup.keymap);
     if let Ok(size) = tui.size() {

@@ -175,7 +175,7 @@ impl Shell {
         self.engine = engine;
         self.settings.hierarchy = hierarchy.clone();
         let demo = self.settings.demo;
-        let server = if demo { "demo".to_string() } else { hierarchy.server.base_url.clone() };
+        let server = crate::lab::backend_label(demo, &hierarchy);
         tracing::info!(demo, %server, "the next run uses a new engine");
         Ok(EngineInfo { hierarchy, demo, server })
     }
