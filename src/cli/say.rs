@@ -25,5 +25,5 @@ pub fn line(text: &str) {
 /// nothing, and a reader gets every character back.
 pub fn json(value: &impl serde::Serialize, pretty: bool) -> serde_json::Result<String> {
     let json = if pretty { serde_json::to_string_pretty(value)? } else { serde_json::to_string(value)? };
-    Ok(crate::text::sanitize::json_escape_c1(&json))
+    Ok(crate::text::sanitize::json_escape_c1(json))
 }

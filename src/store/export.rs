@@ -28,7 +28,7 @@ impl Format {
             // The exact text; C1 controls spelled as escapes like C0 (see `json_escape_c1`).
             Format::Json => {
                 let json = serde_json::to_string_pretty(&to_json(record)).unwrap_or_default();
-                crate::text::sanitize::json_escape_c1(&json) + "\n"
+                crate::text::sanitize::json_escape_c1(json) + "\n"
             }
         }
     }

@@ -8,6 +8,7 @@
 //! The sanitizer keeps state between pieces, so a sequence split across two streamed tokens
 //! (`"\x1b["` then `"31m"`) is still removed whole.
 
+use std::fmt::Write as _;
 use unicode_width::UnicodeWidthChar;
 
 #[cfg(test)]
@@ -171,14 +172,16 @@ pub fn one_line(input: &str) -> String {
 /// escapes too: serde_json escapes only C0, and a terminal may act on a raw U+009B as CSI. The
 /// value read back is exactly the same (`--json` and the record keep the text as it was); only its
 /// spelling changes. Sound because serde_json writes non-ASCII characters only inside strings.
-pub fn json_escape_c1(json: &str) -> String {
+/// Takes the JSON by value: `ask --json` writes one per event, and nearly all have nothing to
+/// escape, so they pass through without a copy.
+pub fn json_escape_c1(json: String) -> String {
     if !json.chars().any(is_c1_or_del) {
-        return json.to_string();
+        return json;
     }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
         if is_c1_or_del(c) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
         } else {
             out.push(c);
         }

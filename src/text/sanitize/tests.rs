@@ -61,7 +61,7 @@ fn json_keeps_the_value_but_spells_c1_as_escapes() {
     let text = "a\u{9b}2J\u{7f}\x1b[31mb";
     let json = serde_json::to_string(&text).unwrap_or_default();
     assert!(json.contains('\u{9b}'), "serde_json leaves C1 raw: {json:?}");
-    let escaped = json_escape_c1(&json);
+    let escaped = json_escape_c1(json);
     assert!(!escaped.chars().any(|c| c.is_control()), "{escaped:?}");
     assert_eq!(serde_json::from_str::<String>(&escaped).ok().as_deref(), Some(text));
 }
@@ -144,7 +144,7 @@ proptest! {
     #[test]
     fn json_read_back_is_exact(input in nasty_string()) {
         let json = serde_json::to_string(&input).unwrap_or_default();
-        let escaped = json_escape_c1(&json);
+        let escaped = json_escape_c1(json);
         prop_assert!(!escaped.chars().any(|c| c.is_control()), "{escaped:?}");
         prop_assert_eq!(serde_json::from_str::<String>(&escaped).ok(), Some(input));
     }
