@@ -9,7 +9,8 @@ use toml_edit::{DocumentMut, Item, Key, Table, Value};
 
 use super::fields::{Field, PromptField, Setting};
 use super::strings::multiline;
-use super::tables::{self, NODE_KEY_ORDER};
+use super::tables;
+use crate::config::raw::NODE_KEYS;
 use crate::config::raw::PROMPT_KEYS;
 use crate::config::{ConfigError, DEFAULT_HIERARCHY_TOML, Hierarchy, defaults, parse_hierarchy};
 
@@ -112,7 +113,7 @@ impl HierarchyDocument {
             let node = tables::node_mut(doc, id, source)?;
             let key = setting.field().key();
             match setting.to_value() {
-                Some(value) => tables::set_value(node, key, value, NODE_KEY_ORDER),
+                Some(value) => tables::set_value(node, key, value, NODE_KEYS),
                 None => {
                     node.remove(key);
                 }
@@ -159,7 +160,7 @@ impl HierarchyDocument {
                     set_prompt_value(node, prompt, value).map_err(|()| not_a_table(source, id))?
                 }
                 (Field::Prompt(prompt), None) => remove_prompt(node, prompt),
-                (setting, Some(value)) => tables::set_value(node, setting.key(), value, NODE_KEY_ORDER),
+                (setting, Some(value)) => tables::set_value(node, setting.key(), value, NODE_KEYS),
                 (setting, None) => {
                     node.remove(setting.key());
                 }

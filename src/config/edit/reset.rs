@@ -7,7 +7,8 @@ use toml_edit::{DocumentMut, Item, Table};
 
 use super::document::{HierarchyDocument, not_a_table, parse_document, remove_prompt, set_prompt_keyed};
 use super::fields::{Field, PromptField};
-use super::tables::{self, NODE_KEY_ORDER};
+use super::tables;
+use crate::config::raw::NODE_KEYS;
 use crate::config::{BUILT_IN_SOURCE, ConfigError, DEFAULT_HIERARCHY_TOML};
 
 impl HierarchyDocument {
@@ -43,7 +44,7 @@ impl HierarchyDocument {
             for field in Field::SETTINGS {
                 match original.get_key_value(field.key()) {
                     Some((key, Item::Value(value))) => {
-                        tables::set_value_keyed(node, key, cleared(value), NODE_KEY_ORDER)
+                        tables::set_value_keyed(node, key, cleared(value), NODE_KEYS)
                     }
                     _ => {
                         node.remove(field.key());

@@ -5,7 +5,8 @@
 use toml_edit::{Array, Item, Table, Value};
 
 use super::document::HierarchyDocument;
-use super::tables::{self, NODE_KEY_ORDER};
+use super::tables;
+use crate::config::raw::NODE_KEYS;
 use crate::config::tree::is_simple_id;
 use crate::config::{ConfigError, Hierarchy, defaults};
 
@@ -101,7 +102,7 @@ impl HierarchyDocument {
             ));
         }
         self.apply(|doc, source| {
-            tables::set_value(tables::node_mut(doc, id, source)?, "id", Value::from(new_id), NODE_KEY_ORDER);
+            tables::set_value(tables::node_mut(doc, id, source)?, "id", Value::from(new_id), NODE_KEYS);
             for node in tables::nodes_mut(doc, source)?.iter_mut() {
                 let Some(list) = node.get_mut("children").and_then(Item::as_array_mut) else { continue };
                 for entry in list.iter_mut().filter(|v| v.as_str() == Some(id)) {
@@ -230,7 +231,7 @@ fn push_child(table: &mut Table, id: &str) {
         Some(list) => list.push(id),
         None => {
             let list: Array = [id].into_iter().collect();
-            tables::set_value(table, "children", Value::Array(list), NODE_KEY_ORDER);
+            tables::set_value(table, "children", Value::Array(list), NODE_KEYS);
         }
     }
 }

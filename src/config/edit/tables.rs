@@ -5,23 +5,6 @@ use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Key, Table, Table
 
 use crate::config::ConfigError;
 
-/// The order keys are documented in; a new key goes after the last key before it in this list.
-pub(crate) const NODE_KEY_ORDER: &[&str] = &[
-    "id",
-    "name",
-    "role",
-    "children",
-    "model",
-    "endpoint",
-    "temperature",
-    "top_p",
-    "max_tokens",
-    "seed",
-    "context_tokens",
-    "reflect",
-    "critique",
-];
-
 /// `[[node]]`, when the file writes nodes that way (the only way the editor can add and remove them).
 pub(crate) fn nodes(doc: &DocumentMut) -> Option<&ArrayOfTables> {
     doc.get("node").and_then(Item::as_array_of_tables)

@@ -7,7 +7,9 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::table::Reader;
-use super::values::{PROMPT_KEYS, RawFile, RawNode, RawPrompts, RawServer, describe};
+use super::values::{
+    DEFAULTS_KEYS, NODE_KEYS, PROMPT_KEYS, RawFile, RawNode, RawPrompts, RawServer, describe,
+};
 use crate::config::error::Found;
 use crate::config::suggest::closest;
 
@@ -20,18 +22,6 @@ const SERVER_KEYS: &[&str] = &[
     "first_token_timeout_secs",
     "idle_timeout_secs",
 ];
-const SETTING_KEYS: &[&str] = &[
-    "model",
-    "endpoint",
-    "temperature",
-    "top_p",
-    "max_tokens",
-    "seed",
-    "context_tokens",
-    "reflect",
-    "critique",
-];
-const NODE_ONLY_KEYS: &[&str] = &["id", "name", "role", "children", "prompts"];
 const TOP_KEYS: &[&str] = &["server", "defaults", "node"];
 
 /// Reads the text into the raw file. Syntax errors end the reading (the rest cannot be trusted);
@@ -58,7 +48,7 @@ pub(crate) fn read(text: &str, found: &mut Vec<Found>) -> Option<RawFile> {
                     let mut r = Reader::new(table, "[defaults]".into(), found);
                     file.defaults = r.settings();
                     let prompts = r.table("prompts");
-                    r.finish(&[SETTING_KEYS, &["prompts"]].concat(), Some("[defaults.prompts]"));
+                    r.finish(DEFAULTS_KEYS, Some("[defaults.prompts]"));
                     if let Some(prompts) = prompts {
                         file.default_prompts = read_prompts(prompts, "[defaults.prompts]".into(), found);
                     }
@@ -190,7 +180,7 @@ fn read_node(table: &DeTable<'_>, span: Range<usize>, index: usize, found: &mut 
     let settings = r.settings();
     let prompts_table = r.table("prompts");
     let place = r.place.clone();
-    r.finish(&[NODE_ONLY_KEYS, SETTING_KEYS].concat(), Some("[node.prompts]"));
+    r.finish(NODE_KEYS, Some("[node.prompts]"));
     let prompts =
         prompts_table.map(|t| read_prompts(t, format!("the prompts of {place}"), found)).unwrap_or_default();
     RawNode { span, id, name, role, children, settings, prompts }

@@ -70,6 +70,28 @@ pub(crate) struct RawFile {
     pub nodes: Vec<RawNode>,
 }
 
+/// A node's keys, in the order they are documented (and the editor places a new key in): its own
+/// four, then the settings `[defaults]` shares with it, then the `prompts` table.
+pub(crate) const NODE_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "role",
+    "children",
+    "model",
+    "endpoint",
+    "temperature",
+    "top_p",
+    "max_tokens",
+    "seed",
+    "context_tokens",
+    "reflect",
+    "critique",
+    "prompts",
+];
+
+/// The keys `[defaults]` may hold: a node's, less the four that belong to one node.
+pub(crate) const DEFAULTS_KEYS: &[&str] = NODE_KEYS.split_at(4).1;
+
 /// The prompt names, in the order they are documented and exported.
 pub(crate) const PROMPT_KEYS: &[&str] =
     &["system", "split", "answer", "synthesize", "reflect", "revise", "critique"];
