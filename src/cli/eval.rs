@@ -198,9 +198,8 @@ impl ProgressBar {
 
     fn show(&mut self, p: &Progress) {
         let resumed = if p.resumed { " (saved)" } else { "" };
-        // The label quotes the prompt and the judge's failure (a server's words): sanitized, and on
-        // one line, since the bar redraws its line in place.
-        let label = crate::text::sanitize::plain(&p.label).replace('\n', " ");
+        // The lab gives the label on one line and clean (the bar redraws its line in place).
+        let label = &p.label;
         let mut err = std::io::stderr().lock();
         if self.terminal {
             let width = 24;

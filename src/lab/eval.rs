@@ -23,6 +23,8 @@ pub struct EvalOptions {
 pub struct Progress {
     pub done: usize,
     pub total: usize,
+    /// What the step was, on one line with terminal controls removed (it quotes the prompt and a
+    /// server's error): ready to show as it is.
     pub label: String,
     /// True when the step was found in the store and not run again.
     pub resumed: bool,

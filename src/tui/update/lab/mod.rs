@@ -255,7 +255,8 @@ pub fn on_msg(state: &mut State, msg: LabMsg) -> Vec<Effect> {
             if let Some(run) = &mut state.lab.comparison {
                 run.done = progress.done;
                 run.total = progress.total;
-                run.last_step = Some(one_line(&progress.label));
+                // The lab's label is already on one line and clean.
+                run.last_step = Some(progress.label);
             }
             Vec::new()
         }
