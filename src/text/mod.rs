@@ -3,10 +3,15 @@
 
 pub mod sanitize;
 
-/// The first `max` characters of `text` on one line, with an ellipsis when cut; terminal controls
-/// removed (these labels quote prompts, tasks and server errors).
+/// `text` on one line, its runs of whitespace made single spaces, terminal controls removed
+/// (such labels and cells quote prompts, tasks and server errors).
+pub fn flatten(text: &str) -> String {
+    sanitize::plain(text).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The first `max` characters of `text` [`flatten`]ed, with an ellipsis when cut.
 pub fn one_line(text: &str, max: usize) -> String {
-    let flat: String = sanitize::plain(text).split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = flatten(text);
     if flat.chars().count() <= max {
         return flat;
     }

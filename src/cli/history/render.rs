@@ -159,7 +159,7 @@ pub fn run_details(record: &RunRecord, lab: Option<&LabLink>, width: Option<usiz
                 model
             );
             if let Some(error) = &call.error {
-                let _ = writeln!(out, "       ! {}", one_line(error));
+                let _ = writeln!(out, "       ! {}", crate::text::flatten(error));
             }
         }
     }
@@ -191,13 +191,6 @@ fn age(ago_ms: i64, at_ms: i64) -> String {
     }
 }
 
-/// `text` on one line for a table cell or a summary: terminal controls removed (the record quotes
-/// models and servers) before anything is measured, so a sequence never counts toward a width.
-/// The caller sanitizes the whole output too; this is for the columns.
-fn one_line(text: &str) -> String {
-    crate::text::sanitize::plain(text).split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
 }
@@ -205,7 +198,9 @@ fn indent(text: &str) -> String {
 /// Puts text on one line and cuts it to `room` display columns with an ellipsis; `None` leaves
 /// it whole.
 fn fit(text: &str, room: Option<usize>) -> String {
-    let flat = one_line(text);
+    // Controls go before anything is measured, so a sequence never counts toward a width (the
+    // caller sanitizes the whole output too; this is for the columns).
+    let flat = crate::text::flatten(text);
     match room {
         Some(room) => truncate(&flat, room),
         None => flat,
