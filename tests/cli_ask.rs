@@ -282,3 +282,16 @@ fn a_reader_that_goes_away_does_not_crash_the_output() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn the_live_view_without_a_terminal_says_what_to_use_instead() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let dirs = tempfile::tempdir().unwrap();
+    // No command: the live view, asked of a pipe (stdin and stdout are not a terminal).
+    let out = run(&mut ailab(&mock, &dirs));
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("ailab: the live view needs an interactive terminal"), "{stderr}");
+    assert!(stderr.contains("ailab ask \"your prompt\""), "{stderr}");
+    assert!(text(&out.stdout).is_empty(), "nothing drawn on a pipe");
+}

@@ -9,6 +9,9 @@ use super::args::{ExportFormat, HistoryCommand};
 use crate::session::exit;
 use crate::session::stderr::tell;
 use crate::store::{self, Reader, Recorder, RecorderHandle, StoreError};
+// What a person reads is sanitized: it quotes the record (prompts, answers, model ids, the errors
+// servers sent) and the command line. `--json` and the exports write their own text.
+use crate::text::sanitize::{write_line, write_plain};
 
 /// Runs one history command; returns the exit code (0 ok, 1 failure, 2 bad input such as an unknown id).
 /// Needs only the record, not the hierarchy: a broken hierarchy.toml must not hide the history.
@@ -52,7 +55,7 @@ pub fn execute_with(
     match try_execute(path, cmd, record, out, err) {
         Ok(code) => code,
         Err(error) => {
-            plain_line(err, format_args!("ailab: {error}"));
+            write_line(err, format_args!("ailab: {error}"));
             if error.is_bad_input() { exit::BAD_INPUT } else { exit::FAILED }
         }
     }
@@ -96,12 +99,12 @@ fn try_execute(
     };
     if let Writer::On(recorder) = &writer {
         for notice in recorder.notices() {
-            plain_line(err, format_args!("ailab: {notice}"));
+            write_line(err, format_args!("ailab: {notice}"));
         }
     }
     let reader = Reader::open_keeping_damage(path)?;
     for notice in reader.notices() {
-        plain_line(err, format_args!("ailab: {notice}"));
+        write_line(err, format_args!("ailab: {notice}"));
     }
     match cmd {
         HistoryCommand::List { limit, json } => {
@@ -116,7 +119,7 @@ fn try_execute(
             } else {
                 let total = reader.count_runs()?;
                 if !runs.is_empty() {
-                    plain_text(out, &render::run_table(&runs, render::width()));
+                    write_plain(out, &render::run_table(&runs, render::width()));
                 }
                 if total > runs.len() as u64 {
                     let _ = writeln!(
@@ -133,9 +136,9 @@ fn try_execute(
             if json {
                 print_json(out, &hits);
             } else if hits.is_empty() {
-                plain_line(out, format_args!("No run mentions \"{}\".", text.trim()));
+                write_line(out, format_args!("No run mentions \"{}\".", text.trim()));
             } else {
-                plain_text(out, &render::search_table(&hits, render::width()));
+                write_plain(out, &render::search_table(&hits, render::width()));
             }
         }
         HistoryCommand::Show { id, json } => {
@@ -148,7 +151,7 @@ fn try_execute(
                 }
                 print_json(out, &value);
             } else {
-                plain_text(out, &render::run_details(&record, lab.as_ref(), render::width()));
+                write_plain(out, &render::run_details(&record, lab.as_ref(), render::width()));
             }
         }
         HistoryCommand::Export { id, format, output } => {
@@ -170,11 +173,11 @@ fn try_execute(
             if target.as_os_str() == "-" {
                 let _ = out.write_all(text.as_bytes());
             } else if let Err(error) = std::fs::write(&target, text) {
-                plain_line(err, format_args!("ailab: cannot write {}: {error}", target.display()));
+                write_line(err, format_args!("ailab: cannot write {}: {error}", target.display()));
                 return Ok(exit::FAILED);
             } else {
                 let shown = std::fs::canonicalize(&target).unwrap_or(target);
-                plain_line(err, format_args!("Exported run {} to {}", record.run.id, shown.display()));
+                write_line(err, format_args!("Exported run {} to {}", record.run.id, shown.display()));
             }
         }
         HistoryCommand::Delete { id, yes } => {
@@ -184,7 +187,7 @@ fn try_execute(
                 // Said before asking: the answer could not be acted on.
                 Writer::Unavailable(error) => return Err(error),
                 Writer::Off => {
-                    plain_line(
+                    write_line(
                         err,
                         format_args!(
                             "ailab: run {} was not deleted: recording is off (--no-record), so the record is not \
@@ -203,7 +206,7 @@ fn try_execute(
                         return Ok(exit::FAILED);
                     }
                     Confirmation::CannotAsk => {
-                        plain_line(
+                        write_line(
                             err,
                             format_args!(
                                 "ailab: run {} was not deleted: pass --yes to delete without a question \
@@ -216,7 +219,7 @@ fn try_execute(
                 }
             }
             let deleted = recorder.writer().delete_run(&record.run.id)?;
-            plain_line(out, format_args!("Deleted run {deleted}."));
+            write_line(out, format_args!("Deleted run {deleted}."));
         }
     }
     Ok(exit::OK)
@@ -230,7 +233,7 @@ fn no_record_yet(path: &Path, cmd: &HistoryCommand, out: &mut dyn Write, err: &m
             exit::OK
         }
         HistoryCommand::List { .. } | HistoryCommand::Search { .. } => {
-            plain_line(
+            write_line(
                 out,
                 format_args!(
                     "No runs recorded yet (the record will be created at {} by the first run).",
@@ -242,7 +245,7 @@ fn no_record_yet(path: &Path, cmd: &HistoryCommand, out: &mut dyn Write, err: &m
         HistoryCommand::Show { id, .. }
         | HistoryCommand::Export { id, .. }
         | HistoryCommand::Delete { id, .. } => {
-            plain_line(
+            write_line(
                 err,
                 format_args!(
                     "ailab: no run with id \"{id}\": nothing has been recorded yet at {}",
@@ -265,7 +268,7 @@ fn confirm(id: &str, title: &str, err: &mut dyn Write) -> Confirmation {
     if !stdin.is_terminal() {
         return Confirmation::CannotAsk;
     }
-    plain_text(
+    write_plain(
         err,
         &format!("Delete run {id} (\"{}\")? This cannot be undone. [y/N] ", render::truncate(title, 50)),
     );
@@ -278,18 +281,6 @@ fn confirm(id: &str, title: &str, err: &mut dyn Write) -> Confirmation {
         "y" | "yes" => Confirmation::Yes,
         _ => Confirmation::No,
     }
-}
-
-/// Writes what a person reads, sanitized: it quotes the record (prompts, answers, model ids, the
-/// errors servers sent) and the command line. `--json` and the exports write their own text.
-fn plain_text(to: &mut dyn Write, text: &str) {
-    // Tabs are kept: the tables flatten their cells to one line, and an answer's tabs may matter.
-    let _ = to.write_all(crate::text::sanitize::plain(text).as_bytes());
-}
-
-/// [`plain_text`] for one line.
-fn plain_line(to: &mut dyn Write, text: impl std::fmt::Display) {
-    plain_text(to, &format!("{text}\n"));
 }
 
 /// `--json`: the exact text, escaped as JSON, never sanitized (see `say::json`).

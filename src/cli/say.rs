@@ -7,17 +7,8 @@
 /// dropped instead of crashing with "Broken pipe"; the record keeps everything.
 macro_rules! say {
     ($($arg:tt)*) => {
-        $crate::cli::say::line(&format!($($arg)*))
+        $crate::text::sanitize::write_line(&mut std::io::stdout().lock(), format_args!($($arg)*))
     };
-}
-
-use std::io::Write as _;
-
-/// Writes `text` and a newline to stdout, sanitized; a closed pipe drops it.
-pub fn line(text: &str) {
-    // Tabs are kept: stdout has no columns of ours for a tab to break, and a tab in an answer may
-    // matter once it is redirected to a file (a Makefile's recipe lines, Go code).
-    let _ = writeln!(std::io::stdout().lock(), "{}", crate::text::sanitize::plain(text));
 }
 
 /// `value` as JSON for `--json`: the exact text, never sanitized. JSON escapes the C0 controls

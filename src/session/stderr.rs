@@ -5,11 +5,7 @@
 //! Messages often quote a server or a model (an error's body, a model id), so they pass through
 //! the sanitizer: nothing in them reaches the terminal as a control.
 
-use std::io::Write as _;
-
 /// Writes `ailab: {message}` and a newline to stderr, sanitized; a failed write is ignored.
 pub fn tell(message: impl std::fmt::Display) {
-    // Tabs are kept: a message is a line of its own, with no columns for a tab to break.
-    let message = crate::text::sanitize::plain(&message.to_string());
-    let _ = writeln!(std::io::stderr().lock(), "ailab: {message}");
+    crate::text::sanitize::write_line(&mut std::io::stderr().lock(), format_args!("ailab: {message}"));
 }

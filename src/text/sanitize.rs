@@ -9,6 +9,8 @@
 //! (`"\x1b["` then `"31m"`) is still removed whole.
 
 use std::fmt::Write as _;
+use std::io;
+
 use unicode_width::UnicodeWidthChar;
 
 #[cfg(test)]
@@ -161,6 +163,19 @@ pub fn sanitize(input: &str) -> String {
 /// Sanitizes a whole string for plain output (stdout, stderr, a file): tabs kept.
 pub fn plain(input: &str) -> String {
     with(Tabs::Keep, input)
+}
+
+/// Writes `text` to a stream a person reads (stdout, stderr), [`plain`]: tabs are kept, since a
+/// stream has no columns of ours for a tab to break, and a tab in an answer may matter once it is
+/// redirected to a file (a Makefile's recipe lines, Go code). A failed write (a closed pipe, a
+/// terminal gone) is dropped rather than panicking: the record and the log keep everything.
+pub fn write_plain(to: &mut dyn io::Write, text: &str) {
+    let _ = to.write_all(plain(text).as_bytes());
+}
+
+/// [`write_plain`] for one line: `text` and a newline.
+pub fn write_line(to: &mut dyn io::Write, text: impl std::fmt::Display) {
+    write_plain(to, &format!("{text}\n"));
 }
 
 /// Sanitizes a label for a single line of the live view: newlines become spaces.

@@ -110,9 +110,9 @@ pub async fn run(settings: Settings) -> u8 {
         }
     };
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        eprintln!(
-            "ailab: the live view needs an interactive terminal. For scripts and pipes use \
-             `ailab ask \"your prompt\"` (see `ailab ask --help`)."
+        tell(
+            "the live view needs an interactive terminal. For scripts and pipes use \
+             `ailab ask \"your prompt\"` (see `ailab ask --help`).",
         );
         return exit::BAD_INPUT;
     }
