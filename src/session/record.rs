@@ -34,6 +34,10 @@ impl ActiveRecorder {
     }
 }
 
+/// The recorder opening on its thread: once open (`None` if it could not), and what to tell the
+/// user about it.
+type Opened = tokio::task::JoinHandle<(Option<ActiveRecorder>, Vec<String>)>;
+
 /// How long the live view keeps trying a locked record before it says runs are not recorded.
 const LIVE_VIEW_PATIENCE: Duration = Duration::from_secs(30);
 
@@ -46,14 +50,14 @@ pub struct Recording {
     /// The record's writer, or why there is none ([`RECORDING_OFF`], or no place for a record).
     pub writer: Result<RecordWriter, String>,
     /// The recorder once open (`None` if it could not open), and what to tell the user about it.
-    pub opened: tokio::task::JoinHandle<(Option<ActiveRecorder>, Vec<String>)>,
+    pub opened: Opened,
 }
 
 /// A recorder opening in the background: it listens at once, and opens the record on a blocking
 /// thread, trying again while another ailab holds it locked. Events sent meanwhile wait in the channel
 /// and are all recorded once it is open; so do changes sent through its writer.
 pub struct Opening {
-    task: tokio::task::JoinHandle<(Option<ActiveRecorder>, Vec<String>)>,
+    task: Opened,
     give_up: Arc<AtomicBool>,
     /// The record's writer, or why there is none ([`RECORDING_OFF`], or no place for a record).
     writer: Result<RecordWriter, String>,
@@ -158,8 +162,6 @@ pub fn start_in_background(settings: &Settings, sink: &EventSink) -> Recording {
     Recording { writer, opened }
 }
 
-type Opened = tokio::task::JoinHandle<(Option<ActiveRecorder>, Vec<String>)>;
-
 fn open_in_background(
     settings: &Settings,
     sink: &EventSink,
@@ -205,17 +207,12 @@ mod tests {
     use crate::engine::testkit::{ScriptedBackend, six_node_tree};
     use crate::engine::{Backends, Engine, RunStatus};
 
-    /// Settings for a real (not demo) run of `hierarchy`, recorded at `db_path`.
-    fn settings(hierarchy: Arc<crate::config::Hierarchy>, db_path: Option<std::path::PathBuf>) -> Settings {
-        Settings::for_tests(hierarchy, db_path)
-    }
-
     #[tokio::test]
     async fn a_run_started_while_the_record_opens_is_recorded_in_full() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ailab.db");
         let hierarchy = Arc::new(six_node_tree());
-        let settings = settings(hierarchy.clone(), Some(path.clone()));
+        let settings = Settings::for_tests(hierarchy.clone(), Some(path.clone()));
         let sink = EventSink::new();
         let opening = start_in_background(&settings, &sink);
         // The run goes at once, without waiting for the record.
@@ -242,7 +239,7 @@ mod tests {
             holder.execute_batch("ROLLBACK").unwrap();
         });
         let hierarchy = Arc::new(six_node_tree());
-        let settings = settings(hierarchy.clone(), Some(path.clone()));
+        let settings = Settings::for_tests(hierarchy.clone(), Some(path.clone()));
         let sink = EventSink::new();
         let opening = start_opening(&settings, &sink);
         let started = Instant::now();
@@ -263,7 +260,8 @@ mod tests {
         let path = dir.path().join("ailab.db");
         let hierarchy = Arc::new(six_node_tree());
         let sink = EventSink::new();
-        let recording = start_in_background(&settings(hierarchy.clone(), Some(path.clone())), &sink);
+        let recording =
+            start_in_background(&Settings::for_tests(hierarchy.clone(), Some(path.clone())), &sink);
         let engine = Engine::new(hierarchy, Backends::single(ScriptedBackend::echo(), 4));
         let summary = engine.run("why?".into(), &sink, CancellationToken::new()).await;
         // Sent at once: the delete waits for the record to open and for the run's events to land,
@@ -280,7 +278,7 @@ mod tests {
 
     #[tokio::test]
     async fn no_record_means_no_recorder_and_no_writer() {
-        let settings = Settings { no_record: true, ..settings(Arc::new(six_node_tree()), None) };
+        let settings = Settings { no_record: true, ..Settings::for_tests(Arc::new(six_node_tree()), None) };
         let recording = start_in_background(&settings, &EventSink::new());
         let (recorder, notices) = recording.opened.await.unwrap();
         assert!(recorder.is_none() && notices.is_empty());
@@ -294,7 +292,7 @@ mod tests {
         let path = dir.path().join("notes.txt");
         std::fs::write(&path, "not a database at all, just some notes ".repeat(10)).unwrap();
         let sink = EventSink::new();
-        let opening = start_opening(&settings(Arc::new(six_node_tree()), Some(path)), &sink);
+        let opening = start_opening(&Settings::for_tests(Arc::new(six_node_tree()), Some(path)), &sink);
         let Err(why) = opening.ready(LOCKED_GRACE).await else { panic!("the record cannot be used") };
         assert!(why.contains("notes.txt is not an ailab record"), "{why}");
     }
