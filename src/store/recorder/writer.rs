@@ -42,8 +42,6 @@ pub struct Writer {
     tracker: Tracker,
     queue: Vec<Op>,
     retry_at: Option<Instant>,
-    /// The last failed write met a lock held by another ailab (not some other refusal).
-    last_failure_busy: bool,
     status: Arc<Mutex<RecorderStatus>>,
 }
 
@@ -51,25 +49,16 @@ impl Writer {
     pub fn new(conn: Connection, path: &Path, me: Instance, status: Arc<Mutex<RecorderStatus>>) -> Self {
         let tracker = Tracker::new(me.id.clone());
         let path = path.to_path_buf();
-        Writer {
-            conn,
-            path,
-            me,
-            tracker,
-            queue: Vec::new(),
-            retry_at: None,
-            last_failure_busy: false,
-            status,
-        }
+        Writer { conn, path, me, tracker, queue: Vec::new(), retry_at: None, status }
     }
 
     /// Writes everything taken so far, now, for a job that must come after it.
     pub fn catch_up(&mut self) -> Result<(), StoreError> {
-        self.commit(true).map_err(|message| {
-            if self.last_failure_busy {
+        self.write_now().map_err(|err| {
+            if is_busy(&err) {
                 StoreError::Locked { path: self.path.clone(), waited_secs: BUSY_TIMEOUT.as_secs() }
             } else {
-                StoreError::Unwritable(message)
+                StoreError::Unwritable(err.to_string())
             }
         })
     }
@@ -98,11 +87,17 @@ impl Writer {
     /// for the retry time unless `now` (an explicit flush, the exit).
     pub fn commit(&mut self, now: bool) -> Result<(), String> {
         self.tracker.flush_text(&mut self.queue);
+        if !now && !self.queue.is_empty() && self.retry_at.is_some_and(|at| Instant::now() < at) {
+            return Err("waiting to retry".into());
+        }
+        self.write_now().map_err(|err| describe(&err))
+    }
+
+    /// [`Writer::commit`] at once; the error as SQLite gave it, so a caller can tell a lock apart.
+    fn write_now(&mut self) -> Result<(), rusqlite::Error> {
+        self.tracker.flush_text(&mut self.queue);
         if self.queue.is_empty() {
             return Ok(());
-        }
-        if !now && self.retry_at.is_some_and(|at| Instant::now() < at) {
-            return Err("waiting to retry".into());
         }
         let result = self.write_queue();
         match &result {
@@ -110,8 +105,8 @@ impl Writer {
                 self.queue.clear();
                 self.retry_at = None;
             }
-            Err(message) => {
-                tracing::warn!(error = %message, queued = self.queue.len(), "recording delayed");
+            Err(err) => {
+                tracing::warn!(error = %describe(err), queued = self.queue.len(), "recording delayed");
                 self.retry_at = Some(Instant::now() + RETRY_AFTER);
                 if self.queue.len() > MAX_QUEUED_OPS {
                     let dropped = self.queue.len();
@@ -122,7 +117,7 @@ impl Writer {
             }
         }
         let queued = self.queue.len();
-        let error = result.as_ref().err().cloned();
+        let error = result.as_ref().err().map(describe);
         self.update_status(|s| {
             s.queued_ops = queued;
             s.last_error = error;
@@ -132,13 +127,7 @@ impl Writer {
 
     /// One transaction for the whole queue. A locked database aborts it (to be retried); an op the
     /// database rejects for any other reason is logged and skipped so one bad event cannot block the rest.
-    fn write_queue(&mut self) -> Result<(), String> {
-        let result = self.try_write_queue();
-        self.last_failure_busy = result.as_ref().is_err_and(is_busy);
-        result.map_err(describe)
-    }
-
-    fn try_write_queue(&mut self) -> Result<(), rusqlite::Error> {
+    fn write_queue(&mut self) -> Result<(), rusqlite::Error> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut skipped = 0;
         // Runs whose start was refused (their id is taken): nothing of theirs may touch the other run.
@@ -202,10 +191,6 @@ impl Writer {
     }
 }
 
-fn describe(err: rusqlite::Error) -> String {
-    if is_busy(&err) {
-        "the record is locked by another ailab; retrying".to_string()
-    } else {
-        err.to_string()
-    }
+fn describe(err: &rusqlite::Error) -> String {
+    if is_busy(err) { "the record is locked by another ailab; retrying".to_string() } else { err.to_string() }
 }
