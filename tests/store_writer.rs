@@ -55,14 +55,15 @@ fn a_record_that_never_opens_refuses_the_waiting_changes_with_why() {
     let notes = dir.path().join("notes.txt");
     std::fs::write(&notes, "not a database ".repeat(20)).unwrap();
     let (writer, writes) = RecordWriter::channel();
-    let early = {
-        let writer = writer.clone();
-        std::thread::spawn(move || writer.delete_run("20260101-120000-aaaa"))
-    };
-    std::thread::sleep(Duration::from_millis(50));
+    // Queued before the attempt to open: it waits for the record, then is told why there is none.
+    let (answer, answered) = std::sync::mpsc::channel();
+    writer.submit(move |w| {
+        let _ = answer.send(w.and_then(|w| w.delete_run("20260101-120000-aaaa")));
+    });
     let refused = Recorder::start_retrying(&notes, unbounded_channel(), writes, || false).err();
     assert!(matches!(refused, Some(StoreError::NotSqlite { .. })), "{refused:?}");
-    for err in [early.join().unwrap().unwrap_err(), writer.delete_run("20260101").unwrap_err()] {
+    let early = answered.recv_timeout(Duration::from_secs(10)).unwrap();
+    for err in [early.unwrap_err(), writer.delete_run("20260101").unwrap_err()] {
         assert!(matches!(err, StoreError::Unwritable(_)), "{err}");
         assert!(err.to_string().contains("notes.txt is not an ailab record"), "{err}");
     }
@@ -82,6 +83,27 @@ fn a_change_runs_after_the_run_events_sent_before_it() {
     let reader = Reader::open(&path).unwrap();
     assert!(matches!(reader.load_run("20260101-120000-aaaa"), Err(StoreError::UnknownRun(_))));
     assert_eq!(reader.count_runs().unwrap(), 0);
+}
+
+#[test]
+fn a_change_behind_events_another_ailab_keeps_locked_says_so_and_the_events_still_land() {
+    let (_dir, path) = temp_db();
+    let recorder = Recorder::start(&path).unwrap();
+    // Another ailab in the middle of a long write, longer than one busy wait.
+    let holder = raw(&path);
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    for event in tree_run("20260101-120000-aaaa", "Keep me", now_ms()).events {
+        recorder.listener().send(event).unwrap();
+    }
+    // The delete must come after the run's events, which cannot be written yet: it is refused
+    // with the lock named, rather than run ahead of them.
+    let err = recorder.writer().delete_run("20260101-120000-aaaa").unwrap_err();
+    assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+    assert!(err.to_string().contains("locked by another ailab"), "{err}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    recorder.shutdown().unwrap();
+    let run = Reader::open(&path).unwrap().load_run("20260101-120000-aaaa").unwrap();
+    assert_eq!(run.run.status, RunStatus::Done, "the events were kept and written once the lock went");
 }
 
 #[test]
