@@ -2,7 +2,7 @@
 //! swap rule for the judge's verdicts and by the latest vote for the user's. The record only reads
 //! the rows back; pairing, the swap rule and what counts as unscored are decided here.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::arm::{Arm, ArmResult};
 use super::data::{ComparisonResult, Judgement, LabRows, PendingVote, Unscored};
@@ -75,15 +75,14 @@ pub fn voted_comparisons(rows: &LabRows) -> Vec<ComparisonResult> {
 /// Pairs of answered arms the user has not voted on yet, oldest comparison first, at most
 /// `limit`.
 pub fn vote_queue(rows: &LabRows, limit: usize) -> Vec<PendingVote> {
-    let voted = |comparison: i64, pair: (Arm, Arm)| {
-        rows.votes.iter().any(|v| v.comparison == comparison && v.pair == pair)
-    };
+    // Looked up once per pair of every comparison: a set, not a scan of every vote each time.
+    let voted: HashSet<(i64, (Arm, Arm))> = rows.votes.iter().map(|v| (v.comparison, v.pair)).collect();
     let mut queue = Vec::new();
     for shell in &rows.comparisons {
         let answered: Vec<&(Arm, ArmResult)> = shell.arms.iter().filter(|(_, r)| r.answered()).collect();
         for (i, (x, rx)) in answered.iter().enumerate() {
             for (y, ry) in &answered[i + 1..] {
-                if voted(shell.comparison, (*x, *y)) {
+                if voted.contains(&(shell.comparison, (*x, *y))) {
                     continue;
                 }
                 if queue.len() >= limit {
