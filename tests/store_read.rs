@@ -304,7 +304,9 @@ fn the_read_worker_answers_through_the_callers_channel() {
     for text in ["worker", "-"] {
         let tx = tx.clone();
         assert!(worker.submit(move |reader| {
-            let _ = tx.send(reader.search(text, 10).map(|hits| hits.len()).map_err(|e| e.to_string()));
+            let hits =
+                reader.map_err(str::to_string).and_then(|r| r.search(text, 10).map_err(|e| e.to_string()));
+            let _ = tx.send(hits.map(|hits| hits.len()));
         }));
     }
     assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap(), Ok(1));

@@ -6,7 +6,8 @@
 //!   through a [`RecordWriter`] (`handle.writer()`), and run after the events sent before them.
 //! - [`Reader`] is the read side, on its own read-only connection: paged lists, full-text search, a
 //!   run in full, a run's events for replay, the lab's stored rows.
-//! - [`ReadWorker`] runs a `Reader` on its own thread, for a UI loop that must never wait on SQLite.
+//! - [`ReadWorker`] runs a `Reader` on its own thread, for a UI loop that must never wait on SQLite;
+//!   each job gets the reader, or why there is none (the record could not be opened).
 //! - [`messages()`] reads a run as a conversation; [`export`] writes it as Markdown or JSON.
 //!
 //! Nothing here knows about terminals, and nothing here scores the lab: the lab reads its rows back
@@ -18,7 +19,7 @@
 //! sink.add(recorder.listener());                    // every run of this process is recorded
 //! let writer = recorder.writer();                   // deletes and votes, as jobs on its thread
 //! let reader = ReadWorker::start_in_background(&path, |opened| …)?;  // queries as jobs, answers as messages:
-//! reader.submit(move |r| tx.send(Msg::Runs(r.list_runs(None, 50))));        // first page
+//! reader.submit(move |r| tx.send(Msg::Runs(r.map(|r| r.list_runs(None, 50)))));  // first page; r: Err(why) if unreadable
 //! reader.submit(move |r| tx.send(Msg::Runs(r.list_runs(Some(&last.cursor()), 50))));  // next
 //! reader.submit(move |r| tx.send(Msg::Found(r.search(&typed, 50))));  // Err(BadSearch(msg)): show msg
 //! reader.submit(move |r| tx.send(Msg::Past(r.run_events(&id))));  // feed to the reducer; replay by at_ms

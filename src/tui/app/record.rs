@@ -3,7 +3,7 @@
 //! UI loop never waits on either: jobs go in, answers come back as messages.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -11,23 +11,15 @@ use crate::session::Settings;
 use crate::store::{self, ReadWorker, Reader, StoreError};
 use crate::tui::msg::{HistoryMsg, Msg};
 
-/// What a job is told when the reader is gone without saying why.
-const STOPPED: &str = "the reader of the record stopped (see the log); restart ailab to read it again.";
-
 /// The record's reader thread, shared. Cheap to clone.
 #[derive(Clone)]
 pub struct SharedReader {
     /// The record's file, or why there is none to read (recording off with no record yet, no
     /// data folder): a reason that no new attempt changes.
     path: Result<PathBuf, String>,
-    current: Arc<Mutex<Attempt>>,
+    /// The current attempt at reading it: its worker, or why none could start.
+    current: Arc<Mutex<Result<ReadWorker, String>>>,
     tx: UnboundedSender<Msg>,
-}
-
-/// One attempt at opening the record: its reader, and why it could not open (once known).
-struct Attempt {
-    worker: Option<ReadWorker>,
-    why: Arc<OnceLock<String>>,
 }
 
 impl SharedReader {
@@ -42,33 +34,8 @@ impl SharedReader {
             )),
             other => other,
         };
-        let reader = SharedReader {
-            path,
-            current: Arc::new(Mutex::new(Attempt { worker: None, why: Arc::new(OnceLock::new()) })),
-            tx: tx.clone(),
-        };
-        if let Ok(mut attempt) = reader.current.lock() {
-            *attempt = reader.open();
-        }
-        reader
-    }
-
-    /// Starts an attempt at opening the record (or says why there is none to open).
-    fn open(&self) -> Attempt {
-        let why = Arc::new(OnceLock::new());
-        let failed = |reason: String| {
-            let _ = why.set(reason.clone());
-            let _ = self.tx.send(Msg::History(HistoryMsg::Unavailable(reason)));
-            Attempt { worker: None, why: why.clone() }
-        };
-        let path = match &self.path {
-            Ok(path) => path,
-            Err(reason) => return failed(reason.clone()),
-        };
-        match ReadWorker::start_in_background(path, opened(why.clone(), self.tx.clone())) {
-            Ok(worker) => Attempt { worker: Some(worker), why },
-            Err(err) => failed(err.to_string()),
-        }
+        let current = open(&path, tx);
+        SharedReader { path, current: Arc::new(Mutex::new(current)), tx: tx.clone() }
     }
 
     /// Queues `job` on the reader's thread. It gets the reader, or why the record cannot be read:
@@ -76,58 +43,48 @@ impl SharedReader {
     /// another ailab for longer than the wait, say), the next job starts a new one, so a tab's
     /// refresh reads the record once it can be read again.
     pub fn submit(&self, job: impl FnOnce(Result<&mut Reader, &str>) + Send + 'static) {
-        let Ok(mut attempt) = self.current.lock() else {
-            return drop(Pending { job: Some(job), why: Arc::new(OnceLock::new()) });
+        // A poisoned lock still holds a worker or a reason, each as good as before.
+        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        let failed = match &*current {
+            Ok(worker) => worker.failed(),
+            // No thread could start: worth another try, unless there is no record to read.
+            Err(_) => self.path.is_ok(),
         };
-        if attempt.why.get().is_some() && self.path.is_ok() {
-            *attempt = self.open();
+        if failed {
+            *current = open(&self.path, &self.tx);
         }
-        let mut pending = Pending { job: Some(job), why: attempt.why.clone() };
-        match &attempt.worker {
-            // A job the thread refuses is handed back and dropped, which tells it why.
-            Some(worker) => {
-                worker.submit(move |reader| {
-                    if let Some(job) = pending.job.take() {
-                        job(Ok(reader));
-                    }
-                });
+        match &*current {
+            Ok(worker) => {
+                worker.submit(job);
             }
-            None => drop(pending),
+            Err(why) => job(Err(why)),
         }
     }
 }
 
-/// The reader's answer to opening: notices to show, or why it cannot read (kept for the jobs).
-fn opened(
-    why: Arc<OnceLock<String>>,
-    tx: UnboundedSender<Msg>,
-) -> impl FnOnce(Result<Vec<String>, StoreError>) + Send + 'static {
+/// Starts an attempt at opening the record at `path` (or says why there is none to open).
+fn open(path: &Result<PathBuf, String>, tx: &UnboundedSender<Msg>) -> Result<ReadWorker, String> {
+    let opened = path.clone().and_then(|path| {
+        ReadWorker::start_in_background(&path, opened(tx.clone())).map_err(|e| e.to_string())
+    });
+    if let Err(reason) = &opened {
+        let _ = tx.send(Msg::History(HistoryMsg::Unavailable(reason.clone())));
+    }
+    opened
+}
+
+/// The reader's answer to opening: notices to show, or why it cannot read.
+fn opened(tx: UnboundedSender<Msg>) -> impl FnOnce(Result<Vec<String>, StoreError>) + Send + 'static {
     move |result| {
         let msg = match result {
             Ok(notices) if notices.is_empty() => return,
             Ok(notices) => HistoryMsg::Notices(notices),
             Err(err) => {
                 tracing::warn!(%err, "cannot read the record");
-                // Set before the thread ends, so the jobs dropped with it are told this.
-                let _ = why.set(err.to_string());
                 HistoryMsg::Unavailable(err.to_string())
             }
         };
         let _ = tx.send(Msg::History(msg));
-    }
-}
-
-/// A job on its way to the reader. Dropped without running, it is told why.
-struct Pending<F: FnOnce(Result<&mut Reader, &str>)> {
-    job: Option<F>,
-    why: Arc<OnceLock<String>>,
-}
-
-impl<F: FnOnce(Result<&mut Reader, &str>)> Drop for Pending<F> {
-    fn drop(&mut self) {
-        if let Some(job) = self.job.take() {
-            job(Err(self.why.get().map_or(STOPPED, String::as_str)));
-        }
     }
 }
 
