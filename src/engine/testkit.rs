@@ -138,7 +138,7 @@ impl ScriptedBackend {
         }
     }
 
-    /// Answers splits with a valid JSON array and everything else with "<system> says <user>".
+    /// Answers splits with a valid JSON array and everything else with `"<system> says <user>"`.
     pub fn echo() -> Arc<Self> {
         Self::new(echo_reply)
     }

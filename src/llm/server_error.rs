@@ -100,7 +100,7 @@ fn status_text(status: u16) -> String {
     }
 }
 
-/// At most [`MAX_MESSAGE_CHARS`] characters, marked when cut.
+/// At most `MAX_MESSAGE_CHARS` characters, marked when cut.
 pub fn shorten(text: &str) -> String {
     excerpt(text, MAX_MESSAGE_CHARS)
 }

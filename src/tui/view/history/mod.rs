@@ -1,5 +1,5 @@
 //! The History tab: the search box, the list of past runs, a line about the selected one, and the
-//! question before deleting. Also what the Run tab says about a past run it shows ([`past`]).
+//! question before deleting. Also what the Run tab says about a past run it shows (`past`).
 
 mod hints;
 mod list;
