@@ -180,7 +180,8 @@ impl Shell {
         Ok(EngineInfo { hierarchy, demo, server })
     }
 
-    fn replace_engine(&mut self, hierarchy: Hierarchy) {
+    /// [`Shell::adopt`], answered by `Msg::EngineReplaced`.
+    pub(super) fn replace_engine(&mut self, hierarchy: Hierarchy) {
         let result = self.adopt(hierarchy);
         if let Err(message) = &result {
             tracing::error!(%message, "could not rebuild the engine");

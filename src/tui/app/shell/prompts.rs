@@ -49,10 +49,7 @@ impl Shell {
                 };
                 send(PromptsMsg::Saved { path, text, result });
             }
-            PromptsEffect::Adopt { hierarchy } => {
-                let result = self.adopt((*hierarchy).clone());
-                let _ = self.tx.send(Msg::EngineReplaced(result));
-            }
+            PromptsEffect::Adopt { hierarchy } => self.replace_engine((*hierarchy).clone()),
             PromptsEffect::ExternalEditor { node, field, text } => {
                 let result = with_terminal_lent(self.input.as_mut(), || edit_in_external_editor(&text))
                     .and_then(|edited| edited);
