@@ -87,6 +87,13 @@ fn digest(screen: &Screen) -> String {
     for row in &screen.lab.board_rows {
         out.push_str(&format!("  {}\n", row.text()));
     }
+    let vote = &screen.lab.vote;
+    out.push_str(&format!("vote {} {}\n", vote.pane_height, vote.max_scroll));
+    for memo in [&vote.a_rows, &vote.b_rows] {
+        for row in memo.rows(0, memo.len()) {
+            out.push_str(&format!("  {}\n", row.text()));
+        }
+    }
     out
 }
 
@@ -130,6 +137,14 @@ fn the_screen_kept_in_step_is_the_screen_built_afresh_through_a_whole_session() 
     live.send(alt('4'));
     live.send(Msg::Lab(LabMsg::Loaded(Ok(super::lab_support::data()))));
     live.send(Msg::Resize { width: 90, height: 30 });
+    assert!(!live.screen.lab.board_rows.is_empty(), "the board is on screen");
+    // The blind vote on the first pair, resized, closed; then back to the Run tab.
+    live.send(key(KeyCode::Char('v')));
+    assert!(live.state.lab.vote.as_ref().is_some_and(|v| v.item.is_some()), "the vote screen shows a pair");
+    assert!(!live.screen.lab.vote.a_rows.is_empty(), "its answers are wrapped");
+    live.send(Msg::Resize { width: 110, height: 35 });
+    live.send(key(KeyCode::Esc));
+    live.send(alt('1'));
     assert!(live.messages > 200, "a whole session: {} messages", live.messages);
 }
 

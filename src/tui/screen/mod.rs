@@ -92,6 +92,9 @@ impl Screen {
         });
         if state.tab == Tab::Lab {
             self.lab.sync(&state.lab, &state.keymap, area);
+        } else {
+            // Off the tab, nothing of it is kept: a fresh screen has none of it either.
+            self.lab = LabScreen::default();
         }
     }
 }

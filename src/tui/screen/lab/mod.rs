@@ -56,8 +56,15 @@ impl LabScreen {
     pub fn sync(&mut self, lab: &LabState, keymap: &Keymap, area: Rect) {
         let body = layout::body(area);
         if let Some(vote) = &lab.vote {
+            // The board is not on screen: nothing of it is kept (a fresh screen has none either).
+            self.board_rows.clear();
+            self.board_key = None;
+            self.board_height = 0;
             let regions = layout::vote(body, vote);
-            let Some(item) = &vote.item else { return };
+            let Some(item) = &vote.item else {
+                self.vote = VoteText::default();
+                return;
+            };
             let (a, b) = item.shown_answers();
             let (wa, wb) = (regions.a_text.width.max(1) as usize, regions.b_text.width.max(1) as usize);
             let (id, first, second) = (item.pending.comparison, item.shown_first, item.shown_second());
@@ -69,6 +76,7 @@ impl LabScreen {
             text.max_scroll = text.a_rows.len().saturating_sub(ha).max(text.b_rows.len().saturating_sub(hb));
             return;
         }
+        self.vote = VoteText::default();
         let regions = layout::board(body, lab);
         let inner = layout::inner_text(regions.board);
         let width = inner.width as usize;
