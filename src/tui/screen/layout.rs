@@ -218,7 +218,7 @@ pub struct ZoomLayout {
 
 /// Lays out the zoom view over everything but the status bar.
 pub fn zoom(area: Rect, calls: usize) -> ZoomLayout {
-    let frame = Rect::new(area.x, area.y, area.width, area.height.saturating_sub(1));
+    let frame = overlay_frame(area);
     let body = inner(frame);
     let wanted = if calls == 0 { 0 } else { calls as u16 + 2 };
     let timeline_h = wanted.min(body.height / 3);

@@ -8,7 +8,7 @@ use crate::tui::text::wrap::{Row, Wrapper};
 use crate::tui::theme::Role;
 
 /// The label of a field as the form shows it ("Answer template", "Temperature").
-pub fn label_text(_state: &State, field: Field) -> String {
+pub fn label_text(field: Field) -> String {
     match field {
         Field::Prompt(PromptField::System) => "System prompt".into(),
         Field::Prompt(prompt) => format!("{} template", prompt.label()),
@@ -20,7 +20,7 @@ pub fn label_text(_state: &State, field: Field) -> String {
 pub fn label_parts(state: &State, field: Field) -> Vec<(String, Role)> {
     let focused = state.prompts.focused_field() == Some(field);
     let mut parts = vec![(if focused { "▸ " } else { "  " }.to_string(), Role::Accent)];
-    parts.push((label_text(state, field), if focused { Role::Accent } else { Role::Dim }));
+    parts.push((label_text(field), if focused { Role::Accent } else { Role::Dim }));
     let Some(draft) = state.prompts.draft() else { return parts };
     let id = &state.prompts.selected;
     if draft.is_field_dirty(id, field) {
