@@ -56,8 +56,12 @@ fn a_long_runs_timeline_keeps_the_zoomed_nodes_last_calls() {
 
 #[test]
 fn the_demo_zoom_says_nothing_was_sent() {
+    // A demo session's run: the engine records every call as sent to the demo.
     let mut s = running(&super::support::full_run("r1"), 60_000);
     s.server = ServerInfo { url: "demo".into(), demo: true };
+    for call in s.run.view.calls.iter_mut() {
+        call.endpoint = ailab::llm::demo::DEMO_ENDPOINT.into();
+    }
     s.run.focus = Focus::Node(3);
     update(&mut s, key(KeyCode::Char('z')));
     let text = ailab::tui::screen::Screen::of(&s).zoom.unwrap().plain_text();
@@ -73,6 +77,10 @@ fn the_demo_zoom_says_nothing_was_sent() {
             .plain_text()
             .contains("Sent to phi-3.1-mini-4k-instruct at http://localhost:1234/v1")
     );
+    // A run that went to the server before the session switched to the demo still says so.
+    real.server = ServerInfo { url: "demo".into(), demo: true };
+    let text = ailab::tui::screen::Screen::of(&real).zoom.unwrap().plain_text();
+    assert!(text.contains("Sent to phi-3.1-mini-4k-instruct at http://localhost:1234/v1"), "{text}");
 }
 
 #[test]

@@ -84,10 +84,8 @@ impl Screen {
         self.zoom = state.zoom().map(|zoom| {
             let document = layout::zoom(area, run.view.calls.len()).document;
             let (width, height) = (document.width.max(1) as usize, document.height as usize);
-            // The live run of a demo session was answered offline (a past run shown came from the record).
-            let demo = state.server.demo && state.history.past.is_none();
             let mut text = self.zoom.take().unwrap_or_default();
-            text.sync(zoom.node, &run.view, run.generation, width, height, demo);
+            text.sync(zoom.node, &run.view, run.generation, width, height);
             text
         });
         if state.tab == Tab::Lab {

@@ -78,17 +78,8 @@ impl ZoomText {
         self.rows(0, self.len()).iter().map(Row::text).collect::<Vec<_>>().join("\n")
     }
 
-    /// Brings every section up to date with the run at `width` columns. `demo`: the run was
-    /// answered by the offline demo, so nothing was sent anywhere.
-    pub fn sync(
-        &mut self,
-        node: usize,
-        run: &RunView,
-        generation: u64,
-        width: usize,
-        height: usize,
-        demo: bool,
-    ) {
+    /// Brings every section up to date with the run at `width` columns.
+    pub fn sync(&mut self, node: usize, run: &RunView, generation: u64, width: usize, height: usize) {
         if self.node != node {
             *self = ZoomText { node, ..ZoomText::default() };
         }
@@ -142,8 +133,7 @@ impl ZoomText {
                 memo.ensure((generation, width, state), width, |w| call_header(w, call, width));
             }
             if let Section::Static(memo) = &mut self.sections[base + 1] {
-                let key = u64::from(call.id) | u64::from(demo) << 40;
-                memo.ensure((generation, width, key), width, |w| request(w, call, demo));
+                memo.ensure((generation, width, u64::from(call.id)), width, |w| request(w, call));
             }
             if let Section::Reply(text) = &mut self.sections[base + 2] {
                 text.sync(call, width);
@@ -220,10 +210,11 @@ fn call_header(w: &mut Wrapper, call: &CallView, width: usize) {
 }
 
 /// The exact messages sent, with the parameters.
-fn request(w: &mut Wrapper, call: &CallView, demo: bool) {
+fn request(w: &mut Wrapper, call: &CallView) {
     let r = &call.request;
-    // A past run reopened from History says where it went: the demo backend's endpoint is "demo".
-    let demo = demo || call.endpoint == crate::llm::demo::DEMO_ENDPOINT;
+    // Every call records where it went, and the offline demo's endpoint is "demo": a live run, a
+    // run made before the session switched to the demo, and a past one all say what happened.
+    let demo = call.endpoint == crate::llm::demo::DEMO_ENDPOINT;
     let mut params = if demo {
         format!(
             "Offline demo: nothing was sent; a scripted answer stood in for {}. A real run sends this \
