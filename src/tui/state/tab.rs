@@ -1,6 +1,6 @@
 //! The tabs of the live view.
 
-/// The tabs. Prompts and Lab join as their issues land; the bar shows only these.
+/// The tabs, as the bar shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
     #[default]
@@ -11,7 +11,7 @@ pub enum Tab {
 }
 
 impl Tab {
-    /// Tabs that work in this build, in bar order.
+    /// Every tab, in bar order.
     pub const AVAILABLE: &'static [Tab] = &[Tab::Run, Tab::History, Tab::Prompts, Tab::Lab];
 
     pub fn title(self) -> &'static str {
