@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use super::super::run;
 use crate::engine::{EventKind, RunEvent};
-use crate::tui::msg::Effect;
+use crate::tui::action::{Action, Context, History};
+use crate::tui::msg::{Effect, HistoryEffect};
 use crate::tui::state::history::{PastRun, Replay, SPEEDS};
 use crate::tui::state::run_view::RunView;
 use crate::tui::state::scroll::Scroll;
@@ -16,7 +17,7 @@ use crate::tui::state::{Focus, Level, Lifecycle, State, Tab};
 pub fn open(state: &mut State, id: &str, replay: bool) -> Vec<Effect> {
     let request = state.history.request();
     state.history.opening = Some(request);
-    vec![Effect::History(crate::tui::msg::HistoryEffect::Open { request, id: id.to_string(), replay })]
+    vec![Effect::History(HistoryEffect::Open { request, id: id.to_string(), replay })]
 }
 
 /// The run's events arrived (only the latest Open counts).
@@ -135,13 +136,8 @@ pub fn stop(state: &mut State) {
 }
 
 fn not_replaying(state: &mut State) {
-    let key = state
-        .keymap
-        .hint(
-            crate::tui::action::Context::PastRun,
-            crate::tui::action::Action::History(crate::tui::action::History::Replay),
-        )
-        .unwrap_or_else(|| "p".into());
+    let key =
+        state.keymap.hint(Context::PastRun, Action::History(History::Replay)).unwrap_or_else(|| "p".into());
     state.notify(format!("Not replaying: {key} replays the run from its start."), Level::Info);
 }
 
@@ -185,10 +181,7 @@ pub fn live_event(state: &mut State, event: &RunEvent) -> Vec<Effect> {
                     let (label, _) = crate::tui::format::run_status(*status);
                     let back = state
                         .keymap
-                        .hint(
-                            crate::tui::action::Context::PastRun,
-                            crate::tui::action::Action::History(crate::tui::action::History::BackToLive),
-                        )
+                        .hint(Context::PastRun, Action::History(History::BackToLive))
                         .unwrap_or_else(|| "Esc".into());
                     state.notify(format!("The live run ended ({label}): {back} shows it."), Level::Info);
                 }
