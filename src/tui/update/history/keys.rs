@@ -161,13 +161,12 @@ fn past_action(state: &mut State, action: Action) -> Routed {
 /// A History action, wherever it was pressed: on a past run shown in the Run tab, what it does
 /// to that run; the list's actions mean nothing elsewhere.
 pub fn perform(state: &mut State, action: History) -> Vec<Effect> {
-    let past_shown = state.history.shows_past() && state.tab == Tab::Run;
+    if state.tab != Tab::Run {
+        return Vec::new();
+    }
     let Some(shown) = state.history.past.as_ref().map(|p| (p.id.clone(), p.prompt.clone())) else {
         return Vec::new();
     };
-    if !past_shown {
-        return Vec::new();
-    }
     match action {
         History::BackToLive => past::back_to_live(state),
         History::Replay => past::start_replay(state),
