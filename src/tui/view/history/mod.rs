@@ -65,7 +65,7 @@ fn draw_search(frame: &mut Frame, rect: Rect, state: &State) {
         format!(
             " {} list · {} clear ",
             key(state, Context::HistorySearch, Action::History(History::FocusList)),
-            { key(state, Context::HistorySearch, Action::History(History::ClearSearch)) }
+            key(state, Context::HistorySearch, Action::History(History::ClearSearch))
         )
     } else {
         format!(" {} to search ", key(state, Context::History, Action::History(History::Search)))

@@ -42,7 +42,7 @@ pub fn board(frame: &mut Frame, rect: Rect, state: &State, rows: &LabScreen) {
     let area = inner_text(rect);
     let height = area.height as usize;
     let board_rows = &rows.board_rows;
-    let top = lab.board_scroll.min(board_rows.len().saturating_sub(height));
+    let top = rows.board_top(lab.board_scroll);
     let mut block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.style(Role::Border))
