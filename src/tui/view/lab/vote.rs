@@ -8,18 +8,17 @@ use ratatui::widgets::{Block, BorderType};
 
 use crate::lab::Arm;
 use crate::tui::action::{Action, App, Context, Lab, Move};
-use crate::tui::screen::lab::VoteKey;
-use crate::tui::screen::lab::VoteText;
-use crate::tui::screen::lab::layout;
+use crate::tui::screen::lab::{VoteKey, VoteText, layout};
 use crate::tui::state::State;
 use crate::tui::state::lab::{Choice, Saving, VotePhase, VoteScreen};
 use crate::tui::text::cached::Memo;
 use crate::tui::text::cells::{RowBuilder, paragraph};
-
-type VoteRows = Memo<VoteKey>;
 use crate::tui::text::wrap::{Row, truncate};
 use crate::tui::theme::Role;
 use crate::tui::view::paint::{centered, draw_rows, key_hint as key, span};
+
+/// One answer pane's rows, as the screen wrapped them.
+type VoteRows = Memo<VoteKey>;
 
 /// "the tree", "solo", "the compute arm": how the reveal names an arm.
 fn arm_name(arm: Arm) -> &'static str {
