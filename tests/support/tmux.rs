@@ -21,7 +21,7 @@ pub struct Tmux {
 }
 
 /// True when the `CI` environment variable is set (to anything but nothing, `0` or `false`).
-pub fn under_ci() -> bool {
+fn under_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
 }
 
@@ -50,9 +50,17 @@ impl Tmux {
         Some(Tmux { socket: format!("ailab-{session}-{}", std::process::id()), session })
     }
 
-    /// Runs a tmux command on our server; returns what it printed.
+    /// Runs a tmux command on our server; returns what it printed. A command tmux refuses fails
+    /// the test there, saying why, rather than as a timeout further on.
     pub fn run(&self, args: &[&str]) -> String {
         let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs");
+        assert!(
+            out.status.success(),
+            "tmux {} failed ({}): {}",
+            args.join(" "),
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -62,6 +70,14 @@ impl Tmux {
         let (w, h) = (width.to_string(), height.to_string());
         self.run(&["-f", "/dev/null", "new-session", "-d", "-s", self.session, "-x", &w, "-y", &h, command]);
         self.run(&["set-option", "-t", self.session, "remain-on-exit", "on"]);
+        self.wait_for("Type a prompt below", Duration::from_secs(20));
+    }
+
+    /// Runs `command` again in the session's pane once the last one has exited, on the same server
+    /// (killing the session and opening a new one would end the server and race the next start),
+    /// and waits for the app's prompt box.
+    pub fn reopen(&self, command: &str) {
+        self.run(&["respawn-pane", "-k", "-t", self.session, command]);
         self.wait_for("Type a prompt below", Duration::from_secs(20));
     }
 
@@ -162,11 +178,21 @@ impl Drop for Tmux {
 /// The shell line that runs the built `ailab` with `args`, its data and config in these
 /// directories and `env` set too.
 pub fn ailab_command(data: &Path, config: &Path, env: &[(&str, &str)], args: &str) -> String {
-    let mut words = vec![
-        "env".to_string(),
-        format!("AILAB_DATA_DIR={}", quoted(data)),
-        format!("AILAB_CONFIG_DIR={}", quoted(config)),
-    ];
+    let mut words = vec!["env".to_string()];
+    // The test's own settings only: none the user (or CI) has set for ailab in their shell.
+    for name in [
+        "AILAB_DB",
+        "AILAB_HIERARCHY",
+        "AILAB_THEME",
+        "AILAB_LOG",
+        "AILAB_BASE_URL",
+        "AILAB_JUDGE",
+        "NO_COLOR",
+    ] {
+        words.push(format!("-u {name}"));
+    }
+    words
+        .extend([format!("AILAB_DATA_DIR={}", quoted(data)), format!("AILAB_CONFIG_DIR={}", quoted(config))]);
     words.extend(env.iter().map(|(name, value)| format!("{name}={}", quoted(Path::new(value)))));
     words.push("TERM=xterm-256color".into());
     words.push(quoted(Path::new(env!("CARGO_BIN_EXE_ailab"))));
@@ -175,6 +201,6 @@ pub fn ailab_command(data: &Path, config: &Path, env: &[(&str, &str)], args: &st
 }
 
 /// A path as one word for the shell.
-pub fn quoted(path: &Path) -> String {
+fn quoted(path: &Path) -> String {
     format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
 }

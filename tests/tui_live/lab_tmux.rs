@@ -40,7 +40,7 @@ fn a_comparison_from_the_lab_tab_is_judged_voted_on_and_recorded() {
 
     // The record is read once ailab has quit.
     tmux.send(&["C-q"]);
-    tmux.exit_status(Duration::from_secs(10));
+    assert_eq!(tmux.exit_status(Duration::from_secs(10)), "0", "ailab quit cleanly");
 
     let reader = Reader::open(&data.path().join("ailab.db")).unwrap();
     let judged = judged_comparisons(&reader.lab_rows(None, LabScope::Demo).unwrap());

@@ -54,10 +54,9 @@ fn the_theme_is_kept_between_sessions_and_sigterm_exits_143() {
     }
     tmux.send(&["C-c"]);
     assert_eq!(tmux.exit_status(Duration::from_secs(10)), "0");
-    tmux.run(&["kill-session", "-t", "session"]);
 
     // The next session starts in the light theme: the theme key goes on to the one after it.
-    tmux.open(100, 30, &command);
+    tmux.reopen(&command);
     tmux.send(&["C-t"]);
     tmux.wait_for("Theme: high-contrast", Duration::from_secs(10));
     let pid = tmux.pane("#{pane_pid}");
@@ -81,7 +80,7 @@ fn closing_the_window_mid_run_leaves_no_panic_in_the_log() {
     let pid = tmux.pane("#{pane_pid}");
     tmux.run(&["kill-session", "-t", "hangup"]);
     let start = Instant::now();
-    while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+    while running(&pid) {
         assert!(start.elapsed() < Duration::from_secs(15), "ailab did not leave after its window closed");
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -91,4 +90,13 @@ fn closing_the_window_mid_run_leaves_no_panic_in_the_log() {
     }
     assert!(log.contains("SIGHUP"), "the log says why it left:\n{log}");
     assert!(!log.contains("panic"), "{log}");
+}
+
+/// True while process `pid` runs: a zombie (exited, not yet reaped by whoever adopted it once
+/// tmux was gone) has left already.
+fn running(pid: &str) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
+    // `pid (comm) state …`: the state follows the last parenthesis (comm may hold any).
+    let state = stat.rsplit_once(')').and_then(|(_, rest)| rest.trim_start().chars().next());
+    !matches!(state, Some('Z' | 'X') | None)
 }
