@@ -181,7 +181,7 @@ mod tests {
             use crate::engine;
         "##;
         let found = idents(source);
-        assert!(!found.iter().any(|s| s == "tui" || s == "cli" || s == "x" || s == "z"));
+        assert!(!found.iter().any(|s| s == "tui" || s == "cli" || s == "x" || s == "y" || s == "z"));
         assert!(found.iter().any(|s| s == "engine"));
     }
 }

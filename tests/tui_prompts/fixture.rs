@@ -95,7 +95,6 @@ pub fn edited(node: &str, field: ailab::config::edit::Field, text: &str) -> Msg 
     Msg::Prompts(PromptsMsg::EditorClosed { node: node.into(), field, result: Ok(text.into()) })
 }
 
-/// The text of the Save effect among `effects`.
 /// The shell's answer to a save of `text`: written, and the next run's engine rebuilt from it.
 pub fn written(text: &str) -> Msg {
     let hierarchy = Arc::new(parse_hierarchy(text, SAVE_PATH).expect("a saved text loads"));
@@ -108,6 +107,7 @@ pub fn written(text: &str) -> Msg {
     })
 }
 
+/// The text of the Save effect among `effects`.
 pub fn saved_text(effects: &[Effect]) -> Option<String> {
     effects.iter().find_map(|e| match e {
         Effect::Prompts(PromptsEffect::Save { text, .. }) => Some(text.clone()),
