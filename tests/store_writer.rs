@@ -70,6 +70,41 @@ fn a_record_that_never_opens_refuses_the_waiting_changes_with_why() {
 }
 
 #[test]
+fn a_change_sent_just_as_the_queue_closes_is_answered_all_the_same() {
+    // Writers racing the close: a job put in while the queue shuts must still get its answer
+    // (tokio keeps such a job, unanswered, for as long as a writer lives: its caller hung forever).
+    for _ in 0..600 {
+        let (writer, writes) = RecordWriter::channel();
+        let (answer, answered) = std::sync::mpsc::channel();
+        let start = std::sync::Arc::new(std::sync::Barrier::new(4));
+        let senders: Vec<_> = (0..3)
+            .map(|_| {
+                let (writer, answer, start) = (writer.clone(), answer.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    for _ in 0..50 {
+                        let answer = answer.clone();
+                        writer.submit(move |w| {
+                            let _ = answer.send(w.is_err());
+                        });
+                    }
+                })
+            })
+            .collect();
+        start.wait();
+        writes.refuse(&StoreError::Unwritable("the record is gone".into()));
+        for sender in senders {
+            sender.join().unwrap();
+        }
+        for _ in 0..150 {
+            let refused = answered.recv_timeout(Duration::from_secs(10)).expect("every change is answered");
+            assert!(refused);
+        }
+        drop(writer);
+    }
+}
+
+#[test]
 fn a_change_runs_after_the_run_events_sent_before_it() {
     let (_dir, path) = temp_db();
     let recorder = Recorder::start(&path).unwrap();

@@ -9,6 +9,7 @@
 
 use std::sync::{Arc, OnceLock, mpsc};
 
+use tokio::sync::mpsc::error::TryRecvError;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::store::error::StoreError;
@@ -67,12 +68,31 @@ impl PendingWrites {
     /// Refuses every job, waiting or to come, with `why` (the record could not be opened).
     pub fn refuse(self, why: &StoreError) {
         let _ = self.writer.closed.set(why.to_string());
-        // Dropping the queue drops its jobs, each answered with `why`.
+        // Dropping the queue answers its jobs with `why`.
     }
 
-    /// Notes that the recorder stopped: jobs from now on are refused.
-    pub(crate) fn stopped(&self) {
+    /// Closes the queue (jobs from now on are refused as "stopped") and hands over every job
+    /// still in it, down to one that a writer was putting in at that very moment.
+    pub(crate) fn stop(&mut self, mut each: impl FnMut(Job)) {
         let _ = self.writer.closed.set(STOPPED.to_string());
+        self.jobs.close();
+        loop {
+            match self.jobs.try_recv() {
+                Ok(job) => each(job),
+                Err(TryRecvError::Disconnected) => return,
+                // A writer got in before the close and has not finished putting its job in: tokio
+                // would keep that job, unanswered, for as long as any writer lives, and its caller
+                // would wait forever. Finishing takes it a few instructions: wait for them.
+                Err(TryRecvError::Empty) => std::thread::yield_now(),
+            }
+        }
+    }
+}
+
+impl Drop for PendingWrites {
+    /// Answers every job left in the queue (with why it was closed) before the queue goes.
+    fn drop(&mut self) {
+        self.stop(drop);
     }
 }
 

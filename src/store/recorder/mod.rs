@@ -319,11 +319,7 @@ async fn run_writer(
         }
     }
     // Jobs already queued still run; any sent from now on are refused.
-    writes.stopped();
-    writes.jobs.close();
-    while let Ok(job) = writes.jobs.try_recv() {
-        run_job(&mut writer, &mut events, job);
-    }
+    writes.stop(|job| run_job(&mut writer, &mut events, job));
     drain(&mut writer, &mut events, usize::MAX);
     writer.close()
 }
