@@ -1,6 +1,8 @@
 //! The live view at every layer without a terminal: reducer tests, view snapshots at several
 //! sizes, the headless loop fed with keys and stream events, and the real binary in tmux.
 
+#[path = "tui_live/conversation.rs"]
+mod conversation;
 #[path = "tui_live/harness.rs"]
 mod harness;
 #[path = "tui_live/history.rs"]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use ailab::clock::civil_from_unix;
 use ailab::config::{DEFAULT_HIERARCHY_TOML, Hierarchy, NodeConfig, Phase, parse_hierarchy};
-use ailab::engine::prompts::{self, ChildReply};
+use ailab::engine::prompts::{self, Asked, ChildReply};
 use ailab::engine::{NodeStatus, hierarchy_hash};
 use ailab::llm::ChatRequest;
 use rand::rngs::StdRng;
@@ -268,7 +268,7 @@ impl Writer {
                 start: at,
                 end,
                 parent: from,
-                request: prompts::answer(config, query, task),
+                request: prompts::answer(config, Asked::alone(query), task).request,
                 text,
             });
             states.push((end, node, NodeStatus::Done));
@@ -293,7 +293,7 @@ impl Writer {
             start: at,
             end,
             parent: from,
-            request: prompts::split(config, &child_configs, query, task),
+            request: prompts::split(config, &child_configs, Asked::alone(query), task).request,
             text,
         });
         let split = plan.len() - 1;
@@ -344,7 +344,7 @@ impl Writer {
             start: at,
             end,
             parent: Some(latest),
-            request: prompts::synthesize(config, query, task, &replies).request,
+            request: prompts::synthesize(config, Asked::alone(query), task, &replies).request,
             text,
         });
         states.push((end, node, NodeStatus::Done));

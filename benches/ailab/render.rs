@@ -62,6 +62,7 @@ fn opening(run_id: &str, hierarchy: &Arc<Hierarchy>) -> Vec<RunEvent> {
         hierarchy_hash: "0".repeat(64),
         app_version: "bench".into(),
         kind: "tree".into(),
+        conversation: None,
     })];
     for (i, node) in NODES.iter().enumerate() {
         events.push(event(EventKind::TaskAssigned {

@@ -95,6 +95,11 @@ pub struct EvalArgs {
 pub struct AskArgs {
     /// The prompt (read from stdin when absent).
     pub prompt: Option<String>,
+    /// Ask a follow-up in a recorded conversation: every member reads the earlier turns. Give a
+    /// run id (any turn of the conversation, or a unique prefix), or nothing (or `last`) for your
+    /// latest run's conversation.
+    #[arg(long = "continue", value_name = "RUN", num_args = 0..=1, default_missing_value = "last")]
+    pub continue_from: Option<String>,
     /// Print every event as a JSON line on stdout instead of progress and the answer.
     #[arg(long)]
     pub json: bool,

@@ -13,7 +13,7 @@ use super::call::{CallOutput, RunContext};
 use super::cascade::spec;
 use super::ending::CallFailure;
 use super::events::{EventKind, NodeStatus, RunStatus};
-use super::prompts::{self, ChildReply};
+use super::prompts::{self, Asked, ChildReply};
 use super::{Engine, EventSink, RunId, RunSummary, hierarchy_hash};
 use crate::config::template::render;
 use crate::config::{Hierarchy, NodeConfig, Phase};
@@ -79,6 +79,7 @@ fn start(
         hierarchy: hierarchy.clone(),
         app_version: env!("CARGO_PKG_VERSION").to_string(),
         kind: kind.to_string(),
+        conversation: None,
     });
     emitter.emit(EventKind::TaskAssigned {
         node: node.id.clone(),
@@ -111,7 +112,7 @@ fn finish(
     let mut totals = ctx.totals();
     totals.wall_ms = started.elapsed().as_millis() as i64;
     ctx.emitter.emit(EventKind::RunFinished { status, answer: answer.clone(), totals });
-    RunSummary { run_id: ctx.emitter.run_id().clone(), status, answer, totals, error }
+    RunSummary { run_id: ctx.emitter.run_id().clone(), status, answer, totals, error, turn: None }
 }
 
 impl Engine {
@@ -127,8 +128,8 @@ impl Engine {
         let ctx = start(self, single_node(self.hierarchy(), node.clone()), "solo", run_id, &prompt, sink);
         let started = Instant::now();
         ctx.set_state(&node.id, NodeStatus::Answering);
-        let request = prompts::answer(&node, &prompt, &prompt);
-        let result = ctx.call(spec(&node, Phase::Solo, None, request, false, &cancel)).await;
+        let built = prompts::answer(&node, Asked::alone(&prompt), &prompt);
+        let result = ctx.call(spec(&node, Phase::Solo, None, built.request, false, &cancel)).await;
         finish(&ctx, started, &cancel, result)
     }
 
@@ -146,8 +147,8 @@ impl Engine {
         let started = Instant::now();
         ctx.set_state(&node.id, NodeStatus::Answering);
         let calls = (0..samples.max(1)).map(|_| {
-            let request = prompts::answer(&node, &prompt, &prompt);
-            ctx.call(spec(&node, Phase::Sample, None, request, false, &cancel))
+            let built = prompts::answer(&node, Asked::alone(&prompt), &prompt);
+            ctx.call(spec(&node, Phase::Sample, None, built.request, false, &cancel))
         });
         let outcomes = join_all(calls).await;
         let latest = outcomes.iter().filter_map(|o| o.as_ref().ok().map(|o| o.call)).max();
@@ -171,7 +172,7 @@ impl Engine {
                 // Failed samples are left out rather than marked: there is no branch to name.
                 let ok: Vec<ChildReply> = replies.into_iter().filter(|r| r.reply.is_ok()).collect();
                 ctx.set_state(&node.id, NodeStatus::Synthesizing);
-                let built = prompts::synthesize(&node, &prompt, &prompt, &ok);
+                let built = prompts::synthesize(&node, Asked::alone(&prompt), &prompt, &ok);
                 ctx.call(spec(&node, Phase::Aggregate, Some(latest), built.request, built.truncated, &cancel))
                     .await
             }

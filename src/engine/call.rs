@@ -1,7 +1,7 @@
 //! One model call inside a run: limit, stream, measure, report. Every call of the cascade goes
 //! through [`RunContext::call`], so every call is announced, streamed and measured the same way.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -9,8 +9,10 @@ use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::backends::{Backends, Endpoint};
+use super::conversation::{Conversation, Earlier, Exchange, PastTurn, TurnInfo};
 use super::ending::{CallFailure, Ending, SCHEMA_REFUSED, measure, refuses_schema};
 use super::events::{CallId, CallMetrics, EventKind, NodeStatus, RunTotals, SplitMethod};
+use super::prompts::{Asked, earlier_budget};
 use super::restart::Restarts;
 use super::sink::RunEmitter;
 use super::split::{ParsedSplit, read_split};
@@ -46,6 +48,12 @@ pub struct RunContext {
     states: Mutex<HashMap<String, NodeStatus>>,
     /// Subtrees being stopped for a restart (see `early`).
     pub restarts: Restarts,
+    /// What each member reads of the conversation's earlier turns, by node id (none on a first turn).
+    earlier: HashMap<String, Earlier>,
+    /// Where the run sits in its conversation (none for the lab's other arms).
+    pub turn: Option<TurnInfo>,
+    /// What each member was asked and answered on this turn, by node id, for the next to read.
+    exchanges: Mutex<BTreeMap<String, Exchange>>,
 }
 
 /// What to announce with a call.
@@ -82,6 +90,56 @@ impl RunContext {
             totals: Mutex::new(RunTotals::default()),
             states: Mutex::new(HashMap::new()),
             restarts: Restarts::default(),
+            earlier: HashMap::new(),
+            turn: None,
+            exchanges: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// The run as the next turn of `conversation`: each member reads the earlier turns, bounded
+    /// to its own context window.
+    pub fn with_conversation(mut self, conversation: &Conversation) -> Self {
+        self.turn = Some(conversation.next_turn_info(self.emitter.run_id()));
+        if conversation.turns.is_empty() {
+            return self;
+        }
+        let root = self.hierarchy.root().id.clone();
+        self.earlier = self
+            .hierarchy
+            .nodes
+            .iter()
+            .map(|node| {
+                let earlier = conversation.earlier_for(&node.id, node.id == root, earlier_budget(node));
+                (node.id.clone(), earlier)
+            })
+            .collect();
+        self
+    }
+
+    /// Notes what `node` was asked (a restarted node's latest task wins) and what it answered.
+    pub fn note_exchange(&self, node: &str, task: &str, answer: Option<&str>) {
+        if let Ok(mut exchanges) = self.exchanges.lock() {
+            let exchange = Exchange { task: task.to_string(), answer: answer.map(str::to_string) };
+            exchanges.insert(node.to_string(), exchange);
+        }
+    }
+
+    /// This run as a turn of its conversation: the question, the final answer, every exchange.
+    pub fn as_turn(&self, answer: Option<&str>, complete: bool) -> PastTurn {
+        PastTurn {
+            run_id: self.emitter.run_id().to_string(),
+            question: self.query.clone(),
+            answer: answer.map(str::to_string),
+            complete,
+            members: self.exchanges.lock().map(|e| e.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// The question as `node` reads it: this turn's, after the earlier turns it reads.
+    pub fn asked(&self, node: &str) -> Asked<'_> {
+        match self.earlier.get(node) {
+            Some(earlier) => Asked { query: &self.query, earlier },
+            None => Asked::alone(&self.query),
         }
     }
 

@@ -31,6 +31,7 @@ pub(super) async fn run_tree(ctx: Arc<RunContext>, cancel: CancellationToken) ->
         hierarchy: hierarchy.clone(),
         app_version: env!("CARGO_PKG_VERSION").to_string(),
         kind: "tree".to_string(),
+        conversation: ctx.turn.clone(),
     });
     for node in hierarchy.preorder() {
         ctx.set_state(&node.id, NodeStatus::Waiting);
@@ -58,7 +59,9 @@ pub(super) async fn run_tree(ctx: Arc<RunContext>, cancel: CancellationToken) ->
     let mut totals = ctx.totals();
     totals.wall_ms = started.elapsed().as_millis() as i64;
     emitter.emit(EventKind::RunFinished { status, answer: answer.clone(), totals });
-    RunSummary { run_id: emitter.run_id().clone(), status, answer, totals, error }
+    let complete = matches!(status, RunStatus::Done | RunStatus::Degraded);
+    let turn = Some(ctx.as_turn(answer.as_deref(), complete));
+    RunSummary { run_id: emitter.run_id().clone(), status, answer, totals, error, turn }
 }
 
 /// Runs one node (and its subtree) on its task; the output's call is the one that produced the text.
@@ -77,12 +80,17 @@ fn run_node(
             run_parent(&ctx, &node, &task, from_call, &cancel).await
         } else {
             ctx.set_state(&node.id, NodeStatus::Answering);
-            let request = prompts::answer(&node, &ctx.query, &task.text);
-            match ctx.call(spec(&node, Phase::Answer, from_call, request, false, &cancel)).await {
+            let built = prompts::answer(&node, ctx.asked(&node.id), &task.text);
+            let answering = spec(&node, Phase::Answer, from_call, built.request, built.truncated, &cancel);
+            match ctx.call(answering).await {
                 Ok(draft) => reflect(&ctx, &node, &task.text, draft, &cancel).await,
                 Err(failure) => Err(failure),
             }
         };
+        let answered = result.as_ref().ok().map(|out| out.text.as_str());
+        if !matches!(result, Err(CallFailure::Cancelled)) || ctx.restarts.reason(&node.id).is_none() {
+            ctx.note_exchange(&node.id, &task.text, answered);
+        }
         match &result {
             Ok(_) => ctx.set_state(&node.id, NodeStatus::Done),
             // Stopped to start again with another task: it waits for its restart.
@@ -119,10 +127,10 @@ async fn run_parent(
     let child_refs: Vec<&NodeConfig> = children.iter().collect();
 
     ctx.set_state(&node.id, NodeStatus::Splitting);
-    let request = prompts::split(node, &child_refs, &ctx.query, task);
+    let built = prompts::split(node, &child_refs, ctx.asked(&node.id), task);
     let mut early = EarlyChildren::new(ctx, &children, cancel, run_node);
     let mut on_text = |call: CallId, text: &str| early.on_split_text(call, text);
-    let mut split_spec = spec(node, Phase::Split, from_call, request, false, cancel);
+    let mut split_spec = spec(node, Phase::Split, from_call, built.request, built.truncated, cancel);
     split_spec.split_into = Some(children.len());
     if ctx.streaming_delegation {
         split_spec.on_text = Some(&mut on_text);
@@ -197,7 +205,7 @@ async fn run_parent(
         .collect();
 
     ctx.set_state(&node.id, NodeStatus::Synthesizing);
-    let built = prompts::synthesize(node, &ctx.query, task, &replies);
+    let built = prompts::synthesize(node, ctx.asked(&node.id), task, &replies);
     let synthesis = ctx
         .call(spec(node, Phase::Synthesize, Some(latest_reply), built.request, built.truncated, cancel))
         .await?;
@@ -218,7 +226,7 @@ async fn critique_children(
     ctx.set_state(&node.id, NodeStatus::Critiquing);
     let reviews = children.iter().zip(tasks).zip(outcomes).map(|((child, child_task), outcome)| async move {
         let reply = outcome?;
-        let built = prompts::critique(node, &ctx.query, task, child, child_task, &reply.text);
+        let built = prompts::critique(node, ctx.asked(&node.id), task, child, child_task, &reply.text);
         let review = match ctx
             .call(spec(node, Phase::Critique, Some(reply.call), built.request, built.truncated, cancel))
             .await
@@ -231,13 +239,17 @@ async fn critique_children(
             }
         };
         ctx.set_state(&child.id, NodeStatus::Revising);
-        let built = prompts::revise(child, &ctx.query, child_task, &reply.text, &review.text);
+        let built = prompts::revise(child, ctx.asked(&child.id), child_task, &reply.text, &review.text);
         let revised = ctx
             .call(spec(child, Phase::Revise, Some(review.call), built.request, built.truncated, cancel))
             .await;
         ctx.set_state(&child.id, NodeStatus::Done);
         match revised {
-            Ok(revised) => Ok(revised),
+            Ok(revised) => {
+                // The revision is what the child answered in the end.
+                ctx.note_exchange(&child.id, child_task, Some(&revised.text));
+                Ok(revised)
+            }
             Err(CallFailure::Cancelled) => Err(CallFailure::Cancelled),
             Err(CallFailure::Failed(_)) => {
                 ctx.degraded.store(true, Ordering::Relaxed);
@@ -262,7 +274,7 @@ async fn reflect(
 ) -> Result<CallOutput, CallFailure> {
     for _ in 0..node.reflect {
         ctx.set_state(&node.id, NodeStatus::Reflecting);
-        let built = prompts::reflect(node, &ctx.query, task, &draft.text);
+        let built = prompts::reflect(node, ctx.asked(&node.id), task, &draft.text);
         let review = match ctx
             .call(spec(node, Phase::Reflect, Some(draft.call), built.request, built.truncated, cancel))
             .await
@@ -275,7 +287,7 @@ async fn reflect(
             }
         };
         ctx.set_state(&node.id, NodeStatus::Revising);
-        let built = prompts::revise(node, &ctx.query, task, &draft.text, &review.text);
+        let built = prompts::revise(node, ctx.asked(&node.id), task, &draft.text, &review.text);
         match ctx
             .call(spec(node, Phase::Revise, Some(review.call), built.request, built.truncated, cancel))
             .await

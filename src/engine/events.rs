@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::conversation::{PastTurn, TurnInfo};
 use crate::config::{Hierarchy, Phase};
 use crate::llm::ChatRequest;
 
@@ -40,6 +41,9 @@ pub enum EventKind {
         /// What the run is part of ("tree", or a lab arm).
         #[serde(default = "default_kind")]
         kind: String,
+        /// The conversation and turn a tree run belongs to (none for the lab's other arms).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        conversation: Option<TurnInfo>,
     },
     /// A node moved to a new state.
     NodeState { node: String, state: NodeStatus },
@@ -249,6 +253,8 @@ pub struct RunSummary {
     pub totals: RunTotals,
     /// Why the root failed, when it did.
     pub error: Option<String>,
+    /// The run as a turn of its conversation, for the next turn to read (tree runs only).
+    pub turn: Option<PastTurn>,
 }
 
 /// Totals of a run.

@@ -9,6 +9,7 @@ pub mod arms;
 pub mod backends;
 mod call;
 mod cascade;
+pub mod conversation;
 mod early;
 mod ending;
 pub mod events;
@@ -26,6 +27,7 @@ pub mod timeline;
 
 pub use backends::Backends;
 pub use call::describe as describe_error;
+pub use conversation::{Conversation, Exchange, PastTurn, TurnInfo, TurnKind};
 pub use ending::{RESTARTED, SCHEMA_REFUSED, STOPPED_FOR_RESTART, is_not_a_failure};
 pub use events::{
     CallId, CallMetrics, EventKind, NodeStatus, RunEvent, RunId, RunStatus, RunSummary, RunTotals,

@@ -1,5 +1,6 @@
 //! Building each phase's messages from the node's templates, bounded to the model's context.
 
+use super::conversation::Earlier;
 use crate::config::NodeConfig;
 use crate::config::template::render;
 use crate::llm::{ChatMessage, ChatRequest, schema};
@@ -35,6 +36,23 @@ pub struct BuiltRequest {
     pub truncated: bool,
 }
 
+/// What the user asked, as one member reads it: the question of this turn, and what the member
+/// reads of the earlier turns of the conversation (nothing on a first turn).
+#[derive(Clone, Copy)]
+pub struct Asked<'a> {
+    pub query: &'a str,
+    pub earlier: &'a Earlier,
+}
+
+static NOTHING_EARLIER: Earlier = Earlier { text: String::new(), shortened: false };
+
+impl<'a> Asked<'a> {
+    /// A question with no conversation before it.
+    pub fn alone(query: &'a str) -> Asked<'a> {
+        Asked { query, earlier: &NOTHING_EARLIER }
+    }
+}
+
 /// The values every template may use.
 struct Common<'a> {
     node: &'a NodeConfig,
@@ -48,7 +66,10 @@ impl<'a> Common<'a> {
     }
 }
 
-fn request(node: &NodeConfig, user: String) -> ChatRequest {
+/// The system prompt, then one user message: the earlier turns (if any) framed before the phase's
+/// own prompt.
+fn request(node: &NodeConfig, earlier: &Earlier, user: String) -> ChatRequest {
+    let user = if earlier.text.is_empty() { user } else { format!("{}\n\n{user}", earlier.text) };
     ChatRequest {
         model: node.model.clone(),
         messages: vec![ChatMessage::system(node.prompts.system.clone()), ChatMessage::user(user)],
@@ -69,6 +90,17 @@ fn prompt_budget_chars(node: &NodeConfig) -> usize {
     tokens * CHARS_PER_TOKEN
 }
 
+/// Characters of the earlier turns a member reads: a third of its prompt budget, so the phase's own
+/// input (children's replies, a draft) keeps the rest.
+pub fn earlier_budget(node: &NodeConfig) -> usize {
+    prompt_budget_chars(node) / 3
+}
+
+/// The prompt budget left once the earlier turns are in.
+fn budget_after(node: &NodeConfig, earlier: &Earlier) -> usize {
+    prompt_budget_chars(node).saturating_sub(earlier.text.chars().count()).max(256 * CHARS_PER_TOKEN / 2)
+}
+
 /// Cuts `text` to at most `max_chars` characters (on a char boundary) with the marker.
 pub fn cut_to(text: &str, max_chars: usize) -> (String, bool) {
     if text.chars().count() <= max_chars {
@@ -80,24 +112,25 @@ pub fn cut_to(text: &str, max_chars: usize) -> (String, bool) {
 }
 
 /// The split call: one sub-task per child, as JSON if the server can constrain it.
-pub fn split(node: &NodeConfig, children: &[&NodeConfig], query: &str, task: &str) -> ChatRequest {
+pub fn split(node: &NodeConfig, children: &[&NodeConfig], asked: Asked<'_>, task: &str) -> BuiltRequest {
     let count = children.len().to_string();
     let list: String =
         children.iter().enumerate().map(|(i, c)| format!("{}. {} ({})\n", i + 1, c.name, c.role)).collect();
-    let mut values = Common { node, query, task }.values();
+    let mut values = Common { node, query: asked.query, task }.values();
     values.push(("count", &count));
     values.push(("children", list.trim_end()));
-    let mut req = request(node, render(&node.prompts.split, &values));
+    let mut req = request(node, asked.earlier, render(&node.prompts.split, &values));
     req.response_format = Some(schema::split(children.len(), SPLIT_MAX_TASK_CHARS));
     // Sub-tasks are a sentence or two each; a model that rambles here only delays its children.
     req.max_tokens =
         req.max_tokens.min(SPLIT_TOKENS_PER_CHILD * children.len() as u32 + SPLIT_TOKENS_OVERHEAD);
-    req
+    BuiltRequest { request: req, truncated: asked.earlier.shortened }
 }
 
 /// A leaf answering its sub-task.
-pub fn answer(node: &NodeConfig, query: &str, task: &str) -> ChatRequest {
-    request(node, render(&node.prompts.answer, &Common { node, query, task }.values()))
+pub fn answer(node: &NodeConfig, asked: Asked<'_>, task: &str) -> BuiltRequest {
+    let user = render(&node.prompts.answer, &Common { node, query: asked.query, task }.values());
+    BuiltRequest { request: request(node, asked.earlier, user), truncated: asked.earlier.shortened }
 }
 
 /// Formats the children's replies for a synthesis, each cut to an equal share of `budget` chars.
@@ -124,56 +157,65 @@ fn format_replies(replies: &[ChildReply], budget: usize) -> (String, bool) {
 }
 
 /// A parent combining its children's replies.
-pub fn synthesize(node: &NodeConfig, query: &str, task: &str, replies: &[ChildReply]) -> BuiltRequest {
-    let common = Common { node, query, task };
+pub fn synthesize(node: &NodeConfig, asked: Asked<'_>, task: &str, replies: &[ChildReply]) -> BuiltRequest {
+    let common = Common { node, query: asked.query, task };
     let fixed =
         render(&node.prompts.synthesize, &common.values()).chars().count() + node.prompts.system.len();
-    let budget = prompt_budget_chars(node).saturating_sub(fixed).max(600);
+    let budget = budget_after(node, asked.earlier).saturating_sub(fixed).max(600);
     let (formatted, truncated) = format_replies(replies, budget);
     let mut values = common.values();
     values.push(("replies", &formatted));
-    BuiltRequest { request: request(node, render(&node.prompts.synthesize, &values)), truncated }
+    BuiltRequest {
+        request: request(node, asked.earlier, render(&node.prompts.synthesize, &values)),
+        truncated: truncated || asked.earlier.shortened,
+    }
 }
 
 /// Bounds a draft (for reflection, revision, critique) to half the prompt budget.
-fn bounded_draft(node: &NodeConfig, draft: &str) -> (String, bool) {
-    cut_to(draft, prompt_budget_chars(node) / 2)
+fn bounded_draft(node: &NodeConfig, earlier: &Earlier, draft: &str) -> (String, bool) {
+    cut_to(draft, budget_after(node, earlier) / 2)
 }
 
 /// Reflection, first half: the node critiques its own draft.
-pub fn reflect(node: &NodeConfig, query: &str, task: &str, draft: &str) -> BuiltRequest {
-    let (draft, truncated) = bounded_draft(node, draft);
-    let mut values = Common { node, query, task }.values();
+pub fn reflect(node: &NodeConfig, asked: Asked<'_>, task: &str, draft: &str) -> BuiltRequest {
+    let (draft, truncated) = bounded_draft(node, asked.earlier, draft);
+    let mut values = Common { node, query: asked.query, task }.values();
     values.push(("draft", &draft));
-    BuiltRequest { request: request(node, render(&node.prompts.reflect, &values)), truncated }
+    BuiltRequest {
+        request: request(node, asked.earlier, render(&node.prompts.reflect, &values)),
+        truncated: truncated || asked.earlier.shortened,
+    }
 }
 
 /// Rewrites a draft given a critique (the node's own, or its parent's).
-pub fn revise(node: &NodeConfig, query: &str, task: &str, draft: &str, critique: &str) -> BuiltRequest {
-    let (draft, cut_draft) = bounded_draft(node, draft);
-    let (critique, cut_critique) = cut_to(critique, prompt_budget_chars(node) / 4);
-    let mut values = Common { node, query, task }.values();
+pub fn revise(node: &NodeConfig, asked: Asked<'_>, task: &str, draft: &str, critique: &str) -> BuiltRequest {
+    let (draft, cut_draft) = bounded_draft(node, asked.earlier, draft);
+    let (critique, cut_critique) = cut_to(critique, budget_after(node, asked.earlier) / 4);
+    let mut values = Common { node, query: asked.query, task }.values();
     values.push(("draft", &draft));
     values.push(("critique", &critique));
     BuiltRequest {
-        request: request(node, render(&node.prompts.revise, &values)),
-        truncated: cut_draft || cut_critique,
+        request: request(node, asked.earlier, render(&node.prompts.revise, &values)),
+        truncated: cut_draft || cut_critique || asked.earlier.shortened,
     }
 }
 
 /// A parent reviewing one child's reply.
 pub fn critique(
     parent: &NodeConfig,
-    query: &str,
+    asked: Asked<'_>,
     task: &str,
     child: &NodeConfig,
     child_task: &str,
     reply: &str,
 ) -> BuiltRequest {
-    let (reply, truncated) = bounded_draft(parent, reply);
-    let mut values = Common { node: parent, query, task }.values();
+    let (reply, truncated) = bounded_draft(parent, asked.earlier, reply);
+    let mut values = Common { node: parent, query: asked.query, task }.values();
     values.push(("child", &child.name));
     values.push(("child_task", child_task));
     values.push(("reply", &reply));
-    BuiltRequest { request: request(parent, render(&parent.prompts.critique, &values)), truncated }
+    BuiltRequest {
+        request: request(parent, asked.earlier, render(&parent.prompts.critique, &values)),
+        truncated: truncated || asked.earlier.shortened,
+    }
 }

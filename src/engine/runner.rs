@@ -8,6 +8,7 @@ use tokio_util::sync::CancellationToken;
 use super::backends::Backends;
 use super::call::RunContext;
 use super::cascade;
+use super::conversation::Conversation;
 use super::events::{RunId, RunSummary};
 use super::ids::new_run_id;
 use super::sink::EventSink;
@@ -57,6 +58,19 @@ impl Engine {
         sink: &EventSink,
         cancel: CancellationToken,
     ) -> RunSummary {
+        self.run_turn(run_id, prompt, &Conversation::default(), sink, cancel).await
+    }
+
+    /// Runs `prompt` as the next turn of `conversation`: every member reads the earlier turns (the
+    /// questions, the team's final answers, its own earlier tasks and answers) before its prompt.
+    pub async fn run_turn(
+        &self,
+        run_id: RunId,
+        prompt: String,
+        conversation: &Conversation,
+        sink: &EventSink,
+        cancel: CancellationToken,
+    ) -> RunSummary {
         // The cascade gets the run's context, not the engine: it needs what one run shares, and
         // so never has to name the handle that starts it.
         let ctx = RunContext::new(
@@ -65,7 +79,8 @@ impl Engine {
             sink.for_run(run_id),
             prompt,
             self.streaming_delegation,
-        );
+        )
+        .with_conversation(conversation);
         cascade::run_tree(Arc::new(ctx), cancel).await
     }
 }

@@ -8,6 +8,7 @@
 //!   run in full, a run's events for replay, the lab's stored rows.
 //! - [`ReadWorker`] runs a `Reader` on its own thread, for a UI loop that must never wait on SQLite;
 //!   each job gets the reader, or why there is none (the record could not be opened).
+//! - [`Reader::conversation`] reads the turns of a conversation back for the engine's next turn.
 //! - [`messages()`] reads a run as a conversation; [`export`] writes it as Markdown or JSON.
 //!
 //! Nothing here knows about terminals, and nothing here scores the lab: the lab reads its rows back
@@ -30,6 +31,7 @@
 //! Ids may be a unique prefix (or `last`); errors say what to do in their `Display`.
 
 mod busy;
+mod conversation;
 mod error;
 pub mod export;
 pub mod lab;

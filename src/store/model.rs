@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::Phase;
-use crate::engine::{CallId, CallMetrics, NodeStatus, RunStatus, SplitMethod};
+use crate::engine::{CallId, CallMetrics, NodeStatus, RunStatus, SplitMethod, TurnInfo, TurnKind};
 use crate::llm::ChatRequest;
 
 /// One run as the history list shows it.
@@ -26,6 +26,12 @@ pub struct RunRow {
     /// Why the run was marked interrupted, when it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The conversation the run is a turn of (the id of its first run; its own for a first turn).
+    pub conversation: String,
+    /// Which turn of it (1 for the first).
+    pub turn: u32,
+    #[serde(default)]
+    pub turn_kind: TurnKind,
 }
 
 /// The kind a tree run reads as when it answered as a lab arm: the engine records every tree run as
@@ -236,6 +242,16 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
+    /// Where the run sits in its conversation, as the engine announced it: tree runs are turns of
+    /// a conversation; the lab's other arms are not.
+    pub fn turn_info(&self) -> Option<TurnInfo> {
+        (self.run.kind == "tree" || self.run.kind == TREE_ARM).then(|| TurnInfo {
+            id: self.run.conversation.clone(),
+            turn: self.run.turn,
+            kind: self.run.turn_kind,
+        })
+    }
+
     /// "8 calls (0 failed, 2 interrupted)": every recorded call, and those that did not finish
     /// (a cancel or a crash cuts calls off; they are recorded with their text so far).
     pub fn calls_summary(&self) -> String {

@@ -58,6 +58,7 @@ pub fn replay_events(record: &RunRecord) -> Result<Vec<RunEvent>, StoreError> {
             } else {
                 record.run.kind.clone()
             },
+            conversation: record.turn_info(),
         },
     ));
     for task in &record.tasks {

@@ -233,8 +233,18 @@ CREATE INDEX comparison_arms_by_run ON comparison_arms(run_id);
 CREATE INDEX judgements_by_run ON judgements(run_id);
 "#;
 
+/// Version 5: conversations. A run is one turn of a conversation (the id of its first run), so a
+/// follow-up knows what came before. Every existing run becomes the one turn of its own conversation.
+const V5: &str = r#"
+ALTER TABLE runs ADD COLUMN conversation_id TEXT;
+ALTER TABLE runs ADD COLUMN turn INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE runs ADD COLUMN turn_kind TEXT NOT NULL DEFAULT 'question';
+UPDATE runs SET conversation_id = id;
+CREATE INDEX runs_by_conversation ON runs(conversation_id, turn);
+"#;
+
 /// Every migration, in order. Never edit a shipped entry: add a new one.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// Brings the schema up to [`SCHEMA_VERSION`], or refuses a newer one.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
@@ -355,6 +365,45 @@ mod tests {
         .unwrap();
         conn.execute("DELETE FROM comparisons WHERE id = 1", []).unwrap();
         assert_eq!(count("SELECT count(*) FROM comparison_arms"), 1, "deletes still cascade");
+    }
+
+    #[test]
+    fn version_4_runs_become_one_turn_conversations_of_their_own() {
+        let mut conn = version_3_lab();
+        conn.execute_batch(V4).unwrap();
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        migrate(&mut conn, Path::new("test.db")).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
+        let turns: Vec<(String, String, i64, String)> = conn
+            .prepare("SELECT id, conversation_id, turn, turn_kind FROM runs ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(turns.len(), 3);
+        for (id, conversation, turn, kind) in turns {
+            assert_eq!((conversation.as_str(), turn, kind.as_str()), (id.as_str(), 1, "question"));
+        }
+    }
+
+    #[test]
+    fn a_migration_that_fails_leaves_the_old_version_whole() {
+        let mut conn = version_3_lab();
+        conn.execute_batch(V4).unwrap();
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        // Something in the way of the new index: the migration fails half-way through its steps.
+        conn.execute_batch("CREATE TABLE runs_by_conversation (x)").unwrap();
+        assert!(migrate(&mut conn, Path::new("test.db")).is_err());
+        assert_eq!(user_version(&conn).unwrap(), 4);
+        let columns: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'conversation_id'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(columns, 0, "the columns added before the failure were rolled back");
     }
 
     #[test]

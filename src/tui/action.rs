@@ -185,6 +185,7 @@ pub enum Move {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Run {
     Send,
+    NewConversation,
     Newline,
     HistoryPrev,
     HistoryNext,
@@ -284,7 +285,8 @@ macro_rules! actions {
 }
 
 actions! {
-    Run::Send => send: "Send the prompt to the team",
+    Run::Send => send: "Send the prompt to the team (after a run: a follow-up to it)",
+    Run::NewConversation => new_conversation: "Start a new conversation: the next prompt starts afresh",
     Run::Newline => newline: "Insert a new line in the prompt",
     Run::HistoryPrev => history_prev: "Recall the previous prompt (on the first line)",
     Run::HistoryNext => history_next: "Recall the next prompt (on the last line)",

@@ -8,7 +8,7 @@ pub mod lab;
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::state::health::HealthReport;
-use crate::engine::{RunEvent, RunId, RunSummary};
+use crate::engine::{Conversation, RunEvent, RunId, RunSummary};
 pub use history::{HistoryEffect, HistoryMsg};
 pub use lab::{LabEffect, LabMsg};
 
@@ -77,8 +77,10 @@ pub enum CopyOutcome {
 /// Something the reducer wants done.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// Run `prompt` as the next turn of `conversation` (a new one when it has no turns).
     StartRun {
         prompt: String,
+        conversation: Conversation,
     },
     CancelRun,
     CheckHealth,

@@ -25,7 +25,7 @@ struct ScriptedShell {
 impl Performer for ScriptedShell {
     fn perform(&mut self, effect: Effect) {
         match effect {
-            Effect::StartRun { prompt } => {
+            Effect::StartRun { prompt, .. } => {
                 self.started.push(prompt);
                 let run_id = format!("harness-{}", self.started.len());
                 let _ = self.tx.send(Msg::RunLaunched { run_id: run_id.clone().into() });
@@ -45,6 +45,7 @@ impl Performer for ScriptedShell {
                         answer: Some(ANSWER.into()),
                         totals: RunTotals::default(),
                         error: None,
+                        turn: None,
                     };
                     let _ = tx.send(Msg::RunTaskEnded { run_id: run_id.into(), outcome: Ok(summary) });
                 });

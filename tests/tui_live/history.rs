@@ -212,6 +212,7 @@ fn the_live_run_goes_on_behind_a_past_one() {
         answer: Some(ANSWER.into()),
         totals: RunTotals::default(),
         error: Some("not this one".into()),
+        turn: None,
     };
     update(&mut s, Msg::RunTaskEnded { run_id: "live".into(), outcome: Ok(summary) });
     assert_eq!(s.run.view.error, None, "the task's end touches the live picture, not the past one");
@@ -232,6 +233,7 @@ fn ctrl_c_quits_once_the_run_has_ended_whichever_way_its_end_arrived() {
         answer: Some(ANSWER.into()),
         totals: RunTotals::default(),
         error: None,
+        turn: None,
     };
     let started = |run_id: &str| {
         let mut s = state(120, 40);
@@ -318,7 +320,7 @@ fn export_copy_and_run_again_work_on_the_selected_run() {
     assert!(notice(&s).contains("no final answer"));
     // Run again: to the Run tab, started, remembered for Up.
     let effects = update(&mut s, key(KeyCode::Char('a')));
-    assert_eq!(effects, vec![Effect::StartRun { prompt: PROMPT.into() }]);
+    assert_eq!(effects, vec![Effect::StartRun { prompt: PROMPT.into(), conversation: Default::default() }]);
     assert_eq!((s.tab, s.run.lifecycle.clone()), (Tab::Run, Lifecycle::Launching));
     assert_eq!(s.run.prompt.history().last().map(String::as_str), Some(PROMPT));
     update(&mut s, alt('2'));

@@ -31,6 +31,9 @@ pub fn row(id: &str, prompt: &str, status: RunStatus, minutes: i64) -> RunRow {
         completion_tokens: 640,
         hierarchy_hash: "3fa9c1d2e4b5a6978877665544332211".into(),
         note: None,
+        conversation: id.into(),
+        turn: 1,
+        turn_kind: Default::default(),
     }
 }
 

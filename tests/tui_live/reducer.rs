@@ -30,7 +30,7 @@ fn type_text(state: &mut State, text: &str) {
 fn send(state: &mut State, text: &str, run_id: &str) {
     type_text(state, text);
     let effects = update(state, key(KeyCode::Enter));
-    assert_eq!(effects, vec![Effect::StartRun { prompt: text.into() }]);
+    assert_eq!(effects, vec![Effect::StartRun { prompt: text.into(), conversation: Default::default() }]);
     launch(state, run_id);
 }
 
@@ -260,6 +260,7 @@ fn the_summary_can_overtake_the_last_events() {
         answer: Some(ANSWER.into()),
         totals: RunTotals::default(),
         error: None,
+        turn: None,
     };
     update(&mut s, Msg::RunTaskEnded { run_id: "r1".into(), outcome: Ok(summary) });
     assert_eq!(s.run.lifecycle, Lifecycle::Idle);

@@ -76,6 +76,11 @@ impl Script {
                 hierarchy_hash: "0".repeat(64),
                 app_version: "test".into(),
                 kind: "tree".into(),
+                conversation: Some(ailab::engine::TurnInfo {
+                    id: self.run_id.to_string(),
+                    turn: 1,
+                    kind: Default::default(),
+                }),
             },
         );
         for node in ["atlas", "nova", "echo", "pixel", "sage", "quantum"] {

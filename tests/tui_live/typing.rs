@@ -13,7 +13,10 @@ use super::support::{PROMPT, ctrl, feed, full_run, key, launch, state, type_keys
 fn running_on_a_pane() -> State {
     let mut s = state(120, 40);
     type_keys(&mut s, PROMPT);
-    assert_eq!(update(&mut s, key(KeyCode::Enter)), vec![Effect::StartRun { prompt: PROMPT.into() }]);
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        vec![Effect::StartRun { prompt: PROMPT.into(), conversation: Default::default() }]
+    );
     launch(&mut s, "r1");
     feed(&mut s, &full_run("r1").until(3_000));
     update(&mut s, key(KeyCode::Tab));

@@ -313,6 +313,7 @@ fn a_run_ending_on_the_tab_counts_the_version_again() {
         answer: Some("ok".into()),
         totals: Default::default(),
         error: None,
+        turn: None,
     };
     let effects = update(&mut s, Msg::RunTaskEnded { run_id: "r1".into(), outcome: Ok(summary) });
     let hash = hierarchy_hash(&s.hierarchy);
@@ -334,6 +335,9 @@ fn row(id: &str, hash: &str, prompt: &str) -> RunRow {
         completion_tokens: 1,
         hierarchy_hash: hash.into(),
         note: None,
+        conversation: id.into(),
+        turn: 1,
+        turn_kind: Default::default(),
     }
 }
 

@@ -22,6 +22,10 @@ pub enum Op {
         hierarchy_source: String,
         app_version: String,
         instance_id: String,
+        /// The conversation (the id of its first run) and the turn the run is.
+        conversation: String,
+        turn: u32,
+        turn_kind: &'static str,
     },
     AssignTask {
         run: String,
@@ -118,6 +122,9 @@ pub fn apply(conn: &Connection, op: &Op) -> rusqlite::Result<()> {
             hierarchy_source,
             app_version,
             instance_id,
+            conversation,
+            turn,
+            turn_kind,
         } => {
             let digest: String =
                 Sha256::digest(hierarchy_json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
@@ -127,8 +134,8 @@ pub fn apply(conn: &Connection, op: &Op) -> rusqlite::Result<()> {
             )?;
             conn.execute(
                 "INSERT INTO runs (id, kind, prompt, root, status, started_ms, hierarchy_digest, hierarchy_hash,
-                                   hierarchy_source, app_version, instance_id)
-                 VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7, ?8, ?9, ?10)",
+                                   hierarchy_source, app_version, instance_id, conversation_id, turn, turn_kind)
+                 VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     run,
                     kind,
@@ -139,7 +146,10 @@ pub fn apply(conn: &Connection, op: &Op) -> rusqlite::Result<()> {
                     hierarchy_hash,
                     hierarchy_source,
                     app_version,
-                    instance_id
+                    instance_id,
+                    conversation,
+                    turn,
+                    turn_kind
                 ],
             )?;
             conn.execute(

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use super::marks::{self, MARK_EVERY_MS, Mark};
 use super::ops::Op;
-use crate::engine::{CallId, EventKind, RunEvent, RunId};
+use crate::engine::{CallId, EventKind, RunEvent, RunId, TurnInfo, TurnKind};
 
 /// What the recorder knows about the runs it is recording.
 #[derive(Default)]
@@ -132,7 +132,16 @@ impl Tracker {
     pub fn take(&mut self, event: RunEvent, now: Instant, out: &mut Vec<Op>) -> bool {
         let RunEvent { run_id, at_ms, kind } = event;
         let run = run_id.to_string();
-        if let EventKind::RunStarted { prompt, root, hierarchy, hierarchy_hash, app_version, kind } = kind {
+        if let EventKind::RunStarted {
+            prompt,
+            root,
+            hierarchy,
+            hierarchy_hash,
+            app_version,
+            kind,
+            conversation,
+        } = kind
+        {
             if self.runs.contains_key(&run_id) || self.finished.contains(&run_id) {
                 tracing::warn!(run, "a second RunStarted for the same run was ignored");
                 return false;
@@ -140,6 +149,12 @@ impl Tracker {
             let mut snapshot = (*hierarchy).clone();
             let hierarchy_source = std::mem::take(&mut snapshot.source);
             let hierarchy_json = serde_json::to_string(&snapshot).unwrap_or_else(|_| "{}".into());
+            // A run outside any conversation (a lab arm) is a conversation of its own.
+            let turn = conversation.unwrap_or_else(|| TurnInfo {
+                id: run.clone(),
+                turn: 1,
+                kind: TurnKind::Question,
+            });
             self.runs.insert(run_id, RunTrack { next_seq: 0, calls: HashMap::new() });
             out.push(Op::StartRun {
                 run,
@@ -152,6 +167,9 @@ impl Tracker {
                 hierarchy_source,
                 app_version,
                 instance_id: self.instance_id.clone(),
+                conversation: turn.id,
+                turn: turn.turn,
+                turn_kind: turn.kind.as_str(),
             });
             return true;
         }

@@ -196,6 +196,9 @@ mod tests {
             completion_tokens: 0,
             hierarchy_hash: String::new(),
             note: None,
+            conversation: prompt.into(),
+            turn: 1,
+            turn_kind: Default::default(),
         };
         let newest_first =
             vec![row("c", "tree"), row("a", "tree"), row("lab", "solo"), row("b", "tree"), row("a", "tree")];
@@ -222,6 +225,9 @@ mod tests {
                 completion_tokens: 0,
                 hierarchy_hash: String::new(),
                 note: None,
+                conversation: "20261124-060000-0001".into(),
+                turn: 1,
+                turn_kind: Default::default(),
             },
             answer: Some("a".into()),
             app_version: "t".into(),

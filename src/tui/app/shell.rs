@@ -16,7 +16,7 @@ use super::history_effects::HistoryEffects;
 use super::lab::{LabContext, LabShell};
 use super::record::SharedReader;
 use crate::config::Hierarchy;
-use crate::engine::{Engine, EventSink, RunId, new_run_id};
+use crate::engine::{Conversation, Engine, EventSink, RunId, new_run_id};
 use crate::session::Settings;
 use crate::store::RecordWriter;
 use crate::tui::clipboard::{SystemClipboard, osc52};
@@ -87,7 +87,7 @@ impl Shell {
         self.lab.cancel();
     }
 
-    fn start_run(&mut self, prompt: String) {
+    fn start_run(&mut self, prompt: String, conversation: Conversation) {
         self.cancel_all();
         let run_id = new_run_id();
         let cancel = CancellationToken::new();
@@ -99,7 +99,8 @@ impl Shell {
         let sink = self.sink.clone();
         let tx = self.tx.clone();
         let id = run_id.clone();
-        let task = tokio::spawn(async move { engine.run_with_id(id, prompt, &sink, cancel).await });
+        let task =
+            tokio::spawn(async move { engine.run_turn(id, prompt, &conversation, &sink, cancel).await });
         tokio::spawn(async move {
             let outcome = task.await.map_err(|err| match err.try_into_panic() {
                 Ok(payload) => crate::panic::message(payload.as_ref()),
@@ -193,7 +194,7 @@ impl Shell {
 impl Performer for Shell {
     fn perform(&mut self, effect: Effect) {
         match effect {
-            Effect::StartRun { prompt } => self.start_run(prompt),
+            Effect::StartRun { prompt, conversation } => self.start_run(prompt, conversation),
             Effect::CancelRun => {
                 if let Some((run_id, token)) = &self.running {
                     tracing::info!(%run_id, "run cancelled from the live view");

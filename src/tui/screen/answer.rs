@@ -1,10 +1,46 @@
 //! The text of the final answer panel: the root's answer as Markdown, or why there is none.
 
-use crate::engine::RunStatus;
+use crate::engine::{PastTurn, RunStatus};
+use crate::text::flatten;
+use crate::text::sanitize::sanitize;
 use crate::tui::state::run_view::RunView;
 use crate::tui::text::markdown;
 use crate::tui::text::wrap::Wrapper;
 use crate::tui::theme::Role;
+
+/// Writes the answer panel: the conversation's earlier turns (question, then the team's answer),
+/// then this turn's. Returns the row this turn starts at, where the panel opens.
+pub fn conversation_body(run: &RunView, earlier: &[PastTurn], w: &mut Wrapper) -> usize {
+    if earlier.is_empty() {
+        answer_body(run, w);
+        return 0;
+    }
+    for (index, turn) in earlier.iter().enumerate() {
+        question(index + 1, &turn.question, w);
+        match &turn.answer {
+            Some(answer) => markdown::render_into(&sanitize(answer), w),
+            None => w.push_str("(the team gave no answer on this turn)", Role::Dim),
+        }
+        if !turn.complete {
+            w.newline();
+            w.push_str("(this turn did not finish: its text is incomplete)", Role::StatusWarn);
+        }
+        w.newline();
+        w.newline();
+    }
+    let anchor = w.len();
+    question(earlier.len() + 1, &run.prompt, w);
+    answer_body(run, w);
+    anchor
+}
+
+/// "You · turn 2 ─ the question", as a heading line.
+fn question(turn: usize, text: &str, w: &mut Wrapper) {
+    w.push_unbroken(&format!("You · turn {turn} ─ "), Role::Rule);
+    w.push_str(&flatten(&sanitize(text)), Role::Accent);
+    w.newline();
+    w.newline();
+}
 
 /// Writes the answer panel's body for a finished run.
 pub fn answer_body(run: &RunView, w: &mut Wrapper) {

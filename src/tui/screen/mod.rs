@@ -32,7 +32,10 @@ pub struct Screen {
     /// Each node's pane text, in pre-order.
     pub panes: Vec<PaneText>,
     /// The final answer wrapped to the panel, once the run has ended.
-    pub answer: Memo<(u64, usize, u64)>,
+    /// Keyed by the run shown, the width, the answer's length and the number of earlier turns.
+    pub answer: Memo<(u64, usize, u64, usize)>,
+    /// The row of `answer` where this turn starts (the rows above are the conversation's earlier turns).
+    pub answer_anchor: usize,
     /// Text rows of the answer panel.
     pub answer_height: usize,
     /// The zoom view's document, while one is open.
@@ -66,12 +69,21 @@ impl Screen {
         // The answer wraps to the full width, so it can be measured before the layout.
         if !run.shows_answer() {
             self.answer.reset();
+            self.answer_anchor = 0;
         } else {
             let width = state.size.0.saturating_sub(2).max(1) as usize;
             let len = run.view.answer.as_ref().map_or(0, String::len) as u64;
-            self.answer.ensure((run.generation, width, len), width, |w| answer::answer_body(&run.view, w));
+            let earlier = run.earlier_turns();
+            let mut anchor = None;
+            self.answer.ensure((run.generation, width, len, earlier.len()), width, |w| {
+                anchor = Some(answer::conversation_body(&run.view, earlier, w));
+            });
+            if let Some(anchor) = anchor {
+                self.answer_anchor = anchor;
+            }
         }
-        let answer_rows = run.shows_answer().then(|| self.answer.len());
+        // The panel is sized for this turn's answer; the earlier turns are a scroll away.
+        let answer_rows = run.shows_answer().then(|| self.answer.len().saturating_sub(self.answer_anchor));
         self.layout = layout::compute_with_focus(
             area,
             &run.view,

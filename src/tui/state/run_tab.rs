@@ -5,7 +5,7 @@
 use super::prompt::PromptBox;
 use super::run_view::RunView;
 use super::scroll::Scroll;
-use crate::engine::RunId;
+use crate::engine::{Conversation, PastTurn, RunId};
 
 /// Where the current run stands, from the UI's side.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -42,6 +42,8 @@ pub struct RunTab {
     /// Each node's pane scroll, in pre-order.
     pub panes: Vec<Scroll>,
     pub answer_scroll: Scroll,
+    /// The conversation the next prompt continues: the turns finished so far (none for a new one).
+    pub conversation: Conversation,
 }
 
 impl RunTab {
@@ -55,7 +57,29 @@ impl RunTab {
             focus: Focus::Prompt,
             prompt: PromptBox::default(),
             answer_scroll: Scroll::Follow,
+            conversation: Conversation::default(),
         }
+    }
+
+    /// The turns of the conversation before the one on screen, to show above its answer (none
+    /// when the run on screen is not part of the conversation the next prompt continues).
+    pub fn earlier_turns(&self) -> &[PastTurn] {
+        let turns = &self.conversation.turns;
+        let same =
+            matches!((&self.view.turn, &self.conversation.id), (Some(turn), Some(id)) if turn.id == *id);
+        if !same {
+            return &[];
+        }
+        let shown = self.view.run_id.as_deref();
+        match turns.iter().position(|t| Some(t.run_id.as_str()) == shown) {
+            Some(index) => &turns[..index],
+            None => turns,
+        }
+    }
+
+    /// The turn the next prompt will be: 1 for a new conversation.
+    pub fn next_turn(&self) -> u32 {
+        self.conversation.next_turn()
     }
 
     /// The answer panel shows once a run has ended.

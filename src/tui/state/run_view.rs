@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::config::{Hierarchy, Phase};
 use crate::engine::{
-    CallId, CallMetrics, EventKind, NodeStatus, RunEvent, RunId, RunStatus, RunTotals, SplitMethod,
+    CallId, CallMetrics, EventKind, NodeStatus, RunEvent, RunId, RunStatus, RunTotals, SplitMethod, TurnInfo,
 };
 use crate::llm::ChatRequest;
 use crate::text::sanitize::{Sanitizer, Tabs, one_line, sanitize};
@@ -133,6 +133,8 @@ pub struct RunView {
     pub error: Option<String>,
     pub started_ms: Option<i64>,
     pub finished_ms: Option<i64>,
+    /// The conversation and turn the run is (none for a lab arm, or before any run).
+    pub turn: Option<TurnInfo>,
     node_index: HashMap<String, usize>,
     call_index: HashMap<CallId, usize>,
 }
@@ -172,6 +174,7 @@ impl RunView {
             error: None,
             started_ms: None,
             finished_ms: None,
+            turn: None,
             node_index,
             call_index: HashMap::new(),
         }
@@ -197,9 +200,10 @@ impl RunView {
 
     /// Folds one event into the view. `RunStarted` begins a new run; events of other runs are ignored.
     pub fn apply(&mut self, event: &RunEvent) {
-        if let EventKind::RunStarted { prompt, hierarchy, .. } = &event.kind {
+        if let EventKind::RunStarted { prompt, hierarchy, conversation, .. } = &event.kind {
             *self = RunView::idle(hierarchy.clone());
             self.run_id = Some(event.run_id.clone());
+            self.turn = conversation.clone();
             self.prompt = sanitize(prompt);
             self.status = Some(RunStatus::Running);
             self.started_ms = Some(event.at_ms);

@@ -8,15 +8,24 @@ pub enum Scroll {
     Follow,
     /// Held with this row at the top.
     At(usize),
+    /// Held with the row the text marks as its anchor at the top (the answer panel: this turn's
+    /// answer, below the conversation's earlier turns). Where there is no anchor, the top.
+    Anchored,
 }
 
 impl Scroll {
     /// The first visible row for `total` rows in a view `height` rows tall.
     pub fn top(self, total: usize, height: usize) -> usize {
+        self.top_from(0, total, height)
+    }
+
+    /// Like [`Scroll::top`], for text whose anchor is row `anchor`.
+    pub fn top_from(self, anchor: usize, total: usize, height: usize) -> usize {
         let bottom = total.saturating_sub(height);
         match self {
             Scroll::Follow => bottom,
             Scroll::At(top) => top.min(bottom),
+            Scroll::Anchored => anchor.min(bottom),
         }
     }
 
@@ -61,6 +70,18 @@ mod tests {
         assert_eq!(s, Scroll::Follow);
         s.home();
         assert_eq!(s.top(120, 10), 0);
+    }
+
+    #[test]
+    fn an_anchored_view_starts_at_its_anchor_and_scrolls_from_there() {
+        let mut s = Scroll::Anchored;
+        assert_eq!(s.top_from(40, 30, 10), 20, "short text: as far as it goes");
+        assert_eq!(s.top_from(40, 100, 10), 40);
+        assert_eq!(s.top_from(95, 100, 10), 90, "never past the bottom");
+        assert_eq!(s.top(100, 10), 0, "without an anchor, the top");
+        s = Scroll::At(s.top_from(40, 100, 10));
+        s.by(-3, 100, 10);
+        assert_eq!(s, Scroll::At(37));
     }
 
     #[test]

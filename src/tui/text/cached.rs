@@ -205,6 +205,7 @@ mod tests {
             hierarchy_hash: String::new(),
             app_version: String::new(),
             kind: "tree".into(),
+            conversation: None,
         }));
         let request = ChatRequest {
             model: "m".into(),

@@ -55,6 +55,16 @@ pub fn on_task_ended(state: &mut State, run_id: &RunId, outcome: Result<RunSumma
             if state.run.view.error.is_none() {
                 state.run.view.error = summary.error.as_deref().map(crate::text::sanitize::sanitize);
             }
+            // The turn joins the conversation the next prompt continues, unless another run was
+            // launched meanwhile (its conversation is the one that goes on).
+            let launched_another = !current && !matches!(state.run.lifecycle, Lifecycle::Idle);
+            if shown
+                && !launched_another
+                && let Some(turn) = summary.turn
+                && !state.run.conversation.turns.iter().any(|t| t.run_id == turn.run_id)
+            {
+                state.run.conversation.push(turn);
+            }
             if current {
                 finish(state, summary.status);
             }
@@ -78,7 +88,8 @@ pub fn on_task_ended(state: &mut State, run_id: &RunId, outcome: Result<RunSumma
 pub(super) fn finish(state: &mut State, status: RunStatus) {
     if !matches!(state.run.lifecycle, Lifecycle::Idle) {
         state.run.lifecycle = Lifecycle::Idle;
-        state.run.answer_scroll = Scroll::At(0);
+        // At the start of this turn's answer, below the conversation's earlier turns.
+        state.run.answer_scroll = Scroll::Anchored;
         let (label, _) = crate::tui::format::run_status(status);
         let level = match status {
             RunStatus::Done => Level::Info,

@@ -3,10 +3,12 @@
 
 use super::app;
 use super::focus::{self, Direction};
+use crate::engine::Conversation;
 use crate::tui::action::{Action, Context, Move, Run};
 use crate::tui::msg::Effect;
 use crate::tui::screen::Screen;
 use crate::tui::state::health::Health;
+use crate::tui::state::scroll::Scroll;
 use crate::tui::state::zoom::ZoomState;
 use crate::tui::state::{Focus, Level, Lifecycle, Overlay, State};
 
@@ -14,6 +16,7 @@ use crate::tui::state::{Focus, Level, Lifecycle, Overlay, State};
 pub fn perform(state: &mut State, screen: &Screen, action: Run) -> Vec<Effect> {
     match action {
         Run::Send => return send(state),
+        Run::NewConversation => new_conversation(state),
         Run::Newline => state.run.prompt.newline(),
         Run::HistoryPrev => state.run.prompt.history_prev(),
         Run::HistoryNext => state.run.prompt.history_next(),
@@ -90,7 +93,21 @@ fn send(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     state.run.lifecycle = Lifecycle::Launching;
-    vec![Effect::StartRun { prompt }]
+    vec![Effect::StartRun { prompt, conversation: state.run.conversation.clone() }]
+}
+
+/// Ctrl-N: the next prompt starts a new conversation (the one on screen stays until then).
+fn new_conversation(state: &mut State) {
+    if state.is_running() {
+        state.notify("A run is in progress: a new conversation can start once it ends.", Level::Warn);
+        return;
+    }
+    if state.run.conversation.turns.is_empty() {
+        state.notify("This is already a new conversation: the next prompt starts it.", Level::Info);
+        return;
+    }
+    state.run.conversation = Conversation::default();
+    state.notify("New conversation: the next prompt starts afresh, without the earlier turns.", Level::Info);
 }
 
 /// Esc: cancel the run in flight; otherwise step back to the prompt.
@@ -180,7 +197,10 @@ fn scroll(state: &mut State, screen: &Screen, amount: Amount) {
         }
         Focus::Answer => {
             let (total, height) = (screen.answer.len(), screen.answer_height);
-            apply(&mut state.run.answer_scroll, total, height);
+            // From where the panel stands (this turn's answer, below the earlier turns).
+            let scroll = &mut state.run.answer_scroll;
+            *scroll = Scroll::At(scroll.top_from(screen.answer_anchor, total, height));
+            apply(scroll, total, height);
         }
         Focus::Prompt => {}
     }

@@ -46,7 +46,7 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen) {
         ]));
     let area = inner(rect);
     let total = screen.answer.len();
-    let top = state.run.answer_scroll.top(total, area.height as usize);
+    let top = state.run.answer_scroll.top_from(screen.answer_anchor, total, area.height as usize);
     let below = total.saturating_sub(top + area.height as usize);
     if below > 0 {
         block = block.title_bottom(

@@ -21,14 +21,25 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
         Lifecycle::Running { .. } | Lifecycle::Launching => {
             format!(" running · {} cancels ", key(Action::Run(Run::CancelOrBack)))
         }
+        Lifecycle::Idle if state.run.next_turn() > 1 => format!(
+            " {} send · {} new line · {} new conversation ",
+            key(Action::Run(Run::Send)),
+            key(Action::Run(Run::Newline)),
+            key(Action::Run(Run::NewConversation))
+        ),
         Lifecycle::Idle => {
             format!(" {} send · {} new line ", key(Action::Run(Run::Send)), key(Action::Run(Run::Newline)))
         }
     };
+    // What the next prompt is: a follow-up the whole team reads in context, or a fresh start.
+    let title = match state.run.next_turn() {
+        1 => " Prompt ".to_string(),
+        turn => format!(" Follow-up · turn {turn} "),
+    };
     let block = Block::bordered()
         .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
         .border_style(if focused { theme.style(Role::BorderFocused) } else { theme.style(Role::Border) })
-        .title_top(Line::from(span(" Prompt ", theme.style(Role::Title))))
+        .title_top(Line::from(span(title, theme.style(Role::Title))))
         .title_top(Line::from(span(hint, theme.style(Role::Dim))).right_aligned());
     frame.render_widget(block, rect);
     // The editor keeps the text; how it looks (the cursor where the keys go) is the view's.

@@ -24,6 +24,9 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     if let Some(id) = &state.run.view.run_id {
         right.push_str(&format!("run {id}"));
     }
+    if let Some(turn) = state.run.view.turn.as_ref().filter(|turn| turn.turn > 1) {
+        right = format!("conversation · turn {}  {right}", turn.turn);
+    }
     if !state.run.view.prompt.is_empty() {
         let prompt = state.run.view.prompt.replace('\n', " ");
         right = format!("“{prompt}”  {right}");

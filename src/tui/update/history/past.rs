@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::super::run;
-use crate::engine::{EventKind, RunEvent};
+use crate::engine::{Conversation, EventKind, RunEvent};
 use crate::tui::action::{Action, Context, History};
 use crate::tui::msg::{Effect, HistoryEffect};
 use crate::tui::state::history::{PastRun, Replay, SPEEDS};
@@ -223,5 +223,7 @@ pub fn rerun(state: &mut State, prompt: &str) -> Vec<Effect> {
     state.run.lifecycle = Lifecycle::Launching;
     let shown = crate::tui::text::wrap::truncate(&prompt.replace('\n', " "), 50);
     state.notify(format!("Running “{shown}” again with the current prompts."), Level::Info);
-    vec![Effect::StartRun { prompt }]
+    // Run again as it was asked: a new conversation.
+    state.run.conversation = Conversation::default();
+    vec![Effect::StartRun { prompt, conversation: Conversation::default() }]
 }

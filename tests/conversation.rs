@@ -1,0 +1,194 @@
+//! Conversations end to end: the real `ailab` binary against the in-process mock. A follow-up
+//! (`ailab ask --continue`) gives every member the earlier turns, read back from the record: the
+//! questions, the team's final answers, and its own earlier task and answer, bounded to its context.
+
+mod support;
+
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+use support::{MockConfig, MockServer, RecordedRequest};
+
+fn ailab(mock: &MockServer, dirs: &tempfile::TempDir) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ailab"));
+    cmd.env("AILAB_CONFIG_DIR", dirs.path().join("config"))
+        .env("AILAB_DATA_DIR", dirs.path().join("data"))
+        .env_remove("AILAB_HIERARCHY")
+        .env_remove("AILAB_DB")
+        .arg("--base-url")
+        .arg(mock.base_url());
+    cmd
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// One turn through `ailab ask --json`; its events.
+fn ask(mock: &MockServer, dirs: &tempfile::TempDir, args: &[&str]) -> (Vec<Value>, String) {
+    let out: Output = ailab(mock, dirs)
+        .args(["ask", "--json"])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+    let events = text(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("JSON lines")).collect();
+    (events, stderr)
+}
+
+fn final_answer(events: &[Value]) -> String {
+    let last = events.last().expect("events");
+    assert_eq!(last["type"], "run_finished");
+    last["answer"].as_str().expect("an answer").to_string()
+}
+
+/// What `node` answered on this turn (its last answering call).
+fn answer_of(events: &[Value], node: &str) -> String {
+    events
+        .iter()
+        .filter(|e| e["type"] == "call_finished" && e["node"] == node && e["error"].is_null())
+        .rfind(|e| ["answer", "synthesize", "revise"].contains(&e["phase"].as_str().unwrap_or("")))
+        .and_then(|e| e["text"].as_str())
+        .expect("the node answered")
+        .to_string()
+}
+
+fn user_message(request: &RecordedRequest) -> String {
+    request.last_user_message().unwrap_or("").to_string()
+}
+
+fn of_member<'a>(requests: &'a [RecordedRequest], name: &str) -> Vec<&'a RecordedRequest> {
+    let system = format!("You are {name}");
+    requests.iter().filter(|r| r.system_prompt().is_some_and(|s| s.starts_with(&system))).collect()
+}
+
+const FIRST: &str = "Explain how vaccines train the immune system";
+const FOLLOW_UP: &str = "tell me more about the second point";
+
+#[test]
+fn a_follow_up_gives_every_member_the_earlier_turns_and_its_own_earlier_work() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let dirs = tempfile::tempdir().unwrap();
+    let (first, _) = ask(&mock, &dirs, &[FIRST]);
+    let first_id = first[0]["run_id"].as_str().unwrap().to_string();
+    assert_eq!(first[0]["conversation"]["id"], first_id.as_str(), "a first turn starts its conversation");
+    assert_eq!(first[0]["conversation"]["turn"], 1);
+    let team_answer = final_answer(&first);
+    let echo_answer = answer_of(&first, "echo");
+    // Nothing earlier on a first turn.
+    assert!(mock.chat_requests().iter().all(|r| !user_message(r).contains("Earlier in this conversation")));
+
+    let before = mock.chat_count();
+    let (second, stderr) = ask(&mock, &dirs, &["--continue", FOLLOW_UP]);
+    assert!(stderr.contains(&format!("continuing conversation {first_id} at turn 2")), "{stderr}");
+    assert_eq!(second[0]["conversation"]["id"], first_id.as_str());
+    assert_eq!(second[0]["conversation"]["turn"], 2);
+    let requests: Vec<RecordedRequest> = mock.chat_requests().into_iter().skip(before).collect();
+    assert_eq!(requests.len(), 9);
+    for request in &requests {
+        let user = user_message(request);
+        let (earlier, new) = user.split_once("--- The new request ---").expect("the earlier turns, framed");
+        assert!(earlier.starts_with("Earlier in this conversation"), "{user}");
+        assert!(earlier.contains(&format!("The user asked: {FIRST}")), "{user}");
+        // The team's final answer, whole (it fits).
+        assert!(earlier.contains(team_answer.trim()), "{user}");
+        assert!(!earlier.contains("shortened"), "{user}");
+        assert!(!new.contains("The user asked"), "the new request comes after the earlier turns");
+        // A message per role as before: the history is not sent as extra chat turns.
+        assert_eq!(request.body["messages"].as_array().map(Vec::len), Some(2));
+    }
+    // Echo reads what Echo was asked and answered; the root reads the question as asked.
+    for request in of_member(&requests, "Echo") {
+        let user = user_message(request);
+        assert!(user.contains(&format!("You answered: {}", echo_answer.trim())), "{user}");
+        assert!(user.contains("You were asked: "), "{user}");
+    }
+    let atlas = of_member(&requests, "Atlas");
+    assert!(!atlas.is_empty());
+    assert!(atlas.iter().all(|r| user_message(r).contains(FOLLOW_UP)));
+
+    // Any turn's id continues the whole conversation.
+    let before = mock.chat_count();
+    let second_id = second[0]["run_id"].as_str().unwrap().to_string();
+    let (third, stderr) = ask(&mock, &dirs, &["--continue", &first_id, "and the first one?"]);
+    assert!(stderr.contains("at turn 3"), "{stderr}");
+    assert_eq!(third[0]["conversation"]["turn"], 3);
+    let requests: Vec<RecordedRequest> = mock.chat_requests().into_iter().skip(before).collect();
+    for request in &requests {
+        let user = user_message(request);
+        let turn_1 = user.find("[Turn 1]").expect("turn 1");
+        let turn_2 = user.find("[Turn 2]").expect("turn 2");
+        assert!(turn_1 < turn_2 && user.contains(FOLLOW_UP), "{user}");
+    }
+    assert_ne!(second_id, first_id);
+
+    // History lists the turns as turns of one conversation.
+    let out = ailab(&mock, &dirs).args(["history", "list", "--json"]).output().unwrap();
+    let rows: Value = serde_json::from_str(&text(&out.stdout)).expect("JSON");
+    let rows = rows.as_array().expect("a list");
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r["conversation"] == first_id.as_str()), "{rows:?}");
+    let mut turns: Vec<u64> = rows.iter().filter_map(|r| r["turn"].as_u64()).collect();
+    turns.sort();
+    assert_eq!(turns, [1, 2, 3]);
+}
+
+#[test]
+fn earlier_turns_too_long_for_a_members_context_are_shortened_oldest_first_and_say_so() {
+    // Long answers: two earlier turns no longer fit in a third of a 4k context.
+    let mock = MockServer::start_in_thread(MockConfig {
+        answer_tokens: 700,
+        token_delay: Duration::ZERO,
+        ..MockConfig::default()
+    });
+    let dirs = tempfile::tempdir().unwrap();
+    ask(&mock, &dirs, &[FIRST]);
+    ask(&mock, &dirs, &["--continue", FOLLOW_UP]);
+    let before = mock.chat_count();
+    let (third, _) = ask(&mock, &dirs, &["--continue", "last", "sum it up in one line"]);
+    let requests: Vec<RecordedRequest> = mock.chat_requests().into_iter().skip(before).collect();
+    for request in &requests {
+        let user = user_message(request);
+        let (earlier, _) = user.split_once("--- The new request ---").expect("framed");
+        assert!(earlier.contains("shortened to fit the model's context window"), "{earlier}");
+        // The oldest turn gave way first: turn 2's question is still there whole, and the
+        // earlier turns stay inside the member's share (a third of (4096 - 700 - 128) tokens × 3).
+        assert!(earlier.contains(FOLLOW_UP), "{earlier}");
+        assert!(earlier.chars().count() <= (4096 - 700 - 128) * 3 / 3, "{}", earlier.chars().count());
+    }
+    // The record notes it: every call of the turn says its input was cut.
+    let started: Vec<&Value> = third.iter().filter(|e| e["type"] == "call_started").collect();
+    assert_eq!(started.len(), 9);
+    assert!(started.iter().all(|e| e["truncated_input"] == true));
+    assert!(!final_answer(&third).is_empty());
+}
+
+#[test]
+fn continuing_what_is_not_there_exits_2_and_says_how_to_find_ids() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let dirs = tempfile::tempdir().unwrap();
+    let out = ailab(&mock, &dirs)
+        .args(["ask", "--continue", "tell me more"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("no runs yet"), "{stderr}");
+    ask(&mock, &dirs, &[FIRST]);
+    let out = ailab(&mock, &dirs)
+        .args(["ask", "--continue", "20991231", "tell me more"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("no run with id \"20991231\"") && stderr.contains("ailab history list"),
+        "{stderr}"
+    );
+    assert_eq!(mock.chat_count(), 9, "nothing was sent for the refused follow-ups");
+}

@@ -1,0 +1,121 @@
+//! A session of the live view is a conversation: after a run, the next prompt is a follow-up that
+//! carries the turns so far to the engine; the header and the prompt box say which turn it is; the
+//! answer panel opens on this turn's answer with the earlier turns above it; Ctrl-N starts afresh.
+
+use std::collections::BTreeMap;
+
+use crossterm::event::KeyCode;
+
+use super::support::{ANSWER, PROMPT, feed, full_run, key, launch, state, type_keys};
+use super::ui::update;
+use crate::screen::screen_text;
+use ailab::engine::{
+    Conversation, EventKind, PastTurn, RunEvent, RunStatus, RunSummary, RunTotals, TurnInfo,
+};
+use ailab::tui::msg::{Effect, Msg};
+use ailab::tui::state::State;
+
+const FOLLOW_UP: &str = "tell me more about the second point";
+
+/// A whole run of `run_id` asking `question`, as `turn` of the conversation `conversation`.
+fn run_as_turn(run_id: &str, question: &str, conversation: &str, turn: u32) -> Vec<RunEvent> {
+    let mut events = full_run(run_id).events;
+    if let EventKind::RunStarted { conversation: info, prompt, .. } = &mut events[0].kind {
+        *info = Some(TurnInfo { id: conversation.into(), turn, kind: Default::default() });
+        *prompt = question.into();
+    }
+    events
+}
+
+/// The engine's end of a run: its summary, with the run as a turn for the next to read.
+fn ended(state: &mut State, run_id: &str, question: &str) {
+    let turn = PastTurn {
+        run_id: run_id.into(),
+        question: question.into(),
+        answer: Some(ANSWER.into()),
+        complete: true,
+        members: BTreeMap::new(),
+    };
+    let summary = RunSummary {
+        run_id: run_id.into(),
+        status: RunStatus::Done,
+        answer: Some(ANSWER.into()),
+        totals: RunTotals::default(),
+        error: None,
+        turn: Some(turn),
+    };
+    update(state, Msg::RunTaskEnded { run_id: run_id.into(), outcome: Ok(summary) });
+}
+
+fn send(state: &mut State, text: &str) -> Conversation {
+    type_keys(state, text);
+    match update(state, key(KeyCode::Enter)).as_slice() {
+        [Effect::StartRun { prompt, conversation }] => {
+            assert_eq!(prompt, text);
+            conversation.clone()
+        }
+        other => panic!("expected a run to start, got {other:?}"),
+    }
+}
+
+fn notice(state: &State) -> String {
+    state.notices.back().map(|n| n.text.clone()).unwrap_or_default()
+}
+
+#[test]
+fn after_a_run_the_next_prompt_is_a_follow_up_carrying_the_turns_so_far() {
+    let mut s = state(120, 40);
+    assert!(screen_text(&mut s, 120, 40).contains(" Prompt "));
+    let first = send(&mut s, PROMPT);
+    assert_eq!(first, Conversation::default(), "the first prompt starts a conversation");
+    launch(&mut s, "r1");
+    feed(&mut s, &run_as_turn("r1", PROMPT, "r1", 1));
+    ended(&mut s, "r1", PROMPT);
+    let screen = screen_text(&mut s, 120, 40);
+    assert!(screen.contains("Follow-up · turn 2"), "the prompt box says what the next prompt is:\n{screen}");
+    assert!(screen.contains("Ctrl-N new conversation"), "{screen}");
+
+    let second = send(&mut s, FOLLOW_UP);
+    assert_eq!(second.id.as_deref(), Some("r1"));
+    assert_eq!(second.turns.len(), 1);
+    assert_eq!(second.turns[0].question, PROMPT);
+    launch(&mut s, "r2");
+    feed(&mut s, &run_as_turn("r2", FOLLOW_UP, "r1", 2));
+    ended(&mut s, "r2", FOLLOW_UP);
+    let screen = screen_text(&mut s, 120, 40);
+    assert!(screen.contains("conversation · turn 2"), "the header says which turn is on screen:\n{screen}");
+    // The answer panel opens on this turn; the earlier one is above it.
+    assert!(screen.contains("You · turn 2 ─ tell me more about the second point"), "{screen}");
+    assert!(!screen.contains("You · turn 1"), "{screen}");
+    update(&mut s, key(KeyCode::PageUp));
+    update(&mut s, key(KeyCode::PageUp));
+    let screen = screen_text(&mut s, 120, 40);
+    assert!(
+        screen.contains(&format!("You · turn 1 ─ {PROMPT}")),
+        "scrolling up reads the earlier turn:\n{screen}"
+    );
+
+    let third = send(&mut s, "and the first one?");
+    assert_eq!(third.turns.iter().map(|t| t.run_id.as_str()).collect::<Vec<_>>(), ["r1", "r2"]);
+}
+
+#[test]
+fn ctrl_n_starts_a_new_conversation_and_a_run_in_flight_keeps_its_own() {
+    let mut s = state(120, 40);
+    update(&mut s, key(KeyCode::Char('x')));
+    update(&mut s, key(KeyCode::Backspace));
+    update(&mut s, super::support::ctrl('n'));
+    assert!(notice(&s).contains("already a new conversation"), "{}", notice(&s));
+    send(&mut s, PROMPT);
+    launch(&mut s, "r1");
+    feed(&mut s, &run_as_turn("r1", PROMPT, "r1", 1).into_iter().take(5).collect::<Vec<_>>());
+    update(&mut s, super::support::ctrl('n'));
+    assert!(notice(&s).contains("once it ends"), "refused while running: {}", notice(&s));
+    feed(&mut s, &run_as_turn("r1", PROMPT, "r1", 1)[5..]);
+    ended(&mut s, "r1", PROMPT);
+    assert_eq!(s.run.conversation.turns.len(), 1);
+    update(&mut s, super::support::ctrl('n'));
+    assert!(notice(&s).contains("New conversation"), "{}", notice(&s));
+    assert!(screen_text(&mut s, 120, 40).contains(" Prompt "));
+    assert_eq!(send(&mut s, FOLLOW_UP), Conversation::default(), "the next prompt starts afresh");
+}
