@@ -12,8 +12,8 @@ use crate::screen::screen_text;
 use ailab::engine::{
     Conversation, EventKind, PastTurn, RunEvent, RunStatus, RunSummary, RunTotals, TurnInfo,
 };
-use ailab::tui::msg::{Effect, Msg};
-use ailab::tui::state::State;
+use ailab::tui::msg::{Effect, HistoryEffect, HistoryMsg, Msg};
+use ailab::tui::state::{State, Tab};
 
 const FOLLOW_UP: &str = "tell me more about the second point";
 
@@ -118,4 +118,39 @@ fn ctrl_n_starts_a_new_conversation_and_a_run_in_flight_keeps_its_own() {
     assert!(notice(&s).contains("New conversation"), "{}", notice(&s));
     assert!(screen_text(&mut s, 120, 40).contains(" Prompt "));
     assert_eq!(send(&mut s, FOLLOW_UP), Conversation::default(), "the next prompt starts afresh");
+}
+
+#[test]
+fn c_in_history_continues_the_selected_runs_conversation_with_the_recorded_turns() {
+    let mut s = state(120, 40);
+    super::history_support::history_with(&mut s, super::history_support::sample());
+    let id = "20261124-055900-1a2b".to_string();
+    let effects = update(&mut s, key(KeyCode::Char('c')));
+    assert_eq!(effects, vec![Effect::History(HistoryEffect::LoadConversation { id: id.clone() })]);
+    // The record answers with the conversation, two turns so far.
+    let turn = |run_id: &str, question: &str| PastTurn {
+        run_id: run_id.into(),
+        question: question.into(),
+        answer: Some(ANSWER.into()),
+        complete: true,
+        members: BTreeMap::new(),
+    };
+    let recorded = Conversation {
+        id: Some("20261124-055000-0000".into()),
+        turns: vec![turn("20261124-055000-0000", PROMPT), turn(&id, FOLLOW_UP)],
+    };
+    update(&mut s, Msg::History(HistoryMsg::Conversation { id, result: Ok(recorded.clone()) }));
+    assert_eq!(s.tab, Tab::Run);
+    assert!(notice(&s).contains("at turn 3"), "{}", notice(&s));
+    assert!(screen_text(&mut s, 120, 40).contains("Follow-up · turn 3"));
+    assert_eq!(send(&mut s, "and what about sunsets?"), recorded, "the engine gets the recorded turns");
+
+    // A conversation that cannot be read says why, and changes nothing.
+    let mut s = state(120, 40);
+    super::history_support::history_with(&mut s, super::history_support::sample());
+    update(&mut s, key(KeyCode::Char('c')));
+    let failed = Err("the record is locked by another ailab".to_string());
+    update(&mut s, Msg::History(HistoryMsg::Conversation { id: "x".into(), result: failed }));
+    assert!(notice(&s).contains("Could not read the conversation") && notice(&s).contains("locked"));
+    assert_eq!(s.run.conversation, Conversation::default());
 }

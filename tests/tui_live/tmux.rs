@@ -37,6 +37,32 @@ fn the_binary_streams_a_run_in_tmux_and_restores_the_terminal() {
     assert!(!after.contains("Prompt") && !after.contains("Atlas"), "the terminal was not restored:\n{after}");
 }
 
+/// A session is a conversation: the prompt after a run is its second turn, the header says so,
+/// and the History tab lists the follow-up as turn 2 of the same conversation.
+#[test]
+fn a_follow_up_is_the_second_turn_and_history_lists_it_as_one() {
+    let Some(tmux) = Tmux::start("conversation") else { return };
+    let data = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    tmux.open(120, 40, &ailab_command(data.path(), config.path(), &[], "--demo"));
+    tmux.send(&["-l", "Why is the sky blue?"]);
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Answer · done", Duration::from_secs(60));
+    tmux.wait_for("Follow-up · turn 2", Duration::from_secs(10));
+
+    tmux.send(&["-l", "tell me more about the second point"]);
+    tmux.send(&["Enter"]);
+    tmux.wait_for("conversation · turn 2", Duration::from_secs(20));
+    let done = tmux.wait_for("You · turn 2 ─ tell me more", Duration::from_secs(60));
+    assert!(done.contains("Answer · done"), "{done}");
+
+    tmux.send(&["M-2"]);
+    let history = tmux.wait_for("↳ turn 2 · tell me more", Duration::from_secs(20));
+    assert!(history.contains("Why is the sky blue?"), "the first turn is listed too:\n{history}");
+    tmux.send(&["C-c"]);
+    assert_eq!(tmux.exit_status(Duration::from_secs(10)), "0");
+}
+
 #[test]
 fn the_theme_is_kept_between_sessions_and_sigterm_exits_143() {
     let Some(tmux) = Tmux::start("session") else { return };

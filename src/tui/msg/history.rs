@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::engine::RunEvent;
+use crate::engine::{Conversation, RunEvent};
 use crate::store::export::Format;
 use crate::store::{RunCounts, RunCursor, RunRow, RunScope};
 
@@ -31,6 +31,8 @@ pub struct Page {
 pub enum HistoryMsg {
     /// A page for request `request`; `Err` carries the store's message (a bad search, say).
     Page { request: u64, result: Result<Page, String> },
+    /// The conversation the run `id` is a turn of, as the next turn will read it.
+    Conversation { id: String, result: Result<Conversation, String> },
     /// A past run's events, in order, for request `request`.
     Opened { request: u64, id: String, replay: bool, result: Result<Arc<Vec<RunEvent>>, String> },
     /// Where an export went, as the user should read it (`./file` in the current folder).
@@ -70,6 +72,10 @@ pub enum HistoryEffect {
     Export {
         id: String,
         format: Format,
+    },
+    /// Read the conversation a run is a turn of, to continue it.
+    LoadConversation {
+        id: String,
     },
     /// Fetch a run's final answer, to copy it.
     LoadAnswer {

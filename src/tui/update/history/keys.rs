@@ -82,6 +82,7 @@ fn list_action(state: &mut State, action: Action) -> Routed {
                 History::Open
                 | History::Replay
                 | History::Rerun
+                | History::Continue
                 | History::ExportMarkdown
                 | History::ExportJson
                 | History::CopyAnswer,
@@ -93,6 +94,7 @@ fn list_action(state: &mut State, action: Action) -> Routed {
         (Action::History(History::Open), Some((id, _))) => past::open(state, &id, false),
         (Action::History(History::Replay), Some((id, _))) => past::open(state, &id, true),
         (Action::History(History::Rerun), Some((_, prompt))) => past::rerun(state, &prompt),
+        (Action::History(History::Continue), Some((id, _))) => past::continue_conversation(state, &id),
         (Action::History(History::ExportMarkdown), Some((id, _))) => list::export(&id, Format::Markdown),
         (Action::History(History::ExportJson), Some((id, _))) => list::export(&id, Format::Json),
         (Action::History(History::CopyAnswer) | Action::Run(Run::Copy), Some((id, _))) => {
@@ -173,6 +175,7 @@ pub fn perform(state: &mut State, action: History) -> Vec<Effect> {
         History::ReplayFaster => past::faster(state),
         History::ReplayStop => past::stop(state),
         History::Rerun => return past::rerun(state, &shown.1),
+        History::Continue => return past::continue_conversation(state, &shown.0),
         History::ExportMarkdown => return list::export(&shown.0, Format::Markdown),
         History::ExportJson => return list::export(&shown.0, Format::Json),
         History::CopyAnswer => return list::copy_answer(&shown.0),

@@ -47,6 +47,10 @@ pub fn on_msg(state: &mut State, msg: HistoryMsg) -> Vec<Effect> {
             }
         },
         HistoryMsg::Deleted { id, result } => list::on_deleted(state, &id, result),
+        HistoryMsg::Conversation { id, result } => {
+            past::on_conversation(state, &id, result);
+            Vec::new()
+        }
         HistoryMsg::PromptHistory(prompts) => {
             state.run.prompt.seed_history(prompts);
             Vec::new()
@@ -79,6 +83,10 @@ fn clean(msg: HistoryMsg) -> HistoryMsg {
         }
         HistoryMsg::Deleted { id, result } => {
             HistoryMsg::Deleted { id: text(id), result: result.map_err(text) }
+        }
+        // Its text is made safe where it is shown (the answer panel); what goes to the engine stays exact.
+        HistoryMsg::Conversation { id, result } => {
+            HistoryMsg::Conversation { id: text(id), result: result.map_err(text) }
         }
         HistoryMsg::Notices(notices) => HistoryMsg::Notices(notices.into_iter().map(text).collect()),
         HistoryMsg::Unavailable(reason) => HistoryMsg::Unavailable(text(reason)),

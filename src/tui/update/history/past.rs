@@ -227,3 +227,37 @@ pub fn rerun(state: &mut State, prompt: &str) -> Vec<Effect> {
     state.run.conversation = Conversation::default();
     vec![Effect::StartRun { prompt, conversation: Conversation::default() }]
 }
+
+/// `c` on a past run: read its conversation from the record, to continue it in the Run tab.
+pub fn continue_conversation(state: &mut State, id: &str) -> Vec<Effect> {
+    if state.is_running() {
+        state.notify("A run is in progress: continue a conversation once it ends.", Level::Warn);
+        return Vec::new();
+    }
+    vec![Effect::History(HistoryEffect::LoadConversation { id: id.to_string() })]
+}
+
+/// The conversation to continue, read from the record: the next prompt in the Run tab is its next
+/// turn, and the engine gets the recorded context.
+pub fn on_conversation(state: &mut State, id: &str, result: Result<Conversation, String>) {
+    let conversation = match result {
+        Ok(conversation) => conversation,
+        Err(message) => {
+            state.notify(format!("Could not read the conversation of run {id}: {message}"), Level::Error);
+            return;
+        }
+    };
+    if state.is_running() {
+        state.notify("A run is in progress: continue a conversation once it ends.", Level::Warn);
+        return;
+    }
+    let first = conversation.turns.first().map(|t| t.question.clone()).unwrap_or_default();
+    let shown = crate::tui::text::wrap::truncate(&crate::text::sanitize::one_line(&first), 50);
+    let turn = conversation.next_turn();
+    back_to_live(state);
+    state.run.conversation = conversation;
+    state.tab = Tab::Run;
+    state.run.focus = Focus::Prompt;
+    state.overlays.clear();
+    state.notify(format!("Continuing “{shown}” at turn {turn}: type your follow-up."), Level::Info);
+}

@@ -24,6 +24,7 @@ pub fn hints(state: &State) -> Option<Vec<String>> {
             (ctx, Action::History(History::Open), "open"),
             (ctx, Action::History(History::Replay), "replay"),
             (ctx, Action::History(History::Search), "search"),
+            (ctx, Action::History(History::Continue), "continue"),
             (ctx, Action::History(History::Rerun), "run again"),
             (ctx, Action::History(History::ExportMarkdown), "export"),
             (ctx, Action::History(History::Delete), "delete"),
@@ -49,6 +50,7 @@ pub fn hints(state: &State) -> Option<Vec<String>> {
             }
             out.extend([
                 (Context::Panes, Action::Run(Run::Zoom), "zoom"),
+                (past, Action::History(History::Continue), "continue"),
                 (past, Action::History(History::Rerun), "run again"),
                 (past, Action::History(History::ExportMarkdown), "export"),
                 (Context::Panes, Action::App(App::Help), "help"),
