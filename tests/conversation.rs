@@ -50,7 +50,7 @@ fn answer_of(events: &[Value], node: &str) -> String {
     events
         .iter()
         .filter(|e| e["type"] == "call_finished" && e["node"] == node && e["error"].is_null())
-        .rfind(|e| ["answer", "synthesize", "revise"].contains(&e["phase"].as_str().unwrap_or("")))
+        .rfind(|e| ["answer", "synthesize", "revise", "expand"].contains(&e["phase"].as_str().unwrap_or("")))
         .and_then(|e| e["text"].as_str())
         .expect("the node answered")
         .to_string()
@@ -191,4 +191,85 @@ fn continuing_what_is_not_there_exits_2_and_says_how_to_find_ids() {
         "{stderr}"
     );
     assert_eq!(mock.chat_count(), 9, "nothing was sent for the refused follow-ups");
+}
+
+#[test]
+fn asking_one_member_then_sending_it_up_gives_a_new_final_answer_with_the_expanded_reply() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let dirs = tempfile::tempdir().unwrap();
+    let (first, _) = ask(&mock, &dirs, &[FIRST]);
+    let first_id = first[0]["run_id"].as_str().unwrap().to_string();
+    let (nova_before, echo_before, sage_before) =
+        (answer_of(&first, "nova"), answer_of(&first, "echo"), answer_of(&first, "sage"));
+
+    // Nova alone: one call, with its task, its answer and its team's replies.
+    let before = mock.chat_count();
+    let (asked, _) = ask(&mock, &dirs, &["--member", "Nova", "expand on the practical side"]);
+    let requests: Vec<RecordedRequest> = mock.chat_requests().into_iter().skip(before).collect();
+    assert_eq!(requests.len(), 1, "only Nova is asked");
+    assert_eq!(of_member(&requests, "Nova").len(), 1);
+    let user = user_message(&requests[0]);
+    assert!(user.contains(&format!("You answered:\n{}", nova_before.trim())), "{user}");
+    assert!(user.contains("Your team's replies") && user.contains(echo_before.trim()), "{user}");
+    assert!(user.contains("The user now asks you directly: expand on the practical side"), "{user}");
+    assert_eq!(asked[0]["root"], "nova");
+    assert_eq!(asked[0]["conversation"]["kind"], "expansion");
+    assert_eq!(asked[0]["conversation"]["parent_run"], first_id.as_str());
+    let expanded = final_answer(&asked);
+    let expansion_id = asked[0]["run_id"].as_str().unwrap().to_string();
+
+    // Sent up: Nova's parent (Atlas, the root) synthesizes again with the expanded reply in place
+    // of Nova's old one, beside Sage's reply as it was.
+    let before = mock.chat_count();
+    let (sent, _) = ask(&mock, &dirs, &["--send-up"]);
+    let requests: Vec<RecordedRequest> = mock.chat_requests().into_iter().skip(before).collect();
+    assert_eq!(requests.len(), 1);
+    let user = user_message(&requests[0]);
+    assert!(of_member(&requests, "Atlas").len() == 1, "{user}");
+    assert!(user.contains(expanded.trim()) && user.contains(sage_before.trim()), "{user}");
+    assert!(!user.contains(nova_before.trim()), "the old reply is replaced: {user}");
+    assert_eq!(sent[0]["conversation"]["kind"], "resynthesis");
+    assert_eq!(sent[0]["conversation"]["parent_run"], expansion_id.as_str());
+    assert!(!final_answer(&sent).is_empty());
+
+    // Deeper: Quantum's reply goes through Sage, then Atlas, in one command.
+    let before = mock.chat_count();
+    let (both, _) = ask(&mock, &dirs, &["--member", "quantum", "--send-up", "what is deepest here?"]);
+    let requests: Vec<RecordedRequest> = mock.chat_requests().into_iter().skip(before).collect();
+    let order: Vec<String> =
+        requests.iter().filter_map(|r| r.system_prompt()).map(|s| s.to_string()).collect();
+    assert_eq!(requests.len(), 3, "{order:?}");
+    assert!(order[0].starts_with("You are Quantum") && order[1].starts_with("You are Sage"), "{order:?}");
+    assert!(order[2].starts_with("You are Atlas"), "{order:?}");
+    let quantum_new = answer_of(&both, "quantum");
+    assert!(user_message(&requests[1]).contains(quantum_new.trim()));
+    let sage_new = answer_of(&both, "sage");
+    assert!(user_message(&requests[2]).contains(sage_new.trim()));
+
+    // The record keeps every turn, linked: history list shows kinds and parents.
+    let out = ailab(&mock, &dirs).args(["history", "list", "--json"]).output().unwrap();
+    let rows: Value = serde_json::from_str(&text(&out.stdout)).expect("JSON");
+    let kinds: Vec<&str> =
+        rows.as_array().unwrap().iter().rev().filter_map(|r| r["turn_kind"].as_str()).collect();
+    assert_eq!(kinds, ["question", "expansion", "resynthesis", "expansion", "resynthesis"]);
+}
+
+#[test]
+fn asking_a_member_wrongly_exits_2_with_what_to_do() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let dirs = tempfile::tempdir().unwrap();
+    let refused = |args: &[&str]| {
+        let out = ailab(&mock, &dirs).arg("ask").args(args).stdin(Stdio::null()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        text(&out.stderr)
+    };
+    assert!(refused(&["--member", "nova", "why?"]).contains("no runs yet"));
+    ask(&mock, &dirs, &[FIRST]);
+    let unknown = refused(&["--member", "zed", "why?"]);
+    assert!(unknown.contains("no member named \"zed\"") && unknown.contains("atlas, nova"), "{unknown}");
+    let nothing = refused(&["--send-up"]);
+    assert!(nothing.contains("nothing to send up") && nothing.contains("ask one member first"), "{nothing}");
+    let root = refused(&["--member", "atlas", "--send-up", "more?"]);
+    assert!(root.contains("not below anyone"), "{root}");
+    assert_eq!(mock.chat_count(), 9, "nothing was sent for the refused turns");
 }

@@ -100,6 +100,15 @@ pub struct AskArgs {
     /// latest run's conversation.
     #[arg(long = "continue", value_name = "RUN", num_args = 0..=1, default_missing_value = "last")]
     pub continue_from: Option<String>,
+    /// Ask one member alone (its id or name), about its part of the conversation's latest turn
+    /// it answered: it reads its task, its answer and, for a parent, its team's replies.
+    #[arg(long, value_name = "MEMBER")]
+    pub member: Option<String>,
+    /// Have the team take the member's reply up: each ancestor synthesizes again with it, up to
+    /// a new final answer. With --member, right after the member answers; alone, the
+    /// conversation's latest expansion.
+    #[arg(long)]
+    pub send_up: bool,
     /// Print every event as a JSON line on stdout instead of progress and the answer.
     #[arg(long)]
     pub json: bool,

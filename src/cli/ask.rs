@@ -7,19 +7,31 @@ use std::io::{IsTerminal, Read};
 use tokio_util::sync::CancellationToken;
 
 use super::args::AskArgs;
+use super::follow_up;
 use super::printer;
-use crate::engine::{Conversation, Engine, EventSink, RunStatus, new_run_id};
+use crate::engine::{EventSink, RunStatus};
 use crate::session::stderr::tell;
 use crate::session::{Settings, exit};
 
 pub async fn run(settings: Settings, args: AskArgs) -> u8 {
-    let (continue_from, prompt) = continue_and_prompt(args.continue_from, args.prompt);
-    let prompt = match read_prompt(prompt) {
-        Ok(prompt) => prompt,
+    let plan = match follow_up::plan(&args) {
+        Ok(plan) => plan,
         Err(message) => {
             tell(message);
             return exit::BAD_INPUT;
         }
+    };
+    // A send-up alone asks nothing new: there is no prompt to read.
+    let prompt = if plan.needs_prompt() {
+        match read_prompt(plan.prompt.clone()) {
+            Ok(prompt) => prompt,
+            Err(message) => {
+                tell(message);
+                return exit::BAD_INPUT;
+            }
+        }
+    } else {
+        String::new()
     };
     let engine = match settings.engine() {
         Ok(engine) => engine,
@@ -28,15 +40,12 @@ pub async fn run(settings: Settings, args: AskArgs) -> u8 {
             return exit::BAD_INPUT;
         }
     };
-    let conversation = match continue_from {
-        None => Conversation::default(),
-        Some(id) => match earlier_turns(&settings, &id, &engine) {
-            Ok(conversation) => conversation,
-            Err(message) => {
-                tell(message);
-                return exit::BAD_INPUT;
-            }
-        },
+    let conversation = match follow_up::conversation(&settings, &plan, &engine) {
+        Ok(conversation) => conversation,
+        Err(message) => {
+            tell(message);
+            return exit::BAD_INPUT;
+        }
     };
     if settings.demo && !args.json {
         tell("DEMO MODE: scripted offline answers, not a real model.");
@@ -57,7 +66,7 @@ pub async fn run(settings: Settings, args: AskArgs) -> u8 {
 
     let cancel = CancellationToken::new();
     tokio::spawn(super::interrupt::cancel_on_ctrl_c(cancel.clone(), "cancelling…"));
-    let summary = engine.run_turn(new_run_id(), prompt, &conversation, &sink, cancel).await;
+    let summary = follow_up::take_turns(&engine, &plan, prompt, conversation, &sink, cancel).await;
     // Closing the sink ends the printer's stream once it has printed everything.
     drop(sink);
     if let Some(printer) = printer {
@@ -91,56 +100,6 @@ fn report(summary: crate::engine::RunSummary, json: bool) -> u8 {
             exit::FAILED
         }
     }
-}
-
-/// `--continue` takes an optional id, so `ailab ask --continue "tell me more"` gives the follow-up
-/// as its value: a value that cannot be an id (ids are `last` or digits, letters a–f and dashes)
-/// is the prompt, continuing the latest conversation.
-fn continue_and_prompt(
-    continue_from: Option<String>,
-    prompt: Option<String>,
-) -> (Option<String>, Option<String>) {
-    match (continue_from, prompt) {
-        (Some(value), None) if !could_be_an_id(&value) => (Some("last".into()), Some(value)),
-        other => other,
-    }
-}
-
-fn could_be_an_id(value: &str) -> bool {
-    let value = value.trim();
-    value.eq_ignore_ascii_case("last")
-        || value.eq_ignore_ascii_case("latest")
-        || (value.starts_with(|c: char| c.is_ascii_digit())
-            && value.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
-}
-
-/// The recorded conversation the run `id` belongs to, as the next turn will read it. Says on
-/// stderr which turn this is, and which members start without earlier turns of their own.
-fn earlier_turns(settings: &Settings, id: &str, engine: &Engine) -> Result<Conversation, String> {
-    let path = crate::store::db_path(settings.db_path.as_deref())?;
-    let reader = crate::store::Reader::open_keeping_damage(&path)
-        .map_err(|e| format!("cannot read the conversation to continue: {e}"))?;
-    let conversation = reader.conversation(id).map_err(|e| format!("cannot continue: {e}"))?;
-    let hierarchy = engine.hierarchy();
-    let fresh: Vec<&str> = hierarchy
-        .nodes
-        .iter()
-        .filter(|node| node.id != hierarchy.root().id)
-        .filter(|node| !conversation.turns.iter().any(|turn| turn.members.contains_key(&node.id)))
-        .map(|node| node.name.as_str())
-        .collect();
-    tell(format_args!(
-        "continuing conversation {} at turn {}",
-        conversation.id.as_deref().unwrap_or(id),
-        conversation.next_turn()
-    ));
-    if !fresh.is_empty() {
-        tell(format_args!(
-            "note: {} joined the team since: they read the earlier questions and answers, not earlier work of their own",
-            fresh.join(", ")
-        ));
-    }
-    Ok(conversation)
 }
 
 /// The prompt from the argument, or from stdin when it is piped.

@@ -10,6 +10,7 @@ pub mod args;
 mod ask;
 mod check;
 mod eval;
+mod follow_up;
 pub mod history;
 mod interrupt;
 pub mod logging;

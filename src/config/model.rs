@@ -170,6 +170,8 @@ pub enum Phase {
     Sample,
     Aggregate,
     Judge,
+    /// One member asked alone about its part of an earlier turn (an expansion).
+    Expand,
 }
 
 impl Phase {
@@ -186,6 +188,7 @@ impl Phase {
             Phase::Sample => "sample",
             Phase::Aggregate => "aggregate",
             Phase::Judge => "judge",
+            Phase::Expand => "expand",
         }
     }
 
@@ -202,6 +205,7 @@ impl Phase {
             "sample" => Phase::Sample,
             "aggregate" => Phase::Aggregate,
             "judge" => Phase::Judge,
+            "expand" => Phase::Expand,
             _ => return None,
         })
     }

@@ -20,6 +20,8 @@ pub fn extra_placeholders(phase: Phase) -> &'static [&'static str] {
         Phase::Answer | Phase::Solo | Phase::Sample => &[],
         Phase::Aggregate => &["replies"],
         Phase::Judge => &["answer_a", "answer_b"],
+        // Built in, not a template of the node's (see `engine::prompts::expand`).
+        Phase::Expand => &[],
     }
 }
 
@@ -38,6 +40,7 @@ pub fn required_placeholders(phase: Phase) -> &'static [&'static str] {
         Phase::Critique => &["reply"],
         Phase::Solo | Phase::Sample => &["task"],
         Phase::Judge => &["answer_a", "answer_b"],
+        Phase::Expand => &[],
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::backends::{Backends, Endpoint};
-use super::conversation::{Conversation, Earlier, Exchange, PastTurn, TurnInfo};
+use super::conversation::{Conversation, Earlier, Exchange, PastTurn, TurnInfo, TurnKind};
 use super::ending::{CallFailure, Ending, SCHEMA_REFUSED, measure, refuses_schema};
 use super::events::{CallId, CallMetrics, EventKind, NodeStatus, RunTotals, SplitMethod};
 use super::prompts::{Asked, earlier_budget};
@@ -132,6 +132,9 @@ impl RunContext {
             answer: answer.map(str::to_string),
             complete,
             members: self.exchanges.lock().map(|e| e.clone()).unwrap_or_default(),
+            kind: TurnKind::Question,
+            member: None,
+            parent_run: None,
         }
     }
 
@@ -156,6 +159,11 @@ impl RunContext {
         self.degraded.store(true, Ordering::Relaxed);
         self.emitter.emit(EventKind::NodeFailed { node: node.to_string(), reason: reason.to_string() });
         self.set_state(node, NodeStatus::Failed { reason: reason.to_string() });
+    }
+
+    /// True once the node has been given a state in this run.
+    pub fn was_started(&self, node: &str) -> bool {
+        self.states.lock().is_ok_and(|states| states.contains_key(node))
     }
 
     /// Nodes that have not reached a final state (to mark them cancelled at the end).

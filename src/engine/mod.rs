@@ -13,6 +13,7 @@ pub mod conversation;
 mod early;
 mod ending;
 pub mod events;
+mod expansion;
 mod ids;
 pub mod prompts;
 mod restart;

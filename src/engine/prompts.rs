@@ -200,6 +200,39 @@ pub fn revise(node: &NodeConfig, asked: Asked<'_>, task: &str, draft: &str, crit
     }
 }
 
+/// One member asked alone about its part of an earlier turn (an expansion): what it was asked,
+/// what it answered, for a parent its team's replies, then the user's question to it. Built in
+/// rather than a template of the node's: it is the same for every member.
+pub fn expand(
+    node: &NodeConfig,
+    asked: Asked<'_>,
+    task: &str,
+    answer: &str,
+    replies: &[ChildReply],
+    question: &str,
+) -> BuiltRequest {
+    let budget = budget_after(node, asked.earlier).saturating_sub(question.chars().count());
+    let (answer, cut_answer) = cut_to(answer.trim(), budget / 3);
+    let mut user = format!("You were asked: {}\n\nYou answered:\n{answer}\n\n", task.trim());
+    let mut cut_replies = false;
+    if !replies.is_empty() {
+        let (formatted, cut) = format_replies(replies, budget / 3);
+        cut_replies = cut;
+        user.push_str(&format!("Your team's replies, which your answer combined:\n{formatted}\n\n"));
+    }
+    user.push_str(&format!(
+        "The user now asks you directly: {}\n\nAnswer this question as {} ({}), expanding on your \
+         earlier answer where it helps.",
+        question.trim(),
+        node.name,
+        node.role
+    ));
+    BuiltRequest {
+        request: request(node, asked.earlier, user),
+        truncated: cut_answer || cut_replies || asked.earlier.shortened,
+    }
+}
+
 /// A parent reviewing one child's reply.
 pub fn critique(
     parent: &NodeConfig,

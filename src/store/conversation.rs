@@ -7,7 +7,7 @@ use super::error::StoreError;
 use super::model::{CallStatus, RunRecord};
 use super::read::{IS_LAB_RUN, Reader};
 use crate::config::Phase;
-use crate::engine::{Conversation, Exchange, PastTurn, RunStatus};
+use crate::engine::{Conversation, Exchange, PastTurn, RunStatus, TurnKind};
 
 impl Reader {
     /// The conversation that the run `id` (a whole id, a unique prefix, or `last` for the latest of
@@ -32,9 +32,16 @@ impl Reader {
             .query_map(params![conversation], |r| r.get::<_, String>(0))
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(|e| self.err(e))?;
-        let mut turns = Vec::with_capacity(ids.len());
+        let mut turns: Vec<PastTurn> = Vec::with_capacity(ids.len());
         for id in ids {
-            turns.push(self.load_run(&id)?.as_turn());
+            let mut turn = self.load_run(&id)?.as_turn();
+            if turn.kind == TurnKind::Resynthesis {
+                turn.member = turns
+                    .iter()
+                    .find(|t| Some(&t.run_id) == turn.parent_run.as_ref())
+                    .and_then(|t| t.member.clone());
+            }
+            turns.push(turn);
         }
         Ok(Conversation { id: Some(conversation), turns })
     }
@@ -50,7 +57,7 @@ impl Reader {
 }
 
 /// The phases whose text is a member's answer on its task (the last one is the answer it gave).
-const ANSWERING: [Phase; 3] = [Phase::Answer, Phase::Synthesize, Phase::Revise];
+const ANSWERING: [Phase; 4] = [Phase::Answer, Phase::Synthesize, Phase::Revise, Phase::Expand];
 
 impl RunRecord {
     /// The run as a turn of its conversation: the question, the final answer, and what each member
@@ -75,6 +82,18 @@ impl RunRecord {
             // What the root had written when the turn stopped.
             members.get(&self.run.root).and_then(|root| root.answer.clone()).filter(|_| !complete)
         });
-        PastTurn { run_id: self.run.id.clone(), question: self.run.prompt.clone(), answer, complete, members }
+        let kind = self.run.turn_kind;
+        PastTurn {
+            run_id: self.run.id.clone(),
+            question: self.run.prompt.clone(),
+            answer,
+            complete,
+            members,
+            kind,
+            // An expansion's run is rooted at the member asked; a resynthesis names it from the
+            // expansion it sends up (see `Reader::conversation`).
+            member: (kind == TurnKind::Expansion).then(|| self.run.root.clone()),
+            parent_run: self.run.parent_run.clone(),
+        }
     }
 }

@@ -1,11 +1,12 @@
-//! A run read as the conversation it was: the seed design's message types (query, delegation,
-//! response, synthesis, reflection, critique, error), each linked to the message it answers.
+//! A run read as the conversation it was: the seed design's message types (query, iteration,
+//! expansion, delegation, response, synthesis, reflection, critique, error), each linked to the
+//! message it answers.
 
 use serde::{Deserialize, Serialize};
 
 use super::model::{CallRecord, CallStatus, RunRecord};
 use crate::config::Phase;
-use crate::engine::CallId;
+use crate::engine::{CallId, TurnKind};
 
 /// The kinds of message in a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,6 +14,10 @@ use crate::engine::CallId;
 pub enum MessageKind {
     /// The user's prompt to the root.
     Query,
+    /// A follow-up: the user's prompt to the root on a later turn of a conversation.
+    Iteration,
+    /// The user's question to one member alone, about its part of an earlier turn.
+    Expansion,
     /// A parent handing a sub-task to a child.
     Delegation,
     /// An answer to a task (a leaf's answer, a solo answer, a revised answer).
@@ -31,6 +36,8 @@ impl MessageKind {
     pub fn as_str(self) -> &'static str {
         match self {
             MessageKind::Query => "query",
+            MessageKind::Iteration => "iteration",
+            MessageKind::Expansion => "expansion",
             MessageKind::Delegation => "delegation",
             MessageKind::Response => "response",
             MessageKind::Synthesis => "synthesis",
@@ -87,12 +94,18 @@ struct Draft {
 /// The run's messages in the order they were produced.
 pub fn messages(record: &RunRecord) -> Vec<Message> {
     let mut drafts: Vec<Draft> = Vec::new();
+    // The user's message opens the run: a question, a follow-up, or a question to one member.
+    let query = match record.run.turn_kind {
+        TurnKind::Expansion => MessageKind::Expansion,
+        _ if record.run.turn > 1 => MessageKind::Iteration,
+        _ => MessageKind::Query,
+    };
     let has_root_task = record.tasks.iter().any(|t| t.from_call.is_none());
     if !has_root_task {
         drafts.push(Draft {
             key: Key::Prompt,
             parent: None,
-            kind: MessageKind::Query,
+            kind: query,
             from: "user".into(),
             to: Some(record.run.root.clone()),
             content: record.run.prompt.clone(),
@@ -106,7 +119,7 @@ pub fn messages(record: &RunRecord) -> Vec<Message> {
     for task in &record.tasks {
         let (kind, from, parent) = match task.from_call.and_then(|c| record.call(c)) {
             Some(split) => (MessageKind::Delegation, split.node.clone(), Some(task_of(record, split))),
-            None if task.from_call.is_none() => (MessageKind::Query, "user".to_string(), None),
+            None if task.from_call.is_none() => (query, "user".to_string(), None),
             None => (MessageKind::Delegation, parent_of(record, &task.node), None),
         };
         drafts.push(Draft {
@@ -138,6 +151,8 @@ pub fn messages(record: &RunRecord) -> Vec<Message> {
                 .and_then(|p| record.call(p))
                 .map(|p| p.node.clone())
                 .or_else(|| Some("user".into())),
+            // An expanded reply answers the user, who asked that member alone.
+            _ if call.phase == Phase::Expand => Some("user".into()),
             _ => Some(parent_of(record, &call.node)),
         };
         let content = if failed && call.text.is_empty() {
@@ -186,7 +201,9 @@ fn kind_of(record: &RunRecord, call: &CallRecord) -> MessageKind {
         Phase::Reflect => MessageKind::Reflection,
         Phase::Critique | Phase::Judge => MessageKind::Critique,
         Phase::Revise if delegates(record, &call.node) => MessageKind::Synthesis,
-        Phase::Answer | Phase::Solo | Phase::Sample | Phase::Revise | Phase::Split => MessageKind::Response,
+        Phase::Answer | Phase::Solo | Phase::Sample | Phase::Revise | Phase::Split | Phase::Expand => {
+            MessageKind::Response
+        }
     }
 }
 

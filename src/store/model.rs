@@ -32,6 +32,9 @@ pub struct RunRow {
     pub turn: u32,
     #[serde(default)]
     pub turn_kind: TurnKind,
+    /// The turn this one follows from (an expansion's turn, a resynthesis' expansion).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_run: Option<String>,
 }
 
 /// The kind a tree run reads as when it answered as a lab arm: the engine records every tree run as
@@ -249,6 +252,7 @@ impl RunRecord {
             id: self.run.conversation.clone(),
             turn: self.run.turn,
             kind: self.run.turn_kind,
+            parent_run: self.run.parent_run.clone(),
         })
     }
 

@@ -22,7 +22,7 @@ pub(crate) const RUN_COLUMNS: &str = "r.id, \
      CASE WHEN r.kind = 'tree' AND EXISTS (SELECT 1 FROM comparison_arms a WHERE a.run_id = r.id) \
      THEN 'tree-arm' ELSE r.kind END, r.prompt, r.root, r.status, r.started_ms, r.ended_ms, r.calls, \
      r.failed_calls, r.prompt_tokens, r.completion_tokens, r.hierarchy_hash, r.note, \
-     coalesce(r.conversation_id, r.id), r.turn, r.turn_kind";
+     coalesce(r.conversation_id, r.id), r.turn, r.turn_kind, r.parent_run";
 
 /// True for a run of `r` the lab made: an arm that is not a tree run (solo, compute), a judge, or a
 /// tree run that answered as an arm (see [`super::model::RunRow::is_lab`]).
@@ -132,17 +132,17 @@ impl Reader {
         let record = self
             .conn
             .query_row(&sql, [&id], |row| {
-                let hierarchy: Option<String> = row.get(19)?;
+                let hierarchy: Option<String> = row.get(20)?;
                 Ok(RunRecord {
                     run: run_row(row)?,
-                    answer: row.get(16)?,
-                    app_version: row.get(17)?,
-                    hierarchy_source: row.get(18)?,
+                    answer: row.get(17)?,
+                    app_version: row.get(18)?,
+                    hierarchy_source: row.get(19)?,
                     hierarchy: hierarchy
                         .and_then(|json| serde_json::from_str(&json).ok())
                         .unwrap_or(serde_json::Value::Null),
-                    wall_ms: row.get(20)?,
-                    finish_seq: row.get(21)?,
+                    wall_ms: row.get(21)?,
+                    finish_seq: row.get(22)?,
                     tasks: Vec::new(),
                     calls: Vec::new(),
                     node_events: Vec::new(),
@@ -253,6 +253,7 @@ pub(crate) fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
         turn: row.get::<_, i64>(14)?.max(1) as u32,
         // A kind from a newer ailab reads as a question rather than making the run unreadable.
         turn_kind: TurnKind::parse(&row.get::<_, String>(15)?).unwrap_or_default(),
+        parent_run: row.get(16)?,
     })
 }
 

@@ -234,11 +234,12 @@ CREATE INDEX judgements_by_run ON judgements(run_id);
 "#;
 
 /// Version 5: conversations. A run is one turn of a conversation (the id of its first run), so a
-/// follow-up knows what came before. Every existing run becomes the one turn of its own conversation.
+/// follow-up knows what came before; an expansion or a resynthesis links to the turn it follows from. Every existing run becomes the one turn of its own conversation.
 const V5: &str = r#"
 ALTER TABLE runs ADD COLUMN conversation_id TEXT;
 ALTER TABLE runs ADD COLUMN turn INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE runs ADD COLUMN turn_kind TEXT NOT NULL DEFAULT 'question';
+ALTER TABLE runs ADD COLUMN parent_run TEXT;  -- the turn an expansion expands, the expansion a resynthesis sends up
 UPDATE runs SET conversation_id = id;
 CREATE INDEX runs_by_conversation ON runs(conversation_id, turn);
 "#;

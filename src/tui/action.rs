@@ -186,6 +186,8 @@ pub enum Move {
 pub enum Run {
     Send,
     NewConversation,
+    AskMember,
+    SendUp,
     Newline,
     HistoryPrev,
     HistoryNext,
@@ -288,6 +290,8 @@ macro_rules! actions {
 actions! {
     Run::Send => send: "Send the prompt to the team (after a run: a follow-up to it)",
     Run::NewConversation => new_conversation: "Start a new conversation: the next prompt starts afresh",
+    Run::AskMember => ask_member: "Ask the focused member alone about its part (its reply streams into its pane)",
+    Run::SendUp => send_up: "Send the member's new reply up: its ancestors synthesize again, to a new final answer",
     Run::Newline => newline: "Insert a new line in the prompt",
     Run::HistoryPrev => history_prev: "Recall the previous prompt (on the first line)",
     Run::HistoryNext => history_next: "Recall the next prompt (on the last line)",

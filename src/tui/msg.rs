@@ -82,6 +82,16 @@ pub enum Effect {
         prompt: String,
         conversation: Conversation,
     },
+    /// Ask one member alone, as the next turn of `conversation` (an expansion).
+    Expand {
+        member: String,
+        question: String,
+        conversation: Conversation,
+    },
+    /// Send the conversation's latest turn, an expansion, up the tree.
+    SendUp {
+        conversation: Conversation,
+    },
     CancelRun,
     CheckHealth,
     /// Put text on the system clipboard (answered by `Msg::Copied`).

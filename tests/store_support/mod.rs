@@ -70,7 +70,12 @@ impl Script {
             hierarchy_hash: hash,
             app_version: "0.1.0-test".into(),
             kind: "tree".into(),
-            conversation: Some(ailab::engine::TurnInfo { id: id.into(), turn: 1, kind: Default::default() }),
+            conversation: Some(ailab::engine::TurnInfo {
+                id: id.into(),
+                turn: 1,
+                kind: Default::default(),
+                parent_run: None,
+            }),
         });
         s
     }

@@ -10,7 +10,8 @@ use super::support::{ANSWER, PROMPT, feed, full_run, key, launch, state, type_ke
 use super::ui::update;
 use crate::screen::screen_text;
 use ailab::engine::{
-    Conversation, EventKind, PastTurn, RunEvent, RunStatus, RunSummary, RunTotals, TurnInfo,
+    Conversation, EventKind, Exchange, PastTurn, RunEvent, RunStatus, RunSummary, RunTotals, TurnInfo,
+    TurnKind,
 };
 use ailab::tui::msg::{Effect, HistoryEffect, HistoryMsg, Msg};
 use ailab::tui::state::{State, Tab};
@@ -21,7 +22,7 @@ const FOLLOW_UP: &str = "tell me more about the second point";
 fn run_as_turn(run_id: &str, question: &str, conversation: &str, turn: u32) -> Vec<RunEvent> {
     let mut events = full_run(run_id).events;
     if let EventKind::RunStarted { conversation: info, prompt, .. } = &mut events[0].kind {
-        *info = Some(TurnInfo { id: conversation.into(), turn, kind: Default::default() });
+        *info = Some(TurnInfo { id: conversation.into(), turn, kind: Default::default(), parent_run: None });
         *prompt = question.into();
     }
     events
@@ -35,6 +36,7 @@ fn ended(state: &mut State, run_id: &str, question: &str) {
         answer: Some(ANSWER.into()),
         complete: true,
         members: BTreeMap::new(),
+        ..PastTurn::default()
     };
     let summary = RunSummary {
         run_id: run_id.into(),
@@ -134,6 +136,7 @@ fn c_in_history_continues_the_selected_runs_conversation_with_the_recorded_turns
         answer: Some(ANSWER.into()),
         complete: true,
         members: BTreeMap::new(),
+        ..PastTurn::default()
     };
     let recorded = Conversation {
         id: Some("20261124-055000-0000".into()),
@@ -153,4 +156,86 @@ fn c_in_history_continues_the_selected_runs_conversation_with_the_recorded_turns
     update(&mut s, Msg::History(HistoryMsg::Conversation { id: "x".into(), result: failed }));
     assert!(notice(&s).contains("Could not read the conversation") && notice(&s).contains("locked"));
     assert_eq!(s.run.conversation, Conversation::default());
+}
+
+#[test]
+fn ctrl_e_asks_the_focused_member_alone_and_alt_u_sends_its_reply_up() {
+    let mut s = state(120, 40);
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.run.focused_node(), Some(1), "Nova's pane");
+    update(&mut s, super::support::ctrl('e'));
+    assert!(notice(&s).contains("Nova has not answered"), "{}", notice(&s));
+    assert_eq!(s.run.ask, None);
+
+    update(&mut s, key(KeyCode::Esc));
+    send(&mut s, PROMPT);
+    launch(&mut s, "r1");
+    feed(&mut s, &run_as_turn("r1", PROMPT, "r1", 1));
+    let nova = Exchange { task: "the technical side".into(), answer: Some("Nova's first reply".into()) };
+    let summary = RunSummary {
+        run_id: "r1".into(),
+        status: RunStatus::Done,
+        answer: Some(ANSWER.into()),
+        totals: RunTotals::default(),
+        error: None,
+        turn: Some(PastTurn {
+            run_id: "r1".into(),
+            question: PROMPT.into(),
+            answer: Some(ANSWER.into()),
+            complete: true,
+            members: BTreeMap::from([("nova".to_string(), nova)]),
+            ..PastTurn::default()
+        }),
+    };
+    update(&mut s, Msg::RunTaskEnded { run_id: "r1".into(), outcome: Ok(summary) });
+    assert!(screen_text(&mut s, 120, 40).contains("Follow-up"), "no send-up before an expansion");
+    update(&mut s, super::history_support::alt('u'));
+    assert!(notice(&s).contains("Nothing to send up"), "{}", notice(&s));
+
+    // Esc takes the question back to the whole team.
+    s.run.focus = ailab::tui::state::Focus::Node(1);
+    update(&mut s, super::support::ctrl('e'));
+    assert!(screen_text(&mut s, 120, 40).contains("Ask Nova alone"));
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.run.ask, None);
+    assert!(notice(&s).contains("whole team"));
+
+    s.run.focus = ailab::tui::state::Focus::Node(1);
+    update(&mut s, super::support::ctrl('e'));
+    type_keys(&mut s, "expand on it");
+    let effects = update(&mut s, key(KeyCode::Enter));
+    let [Effect::Expand { member, question, conversation }] = effects.as_slice() else {
+        panic!("expected an expansion, got {effects:?}");
+    };
+    assert_eq!((member.as_str(), question.as_str(), conversation.turns.len()), ("nova", "expand on it", 1));
+    assert_eq!(s.run.ask, None, "one question goes to the member; the next goes to the team");
+
+    launch(&mut s, "r2");
+    feed(&mut s, &run_as_turn("r2", "expand on it", "r1", 2));
+    let expansion = PastTurn {
+        run_id: "r2".into(),
+        question: "expand on it".into(),
+        answer: Some("Nova, expanded".into()),
+        complete: true,
+        kind: TurnKind::Expansion,
+        member: Some("nova".into()),
+        parent_run: Some("r1".into()),
+        ..PastTurn::default()
+    };
+    let summary = RunSummary {
+        run_id: "r2".into(),
+        status: RunStatus::Done,
+        answer: Some("Nova, expanded".into()),
+        totals: RunTotals::default(),
+        error: None,
+        turn: Some(expansion),
+    };
+    update(&mut s, Msg::RunTaskEnded { run_id: "r2".into(), outcome: Ok(summary) });
+    assert!(screen_text(&mut s, 120, 40).contains("Alt-U send up"));
+    let effects = update(&mut s, super::history_support::alt('u'));
+    let [Effect::SendUp { conversation }] = effects.as_slice() else {
+        panic!("expected a send-up: {effects:?}")
+    };
+    assert_eq!(conversation.turns.len(), 2);
 }

@@ -34,6 +34,7 @@ pub fn row(id: &str, prompt: &str, status: RunStatus, minutes: i64) -> RunRow {
         conversation: id.into(),
         turn: 1,
         turn_kind: Default::default(),
+        parent_run: None,
     }
 }
 

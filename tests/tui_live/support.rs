@@ -80,6 +80,7 @@ impl Script {
                     id: self.run_id.to_string(),
                     turn: 1,
                     kind: Default::default(),
+                    parent_run: None,
                 }),
             },
         );

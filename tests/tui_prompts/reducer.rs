@@ -338,6 +338,7 @@ fn row(id: &str, hash: &str, prompt: &str) -> RunRow {
         conversation: id.into(),
         turn: 1,
         turn_kind: Default::default(),
+        parent_run: None,
     }
 }
 

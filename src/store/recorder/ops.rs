@@ -26,6 +26,7 @@ pub enum Op {
         conversation: String,
         turn: u32,
         turn_kind: &'static str,
+        parent_run: Option<String>,
     },
     AssignTask {
         run: String,
@@ -125,6 +126,7 @@ pub fn apply(conn: &Connection, op: &Op) -> rusqlite::Result<()> {
             conversation,
             turn,
             turn_kind,
+            parent_run,
         } => {
             let digest: String =
                 Sha256::digest(hierarchy_json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
@@ -134,8 +136,9 @@ pub fn apply(conn: &Connection, op: &Op) -> rusqlite::Result<()> {
             )?;
             conn.execute(
                 "INSERT INTO runs (id, kind, prompt, root, status, started_ms, hierarchy_digest, hierarchy_hash,
-                                   hierarchy_source, app_version, instance_id, conversation_id, turn, turn_kind)
-                 VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                   hierarchy_source, app_version, instance_id, conversation_id, turn, turn_kind,
+                                   parent_run)
+                 VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 params![
                     run,
                     kind,
@@ -149,7 +152,8 @@ pub fn apply(conn: &Connection, op: &Op) -> rusqlite::Result<()> {
                     instance_id,
                     conversation,
                     turn,
-                    turn_kind
+                    turn_kind,
+                    parent_run
                 ],
             )?;
             conn.execute(

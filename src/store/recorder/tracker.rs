@@ -154,6 +154,7 @@ impl Tracker {
                 id: run.clone(),
                 turn: 1,
                 kind: TurnKind::Question,
+                parent_run: None,
             });
             self.runs.insert(run_id, RunTrack { next_seq: 0, calls: HashMap::new() });
             out.push(Op::StartRun {
@@ -170,6 +171,7 @@ impl Tracker {
                 conversation: turn.id,
                 turn: turn.turn,
                 turn_kind: turn.kind.as_str(),
+                parent_run: turn.parent_run,
             });
             return true;
         }

@@ -203,6 +203,7 @@ mod tests {
             conversation: prompt.into(),
             turn: 1,
             turn_kind: Default::default(),
+            parent_run: None,
         };
         let newest_first =
             vec![row("c", "tree"), row("a", "tree"), row("lab", "solo"), row("b", "tree"), row("a", "tree")];
@@ -232,6 +233,7 @@ mod tests {
                 conversation: "20261124-060000-0001".into(),
                 turn: 1,
                 turn_kind: Default::default(),
+                parent_run: None,
             },
             answer: Some("a".into()),
             app_version: "t".into(),

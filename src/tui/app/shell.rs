@@ -16,7 +16,9 @@ use super::history_effects::HistoryEffects;
 use super::lab::{LabContext, LabShell};
 use super::record::SharedReader;
 use crate::config::Hierarchy;
-use crate::engine::{Conversation, Engine, EventSink, RunId, new_run_id};
+use futures::future::BoxFuture;
+
+use crate::engine::{Engine, EventSink, RunId, RunSummary, new_run_id};
 use crate::session::Settings;
 use crate::store::RecordWriter;
 use crate::tui::clipboard::{SystemClipboard, osc52};
@@ -87,7 +89,11 @@ impl Shell {
         self.lab.cancel();
     }
 
-    fn start_run(&mut self, prompt: String, conversation: Conversation) {
+    /// Starts a turn (`launch` gives the engine's future for it) and reports its end.
+    fn start_run(
+        &mut self,
+        launch: impl FnOnce(Engine, RunId, EventSink, CancellationToken) -> BoxFuture<'static, RunSummary>,
+    ) {
         self.cancel_all();
         let run_id = new_run_id();
         let cancel = CancellationToken::new();
@@ -99,8 +105,7 @@ impl Shell {
         let sink = self.sink.clone();
         let tx = self.tx.clone();
         let id = run_id.clone();
-        let task =
-            tokio::spawn(async move { engine.run_turn(id, prompt, &conversation, &sink, cancel).await });
+        let task = tokio::spawn(launch(engine, id, sink, cancel));
         tokio::spawn(async move {
             let outcome = task.await.map_err(|err| match err.try_into_panic() {
                 Ok(payload) => crate::panic::message(payload.as_ref()),
@@ -194,7 +199,19 @@ impl Shell {
 impl Performer for Shell {
     fn perform(&mut self, effect: Effect) {
         match effect {
-            Effect::StartRun { prompt, conversation } => self.start_run(prompt, conversation),
+            Effect::StartRun { prompt, conversation } => self.start_run(move |engine, id, sink, cancel| {
+                Box::pin(async move { engine.run_turn(id, prompt, &conversation, &sink, cancel).await })
+            }),
+            Effect::Expand { member, question, conversation } => {
+                self.start_run(move |engine, id, sink, cancel| {
+                    Box::pin(async move {
+                        engine.expand(id, &conversation, &member, question, &sink, cancel).await
+                    })
+                })
+            }
+            Effect::SendUp { conversation } => self.start_run(move |engine, id, sink, cancel| {
+                Box::pin(async move { engine.send_up(id, &conversation, &sink, cancel).await })
+            }),
             Effect::CancelRun => {
                 if let Some((run_id, token)) = &self.running {
                     tracing::info!(%run_id, "run cancelled from the live view");

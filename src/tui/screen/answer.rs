@@ -1,6 +1,6 @@
 //! The text of the final answer panel: the root's answer as Markdown, or why there is none.
 
-use crate::engine::{PastTurn, RunStatus};
+use crate::engine::{PastTurn, RunStatus, TurnKind};
 use crate::text::flatten;
 use crate::text::sanitize::sanitize;
 use crate::tui::state::run_view::RunView;
@@ -16,7 +16,17 @@ pub fn conversation_body(run: &RunView, earlier: &[PastTurn], w: &mut Wrapper) -
         return 0;
     }
     for (index, turn) in earlier.iter().enumerate() {
-        question(index + 1, &turn.question, w);
+        // A question to one member alone names it; a resynthesis revisits an earlier question.
+        let to = turn.member.as_deref().and_then(|id| run.node_index(id)).map(|i| run.nodes[i].name.as_str());
+        match (turn.kind, to) {
+            (TurnKind::Expansion, Some(name)) => {
+                question(index + 1, &format!("(to {name}) {}", turn.question), w)
+            }
+            (TurnKind::Resynthesis, Some(name)) => {
+                question(index + 1, &format!("(the team takes up {name}'s reply) {}", turn.question), w)
+            }
+            _ => question(index + 1, &turn.question, w),
+        }
         match &turn.answer {
             Some(answer) => markdown::render_into(&sanitize(answer), w),
             None => w.push_str("(the team gave no answer on this turn)", Role::Dim),
@@ -29,7 +39,14 @@ pub fn conversation_body(run: &RunView, earlier: &[PastTurn], w: &mut Wrapper) -
         w.newline();
     }
     let anchor = w.len();
-    question(earlier.len() + 1, &run.prompt, w);
+    // An expansion's one member is the one given the question.
+    let asked = run.nodes.iter().find(|n| n.task.is_some()).map(|n| n.name.as_str());
+    match (run.turn.as_ref().map(|t| t.kind), asked) {
+        (Some(TurnKind::Expansion), Some(name)) => {
+            question(earlier.len() + 1, &format!("(to {name}) {}", run.prompt), w)
+        }
+        _ => question(earlier.len() + 1, &run.prompt, w),
+    }
     answer_body(run, w);
     anchor
 }

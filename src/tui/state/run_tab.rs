@@ -44,6 +44,15 @@ pub struct RunTab {
     pub answer_scroll: Scroll,
     /// The conversation the next prompt continues: the turns finished so far (none for a new one).
     pub conversation: Conversation,
+    /// The member the next prompt goes to alone (an expansion), when the user chose one.
+    pub ask: Option<AskTarget>,
+}
+
+/// A member asked alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AskTarget {
+    pub id: String,
+    pub name: String,
 }
 
 impl RunTab {
@@ -58,6 +67,7 @@ impl RunTab {
             prompt: PromptBox::default(),
             answer_scroll: Scroll::Follow,
             conversation: Conversation::default(),
+            ask: None,
         }
     }
 

@@ -17,6 +17,8 @@ pub fn perform(state: &mut State, screen: &Screen, action: Run) -> Vec<Effect> {
     match action {
         Run::Send => return send(state),
         Run::NewConversation => new_conversation(state),
+        Run::AskMember => ask_member(state),
+        Run::SendUp => return send_up(state),
         Run::Newline => state.run.prompt.newline(),
         Run::HistoryPrev => state.run.prompt.history_prev(),
         Run::HistoryNext => state.run.prompt.history_next(),
@@ -93,7 +95,49 @@ fn send(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     state.run.lifecycle = Lifecycle::Launching;
-    vec![Effect::StartRun { prompt, conversation: state.run.conversation.clone() }]
+    let conversation = state.run.conversation.clone();
+    match state.run.ask.take() {
+        Some(member) => vec![Effect::Expand { member: member.id, question: prompt, conversation }],
+        None => vec![Effect::StartRun { prompt, conversation }],
+    }
+}
+
+/// Ctrl-E on a pane: the next prompt goes to that member alone, about its part of the latest
+/// turn it answered.
+fn ask_member(state: &mut State) {
+    let Some(node) = state.run.focused_node().and_then(|i| state.run.view.nodes.get(i)) else {
+        state.notify("Focus a member's pane first (Tab), then ask it.", Level::Info);
+        return;
+    };
+    let (id, name) = (node.id.clone(), node.name.clone());
+    if state.is_running() {
+        state.notify(format!("A run is in progress: ask {name} once it ends."), Level::Warn);
+        return;
+    }
+    if let Err(why) = state.run.conversation.expandable(&id, &name) {
+        state.notify(format!("Cannot ask {name} alone: {why}."), Level::Info);
+        return;
+    }
+    state.run.ask = Some(crate::tui::state::AskTarget { id, name: name.clone() });
+    state.run.focus = Focus::Prompt;
+    state.notify(
+        format!("Ask {name}: type your question for {name} alone (Esc: back to the whole team)."),
+        Level::Info,
+    );
+}
+
+/// Alt-U: the latest turn, an expansion, goes up the tree to a new final answer.
+fn send_up(state: &mut State) -> Vec<Effect> {
+    if state.is_running() {
+        state.notify("A run is in progress: send up once it ends.", Level::Warn);
+        return Vec::new();
+    }
+    if let Err(why) = state.run.conversation.sendable() {
+        state.notify(format!("Nothing to send up: {why}."), Level::Info);
+        return Vec::new();
+    }
+    state.run.lifecycle = Lifecycle::Launching;
+    vec![Effect::SendUp { conversation: state.run.conversation.clone() }]
 }
 
 /// Ctrl-N: the next prompt starts a new conversation (the one on screen stays until then).
@@ -107,6 +151,7 @@ fn new_conversation(state: &mut State) {
         return;
     }
     state.run.conversation = Conversation::default();
+    state.run.ask = None;
     state.notify("New conversation: the next prompt starts afresh, without the earlier turns.", Level::Info);
 }
 
@@ -119,6 +164,11 @@ fn cancel_or_back(state: &mut State) -> Vec<Effect> {
         }
         Lifecycle::Running { cancelling: true, .. } => Vec::new(),
         Lifecycle::Idle if state.lab.is_comparing() => app::cancel(state),
+        Lifecycle::Idle if state.run.ask.is_some() => {
+            state.run.ask = None;
+            state.notify("Back to the whole team: the next prompt goes to everyone.", Level::Info);
+            Vec::new()
+        }
         Lifecycle::Idle => {
             state.run.focus = Focus::Prompt;
             Vec::new()

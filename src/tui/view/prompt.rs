@@ -21,6 +21,13 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
         Lifecycle::Running { .. } | Lifecycle::Launching => {
             format!(" running · {} cancels ", key(Action::Run(Run::CancelOrBack)))
         }
+        // The member's new reply can go up the tree to a new final answer.
+        Lifecycle::Idle if state.run.conversation.sendable().is_ok() && state.run.ask.is_none() => format!(
+            " {} follow-up · {} send up · {} new conversation ",
+            key(Action::Run(Run::Send)),
+            key(Action::Run(Run::SendUp)),
+            key(Action::Run(Run::NewConversation))
+        ),
         Lifecycle::Idle if state.run.next_turn() > 1 => format!(
             " {} send · {} new line · {} new conversation ",
             key(Action::Run(Run::Send)),
@@ -32,9 +39,10 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
         }
     };
     // What the next prompt is: a follow-up the whole team reads in context, or a fresh start.
-    let title = match state.run.next_turn() {
-        1 => " Prompt ".to_string(),
-        turn => format!(" Follow-up · turn {turn} "),
+    let title = match (&state.run.ask, state.run.next_turn()) {
+        (Some(member), _) => format!(" Ask {} alone · Esc: the whole team ", member.name),
+        (None, 1) => " Prompt ".to_string(),
+        (None, turn) => format!(" Follow-up · turn {turn} "),
     };
     let block = Block::bordered()
         .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })

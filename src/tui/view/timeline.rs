@@ -26,7 +26,7 @@ fn phase_role(call: &CallView) -> Role {
         Phase::Reflect => Role::NodeReflecting,
         Phase::Revise => Role::NodeRevising,
         Phase::Critique | Phase::Judge => Role::NodeCritiquing,
-        Phase::Answer | Phase::Solo | Phase::Sample => Role::NodeAnswering,
+        Phase::Answer | Phase::Solo | Phase::Sample | Phase::Expand => Role::NodeAnswering,
     }
 }
 

@@ -1,116 +1,12 @@
-//! A conversation with the team: the earlier turns, and what each member reads of them on the next.
-//!
-//! Every member gets one framed block in front of its prompt (not earlier chat messages): the
-//! questions asked so far, what it was asked and answered itself, and the team's final answers.
-//! One block because a member's history holds other voices (the team's answer is not its own
-//! words, so it cannot be its "assistant" turn), because a split must still answer in JSON (earlier
-//! prose replies as assistant turns pull a small model towards prose), and because it works with any
-//! chat template. The block is bounded: the oldest turns are shortened first, then left out, each
-//! with a marker the model (and the record) can see.
+//! What a member reads of the earlier turns: one framed block, bounded to its share of the
+//! context window, oldest turns shortened first, then left out, each with a marker.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
-
-/// What a turn is, beside an ordinary question to the whole team.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TurnKind {
-    /// A question (the first, or a follow-up) to the whole team.
-    #[default]
-    Question,
-}
-
-impl TurnKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TurnKind::Question => "question",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<TurnKind> {
-        match text {
-            "question" => Some(TurnKind::Question),
-            _ => None,
-        }
-    }
-}
-
-/// Where a run sits in its conversation (carried by `RunStarted`, so `--json` and the record know).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TurnInfo {
-    /// The conversation's id: the id of its first run.
-    pub id: String,
-    /// 1 for the first turn.
-    pub turn: u32,
-    #[serde(default)]
-    pub kind: TurnKind,
-}
-
-/// What one member was asked and answered on an earlier turn.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Exchange {
-    pub task: String,
-    /// `None` when the member gave no answer (it failed, or the turn stopped first).
-    pub answer: Option<String>,
-}
-
-/// One earlier turn, as the record or the live view knows it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct PastTurn {
-    pub run_id: String,
-    pub question: String,
-    /// The team's final answer, if the turn produced one.
-    pub answer: Option<String>,
-    /// False when the turn did not finish (failed, cancelled, interrupted): its text is partial.
-    pub complete: bool,
-    /// By node id.
-    pub members: BTreeMap<String, Exchange>,
-}
-
-/// The turns so far. The default is a new conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Conversation {
-    /// The id of its first run; `None` before the first turn.
-    pub id: Option<String>,
-    pub turns: Vec<PastTurn>,
-}
-
-/// What a member reads of the earlier turns, in front of its prompt.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Earlier {
-    /// Empty on a first turn.
-    pub text: String,
-    /// Some of it was shortened or left out to fit the member's context window.
-    pub shortened: bool,
-}
+use super::{Conversation, Earlier, PastTurn, TurnKind};
 
 /// Each text of a turn that had to be shortened keeps this many characters.
 const SHORTENED_CHARS: usize = 240;
 
 impl Conversation {
-    /// The number the next turn gets.
-    pub fn next_turn(&self) -> u32 {
-        self.turns.len() as u32 + 1
-    }
-
-    /// Where a run started as the next turn sits (its own id starts a new conversation).
-    pub fn next_turn_info(&self, run_id: &str) -> TurnInfo {
-        TurnInfo {
-            id: self.id.clone().unwrap_or_else(|| run_id.to_string()),
-            turn: self.next_turn(),
-            kind: TurnKind::Question,
-        }
-    }
-
-    /// Adds a finished turn (the conversation takes the id of its first run).
-    pub fn push(&mut self, turn: PastTurn) {
-        if self.id.is_none() {
-            self.id = Some(turn.run_id.clone());
-        }
-        self.turns.push(turn);
-    }
-
     /// The block `node` reads before its prompt, at most `budget` characters: its own earlier
     /// tasks and answers (the root's answer is the team's), with the questions and the team's
     /// final answers. When it does not fit, the oldest turns are shortened first, then left out.
@@ -183,6 +79,24 @@ fn render_turn(number: usize, turn: &PastTurn, node: &str, is_root: bool, limit:
     if !turn.complete {
         out.push_str(" (this turn did not finish: what it holds is incomplete)");
     }
+    if turn.kind == TurnKind::Expansion {
+        // One member was asked alone: the others read what it was asked and said.
+        let member = turn.member.as_deref().unwrap_or("one member");
+        let asked = if member == node { "you" } else { member };
+        out.push_str(&format!("\nThe user asked {asked} directly: {}", text(&turn.question)));
+        let who = if member == node { "You".to_string() } else { member.to_string() };
+        match &turn.answer {
+            Some(answer) => out.push_str(&format!("\n{who} answered: {}", text(answer))),
+            None => out.push_str(&format!("\n{who} gave no answer.")),
+        }
+        return out;
+    }
+    if turn.kind == TurnKind::Resynthesis {
+        let member = turn.member.as_deref().unwrap_or("one member");
+        out.push_str(&format!(
+            "\nThe team revised its answer to an earlier question with {member}'s expansion."
+        ));
+    }
     out.push_str(&format!("\nThe user asked: {}", text(&turn.question)));
     let own = turn.members.get(node);
     if !is_root && let Some(own) = own {
@@ -217,7 +131,10 @@ fn shorten(text: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::engine::conversation::Exchange;
 
     fn turn(n: usize, answer_len: usize) -> PastTurn {
         let mut members = BTreeMap::new();
@@ -234,6 +151,7 @@ mod tests {
             answer: Some(format!("Final {n}. {}", "f".repeat(answer_len))),
             complete: true,
             members,
+            ..PastTurn::default()
         }
     }
 
