@@ -62,6 +62,17 @@ impl RunRow {
         self.prompt.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
     }
 
+    /// Where the run sits in its conversation, for lists: `↳ turn 2`, `↳ turn 4 · asked sage`,
+    /// `↳ turn 5 · sent up`; `None` for a first turn.
+    pub fn turn_label(&self) -> Option<String> {
+        match self.turn_kind {
+            TurnKind::Expansion => Some(format!("↳ turn {} · asked {}", self.turn, self.root)),
+            TurnKind::Resynthesis => Some(format!("↳ turn {} · sent up", self.turn)),
+            TurnKind::Question if self.turn > 1 => Some(format!("↳ turn {}", self.turn)),
+            TurnKind::Question => None,
+        }
+    }
+
     /// How long the run took, once it is over.
     pub fn duration_ms(&self) -> Option<i64> {
         self.ended_ms.map(|end| (end - self.started_ms).max(0))

@@ -59,7 +59,11 @@ fn run_line(run: &RunRow, width: Option<usize>) -> String {
         thousands(run.total_tokens())
     );
     let room = width.map(|w| w.saturating_sub(prefix.width()).max(16));
-    format!("{prefix}{}\n", fit(run.title(), room))
+    let title = match run.turn_label() {
+        Some(turn) => format!("{turn} · {}", run.title()),
+        None => run.title().to_string(),
+    };
+    format!("{prefix}{}\n", fit(&title, room))
 }
 
 /// One run in detail: summary (and, for a lab run, the comparison it belongs to), calls with their
@@ -69,6 +73,17 @@ pub fn run_details(record: &RunRecord, lab: Option<&LabLink>, width: Option<usiz
     let mut out = String::new();
     let time = run.duration_ms().map(duration).unwrap_or_else(|| "still running".into());
     let _ = writeln!(out, "Run {} · {} · {} · {}", run.id, run.kind_label(), run.status.as_str(), time);
+    if run.turn > 1 {
+        let follows = run.parent_run.as_deref().map(|p| format!(", following run {p}")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "Turn {} ({}) of conversation {}{follows}; `ailab ask --continue {} \"…\"` asks the next",
+            run.turn,
+            run.turn_kind.as_str(),
+            run.conversation,
+            run.id
+        );
+    }
     match lab {
         Some(link) => {
             let demo = if link.backend == crate::lab::DEMO_BACKEND { ", in demo mode" } else { "" };

@@ -123,7 +123,7 @@ fn row_cells(run: &ListedRun, cols: &Columns) -> Vec<(String, Role)> {
     // The lab's runs carry the user's prompt text: never let them pass for the user's own.
     let (prompt, role) = match (row.is_lab(), cols.kind) {
         // A follow-up reads as one: the turn it is of its conversation.
-        (false, _) if row.turn > 1 => (format!("↳ turn {} · {title}", row.turn), Role::Text),
+        (false, _) if let Some(turn) = row.turn_label() => (format!("{turn} · {title}"), Role::Text),
         (false, _) => (title, Role::Text),
         (true, true) => (title, Role::Dim),
         (true, false) => (format!("{} · {title}", row.kind_label()), Role::Dim),
