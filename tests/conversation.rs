@@ -273,3 +273,26 @@ fn asking_a_member_wrongly_exits_2_with_what_to_do() {
     assert!(root.contains("not below anyone"), "{root}");
     assert_eq!(mock.chat_count(), 9, "nothing was sent for the refused turns");
 }
+
+#[test]
+fn a_turn_later_turns_build_on_is_kept_until_the_whole_conversation_goes() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let dirs = tempfile::tempdir().unwrap();
+    let (first, _) = ask(&mock, &dirs, &[FIRST]);
+    let (second, _) = ask(&mock, &dirs, &["--continue", FOLLOW_UP]);
+    ask(&mock, &dirs, &["--member", "echo", "an example, please"]);
+    let first_id = first[0]["run_id"].as_str().unwrap().to_string();
+    let second_id = second[0]["run_id"].as_str().unwrap().to_string();
+    let delete = |args: &[&str]| {
+        let out = ailab(&mock, &dirs).args(["history", "delete", "--yes"]).args(args).output().unwrap();
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
+    };
+    let (code, _, stderr) = delete(&[&second_id]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("1 later turn(s)") && stderr.contains("--conversation"), "{stderr}");
+    let (code, stdout, stderr) = delete(&["--conversation", &second_id]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("Deleted 3 turn(s)") && stdout.contains(&first_id), "{stdout}");
+    let out = ailab(&mock, &dirs).args(["history", "list", "--json"]).output().unwrap();
+    assert_eq!(text(&out.stdout).trim(), "[]");
+}

@@ -196,13 +196,15 @@ fn export_writes_markdown_or_json_where_asked() {
 fn delete_with_yes_removes_the_run() {
     let (_dir, path) = temp_db();
     recorded(&path);
-    let (code, out, _) = history(&path, HistoryCommand::Delete { id: "20260101-12".into(), yes: true });
+    let (code, out, _) =
+        history(&path, HistoryCommand::Delete { id: "20260101-12".into(), conversation: false, yes: true });
     assert_eq!(code, 0);
     assert!(out.contains("Deleted run 20260101-120000-aaaa"), "{out}");
     let (_, out, _) = history(&path, HistoryCommand::List { limit: 20, json: true });
     let runs: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(runs.as_array().unwrap().len(), 1);
-    let (code, _, _) = history(&path, HistoryCommand::Delete { id: "20260101-12".into(), yes: true });
+    let (code, _, _) =
+        history(&path, HistoryCommand::Delete { id: "20260101-12".into(), conversation: false, yes: true });
     assert_eq!(code, 2);
 }
 
@@ -249,7 +251,7 @@ fn with_recording_off_a_delete_is_refused_and_says_what_to_do() {
     let (_dir, path) = temp_db();
     recorded(&path);
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let delete = HistoryCommand::Delete { id: "20260101-12".into(), yes: true };
+    let delete = HistoryCommand::Delete { id: "20260101-12".into(), conversation: false, yes: true };
     let code = ailab::cli::history::execute_with(&path, delete, false, &mut out, &mut err);
     let err = String::from_utf8(err).unwrap();
     assert_eq!(code, 2, "{err}");

@@ -149,9 +149,12 @@ pub enum HistoryCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Delete a run and its calls.
+    /// Delete a run and its calls (a turn that later turns build on: with --conversation).
     Delete {
         id: String,
+        /// Delete the whole conversation the run is a turn of, every turn.
+        #[arg(long)]
+        conversation: bool,
         /// Do not ask for confirmation.
         #[arg(long, short)]
         yes: bool,

@@ -180,7 +180,7 @@ fn try_execute(
                 write_line(err, format_args!("Exported run {} to {}", record.run.id, shown.display()));
             }
         }
-        HistoryCommand::Delete { id, yes } => {
+        HistoryCommand::Delete { id, conversation, yes } => {
             let record = reader.load_run(&id)?;
             let recorder = match writer {
                 Writer::On(recorder) => recorder,
@@ -198,8 +198,16 @@ fn try_execute(
                     return Ok(exit::BAD_INPUT);
                 }
             };
+            let what = if conversation {
+                let turns = reader.conversation(&record.run.id)?.turns;
+                let first = turns.first().map_or(record.run.title(), |t| t.question.as_str());
+                let (count, title) = (turns.len(), render::truncate(first, 50));
+                format!("the conversation of run {} ({count} turn(s), \"{title}\")", record.run.id)
+            } else {
+                format!("run {} (\"{}\")", record.run.id, render::truncate(record.run.title(), 50))
+            };
             if !yes {
-                match confirm(&record.run.id, record.run.title(), err) {
+                match confirm(&what, err) {
                     Confirmation::Yes => {}
                     Confirmation::No => {
                         let _ = writeln!(err, "Nothing deleted.");
@@ -218,8 +226,13 @@ fn try_execute(
                     }
                 }
             }
-            let deleted = recorder.writer().delete_run(&record.run.id)?;
-            write_line(out, format_args!("Deleted run {deleted}."));
+            if conversation {
+                let deleted = recorder.writer().delete_conversation(&record.run.id)?;
+                write_line(out, format_args!("Deleted {} turn(s): {}.", deleted.len(), deleted.join(", ")));
+            } else {
+                let deleted = recorder.writer().delete_run(&record.run.id)?;
+                write_line(out, format_args!("Deleted run {deleted}."));
+            }
         }
     }
     Ok(exit::OK)
@@ -263,15 +276,12 @@ enum Confirmation {
     CannotAsk,
 }
 
-fn confirm(id: &str, title: &str, err: &mut dyn Write) -> Confirmation {
+fn confirm(what: &str, err: &mut dyn Write) -> Confirmation {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         return Confirmation::CannotAsk;
     }
-    write_plain(
-        err,
-        &format!("Delete run {id} (\"{}\")? This cannot be undone. [y/N] ", render::truncate(title, 50)),
-    );
+    write_plain(err, &format!("Delete {what}? This cannot be undone. [y/N] "));
     let _ = err.flush();
     let mut answer = String::new();
     if stdin.lock().read_line(&mut answer).is_err() {

@@ -51,6 +51,11 @@ pub enum StoreError {
     AmbiguousRun { prefix: String, candidates: Vec<String> },
     #[error("run {0} is still running; wait for it to finish or cancel it first")]
     StillRunning(String),
+    #[error(
+        "run {id} is a turn that {later} later turn(s) of its conversation build on; delete the whole \
+         conversation instead (`ailab history delete --conversation {id}`, or D in the History tab)"
+    )]
+    LaterTurns { id: String, later: usize },
     #[error("cannot search for that: {0}")]
     BadSearch(String),
     #[error("run {id} cannot be reopened: {reason}")]
@@ -76,6 +81,7 @@ impl StoreError {
                 | StoreError::AmbiguousRun { .. }
                 | StoreError::BadSearch(_)
                 | StoreError::StillRunning(_)
+                | StoreError::LaterTurns { .. }
         )
     }
 

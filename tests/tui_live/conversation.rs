@@ -239,3 +239,22 @@ fn ctrl_e_asks_the_focused_member_alone_and_alt_u_sends_its_reply_up() {
     };
     assert_eq!(conversation.turns.len(), 2);
 }
+
+#[test]
+fn shift_d_in_history_deletes_a_whole_conversation_after_asking() {
+    let mut s = state(120, 40);
+    super::history_support::history_with(&mut s, super::history_support::sample());
+    let ids: Vec<String> = s.history.runs.iter().take(3).map(|r| r.row.id.clone()).collect();
+    let shift_d =
+        Msg::Key(crossterm::event::KeyEvent::new(KeyCode::Char('D'), crossterm::event::KeyModifiers::SHIFT));
+    assert!(update(&mut s, shift_d).is_empty(), "it asks first");
+    assert!(screen_text(&mut s, 120, 40).contains("Delete this conversation?"));
+    let effects = update(&mut s, key(KeyCode::Char('y')));
+    assert_eq!(
+        effects,
+        vec![Effect::History(HistoryEffect::Delete { id: ids[0].clone(), conversation: true })]
+    );
+    update(&mut s, Msg::History(HistoryMsg::Deleted { id: ids[0].clone(), result: Ok(ids.clone()) }));
+    assert_eq!(s.history.runs.len(), 3, "every turn leaves the list");
+    assert!(notice(&s).contains("3 turns"), "{}", notice(&s));
+}

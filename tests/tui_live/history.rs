@@ -287,8 +287,14 @@ fn delete_asks_first_and_can_be_kept() {
     assert!(s.history.confirm.is_none() && s.history.runs.len() == 6);
     update(&mut s, key(KeyCode::Char('d')));
     let effects = update(&mut s, key(KeyCode::Char('y')));
-    assert_eq!(effects, vec![Effect::History(HistoryEffect::Delete { id: confirm.id.clone() })]);
-    update(&mut s, Msg::History(HistoryMsg::Deleted { id: confirm.id.clone(), result: Ok(()) }));
+    assert_eq!(
+        effects,
+        vec![Effect::History(HistoryEffect::Delete { id: confirm.id.clone(), conversation: false })]
+    );
+    update(
+        &mut s,
+        Msg::History(HistoryMsg::Deleted { id: confirm.id.clone(), result: Ok(vec![confirm.id.clone()]) }),
+    );
     assert_eq!(s.history.runs.len(), 5);
     assert_eq!(s.history.total(), Some(5));
     assert_eq!(s.history.selected, 1);

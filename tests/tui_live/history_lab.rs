@@ -131,7 +131,7 @@ fn deleting_a_lab_run_counts_it_off_the_labs() {
     let (request, ..) = load(&update(&mut s, key(KeyCode::Char('l'))));
     page(&mut s, request, lab_runs(), Some(COUNTS));
     let id = s.history.selected_run().unwrap().row.id.clone();
-    update(&mut s, Msg::History(HistoryMsg::Deleted { id, result: Ok(()) }));
+    update(&mut s, Msg::History(HistoryMsg::Deleted { id: id.clone(), result: Ok(vec![id]) }));
     assert_eq!(s.history.counts, Some(RunCounts { own: 6, lab: 17 }));
 }
 

@@ -144,6 +144,12 @@ impl RecordWriter {
         self.run(|_| Ok(()))
     }
 
+    /// Deletes a conversation (see [`Writes::delete_conversation`]); returns its runs' ids. Blocking.
+    pub fn delete_conversation(&self, id: &str) -> Result<Vec<String>, StoreError> {
+        let id = id.to_string();
+        self.run(move |w| w.delete_conversation(&id))
+    }
+
     /// Deletes a run (see [`Writes::delete_run`]); returns its full id. Blocking.
     pub fn delete_run(&self, id: &str) -> Result<String, StoreError> {
         let id = id.to_string();

@@ -70,10 +70,14 @@ impl HistoryEffects {
                 let result = reader.load_run(&id).map(|r| r.answer).map_err(|e| e.to_string());
                 HistoryMsg::Answer { id, result }
             })),
-            HistoryEffect::Delete { id } => match &self.writer {
+            HistoryEffect::Delete { id, conversation } => match &self.writer {
                 Ok(writer) => writer.submit(move |writes| {
-                    let result =
-                        writes.and_then(|w| w.delete_run(&id)).map(|_| ()).map_err(|e| e.to_string());
+                    let result = writes
+                        .and_then(|w| match conversation {
+                            true => w.delete_conversation(&id),
+                            false => w.delete_run(&id).map(|deleted| vec![deleted]),
+                        })
+                        .map_err(|e| e.to_string());
                     send(HistoryMsg::Deleted { id, result });
                 }),
                 Err(why) => send(HistoryMsg::Deleted { id, result: Err(why.clone()) }),
@@ -172,7 +176,7 @@ mod tests {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let reader = SharedReader::start(&settings, &tx);
         let effects = HistoryEffects::new(reader, Err(crate::session::RECORDING_OFF.into()), tx);
-        effects.perform(HistoryEffect::Delete { id: "20260101-120000-aaaa".into() });
+        effects.perform(HistoryEffect::Delete { id: "20260101-120000-aaaa".into(), conversation: false });
         let deleted = std::iter::from_fn(|| rx.try_recv().ok())
             .find_map(|msg| match msg {
                 Msg::History(HistoryMsg::Deleted { result, .. }) => Some(result),

@@ -39,8 +39,9 @@ pub enum HistoryMsg {
     Exported { id: String, result: Result<PathBuf, String> },
     /// A run's final answer (to copy); `None` when it ended without one.
     Answer { id: String, result: Result<Option<String>, String> },
-    /// A deletion (the store refuses a run that is still running).
-    Deleted { id: String, result: Result<(), String> },
+    /// A deletion: the ids deleted (the store refuses a run that is still running, and a turn
+    /// that later turns build on).
+    Deleted { id: String, result: Result<Vec<String>, String> },
     /// Prompts of earlier sessions, oldest first (for Up in the prompt box).
     PromptHistory(Vec<String>),
     /// Things to tell the user about the record (a damaged file set aside, runs marked interrupted).
@@ -63,29 +64,15 @@ pub enum HistoryEffect {
         count: bool,
     },
     /// A run's events, to reopen it.
-    Open {
-        request: u64,
-        id: String,
-        replay: bool,
-    },
+    Open { request: u64, id: String, replay: bool },
     /// Write a run to a file in the current folder (or the data folder).
-    Export {
-        id: String,
-        format: Format,
-    },
+    Export { id: String, format: Format },
     /// Read the conversation a run is a turn of, to continue it.
-    LoadConversation {
-        id: String,
-    },
+    LoadConversation { id: String },
     /// Fetch a run's final answer, to copy it.
-    LoadAnswer {
-        id: String,
-    },
-    Delete {
-        id: String,
-    },
+    LoadAnswer { id: String },
+    /// Delete a run, or with `conversation` every turn of the conversation it is a turn of.
+    Delete { id: String, conversation: bool },
     /// The prompts of the latest `limit` runs.
-    LoadPromptHistory {
-        limit: usize,
-    },
+    LoadPromptHistory { limit: usize },
 }

@@ -59,6 +59,8 @@ pub struct Pending {
 pub struct ConfirmDelete {
     pub id: String,
     pub title: String,
+    /// Every turn of the run's conversation, not the run alone.
+    pub conversation: bool,
 }
 
 /// A past run replaying: recorded time maps to wall time from an anchor, at a speed.

@@ -88,7 +88,7 @@ fn list_action(state: &mut State, action: Action) -> Routed {
                 | History::CopyAnswer,
             )
             | Action::Run(Run::Copy)
-            | Action::History(History::Delete),
+            | Action::History(History::Delete | History::DeleteConversation),
             None,
         ) => list::nothing_selected(state),
         (Action::History(History::Open), Some((id, _))) => past::open(state, &id, false),
@@ -100,7 +100,8 @@ fn list_action(state: &mut State, action: Action) -> Routed {
         (Action::History(History::CopyAnswer) | Action::Run(Run::Copy), Some((id, _))) => {
             list::copy_answer(&id)
         }
-        (Action::History(History::Delete), Some(_)) => list::ask_delete(state),
+        (Action::History(History::Delete), Some(_)) => list::ask_delete(state, false),
+        (Action::History(History::DeleteConversation), Some(_)) => list::ask_delete(state, true),
         (other, _) => return Routed::Pass(other),
     })
 }
@@ -181,6 +182,7 @@ pub fn perform(state: &mut State, action: History) -> Vec<Effect> {
         History::CopyAnswer => return list::copy_answer(&shown.0),
         History::Open
         | History::Delete
+        | History::DeleteConversation
         | History::ToggleLabRuns
         | History::Search
         | History::FocusList

@@ -219,17 +219,19 @@ pub fn leave_search(state: &mut State) -> Vec<Effect> {
 }
 
 /// Asks before deleting the selected run.
-pub fn ask_delete(state: &mut State) -> Vec<Effect> {
+pub fn ask_delete(state: &mut State, conversation: bool) -> Vec<Effect> {
     let Some(run) = state.history.selected_run() else { return nothing_selected(state) };
     let title = truncate(&crate::text::sanitize::one_line(run.row.title()), 60);
-    state.history.confirm = Some(ConfirmDelete { id: run.row.id.clone(), title });
+    state.history.confirm = Some(ConfirmDelete { id: run.row.id.clone(), title, conversation });
     Vec::new()
 }
 
 /// The user said yes.
 pub fn confirm_delete(state: &mut State) -> Vec<Effect> {
     match state.history.confirm.take() {
-        Some(ConfirmDelete { id, .. }) => vec![Effect::History(HistoryEffect::Delete { id })],
+        Some(ConfirmDelete { id, conversation, .. }) => {
+            vec![Effect::History(HistoryEffect::Delete { id, conversation })]
+        }
         None => Vec::new(),
     }
 }
@@ -241,26 +243,39 @@ pub fn cancel_delete(state: &mut State) {
     }
 }
 
-pub fn on_deleted(state: &mut State, id: &str, result: Result<(), String>) -> Vec<Effect> {
-    if let Err(message) = result {
-        state.notify(format!("Run {id} was not deleted: {message}"), Level::Warn);
-        return Vec::new();
-    }
+/// The store deleted `ids` (the run `id` alone, or every turn of its conversation), or refused.
+pub fn on_deleted(state: &mut State, id: &str, result: Result<Vec<String>, String>) -> Vec<Effect> {
+    let ids = match result {
+        Ok(ids) => ids,
+        Err(message) => {
+            state.notify(format!("Run {id} was not deleted: {message}"), Level::Warn);
+            return Vec::new();
+        }
+    };
     let history = &mut state.history;
-    if let Some(at) = history.runs.iter().position(|r| r.row.id == id) {
-        let lab = history.runs.remove(at).row.is_lab();
-        if history.selected > at || history.selected >= history.runs.len() {
-            history.selected = history.selected.saturating_sub(1);
-        }
-        if let Some(counts) = &mut history.counts {
-            let count = if lab { &mut counts.lab } else { &mut counts.own };
-            *count = count.saturating_sub(1);
+    for deleted in &ids {
+        if let Some(at) = history.runs.iter().position(|r| r.row.id == *deleted) {
+            let lab = history.runs.remove(at).row.is_lab();
+            if history.selected > at || history.selected >= history.runs.len() {
+                history.selected = history.selected.saturating_sub(1);
+            }
+            if let Some(counts) = &mut history.counts {
+                let count = if lab { &mut counts.lab } else { &mut counts.own };
+                *count = count.saturating_sub(1);
+            }
         }
     }
-    if history.past.as_ref().is_some_and(|p| p.id == id) {
+    if history.past.as_ref().is_some_and(|p| ids.contains(&p.id)) {
         super::past::back_to_live(state);
     }
-    state.notify(format!("Deleted run {id}."), Level::Info);
+    // The conversation the Run tab continues may have gone with them.
+    if state.run.conversation.turns.iter().any(|t| ids.contains(&t.run_id)) {
+        state.run.conversation = crate::engine::Conversation::default();
+    }
+    match ids.len() {
+        1 => state.notify(format!("Deleted run {id}."), Level::Info),
+        n => state.notify(format!("Deleted the conversation of run {id}: {n} turns."), Level::Info),
+    }
     let height = height(state);
     state.history.keep_in_view(height);
     load_next(state)

@@ -81,9 +81,10 @@ fn clean(msg: HistoryMsg) -> HistoryMsg {
         HistoryMsg::Answer { id, result } => {
             HistoryMsg::Answer { id: text(id), result: result.map_err(text) }
         }
-        HistoryMsg::Deleted { id, result } => {
-            HistoryMsg::Deleted { id: text(id), result: result.map_err(text) }
-        }
+        HistoryMsg::Deleted { id, result } => HistoryMsg::Deleted {
+            id: text(id),
+            result: result.map(|ids| ids.into_iter().map(text).collect()).map_err(text),
+        },
         // Its text is made safe where it is shown (the answer panel); what goes to the engine stays exact.
         HistoryMsg::Conversation { id, result } => {
             HistoryMsg::Conversation { id: text(id), result: result.map_err(text) }

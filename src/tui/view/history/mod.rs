@@ -18,7 +18,7 @@ use crate::tui::action::{Action, Context, History};
 use crate::tui::format;
 use crate::tui::screen::history::layout;
 use crate::tui::screen::layout::inner;
-use crate::tui::state::history::HistoryFocus;
+use crate::tui::state::history::{ConfirmDelete, HistoryFocus};
 use crate::tui::state::{Overlay, State};
 use crate::tui::text::wrap::Wrapper;
 use crate::tui::theme::Role;
@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
     list::draw(frame, &parts, state);
     super::status_bar::draw(frame, parts.status, state);
     if let Some(confirm) = &state.history.confirm {
-        draw_confirm(frame, area, state, &confirm.id, &confirm.title);
+        draw_confirm(frame, area, state, confirm);
     }
     for overlay in &state.overlays {
         match overlay {
@@ -114,7 +114,8 @@ fn lab_runs_note(state: &State) -> String {
 }
 
 /// The question before deleting a run.
-fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, id: &str, title: &str) {
+fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &ConfirmDelete) {
+    let (id, title) = (&confirm.id, &confirm.title);
     let theme = state.theme();
     let rect = centered(area, 60, 8);
     let body = inner(rect);
@@ -124,7 +125,12 @@ fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, id: &str, title: &
     w.newline();
     w.push_str(&format!("“{title}”"), Role::Dim);
     w.newline();
-    w.push_str("Its calls, answers and search entries leave the record for good.", Role::Text);
+    let what = if confirm.conversation {
+        "Every turn of its conversation, with their calls, answers and search entries, leaves the record for good."
+    } else {
+        "Its calls, answers and search entries leave the record for good."
+    };
+    w.push_str(what, Role::Text);
     w.newline();
     let yes = letter_key(state, Context::Confirm, Action::History(History::Confirm));
     let no = letter_key(state, Context::Confirm, Action::History(History::Keep));
@@ -132,7 +138,10 @@ fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, id: &str, title: &
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.style(Role::StatusWarn))
-        .title_top(Line::from(span(" Delete this run? ", theme.style(Role::StatusWarn))));
+        .title_top(Line::from(span(
+            if confirm.conversation { " Delete this conversation? " } else { " Delete this run? " },
+            theme.style(Role::StatusWarn),
+        )));
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
     draw_rows(frame.buffer_mut(), body, &w.all_rows(), theme);
