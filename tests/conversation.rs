@@ -296,3 +296,35 @@ fn a_turn_later_turns_build_on_is_kept_until_the_whole_conversation_goes() {
     let out = ailab(&mock, &dirs).args(["history", "list", "--json"]).output().unwrap();
     assert_eq!(text(&out.stdout).trim(), "[]");
 }
+
+#[test]
+fn a_conversation_exports_as_the_dialogue_with_each_turns_run_folded_below() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let dirs = tempfile::tempdir().unwrap();
+    let (first, _) = ask(&mock, &dirs, &[FIRST]);
+    let (second, _) = ask(&mock, &dirs, &["--continue", FOLLOW_UP]);
+    let (third, _) = ask(&mock, &dirs, &["--member", "pixel", "which pattern matters most?"]);
+    let export = |format: &str| {
+        let out = ailab(&mock, &dirs)
+            .args(["history", "export", "last", "--conversation", "--format", format, "-o", "-"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let md = export("md");
+    let (one, two, three) =
+        (md.find("## Turn 1").unwrap(), md.find("## Turn 2").unwrap(), md.find("## Turn 3").unwrap());
+    assert!(one < two && two < three, "{md}");
+    assert!(md.contains(&format!("> {FIRST}")) && md.contains(&format!("> {FOLLOW_UP}")));
+    assert!(md.contains("**You, to pixel alone:**"), "{md}");
+    assert!(md[two..three].contains(final_answer(&second).trim().lines().next().unwrap()));
+    assert_eq!(md.matches("<details>").count(), 3);
+    assert!(md.contains("Iteration · You → Atlas"), "a follow-up reads as an iteration: {md}");
+    let json: Value = serde_json::from_str(&export("json")).expect("JSON");
+    let turns = json["turns"].as_array().expect("turns");
+    assert_eq!(turns.len(), 3);
+    assert_eq!(json["conversation"], first[0]["run_id"]);
+    assert_eq!(turns[2]["id"], third[0]["run_id"]);
+    assert!(turns.iter().all(|t| t["calls"].as_array().is_some_and(|c| !c.is_empty())));
+}

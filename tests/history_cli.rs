@@ -141,6 +141,7 @@ fn export_writes_markdown_or_json_where_asked() {
         HistoryCommand::Export {
             id: "20260101-13".into(),
             format: ExportFormat::Md,
+            conversation: false,
             output: Some(md_path.clone()),
         },
     );
@@ -157,6 +158,7 @@ fn export_writes_markdown_or_json_where_asked() {
         HistoryCommand::Export {
             id: "20260101-13".into(),
             format: ExportFormat::Json,
+            conversation: false,
             output: Some(folder.clone()),
         },
     );
@@ -173,6 +175,7 @@ fn export_writes_markdown_or_json_where_asked() {
         HistoryCommand::Export {
             id: "20260101-13".into(),
             format: ExportFormat::Json,
+            conversation: false,
             output: Some("-".into()),
         },
     );
@@ -185,6 +188,7 @@ fn export_writes_markdown_or_json_where_asked() {
         HistoryCommand::Export {
             id: "20260101-13".into(),
             format: ExportFormat::Md,
+            conversation: false,
             output: Some(dir.path().join("no/such/folder/run.md")),
         },
     );

@@ -145,6 +145,10 @@ pub enum HistoryCommand {
         id: String,
         #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
         format: ExportFormat,
+        /// The whole conversation the run is a turn of: the dialogue, each turn's run folded below
+        /// its answer (default file: ailab-conversation-<id>.<md|json>).
+        #[arg(long)]
+        conversation: bool,
         /// Output file (default: ailab-<id>.<md|json> in the current directory; `-` for stdout).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,

@@ -154,14 +154,19 @@ fn try_execute(
                 write_plain(out, &render::run_details(&record, lab.as_ref(), render::width()));
             }
         }
-        HistoryCommand::Export { id, format, output } => {
+        HistoryCommand::Export { id, format, conversation, output } => {
             let record = reader.load_run(&id)?;
             let format = match format {
                 ExportFormat::Md => store::export::Format::Markdown,
                 ExportFormat::Json => store::export::Format::Json,
             };
-            let text = format.render(&record);
-            let file_name = PathBuf::from(format.file_name(&record.run.id));
+            let (text, file_name) = if conversation {
+                let turns = reader.conversation_runs(&record.run.id)?;
+                (format.render_conversation(&turns), format.conversation_file_name(&record.run.conversation))
+            } else {
+                (format.render(&record), format.file_name(&record.run.id))
+            };
+            let file_name = PathBuf::from(file_name);
             let target = match output {
                 // A folder (existing, or written with a trailing slash) gets the usual file name in it.
                 Some(dir) if dir.is_dir() || dir.as_os_str().to_string_lossy().ends_with(['/', '\\']) => {
@@ -177,7 +182,8 @@ fn try_execute(
                 return Ok(exit::FAILED);
             } else {
                 let shown = std::fs::canonicalize(&target).unwrap_or(target);
-                write_line(err, format_args!("Exported run {} to {}", record.run.id, shown.display()));
+                let what = if conversation { "the conversation of run" } else { "run" };
+                write_line(err, format_args!("Exported {what} {} to {}", record.run.id, shown.display()));
             }
         }
         HistoryCommand::Delete { id, conversation, yes } => {

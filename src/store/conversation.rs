@@ -22,19 +22,9 @@ impl Reader {
             .conn
             .query_row("SELECT coalesce(conversation_id, id) FROM runs WHERE id = ?1", [&run], |r| r.get(0))
             .map_err(|e| self.err(e))?;
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM runs WHERE coalesce(conversation_id, id) = ?1 ORDER BY turn, started_ms",
-            )
-            .map_err(|e| self.err(e))?;
-        let ids = stmt
-            .query_map(params![conversation], |r| r.get::<_, String>(0))
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(|e| self.err(e))?;
-        let mut turns: Vec<PastTurn> = Vec::with_capacity(ids.len());
-        for id in ids {
-            let mut turn = self.load_run(&id)?.as_turn();
+        let mut turns: Vec<PastTurn> = Vec::new();
+        for record in self.conversation_runs(&run)? {
+            let mut turn = record.as_turn();
             if turn.kind == TurnKind::Resynthesis {
                 turn.member = turns
                     .iter()
@@ -44,6 +34,24 @@ impl Reader {
             turns.push(turn);
         }
         Ok(Conversation { id: Some(conversation), turns })
+    }
+
+    /// Every turn of the conversation the run `id` (a whole id or a unique prefix) is a turn of,
+    /// in full, in order.
+    pub fn conversation_runs(&self, id: &str) -> Result<Vec<RunRecord>, StoreError> {
+        let run = self.resolve_id(id)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM runs WHERE coalesce(conversation_id, id) =
+                   (SELECT coalesce(conversation_id, id) FROM runs WHERE id = ?1) ORDER BY turn, started_ms",
+            )
+            .map_err(|e| self.err(e))?;
+        let ids = stmt
+            .query_map(params![run], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err(e))?;
+        ids.iter().map(|id| self.load_run(id)).collect()
     }
 
     /// The id of the user's latest own run (not the lab's).

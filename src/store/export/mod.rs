@@ -2,6 +2,8 @@
 
 use std::fmt::Write;
 
+mod conversation;
+
 use super::messages::{Message, MessageKind, messages};
 use super::model::{CallStatus, RunRecord};
 
