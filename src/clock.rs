@@ -103,8 +103,9 @@ pub fn local(ms: i64) -> WallTime {
 /// reads `TZ` or the system's zone file.
 #[cfg(unix)]
 fn local_offset(ms: i64) -> Option<i32> {
-    // `time_t` is 32 bits on some platforms, where this conversion can fail.
-    #[allow(clippy::useless_conversion)]
+    // `time_t` is 32 bits on some platforms, where this conversion can fail. On musl the libc
+    // crate marks `time_t` deprecated ahead of a change of width that this conversion absorbs.
+    #[allow(clippy::useless_conversion, deprecated)]
     let time: libc::time_t = ms.div_euclid(1000).try_into().ok()?;
     let mut tm = std::mem::MaybeUninit::<libc::tm>::zeroed();
     // SAFETY: `localtime_r` is the re-entrant variant: it reads `time` and writes only into the
@@ -118,9 +119,45 @@ fn local_offset(ms: i64) -> Option<i32> {
     i32::try_from(tm.tm_gmtoff).ok()
 }
 
-#[cfg(not(unix))]
+/// The zone's offset from UTC at that moment, from the C runtime's `localtime_s`, which follows
+/// the zone set in Windows. Its `tm` has no `tm_gmtoff`: the offset is the local reading minus UTC.
+#[cfg(windows)]
+fn local_offset(ms: i64) -> Option<i32> {
+    // `time_t` is 32 bits on 32-bit MinGW, where this conversion can fail.
+    #[allow(clippy::useless_conversion)]
+    let time: libc::time_t = ms.div_euclid(1000).try_into().ok()?;
+    let mut tm = std::mem::MaybeUninit::<libc::tm>::zeroed();
+    // SAFETY: `localtime_s` reads `time` and writes only into the `tm` we own; a non-zero return
+    // means it failed and `tm` is not read.
+    if unsafe { libc::localtime_s(tm.as_mut_ptr(), &time) } != 0 {
+        return None;
+    }
+    // SAFETY: `localtime_s` succeeded, so it initialised every field.
+    let tm = unsafe { tm.assume_init() };
+    let reading = (tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    offset_of_reading(ms.div_euclid(1000), reading)
+}
+
+#[cfg(not(any(unix, windows)))]
 fn local_offset(_ms: i64) -> Option<i32> {
     None
+}
+
+/// Seconds east of UTC of a zone whose clock reads `(year, month, day, hour, minute, second)` at
+/// Unix time `secs`; `None` for a reading a day or more away from UTC (a broken C library).
+#[cfg(any(windows, test))]
+fn offset_of_reading(secs: i64, (y, mo, d, h, mi, s): (i32, i32, i32, i32, i32, i32)) -> Option<i32> {
+    // Howard Hinnant's days-from-civil, the inverse of `civil_from_unix`.
+    let y = i64::from(y) - i64::from(mo <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = i64::from(if mo > 2 { mo - 3 } else { mo + 9 });
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let local = days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s);
+    let offset = i32::try_from(local - secs).ok()?;
+    (offset.abs() < 86_400).then_some(offset)
 }
 
 #[cfg(test)]
@@ -148,6 +185,34 @@ mod tests {
         let tokyo_midnight = WallTime::at_offset(MORNING + 9 * 3_600_000, 9 * 3600);
         assert_eq!(tokyo_midnight.date_minute(), "2026-11-25 00:00");
         assert_eq!(tokyo_midnight.month_day_minute(), "11-25 00:00");
+    }
+
+    #[test]
+    fn an_offset_is_the_local_reading_minus_utc() {
+        let secs = MORNING / 1000;
+        assert_eq!(offset_of_reading(secs, (2026, 11, 24, 6, 0, 0)), Some(0));
+        assert_eq!(offset_of_reading(secs, (2026, 11, 24, 7, 0, 0)), Some(3600));
+        assert_eq!(offset_of_reading(secs, (2026, 11, 24, 2, 30, 0)), Some(-(3 * 3600 + 1800)));
+        // Across midnight and across the new year, backwards.
+        assert_eq!(offset_of_reading(secs, (2026, 11, 25, 1, 0, 0)), Some(19 * 3600));
+        let new_year = 1_767_232_800; // 2026-01-01 02:00:00 UTC
+        assert_eq!(offset_of_reading(new_year, (2025, 12, 31, 21, 0, 0)), Some(-5 * 3600));
+        // 2024-02-29 (a leap day) and the day after it.
+        let leap = 1_709_164_800; // 2024-02-29 00:00:00 UTC
+        assert_eq!(offset_of_reading(leap, (2024, 2, 29, 5, 45, 0)), Some(5 * 3600 + 2700));
+        assert_eq!(offset_of_reading(leap, (2024, 2, 28, 23, 0, 0)), Some(-3600));
+        assert_eq!(offset_of_reading(leap, (2024, 3, 1, 0, 0, 0)), None);
+    }
+
+    #[test]
+    fn reading_an_offset_inverts_the_calendar_from_1900_to_2100() {
+        // Every 9 days and 7 hours or so, with offsets from -12:00 to +14:00 in quarter hours.
+        for (i, secs) in (-2_208_988_800_i64..4_102_444_800).step_by(800_017).enumerate() {
+            let offset = (i as i32 % 105 - 48) * 900;
+            let (y, mo, d, h, mi, s) = civil_from_unix(secs + i64::from(offset));
+            let reading = (y as i32, mo as i32, d as i32, h as i32, mi as i32, s as i32);
+            assert_eq!(offset_of_reading(secs, reading), Some(offset), "at {secs}");
+        }
     }
 
     #[cfg(unix)]

@@ -8,8 +8,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// With no command, opens the live view. LM Studio (or llama.cpp, Ollama, vLLM) must be serving
 /// on the base URL, or use --demo for an offline first look.
+// `--version` names the commit it was built from, when it was built from git (see build.rs).
 #[derive(Debug, Parser)]
-#[command(name = "ailab", version, about, long_about = None)]
+#[command(name = "ailab", version = env!("AILAB_VERSION"), about, long_about = None)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
