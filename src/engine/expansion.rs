@@ -75,18 +75,7 @@ impl Engine {
         });
         ctx.set_state(&node.id, NodeStatus::Answering);
         let own = base.members.get(&node.id).cloned().unwrap_or_default();
-        let replies: Vec<ChildReply> = hierarchy
-            .children(&node)
-            .map(|child| {
-                let exchange = base.members.get(&child.id).cloned().unwrap_or_default();
-                ChildReply {
-                    name: child.name.clone(),
-                    role: child.role.clone(),
-                    task: exchange.task,
-                    reply: exchange.answer.ok_or_else(|| "it gave no answer on that turn".to_string()),
-                }
-            })
-            .collect();
+        let replies = replies_of(&hierarchy, &node, &base.members);
         let before = conversation.before(index);
         let earlier = before.earlier_for(&node.id, node.id == hierarchy.root().id, earlier_budget(&node));
         let asked = Asked { query: &base.question, earlier: &earlier };
@@ -155,18 +144,7 @@ impl Engine {
         let mut result = Err(CallFailure::Failed(format!("{member} has no parent to send its reply up to")));
         for ancestor in &ancestors {
             ctx.set_state(&ancestor.id, NodeStatus::Synthesizing);
-            let replies: Vec<ChildReply> = hierarchy
-                .children(ancestor)
-                .map(|child| {
-                    let exchange = members.get(&child.id).cloned().unwrap_or_default();
-                    ChildReply {
-                        name: child.name.clone(),
-                        role: child.role.clone(),
-                        task: exchange.task,
-                        reply: exchange.answer.ok_or_else(|| "it gave no answer on that turn".to_string()),
-                    }
-                })
-                .collect();
+            let replies = replies_of(&hierarchy, ancestor, &members);
             let task = members.get(&ancestor.id).map_or(base.question.clone(), |e| e.task.clone());
             let earlier = before.earlier_for(&ancestor.id, ancestor.id == root.id, earlier_budget(ancestor));
             let asked = Asked { query: &base.question, earlier: &earlier };
@@ -236,6 +214,26 @@ fn find_member<'a>(hierarchy: &'a Hierarchy, member: &str) -> Result<&'a NodeCon
             let names: Vec<&str> = hierarchy.preorder().iter().map(|n| n.id.as_str()).collect();
             format!("no member named \"{wanted}\" in the team (the members are: {})", names.join(", "))
         })
+}
+
+/// What `node`'s children said on a turn, as its synthesis reads them.
+fn replies_of(
+    hierarchy: &Hierarchy,
+    node: &NodeConfig,
+    members: &BTreeMap<String, Exchange>,
+) -> Vec<ChildReply> {
+    hierarchy
+        .children(node)
+        .map(|child| {
+            let exchange = members.get(&child.id).cloned().unwrap_or_default();
+            ChildReply {
+                name: child.name.clone(),
+                role: child.role.clone(),
+                task: exchange.task,
+                reply: exchange.answer.ok_or_else(|| "it gave no answer on that turn".to_string()),
+            }
+        })
+        .collect()
 }
 
 /// The ancestors of `member`, nearest first, up to the root.

@@ -38,10 +38,16 @@ fn ended(state: &mut State, run_id: &str, question: &str) {
         members: BTreeMap::new(),
         ..PastTurn::default()
     };
+    ended_as(state, turn);
+}
+
+/// The engine's end of the run `turn` is, done.
+fn ended_as(state: &mut State, turn: PastTurn) {
+    let run_id = turn.run_id.clone();
     let summary = RunSummary {
-        run_id: run_id.into(),
+        run_id: run_id.as_str().into(),
         status: RunStatus::Done,
-        answer: Some(ANSWER.into()),
+        answer: turn.answer.clone(),
         totals: RunTotals::default(),
         error: None,
         turn: Some(turn),
@@ -173,22 +179,17 @@ fn ctrl_e_asks_the_focused_member_alone_and_alt_u_sends_its_reply_up() {
     launch(&mut s, "r1");
     feed(&mut s, &run_as_turn("r1", PROMPT, "r1", 1));
     let nova = Exchange { task: "the technical side".into(), answer: Some("Nova's first reply".into()) };
-    let summary = RunSummary {
-        run_id: "r1".into(),
-        status: RunStatus::Done,
-        answer: Some(ANSWER.into()),
-        totals: RunTotals::default(),
-        error: None,
-        turn: Some(PastTurn {
+    ended_as(
+        &mut s,
+        PastTurn {
             run_id: "r1".into(),
             question: PROMPT.into(),
             answer: Some(ANSWER.into()),
             complete: true,
             members: BTreeMap::from([("nova".to_string(), nova)]),
             ..PastTurn::default()
-        }),
-    };
-    update(&mut s, Msg::RunTaskEnded { run_id: "r1".into(), outcome: Ok(summary) });
+        },
+    );
     assert!(screen_text(&mut s, 120, 40).contains("Follow-up"), "no send-up before an expansion");
     update(&mut s, super::history_support::alt('u'));
     assert!(notice(&s).contains("Nothing to send up"), "{}", notice(&s));
@@ -223,15 +224,7 @@ fn ctrl_e_asks_the_focused_member_alone_and_alt_u_sends_its_reply_up() {
         parent_run: Some("r1".into()),
         ..PastTurn::default()
     };
-    let summary = RunSummary {
-        run_id: "r2".into(),
-        status: RunStatus::Done,
-        answer: Some("Nova, expanded".into()),
-        totals: RunTotals::default(),
-        error: None,
-        turn: Some(expansion),
-    };
-    update(&mut s, Msg::RunTaskEnded { run_id: "r2".into(), outcome: Ok(summary) });
+    ended_as(&mut s, expansion);
     assert!(screen_text(&mut s, 120, 40).contains("Alt-U send up"));
     let effects = update(&mut s, super::history_support::alt('u'));
     let [Effect::SendUp { conversation }] = effects.as_slice() else {
