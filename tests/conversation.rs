@@ -134,6 +134,18 @@ fn a_follow_up_gives_every_member_the_earlier_turns_and_its_own_earlier_work() {
     let mut turns: Vec<u64> = rows.iter().filter_map(|r| r["turn"].as_u64()).collect();
     turns.sort();
     assert_eq!(turns, [1, 2, 3]);
+
+    // And as one conversation: what it began with, three turns, the run to continue from.
+    ask(&mock, &dirs, &["a question of its own"]);
+    let out = ailab(&mock, &dirs).args(["history", "list", "--conversations", "--json"]).output().unwrap();
+    let conversations: Value = serde_json::from_str(&text(&out.stdout)).expect("JSON");
+    let conversations = conversations.as_array().expect("a list");
+    assert_eq!(conversations.len(), 2);
+    assert_eq!(conversations[0]["first_prompt"], "a question of its own", "the latest activity first");
+    let ours = &conversations[1];
+    assert_eq!((ours["id"].as_str(), ours["turns"].as_u64()), (Some(first_id.as_str()), Some(3)));
+    assert_eq!(ours["first_prompt"], FIRST);
+    assert_eq!(ours["last_run"], third[0]["run_id"]);
 }
 
 #[test]

@@ -36,10 +36,11 @@ fn recorded(path: &Path) {
 #[test]
 fn an_empty_history_says_so_without_creating_a_file() {
     let (_dir, path) = temp_db();
-    let (code, out, _) = history(&path, HistoryCommand::List { limit: 20, json: false });
+    let (code, out, _) =
+        history(&path, HistoryCommand::List { limit: 20, conversations: false, json: false });
     assert_eq!(code, 0);
     assert!(out.contains("No runs recorded yet"), "{out}");
-    let (code, out, _) = history(&path, HistoryCommand::List { limit: 20, json: true });
+    let (code, out, _) = history(&path, HistoryCommand::List { limit: 20, conversations: false, json: true });
     assert_eq!((code, out.trim()), (0, "[]"));
     let (code, _, err) = history(&path, HistoryCommand::Show { id: "2026".into(), json: false });
     assert_eq!(code, 2);
@@ -51,7 +52,8 @@ fn an_empty_history_says_so_without_creating_a_file() {
 fn list_and_search_show_the_runs_newest_first() {
     let (_dir, path) = temp_db();
     recorded(&path);
-    let (code, out, _) = history(&path, HistoryCommand::List { limit: 20, json: false });
+    let (code, out, _) =
+        history(&path, HistoryCommand::List { limit: 20, conversations: false, json: false });
     assert_eq!(code, 0);
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].starts_with("ID") && lines[0].contains("PROMPT"), "{out}");
@@ -60,10 +62,10 @@ fn list_and_search_show_the_runs_newest_first() {
     assert!(lines[1].contains("done") && lines[1].contains("510"), "status and tokens: {out}");
     assert!(lines[2].starts_with("20260101-120000-aaaa"), "{out}");
 
-    let (_, out, _) = history(&path, HistoryCommand::List { limit: 1, json: false });
+    let (_, out, _) = history(&path, HistoryCommand::List { limit: 1, conversations: false, json: false });
     assert!(out.contains("1 older run(s) not shown; use --limit 2"), "{out}");
 
-    let (code, out, _) = history(&path, HistoryCommand::List { limit: 20, json: true });
+    let (code, out, _) = history(&path, HistoryCommand::List { limit: 20, conversations: false, json: true });
     assert_eq!(code, 0);
     let runs: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(runs.as_array().unwrap().len(), 2);
@@ -204,7 +206,7 @@ fn delete_with_yes_removes_the_run() {
         history(&path, HistoryCommand::Delete { id: "20260101-12".into(), conversation: false, yes: true });
     assert_eq!(code, 0);
     assert!(out.contains("Deleted run 20260101-120000-aaaa"), "{out}");
-    let (_, out, _) = history(&path, HistoryCommand::List { limit: 20, json: true });
+    let (_, out, _) = history(&path, HistoryCommand::List { limit: 20, conversations: false, json: true });
     let runs: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(runs.as_array().unwrap().len(), 1);
     let (code, _, _) =
@@ -218,7 +220,8 @@ fn a_file_that_is_not_a_record_is_refused_and_left_alone() {
     let notes = dir.path().join("notes.txt");
     let text = "definitely not a database ".repeat(100);
     std::fs::write(&notes, &text).unwrap();
-    let (code, out, err) = history(&notes, HistoryCommand::List { limit: 20, json: false });
+    let (code, out, err) =
+        history(&notes, HistoryCommand::List { limit: 20, conversations: false, json: false });
     assert_eq!(code, 1);
     assert!(out.is_empty(), "{out}");
     assert!(err.contains("notes.txt is not an ailab record") && err.contains("left untouched"), "{err}");
@@ -239,7 +242,8 @@ fn a_damaged_record_is_reported_not_replaced_by_an_empty_one() {
         *b = 0xA5;
     }
     std::fs::write(&path, &bytes).unwrap();
-    let (code, out, err) = history(&path, HistoryCommand::List { limit: 20, json: false });
+    let (code, out, err) =
+        history(&path, HistoryCommand::List { limit: 20, conversations: false, json: false });
     assert_eq!(code, 1, "{out}");
     assert!(!out.contains("No runs recorded yet"), "an empty new record is not passed off as the history");
     assert!(err.contains("is damaged") && err.contains("nothing was changed"), "{err}");
@@ -261,7 +265,7 @@ fn with_recording_off_a_delete_is_refused_and_says_what_to_do() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("was not deleted: recording is off (--no-record)"), "{err}");
     assert!(err.contains("Leave out --no-record to delete it"), "{err}");
-    let (_, out, _) = history(&path, HistoryCommand::List { limit: 20, json: true });
+    let (_, out, _) = history(&path, HistoryCommand::List { limit: 20, conversations: false, json: true });
     let runs: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(runs.as_array().unwrap().len(), 2, "nothing was deleted");
 }

@@ -120,10 +120,13 @@ pub struct AskArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum HistoryCommand {
-    /// The latest runs, newest first.
+    /// The latest runs, newest first (or, with --conversations, the conversations).
     List {
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// One line per conversation: what it began with, its turns, its latest activity.
+        #[arg(long)]
+        conversations: bool,
         #[arg(long)]
         json: bool,
     },

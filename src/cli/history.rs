@@ -107,7 +107,20 @@ fn try_execute(
         write_line(err, format_args!("ailab: {notice}"));
     }
     match cmd {
-        HistoryCommand::List { limit, json } => {
+        HistoryCommand::List { limit, conversations: true, json } => {
+            let conversations = reader.list_conversations(limit)?;
+            if json {
+                print_json(out, &conversations);
+            } else if conversations.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "No conversations yet. Run `ailab ask \"…\"` or open the live view to start one."
+                );
+            } else {
+                write_plain(out, &render::conversation_table(&conversations, render::width()));
+            }
+        }
+        HistoryCommand::List { limit, json, .. } => {
             let runs = reader.list_runs(None, limit)?;
             if json {
                 print_json(out, &runs);

@@ -2,6 +2,7 @@
 //! engine's [`Conversation`], so a follow-up continues from what was recorded, not from a guess.
 
 use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
 
 use super::error::StoreError;
 use super::model::{CallStatus, RunRecord};
@@ -54,6 +55,41 @@ impl Reader {
         ids.iter().map(|id| self.load_run(id)).collect()
     }
 
+    /// The user's conversations (not the lab's runs), the latest activity first: what they began
+    /// with, how many turns, when and how the last turn went.
+    pub fn list_conversations(&self, limit: usize) -> Result<Vec<ConversationRow>, StoreError> {
+        let sql = format!(
+            "SELECT c.cid, c.turns, c.last_ms, l.id, l.status, l.turn,
+                    coalesce(f.prompt, (SELECT x.prompt FROM runs x WHERE coalesce(x.conversation_id, x.id) = c.cid
+                                        ORDER BY x.turn LIMIT 1)),
+                    coalesce(f.started_ms, c.first_ms)
+             FROM (SELECT coalesce(r.conversation_id, r.id) AS cid, count(*) AS turns,
+                          max(r.started_ms) AS last_ms, min(r.started_ms) AS first_ms
+                   FROM runs r WHERE NOT {IS_LAB_RUN} GROUP BY cid) c
+             LEFT JOIN runs f ON f.id = c.cid
+             JOIN runs l ON l.id = (SELECT y.id FROM runs y WHERE coalesce(y.conversation_id, y.id) = c.cid
+                                    ORDER BY y.turn DESC, y.started_ms DESC LIMIT 1)
+             ORDER BY c.last_ms DESC, c.cid DESC LIMIT ?1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![limit.min(i64::MAX as usize) as i64], |r| {
+                let status: String = r.get(4)?;
+                Ok(ConversationRow {
+                    id: r.get(0)?,
+                    turns: r.get::<_, i64>(1)?.max(0) as u32,
+                    last_ms: r.get(2)?,
+                    last_run: r.get(3)?,
+                    last_status: RunStatus::parse(&status).unwrap_or(RunStatus::Failed),
+                    last_turn: r.get::<_, i64>(5)?.max(1) as u32,
+                    first_prompt: r.get(6)?,
+                    started_ms: r.get(7)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
     /// The id of the user's latest own run (not the lab's).
     fn latest_own_run(&self) -> Result<String, StoreError> {
         let sql = format!(
@@ -62,6 +98,23 @@ impl Reader {
         let newest = self.conn.query_row(&sql, [], |r| r.get(0)).optional().map_err(|e| self.err(e))?;
         newest.ok_or(StoreError::NoRuns)
     }
+}
+
+/// One conversation in a list of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationRow {
+    /// The id of its first run.
+    pub id: String,
+    /// The question it began with.
+    pub first_prompt: String,
+    pub turns: u32,
+    pub started_ms: i64,
+    /// When its latest turn started.
+    pub last_ms: i64,
+    /// Its latest turn: the run to continue from, its number and how it ended.
+    pub last_run: String,
+    pub last_turn: u32,
+    pub last_status: RunStatus,
 }
 
 /// The phases whose text is a member's answer on its task (the last one is the answer it gave).

@@ -51,6 +51,7 @@ mod write;
 use std::path::PathBuf;
 
 pub use busy::BUSY_TIMEOUT;
+pub use conversation::ConversationRow;
 pub use error::StoreError;
 pub use lab::{LabLink, LabRecord, LabScope};
 pub use messages::{Message, MessageKind, messages};

@@ -8,7 +8,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::clock::now_ms;
 use crate::store::export::{duration, local_datetime, short_version};
-use crate::store::{LabLink, RunRecord, RunRow, SearchHit};
+use crate::store::{ConversationRow, LabLink, RunRecord, RunRow, SearchHit};
 
 /// The terminal's width when stdout is one; `None` (no truncation) when piped.
 pub fn width() -> Option<usize> {
@@ -44,6 +44,27 @@ pub fn search_table(hits: &[SearchHit], width: Option<usize>) -> String {
             let _ = writeln!(out, "    {}", fit(&hit.snippet, room));
         }
     }
+    out
+}
+
+/// The conversations: the run to continue from, latest activity, turns, how the latest ended, and
+/// the question each began with.
+pub fn conversation_table(rows: &[ConversationRow], width: Option<usize>) -> String {
+    let mut out =
+        format!("{:<22}{:<12}{:>6}  {:<12}FIRST QUESTION\n", "LATEST RUN", "WHEN", "TURNS", "LATEST");
+    for row in rows {
+        let prefix = format!(
+            "{:<22}{:<12}{:>6}  {:<12}",
+            row.last_run,
+            age(now_ms() - row.last_ms, row.last_ms),
+            row.turns,
+            row.last_status.as_str()
+        );
+        let room = width.map(|w| w.saturating_sub(prefix.width()).max(16));
+        let first = row.first_prompt.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+        let _ = writeln!(out, "{prefix}{}", fit(first, room));
+    }
+    out.push_str("`ailab ask --continue RUN \"…\"` asks the next turn of a conversation.\n");
     out
 }
 
