@@ -3,6 +3,7 @@
 //! answer panel opens on this turn's answer with the earlier turns above it; Ctrl-N starts afresh.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crossterm::event::KeyCode;
 
@@ -134,7 +135,10 @@ fn c_in_history_continues_the_selected_runs_conversation_with_the_recorded_turns
     super::history_support::history_with(&mut s, super::history_support::sample());
     let id = "20261124-055900-1a2b".to_string();
     let effects = update(&mut s, key(KeyCode::Char('c')));
-    assert_eq!(effects, vec![Effect::History(HistoryEffect::LoadConversation { id: id.clone() })]);
+    assert_eq!(
+        effects,
+        vec![Effect::History(HistoryEffect::LoadConversation { id: id.clone(), continue_it: true })]
+    );
     // The record answers with the conversation, two turns so far.
     let turn = |run_id: &str, question: &str| PastTurn {
         run_id: run_id.into(),
@@ -148,7 +152,10 @@ fn c_in_history_continues_the_selected_runs_conversation_with_the_recorded_turns
         id: Some("20261124-055000-0000".into()),
         turns: vec![turn("20261124-055000-0000", PROMPT), turn(&id, FOLLOW_UP)],
     };
-    update(&mut s, Msg::History(HistoryMsg::Conversation { id, result: Ok(recorded.clone()) }));
+    update(
+        &mut s,
+        Msg::History(HistoryMsg::Conversation { id, continue_it: true, result: Ok(recorded.clone()) }),
+    );
     assert_eq!(s.tab, Tab::Run);
     assert!(notice(&s).contains("at turn 3"), "{}", notice(&s));
     assert!(screen_text(&mut s, 120, 40).contains("Follow-up · turn 3"));
@@ -159,7 +166,10 @@ fn c_in_history_continues_the_selected_runs_conversation_with_the_recorded_turns
     super::history_support::history_with(&mut s, super::history_support::sample());
     update(&mut s, key(KeyCode::Char('c')));
     let failed = Err("the record is locked by another ailab".to_string());
-    update(&mut s, Msg::History(HistoryMsg::Conversation { id: "x".into(), result: failed }));
+    update(
+        &mut s,
+        Msg::History(HistoryMsg::Conversation { id: "x".into(), continue_it: true, result: failed }),
+    );
     assert!(notice(&s).contains("Could not read the conversation") && notice(&s).contains("locked"));
     assert_eq!(s.run.conversation, Conversation::default());
 }
@@ -250,4 +260,53 @@ fn shift_d_in_history_deletes_a_whole_conversation_after_asking() {
     update(&mut s, Msg::History(HistoryMsg::Deleted { id: ids[0].clone(), result: Ok(ids.clone()) }));
     assert_eq!(s.history.runs.len(), 3, "every turn leaves the list");
     assert!(notice(&s).contains("3 turns"), "{}", notice(&s));
+}
+
+#[test]
+fn a_later_turn_opened_from_history_reads_with_the_turns_before_it() {
+    let mut s = state(120, 40);
+    super::history_support::history_with(&mut s, super::history_support::sample());
+    let effects = update(&mut s, key(KeyCode::Enter));
+    let Some(Effect::History(HistoryEffect::Open { request, id, .. })) = effects.first().cloned() else {
+        panic!("no Open in {effects:?}");
+    };
+    // The record says this run is turn 2 of a conversation.
+    let events = run_as_turn(&id, FOLLOW_UP, "20261124-050000-0000", 2);
+    let effects = update(
+        &mut s,
+        Msg::History(HistoryMsg::Opened {
+            request,
+            id: id.clone(),
+            replay: false,
+            result: Ok(Arc::new(events)),
+        }),
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::History(HistoryEffect::LoadConversation { id: id.clone(), continue_it: false })]
+    );
+    let first = PastTurn {
+        run_id: "20261124-050000-0000".into(),
+        question: PROMPT.into(),
+        answer: Some("The first answer, as recorded.".into()),
+        complete: true,
+        ..PastTurn::default()
+    };
+    let second = PastTurn { run_id: id.clone(), question: FOLLOW_UP.into(), ..PastTurn::default() };
+    let recorded = Conversation { id: Some(first.run_id.clone()), turns: vec![first, second] };
+    update(
+        &mut s,
+        Msg::History(HistoryMsg::Conversation { id: id.clone(), continue_it: false, result: Ok(recorded) }),
+    );
+    let screen = screen_text(&mut s, 120, 40);
+    assert!(screen.contains("You · turn 2 ─ tell me more"), "the panel opens on the run shown:\n{screen}");
+    update(&mut s, key(KeyCode::PageUp));
+    update(&mut s, key(KeyCode::PageUp));
+    let screen = screen_text(&mut s, 120, 40);
+    assert!(screen.contains("The first answer, as recorded."), "the earlier turn is above it:\n{screen}");
+    assert_eq!(
+        s.run.conversation,
+        Conversation::default(),
+        "opening a run does not change what the live prompt continues"
+    );
 }

@@ -62,9 +62,9 @@ impl HistoryEffects {
                     reader.load_run(&id).map_err(|e| e.to_string()).and_then(|r| write_export(&r, format));
                 HistoryMsg::Exported { id, result }
             })),
-            HistoryEffect::LoadConversation { id } => read(Box::new(move |reader| {
+            HistoryEffect::LoadConversation { id, continue_it } => read(Box::new(move |reader| {
                 let result = reader.conversation(&id).map_err(|e| e.to_string());
-                HistoryMsg::Conversation { id, result }
+                HistoryMsg::Conversation { id, continue_it, result }
             })),
             HistoryEffect::LoadAnswer { id } => read(Box::new(move |reader| {
                 let result = reader.load_run(&id).map(|r| r.answer).map_err(|e| e.to_string());

@@ -32,7 +32,7 @@ pub enum HistoryMsg {
     /// A page for request `request`; `Err` carries the store's message (a bad search, say).
     Page { request: u64, result: Result<Page, String> },
     /// The conversation the run `id` is a turn of, as the next turn will read it.
-    Conversation { id: String, result: Result<Conversation, String> },
+    Conversation { id: String, continue_it: bool, result: Result<Conversation, String> },
     /// A past run's events, in order, for request `request`.
     Opened { request: u64, id: String, replay: bool, result: Result<Arc<Vec<RunEvent>>, String> },
     /// Where an export went, as the user should read it (`./file` in the current folder).
@@ -67,8 +67,9 @@ pub enum HistoryEffect {
     Open { request: u64, id: String, replay: bool },
     /// Write a run to a file in the current folder (or the data folder).
     Export { id: String, format: Format },
-    /// Read the conversation a run is a turn of, to continue it.
-    LoadConversation { id: String },
+    /// Read the conversation a run is a turn of: to continue it, or (not `continue_it`) to show
+    /// its earlier turns above the run opened.
+    LoadConversation { id: String, continue_it: bool },
     /// Fetch a run's final answer, to copy it.
     LoadAnswer { id: String },
     /// Delete a run, or with `conversation` every turn of the conversation it is a turn of.

@@ -73,7 +73,7 @@ impl Screen {
         } else {
             let width = state.size.0.saturating_sub(2).max(1) as usize;
             let len = run.view.answer.as_ref().map_or(0, String::len) as u64;
-            let earlier = run.earlier_turns();
+            let earlier = state.earlier_turns();
             let mut anchor = None;
             self.answer.ensure((run.generation, width, len, earlier.len()), width, |w| {
                 anchor = Some(answer::conversation_body(&run.view, earlier, w));

@@ -8,7 +8,7 @@ use ratatui_textarea::{CursorMove, TextArea};
 
 use super::Focus;
 use super::run_view::RunView;
-use crate::engine::{RunEvent, RunId};
+use crate::engine::{Conversation, RunEvent, RunId};
 use crate::store::{RunCounts, RunScope};
 use crate::tui::msg::history::ListedRun;
 
@@ -98,6 +98,9 @@ pub struct PastRun {
     pub live: RunView,
     pub live_focus: Focus,
     pub replay: Option<Replay>,
+    /// The conversation it is a turn of, once read (for a later turn: its earlier turns show above
+    /// its answer).
+    pub conversation: Option<Conversation>,
 }
 
 /// A run that just finished: the list is read again until the record has it as finished too

@@ -30,6 +30,7 @@ use self::zoom::ZoomState;
 use super::keymap::Keymap;
 use super::theme::{Theme, ThemeSet};
 use crate::config::Hierarchy;
+use crate::engine::PastTurn;
 
 /// Views drawn over the tab, top of the stack first to receive keys.
 #[derive(Debug, Clone)]
@@ -120,6 +121,16 @@ pub enum Quitting {
 }
 
 impl State {
+    /// The turns of a conversation to show above the answer on screen: those before the run
+    /// shown, from the conversation the next prompt continues, or from a past run's own while
+    /// one is open.
+    pub fn earlier_turns(&self) -> &[PastTurn] {
+        let Some(past) = &self.history.past else { return self.run.earlier_turns() };
+        let Some(conversation) = &past.conversation else { return &[] };
+        let shown = conversation.turns.iter().position(|t| t.run_id == past.id);
+        &conversation.turns[..shown.unwrap_or(conversation.turns.len())]
+    }
+
     /// A fresh UI for a hierarchy.
     pub fn new(
         hierarchy: Arc<Hierarchy>,

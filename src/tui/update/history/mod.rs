@@ -22,8 +22,7 @@ pub fn on_msg(state: &mut State, msg: HistoryMsg) -> Vec<Effect> {
     match clean(msg) {
         HistoryMsg::Page { request, result } => list::on_page(state, request, result),
         HistoryMsg::Opened { request, id, replay, result } => {
-            past::on_opened(state, request, &id, replay, result);
-            Vec::new()
+            past::on_opened(state, request, &id, replay, result)
         }
         HistoryMsg::Exported { id, result } => {
             match result {
@@ -47,8 +46,12 @@ pub fn on_msg(state: &mut State, msg: HistoryMsg) -> Vec<Effect> {
             }
         },
         HistoryMsg::Deleted { id, result } => list::on_deleted(state, &id, result),
-        HistoryMsg::Conversation { id, result } => {
+        HistoryMsg::Conversation { id, continue_it: true, result } => {
             past::on_conversation(state, &id, result);
+            Vec::new()
+        }
+        HistoryMsg::Conversation { id, continue_it: false, result } => {
+            past::on_earlier_turns(state, &id, result);
             Vec::new()
         }
         HistoryMsg::PromptHistory(prompts) => {
@@ -86,8 +89,8 @@ fn clean(msg: HistoryMsg) -> HistoryMsg {
             result: result.map(|ids| ids.into_iter().map(text).collect()).map_err(text),
         },
         // Its text is made safe where it is shown (the answer panel); what goes to the engine stays exact.
-        HistoryMsg::Conversation { id, result } => {
-            HistoryMsg::Conversation { id: text(id), result: result.map_err(text) }
+        HistoryMsg::Conversation { id, continue_it, result } => {
+            HistoryMsg::Conversation { id: text(id), continue_it, result: result.map_err(text) }
         }
         HistoryMsg::Notices(notices) => HistoryMsg::Notices(notices.into_iter().map(text).collect()),
         HistoryMsg::Unavailable(reason) => HistoryMsg::Unavailable(text(reason)),

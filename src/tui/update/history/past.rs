@@ -27,9 +27,9 @@ pub fn on_opened(
     id: &str,
     replay: bool,
     result: Result<Arc<Vec<RunEvent>>, String>,
-) {
+) -> Vec<Effect> {
     if state.history.opening != Some(request) {
-        return;
+        return Vec::new();
     }
     state.history.opening = None;
     match result {
@@ -38,9 +38,26 @@ pub fn on_opened(
             if replay {
                 start_replay(state);
             }
+            // A later turn of a conversation reads with the turns before it, above its answer.
+            if state.run.view.turn.as_ref().is_some_and(|t| t.turn > 1) {
+                let id = id.to_string();
+                return vec![Effect::History(HistoryEffect::LoadConversation { id, continue_it: false })];
+            }
         }
         Ok(_) => state.notify(format!("Run {id} has nothing recorded to show."), Level::Warn),
         Err(message) => state.notify(format!("Could not open run {id}: {message}"), Level::Error),
+    }
+    Vec::new()
+}
+
+/// The conversation of the past run shown, for its earlier turns above its answer.
+pub fn on_earlier_turns(state: &mut State, id: &str, result: Result<Conversation, String>) {
+    let Some(past) = state.history.past.as_mut().filter(|past| past.id == id) else { return };
+    match result {
+        Ok(conversation) => past.conversation = Some(conversation),
+        Err(message) => {
+            state.notify(format!("Could not read the earlier turns of run {id}: {message}"), Level::Warn)
+        }
     }
 }
 
@@ -69,10 +86,18 @@ fn show(state: &mut State, id: &str, events: Arc<Vec<RunEvent>>) {
             (std::mem::replace(&mut state.run.view, RunView::idle(state.hierarchy.clone())), state.run.focus)
         }
     };
-    state.history.past = Some(PastRun { id: id.to_string(), prompt, events, live, live_focus, replay: None });
+    state.history.past = Some(PastRun {
+        id: id.to_string(),
+        prompt,
+        events,
+        live,
+        live_focus,
+        replay: None,
+        conversation: None,
+    });
     state.tab = Tab::Run;
     state.reset_run(view);
-    state.run.answer_scroll = Scroll::At(0);
+    state.run.answer_scroll = Scroll::Anchored;
     state.run.focus = if state.run.shows_answer() { Focus::Answer } else { Focus::Node(0) };
 }
 
@@ -83,7 +108,7 @@ pub fn back_to_live(state: &mut State) {
     let finished = past.live.status.is_some() && !past.live.is_running();
     state.reset_run(past.live);
     if finished {
-        state.run.answer_scroll = Scroll::At(0);
+        state.run.answer_scroll = Scroll::Anchored;
     }
 }
 
@@ -102,7 +127,7 @@ pub fn start_replay(state: &mut State) {
         past.replay = Some(replay);
     }
     state.reset_run(view);
-    state.run.answer_scroll = Scroll::At(0);
+    state.run.answer_scroll = Scroll::Anchored;
 }
 
 /// Steps the replay speed: 1×, 4×, 16×, 1×…
@@ -131,7 +156,7 @@ pub fn stop(state: &mut State) {
     let events = past.events.clone();
     let view = as_ended(state, &events);
     state.reset_run(view);
-    state.run.answer_scroll = Scroll::At(0);
+    state.run.answer_scroll = Scroll::Anchored;
     state.notify("Replay stopped: the run as it ended.", Level::Info);
 }
 
@@ -234,7 +259,7 @@ pub fn continue_conversation(state: &mut State, id: &str) -> Vec<Effect> {
         state.notify("A run is in progress: continue a conversation once it ends.", Level::Warn);
         return Vec::new();
     }
-    vec![Effect::History(HistoryEffect::LoadConversation { id: id.to_string() })]
+    vec![Effect::History(HistoryEffect::LoadConversation { id: id.to_string(), continue_it: true })]
 }
 
 /// The conversation to continue, read from the record: the next prompt in the Run tab is its next
