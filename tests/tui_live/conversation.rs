@@ -14,6 +14,7 @@ use ailab::engine::{
     Conversation, EventKind, Exchange, PastTurn, RunEvent, RunStatus, RunSummary, RunTotals, TurnInfo,
     TurnKind,
 };
+use ailab::store::ConversationRow;
 use ailab::tui::msg::{Effect, HistoryEffect, HistoryMsg, Msg};
 use ailab::tui::state::{State, Tab};
 
@@ -309,4 +310,61 @@ fn a_later_turn_opened_from_history_reads_with_the_turns_before_it() {
         Conversation::default(),
         "opening a run does not change what the live prompt continues"
     );
+}
+
+#[test]
+fn v_in_history_lists_conversations_and_enter_opens_the_latest_turn() {
+    let mut s = state(120, 40);
+    super::history_support::history_with(&mut s, super::history_support::sample());
+    let effects = update(&mut s, key(KeyCode::Char('v')));
+    assert_eq!(effects, vec![Effect::History(HistoryEffect::LoadConversations { limit: 500 })]);
+    assert!(screen_text(&mut s, 120, 40).contains("Reading the conversations"));
+    let row = |id: &str, first: &str, turns: u32, last: &str| ConversationRow {
+        id: id.into(),
+        first_prompt: first.into(),
+        turns,
+        started_ms: super::support::T0,
+        last_ms: super::support::T0,
+        last_run: last.into(),
+        last_turn: turns,
+        last_status: RunStatus::Done,
+    };
+    let rows = vec![row("c2", "How do bees make honey?", 1, "c2"), row("c1", PROMPT, 3, "c1-turn-3")];
+    update(&mut s, Msg::History(HistoryMsg::Conversations(Ok(rows))));
+    let screen = screen_text(&mut s, 120, 40);
+    assert!(screen.contains("How do bees make honey?") && screen.contains(PROMPT), "{screen}");
+    assert!(screen.contains("Enter open") && screen.contains("v runs"), "{screen}");
+    update(&mut s, key(KeyCode::Down));
+    let effects = update(&mut s, key(KeyCode::Enter));
+    assert!(
+        matches!(effects.as_slice(), [Effect::History(HistoryEffect::Open { id, replay: false, .. })] if id == "c1-turn-3"),
+        "Enter opens the latest turn: {effects:?}"
+    );
+    let effects = update(&mut s, key(KeyCode::Char('c')));
+    assert_eq!(
+        effects,
+        vec![Effect::History(HistoryEffect::LoadConversation { id: "c1-turn-3".into(), continue_it: true })]
+    );
+    // D asks about the whole conversation; a deletion reads the view again.
+    update(
+        &mut s,
+        Msg::Key(crossterm::event::KeyEvent::new(KeyCode::Char('D'), crossterm::event::KeyModifiers::SHIFT)),
+    );
+    assert!(s.history.confirm.as_ref().is_some_and(|c| c.conversation && c.id == "c1-turn-3"));
+    let effects = update(&mut s, key(KeyCode::Char('y')));
+    assert_eq!(
+        effects,
+        vec![Effect::History(HistoryEffect::Delete { id: "c1-turn-3".into(), conversation: true })]
+    );
+    let gone = vec!["c1".to_string(), "c1-turn-3".to_string()];
+    let effects =
+        update(&mut s, Msg::History(HistoryMsg::Deleted { id: "c1-turn-3".into(), result: Ok(gone) }));
+    assert!(
+        effects.contains(&Effect::History(HistoryEffect::LoadConversations { limit: 500 })),
+        "{effects:?}"
+    );
+    // v again: back to the runs.
+    update(&mut s, key(KeyCode::Char('v')));
+    assert!(s.history.threads.is_none());
+    assert!(screen_text(&mut s, 120, 40).contains("Why is the sky blue?"));
 }

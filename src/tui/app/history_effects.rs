@@ -66,6 +66,9 @@ impl HistoryEffects {
                 let result = reader.conversation(&id).map_err(|e| e.to_string());
                 HistoryMsg::Conversation { id, continue_it, result }
             })),
+            HistoryEffect::LoadConversations { limit } => read(Box::new(move |reader| {
+                HistoryMsg::Conversations(reader.list_conversations(limit).map_err(|e| e.to_string()))
+            })),
             HistoryEffect::LoadAnswer { id } => read(Box::new(move |reader| {
                 let result = reader.load_run(&id).map(|r| r.answer).map_err(|e| e.to_string());
                 HistoryMsg::Answer { id, result }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::engine::{Conversation, RunEvent};
 use crate::store::export::Format;
-use crate::store::{RunCounts, RunCursor, RunRow, RunScope};
+use crate::store::{ConversationRow, RunCounts, RunCursor, RunRow, RunScope};
 
 /// A run in the list, with the matching text when it came from a search.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +33,8 @@ pub enum HistoryMsg {
     Page { request: u64, result: Result<Page, String> },
     /// The conversation the run `id` is a turn of, as the next turn will read it.
     Conversation { id: String, continue_it: bool, result: Result<Conversation, String> },
+    /// The conversations, latest activity first.
+    Conversations(Result<Vec<ConversationRow>, String>),
     /// A past run's events, in order, for request `request`.
     Opened { request: u64, id: String, replay: bool, result: Result<Arc<Vec<RunEvent>>, String> },
     /// Where an export went, as the user should read it (`./file` in the current folder).
@@ -72,6 +74,8 @@ pub enum HistoryEffect {
     LoadConversation { id: String, continue_it: bool },
     /// Fetch a run's final answer, to copy it.
     LoadAnswer { id: String },
+    /// The latest `limit` conversations, for the conversations view.
+    LoadConversations { limit: usize },
     /// Delete a run, or with `conversation` every turn of the conversation it is a turn of.
     Delete { id: String, conversation: bool },
     /// The prompts of the latest `limit` runs.

@@ -9,7 +9,7 @@ use ratatui_textarea::{CursorMove, TextArea};
 use super::Focus;
 use super::run_view::RunView;
 use crate::engine::{Conversation, RunEvent, RunId};
-use crate::store::{RunCounts, RunScope};
+use crate::store::{ConversationRow, RunCounts, RunScope};
 use crate::tui::msg::history::ListedRun;
 
 /// Runs asked for per page.
@@ -145,6 +145,40 @@ pub struct HistoryState {
     pub recheck: Option<Recheck>,
     /// The live run seen at the last message (to notice runs starting and ending).
     pub live_run: Option<RunId>,
+    /// The list shows conversations, one row each, instead of runs (`v`).
+    pub threads: Option<Threads>,
+}
+
+/// The conversations view of the History tab.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Threads {
+    /// `None` until the record has answered.
+    pub rows: Option<Result<Vec<ConversationRow>, String>>,
+    pub selected: usize,
+    /// First row shown.
+    pub offset: usize,
+}
+
+impl Threads {
+    /// The conversation selected, once they are read.
+    pub fn selected_row(&self) -> Option<&ConversationRow> {
+        self.rows.as_ref()?.as_ref().ok()?.get(self.selected)
+    }
+
+    /// Moves the selection by `delta` rows (clamped), keeping it in a view `height` rows tall.
+    pub fn select_by(&mut self, delta: isize, height: usize) {
+        let count = self.rows.as_ref().and_then(|r| r.as_ref().ok()).map_or(0, Vec::len);
+        if count == 0 {
+            return;
+        }
+        self.selected = self.selected.saturating_add_signed(delta).min(count - 1);
+        let height = height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+    }
 }
 
 impl Default for HistoryState {
@@ -169,6 +203,7 @@ impl Default for HistoryState {
             notices: VecDeque::new(),
             recheck: None,
             live_run: None,
+            threads: None,
         }
     }
 }

@@ -57,6 +57,12 @@ fn in_history(state: &mut State, ctx: Context, key: KeyEvent) -> Routed {
 
 /// An action with the list focused.
 fn list_action(state: &mut State, action: Action) -> Routed {
+    if state.history.threads.is_some() {
+        return super::threads::action(state, action);
+    }
+    if action == Action::History(History::Threads) {
+        return Routed::Done(super::threads::toggle(state));
+    }
     let page = list::height(state).saturating_sub(1).max(1) as isize;
     let selected = state.history.selected_run().map(|r| (r.row.id.clone(), r.row.prompt.clone()));
     Routed::Done(match (action, selected) {
@@ -183,6 +189,7 @@ pub fn perform(state: &mut State, action: History) -> Vec<Effect> {
         History::Open
         | History::Delete
         | History::DeleteConversation
+        | History::Threads
         | History::ToggleLabRuns
         | History::Search
         | History::FocusList

@@ -6,6 +6,7 @@ mod keys;
 mod list;
 pub use list::ensure_loaded;
 mod past;
+mod threads;
 
 pub use keys::{on_key, on_mouse, perform, read_only};
 pub use list::paste as on_paste;
@@ -45,13 +46,21 @@ pub fn on_msg(state: &mut State, msg: HistoryMsg) -> Vec<Effect> {
                 Vec::new()
             }
         },
-        HistoryMsg::Deleted { id, result } => list::on_deleted(state, &id, result),
+        HistoryMsg::Deleted { id, result } => {
+            let mut effects = list::on_deleted(state, &id, result);
+            effects.extend(threads::reload(state));
+            effects
+        }
         HistoryMsg::Conversation { id, continue_it: true, result } => {
             past::on_conversation(state, &id, result);
             Vec::new()
         }
         HistoryMsg::Conversation { id, continue_it: false, result } => {
             past::on_earlier_turns(state, &id, result);
+            Vec::new()
+        }
+        HistoryMsg::Conversations(result) => {
+            threads::on_rows(state, result);
             Vec::new()
         }
         HistoryMsg::PromptHistory(prompts) => {
@@ -92,6 +101,8 @@ fn clean(msg: HistoryMsg) -> HistoryMsg {
         HistoryMsg::Conversation { id, continue_it, result } => {
             HistoryMsg::Conversation { id: text(id), continue_it, result: result.map_err(text) }
         }
+        // Their text is made safe where it is drawn.
+        HistoryMsg::Conversations(result) => HistoryMsg::Conversations(result.map_err(text)),
         HistoryMsg::Notices(notices) => HistoryMsg::Notices(notices.into_iter().map(text).collect()),
         HistoryMsg::Unavailable(reason) => HistoryMsg::Unavailable(text(reason)),
         prompts @ HistoryMsg::PromptHistory(_) => prompts,

@@ -20,8 +20,16 @@ pub fn hints(state: &State) -> Option<Vec<String>> {
             out.push((ctx, Action::App(App::Help), "help"));
             out
         }
+        Context::History if state.history.threads.is_some() => vec![
+            (ctx, Action::History(History::Open), "open"),
+            (ctx, Action::History(History::Continue), "continue"),
+            (ctx, Action::History(History::Threads), "runs"),
+            (ctx, Action::History(History::DeleteConversation), "delete"),
+            (ctx, Action::App(App::Help), "help"),
+        ],
         Context::History => vec![
             (ctx, Action::History(History::Open), "open"),
+            (ctx, Action::History(History::Threads), "conversations"),
             (ctx, Action::History(History::Replay), "replay"),
             (ctx, Action::History(History::Search), "search"),
             (ctx, Action::History(History::Continue), "continue"),

@@ -4,6 +4,7 @@
 mod hints;
 mod list;
 mod past;
+mod threads;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -29,7 +30,10 @@ pub fn draw(frame: &mut Frame, state: &State) {
     let parts = layout(area);
     super::tabs::draw(frame, parts.tabs, state);
     draw_search(frame, parts.search, state);
-    list::draw(frame, &parts, state);
+    match &state.history.threads {
+        Some(threads) => threads::draw(frame, &parts, state, threads),
+        None => list::draw(frame, &parts, state),
+    }
     super::status_bar::draw(frame, parts.status, state);
     if let Some(confirm) = &state.history.confirm {
         draw_confirm(frame, area, state, confirm);
