@@ -96,7 +96,8 @@ pub fn conversation(settings: &Settings, plan: &Plan, engine: &Engine) -> Result
     ));
     if !fresh.is_empty() {
         tell(format_args!(
-            "note: {} joined the team since: they read the earlier questions and answers, not earlier work of their own",
+            "note: {} took no part in the earlier turns (new to the team, or never reached): they read the \
+             questions and answers, not earlier work of their own",
             fresh.join(", ")
         ));
     }

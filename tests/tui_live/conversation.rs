@@ -159,6 +159,8 @@ fn c_in_history_continues_the_selected_runs_conversation_with_the_recorded_turns
     );
     assert_eq!(s.tab, Tab::Run);
     assert!(notice(&s).contains("at turn 3"), "{}", notice(&s));
+    // The recorded turns hold no member's own work: the notice says they start fresh.
+    assert!(notice(&s).contains("Nova") && notice(&s).contains("took no part"), "{}", notice(&s));
     assert!(screen_text(&mut s, 120, 40).contains("Follow-up · turn 3"));
     assert_eq!(send(&mut s, "and what about sunsets?"), recorded, "the engine gets the recorded turns");
 

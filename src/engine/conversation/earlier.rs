@@ -14,6 +14,11 @@ impl Conversation {
         if self.turns.is_empty() {
             return Earlier::default();
         }
+        // A member that took no part (new to the team since, or never reached) is told so, and
+        // so is the record (the request holds it).
+        let newcomer = !is_root && !self.turns.iter().any(|t| t.members.contains_key(node));
+        let frame = |parts: &[String], left_out: usize| frame(parts, left_out, newcomer);
+        let framed_len = |parts: &[String], left_out: usize| frame(parts, left_out).chars().count();
         let full: Vec<String> =
             self.turns.iter().enumerate().map(|(i, t)| render_turn(i + 1, t, node, is_root, None)).collect();
         let mut parts = full.clone();
@@ -47,9 +52,16 @@ impl Conversation {
 const HEADER: &str = "Earlier in this conversation (context for the new request below):";
 const FOOTER: &str = "--- The new request ---";
 
-fn frame(parts: &[String], left_out: usize) -> String {
+/// A member that took no part in these turns reads this first.
+const NEWCOMER: &str = "(You took no part in these turns: they are the team's work, not yours.)";
+
+fn frame(parts: &[String], left_out: usize, newcomer: bool) -> String {
     let mut out = String::from(HEADER);
     out.push_str("\n\n");
+    if newcomer {
+        out.push_str(NEWCOMER);
+        out.push_str("\n\n");
+    }
     if left_out > 0 {
         let turns =
             if left_out == 1 { "turn 1 was".to_string() } else { format!("turns 1–{left_out} were") };
@@ -61,10 +73,6 @@ fn frame(parts: &[String], left_out: usize) -> String {
     }
     out.push_str(FOOTER);
     out
-}
-
-fn framed_len(parts: &[String], left_out: usize) -> usize {
-    frame(parts, left_out).chars().count()
 }
 
 fn render_turn(number: usize, turn: &PastTurn, node: &str, is_root: bool, limit: Option<usize>) -> String {
@@ -210,6 +218,17 @@ mod tests {
         }
         let tight = talk.earlier_for("echo", false, 1500).text;
         assert!(tight.contains("left out to fit") && tight.contains("Question 3?"), "{tight}");
+    }
+
+    #[test]
+    fn a_member_that_took_no_part_in_the_earlier_turns_is_told_so() {
+        let talk = conversation(vec![turn(1, 10)]);
+        assert!(talk.earlier_for("kim", false, 10_000).text.contains(NEWCOMER));
+        assert!(!talk.earlier_for("echo", false, 10_000).text.contains(NEWCOMER));
+        assert!(
+            !talk.earlier_for("atlas", true, 10_000).text.contains(NEWCOMER),
+            "the root answered every turn"
+        );
     }
 
     #[test]

@@ -279,10 +279,26 @@ pub fn on_conversation(state: &mut State, id: &str, result: Result<Conversation,
     let first = conversation.turns.first().map(|t| t.question.clone()).unwrap_or_default();
     let shown = crate::tui::text::wrap::truncate(&crate::text::sanitize::one_line(&first), 50);
     let turn = conversation.next_turn();
+    let root = state.hierarchy.root().id.clone();
+    let fresh: Vec<String> = state
+        .hierarchy
+        .nodes
+        .iter()
+        .filter(|n| n.id != root && !conversation.turns.iter().any(|t| t.members.contains_key(&n.id)))
+        .map(|n| crate::text::sanitize::one_line(&n.name))
+        .collect();
     back_to_live(state);
     state.run.conversation = conversation;
     state.tab = Tab::Run;
     state.run.focus = Focus::Prompt;
     state.overlays.clear();
-    state.notify(format!("Continuing “{shown}” at turn {turn}: type your follow-up."), Level::Info);
+    let mut notice = format!("Continuing “{shown}” at turn {turn}: type your follow-up.");
+    if !fresh.is_empty() {
+        notice.push_str(&format!(
+            " {} took no part in the earlier turns (new to the team, or never reached): they read the \
+             questions and answers, not earlier work of their own.",
+            fresh.join(", ")
+        ));
+    }
+    state.notify(notice, Level::Info);
 }
