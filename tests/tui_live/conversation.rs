@@ -342,6 +342,16 @@ fn v_in_history_lists_conversations_and_enter_opens_the_latest_turn() {
         matches!(effects.as_slice(), [Effect::History(HistoryEffect::Open { id, replay: false, .. })] if id == "c1-turn-3"),
         "Enter opens the latest turn: {effects:?}"
     );
+    let effects = update(&mut s, key(KeyCode::Char('e')));
+    assert_eq!(
+        effects,
+        vec![Effect::History(HistoryEffect::Export {
+            id: "c1-turn-3".into(),
+            format: ailab::store::export::Format::Markdown,
+            conversation: true
+        })],
+        "e exports the whole conversation"
+    );
     let effects = update(&mut s, key(KeyCode::Char('c')));
     assert_eq!(
         effects,

@@ -311,9 +311,23 @@ fn export_copy_and_run_again_work_on_the_selected_run() {
     history_with(&mut s, sample());
     let id = "20261124-055900-1a2b".to_string();
     let md = update(&mut s, key(KeyCode::Char('e')));
-    assert_eq!(md, vec![Effect::History(HistoryEffect::Export { id: id.clone(), format: Format::Markdown })]);
+    assert_eq!(
+        md,
+        vec![Effect::History(HistoryEffect::Export {
+            id: id.clone(),
+            format: Format::Markdown,
+            conversation: false
+        })]
+    );
     let json = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('E'), KeyModifiers::SHIFT)));
-    assert_eq!(json, vec![Effect::History(HistoryEffect::Export { id: id.clone(), format: Format::Json })]);
+    assert_eq!(
+        json,
+        vec![Effect::History(HistoryEffect::Export {
+            id: id.clone(),
+            format: Format::Json,
+            conversation: false
+        })]
+    );
     let path = std::path::PathBuf::from("./ailab-20261124-055900-1a2b.md");
     update(&mut s, Msg::History(HistoryMsg::Exported { id: id.clone(), result: Ok(path) }));
     assert!(notice(&s).contains("./ailab-20261124-055900-1a2b.md"), "{}", notice(&s));

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::record::SharedReader;
-use crate::store::export::{self, Format};
-use crate::store::{self, Reader, RecordWriter, RunRecord, RunScope, StoreError};
+
+use crate::store::{self, Reader, RecordWriter, RunScope, StoreError};
 use crate::tui::msg::history::{ListedRun, Page};
 use crate::tui::msg::{HistoryEffect, HistoryMsg, Msg};
 
@@ -57,9 +57,19 @@ impl HistoryEffects {
                 let result = reader.run_events(&id).map(Arc::new).map_err(|e| e.to_string());
                 HistoryMsg::Opened { request, id, replay, result }
             })),
-            HistoryEffect::Export { id, format } => read(Box::new(move |reader| {
+            HistoryEffect::Export { id, format, conversation } => read(Box::new(move |reader| {
+                let document = if conversation {
+                    reader.conversation_runs(&id).map(|turns| {
+                        let name = turns.first().map_or(id.as_str(), |t| t.run.conversation.as_str());
+                        (format.conversation_file_name(name), format.render_conversation(&turns))
+                    })
+                } else {
+                    reader
+                        .load_run(&id)
+                        .map(|record| (format.file_name(&record.run.id), format.render(&record)))
+                };
                 let result =
-                    reader.load_run(&id).map_err(|e| e.to_string()).and_then(|r| write_export(&r, format));
+                    document.map_err(|e| e.to_string()).and_then(|(name, text)| write_export(&name, &text));
                 HistoryMsg::Exported { id, result }
             })),
             HistoryEffect::LoadConversation { id, continue_it } => read(Box::new(move |reader| {
@@ -136,17 +146,16 @@ fn earlier_prompts(rows: Vec<store::RunRow>) -> Vec<String> {
 
 /// Writes the export to the current folder (said `./file`), or to `exports/` in the data folder
 /// if that fails (said in full).
-fn write_export(record: &RunRecord, format: Format) -> Result<PathBuf, String> {
-    let name = format.file_name(&record.run.id);
+fn write_export(name: &str, text: &str) -> Result<PathBuf, String> {
     let mut problems = Vec::new();
     if let Ok(here) = std::env::current_dir() {
-        match write_in(&here, &name, record, format) {
-            Ok(_) => return Ok(Path::new(".").join(&name)),
+        match write_in(&here, name, text) {
+            Ok(_) => return Ok(Path::new(".").join(name)),
             Err(err) => problems.push(format!("{}: {err}", here.display())),
         }
     }
     if let Some(dir) = crate::paths::data_dir().map(|d| d.join("exports")) {
-        match write_in(&dir, &name, record, format) {
+        match write_in(&dir, name, text) {
             Ok(path) => return Ok(path),
             Err(err) => problems.push(format!("{}: {err}", dir.display())),
         }
@@ -154,16 +163,18 @@ fn write_export(record: &RunRecord, format: Format) -> Result<PathBuf, String> {
     Err(format!("cannot write {name} ({})", problems.join("; ")))
 }
 
-fn write_in(dir: &Path, name: &str, record: &RunRecord, format: Format) -> std::io::Result<PathBuf> {
+fn write_in(dir: &Path, name: &str, text: &str) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let path = dir.join(name);
-    export::write(record, format, &path)?;
+    std::fs::write(&path, text)?;
     Ok(path)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::RunRecord;
+    use crate::store::export::Format;
 
     #[test]
     fn with_recording_off_a_delete_says_so_and_what_to_do() {
@@ -252,8 +263,9 @@ mod tests {
             node_events: Vec::new(),
             finish_seq: None,
         };
-        assert!(write_in(&file, "x.md", &record, Format::Markdown).is_err());
-        let path = write_in(dir.path(), "x.md", &record, Format::Markdown).unwrap();
+        let text = Format::Markdown.render(&record);
+        assert!(write_in(&file, "x.md", &text).is_err());
+        let path = write_in(dir.path(), "x.md", &text).unwrap();
         assert!(std::fs::read_to_string(path).unwrap().contains("# ailab run 20261124-060000-0001"));
     }
 }

@@ -68,7 +68,8 @@ pub enum HistoryEffect {
     /// A run's events, to reopen it.
     Open { request: u64, id: String, replay: bool },
     /// Write a run to a file in the current folder (or the data folder).
-    Export { id: String, format: Format },
+    /// Export a run, or with `conversation` every turn of its conversation as one document.
+    Export { id: String, format: Format, conversation: bool },
     /// Read the conversation a run is a turn of: to continue it, or (not `continue_it`) to show
     /// its earlier turns above the run opened.
     LoadConversation { id: String, continue_it: bool },

@@ -283,7 +283,7 @@ pub fn on_deleted(state: &mut State, id: &str, result: Result<Vec<String>, Strin
 
 /// Writes the run to a file; the shell says where.
 pub fn export(id: &str, format: Format) -> Vec<Effect> {
-    vec![Effect::History(HistoryEffect::Export { id: id.to_string(), format })]
+    vec![Effect::History(HistoryEffect::Export { id: id.to_string(), format, conversation: false })]
 }
 
 /// Copies a run's final answer (read from the record first).

@@ -4,6 +4,7 @@
 
 use super::{list, past};
 use crate::store::ConversationRow;
+use crate::store::export::Format;
 use crate::tui::action::{Action, App, History, Move};
 use crate::tui::msg::{Effect, HistoryEffect};
 use crate::tui::state::history::{ConfirmDelete, HistoryFocus, Threads};
@@ -77,6 +78,8 @@ pub fn action(state: &mut State, action: Action) -> Routed {
             Vec::new()
         }
         (Action::History(History::Open), Some(row)) => past::open(state, &row.last_run, false),
+        (Action::History(History::ExportMarkdown), Some(row)) => export(&row.last_run, Format::Markdown),
+        (Action::History(History::ExportJson), Some(row)) => export(&row.last_run, Format::Json),
         (Action::History(History::Replay), Some(row)) => past::open(state, &row.last_run, true),
         (Action::History(History::Continue), Some(row)) => past::continue_conversation(state, &row.last_run),
         (Action::History(History::DeleteConversation | History::Delete), Some(row)) => {
@@ -86,6 +89,11 @@ pub fn action(state: &mut State, action: Action) -> Routed {
         }
         (other, _) => return Routed::Pass(other),
     })
+}
+
+/// The whole conversation as one document (the shell says where it went).
+fn export(id: &str, format: Format) -> Vec<Effect> {
+    vec![Effect::History(HistoryEffect::Export { id: id.to_string(), format, conversation: true })]
 }
 
 fn select(threads: &mut Threads, delta: isize, height: usize) -> Vec<Effect> {
