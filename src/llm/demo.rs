@@ -92,9 +92,25 @@ impl ChatBackend for DemoBackend {
 /// What the demo "model" says to a request. It reads the request the way a model would: the
 /// question from the prompt's headings, the team from the split's team list, the step from its
 /// instructions, so editing the prompts in the Prompts tab still gives sensible demo text.
+/// Where a follow-up's request starts, after the earlier turns (as the engine frames them).
+const NEW_REQUEST: &str = "--- The new request ---";
+/// How the engine puts a question to one member alone.
+const ASKED_DIRECTLY: &str = "The user now asks you directly: ";
+
 fn script(request: &ChatRequest) -> String {
     let user =
         request.messages.iter().rev().find(|m| m.role == Role::User).map_or("", |m| m.content.as_str());
+    // In a conversation the earlier turns come first: the request is what follows them.
+    let user = user.rsplit_once(NEW_REQUEST).map_or(user, |(_, request)| request);
+    // A member asked alone expands on its own part.
+    if let Some((_, asked)) = user.split_once(ASKED_DIRECTLY) {
+        let question = asked.lines().next().unwrap_or("").trim();
+        return format!(
+            "[demo] More on \"{question}\": looking again at my part, the one thing I would add is a \
+             concrete case, and the step people most often miss. *(This is the offline demo: start LM \
+             Studio for real answers.)*"
+        );
+    }
     let topic = topic_of(user);
     if let Some(count) = request.response_format.as_ref().and_then(schema::split_count) {
         let roles = team_roles(user);

@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 use super::testkit::{Reply, ScriptedBackend, echo_reply, hierarchy, six_node_tree};
 use super::*;
 
+mod conversation;
 mod gate;
 mod replies;
 mod splits;
