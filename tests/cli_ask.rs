@@ -16,14 +16,7 @@ fn ailab(mock: &MockServer, dirs: &tempfile::TempDir) -> Command {
 
 /// The binary with a private config and data dir, pointed at `base_url`.
 fn ailab_at(base_url: &str, dirs: &tempfile::TempDir) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ailab"));
-    cmd.env("AILAB_CONFIG_DIR", dirs.path().join("config"))
-        .env("AILAB_DATA_DIR", dirs.path().join("data"))
-        .env_remove("AILAB_HIERARCHY")
-        .env_remove("AILAB_DB")
-        .arg("--base-url")
-        .arg(base_url);
-    cmd
+    support::ailab_at(env!("CARGO_BIN_EXE_ailab"), base_url, dirs.path())
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -24,15 +24,8 @@ const NASTY_MODEL: &str = "evil\x1b]0;owned\x07-model";
 
 /// The binary with a private config and data dir, pointed at `mock`.
 fn ailab(mock: &MockServer, dirs: &tempfile::TempDir) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ailab"));
-    cmd.env("AILAB_CONFIG_DIR", dirs.path().join("config"))
-        .env("AILAB_DATA_DIR", dirs.path().join("data"))
-        .env_remove("AILAB_HIERARCHY")
-        .env_remove("AILAB_DB")
-        .env_remove("AILAB_JUDGE")
-        .arg("--base-url")
-        .arg(mock.base_url())
-        .stdin(Stdio::null());
+    let mut cmd = support::ailab_at(env!("CARGO_BIN_EXE_ailab"), &mock.base_url(), dirs.path());
+    cmd.stdin(Stdio::null());
     cmd
 }
 

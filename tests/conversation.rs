@@ -11,14 +11,7 @@ use serde_json::Value;
 use support::{MockConfig, MockServer, RecordedRequest};
 
 fn ailab(mock: &MockServer, dirs: &tempfile::TempDir) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ailab"));
-    cmd.env("AILAB_CONFIG_DIR", dirs.path().join("config"))
-        .env("AILAB_DATA_DIR", dirs.path().join("data"))
-        .env_remove("AILAB_HIERARCHY")
-        .env_remove("AILAB_DB")
-        .arg("--base-url")
-        .arg(mock.base_url());
-    cmd
+    support::ailab_at(env!("CARGO_BIN_EXE_ailab"), &mock.base_url(), dirs.path())
 }
 
 fn text(bytes: &[u8]) -> String {

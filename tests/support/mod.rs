@@ -13,3 +13,18 @@
 pub mod mock_server;
 
 pub use mock_server::{LineEnding, MockConfig, MockServer, RecordedRequest, Reply, Step, StreamScript};
+
+/// The real binary (`env!("CARGO_BIN_EXE_ailab")`, which only test crates have) with a private
+/// config and data folder under `dirs`, pointed at `base_url`, without the `AILAB_*` settings of
+/// the shell around the tests.
+pub fn ailab_at(binary: &str, base_url: &str, dirs: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(binary);
+    cmd.env("AILAB_CONFIG_DIR", dirs.join("config")).env("AILAB_DATA_DIR", dirs.join("data"));
+    for setting in
+        ["AILAB_HIERARCHY", "AILAB_DB", "AILAB_JUDGE", "AILAB_BASE_URL", "AILAB_THEME", "AILAB_LOG"]
+    {
+        cmd.env_remove(setting);
+    }
+    cmd.arg("--base-url").arg(base_url);
+    cmd
+}
