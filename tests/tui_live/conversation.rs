@@ -210,7 +210,11 @@ fn ctrl_e_asks_the_focused_member_alone_and_alt_u_sends_its_reply_up() {
     // Esc takes the question back to the whole team.
     s.run.focus = ailab::tui::state::Focus::Node(1);
     update(&mut s, super::support::ctrl('e'));
-    assert!(screen_text(&mut s, 120, 40).contains("Ask Nova alone"));
+    let screen = screen_text(&mut s, 120, 40);
+    assert!(
+        screen.contains("Ask Nova alone") && screen.contains("Ask Nova something about its part"),
+        "{screen}"
+    );
     update(&mut s, key(KeyCode::Esc));
     assert_eq!(s.run.ask, None);
     assert!(notice(&s).contains("whole team"));

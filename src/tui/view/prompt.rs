@@ -56,5 +56,11 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     editor.set_cursor_style(cursor);
     editor.set_cursor_line_style(Style::new());
     editor.set_placeholder_style(theme.style(Role::Dim));
+    if let Some(member) = &state.run.ask {
+        editor.set_placeholder_text(format!(
+            "Ask {} something about its part… (Enter sends, Esc: back to the whole team)",
+            member.name
+        ));
+    }
     frame.render_widget(&editor, inner(rect));
 }
