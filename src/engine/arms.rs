@@ -98,21 +98,13 @@ fn finish(
     result: Result<CallOutput, CallFailure>,
 ) -> RunSummary {
     let node = ctx.hierarchy.root().id.clone();
-    let (status, answer, error) = match result {
-        _ if cancel.is_cancelled() => (RunStatus::Cancelled, None, None),
-        Ok(out) if ctx.degraded.load(Ordering::Relaxed) => (RunStatus::Degraded, Some(out.text), None),
-        Ok(out) => (RunStatus::Done, Some(out.text), None),
-        Err(failure) => (RunStatus::Failed, None, Some(failure.reason())),
-    };
-    match (&status, &error) {
+    let outcome = ctx.outcome(result, cancel);
+    match (&outcome.status, &outcome.error) {
         (RunStatus::Failed, Some(reason)) => ctx.fail_node(&node, reason),
         (RunStatus::Cancelled, _) => ctx.set_state(&node, NodeStatus::Cancelled),
         _ => ctx.set_state(&node, NodeStatus::Done),
     }
-    let mut totals = ctx.totals();
-    totals.wall_ms = started.elapsed().as_millis() as i64;
-    ctx.emitter.emit(EventKind::RunFinished { status, answer: answer.clone(), totals });
-    RunSummary { run_id: ctx.emitter.run_id().clone(), status, answer, totals, error, turn: None }
+    ctx.finish(started, outcome, None)
 }
 
 impl Engine {

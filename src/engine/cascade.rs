@@ -50,18 +50,10 @@ pub(super) async fn run_tree(ctx: Arc<RunContext>, cancel: CancellationToken) ->
     for id in ctx.unfinished_nodes() {
         ctx.set_state(&id, NodeStatus::Cancelled);
     }
-    let (status, answer, error) = match result {
-        _ if cancel.is_cancelled() => (RunStatus::Cancelled, None, None),
-        Ok(out) if ctx.degraded.load(Ordering::Relaxed) => (RunStatus::Degraded, Some(out.text), None),
-        Ok(out) => (RunStatus::Done, Some(out.text), None),
-        Err(failure) => (RunStatus::Failed, None, Some(failure.reason())),
-    };
-    let mut totals = ctx.totals();
-    totals.wall_ms = started.elapsed().as_millis() as i64;
-    emitter.emit(EventKind::RunFinished { status, answer: answer.clone(), totals });
-    let complete = matches!(status, RunStatus::Done | RunStatus::Degraded);
-    let turn = Some(ctx.as_turn(answer.as_deref(), complete));
-    RunSummary { run_id: emitter.run_id().clone(), status, answer, totals, error, turn }
+    let outcome = ctx.outcome(result, &cancel);
+    let complete = matches!(outcome.status, RunStatus::Done | RunStatus::Degraded);
+    let turn = ctx.as_turn(outcome.answer.as_deref(), complete);
+    ctx.finish(started, outcome, Some(turn))
 }
 
 /// Runs one node (and its subtree) on its task; the output's call is the one that produced the text.

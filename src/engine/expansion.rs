@@ -260,22 +260,15 @@ fn ended(
     result: Result<CallOutput, CallFailure>,
     turn: Option<PastTurn>,
 ) -> RunSummary {
-    let (status, answer, error) = match result {
-        _ if cancel.is_cancelled() => (RunStatus::Cancelled, None, None),
-        Ok(out) => (RunStatus::Done, Some(out.text), None),
-        Err(failure) => (RunStatus::Failed, None, Some(failure.reason())),
-    };
+    let outcome = ctx.outcome(result, cancel);
     for id in ctx.unfinished_nodes() {
         if ctx.was_started(&id) {
-            match (&status, &error) {
+            match (&outcome.status, &outcome.error) {
                 (RunStatus::Failed, Some(reason)) => ctx.fail_node(&id, reason),
                 _ => ctx.set_state(&id, NodeStatus::Cancelled),
             }
         }
     }
-    let mut totals = ctx.totals();
-    totals.wall_ms = started.elapsed().as_millis() as i64;
-    ctx.emitter.emit(EventKind::RunFinished { status, answer: answer.clone(), totals });
-    let turn = turn.filter(|_| status == RunStatus::Done);
-    RunSummary { run_id: ctx.emitter.run_id().clone(), status, answer, totals, error, turn }
+    let turn = turn.filter(|_| outcome.status == RunStatus::Done);
+    ctx.finish(started, outcome, turn)
 }

@@ -14,6 +14,7 @@ mod early;
 mod ending;
 pub mod events;
 mod expansion;
+mod finish;
 mod ids;
 pub mod prompts;
 mod restart;
