@@ -10,6 +10,11 @@ use super::read::{IS_LAB_RUN, Reader};
 use crate::config::Phase;
 use crate::engine::{Conversation, Exchange, PastTurn, RunStatus, TurnKind};
 
+/// The ids of every turn of the conversation the run `?1` is a turn of, in order (for reading
+/// them, and for deleting them all).
+pub(crate) const TURNS_OF_CONVERSATION: &str = "SELECT id FROM runs WHERE coalesce(conversation_id, id) =
+   (SELECT coalesce(conversation_id, id) FROM runs WHERE id = ?1) ORDER BY turn, started_ms";
+
 impl Reader {
     /// The conversation that the run `id` (a whole id, a unique prefix, or `last` for the latest of
     /// the user's own runs) is a turn of, with every turn up to the latest, read in full.
@@ -19,12 +24,10 @@ impl Reader {
         } else {
             self.resolve_id(id)?
         };
-        let conversation: String = self
-            .conn
-            .query_row("SELECT coalesce(conversation_id, id) FROM runs WHERE id = ?1", [&run], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
+        let records = self.conversation_runs(&run)?;
+        let conversation = records.first().map_or(run, |record| record.run.conversation.clone());
         let mut turns: Vec<PastTurn> = Vec::new();
-        for record in self.conversation_runs(&run)? {
+        for record in records {
             let mut turn = record.as_turn();
             if turn.kind == TurnKind::Resynthesis {
                 turn.member = turns
@@ -41,13 +44,7 @@ impl Reader {
     /// in full, in order.
     pub fn conversation_runs(&self, id: &str) -> Result<Vec<RunRecord>, StoreError> {
         let run = self.resolve_id(id)?;
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM runs WHERE coalesce(conversation_id, id) =
-                   (SELECT coalesce(conversation_id, id) FROM runs WHERE id = ?1) ORDER BY turn, started_ms",
-            )
-            .map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare_cached(TURNS_OF_CONVERSATION).map_err(|e| self.err(e))?;
         let ids = stmt
             .query_map(params![run], |r| r.get::<_, String>(0))
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())

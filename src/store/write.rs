@@ -62,10 +62,7 @@ impl<'a> Writes<'a> {
         let at = |e| StoreError::from_sqlite_at(e, path);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(at)?;
         let ids: Vec<String> = tx
-            .prepare(
-                "SELECT id FROM runs WHERE coalesce(conversation_id, id) =
-                   (SELECT coalesce(conversation_id, id) FROM runs WHERE id = ?1) ORDER BY turn, started_ms",
-            )
+            .prepare(super::conversation::TURNS_OF_CONVERSATION)
             .and_then(|mut stmt| stmt.query_map([&id], |r| r.get(0))?.collect())
             .map_err(at)?;
         for run in &ids {
