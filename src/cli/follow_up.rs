@@ -81,14 +81,8 @@ pub fn conversation(settings: &Settings, plan: &Plan, engine: &Engine) -> Result
     } else if plan.send_up {
         conversation.sendable().map_err(|why| format!("cannot send up: {why}"))?;
     }
-    let hierarchy = engine.hierarchy();
-    let fresh: Vec<&str> = hierarchy
-        .nodes
-        .iter()
-        .filter(|node| node.id != hierarchy.root().id)
-        .filter(|node| !conversation.turns.iter().any(|turn| turn.members.contains_key(&node.id)))
-        .map(|node| node.name.as_str())
-        .collect();
+    let fresh: Vec<&str> =
+        conversation.newcomers(engine.hierarchy()).into_iter().map(|node| node.name.as_str()).collect();
     tell(format_args!(
         "continuing conversation {} at turn {}",
         conversation.id.as_deref().unwrap_or(id),

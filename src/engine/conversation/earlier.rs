@@ -16,7 +16,7 @@ impl Conversation {
         }
         // A member that took no part (new to the team since, or never reached) is told so, and
         // so is the record (the request holds it).
-        let newcomer = !is_root && !self.turns.iter().any(|t| t.members.contains_key(node));
+        let newcomer = !is_root && !self.took_part(node);
         let frame = |parts: &[String], left_out: usize| frame(parts, left_out, newcomer);
         let framed_len = |parts: &[String], left_out: usize| frame(parts, left_out).chars().count();
         let full: Vec<String> =

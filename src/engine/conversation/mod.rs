@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::{Hierarchy, NodeConfig};
+
 mod earlier;
 
 /// What a turn is, beside an ordinary question to the whole team.
@@ -161,6 +163,18 @@ impl Conversation {
             .find(|(_, t)| Some(t.run_id.as_str()) == parent)
             .ok_or_else(|| "the turn this expansion was about is no longer in the record".to_string())?;
         Ok((last, index, base))
+    }
+
+    /// True when `node` was given a task on some earlier turn.
+    pub fn took_part(&self, node: &str) -> bool {
+        self.turns.iter().any(|turn| turn.members.contains_key(node))
+    }
+
+    /// The members of `hierarchy`, root aside, that took no part in the turns so far (new to the
+    /// team since, or never reached): they read the questions and answers, not work of their own.
+    pub fn newcomers<'a>(&self, hierarchy: &'a Hierarchy) -> Vec<&'a NodeConfig> {
+        let root = &hierarchy.root().id;
+        hierarchy.nodes.iter().filter(|node| node.id != *root && !self.took_part(&node.id)).collect()
     }
 
     /// The conversation as it stood before turn `index` (for a turn that revisits it).

@@ -279,12 +279,9 @@ pub fn on_conversation(state: &mut State, id: &str, result: Result<Conversation,
     let first = conversation.turns.first().map(|t| t.question.clone()).unwrap_or_default();
     let shown = crate::tui::text::wrap::truncate(&crate::text::sanitize::one_line(&first), 50);
     let turn = conversation.next_turn();
-    let root = state.hierarchy.root().id.clone();
-    let fresh: Vec<String> = state
-        .hierarchy
-        .nodes
-        .iter()
-        .filter(|n| n.id != root && !conversation.turns.iter().any(|t| t.members.contains_key(&n.id)))
+    let fresh: Vec<String> = conversation
+        .newcomers(&state.hierarchy)
+        .into_iter()
         .map(|n| crate::text::sanitize::one_line(&n.name))
         .collect();
     back_to_live(state);
