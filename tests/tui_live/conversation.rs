@@ -32,15 +32,18 @@ fn run_as_turn(run_id: &str, question: &str, conversation: &str, turn: u32) -> V
 
 /// The engine's end of a run: its summary, with the run as a turn for the next to read.
 fn ended(state: &mut State, run_id: &str, question: &str) {
-    let turn = PastTurn {
+    ended_as(state, answered(run_id, question));
+}
+
+/// A finished turn asking `question`, answered with [`ANSWER`].
+fn answered(run_id: &str, question: &str) -> PastTurn {
+    PastTurn {
         run_id: run_id.into(),
         question: question.into(),
         answer: Some(ANSWER.into()),
         complete: true,
-        members: BTreeMap::new(),
         ..PastTurn::default()
-    };
-    ended_as(state, turn);
+    }
 }
 
 /// The engine's end of the run `turn` is, done.
@@ -141,17 +144,9 @@ fn c_in_history_continues_the_selected_runs_conversation_with_the_recorded_turns
         vec![Effect::History(HistoryEffect::LoadConversation { id: id.clone(), continue_it: true })]
     );
     // The record answers with the conversation, two turns so far.
-    let turn = |run_id: &str, question: &str| PastTurn {
-        run_id: run_id.into(),
-        question: question.into(),
-        answer: Some(ANSWER.into()),
-        complete: true,
-        members: BTreeMap::new(),
-        ..PastTurn::default()
-    };
     let recorded = Conversation {
         id: Some("20261124-055000-0000".into()),
-        turns: vec![turn("20261124-055000-0000", PROMPT), turn(&id, FOLLOW_UP)],
+        turns: vec![answered("20261124-055000-0000", PROMPT), answered(&id, FOLLOW_UP)],
     };
     update(
         &mut s,
@@ -194,14 +189,7 @@ fn ctrl_e_asks_the_focused_member_alone_and_alt_u_sends_its_reply_up() {
     let nova = Exchange { task: "the technical side".into(), answer: Some("Nova's first reply".into()) };
     ended_as(
         &mut s,
-        PastTurn {
-            run_id: "r1".into(),
-            question: PROMPT.into(),
-            answer: Some(ANSWER.into()),
-            complete: true,
-            members: BTreeMap::from([("nova".to_string(), nova)]),
-            ..PastTurn::default()
-        },
+        PastTurn { members: BTreeMap::from([("nova".to_string(), nova)]), ..answered("r1", PROMPT) },
     );
     assert!(screen_text(&mut s, 120, 40).contains("Follow-up"), "no send-up before an expansion");
     update(&mut s, super::history_support::alt('u'));
