@@ -192,6 +192,41 @@ fn check_reports_served_and_missing_models() {
     assert!(stdout.contains("In LM Studio, load phi-3.1-mini-4k-instruct"), "{stdout}");
 }
 
+/// LM Studio keeps listing a model that failed to load or was unloaded, and every chat call then
+/// answers "No models loaded": only a test message finds it.
+#[test]
+fn check_deep_sends_each_model_a_test_message_and_reports_the_one_that_does_not_answer() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let dirs = tempfile::tempdir().unwrap();
+    let out = run(ailab(&mock, &dirs).args(["check", "--deep"]));
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("✓ phi-3.1-mini-4k-instruct answered"), "{stdout}");
+    assert!(
+        stdout.contains("(Atlas, Nova, Sage, Echo, Pixel, Quantum)"),
+        "one message for six members: {stdout}"
+    );
+    assert!(stdout.contains("Ready: every node's model answered"), "{stdout}");
+    let sent = mock.chat_requests();
+    assert_eq!(sent.len(), 1, "members on one model share one test message");
+    assert!(sent[0].body["max_tokens"].as_u64().is_some_and(|n| n <= 8), "{}", sent[0].body);
+
+    // Without --deep nothing is sent, and the listed model passes.
+    mock.respond_with(|req| req.is_chat().then(Reply::no_models_loaded));
+    let out = run(ailab(&mock, &dirs).arg("check"));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("ailab check --deep"), "the deeper check is offered");
+    assert_eq!(mock.chat_requests().len(), 1);
+
+    let out = run(ailab(&mock, &dirs).args(["check", "--deep"]));
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("✗ phi-3.1-mini-4k-instruct at"), "{stdout}");
+    assert!(stdout.contains("No models loaded"), "the server's own words: {stdout}");
+    assert!(stdout.contains("In LM Studio: load"), "the fix: {stdout}");
+    assert!(stdout.contains("Not ready yet"), "{stdout}");
+}
+
 #[test]
 fn check_names_a_missing_api_key_and_the_nodes_of_a_dead_endpoint() {
     let mock = MockServer::start_in_thread(MockConfig::default());

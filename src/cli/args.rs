@@ -64,13 +64,21 @@ pub enum Command {
     /// Run one prompt through the tree without the live view; the answer goes to stdout.
     Ask(AskArgs),
     /// Check the server: is it reachable, which models does it serve, does every node have its model?
-    Check,
+    Check(CheckArgs),
     /// Browse, search, export and delete recorded runs.
     #[command(subcommand)]
     History(HistoryCommand),
     /// The experiment: run each prompt through the tree, one model alone and the same compute
     /// spent another way, judge every pair blind in both orders, and print the scoreboard.
     Eval(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Also send each model a test message of a few tokens: a server can list a model that does
+    /// not answer (LM Studio, when it failed to load or was unloaded).
+    #[arg(long)]
+    pub deep: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,13 +4,14 @@
 use std::collections::BTreeMap;
 
 use crate::engine::describe_error;
+use crate::engine::probe::{self, ProbeOutcome, ProbeTarget};
 use crate::llm::ModelInfo;
 use crate::llm::client::HttpBackend;
 use crate::llm::lmstudio::base_model;
 use crate::session::stderr::tell;
 use crate::session::{Settings, exit};
 
-pub async fn run(settings: Settings) -> u8 {
+pub async fn run(settings: Settings, deep: bool) -> u8 {
     let engine = match settings.engine() {
         Ok(engine) => engine,
         Err(message) => {
@@ -39,6 +40,8 @@ pub async fn run(settings: Settings) -> u8 {
         by_endpoint.entry(hierarchy.endpoint_of(node)).or_default().push(node);
     }
     let mut ready = true;
+    // Where a test message can go: the endpoint answered and lists the model.
+    let mut listed: Vec<(String, String)> = Vec::new();
     if let Some(warning) = missing_api_key(&hierarchy.server) {
         say!("");
         say!("! {warning}");
@@ -82,6 +85,9 @@ pub async fn run(settings: Settings) -> u8 {
         let name_width = nodes.iter().map(|n| n.name.chars().count()).max().unwrap_or(0);
         for node in &nodes {
             let served = models.iter().any(|m| m.id == node.model);
+            if served {
+                listed.push((url.to_string(), node.model.clone()));
+            }
             let mark = if served { "✓" } else { "✗" };
             let state = native.as_deref().and_then(|native| native.iter().find(|m| m.id == node.model));
             let note = match state {
@@ -111,16 +117,55 @@ pub async fn run(settings: Settings) -> u8 {
             say!("  ! {warning}");
         }
     }
+    if deep {
+        ready &= test_messages(&engine, &listed).await;
+    }
     say!("");
-    if ready {
+    if ready && deep {
+        say!("Ready: every node's model answered. Try `ailab ask \"Why is the sky blue?\"` or just `ailab`.");
+        exit::OK
+    } else if ready {
         say!(
             "Ready: every node's model is served. Try `ailab ask \"Why is the sky blue?\"` or just `ailab`."
+        );
+        say!(
+            "(A server can list a model that does not answer: `ailab check --deep` sends each one a test message.)"
         );
         exit::OK
     } else {
         say!("Not ready yet: fix the items marked ✗ above.");
         exit::FAILED
     }
+}
+
+/// One test message of a few tokens per distinct model and settings (`--deep`); true when every
+/// one was answered.
+async fn test_messages(engine: &crate::engine::Engine, listed: &[(String, String)]) -> bool {
+    let targets: Vec<ProbeTarget> = probe::targets(engine.hierarchy())
+        .into_iter()
+        .filter(|t| listed.iter().any(|(url, model)| *url == t.endpoint && *model == t.model))
+        .collect();
+    if targets.is_empty() {
+        return true;
+    }
+    say!("");
+    say!("Test messages (a few tokens to each model, as its members would send them):");
+    let mut all_answered = true;
+    for (target, outcome) in probe::probe_all(engine.backends(), targets).await {
+        let who = target.members.join(", ");
+        match outcome {
+            ProbeOutcome::Answered { text, elapsed } => {
+                let said = if text.is_empty() { String::new() } else { format!(" \"{}\"", text) };
+                say!("  ✓ {} answered{said} in {:.1} s ({who})", target.model, elapsed.as_secs_f64());
+            }
+            ProbeOutcome::Failed(error) => {
+                all_answered = false;
+                say!("  ✗ {} at {} did not answer ({who}):", target.model, target.endpoint);
+                say!("      {}", describe_error(&error));
+            }
+        }
+    }
+    all_answered
 }
 
 /// Different models on one LM Studio can fight: with "Only keep last JIT loaded model" on, a request

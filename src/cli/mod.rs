@@ -56,7 +56,7 @@ where
         match cli.command {
             None => live_view(settings).await,
             Some(Command::Ask(args)) => ask::run(settings, args).await,
-            Some(Command::Check) => check::run(settings).await,
+            Some(Command::Check(args)) => check::run(settings, args.deep).await,
             // Dispatched above, before the hierarchy is loaded.
             Some(Command::History(_)) => exit::OK,
             Some(Command::Eval(args)) => eval::run(settings, args).await,

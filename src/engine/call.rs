@@ -388,8 +388,10 @@ impl RunContext {
 
 /// The error as the user reads it: the message, then what to do.
 pub fn describe(error: &LlmError) -> String {
-    match error.hint() {
-        Some(hint) => format!("{error}. {hint}"),
-        None => error.to_string(),
+    let hint = error.hint();
+    let error = error.to_string();
+    match hint {
+        Some(hint) => format!("{}. {hint}", error.trim_end().trim_end_matches('.')),
+        None => error,
     }
 }

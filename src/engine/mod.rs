@@ -16,6 +16,7 @@ pub mod events;
 mod expansion;
 mod finish;
 mod ids;
+pub mod probe;
 pub mod prompts;
 mod restart;
 mod runner;

@@ -81,6 +81,18 @@ fn request(node: &NodeConfig, earlier: &Earlier, user: String) -> ChatRequest {
     }
 }
 
+/// Longest reply a server test message asks for: enough for "OK", short enough to cost nothing.
+pub const PROBE_MAX_TOKENS: u32 = 8;
+
+/// A tiny request with everything the node sends (model, system prompt, sampling settings) but a
+/// one-line question, so a server that would refuse the node's real calls (a model not loaded, a
+/// chat template without a system role, a parameter it does not know) refuses this one the same way.
+pub fn probe(node: &NodeConfig) -> ChatRequest {
+    let mut request = request(node, &NOTHING_EARLIER, "Reply with the single word OK.".to_string());
+    request.max_tokens = PROBE_MAX_TOKENS;
+    request
+}
+
 /// Characters of prompt the node's context can take besides its reply budget.
 fn prompt_budget_chars(node: &NodeConfig) -> usize {
     let tokens = (node.context_tokens as usize)

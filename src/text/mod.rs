@@ -19,6 +19,16 @@ pub fn one_line(text: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// Line breaks made `\n`: Windows' CRLF, and the bare CR that many terminals (and tmux's
+/// `paste-buffer -p`) put between pasted lines, which the sanitizer would otherwise drop and so
+/// join the lines into one.
+pub fn unix_line_breaks(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\r') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -34,7 +44,14 @@ pub fn thousands(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{one_line, thousands};
+    use super::{one_line, thousands, unix_line_breaks};
+
+    #[test]
+    fn pasted_line_breaks_of_every_kind_become_newlines() {
+        assert_eq!(unix_line_breaks("one\rtwo\r\nthree\nfour\r"), "one\ntwo\nthree\nfour\n");
+        assert_eq!(unix_line_breaks("\r\r"), "\n\n", "empty lines are kept");
+        assert!(matches!(unix_line_breaks("plain"), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn flattens_and_cuts() {

@@ -316,8 +316,9 @@ mod tests {
             Some(Action::App(App::Interrupt))
         );
         assert_eq!(keymap.lookup(Context::Prompt, &key(KeyCode::Char('z'), KeyModifiers::NONE)), None);
+        assert_eq!(keymap.lookup(Context::Panes, &key(KeyCode::Char('z'), KeyModifiers::NONE)), None);
         assert_eq!(
-            keymap.lookup(Context::Panes, &key(KeyCode::Char('z'), KeyModifiers::NONE)),
+            keymap.lookup(Context::PastRun, &key(KeyCode::Char('z'), KeyModifiers::NONE)),
             Some(Action::Run(Run::Zoom))
         );
     }
@@ -326,7 +327,7 @@ mod tests {
     fn terminals_reporting_shift_still_match() {
         let keymap = Keymap::defaults();
         assert_eq!(
-            keymap.lookup(Context::Panes, &key(KeyCode::Char('?'), KeyModifiers::SHIFT)),
+            keymap.lookup(Context::PastRun, &key(KeyCode::Char('?'), KeyModifiers::SHIFT)),
             Some(Action::App(App::Help))
         );
         assert_eq!(

@@ -93,7 +93,10 @@ pub enum Effect {
         conversation: Conversation,
     },
     CancelRun,
-    CheckHealth,
+    /// Check the server again; `deep` also sends each model a test message (F2).
+    CheckHealth {
+        deep: bool,
+    },
     /// Put text on the system clipboard (answered by `Msg::Copied`).
     Copy {
         text: String,

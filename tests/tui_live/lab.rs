@@ -234,6 +234,42 @@ fn compare_takes_the_prompt_box_and_the_tree_arm_shows_in_the_run_tab() {
     assert_eq!(s.lab.select_after_load, Some(7), "its pairs get selected in the queue");
 }
 
+/// A newcomer opened a past run, then started a comparison: the Run tab stuck at "past run ·
+/// running" with idle panes. The past run stays as it was; the tree arm waits as the live picture.
+#[test]
+fn a_comparison_started_while_a_past_run_is_open_leaves_it_and_runs_live_behind_it() {
+    use super::history_support::{history_with, open_selected, sample};
+    let mut s = super::support::state(120, 40);
+    history_with(&mut s, sample());
+    let past_id = open_selected(&mut s, false);
+    assert_eq!(s.tab, Tab::Run);
+    let past_status = s.run.view.status;
+    assert!(past_status.is_some(), "the past run has ended");
+
+    update(&mut s, key(KeyCode::F(4)));
+    press(&mut s, 'c');
+    type_text(&mut s, "Is 221 prime?");
+    let effects = update(&mut s, key(KeyCode::Enter));
+    assert_eq!(effects, vec![Effect::Lab(LabEffect::StartComparison { prompt: "Is 221 prime?".into() })]);
+    update(&mut s, Msg::Lab(LabMsg::Started { comparison: 7, repeat: 2, resumed: false }));
+    feed(&mut s, &full_run("tree-arm").until(3_000));
+
+    // The past run on screen is untouched …
+    assert_eq!(s.history.past.as_ref().map(|p| p.id.clone()), Some(past_id.clone()));
+    assert_eq!(s.run.view.run_id.as_deref(), Some(past_id.as_str()));
+    assert_eq!(s.run.view.status, past_status, "not \"running\"");
+    // … and going back to the live view shows the tree arm streaming.
+    update(&mut s, key(KeyCode::F(4)));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.history.past.is_none());
+    assert_eq!(s.run.view.run_id.as_deref(), Some("tree-arm"));
+    assert!(
+        matches!(s.run.view.status, None | Some(ailab::engine::RunStatus::Running)),
+        "its panes are live"
+    );
+    assert!(!s.run.view.calls.is_empty(), "{:?}", s.run.view.calls.len());
+}
+
 #[test]
 fn compare_asks_for_a_prompt_when_the_box_is_empty() {
     let mut s = lab_state(80, 24, Some(data()));

@@ -189,7 +189,7 @@ fn zoom_opens_on_the_focused_node_and_moves_between_nodes() {
     send(&mut s, PROMPT, "r1");
     feed(&mut s, &full_run("r1").events);
     s.run.focus = Focus::Node(s.run.view.node_index("nova").unwrap());
-    update(&mut s, key(KeyCode::Char('z')));
+    update(&mut s, key(KeyCode::Enter));
     let zoom = s.zoom().expect("zoom is open");
     assert_eq!(s.run.view.nodes[zoom.node].id, "nova");
     let text = Screen::of(&s).zoom.expect("its document").plain_text();
@@ -206,14 +206,21 @@ fn copy_sends_the_focused_text_and_falls_back_to_osc52() {
     send(&mut s, PROMPT, "r1");
     feed(&mut s, &full_run("r1").events);
     s.run.focus = Focus::Answer;
-    let effects = update(&mut s, key(KeyCode::Char('y')));
+    let effects = update(&mut s, ctrl('y'));
     assert_eq!(effects, vec![Effect::Copy { text: ANSWER.into() }]);
     let effects = update(
         &mut s,
         Msg::Copied(CopyOutcome::NoClipboard { text: "hi".into(), reason: "no display".into() }),
     );
     assert_eq!(effects, vec![Effect::Osc52 { text: "hi".into() }]);
-    assert!(s.notice.as_ref().unwrap().text.contains("OSC 52"));
+    // Short enough for an 80-column status bar, in plain words; the why is in the log (F5).
+    let notice = &s.notice.as_ref().unwrap().text;
+    assert_eq!(notice, "Copied 2 characters through the terminal (more: F5).");
+    let why = &s.notices[s.notices.len() - 2].text;
+    assert!(
+        why.contains("no system clipboard here (no display)") && why.contains("select the text"),
+        "{why}"
+    );
     update(&mut s, Msg::Copied(CopyOutcome::Clipboard { chars: 2 }));
     assert!(s.notice.as_ref().unwrap().text.contains("system clipboard"));
 }
@@ -272,6 +279,7 @@ fn the_summary_can_overtake_the_last_events() {
 
 fn unhealthy() -> HealthReport {
     HealthReport {
+        answers: Vec::new(),
         demo: false,
         endpoints: vec![EndpointHealth {
             url: "http://localhost:1234/v1".into(),
@@ -303,7 +311,7 @@ fn health_problems_open_the_panel_with_ways_out() {
             nodes: vec!["echo".into(), "pixel".into()]
         }]
     );
-    assert_eq!(update(&mut s, key(KeyCode::Char('r'))), vec![Effect::CheckHealth]);
+    assert_eq!(update(&mut s, key(KeyCode::Char('r'))), vec![Effect::CheckHealth { deep: true }]);
     assert_eq!(update(&mut s, key(KeyCode::Char('d'))), vec![Effect::UseDemo]);
     update(&mut s, key(KeyCode::Esc));
     assert!(s.overlays.is_empty());
@@ -313,6 +321,7 @@ fn health_problems_open_the_panel_with_ways_out() {
 fn an_unreachable_server_says_what_to_do() {
     let mut s = state(120, 40);
     let report = HealthReport {
+        answers: Vec::new(),
         demo: false,
         endpoints: vec![EndpointHealth {
             url: "http://localhost:1234/v1".into(),
@@ -334,6 +343,32 @@ fn typing_on_a_pane_starts_a_prompt() {
     type_text(&mut s, "wh");
     assert_eq!(s.run.focus, Focus::Prompt);
     assert_eq!(s.run.prompt.text(), "wh");
+}
+
+/// Tabs are clicked where the bar draws them, from every tab.
+#[test]
+fn clicking_a_tab_on_the_bar_shows_it() {
+    use ailab::tui::state::Tab;
+    let mut s = state(120, 40);
+    let click = |column| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row: 0,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let bar = crate::screen::screen_text(&mut s, 120, 40).lines().next().unwrap().to_string();
+    let column_of = |title: &str| bar.find(title).map(|byte| bar[..byte].chars().count() as u16).unwrap();
+    for (title, tab) in
+        [("History", Tab::History), ("Lab", Tab::Lab), ("Prompts", Tab::Prompts), ("Run", Tab::Run)]
+    {
+        let column = column_of(title);
+        update(&mut s, click(column));
+        assert_eq!(s.tab, tab, "clicked {title} at column {column} of {bar:?}");
+    }
+    update(&mut s, click(1));
+    assert_eq!(s.tab, Tab::Run, "a click on the app's name changes nothing");
 }
 
 #[test]
@@ -368,7 +403,7 @@ fn themes_cycle_and_help_toggles() {
     s.run.focus = Focus::Node(0);
     update(&mut s, ctrl('t'));
     assert_eq!(s.theme().name, "light");
-    update(&mut s, key(KeyCode::Char('?')));
+    update(&mut s, key(KeyCode::F(1)));
     assert!(matches!(s.overlays.last(), Some(Overlay::Help { .. })));
     update(&mut s, key(KeyCode::Char('?')));
     assert!(s.overlays.is_empty());

@@ -111,7 +111,7 @@ fn the_screen_kept_in_step_is_the_screen_built_afresh_through_a_whole_session() 
     live.feed(&second.events[..half]);
     // The zoom view mid-run, and onto another node.
     live.state.run.focus = Focus::Node(3);
-    live.send(key(KeyCode::Char('z')));
+    live.send(key(KeyCode::Enter));
     live.feed(&second.events[half..half + 10]);
     live.send(key(KeyCode::Tab));
     live.send(Msg::Resize { width: 100, height: 30 });

@@ -23,6 +23,7 @@ fn echo_on_a_dead_endpoint() -> State {
     echo.endpoint = Some("http://127.0.0.1:9/v1".into());
     s.hierarchy = Arc::new(hierarchy);
     let report = HealthReport {
+        answers: Vec::new(),
         demo: false,
         endpoints: vec![
             EndpointHealth {
@@ -59,6 +60,7 @@ fn the_status_bar_names_the_failing_endpoint_and_who_uses_it() {
 fn a_server_everyone_uses_is_named_alone() {
     let mut s = state(120, 40);
     let report = HealthReport {
+        answers: Vec::new(),
         demo: false,
         endpoints: vec![EndpointHealth {
             url: "http://localhost:1234/v1".into(),
@@ -131,7 +133,10 @@ fn the_messages_log_keeps_every_notice_in_full() {
 #[test]
 fn help_lists_the_messages_key() {
     let s = state(100, 30);
-    let help: Vec<String> = ailab::tui::screen::help::rows(&s, 100).iter().map(|r| r.text()).collect();
+    let help: Vec<String> = ailab::tui::screen::help::rows(&s, 100, ailab::tui::state::HelpPage::Keys)
+        .iter()
+        .map(|r| r.text())
+        .collect();
     assert!(help.iter().any(|r| r.contains("F5") && r.contains("last messages in full")), "{help:?}");
 }
 

@@ -37,8 +37,8 @@ fn typing_on_a_pane_writes_the_prompt_and_never_quits() {
 }
 
 #[test]
-fn every_letter_but_the_panes_own_keys_starts_a_prompt() {
-    for c in ('a'..='z').filter(|c| !matches!(c, 'y' | 'z')) {
+fn every_letter_and_question_mark_starts_a_prompt() {
+    for c in ('a'..='z').chain(['?']) {
         let mut s = state(120, 40);
         s.run.focus = Focus::Node(1);
         assert!(update(&mut s, key(KeyCode::Char(c))).is_empty(), "{c}");
@@ -47,15 +47,22 @@ fn every_letter_but_the_panes_own_keys_starts_a_prompt() {
 }
 
 #[test]
-fn y_copies_z_zooms_and_enter_zooms_on_a_pane() {
+fn ctrl_y_copies_and_enter_zooms_on_a_pane() {
     let mut s = running_on_a_pane();
-    let effects = update(&mut s, key(KeyCode::Char('y')));
+    let effects = update(&mut s, ctrl('y'));
     assert!(matches!(effects.as_slice(), [Effect::Copy { .. }]), "{effects:?}");
-    update(&mut s, key(KeyCode::Char('z')));
-    assert!(matches!(s.overlays.last(), Some(Overlay::Zoom(_))));
-    update(&mut s, key(KeyCode::Esc));
     update(&mut s, key(KeyCode::Enter));
     assert!(matches!(s.overlays.last(), Some(Overlay::Zoom(_))));
+}
+
+/// A newcomer typed "yellow zebra?" on a focused pane and got a copy, a zoom and "ellow ebra".
+#[test]
+fn typing_yellow_zebra_on_a_pane_writes_it_whole() {
+    let mut s = running_on_a_pane();
+    let effects = type_keys(&mut s, "yellow zebra?");
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!((s.run.prompt.text(), s.run.focus), ("yellow zebra?".to_string(), Focus::Prompt));
+    assert!(s.overlays.is_empty());
 }
 
 #[test]
@@ -86,7 +93,7 @@ fn a_quit_question_lasts_one_key() {
 #[test]
 fn q_in_a_list_tab_asks_mid_run_and_quits_when_idle() {
     let mut s = running_on_a_pane();
-    update(&mut s, key(KeyCode::Char('?')));
+    update(&mut s, key(KeyCode::F(1)));
     update(&mut s, key(KeyCode::Esc));
     s.tab = Tab::History;
     assert!(update(&mut s, key(KeyCode::Char('q'))).is_empty());
@@ -125,7 +132,11 @@ fn help_text(s: &mut State) -> String {
             crossterm::event::KeyModifiers::NONE,
         )),
     );
-    ailab::tui::screen::help::rows(s, 100).iter().map(|r| r.text()).collect::<Vec<_>>().join("\n")
+    ailab::tui::screen::help::rows(s, 100, ailab::tui::state::HelpPage::Keys)
+        .iter()
+        .map(|r| r.text())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -133,9 +144,9 @@ fn help_says_what_letters_do_and_lists_the_editing_keys() {
     let mut s = state(120, 40);
     let help = help_text(&mut s);
     for needle in [
-        "other letters",
+        "letters",
         "Start a prompt: the letter goes to the prompt box",
-        "Enter z",
+        "Enter",
         "Ctrl-U",
         "Delete to the start of the line",
         "Ctrl-Z",

@@ -26,6 +26,7 @@ fn snapshot_sizes(name: &str, state: &mut State) {
 /// The server check's answer: localhost:1234 serves `served`, and Pixel's model is not among them.
 pub fn pixel_missing(served: &[&str]) -> HealthReport {
     HealthReport {
+        answers: Vec::new(),
         demo: false,
         endpoints: vec![EndpointHealth {
             url: "http://localhost:1234/v1".into(),
@@ -93,18 +94,35 @@ fn failed() {
 fn zoom() {
     let mut s = at(&full_run("20261124-060000-0001"), 60_000);
     s.run.focus = Focus::Node(1);
-    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::NONE)));
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
     for &(w, h) in &[(120, 40), (80, 24)] {
         let terminal = render(&mut s, w, h);
         insta::assert_snapshot!(format!("zoom_{w}x{h}"), terminal.backend());
     }
 }
 
+/// F1, then Tab: what the words on the screen mean, for someone who does not program.
+#[test]
+fn concepts() {
+    let mut s = state(100, 30);
+    s.run.focus = Focus::Node(0);
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
+    let terminal = render(&mut s, 100, 30);
+    insta::assert_snapshot!("concepts_100x30", terminal.backend());
+    let text = format!("{:?}", terminal.backend());
+    assert!(text.contains("The tree") && text.contains("Split (dividing the task)"), "{text}");
+    // Tab again: back to the keys.
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
+    let text = format!("{:?}", render(&mut s, 100, 30).backend());
+    assert!(!text.contains("The tree"), "{text}");
+}
+
 #[test]
 fn help() {
     let mut s = state(100, 30);
     s.run.focus = Focus::Node(0);
-    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)));
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
     let terminal = render(&mut s, 100, 30);
     insta::assert_snapshot!("help_100x30", terminal.backend());
 }
@@ -116,6 +134,7 @@ fn health_panel() {
     let terminal = render(&mut s, 100, 30);
     insta::assert_snapshot!("health_missing_100x30", terminal.backend());
     let unreachable = HealthReport {
+        answers: Vec::new(),
         demo: false,
         endpoints: vec![EndpointHealth {
             url: "http://localhost:1234/v1".into(),
@@ -140,7 +159,7 @@ fn health_panel() {
 fn the_server_panel_in_demo_mode_says_no_server_is_checked() {
     let mut s = state(100, 30);
     s.server = ailab::tui::state::ServerInfo { url: "demo".into(), demo: true };
-    let demo = HealthReport { demo: true, endpoints: Vec::new(), missing: Vec::new() };
+    let demo = HealthReport { demo: true, endpoints: Vec::new(), missing: Vec::new(), answers: Vec::new() };
     update(&mut s, Msg::Health(demo));
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE)));
     let text = crate::screen::screen_text(&mut s, 100, 30);

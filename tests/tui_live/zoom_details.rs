@@ -45,7 +45,7 @@ fn a_long_runs_timeline_keeps_the_zoomed_nodes_last_calls() {
     let mut s = running(&script, 60_000);
     assert_eq!(s.run.view.calls.len(), 22);
     s.run.focus = Focus::Node(0);
-    update(&mut s, key(KeyCode::Char('z')));
+    update(&mut s, key(KeyCode::Enter));
     let text = screen(&mut s, 120, 40);
     for call in ["▶#1 Atlas split", "▶#21 Atlas synthesize", "▶#22 Atlas reflect"] {
         assert!(text.contains(call), "{call} missing:\n{text}");
@@ -63,13 +63,13 @@ fn the_demo_zoom_says_nothing_was_sent() {
         call.endpoint = ailab::llm::demo::DEMO_ENDPOINT.into();
     }
     s.run.focus = Focus::Node(3);
-    update(&mut s, key(KeyCode::Char('z')));
+    update(&mut s, key(KeyCode::Enter));
     let text = ailab::tui::screen::Screen::of(&s).zoom.unwrap().plain_text();
     assert!(text.contains("Offline demo: nothing was sent"), "{text}");
     assert!(!text.contains("Sent to"), "{text}");
     let mut real = running(&super::support::full_run("r1"), 60_000);
     real.run.focus = Focus::Node(3);
-    update(&mut real, key(KeyCode::Char('z')));
+    update(&mut real, key(KeyCode::Enter));
     assert!(
         ailab::tui::screen::Screen::of(&real)
             .zoom
@@ -90,7 +90,7 @@ fn a_recorded_demo_run_says_nothing_was_sent_even_in_a_real_session() {
         call.endpoint = ailab::llm::demo::DEMO_ENDPOINT.into();
     }
     s.run.focus = Focus::Node(3);
-    update(&mut s, key(KeyCode::Char('z')));
+    update(&mut s, key(KeyCode::Enter));
     let text = ailab::tui::screen::Screen::of(&s).zoom.unwrap().plain_text();
     assert!(text.contains("Offline demo: nothing was sent"), "{text}");
 }

@@ -78,7 +78,10 @@ fn typing_marks_the_field_and_member_unsaved_and_save_writes_the_file() {
     let saved = Arc::new(parsed);
     assert_eq!(s.hierarchy, saved);
     let hash = hierarchy_hash(&saved);
-    assert_eq!(effects, vec![Effect::CheckHealth, Effect::Prompts(PromptsEffect::CountVersion { hash })]);
+    assert_eq!(
+        effects,
+        vec![Effect::CheckHealth { deep: false }, Effect::Prompts(PromptsEffect::CountVersion { hash })]
+    );
 }
 
 #[test]
@@ -249,6 +252,7 @@ fn the_model_is_picked_from_what_the_server_serves() {
     let mut s = on_prompts(120, 40);
     let models = vec!["phi-3.1-mini-4k-instruct".to_string(), "phi-3.1-mini-4k-instruct:2".to_string()];
     let report = HealthReport {
+        answers: Vec::new(),
         demo: false,
         endpoints: vec![EndpointHealth { url: "http://localhost:1234/v1".into(), models: Ok(models) }],
         missing: Vec::new(),

@@ -11,6 +11,7 @@ use super::*;
 
 mod conversation;
 mod gate;
+mod messages;
 mod replies;
 mod splits;
 use crate::config::{Hierarchy, Phase};

@@ -6,11 +6,13 @@ use std::time::Duration;
 
 use crate::config::Hierarchy;
 use crate::engine::Engine;
+use crate::engine::probe::{self, ProbeOutcome};
 use crate::llm::LlmError;
-use crate::tui::state::health::{EndpointHealth, HealthReport, MissingModel, Problem};
+use crate::tui::state::health::{EndpointHealth, HealthReport, MissingModel, ModelAnswer, Problem};
 
-/// Checks every endpoint the hierarchy's nodes use.
-pub async fn check(engine: &Engine, demo: bool) -> HealthReport {
+/// Checks every endpoint the hierarchy's nodes use; `deep` also sends each listed model a test
+/// message (see `engine::probe`).
+pub async fn check(engine: &Engine, demo: bool, deep: bool) -> HealthReport {
     let hierarchy = engine.hierarchy().clone();
     let mut by_url: BTreeMap<&str, Vec<&crate::config::NodeConfig>> = BTreeMap::new();
     for node in &hierarchy.nodes {
@@ -49,7 +51,38 @@ pub async fn check(engine: &Engine, demo: bool) -> HealthReport {
         }
         endpoints.push(EndpointHealth { url: url.to_string(), models });
     }
-    HealthReport { demo, endpoints, missing }
+    let answers = if deep && !demo { test_messages(engine, &endpoints, &missing).await } else { Vec::new() };
+    HealthReport { demo, endpoints, missing, answers }
+}
+
+/// One test message per listed model, skipping endpoints that did not answer and models they do
+/// not list (those already have their problem in the report).
+async fn test_messages(
+    engine: &Engine,
+    endpoints: &[EndpointHealth],
+    missing: &[MissingModel],
+) -> Vec<ModelAnswer> {
+    let reachable = |url: &str| endpoints.iter().any(|e| e.url == url && e.models.is_ok());
+    let targets = probe::targets(engine.hierarchy())
+        .into_iter()
+        .filter(|t| {
+            reachable(&t.endpoint) && !missing.iter().any(|m| m.endpoint == t.endpoint && m.model == t.model)
+        })
+        .collect();
+    let hierarchy = engine.hierarchy();
+    probe::probe_all(engine.backends(), targets)
+        .await
+        .into_iter()
+        .map(|(target, outcome)| ModelAnswer {
+            answered: match outcome {
+                ProbeOutcome::Answered { elapsed, .. } => Ok(elapsed.as_millis() as u64),
+                ProbeOutcome::Failed(error) => Err(problem(&error, &target.endpoint, hierarchy)),
+            },
+            model: target.model,
+            endpoint: target.endpoint,
+            members: target.members,
+        })
+        .collect()
 }
 
 /// The failure with advice for this endpoint: where to start a server, and which setting
@@ -102,7 +135,7 @@ mod tests {
         hierarchy.nodes[3].model = "phi-3.1-mini-4k-instruct:2".into();
         let backends = Backends::single(testkit::ScriptedBackend::echo(), 4);
         let engine = Engine::new(Arc::new(hierarchy), backends);
-        let report = check(&engine, false).await;
+        let report = check(&engine, false, false).await;
         assert!(!report.is_healthy());
         assert_eq!(report.missing.len(), 1);
         assert_eq!(report.missing[0].node_id, "echo");

@@ -144,13 +144,13 @@ fn earlier_prompts(rows: Vec<store::RunRow>) -> Vec<String> {
     prompts
 }
 
-/// Writes the export to the current folder (said `./file`), or to `exports/` in the data folder
-/// if that fails (said in full).
+/// Writes the export to the current folder, or to `exports/` in the data folder if that fails;
+/// either way the whole path is said, so it can be found from a file manager.
 fn write_export(name: &str, text: &str) -> Result<PathBuf, String> {
     let mut problems = Vec::new();
     if let Ok(here) = std::env::current_dir() {
         match write_in(&here, name, text) {
-            Ok(_) => return Ok(Path::new(".").join(name)),
+            Ok(path) => return Ok(path),
             Err(err) => problems.push(format!("{}: {err}", here.display())),
         }
     }
@@ -226,6 +226,18 @@ mod tests {
         let newest_first =
             vec![row("c", "tree"), row("a", "tree"), row("lab", "solo"), row("b", "tree"), row("a", "tree")];
         assert_eq!(earlier_prompts(newest_first), ["b", "a", "c"]);
+    }
+
+    /// A path like `./run-….md` cannot be found from a file manager: the whole path is said.
+    #[test]
+    fn an_export_is_reported_by_its_whole_path() {
+        let name = format!("ailab-export-test-{}.md", std::process::id());
+        let path = write_export(&name, "# text").unwrap();
+        let written = std::fs::read_to_string(&path);
+        let _ = std::fs::remove_file(&path);
+        assert!(path.is_absolute(), "{}", path.display());
+        assert!(path.ends_with(&name));
+        assert_eq!(written.unwrap(), "# text");
     }
 
     #[test]

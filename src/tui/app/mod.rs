@@ -169,7 +169,7 @@ pub async fn run(settings: Settings) -> u8 {
     }
 
     let mut shell = Shell::new(settings, engine, sink, writer, tx.clone()).with_terminal_input(input);
-    shell.perform(Effect::CheckHealth);
+    shell.perform(Effect::CheckHealth { deep: false });
     shell.perform(Effect::History(HistoryEffect::LoadPromptHistory { limit: PROMPT_HISTORY }));
     drop(tx);
     let result = event_loop::run(&mut tui, &mut state, &mut rx, &mut shell, FRAME).await;

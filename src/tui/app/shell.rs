@@ -159,12 +159,12 @@ impl Shell {
         });
     }
 
-    fn check_health(&self) {
+    fn check_health(&self, deep: bool) {
         let engine = self.engine.clone();
         let demo = self.settings.demo;
         let tx = self.tx.clone();
         tokio::spawn(async move {
-            let report = health_check::check(&engine, demo).await;
+            let report = health_check::check(&engine, demo, deep).await;
             let _ = tx.send(Msg::Health(report));
         });
     }
@@ -218,7 +218,7 @@ impl Performer for Shell {
                     token.cancel();
                 }
             }
-            Effect::CheckHealth => self.check_health(),
+            Effect::CheckHealth { deep } => self.check_health(deep),
             Effect::Copy { text } => self.copy(text),
             Effect::Osc52 { text } => {
                 if let Err(err) = terminal::write_raw(osc52(&text).as_bytes()) {

@@ -8,7 +8,7 @@ use unicode_width::UnicodeWidthStr;
 use super::layout::overlay_body;
 use crate::tui::action::Context;
 use crate::tui::keymap::KeyChord;
-use crate::tui::state::State;
+use crate::tui::state::{HelpPage, State};
 use crate::tui::text::wrap::{Row, Wrapper, truncate};
 use crate::tui::theme::Role;
 
@@ -107,8 +107,16 @@ fn editing_keys(state: &State) -> Vec<(String, &'static str)> {
         .collect()
 }
 
-/// The help text wrapped to `width`: headings, then keys with descriptions in a column.
-pub fn rows(state: &State, width: usize) -> Vec<Row> {
+/// A help page wrapped to `width`.
+pub fn rows(state: &State, width: usize, page: HelpPage) -> Vec<Row> {
+    match page {
+        HelpPage::Keys => key_rows(state, width),
+        HelpPage::Concepts => super::concepts::rows(width),
+    }
+}
+
+/// The keys wrapped to `width`: headings, then keys with descriptions in a column.
+fn key_rows(state: &State, width: usize) -> Vec<Row> {
     let all = entries(state);
     let keys_w = all.iter().filter(|(_, d)| d.is_some()).map(|(k, _)| k.width()).max().unwrap_or(0).min(30);
     let mut w = Wrapper::new(width);
@@ -134,7 +142,7 @@ pub fn body_area(area: Rect) -> Rect {
 }
 
 /// The furthest the help can scroll on a screen of `area`.
-pub fn max_scroll(state: &State, area: Rect) -> usize {
+pub fn max_scroll(state: &State, area: Rect, page: HelpPage) -> usize {
     let body = body_area(area);
-    rows(state, body.width as usize).len().saturating_sub(body.height as usize)
+    rows(state, body.width as usize, page).len().saturating_sub(body.height as usize)
 }

@@ -8,6 +8,7 @@
 //! optimisation only: a synced screen always equals a fresh one.
 
 pub mod answer;
+pub mod concepts;
 pub mod help;
 pub mod history;
 pub mod lab;

@@ -194,7 +194,10 @@ fn call_header(w: &mut Wrapper, call: &CallView, width: usize) {
                 facts.push(format!("answered by {}", sanitize(model)));
             }
             if m.retries > 0 {
-                facts.push(format!("{} retries", m.retries));
+                facts.push(match m.retries {
+                    1 => "1 retry".to_string(),
+                    n => format!("{n} retries"),
+                });
             }
         }
         None => facts.push("in progress".into()),

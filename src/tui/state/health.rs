@@ -24,18 +24,39 @@ pub struct MissingModel {
     pub endpoint: String,
 }
 
+/// A listed model's answer to a test message of a few tokens (the F2 check sends one per model
+/// and settings; the check at startup does not, so it costs nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelAnswer {
+    pub model: String,
+    pub endpoint: String,
+    /// The members whose calls it stands for.
+    pub members: Vec<String>,
+    /// How many milliseconds the answer took, or what went wrong and what to do.
+    pub answered: Result<u64, Problem>,
+}
+
 /// The whole check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HealthReport {
     pub demo: bool,
     pub endpoints: Vec<EndpointHealth>,
     pub missing: Vec<MissingModel>,
+    /// Empty when no test messages were sent.
+    pub answers: Vec<ModelAnswer>,
 }
 
 impl HealthReport {
-    /// True when every endpoint answered and every model is served.
+    /// True when every endpoint answered, every model is served and every test message was answered.
     pub fn is_healthy(&self) -> bool {
-        self.endpoints.iter().all(|e| e.models.is_ok()) && self.missing.is_empty()
+        self.endpoints.iter().all(|e| e.models.is_ok())
+            && self.missing.is_empty()
+            && self.answers.iter().all(|a| a.answered.is_ok())
+    }
+
+    /// The listed models that did not answer their test message.
+    pub fn silent_models(&self) -> impl Iterator<Item = (&ModelAnswer, &Problem)> {
+        self.answers.iter().filter_map(|a| a.answered.as_ref().err().map(|p| (a, p)))
     }
 
     pub fn unreachable(&self) -> impl Iterator<Item = (&str, &Problem)> {

@@ -13,7 +13,7 @@ pub mod run_counts;
 pub mod run_tab;
 pub mod run_view;
 pub mod scroll;
-mod tab;
+pub mod tab;
 pub mod zoom;
 
 use std::sync::Arc;
@@ -37,6 +37,7 @@ use crate::engine::PastTurn;
 pub enum Overlay {
     Help {
         scroll: usize,
+        page: HelpPage,
     },
     /// The last notices in full, newest at the bottom.
     Messages {
@@ -44,6 +45,23 @@ pub enum Overlay {
     },
     Health(self::health::HealthPanel),
     Zoom(Box<ZoomState>),
+}
+
+/// The help's two pages: every key, and what the words on the screen mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HelpPage {
+    #[default]
+    Keys,
+    Concepts,
+}
+
+impl HelpPage {
+    pub fn other(self) -> HelpPage {
+        match self {
+            HelpPage::Keys => HelpPage::Concepts,
+            HelpPage::Concepts => HelpPage::Keys,
+        }
+    }
 }
 
 /// How a transient message looks.

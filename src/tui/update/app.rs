@@ -7,7 +7,7 @@ use crate::tui::msg::Effect;
 use crate::tui::state::health::{Health, HealthPanel};
 use crate::tui::state::prompts::Leave;
 use crate::tui::state::scroll::Scroll;
-use crate::tui::state::{Level, Lifecycle, Overlay, Quitting, State};
+use crate::tui::state::{HelpPage, Level, Lifecycle, Overlay, Quitting, State};
 
 /// Performs an action of the whole app.
 pub fn perform(state: &mut State, action: App) -> Vec<Effect> {
@@ -18,7 +18,7 @@ pub fn perform(state: &mut State, action: App) -> Vec<Effect> {
             if matches!(state.overlays.last(), Some(Overlay::Help { .. })) {
                 state.overlays.pop();
             } else {
-                state.overlays.push(Overlay::Help { scroll: 0 });
+                state.overlays.push(Overlay::Help { scroll: 0, page: HelpPage::Keys });
             }
             Vec::new()
         }
@@ -34,7 +34,7 @@ pub fn perform(state: &mut State, action: App) -> Vec<Effect> {
         }
         App::Retry => {
             state.health = Health::Checking;
-            vec![Effect::CheckHealth]
+            vec![Effect::CheckHealth { deep: true }]
         }
         App::UseDemo => {
             if state.is_running() {
@@ -58,11 +58,18 @@ pub fn perform(state: &mut State, action: App) -> Vec<Effect> {
             }
             Vec::new()
         }
+        // Opening the check checks again, and this time asks each model for a few tokens: a
+        // model can be listed and still not answer.
         App::Health => {
             if !state.overlays.iter().any(|o| matches!(o, Overlay::Health(_))) {
                 state.overlays.push(Overlay::Health(HealthPanel::default()));
             }
-            Vec::new()
+            // The demo checks no server.
+            if state.health == Health::Checking || state.server.demo {
+                return Vec::new();
+            }
+            state.health = Health::Checking;
+            vec![Effect::CheckHealth { deep: true }]
         }
         App::NextTab
         | App::PrevTab

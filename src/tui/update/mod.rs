@@ -53,14 +53,15 @@ fn dispatch(state: &mut State, screen: &Screen, msg: Msg) -> Vec<Effect> {
             }
             effects
         }
+        Msg::Mouse(mouse) if let Some(tab) = mouse::clicked_tab(state, &mouse) => tabs::show(state, tab),
         Msg::Mouse(mouse) if state.tab == Tab::History => history::on_mouse(state, mouse),
         Msg::Mouse(mouse) => mouse::on_mouse(state, screen, mouse),
-        Msg::Paste(text) => match state.tab {
-            Tab::Lab => lab::on_paste(state, &text),
-            Tab::Prompts => prompts::on_paste(state, &text),
-            Tab::History => history::on_paste(state, &text),
-            Tab::Run if past => history::read_only(state),
-            Tab::Run => {
+        Msg::Paste(text) => match (state.tab, crate::text::unix_line_breaks(&text)) {
+            (Tab::Lab, text) => lab::on_paste(state, &text),
+            (Tab::Prompts, text) => prompts::on_paste(state, &text),
+            (Tab::History, text) => history::on_paste(state, &text),
+            (Tab::Run, _) if past => history::read_only(state),
+            (Tab::Run, text) => {
                 state.overlays.retain(|o| !matches!(o, Overlay::Help { .. }));
                 state.run.focus = super::state::Focus::Prompt;
                 state.run.prompt.paste(&text);
@@ -85,13 +86,21 @@ fn dispatch(state: &mut State, screen: &Screen, msg: Msg) -> Vec<Effect> {
         Msg::Health(report) => {
             let demo = report.demo;
             let healthy = report.is_healthy() || demo;
+            let report_tested = !report.answers.is_empty();
             let count = state.run.view.nodes.len();
             state.health = Health::Checked(report);
             let panel_open = state.overlays.iter().any(|o| matches!(o, Overlay::Health(_)));
             if healthy {
                 state.overlays.retain(|o| !matches!(o, Overlay::Health(_)));
                 if panel_open && !demo {
-                    state.notify(format!("Server OK: all {count} nodes have their model."), Level::Info);
+                    let text = if report_tested {
+                        format!(
+                            "Server OK: all {count} nodes have their model, and it answered a test message."
+                        )
+                    } else {
+                        format!("Server OK: all {count} nodes have their model.")
+                    };
+                    state.notify(text, Level::Info);
                 }
             } else if !panel_open {
                 state.overlays.push(Overlay::Health(Default::default()));
@@ -108,13 +117,17 @@ fn dispatch(state: &mut State, screen: &Screen, msg: Msg) -> Vec<Effect> {
         }
         Msg::Copied(CopyOutcome::NoClipboard { text, reason }) => {
             let chars = text.chars().count();
+            // One short line that fits the status bar; why there is no system clipboard, and what
+            // to do if nothing pastes, goes to the messages log (F5) just before it.
             state.notify(
                 format!(
-                    "No system clipboard ({reason}): sent {chars} characters to the terminal's clipboard \
-                     with OSC 52 instead. If nothing pastes, your terminal does not allow OSC 52."
+                    "Why the copy went through the terminal: there is no system clipboard here ({reason}). \
+                     Most terminals accept it; if pasting gives nothing, yours does not allow programs \
+                     to set its clipboard: select the text with the mouse instead (Shift-drag in many terminals)."
                 ),
-                Level::Warn,
+                Level::Info,
             );
+            state.notify(format!("Copied {chars} characters through the terminal (more: F5)."), Level::Info);
             vec![Effect::Osc52 { text }]
         }
         Msg::Tick { now_ms } => {

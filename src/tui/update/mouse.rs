@@ -61,6 +61,15 @@ pub fn on_mouse(state: &mut State, screen: &Screen, mouse: MouseEvent) -> Vec<Ef
     }
 }
 
+/// The tab a left click on the bar lands on, when nothing is open on top (a panel, a dialog).
+pub fn clicked_tab(state: &State, mouse: &MouseEvent) -> Option<crate::tui::state::Tab> {
+    let bar_row = 0;
+    let free = state.overlays.is_empty() && state.prompts.dialog.is_none();
+    (mouse.kind == MouseEventKind::Down(MouseButton::Left) && mouse.row == bar_row && free)
+        .then(|| crate::tui::state::tab::tab_at(state.prompts.is_dirty(), mouse.column))
+        .flatten()
+}
+
 /// The focusable place at a position.
 fn under(screen: &Screen, at: Position) -> Option<Focus> {
     let layout = &screen.layout;

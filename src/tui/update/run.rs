@@ -30,10 +30,10 @@ pub fn on_event(state: &mut State, event: &RunEvent) -> Vec<Effect> {
         return Vec::new();
     }
     state.run.view.apply(event);
-    if let EventKind::RunFinished { status, .. } = &event.kind {
-        finish(state, *status);
+    match &event.kind {
+        EventKind::RunFinished { status, .. } => finish(state, *status),
+        _ => Vec::new(),
     }
-    Vec::new()
 }
 
 /// The run's task returned (normally just after `RunFinished`), or panicked.
@@ -66,7 +66,7 @@ pub fn on_task_ended(state: &mut State, run_id: &RunId, outcome: Result<RunSumma
                 state.run.conversation.push(turn);
             }
             if current {
-                finish(state, summary.status);
+                return finish(state, summary.status);
             }
         }
         Err(panic) => {
@@ -85,7 +85,11 @@ pub fn on_task_ended(state: &mut State, run_id: &RunId, outcome: Result<RunSumma
     Vec::new()
 }
 
-pub(super) fn finish(state: &mut State, status: RunStatus) {
+/// The live run ended: the lifecycle goes idle, the ending is announced once, and a run that failed
+/// or lost members has the server checked again, test messages included, so the status bar does
+/// not go on saying "models OK" after a run failed on a model that is listed but does not answer.
+pub(super) fn finish(state: &mut State, status: RunStatus) -> Vec<Effect> {
+    let mut effects = Vec::new();
     if !matches!(state.run.lifecycle, Lifecycle::Idle) {
         state.run.lifecycle = Lifecycle::Idle;
         // At the start of this turn's answer, below the conversation's earlier turns.
@@ -97,7 +101,12 @@ pub(super) fn finish(state: &mut State, status: RunStatus) {
             RunStatus::Running | RunStatus::Failed => Level::Error,
         };
         state.notify(format!("Run {label}."), level);
+        if matches!(status, RunStatus::Failed | RunStatus::Degraded) && !state.server.demo {
+            state.health = Health::Checking;
+            effects.push(Effect::CheckHealth { deep: true });
+        }
     }
+    effects
 }
 
 /// A new engine for the next run (demo mode, models reassigned, prompts saved or reloaded): the
@@ -117,7 +126,7 @@ pub fn engine_replaced(state: &mut State, engine: EngineInfo) -> Vec<Effect> {
         }
     }
     state.health = Health::Checking;
-    let mut effects = vec![Effect::CheckHealth];
+    let mut effects = vec![Effect::CheckHealth { deep: false }];
     if state.tab == Tab::Prompts {
         effects.extend(super::prompts::ask_usage(state));
     }

@@ -43,6 +43,15 @@ pub fn perform(state: &mut State, screen: &Screen, action: Run) -> Vec<Effect> {
 /// Moves the focus, scrolls what has it, or moves the selection of the server panel.
 pub fn moves(state: &mut State, screen: &Screen, action: Move) -> Vec<Effect> {
     match action {
+        // In the help, the sideways keys turn the page (Keys ⇄ Concepts).
+        Move::FocusNext | Move::FocusPrev | Move::FocusLeft | Move::FocusRight
+            if state.key_context() == Context::Help =>
+        {
+            if let Some(Overlay::Help { scroll, page }) = state.overlays.last_mut() {
+                *page = page.other();
+                *scroll = 0;
+            }
+        }
         Move::FocusNext | Move::FocusPrev => {
             let forward = action == Move::FocusNext;
             if state.key_context() == Context::Zoom {
@@ -206,11 +215,11 @@ fn scroll(state: &mut State, screen: &Screen, amount: Amount) {
         _ => (0, 0),
     };
     let help_max = match state.overlays.last() {
-        Some(Overlay::Help { .. }) => crate::tui::screen::help::max_scroll(state, state.area()),
+        Some(Overlay::Help { page, .. }) => crate::tui::screen::help::max_scroll(state, state.area(), *page),
         _ => 0,
     };
     match state.overlays.last_mut() {
-        Some(Overlay::Help { scroll }) => {
+        Some(Overlay::Help { scroll, .. }) => {
             let step = match amount {
                 Amount::Rows(n) => n,
                 Amount::Pages(n) => n * 10,

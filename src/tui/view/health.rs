@@ -104,6 +104,23 @@ fn body(state: &State, panel: &HealthPanel, w: &mut Wrapper) {
         }
         w.newline();
     }
+    let silent: Vec<_> = report.silent_models().collect();
+    if !silent.is_empty() {
+        w.push_str("✖ Listed by the server, but did not answer a test message:", Role::NodeFailed);
+        w.newline();
+        for (answer, problem) in silent {
+            w.push_str(&format!("  {} ", answer.model), Role::Title);
+            w.push_str(&format!("(used by {})", answer.members.join(", ")), Role::Text);
+            w.newline();
+            w.push_str(&format!("  {}", problem.message), Role::Text);
+            w.newline();
+            if let Some(hint) = &problem.hint {
+                w.push_str(&format!("  {hint}"), Role::Accent);
+                w.newline();
+            }
+        }
+        w.newline();
+    }
     if report.is_healthy() {
         w.push_str("✔ The server answers and serves every node's model.", Role::NodeDone);
         w.newline();

@@ -116,7 +116,7 @@ fn draw_overlays(frame: &mut Frame, area: Rect, state: &State, screen: &Screen) 
     for overlay in &state.overlays {
         match overlay {
             Overlay::Zoom(zoom) => zoom::draw(frame, area, state, zoom, screen.zoom.as_ref()),
-            Overlay::Help { scroll } => help::draw(frame, area, state, *scroll),
+            Overlay::Help { scroll, page } => help::draw(frame, area, state, *scroll, *page),
             Overlay::Messages { scroll } => messages::draw(frame, area, state, *scroll),
             Overlay::Health(panel) => health::draw(frame, area, state, panel),
         }

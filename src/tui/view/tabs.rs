@@ -5,19 +5,19 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
-use crate::tui::state::{State, Tab};
+use crate::tui::state::State;
+use crate::tui::state::tab::{BRAND, TAB_GAP, tab_labels};
 use crate::tui::text::wrap::truncate;
 use crate::tui::theme::Role;
 use crate::tui::view::paint::span;
 
 pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     let theme = state.theme();
-    let mut spans: Vec<Span> = vec![span(" ailab ", theme.style(Role::Accent))];
-    for tab in Tab::AVAILABLE {
-        let role = if *tab == state.tab { Role::TabActive } else { Role::TabInactive };
-        spans.push(span(" ", theme.style(Role::Dim)));
-        let mark = if *tab == Tab::Prompts && state.prompts.is_dirty() { " ●" } else { "" };
-        spans.push(span(format!(" {}{mark} ", tab.title()), theme.style(role)));
+    let mut spans: Vec<Span> = vec![span(BRAND, theme.style(Role::Accent))];
+    for label in tab_labels(state.prompts.is_dirty()) {
+        let role = if label.tab == state.tab { Role::TabActive } else { Role::TabInactive };
+        spans.push(span(TAB_GAP, theme.style(Role::Dim)));
+        spans.push(span(label.text, theme.style(role)));
     }
     let left: usize = spans.iter().map(|s| s.content.width()).sum();
     let mut right = String::new();

@@ -190,6 +190,7 @@ pub fn live_event(state: &mut State, event: &RunEvent) -> Vec<Effect> {
     let launched =
         matches!(&state.run.lifecycle, Lifecycle::Running { run_id, .. } if *run_id == event.run_id);
     let Some(past) = state.history.past.as_mut() else { return run::on_event(state, event) };
+    let mut effects = Vec::new();
     match &event.kind {
         EventKind::RunStarted { .. } if launched => {
             let mut view = RunView::idle(state.hierarchy.clone());
@@ -201,7 +202,7 @@ pub fn live_event(state: &mut State, event: &RunEvent) -> Vec<Effect> {
             past.live.apply(event);
             if let EventKind::RunFinished { status, .. } = &event.kind {
                 let was_running = state.is_running();
-                run::finish(state, *status);
+                effects = run::finish(state, *status);
                 if was_running {
                     let (label, _) = crate::tui::format::run_status(*status);
                     let back = state
@@ -214,7 +215,7 @@ pub fn live_event(state: &mut State, event: &RunEvent) -> Vec<Effect> {
         }
         _ => {}
     }
-    Vec::new()
+    effects
 }
 
 /// Runs `f` with the live run's picture in place (for handlers written for the live view).

@@ -218,7 +218,12 @@ pub fn on_engine_event(state: &mut State, event: &RunEvent) {
             if kind == "tree" && matches!(state.run.lifecycle, Lifecycle::Idle) {
                 let mut view = RunView::idle(state.hierarchy.clone());
                 view.apply(event);
-                state.reset_run(view);
+                match state.history.past.as_mut() {
+                    // A past run is on screen: the tree arm goes where the live picture waits
+                    // (shown by going back to the live view), and the past run stays as it is.
+                    Some(past) => past.live = view,
+                    None => state.reset_run(view),
+                }
             }
         }
         kind => {

@@ -40,7 +40,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
     for overlay in &state.overlays {
         match overlay {
-            Overlay::Help { scroll } => super::help::draw(frame, area, state, *scroll),
+            Overlay::Help { scroll, page } => super::help::draw(frame, area, state, *scroll, *page),
             Overlay::Messages { scroll } => super::messages::draw(frame, area, state, *scroll),
             Overlay::Health(panel) => super::health::draw(frame, area, state, panel),
             Overlay::Zoom(_) => {}
