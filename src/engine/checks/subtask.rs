@@ -310,8 +310,10 @@ impl SubtaskCheck {
         if let Some((sibling, _)) = earlier.iter().find(|(_, other)| self.near_duplicates(task, other)) {
             return Some(Rejection::SameAs(sibling.to_string()));
         }
-        let distinct: HashSet<&String> = stems.iter().collect();
-        if !on_topic && !task_shaped && distinct.len() >= 2 {
+        // Too few words of its own to judge ("the technical half" names a part in two words): kept.
+        let beyond_team: Vec<&str> =
+            all.iter().filter(|w| !self.team_words.contains(*w)).map(String::as_str).collect();
+        if !on_topic && !task_shaped && stem_set(&beyond_team.join(" ")).len() >= 3 {
             return Some(Rejection::Unrelated);
         }
         None

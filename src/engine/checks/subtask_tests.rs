@@ -187,3 +187,11 @@ fn short_tasks_give_nothing_to_compare_with() {
     assert_eq!(check.check("Something entirely different about trains", &[]), None);
     assert_eq!(check.check("task_1", &[]), Some(Rejection::Placeholder));
 }
+
+#[test]
+fn a_part_named_in_two_words_is_too_short_to_call_off_topic() {
+    let check = check_for("Why is the sky blue?");
+    assert_eq!(check.check("the technical half", &[]), None);
+    assert_eq!(check.check("the human half", &[]), None);
+    assert_eq!(check.check("The weather in Paris was mild today", &[]), Some(Rejection::Unrelated));
+}
