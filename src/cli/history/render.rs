@@ -268,6 +268,17 @@ pub fn truncate(text: &str, max: usize) -> String {
     out
 }
 
+/// `(json split)`, or for a fallback with its reason `(fallback split: the sub-task "task_1" was a
+/// placeholder)`.
+fn split_label(split: Option<SplitMethod>, fallback_reason: Option<&str>) -> String {
+    match (split, fallback_reason) {
+        (Some(split), Some(why)) => format!(" ({} split: {})", split.as_str(), crate::text::flatten(why)),
+        (None, Some(why)) => format!(" (fallback: {})", crate::text::flatten(why)),
+        (Some(split), None) => format!(" ({} split)", split.as_str()),
+        (None, None) => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,16 +293,5 @@ mod tests {
         assert_eq!(truncate("short", 10), "short");
         assert_eq!(age(5_000, 0), "just now");
         assert_eq!(age(5 * 60_000, 0), "5 min ago");
-    }
-}
-
-/// `(json split)`, or for a fallback with its reason `(fallback split: the sub-task "task_1" was a
-/// placeholder)`.
-fn split_label(split: Option<SplitMethod>, fallback_reason: Option<&str>) -> String {
-    match (split, fallback_reason) {
-        (Some(split), Some(why)) => format!(" ({} split: {})", split.as_str(), crate::text::flatten(why)),
-        (None, Some(why)) => format!(" (fallback: {})", crate::text::flatten(why)),
-        (Some(split), None) => format!(" ({} split)", split.as_str()),
-        (None, None) => String::new(),
     }
 }

@@ -102,13 +102,13 @@ async fn a_split_too_long_for_the_model_is_shortened_and_asked_again() {
     assert!(atlas.len() >= 2, "asked again");
     let (first, last) = (user_text(&atlas[0]).len(), user_text(&atlas[atlas.len() - 1]).len());
     assert!(last < first, "the prompt was shortened: {first} → {last}");
-    let truncated = events.iter().filter_map(|e| match &e.kind {
+    let mut truncated = events.iter().filter_map(|e| match &e.kind {
         EventKind::CallStarted { node, phase: Phase::Split, truncated_input, .. } if node == "atlas" => {
             Some(*truncated_input)
         }
         _ => None,
     });
-    assert_eq!(truncated.last(), Some(true), "the shortened call says its input was cut");
+    assert_eq!(truncated.next_back(), Some(true), "the shortened call says its input was cut");
     assert!(matches!(tasks_assigned_split(&events, "nova"), Some(SplitMethod::Json)));
 }
 
