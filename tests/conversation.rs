@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
-use support::{MockConfig, MockServer, RecordedRequest};
+use support::{MockConfig, MockServer, RecordedRequest, Reply, StreamScript};
 
 fn ailab(mock: &MockServer, dirs: &tempfile::TempDir) -> Command {
     support::ailab_at(env!("CARGO_BIN_EXE_ailab"), &mock.base_url(), dirs.path())
@@ -59,6 +59,19 @@ fn of_member<'a>(requests: &'a [RecordedRequest], name: &str) -> Vec<&'a Recorde
 }
 
 const FIRST: &str = "Explain how vaccines train the immune system";
+
+/// Splits answered with real sub-tasks, one angle per member. The mock's own default split quotes
+/// the split prompt, which the sub-task checks reject: every branch would then get the same task
+/// and, from the mock, the same reply, so no test could tell one branch's reply from another's.
+fn with_real_splits(mock: &MockServer) {
+    mock.respond_with(|req| {
+        let count = req.split_count()?;
+        let angles = ["how vaccines work in the body", "what vaccination means for public health"];
+        let tasks: Vec<String> =
+            (0..count).map(|i| format!("Explain {}", angles[i % angles.len()])).collect();
+        Some(Reply::Stream(StreamScript::answer(&[&Value::from(tasks).to_string()])))
+    });
+}
 const FOLLOW_UP: &str = "tell me more about the second point";
 
 #[test]
@@ -201,6 +214,7 @@ fn continuing_what_is_not_there_exits_2_and_says_how_to_find_ids() {
 #[test]
 fn asking_one_member_then_sending_it_up_gives_a_new_final_answer_with_the_expanded_reply() {
     let mock = MockServer::start_in_thread(MockConfig::default());
+    with_real_splits(&mock);
     let dirs = tempfile::tempdir().unwrap();
     let (first, _) = ask(&mock, &dirs, &[FIRST]);
     let first_id = first[0]["run_id"].as_str().unwrap().to_string();

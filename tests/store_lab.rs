@@ -19,6 +19,7 @@ fn answered(run: &str, answer: &str) -> ArmResult {
         calls: 1,
         tokens: 10,
         wall_ms: 100,
+        flagged: 0,
     }
 }
 

@@ -70,6 +70,7 @@ fn opening(run_id: &str, hierarchy: &Arc<Hierarchy>) -> Vec<RunEvent> {
             task: format!("Sub-task for {node}: explain one side of the question in depth."),
             from_call: None,
             split: None,
+            fallback_reason: None,
         }));
         events.push(event(EventKind::NodeState { node: node.to_string(), state: NodeStatus::Answering }));
         let request = ChatRequest {

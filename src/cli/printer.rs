@@ -59,9 +59,13 @@ fn raw_progress_line(event: &RunEvent, hierarchy: &Hierarchy, names: &Names) -> 
             NodeStatus::Waiting | NodeStatus::Done | NodeStatus::Failed { .. } => return None,
             other => format!("{:>width$}  {}…", name(node), other.label()),
         },
+        EventKind::TaskAssigned { node, task, fallback_reason: Some(why), .. } => {
+            format!("{:>width$}  ← (fallback: {}) {}", name(node), one_line(why, 120), one_line(task, 90))
+        }
         EventKind::TaskAssigned { node, task, from_call: Some(_), .. } => {
             format!("{:>width$}  ← {}", name(node), one_line(task, 90))
         }
+        EventKind::AnswerFlagged { node, reason, .. } => format!("{:>width$}  flagged: {reason}", name(node)),
         EventKind::CallFinished { node, phase, metrics, error: None, .. } => {
             let rate = metrics.tokens_per_sec.map(|r| format!(", {r:.1} tok/s")).unwrap_or_default();
             let ttft = metrics.ttft_ms().map(|t| format!(", first token {:.1} s", t as f64 / 1000.0));

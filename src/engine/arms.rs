@@ -86,6 +86,7 @@ fn start(
         task: prompt.to_string(),
         from_call: None,
         split: None,
+        fallback_reason: None,
     });
     Arc::new(RunContext::new(hierarchy, engine.backends().clone(), emitter, prompt.to_string(), false))
 }

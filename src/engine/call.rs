@@ -44,6 +44,8 @@ pub struct RunContext {
     next_call: AtomicU32,
     /// Set when something failed but the run went on (a branch, a reflection).
     pub degraded: AtomicBool,
+    /// Answers flagged as no answer (see `checks::answer`), for the run's totals.
+    pub flagged_answers: AtomicU32,
     totals: Mutex<RunTotals>,
     states: Mutex<HashMap<String, NodeStatus>>,
     /// Subtrees being stopped for a restart (see `early`).
@@ -87,6 +89,7 @@ impl RunContext {
             streaming_delegation,
             next_call: AtomicU32::new(1),
             degraded: AtomicBool::new(false),
+            flagged_answers: AtomicU32::new(0),
             totals: Mutex::new(RunTotals::default()),
             states: Mutex::new(HashMap::new()),
             restarts: Restarts::default(),
@@ -249,7 +252,7 @@ impl RunContext {
                 _ => None,
             };
             // A call the user cancelled did not fail: it is counted as a call, not as a failure.
-            self.tally(&metrics, matches!(ending, Ending::Failed { failure: CallFailure::Failed(_), .. }));
+            self.tally(&metrics, matches!(&ending, Ending::Failed { failure, .. } if failure.is_failure()));
             self.emitter.emit(EventKind::CallFinished {
                 call,
                 node: node.id.clone(),
@@ -266,7 +269,9 @@ impl RunContext {
             }
             return match ending {
                 Ending::Answered(done) => Ok(CallOutput { call, text: done.content, split: parsed }),
-                Ending::Failed { failure, .. } | Ending::NotAFailure { failure, .. } => Err(failure),
+                Ending::Failed { failure, .. } | Ending::NotAFailure { failure, .. } => {
+                    Err(failure.of_call(call))
+                }
             };
         }
     }
@@ -310,7 +315,7 @@ impl RunContext {
                     reason: CallFailure::Cancelled.reason(),
                 },
             },
-            Err(error) => Ending::failed(describe(&error)),
+            Err(error) => Ending::from_error(describe(&error), &error, is_split),
         }
     }
 

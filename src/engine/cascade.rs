@@ -9,12 +9,13 @@ use futures::future::{BoxFuture, join_all};
 use tokio_util::sync::CancellationToken;
 
 use super::call::{CallOutput, CallSpec, RunContext};
-use super::early::{Assignment, EarlyChildren};
+use super::checks::answer::{ECHOED_INSTRUCTIONS, echoes_instructions};
 use super::ending::CallFailure;
-use super::events::{CallId, EventKind, NodeStatus, RunStatus, RunSummary, SplitMethod};
+use super::events::{CallId, EventKind, NodeStatus, RunStatus, RunSummary};
 use super::ids::hierarchy_hash;
 use super::prompts::{self, ChildReply};
-use super::split::{Task, only_names_the_team};
+use super::split::Task;
+use super::split_step::{Delegation, split_and_delegate};
 use crate::config::{NodeConfig, Phase};
 
 /// Runs the whole tree on the context's query, from `RunStarted` to `RunFinished`.
@@ -41,6 +42,7 @@ pub(super) async fn run_tree(ctx: Arc<RunContext>, cancel: CancellationToken) ->
         task: prompt.clone(),
         from_call: None,
         split: None,
+        fallback_reason: None,
     });
 
     let result =
@@ -79,6 +81,14 @@ fn run_node(
                 Err(failure) => Err(failure),
             }
         };
+        if let Ok(out) = &result
+            && echoes_its_instructions(&node, &out.text)
+        {
+            ctx.degraded.store(true, Ordering::Relaxed);
+            ctx.flagged_answers.fetch_add(1, Ordering::Relaxed);
+            let reason = ECHOED_INSTRUCTIONS.to_string();
+            ctx.emitter.emit(EventKind::AnswerFlagged { call: out.call, node: node.id.clone(), reason });
+        }
         let answered = result.as_ref().ok().map(|out| out.text.as_str());
         if !matches!(result, Err(CallFailure::Cancelled)) || ctx.restarts.reason(&node.id).is_none() {
             ctx.note_exchange(&node.id, &task.text, answered);
@@ -90,7 +100,7 @@ fn run_node(
                 ctx.set_state(&node.id, NodeStatus::Waiting)
             }
             Err(CallFailure::Cancelled) => ctx.set_state(&node.id, NodeStatus::Cancelled),
-            Err(CallFailure::Failed(reason)) => ctx.fail_node(&node.id, reason),
+            Err(failure) => ctx.fail_node(&node.id, &failure.reason()),
         }
         result
     })
@@ -116,52 +126,9 @@ async fn run_parent(
 ) -> Result<CallOutput, CallFailure> {
     let task = own_task.text.as_str();
     let children: Vec<NodeConfig> = ctx.hierarchy.children(node).cloned().collect();
-    let child_refs: Vec<&NodeConfig> = children.iter().collect();
-
     ctx.set_state(&node.id, NodeStatus::Splitting);
-    let built = prompts::split(node, &child_refs, ctx.asked(&node.id), task);
-    let mut early = EarlyChildren::new(ctx, &children, cancel, run_node);
-    let mut on_text = |call: CallId, text: &str| early.on_split_text(call, text);
-    let mut split_spec = spec(node, Phase::Split, from_call, built.request, built.truncated, cancel);
-    split_spec.split_into = Some(children.len());
-    if ctx.streaming_delegation {
-        split_spec.on_text = Some(&mut on_text);
-    }
-    let split = match ctx.call(split_spec).await {
-        Ok(split) => split,
-        Err(failure) => {
-            early.cancel_all().await;
-            return Err(match failure {
-                CallFailure::Failed(reason) => {
-                    CallFailure::Failed(format!("could not split the task: {reason}"))
-                }
-                cancelled => cancelled,
-            });
-        }
-    };
-    // Children the split gave nothing (it was unreadable, cut off before their element, or only
-    // repeated the team list) get the plain task framed by their role.
-    let team = || ctx.hierarchy.nodes.iter().map(|c| (c.name.as_str(), c.role.as_str()));
-    let assignments: Vec<Assignment> = children
-        .iter()
-        .enumerate()
-        .map(|(index, child)| match &split.split {
-            Some(parsed)
-                if index < parsed.tasks.len() && !only_names_the_team(&parsed.tasks[index], team()) =>
-            {
-                Assignment {
-                    task: Task::plain(parsed.tasks[index].clone()),
-                    method: parsed.child_method(index),
-                }
-            }
-            _ => Assignment {
-                task: Task::fallback(own_task, &child.name, &child.role),
-                method: SplitMethod::Fallback,
-            },
-        })
-        .collect();
-    let tasks: Vec<String> = assignments.iter().map(|a| a.task.text.clone()).collect();
-    let branches = early.finish(split.call, &assignments).await;
+    let Delegation { tasks, branches } =
+        split_and_delegate(ctx, node, own_task, from_call, cancel, &children, run_node).await?;
     ctx.set_state(&node.id, NodeStatus::Delegated);
     let mut outcomes = Vec::with_capacity(branches.len());
     for branch in branches {
@@ -192,7 +159,15 @@ async fn run_parent(
             name: child.name.clone(),
             role: child.role.clone(),
             task: child_task.clone(),
-            reply: outcome.map(|o| o.text).map_err(|e| e.reason()),
+            // An answer that only wrote its instructions back is left out, and the synthesis
+            // says that part is missing, rather than passing it up as if it were an answer.
+            reply: match outcome {
+                Ok(out) if echoes_its_instructions(child, &out.text) => {
+                    Err(format!("{ECHOED_INSTRUCTIONS}, so it was left out"))
+                }
+                Ok(out) => Ok(out.text),
+                Err(failure) => Err(failure.reason()),
+            },
         })
         .collect();
 
@@ -202,6 +177,14 @@ async fn run_parent(
         .call(spec(node, Phase::Synthesize, Some(latest_reply), built.request, built.truncated, cancel))
         .await?;
     reflect(ctx, node, task, synthesis, cancel).await
+}
+
+/// True when `text`, the final answer of `node`, mostly repeats the instructions it was given
+/// (its answer or synthesis prompt, the revision prompt when it reflects, its system prompt).
+fn echoes_its_instructions(node: &NodeConfig, text: &str) -> bool {
+    let own = if node.is_parent() { &node.prompts.synthesize } else { &node.prompts.answer };
+    let template = if node.reflect > 0 { format!("{own}\n{}", node.prompts.revise) } else { own.clone() };
+    echoes_instructions(text, &template, &node.prompts.system)
 }
 
 /// The parent reviews each child's reply and the child revises once. A failed review keeps the
@@ -225,7 +208,7 @@ async fn critique_children(
         {
             Ok(review) => review,
             Err(CallFailure::Cancelled) => return Err(CallFailure::Cancelled),
-            Err(CallFailure::Failed(_)) => {
+            Err(CallFailure::Failed(_) | CallFailure::Mendable { .. }) => {
                 ctx.degraded.store(true, Ordering::Relaxed);
                 return Ok(reply);
             }
@@ -243,7 +226,7 @@ async fn critique_children(
                 Ok(revised)
             }
             Err(CallFailure::Cancelled) => Err(CallFailure::Cancelled),
-            Err(CallFailure::Failed(_)) => {
+            Err(CallFailure::Failed(_) | CallFailure::Mendable { .. }) => {
                 ctx.degraded.store(true, Ordering::Relaxed);
                 Ok(reply)
             }
@@ -273,7 +256,7 @@ async fn reflect(
         {
             Ok(review) => review,
             Err(CallFailure::Cancelled) => return Err(CallFailure::Cancelled),
-            Err(CallFailure::Failed(_)) => {
+            Err(CallFailure::Failed(_) | CallFailure::Mendable { .. }) => {
                 ctx.degraded.store(true, Ordering::Relaxed);
                 break;
             }
@@ -286,7 +269,7 @@ async fn reflect(
         {
             Ok(revised) => draft = revised,
             Err(CallFailure::Cancelled) => return Err(CallFailure::Cancelled),
-            Err(CallFailure::Failed(_)) => {
+            Err(CallFailure::Failed(_) | CallFailure::Mendable { .. }) => {
                 ctx.degraded.store(true, Ordering::Relaxed);
                 break;
             }

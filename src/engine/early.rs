@@ -8,9 +8,10 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::call::{CallOutput, RunContext};
+use super::checks::subtask::SubtaskCheck;
 use super::ending::CallFailure;
 use super::events::{CallId, EventKind, SplitMethod};
-use super::split::{Task, only_names_the_team};
+use super::split::Task;
 use super::split_stream::SplitWatcher;
 use crate::config::NodeConfig;
 
@@ -27,10 +28,12 @@ pub(super) type RunChild = fn(
 /// A branch running in its own task.
 pub(super) type Branch = JoinHandle<Result<CallOutput, CallFailure>>;
 
-/// A child's task from its parent's finished split, and how it was obtained.
+/// A child's task from its parent's finished split, how it was obtained, and why it is the
+/// fallback when it is (a rejected sub-task, a failed split).
 pub(super) struct Assignment {
     pub task: Task,
     pub method: SplitMethod,
+    pub fallback_reason: Option<String>,
 }
 
 struct Started {
@@ -45,7 +48,11 @@ pub(super) struct EarlyChildren<'a> {
     children: &'a [NodeConfig],
     cancel: &'a CancellationToken,
     run_child: RunChild,
+    check: &'a SubtaskCheck,
     watcher: SplitWatcher,
+    /// The elements of the split closed so far, in order (checked together: a sub-task is
+    /// compared with its earlier siblings).
+    seen: Vec<String>,
     started: Vec<Option<Started>>,
 }
 
@@ -55,13 +62,16 @@ impl<'a> EarlyChildren<'a> {
         children: &'a [NodeConfig],
         cancel: &'a CancellationToken,
         run_child: RunChild,
+        check: &'a SubtaskCheck,
     ) -> Self {
         Self {
             ctx,
             children,
             cancel,
             run_child,
+            check,
             watcher: SplitWatcher::new(),
+            seen: Vec::new(),
             started: children.iter().map(|_| None).collect(),
         }
     }
@@ -70,22 +80,29 @@ impl<'a> EarlyChildren<'a> {
     /// always waits for the whole split, since surplus elements are folded into its task.
     pub fn on_split_text(&mut self, split_call: CallId, text: &str) {
         for (index, task) in self.watcher.push(text) {
-            let team = self.ctx.hierarchy.nodes.iter().map(|c| (c.name.as_str(), c.role.as_str()));
-            // A sub-task that only repeats the team list will fall back; do not start on it.
-            if index + 1 < self.children.len()
-                && self.started[index].is_none()
-                && !only_names_the_team(&task, team)
-            {
-                self.started[index] =
-                    Some(self.start(index, Task::plain(task), split_call, SplitMethod::Json));
+            self.seen.push(task.clone());
+            let names: Vec<&str> = self.children.iter().map(|c| c.name.as_str()).collect();
+            // A sub-task the checks reject will fall back; do not start on it.
+            let rejected = self.check.check_all(&self.seen, &names).get(index).is_none_or(Option::is_some);
+            if index + 1 < self.children.len() && self.started[index].is_none() && !rejected {
+                let assigned =
+                    Assignment { task: Task::plain(task), method: SplitMethod::Json, fallback_reason: None };
+                self.started[index] = Some(self.start(index, &assigned, Some(split_call)));
             }
         }
+    }
+
+    /// The split is asked again: its text starts over. Children started on the failed attempt
+    /// keep running; `finish` keeps those the final split confirms and restarts the others.
+    pub fn next_attempt(&mut self) {
+        self.watcher = SplitWatcher::new();
+        self.seen.clear();
     }
 
     /// The split is complete: keeps early children whose task the final split confirms (a
     /// closed element of a cut-off split counts), restarts the others with their final task,
     /// starts the rest. Returns one branch per child, in order.
-    pub async fn finish(mut self, split_call: CallId, assignments: &[Assignment]) -> Vec<Branch> {
+    pub async fn finish(mut self, split_call: Option<CallId>, assignments: &[Assignment]) -> Vec<Branch> {
         let mut branches = Vec::with_capacity(self.children.len());
         for (index, assigned) in assignments.iter().enumerate() {
             match self.started[index].take() {
@@ -99,11 +116,9 @@ impl<'a> EarlyChildren<'a> {
                     early.cancel.cancel();
                     let _ = early.branch.await;
                     self.ctx.restarts.end(&self.ctx.hierarchy, child);
-                    branches
-                        .push(self.start(index, assigned.task.clone(), split_call, assigned.method).branch);
+                    branches.push(self.start(index, assigned, split_call).branch);
                 }
-                None => branches
-                    .push(self.start(index, assigned.task.clone(), split_call, assigned.method).branch),
+                None => branches.push(self.start(index, assigned, split_call).branch),
             }
         }
         branches
@@ -117,20 +132,22 @@ impl<'a> EarlyChildren<'a> {
         }
     }
 
-    fn start(&self, index: usize, task: Task, split_call: CallId, method: SplitMethod) -> Started {
+    fn start(&self, index: usize, assigned: &Assignment, split_call: Option<CallId>) -> Started {
         let child = &self.children[index];
+        let task = assigned.task.clone();
         self.ctx.emitter.emit(EventKind::TaskAssigned {
             node: child.id.clone(),
             task: task.text.clone(),
-            from_call: Some(split_call),
-            split: Some(method),
+            from_call: split_call,
+            split: Some(assigned.method),
+            fallback_reason: assigned.fallback_reason.clone(),
         });
         let cancel = self.cancel.child_token();
         let branch = tokio::spawn((self.run_child)(
             self.ctx.clone(),
             child.id.clone(),
             task.clone(),
-            Some(split_call),
+            split_call,
             cancel.clone(),
         ));
         Started { task, cancel, branch }

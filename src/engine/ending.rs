@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::events::CallMetrics;
+use super::events::{CallId, CallMetrics};
 use crate::llm::{ChatCompletion, ChatRequest, LlmError};
 
 /// A call that did not produce an answer.
@@ -11,6 +11,39 @@ use crate::llm::{ChatCompletion, ChatRequest, LlmError};
 pub enum CallFailure {
     Cancelled,
     Failed(String),
+    /// A split call that failed in a way asking again may mend (only split calls fail so: a split
+    /// is an internal step, so the cascade mends it instead of failing the node; see `split_step`).
+    Mendable {
+        call: CallId,
+        reason: String,
+        remedy: Remedy,
+    },
+}
+
+/// What may mend a failed split call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remedy {
+    /// The reply broke off after it began (a dropped connection, a malformed chunk): ask again.
+    AskAgain,
+    /// The prompt did not fit the model's context: ask again with less in it.
+    Shorten,
+}
+
+impl Remedy {
+    /// The remedy for an error of a split call, if asking again may mend it. Failures before the
+    /// reply began (unreachable, no such model) are not: the client already retried those, and
+    /// the children would meet the same server.
+    fn of(error: &LlmError) -> Option<Remedy> {
+        match error {
+            LlmError::ContextOverflow { .. } => Some(Remedy::Shorten),
+            LlmError::Truncated
+            | LlmError::Stream { .. }
+            | LlmError::InvalidResponse { .. }
+            | LlmError::EmptyStream
+            | LlmError::IdleTimeout { .. } => Some(Remedy::AskAgain),
+            _ => None,
+        }
+    }
 }
 
 impl CallFailure {
@@ -18,7 +51,20 @@ impl CallFailure {
     pub fn reason(&self) -> String {
         match self {
             CallFailure::Cancelled => "cancelled".into(),
-            CallFailure::Failed(reason) => reason.clone(),
+            CallFailure::Failed(reason) | CallFailure::Mendable { reason, .. } => reason.clone(),
+        }
+    }
+
+    /// True for a failure of the call itself (not a cancel): counted in the run's failed calls.
+    pub fn is_failure(&self) -> bool {
+        !matches!(self, CallFailure::Cancelled)
+    }
+
+    /// The failure as its call returns it: a mendable one learns which call it was.
+    pub fn of_call(self, call: CallId) -> Self {
+        match self {
+            CallFailure::Mendable { reason, remedy, .. } => CallFailure::Mendable { call, reason, remedy },
+            other => other,
         }
     }
 }
@@ -44,6 +90,19 @@ pub(super) enum Ending {
 impl Ending {
     pub fn failed(reason: String) -> Self {
         Ending::Failed { completion: None, failure: CallFailure::Failed(reason.clone()), reason }
+    }
+
+    /// A call that failed with `error` (`reason` in words); a split's failure says whether asking
+    /// again may mend it (its call number is filled in by [`CallFailure::of_call`]).
+    pub fn from_error(reason: String, error: &LlmError, is_split: bool) -> Self {
+        match Remedy::of(error).filter(|_| is_split) {
+            Some(remedy) => Ending::Failed {
+                completion: None,
+                failure: CallFailure::Mendable { call: 0, reason: reason.clone(), remedy },
+                reason,
+            },
+            None => Ending::failed(reason),
+        }
     }
 
     pub fn completion(&self) -> Option<&ChatCompletion> {

@@ -55,6 +55,10 @@ pub enum EventKind {
         from_call: Option<CallId>,
         /// How the parent's split was read, for children.
         split: Option<SplitMethod>,
+        /// Why a child got the fallback instead of a sub-task of the split: the sub-task was
+        /// rejected (`the sub-task "task_1" was a placeholder`), or the split failed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fallback_reason: Option<String>,
     },
     /// A model call was sent. `request` holds the exact messages and parameters.
     CallStarted {
@@ -102,6 +106,9 @@ pub enum EventKind {
         answer: Option<String>,
         totals: RunTotals,
     },
+    /// A call's answer is not what it seems: it mostly repeated its own prompt's instructions.
+    /// Its parent does not take it as an answer (see `cascade`).
+    AnswerFlagged { call: CallId, node: String, reason: String },
 }
 
 fn default_kind() -> String {
@@ -265,4 +272,11 @@ pub struct RunTotals {
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
     pub wall_ms: i64,
+    /// Answers flagged as no answer: they mostly repeated their own instructions.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub flagged_answers: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }

@@ -72,6 +72,7 @@ impl Engine {
             task: question.clone(),
             from_call: None,
             split: None,
+            fallback_reason: None,
         });
         ctx.set_state(&node.id, NodeStatus::Answering);
         let own = base.members.get(&node.id).cloned().unwrap_or_default();
@@ -134,6 +135,7 @@ impl Engine {
             task: base.question.clone(),
             from_call: None,
             split: None,
+            fallback_reason: None,
         });
         let mut members = base.members.clone();
         if let Some(exchange) = members.get_mut(&member) {

@@ -40,6 +40,7 @@ impl RunContext {
         let Outcome { status, answer, error } = outcome;
         let mut totals = self.totals();
         totals.wall_ms = started.elapsed().as_millis() as i64;
+        totals.flagged_answers = self.flagged_answers.load(Ordering::Relaxed);
         self.emitter.emit(EventKind::RunFinished { status, answer: answer.clone(), totals });
         RunSummary { run_id: self.emitter.run_id().clone(), status, answer, totals, error, turn }
     }

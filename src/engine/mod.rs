@@ -9,6 +9,7 @@ pub mod arms;
 pub mod backends;
 mod call;
 mod cascade;
+pub mod checks;
 pub mod conversation;
 mod early;
 mod ending;
@@ -22,6 +23,7 @@ mod restart;
 mod runner;
 pub mod sink;
 pub mod split;
+mod split_step;
 pub mod split_stream;
 pub mod testkit;
 #[cfg(test)]

@@ -99,22 +99,6 @@ pub fn parse_split(text: &str, count: usize) -> Option<ParsedSplit> {
     None
 }
 
-/// True when a sub-task only repeats the prompt's team list ("1. Nova (technical branch)") or other
-/// members' names and roles, as small models do: it tells the child nothing, so the child gets
-/// the fallback instead.
-pub fn only_names_the_team<'a>(task: &str, team: impl IntoIterator<Item = (&'a str, &'a str)>) -> bool {
-    let mut rest = task.to_lowercase();
-    for (name, role) in team {
-        for piece in [format!("{name} ({role})"), name.to_string(), role.to_string()] {
-            let piece = piece.trim().to_lowercase();
-            if !piece.is_empty() {
-                rest = rest.replace(&piece, " ");
-            }
-        }
-    }
-    rest.chars().filter(|c| c.is_alphabetic()).count() < 3
-}
-
 /// The task each child gets when the split could not be read: the whole task, framed by its role.
 pub fn fallback_task(task: &str, child_name: &str, child_role: &str) -> String {
     format!("{task}\n\n(Answer this from your own angle as {child_name}, {child_role}.)")
@@ -315,17 +299,5 @@ mod tests {
         let t = fallback_task("Why is the sky blue?", "Echo", "implementation");
         assert!(t.starts_with("Why is the sky blue?"));
         assert!(t.contains("as Echo, implementation"));
-    }
-
-    #[test]
-    fn a_sub_task_that_only_repeats_the_team_list_is_no_sub_task() {
-        let team = [("Nova", "technical branch"), ("Sage", "philosophical branch"), ("X", "")];
-        let echo = |task: &str| only_names_the_team(task, team.iter().copied());
-        assert!(echo("1. Nova (technical branch)\n2. Sage (philosophical branch)"));
-        assert!(echo("2. Sage (philosophical branch)"));
-        assert!(echo("Nova, Sage"));
-        assert!(echo(""));
-        assert!(!echo("Explain how Nova would measure the sky's colour"));
-        assert!(!echo("Why do cats purr?"));
     }
 }

@@ -81,6 +81,8 @@ pub enum Reply {
     ReasoningOnly(String),
     /// Fail with this error before any text.
     Fail(LlmError),
+    /// Stream this text word by word, then fail with this error: a reply that broke off.
+    Broken(String, LlmError),
     /// Never answer (until cancelled).
     Stall,
 }
@@ -138,7 +140,8 @@ impl ScriptedBackend {
         }
     }
 
-    /// Answers splits with a valid JSON array and everything else with `"<system> says <user>"`.
+    /// Answers splits with a valid JSON array of real sub-tasks and everything else with
+    /// `"<system> says <user>"`.
     pub fn echo() -> Arc<Self> {
         Self::new(echo_reply)
     }
@@ -149,7 +152,11 @@ impl ScriptedBackend {
     }
 }
 
-/// The default script: JSON for splits, an echo otherwise.
+/// Angles of the echo script's sub-tasks, one per child in turn.
+const ANGLES: &[&str] = &["technical", "human", "historical", "practical", "ethical", "economic"];
+
+/// The default script: JSON for splits (one angle of the task per child, as
+/// `Explain the technical side of: <task>`), an echo otherwise.
 pub fn echo_reply(request: &ChatRequest) -> Reply {
     if let Some(count) = request
         .response_format
@@ -157,13 +164,22 @@ pub fn echo_reply(request: &ChatRequest) -> Reply {
         .and_then(|f| f.pointer("/json_schema/schema/minItems"))
         .and_then(|n| n.as_u64())
     {
-        let items: Vec<String> = (1..=count).map(|i| format!("part {i}")).collect();
+        let items: Vec<String> = (0..count as usize).map(|i| sub_task(request, i)).collect();
         return Reply::Text(serde_json::to_string(&items).unwrap_or_default());
     }
     let system = request.messages.first().map_or("", |m| m.content.as_str());
     let user = request.messages.last().map_or("", |m| m.content.as_str());
     let user: String = user.chars().take(40).collect();
     Reply::Text(format!("{system} says {user}"))
+}
+
+/// The echo script's sub-task for child `index`: the task of a [`test_prompts`] split
+/// (`… parts for <team>: <task>`), an earlier angle's wording taken off, seen from one angle.
+pub fn sub_task(request: &ChatRequest, index: usize) -> String {
+    let user = request.messages.last().map_or("", |m| m.content.as_str());
+    let task = user.split_once("): ").map_or(user, |(_, task)| task);
+    let task = task.rsplit_once(" side of: ").map_or(task, |(_, task)| task);
+    format!("Explain the {} side of: {task}", ANGLES[index % ANGLES.len()])
 }
 
 /// Counts a request out of flight and notes its end, however it ends (dropped when cancelled).
@@ -194,8 +210,13 @@ impl ChatBackend for ScriptedBackend {
             let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
             let _guard = InFlight(self, index);
             self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+            let mut broken = None;
             let (text, reasoning, finish_reason) = match (self.script)(request) {
                 Reply::Text(text) => (text, false, "stop"),
+                Reply::Broken(text, error) => {
+                    broken = Some(error);
+                    (text, false, "stop")
+                }
                 Reply::CutOff(text) => (text, false, "length"),
                 Reply::ReasoningOnly(text) => (text, true, "length"),
                 Reply::Fail(error) => return Err(error),
@@ -214,6 +235,9 @@ impl ChatBackend for ScriptedBackend {
                 let word = word.to_string();
                 on_delta(if reasoning { Delta::Reasoning(word) } else { Delta::Content(word) });
                 chunks += 1;
+            }
+            if let Some(error) = broken {
+                return Err(error);
             }
             if chunks == 0 {
                 return Err(LlmError::EmptyStream);

@@ -70,6 +70,9 @@ pub struct ArmResult {
     pub calls: u32,
     pub tokens: u64,
     pub wall_ms: i64,
+    /// Answers of the run flagged as no answer (they mostly repeated their instructions).
+    #[serde(default)]
+    pub flagged: u32,
 }
 
 impl ArmResult {
@@ -81,6 +84,7 @@ impl ArmResult {
             calls: summary.totals.calls,
             tokens: summary.totals.prompt_tokens + summary.totals.completion_tokens,
             wall_ms: summary.totals.wall_ms,
+            flagged: summary.totals.flagged_answers,
         }
     }
 

@@ -52,6 +52,9 @@ pub struct ArmCost {
     pub avg_tokens: f64,
     pub avg_wall_s: f64,
     pub avg_words: f64,
+    /// Answers flagged as no answer across the arm's runs (they mostly repeated their
+    /// instructions; a tree counts its members' answers too).
+    pub flagged: u32,
 }
 
 /// The whole scoreboard.
@@ -149,6 +152,7 @@ pub fn scoreboard(results: &[ComparisonResult]) -> Scoreboard {
                 avg_tokens: mean(&|r| r.tokens as f64),
                 avg_wall_s: mean(&|r| r.wall_ms as f64 / 1000.0),
                 avg_words: mean(&|r| r.words() as f64),
+                flagged: runs.iter().map(|r| r.flagged).sum(),
             }
         })
         .collect();
@@ -217,8 +221,8 @@ pub fn render_table(board: &Scoreboard, judge_model: &str) -> String {
     }
     let _ = writeln!(
         out,
-        "\n{:<10} {:>5} {:>7} {:>9} {:>9} {:>8}",
-        "arm", "runs", "calls", "tokens", "wall s", "words"
+        "\n{:<10} {:>5} {:>7} {:>9} {:>9} {:>8} {:>8}",
+        "arm", "runs", "calls", "tokens", "wall s", "words", "flagged"
     );
     for c in &board.costs {
         if c.answered == 0 {
@@ -233,13 +237,14 @@ pub fn render_table(board: &Scoreboard, judge_model: &str) -> String {
         };
         let _ = writeln!(
             out,
-            "{:<10} {:>5} {:>7.1} {:>9.0} {:>9.1} {:>8.0}{failed}",
+            "{:<10} {:>5} {:>7.1} {:>9.0} {:>9.1} {:>8.0} {:>8}{failed}",
             c.arm.as_str(),
             c.runs,
             c.avg_calls,
             c.avg_tokens,
             c.avg_wall_s,
-            c.avg_words
+            c.avg_words,
+            c.flagged
         );
     }
     if board.categories.len() > 1 {

@@ -130,7 +130,7 @@ mod tests {
 
     fn arm(status: RunStatus) -> ArmResult {
         let answer = (status == RunStatus::Done).then(|| "an answer".to_string());
-        ArmResult { run_id: "r".into(), status, answer, calls: 1, tokens: 1, wall_ms: 1 }
+        ArmResult { run_id: "r".into(), status, answer, calls: 1, tokens: 1, wall_ms: 1, flagged: 0 }
     }
 
     fn verdict(shown_first: Arm, pick: Pick) -> (i64, Judgement) {

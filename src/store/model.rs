@@ -210,6 +210,9 @@ pub struct CallRecord {
     pub(crate) start_seq: i64,
     #[serde(skip)]
     pub(crate) finish_seq: Option<i64>,
+    /// Why the answer is not taken as one (it mostly repeated its instructions), when flagged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag: Option<String>,
 }
 
 /// A task handed to a node: the user's query for the root, a sub-task for a child.
@@ -223,6 +226,9 @@ pub struct TaskRecord {
     pub at_ms: i64,
     #[serde(skip)]
     pub(crate) seq: i64,
+    /// Why the node got the fallback instead of a sub-task of the split, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_reason: Option<String>,
 }
 
 /// A node's state change or failure, in the order they happened.

@@ -161,7 +161,8 @@ impl Reader {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT node, task, from_call, split_method, at_ms, seq FROM tasks WHERE run_id = ?1 ORDER BY seq",
+                "SELECT node, task, from_call, split_method, at_ms, seq, fallback_reason
+                 FROM tasks WHERE run_id = ?1 ORDER BY seq",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
@@ -173,6 +174,7 @@ impl Reader {
                     split: split_method(row.get::<_, Option<String>>(3)?),
                     at_ms: row.get(4)?,
                     seq: row.get(5)?,
+                    fallback_reason: row.get(6)?,
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -209,7 +211,7 @@ impl Reader {
                         split_method, error, requested_model, answering_model, started_ms, first_token_ms,
                         ended_ms, prompt_tokens, completion_tokens, usage_from_server, tokens_per_sec,
                         finish_reason, retries, opened_ms, closed_ms, marks, start_seq, finish_seq,
-                        last_token_ms
+                        last_token_ms, flag
                  FROM calls WHERE run_id = ?1 ORDER BY call",
             )
             .map_err(|e| self.err(e))?;
@@ -304,6 +306,7 @@ fn call_record(row: &Row<'_>) -> rusqlite::Result<CallRecord> {
         marks: row.get(25)?,
         start_seq: row.get(26)?,
         finish_seq: row.get(27)?,
+        flag: row.get(29)?,
     })
 }
 

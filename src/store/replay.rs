@@ -67,6 +67,7 @@ pub fn replay_events(record: &RunRecord) -> Result<Vec<RunEvent>, StoreError> {
             task: task.task.clone(),
             from_call: task.from_call,
             split: task.split,
+            fallback_reason: task.fallback_reason.clone(),
         };
         structured.push((slot(task.seq), task.at_ms, kind));
     }
@@ -99,6 +100,15 @@ pub fn replay_events(record: &RunRecord) -> Result<Vec<RunEvent>, StoreError> {
         };
         if let Some((seq, at)) = closing {
             structured.push((seq, at, finished(call)));
+            // Flagged as the call ended (a stable sort keeps it just after its end).
+            if let Some(reason) = &call.flag {
+                let flagged = EventKind::AnswerFlagged {
+                    call: call.call,
+                    node: call.node.clone(),
+                    reason: reason.clone(),
+                };
+                structured.push((seq, at, flagged));
+            }
         }
     }
     if record.run.status != RunStatus::Running {
@@ -109,6 +119,7 @@ pub fn replay_events(record: &RunRecord) -> Result<Vec<RunEvent>, StoreError> {
             prompt_tokens: record.run.prompt_tokens,
             completion_tokens: record.run.completion_tokens,
             wall_ms: record.wall_ms.unwrap_or(at - record.run.started_ms),
+            flagged_answers: record.calls.iter().filter(|c| c.flag.is_some()).count() as u32,
         };
         let kind =
             EventKind::RunFinished { status: record.run.status, answer: record.answer.clone(), totals };

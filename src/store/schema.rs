@@ -244,8 +244,16 @@ UPDATE runs SET conversation_id = id;
 CREATE INDEX runs_by_conversation ON runs(conversation_id, turn);
 "#;
 
+/// Version 6: why a child got the fallback instead of its sub-task (the sub-task was rejected by the
+/// checks, or the split failed), and a flag on a call whose answer mostly repeated its instructions.
+/// Older rows have neither: nothing was checked then.
+const V6: &str = r#"
+ALTER TABLE tasks ADD COLUMN fallback_reason TEXT;
+ALTER TABLE calls ADD COLUMN flag TEXT;
+"#;
+
 /// Every migration, in order. Never edit a shipped entry: add a new one.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// Brings the schema up to [`SCHEMA_VERSION`], or refuses a newer one.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
@@ -386,6 +394,32 @@ mod tests {
         for (id, conversation, turn, kind) in turns {
             assert_eq!((conversation.as_str(), turn, kind.as_str()), (id.as_str(), 1, "question"));
         }
+    }
+
+    #[test]
+    fn version_5_tasks_and_calls_gain_empty_reasons_and_flags() {
+        let mut conn = version_3_lab();
+        conn.execute_batch(V4).unwrap();
+        conn.execute_batch(V5).unwrap();
+        conn.pragma_update(None, "user_version", 5).unwrap();
+        conn.execute_batch(
+            "INSERT INTO tasks (run_id, seq, at_ms, node, task, from_call, split_method)
+             VALUES ('t1', 1, 1, 'nova', 'task_1', 1, 'json');
+             INSERT INTO calls (run_id, call, start_seq, node, phase, endpoint, request, status, opened_ms,
+                                requested_model)
+             VALUES ('t1', 1, 2, 'atlas', 'split', 'x', '{}', 'done', 1, 'm');",
+        )
+        .unwrap();
+        migrate(&mut conn, Path::new("test.db")).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
+        let (task, reason): (String, Option<String>) = conn
+            .query_row("SELECT task, fallback_reason FROM tasks", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        assert_eq!((task.as_str(), reason), ("task_1", None), "old tasks keep their text, with no reason");
+        let flag: Option<String> = conn.query_row("SELECT flag FROM calls", [], |r| r.get(0)).unwrap();
+        assert_eq!(flag, None);
+        conn.execute("UPDATE calls SET flag = 'echo' WHERE call = 1", []).unwrap();
+        conn.execute("UPDATE tasks SET fallback_reason = 'placeholder'", []).unwrap();
     }
 
     #[test]

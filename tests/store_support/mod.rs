@@ -93,7 +93,13 @@ impl Script {
 
     pub fn task(&mut self, node: &str, task: &str, from_call: Option<CallId>) -> RunEvent {
         let split = from_call.map(|_| SplitMethod::Json);
-        self.push(EventKind::TaskAssigned { node: node.into(), task: task.into(), from_call, split })
+        self.push(EventKind::TaskAssigned {
+            node: node.into(),
+            task: task.into(),
+            from_call,
+            split,
+            fallback_reason: None,
+        })
     }
 
     pub fn state(&mut self, node: &str, state: NodeStatus) -> RunEvent {
@@ -248,7 +254,14 @@ pub fn tree_run(id: &str, prompt: &str, start_ms: i64) -> Script {
     s.finish_run(
         RunStatus::Done,
         Some(ANSWER_TEXT),
-        RunTotals { calls: 4, failed_calls: 0, prompt_tokens: 410, completion_tokens: 100, wall_ms },
+        RunTotals {
+            calls: 4,
+            failed_calls: 0,
+            prompt_tokens: 410,
+            completion_tokens: 100,
+            wall_ms,
+            flagged_answers: 0,
+        },
     );
     s
 }

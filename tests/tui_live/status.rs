@@ -159,8 +159,14 @@ fn cancelled(s: &mut State) {
         end.state(3_100, &id, NodeStatus::Cancelled);
     }
     feed(s, &end.events);
-    let totals =
-        RunTotals { calls: 6, failed_calls: 3, prompt_tokens: 720, completion_tokens: 30, wall_ms: 3_200 };
+    let totals = RunTotals {
+        calls: 6,
+        failed_calls: 3,
+        prompt_tokens: 720,
+        completion_tokens: 30,
+        wall_ms: 3_200,
+        flagged_answers: 0,
+    };
     let finished = EventKind::RunFinished { status: RunStatus::Cancelled, answer: None, totals };
     feed(s, &[RunEvent { run_id: "r1".into(), at_ms: T0 + 3_200, kind: finished }]);
 }

@@ -104,7 +104,13 @@ impl Script {
     ) {
         self.push(
             at,
-            EventKind::TaskAssigned { node: node.into(), task: task.into(), from_call: from, split },
+            EventKind::TaskAssigned {
+                node: node.into(),
+                task: task.into(),
+                from_call: from,
+                split,
+                fallback_reason: None,
+            },
         );
     }
 
@@ -222,6 +228,7 @@ impl Script {
             prompt_tokens: 120 * u64::from(calls),
             completion_tokens: 640,
             wall_ms: at,
+            flagged_answers: 0,
         };
         self.push(at, EventKind::RunFinished { status, answer: answer.map(str::to_string), totals });
     }

@@ -7,6 +7,7 @@ use std::io::IsTerminal;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::clock::now_ms;
+use crate::engine::SplitMethod;
 use crate::store::export::{duration, local_datetime, short_version};
 use crate::store::{ConversationRow, LabLink, RunRecord, RunRow, SearchHit};
 
@@ -148,10 +149,12 @@ pub fn run_details(record: &RunRecord, lab: Option<&LabLink>, width: Option<usiz
         out.push_str("\nTasks\n");
         for task in &record.tasks {
             let from = match task.from_call {
-                Some(call) => format!(
-                    " ← call #{call}{}",
-                    task.split.map(|s| format!(" ({} split)", s.as_str())).unwrap_or_default()
-                ),
+                Some(call) => {
+                    format!(" ← call #{call}{}", split_label(task.split, task.fallback_reason.as_deref()))
+                }
+                None if task.fallback_reason.is_some() => {
+                    format!(" ←{}", split_label(task.split, task.fallback_reason.as_deref()))
+                }
                 None => " ← you".into(),
             };
             let head = format!("  {}{from}: ", record.node_name(&task.node));
@@ -196,6 +199,9 @@ pub fn run_details(record: &RunRecord, lab: Option<&LabLink>, width: Option<usiz
             );
             if let Some(error) = &call.error {
                 let _ = writeln!(out, "       ! {}", crate::text::flatten(error));
+            }
+            if let Some(flag) = &call.flag {
+                let _ = writeln!(out, "       ! flagged: {}", crate::text::flatten(flag));
             }
         }
     }
@@ -260,6 +266,17 @@ pub fn truncate(text: &str, max: usize) -> String {
     }
     out.push('…');
     out
+}
+
+/// `(json split)`, or for a fallback with its reason `(fallback split: the sub-task "task_1" was a
+/// placeholder)`.
+fn split_label(split: Option<SplitMethod>, fallback_reason: Option<&str>) -> String {
+    match (split, fallback_reason) {
+        (Some(split), Some(why)) => format!(" ({} split: {})", split.as_str(), crate::text::flatten(why)),
+        (None, Some(why)) => format!(" (fallback: {})", crate::text::flatten(why)),
+        (Some(split), None) => format!(" ({} split)", split.as_str()),
+        (None, None) => String::new(),
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ mod conversation;
 mod gate;
 mod messages;
 mod replies;
+mod split_checks;
+mod split_failures;
 mod splits;
 use crate::config::{Hierarchy, Phase};
 use crate::llm::{ChatRequest, LlmError};
@@ -80,7 +82,9 @@ async fn six_node_tree_runs_to_done_with_one_run_id() {
         })
         .collect();
     assert_eq!(tasks.len(), 6);
-    assert!(tasks.iter().any(|(n, t, s)| n == "pixel" && t == "part 2" && *s == Some(SplitMethod::Json)));
+    assert!(tasks.iter().any(|(n, t, s)| n == "pixel"
+        && t == "Explain the human side of: Why is the sky blue?"
+        && *s == Some(SplitMethod::Json)));
 }
 
 #[tokio::test]
@@ -206,8 +210,10 @@ async fn concurrency_is_bounded_per_endpoint() {
     let (summary, _) = run_collect(&engine(wide.clone(), backend.clone(), 2), "Q?").await;
     assert_eq!(summary.status, RunStatus::Done);
     assert_eq!(backend.max_in_flight.load(Ordering::SeqCst), 2);
+    // Without streaming delegation, so every child starts when the split ends: started early, the
+    // first children would finish before the last one starts.
     let backend = ScriptedBackend::with_delay(Duration::from_millis(5), echo_reply);
-    run_collect(&engine(wide, backend.clone(), 8), "Q?").await;
+    run_collect(&engine(wide, backend.clone(), 8).with_streaming_delegation(false), "Q?").await;
     assert_eq!(backend.max_in_flight.load(Ordering::SeqCst), 6, "siblings run concurrently");
 }
 

@@ -55,7 +55,9 @@ impl Reader {
 /// The arms of a comparison, in arm order.
 pub(super) fn arms_of(conn: &Connection, comparison: i64) -> Result<Vec<(Arm, ArmResult)>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT arm, run_id, status, answer, calls, tokens, wall_ms FROM comparison_arms WHERE comparison_id = ?1",
+        "SELECT arm, run_id, status, answer, calls, tokens, wall_ms,
+                (SELECT count(*) FROM calls c WHERE c.run_id = a.run_id AND c.flag IS NOT NULL)
+         FROM comparison_arms a WHERE comparison_id = ?1",
     )?;
     let rows = stmt.query_map([comparison], |r| {
         Ok((
@@ -67,6 +69,7 @@ pub(super) fn arms_of(conn: &Connection, comparison: i64) -> Result<Vec<(Arm, Ar
                 calls: r.get(4)?,
                 tokens: r.get::<_, i64>(5)? as u64,
                 wall_ms: r.get(6)?,
+                flagged: r.get(7)?,
             },
         ))
     })?;

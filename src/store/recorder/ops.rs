@@ -36,7 +36,10 @@ pub enum Op {
         task: String,
         from_call: Option<u32>,
         split: Option<&'static str>,
+        fallback_reason: Option<String>,
     },
+    /// A call's answer was flagged (it mostly repeated its instructions).
+    FlagCall { run: String, call: u32, reason: String },
     NodeEvent {
         run: String,
         seq: i64,
@@ -104,6 +107,7 @@ impl Op {
             | Op::AppendText { run, .. }
             | Op::FinishCall { run, .. }
             | Op::FinishRun { run, .. }
+            | Op::FlagCall { run, .. }
             | Op::InterruptRun { run } => run,
         }
     }
@@ -162,11 +166,17 @@ pub fn apply(conn: &Connection, op: &Op) -> rusqlite::Result<()> {
                 params![run, prompt],
             )?;
         }
-        Op::AssignTask { run, seq, at_ms, node, task, from_call, split } => {
+        Op::AssignTask { run, seq, at_ms, node, task, from_call, split, fallback_reason } => {
             conn.execute(
-                "INSERT INTO tasks (run_id, seq, at_ms, node, task, from_call, split_method)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![run, seq, at_ms, node, task, from_call, split],
+                "INSERT INTO tasks (run_id, seq, at_ms, node, task, from_call, split_method, fallback_reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![run, seq, at_ms, node, task, from_call, split, fallback_reason],
+            )?;
+        }
+        Op::FlagCall { run, call, reason } => {
+            conn.execute(
+                "UPDATE calls SET flag = ?3 WHERE run_id = ?1 AND call = ?2",
+                params![run, call, reason],
             )?;
         }
         Op::NodeEvent { run, seq, at_ms, node, state, reason } => {

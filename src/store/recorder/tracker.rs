@@ -199,10 +199,14 @@ impl Tracker {
                 out.push(Op::NodeEvent { run, seq, at_ms, node, state: None, reason: Some(reason) });
                 true
             }
-            EventKind::TaskAssigned { node, task, from_call, split } => {
+            EventKind::TaskAssigned { node, task, from_call, split, fallback_reason } => {
                 let seq = track.seq();
                 let split = split.map(|s| s.as_str());
-                out.push(Op::AssignTask { run, seq, at_ms, node, task, from_call, split });
+                out.push(Op::AssignTask { run, seq, at_ms, node, task, from_call, split, fallback_reason });
+                true
+            }
+            EventKind::AnswerFlagged { call, reason, .. } => {
+                out.push(Op::FlagCall { run, call, reason });
                 true
             }
             EventKind::CallStarted { call, node, phase, parent_call, endpoint, request, truncated_input } => {

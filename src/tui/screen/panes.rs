@@ -72,7 +72,10 @@ pub fn sync(panes: &mut Vec<PaneText>, run: &RunTab, layout: &ScreenLayout) {
 /// What a pane says before its node makes a call.
 fn note(w: &mut Wrapper, node: &NodeView, first_run: bool) {
     if let Some(task) = &node.task {
-        w.push_str("Task: ", Role::Dim);
+        match &node.fallback_reason {
+            Some(why) => w.push_str(&format!("Task (fallback: {why}): "), Role::Dim),
+            None => w.push_str("Task: ", Role::Dim),
+        }
         w.push_str(task, Role::Dim);
         return;
     }

@@ -109,7 +109,9 @@ impl ZoomText {
             });
         }
         if let Section::Static(memo) = &mut self.sections[1] {
-            let task_len = node.task.as_ref().map_or(0, String::len) as u64;
+            let task_len = node.task.as_ref().map_or(0, String::len) as u64
+                ^ (node.flag.is_some() as u64) << 40
+                ^ (node.fallback_reason.as_ref().map_or(0, String::len) as u64) << 44;
             memo.ensure((generation, width, task_len), width, |w| {
                 heading(w, "Task");
                 match &node.task {
@@ -117,11 +119,22 @@ impl ZoomText {
                     None => w.push_str("No task yet.", Role::Dim),
                 }
                 w.newline();
-                if node.split == Some(crate::engine::SplitMethod::Fallback) {
-                    w.push_str(
-                        "(The parent's split could not be read, so this node got the whole task, framed by its role.)",
-                        Role::Dim,
-                    );
+                match &node.fallback_reason {
+                    Some(why) => {
+                        w.push_str(&format!("(Fallback: {why}; so this node got the whole task, framed by its role.)"), Role::Dim);
+                        w.newline();
+                    }
+                    None if node.split == Some(crate::engine::SplitMethod::Fallback) => {
+                        w.push_str(
+                            "(The parent's split could not be read, so this node got the whole task, framed by its role.)",
+                            Role::Dim,
+                        );
+                        w.newline();
+                    }
+                    None => {}
+                }
+                if let Some(flag) = &node.flag {
+                    w.push_str(&format!("Flagged: {flag}; its parent did not take it as an answer."), Role::Dim);
                     w.newline();
                 }
             });

@@ -27,6 +27,10 @@ pub struct NodeView {
     pub task: Option<String>,
     /// How the parent's split was read to give this node its task.
     pub split: Option<SplitMethod>,
+    /// Why the node got the fallback instead of its sub-task (sanitized), when it did.
+    pub fallback_reason: Option<String>,
+    /// Why the node's answer is not taken as one (sanitized), when it was flagged.
+    pub flag: Option<String>,
     /// Indexes into [`RunView::calls`], in start order.
     pub calls: Vec<usize>,
     pub failure: Option<String>,
@@ -158,6 +162,8 @@ impl RunView {
                 status: None,
                 task: None,
                 split: None,
+                fallback_reason: None,
+                flag: None,
                 calls: Vec::new(),
                 failure: None,
             })
@@ -219,10 +225,16 @@ impl RunView {
                     n.status = Some(sanitized_status(state));
                 }
             }
-            EventKind::TaskAssigned { node, task, split, .. } => {
+            EventKind::TaskAssigned { node, task, split, fallback_reason, .. } => {
                 if let Some(n) = self.node_mut(node) {
                     n.task = Some(sanitize(task));
                     n.split = *split;
+                    n.fallback_reason = fallback_reason.as_deref().map(sanitize);
+                }
+            }
+            EventKind::AnswerFlagged { node, reason, .. } => {
+                if let Some(n) = self.node_mut(node) {
+                    n.flag = Some(sanitize(reason));
                 }
             }
             EventKind::CallStarted { call, node, phase, parent_call, endpoint, request, truncated_input } => {

@@ -76,14 +76,26 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen, index
         _ => None,
     }
     .filter(|reason| !call_error.is_some_and(|e| reason.contains(e)));
-    // A failure keeps the last rows of the pane, at most three.
-    let failure_rows: Vec<Row> = failure
-        .map(|reason| {
+    // A failure keeps the last rows of the pane, at most three; else a flagged answer or a
+    // fallback task says why on the last row.
+    let notice = node
+        .flag
+        .as_ref()
+        .map(|flag| format!("⚠ flagged: {flag}"))
+        .or_else(|| node.fallback_reason.as_ref().map(|why| format!("↳ fallback task: {why}")));
+    let failure_rows: Vec<Row> = match (failure, notice) {
+        (Some(reason), _) => {
             let mut rows = wrap::wrap(&format!("✖ {reason}"), text_area.width as usize, Role::NodeFailed);
             rows.truncate(3.min(text_area.height as usize / 2).max(1));
             rows
-        })
-        .unwrap_or_default();
+        }
+        (None, Some(notice)) if text_area.height > 2 => {
+            let mut rows = wrap::wrap(&notice, text_area.width as usize, Role::StatusWarn);
+            rows.truncate(1);
+            rows
+        }
+        _ => Vec::new(),
+    };
     let body_height = (text_area.height as usize).saturating_sub(failure_rows.len());
     let rows = pane.rows(scroll.top(pane.len(), body_height), body_height);
     draw_rows(frame.buffer_mut(), Rect { height: body_height as u16, ..text_area }, &rows, theme);

@@ -106,6 +106,7 @@ mod tests {
             calls: 1,
             tokens: 5,
             wall_ms: 10,
+            flagged: 0,
         }
     }
 
