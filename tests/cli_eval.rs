@@ -2,6 +2,9 @@
 
 mod support;
 
+#[path = "cli_eval/honest.rs"]
+mod honest;
+
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;

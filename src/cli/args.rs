@@ -86,8 +86,10 @@ pub struct EvalArgs {
     /// The prompts: TOML (`[[prompt]]` with `category` and `text`, like lab/prompts.toml) or plain
     /// text (prompts separated by blank lines, `## category` headings).
     pub prompts_file: PathBuf,
-    /// Which arms to compare: tree, solo, compute.
-    #[arg(long, default_value = "tree,solo,compute")]
+    /// Which arms to compare: tree (the organization), parts (its members' own answers, not
+    /// combined: read out of the tree's run), solo (the root's model alone), compute (the tree's
+    /// number of calls spent as drafts of one model, combined).
+    #[arg(long, default_value = "tree,parts,solo,compute")]
     pub arms: String,
     /// Run every prompt this many times.
     #[arg(long, default_value_t = 1)]
@@ -98,6 +100,14 @@ pub struct EvalArgs {
     /// Print the scoreboard and every comparison as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Let a model under test judge its own team (weak evidence; every result says so). Without
+    /// it, eval refuses such a judge before spending any calls: pass --judge MODEL instead.
+    #[arg(long)]
+    pub allow_self_judge: bool,
+    /// Also write the results as a Markdown lab report (setup, scores, cost, the verdict in plain
+    /// words, and what the numbers cannot say) to this file.
+    #[arg(long, value_name = "FILE.md")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -47,6 +47,14 @@ fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
         return Err("--repeat must be at least 1".into());
     }
     let judge_model = settings.judge_model();
+    if !settings.demo && !args.allow_self_judge && lab::self_judged(&judge_model, &settings.hierarchy) {
+        return Err(format!(
+            "the judge ({judge_model}) is one of the models under test: a model judging its own team is weak \
+             evidence (small models mostly prefer whichever answer they see first). Pass --judge MODEL with a \
+             different, ideally stronger model your server has, or --allow-self-judge to run anyway (every \
+             result will say \"self-judged\"). Nothing was run."
+        ));
+    }
     // Said now, before any work: there must be a place for the record the eval resumes from.
     store::db_path(settings.db_path.as_deref())?;
     Ok(Plan { prompts, options: EvalOptions { arms, repeat: args.repeat, judge_model } })
@@ -66,9 +74,10 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
         tell(message);
         return exit::FAILED;
     }
-    if settings.hierarchy.nodes.iter().any(|n| n.model == plan.options.judge_model) {
+    let self_judged = lab::self_judged(&plan.options.judge_model, &settings.hierarchy);
+    if self_judged && !settings.demo {
         tell(format_args!(
-            "note: the judge ({}) is also a model under test; pass --judge MODEL to use another.",
+            "note: the judge ({}) is a model under test (--allow-self-judge): the results are marked \"self-judged\".",
             plan.options.judge_model
         ));
     }
@@ -114,18 +123,44 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
     };
     let mut board = lab::scoreboard(&results);
     board.demo = settings.demo;
+    board.self_judged = self_judged;
+    let solo_model = settings.hierarchy.root().model.clone();
+    let verdict = lab::plain::verdict(&board, lab::plain::Setting { solo_model: &solo_model, self_judged });
+    let table = lab::render_table(&board, &plan.options.judge_model);
+    if let Some(path) = &args.report {
+        let setup = report_setup(&settings, &args, &plan);
+        let text = lab::lab_report::markdown(&board, &setup, &table, &verdict);
+        match std::fs::write(path, text) {
+            Ok(()) => {
+                let shown = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+                tell(format_args!("lab report written to {}", shown.display()));
+            }
+            Err(e) => tell(format_args!(
+                "could not write the lab report to {}: {e}. The results are kept in the record: run the same \
+                 command again with another --report path to write it.",
+                path.display()
+            )),
+        }
+    }
     if args.json {
         let json = serde_json::json!({
             "judge_model": plan.options.judge_model,
             "demo": settings.demo,
             "scoreboard": board,
+            "verdict": verdict,
             "comparisons": results.iter().map(comparison_json).collect::<Vec<_>>(),
         });
         // Not `say!`: `--json` keeps the exact text (see `say::json`).
         let json = super::say::json(&json, true).unwrap_or_default();
         let _ = writeln!(std::io::stdout().lock(), "{json}");
     } else {
-        say!("{}", lab::render_table(&board, &plan.options.judge_model).trim_end());
+        say!("{}", table.trim_end());
+        if !verdict.is_empty() {
+            say!("\nIn plain words:");
+            for sentence in &verdict {
+                say!("- {sentence}");
+            }
+        }
     }
     if cancel.is_cancelled() {
         tell("cancelled; finished work is saved: run the same command again to resume.");
@@ -156,6 +191,22 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
         return exit::FAILED;
     }
     exit::OK
+}
+
+/// What the lab report says about how the eval was set up.
+fn report_setup(settings: &Settings, args: &EvalArgs, plan: &Plan) -> lab::lab_report::Setup {
+    let hierarchy = &settings.hierarchy;
+    lab::lab_report::Setup {
+        server: lab::backend_label(settings.demo, hierarchy),
+        members: hierarchy.nodes.iter().map(|n| (n.name.clone(), n.model.clone())).collect(),
+        judge: plan.options.judge_model.clone(),
+        version: hierarchy_hash(hierarchy),
+        prompt_set: args.prompts_file.display().to_string(),
+        prompts: plan.prompts.len(),
+        repeat: plan.options.repeat,
+        arms: plan.options.arms.iter().map(|a| a.as_str().to_string()).collect(),
+        written: format!("Written {}", crate::clock::local(crate::clock::now_ms()).full()),
+    }
 }
 
 /// One comparison for `--json`: its arms, its outcomes with the judge's two picks and reasons, and

@@ -37,6 +37,19 @@ pub const JUDGE_TEMPLATE: &str = "Request:\n{query}\n\n[Answer A]\n{answer_a}\n[
 {answer_b}\n[End of B]\n\nWhich answer is better? Reply with JSON only: \
 {\"winner\": \"A\" or \"B\" or \"tie\", \"reason\": \"one sentence\"}";
 
+/// The judge's instructions when the right answer is known (MT-Bench's reference-guided grading).
+pub const JUDGE_REFERENCE_TEMPLATE: &str = "Request:\n{query}\n\n[Reference answer]\n{reference}\n\
+[End of reference]\n\n[Answer A]\n{answer_a}\n[End of A]\n\n[Answer B]\n{answer_b}\n[End of B]\n\n\
+The reference answer is correct. An answer whose result contradicts it is wrong, however well written. \
+Which answer is better? Reply with JSON only: {\"winner\": \"A\" or \"B\" or \"tie\", \"reason\": \"one sentence\"}";
+
+/// What the judge is asked about: the user's prompt, and its known right answer if there is one.
+#[derive(Debug, Clone, Copy)]
+pub struct JudgeQuestion<'a> {
+    pub prompt: &'a str,
+    pub reference: Option<&'a str>,
+}
+
 /// A node for an arm: the root's model, endpoint and sampling, with the arm's own prompts.
 fn arm_node(root: &NodeConfig, id: &str, name: &str, role: &str) -> NodeConfig {
     let mut node = root.clone();
@@ -178,7 +191,7 @@ impl Engine {
         &self,
         run_id: RunId,
         judge_model: &str,
-        prompt: &str,
+        question: JudgeQuestion<'_>,
         answers: (&str, &str),
         sink: &EventSink,
         cancel: CancellationToken,
@@ -189,13 +202,20 @@ impl Engine {
         node.top_p = 1.0;
         node.max_tokens = 200;
         node.prompts.system = JUDGE_SYSTEM.to_string();
+        let JudgeQuestion { prompt, reference } = question;
         let ctx = start(self, single_node(self.hierarchy(), node.clone()), "judge", run_id, prompt, sink);
         let started = Instant::now();
         ctx.set_state(&node.id, NodeStatus::Answering);
         let budget = (node.context_tokens as usize).saturating_sub(600) * 3 / 2;
         let (a, _) = prompts::cut_to(answers.0, budget / 2);
         let (b, _) = prompts::cut_to(answers.1, budget / 2);
-        let user = render(JUDGE_TEMPLATE, &[("query", prompt), ("answer_a", &a), ("answer_b", &b)]);
+        let user = match reference {
+            Some(reference) => render(
+                JUDGE_REFERENCE_TEMPLATE,
+                &[("query", prompt), ("reference", reference), ("answer_a", &a), ("answer_b", &b)],
+            ),
+            None => render(JUDGE_TEMPLATE, &[("query", prompt), ("answer_a", &a), ("answer_b", &b)]),
+        };
         let request = ChatRequest {
             model: node.model.clone(),
             messages: vec![ChatMessage::system(JUDGE_SYSTEM), ChatMessage::user(user)],

@@ -14,16 +14,19 @@ pub enum Arm {
     Solo,
     /// The tree's call budget as N samples plus one aggregating call.
     Compute,
+    /// The tree's leaves' own answers, joined without synthesis (read out of the tree's run).
+    Parts,
 }
 
 impl Arm {
-    pub const ALL: [Arm; 3] = [Arm::Tree, Arm::Solo, Arm::Compute];
+    pub const ALL: [Arm; 4] = [Arm::Tree, Arm::Solo, Arm::Compute, Arm::Parts];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Arm::Tree => "tree",
             Arm::Solo => "solo",
             Arm::Compute => "compute",
+            Arm::Parts => "parts",
         }
     }
 
@@ -32,6 +35,7 @@ impl Arm {
             "tree" => Some(Arm::Tree),
             "solo" => Some(Arm::Solo),
             "compute" | "same-compute" | "same_compute" => Some(Arm::Compute),
+            "parts" => Some(Arm::Parts),
             _ => None,
         }
     }
@@ -41,12 +45,17 @@ impl Arm {
         let mut arms = Vec::new();
         for part in s.split(',').filter(|p| !p.trim().is_empty()) {
             let arm = Arm::parse(part).ok_or_else(|| {
-                format!("unknown arm \"{}\": the arms are tree, solo and compute", part.trim())
+                format!("unknown arm \"{}\": the arms are tree, parts, solo and compute", part.trim())
             })?;
             if arms.contains(&arm) {
                 return Err(format!("the arm {} is listed twice", arm.as_str()));
             }
             arms.push(arm);
+        }
+        if arms.contains(&Arm::Parts) && !arms.contains(&Arm::Tree) {
+            return Err(
+                "the parts arm is read out of the tree's run: add tree to --arms (e.g. tree,parts)".into()
+            );
         }
         if arms.len() < 2 {
             return Err("a comparison needs at least two arms, e.g. --arms tree,solo".into());
@@ -85,6 +94,19 @@ impl ArmResult {
             tokens: summary.totals.prompt_tokens + summary.totals.completion_tokens,
             wall_ms: summary.totals.wall_ms,
             flagged: summary.totals.flagged_answers,
+        }
+    }
+
+    /// An arm that could not run at all (nothing recorded).
+    pub fn no_run() -> Self {
+        Self {
+            run_id: String::new(),
+            status: RunStatus::Failed,
+            answer: None,
+            calls: 0,
+            tokens: 0,
+            wall_ms: 0,
+            flagged: 0,
         }
     }
 

@@ -30,8 +30,14 @@ pub struct Progress {
     pub resumed: bool,
 }
 
-/// Every unordered pair of arms, in the order the arms were given.
+/// The pairs to judge: with the tree among the arms, the tree against each other arm (the user's
+/// question is always about the team; judging the alternatives against each other would double
+/// the judge's calls and answer nothing asked). Without it, every unordered pair, in the order the
+/// arms were given.
 pub fn pairs(arms: &[Arm]) -> Vec<(Arm, Arm)> {
+    if arms.contains(&Arm::Tree) {
+        return arms.iter().filter(|a| **a != Arm::Tree).map(|a| (Arm::Tree, *a)).collect();
+    }
     let mut out = Vec::new();
     for (i, x) in arms.iter().enumerate() {
         for y in &arms[i + 1..] {
@@ -77,11 +83,27 @@ pub async fn run_eval(
             // The tree runs first so the compute arm can match its actual call count.
             let mut order = options.arms.clone();
             order.sort_by_key(|a| *a != Arm::Tree);
+            // The parts are read out of the tree's run as it ends: a tree kept from an earlier eval
+            // without its parts runs again rather than leave the parts unknown.
+            let parts_missing = options.arms.contains(&Arm::Parts)
+                && store.arm_result(comparison, Arm::Parts)?.filter(ArmResult::answered).is_none();
+            let mut fresh_parts: Option<ArmResult> = None;
             for arm in order {
-                let stored = store.arm_result(comparison, arm)?.filter(ArmResult::answered);
-                let resumed = stored.is_some();
+                let stored = match arm {
+                    Arm::Tree if parts_missing => None,
+                    Arm::Parts => match fresh_parts.take() {
+                        Some(parts) => Some(Err(parts)),
+                        // Kept from an earlier eval (the tree did not run again).
+                        None => store.arm_result(comparison, arm)?.map(Ok),
+                    },
+                    _ => store.arm_result(comparison, arm)?.filter(ArmResult::answered).map(Ok),
+                };
+                // Ok: found in the record; Err: made just now without calls of its own (the parts).
+                let resumed = matches!(stored, Some(Ok(_)));
                 let result = match stored {
-                    Some(result) => result,
+                    Some(Ok(result) | Err(result)) => result,
+                    // Only reached without a tree arm to read them from (the options refuse that).
+                    None if arm == Arm::Parts => ArmResult::no_run(),
                     None => {
                         let budget = arms
                             .iter()
@@ -93,6 +115,11 @@ pub async fn run_eval(
                         }
                         let result = ArmResult::from_summary(&summary);
                         store.save_arm(comparison, arm, &result)?;
+                        if arm == Arm::Tree && options.arms.contains(&Arm::Parts) {
+                            let parts = parts_result(engine.hierarchy(), &summary);
+                            store.save_arm(comparison, Arm::Parts, &parts)?;
+                            fresh_parts = Some(parts);
+                        }
                         result
                     }
                 };
@@ -112,6 +139,7 @@ pub async fn run_eval(
             }
             arms.sort_by_key(|(a, _)| options.arms.iter().position(|x| x == a));
 
+            let judge_reference = prompt.reference.as_deref().map(super::reference::for_the_judge);
             let mut outcomes = Vec::new();
             let mut judgements = Vec::new();
             let mut unscored = Vec::new();
@@ -153,7 +181,10 @@ pub async fn run_eval(
                         .run_judge(
                             new_run_id(),
                             &options.judge_model,
-                            &prompt.text,
+                            crate::engine::arms::JudgeQuestion {
+                                prompt: &prompt.text,
+                                reference: judge_reference.as_deref(),
+                            },
                             (a, b),
                             sink,
                             cancel.child_token(),
@@ -228,11 +259,23 @@ async fn run_arm(
     let run_id = new_run_id();
     let cancel = cancel.child_token();
     match arm {
-        Arm::Tree => engine.run_with_id(run_id, prompt.to_string(), sink, cancel).await,
+        // The parts never run on their own (see `parts_result`); asked to, they are the tree's run.
+        Arm::Tree | Arm::Parts => engine.run_with_id(run_id, prompt.to_string(), sink, cancel).await,
         Arm::Solo => engine.run_solo(run_id, prompt.to_string(), sink, cancel).await,
         // N samples (N = the tree's call count) plus one aggregating call, as Self-MoA does.
         Arm::Compute => engine.run_compute(run_id, prompt.to_string(), budget.max(1), sink, cancel).await,
     }
+}
+
+/// The parts arm of a tree run: the leaves' answers joined, at the tree's cost (they came out of
+/// its run). No leaf answer (the run failed before any) is a failed arm, never an empty answer.
+fn parts_result(hierarchy: &Hierarchy, tree: &crate::engine::RunSummary) -> ArmResult {
+    let mut result = ArmResult::from_summary(tree);
+    result.answer = tree.turn.as_ref().and_then(|turn| super::parts::parts_answer(hierarchy, turn));
+    if result.answer.is_none() {
+        result.status = crate::engine::RunStatus::Failed;
+    }
+    result
 }
 
 /// Why a judge run gave no verdict, or `None` when it answered.

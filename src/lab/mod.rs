@@ -1,14 +1,20 @@
 //! The experiment: is the tree better than one model alone, or than the same compute spent
 //! another way? Arms, judging with the swap rule, and honest statistics.
 
+pub mod agreement;
 pub mod arm;
 pub mod data;
 pub mod eval;
 pub mod judge_check;
+pub mod lab_report;
+pub mod parts;
+pub mod plain;
 pub mod prompt_set;
+pub mod reference;
 pub mod report;
 pub mod score;
 pub mod stats;
+pub mod trust;
 pub mod verdict;
 
 pub use arm::{Arm, ArmResult};
@@ -29,6 +35,13 @@ pub const DEMO_BACKEND: &str = crate::llm::demo::DEMO_ENDPOINT;
 /// verdicts must never stand in for a real model's.
 pub fn backend_label(demo: bool, hierarchy: &crate::config::Hierarchy) -> String {
     if demo { DEMO_BACKEND.to_string() } else { hierarchy.server.base_url.clone() }
+}
+
+/// True when `judge_model` is one of the tree's models (or another instance of one): its verdicts
+/// on its own team are weak evidence, and every result says so.
+pub fn self_judged(judge_model: &str, hierarchy: &crate::config::Hierarchy) -> bool {
+    let models: Vec<&str> = hierarchy.nodes.iter().map(|n| n.model.as_str()).collect();
+    trust::is_self_judge(judge_model, &models)
 }
 
 #[cfg(test)]

@@ -15,6 +15,11 @@ pub struct LabPrompt {
     #[serde(default = "uncategorized")]
     pub category: String,
     pub text: String,
+    /// The known right answer, when there is one: the judge compares against it, and a short
+    /// one (a number, a word, yes/no; alternatives split by `|`) also grades each arm without a
+    /// model (see [`super::reference`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 fn uncategorized() -> String {
@@ -83,7 +88,12 @@ pub fn dedup(prompts: Vec<LabPrompt>, source: &str) -> PromptSet {
 /// Parses the TOML form.
 pub fn parse_toml(text: &str, source: &str) -> Result<Vec<LabPrompt>, String> {
     let set: TomlSet = toml::from_str(text).map_err(|e| format!("{source}: {e}"))?;
-    let prompts: Vec<LabPrompt> = set.prompt.into_iter().filter(|p| !p.text.trim().is_empty()).collect();
+    let prompts: Vec<LabPrompt> = set
+        .prompt
+        .into_iter()
+        .filter(|p| !p.text.trim().is_empty())
+        .map(|p| LabPrompt { reference: p.reference.filter(|r| !r.trim().is_empty()), ..p })
+        .collect();
     Ok(prompts)
 }
 
@@ -94,7 +104,11 @@ pub fn parse_text(text: &str) -> Vec<LabPrompt> {
     let mut current = String::new();
     let mut flush = |current: &mut String, category: &str| {
         if !current.trim().is_empty() {
-            prompts.push(LabPrompt { category: category.to_string(), text: current.trim().to_string() });
+            prompts.push(LabPrompt {
+                category: category.to_string(),
+                text: current.trim().to_string(),
+                reference: None,
+            });
         }
         current.clear();
     };
@@ -132,7 +146,9 @@ mod tests {
     fn plain_text_sets_use_blank_lines_and_headings() {
         let prompts = parse_text("## maths\nWhat is 2+2?\n\nWhy is\nthe sky blue?\n# a comment\n## misc\nHi");
         assert_eq!(prompts.len(), 3);
-        assert_eq!(prompts[1], LabPrompt { category: "maths".into(), text: "Why is\nthe sky blue?".into() });
+        let expected =
+            LabPrompt { category: "maths".into(), text: "Why is\nthe sky blue?".into(), reference: None };
+        assert_eq!(prompts[1], expected);
         assert_eq!(prompts[2].category, "misc");
     }
 
@@ -149,6 +165,17 @@ mod tests {
         let warning = &set.warnings[0];
         assert!(warning.contains("prompt 3") && warning.contains("repeats prompt 1"), "{warning}");
         assert!(warning.contains("\"a\"") && warning.contains("\"c\""), "{warning}");
+    }
+
+    #[test]
+    fn the_starter_sets_reasoning_prompts_carry_references() {
+        let prompts = parse_toml(STARTER_PROMPTS, "starter").unwrap();
+        let reasoning: Vec<&LabPrompt> = prompts.iter().filter(|p| p.category == "reasoning").collect();
+        assert!(reasoning.iter().all(|p| p.reference.is_some()), "{reasoning:?}");
+        let graded = reasoning
+            .iter()
+            .filter(|p| p.reference.as_deref().and_then(crate::lab::reference::short_alternatives).is_some());
+        assert!(graded.count() >= 4, "most reasoning references are short enough to grade");
     }
 
     #[test]

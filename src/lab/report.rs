@@ -26,6 +26,18 @@ pub struct PairScore {
     pub not_judged: u32,
     /// Why the judge's ties are ties.
     pub judge_ties: TieCounts,
+    /// Share of the judge's pairs where both orders agreed (`None` for human votes only).
+    pub consistency: Option<f64>,
+    /// The outcomes of pairs whose answers were of similar length (see [`super::trust`]).
+    pub length_matched: Tally,
+    pub length_matched_rate: Option<f64>,
+}
+
+impl PairScore {
+    /// True when the judge agreed with itself too rarely for its verdicts to mean much.
+    pub fn unreliable_judge(&self) -> bool {
+        self.consistency.is_some_and(|c| c < super::trust::MIN_CONSISTENCY)
+    }
 }
 
 /// The judge's ties by kind (human votes are not counted here).
@@ -57,6 +69,16 @@ pub struct ArmCost {
     pub flagged: u32,
 }
 
+/// How often one arm's answers stated the reference, over the prompts with a short reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ArmAccuracy {
+    pub arm: Arm,
+    pub correct: u32,
+    /// Prompts graded: every run of the arm on a prompt with a short reference. A run that gave
+    /// no answer counts as not correct: that is what the user would have got.
+    pub graded: u32,
+}
+
 /// The whole scoreboard.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scoreboard {
@@ -64,12 +86,16 @@ pub struct Scoreboard {
     pub costs: Vec<ArmCost>,
     /// Per category, per pair.
     pub categories: BTreeMap<String, Vec<PairScore>>,
+    /// Per arm, against the short reference answers (empty when no prompt had one).
+    pub accuracy: Vec<ArmAccuracy>,
     // Small types: two scoreboards travel in every Lab tab message.
     pub comparisons: u32,
     /// The highest repeat number among the comparisons (above 1: some prompts were asked again).
     pub max_repeat: u16,
     /// Made by the offline demo: scripted answers and verdicts (set by whoever read them).
     pub demo: bool,
+    /// The judge is a model under test (set by whoever knows the tree): weak evidence.
+    pub self_judged: bool,
 }
 
 /// Adds one outcome of (x, y) to a tally kept from x's side.
@@ -88,6 +114,10 @@ struct PairCounts {
     arm_failed: u32,
     not_judged: u32,
     judge_ties: TieCounts,
+    /// Outcomes with the judge's picks in both orders, and how many of them agreed.
+    judged: u32,
+    agreed: u32,
+    length_matched: Tally,
 }
 
 fn score((x, y): (Arm, Arm), counts: &PairCounts) -> PairScore {
@@ -102,6 +132,9 @@ fn score((x, y): (Arm, Arm), counts: &PairCounts) -> PairScore {
         arm_failed: counts.arm_failed,
         not_judged: counts.not_judged,
         judge_ties: counts.judge_ties,
+        consistency: super::trust::share(counts.agreed, counts.judged),
+        length_matched: counts.length_matched,
+        length_matched_rate: counts.length_matched.adjusted_win_rate(),
     }
 }
 
@@ -110,14 +143,39 @@ pub fn scoreboard(results: &[ComparisonResult]) -> Scoreboard {
     let mut pairs: BTreeMap<(Arm, Arm), PairCounts> = BTreeMap::new();
     let mut categories: BTreeMap<String, BTreeMap<(Arm, Arm), PairCounts>> = BTreeMap::new();
     let mut costs: BTreeMap<Arm, Vec<&ArmResult>> = BTreeMap::new();
+    let mut accuracy: BTreeMap<Arm, ArmAccuracy> = BTreeMap::new();
     for result in results {
+        if let Some(reference) = result.prompt.reference.as_deref() {
+            for (arm, run) in &result.arms {
+                let correct = match &run.answer {
+                    Some(answer) if run.answered() => super::reference::states(answer, reference),
+                    _ => super::reference::states("", reference),
+                };
+                if let Some(correct) = correct {
+                    let tally =
+                        accuracy.entry(*arm).or_insert(ArmAccuracy { arm: *arm, correct: 0, graded: 0 });
+                    tally.graded += 1;
+                    tally.correct += u32::from(correct);
+                }
+            }
+        }
+        let words = |arm: Arm| result.arms.iter().find(|(a, _)| *a == arm).map_or(0, |(_, r)| r.words());
         for (pair, outcome) in &result.outcomes {
-            let kind = result.picks(*pair).and_then(|(first, second)| tie_kind(first.pick, second.pick));
+            let picks = result.picks(*pair).map(|(first, second)| (first.pick, second.pick));
+            let kind = picks.and_then(|(first, second)| tie_kind(first, second));
+            let similar = super::trust::similar_length(words(pair.0), words(pair.1));
             for counts in [
                 pairs.entry(*pair).or_default(),
                 categories.entry(result.prompt.category.clone()).or_default().entry(*pair).or_default(),
             ] {
                 count(&mut counts.tally, *outcome);
+                if similar {
+                    count(&mut counts.length_matched, *outcome);
+                }
+                if let Some((first, second)) = picks {
+                    counts.judged += 1;
+                    counts.agreed += u32::from(super::trust::agreed(first, second));
+                }
                 match kind {
                     Some(TieKind::Explicit) => counts.judge_ties.explicit += 1,
                     Some(TieKind::Disagreed) => counts.judge_ties.disagreed += 1,
@@ -163,9 +221,11 @@ pub fn scoreboard(results: &[ComparisonResult]) -> Scoreboard {
             .into_iter()
             .map(|(cat, pairs)| (cat, pairs.iter().map(|(pair, counts)| score(*pair, counts)).collect()))
             .collect(),
+        accuracy: accuracy.into_values().collect(),
         comparisons: u32::try_from(results.len()).unwrap_or(u32::MAX),
         max_repeat: results.iter().map(|r| u16::try_from(r.repeat).unwrap_or(u16::MAX)).max().unwrap_or(0),
         demo: false,
+        self_judged: false,
     }
 }
 
@@ -189,6 +249,10 @@ pub fn render_table(board: &Scoreboard, judge_model: &str) -> String {
     let mut out = String::new();
     if board.demo {
         let _ = writeln!(out, "DEMO: scripted answers and a scripted judge; these scores mean nothing.\n");
+    }
+    if board.self_judged && !board.demo {
+        let _ =
+            writeln!(out, "SELF-JUDGED: the judge ({judge_model}) is a model under test; weak evidence.\n");
     }
     let _ = writeln!(
         out,
@@ -214,6 +278,9 @@ pub fn render_table(board: &Scoreboard, judge_model: &str) -> String {
         );
         if let Some(ties) = ties_line(p) {
             let _ = writeln!(out, "  ties: {ties}");
+        }
+        if let Some(trust) = trust_line(p) {
+            let _ = writeln!(out, "  {trust}");
         }
         if let Some(left_out) = left_out_line(p) {
             let _ = writeln!(out, "  not counted: {left_out}");
@@ -247,6 +314,22 @@ pub fn render_table(board: &Scoreboard, judge_model: &str) -> String {
             c.flagged
         );
     }
+    if !board.accuracy.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nright answers (the answer states the prompt's short reference; no judge involved):"
+        );
+        for a in &board.accuracy {
+            let _ = writeln!(
+                out,
+                "  {:<10} {:>3} of {:<3} {}",
+                a.arm.as_str(),
+                a.correct,
+                a.graded,
+                super::plain::share_with_interval(a.correct, a.graded)
+            );
+        }
+    }
     if board.categories.len() > 1 {
         let _ = writeln!(out, "\nby category (win rate of the first arm):");
         for (category, pairs) in &board.categories {
@@ -265,6 +348,21 @@ pub fn render_table(board: &Scoreboard, judge_model: &str) -> String {
         );
     }
     out
+}
+
+/// "judge agreed with itself in 70% of pairs; similar length: 55% of 9", or `None` for votes only.
+pub fn trust_line(p: &PairScore) -> Option<String> {
+    let consistency = p.consistency?;
+    let warning = if p.unreliable_judge() { " (unreliable: below 60%)" } else { "" };
+    let matched = match p.length_matched_rate {
+        Some(rate) => format!(
+            "answers of similar length: {} win rate in {} pair(s)",
+            percent(Some(rate)),
+            p.length_matched.total()
+        ),
+        None => "no pair of answers of similar length".into(),
+    };
+    Some(format!("judge agreed with itself in {}{warning} of pairs; {matched}", percent(Some(consistency))))
 }
 
 /// "1 called a tie in both orders, 2 the judge disagreed with itself across the orders", or `None`.

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::arm::{Arm, ArmResult};
+use super::arm::Arm;
 use super::data::{ComparisonResult, Judgement, LabRows, PendingVote, Unscored};
 use super::eval::pairs;
 use super::verdict::combine;
@@ -79,22 +79,22 @@ pub fn vote_queue(rows: &LabRows, limit: usize) -> Vec<PendingVote> {
     let voted: HashSet<(i64, (Arm, Arm))> = rows.votes.iter().map(|v| (v.comparison, v.pair)).collect();
     let mut queue = Vec::new();
     for shell in &rows.comparisons {
-        let answered: Vec<&(Arm, ArmResult)> = shell.arms.iter().filter(|(_, r)| r.answered()).collect();
-        for (i, (x, rx)) in answered.iter().enumerate() {
-            for (y, ry) in &answered[i + 1..] {
-                if voted.contains(&(shell.comparison, (*x, *y))) {
-                    continue;
-                }
-                if queue.len() >= limit {
-                    return queue;
-                }
-                queue.push(PendingVote {
-                    comparison: shell.comparison,
-                    prompt: shell.prompt.clone(),
-                    pair: (*x, *y),
-                    answers: (rx.answer.clone().unwrap_or_default(), ry.answer.clone().unwrap_or_default()),
-                });
+        let answered: Vec<Arm> = shell.arms.iter().filter(|(_, r)| r.answered()).map(|(a, _)| *a).collect();
+        let answer =
+            |arm: Arm| shell.arms.iter().find(|(a, _)| *a == arm).and_then(|(_, r)| r.answer.clone());
+        for (x, y) in pairs(&answered) {
+            if voted.contains(&(shell.comparison, (x, y))) {
+                continue;
             }
+            if queue.len() >= limit {
+                return queue;
+            }
+            queue.push(PendingVote {
+                comparison: shell.comparison,
+                prompt: shell.prompt.clone(),
+                pair: (x, y),
+                answers: (answer(x).unwrap_or_default(), answer(y).unwrap_or_default()),
+            });
         }
     }
     queue
@@ -148,7 +148,7 @@ mod tests {
     fn rows() -> LabRows {
         let comparison = ComparisonRow {
             comparison: 1,
-            prompt: LabPrompt { category: "c".into(), text: "p".into() },
+            prompt: LabPrompt { category: "c".into(), text: "p".into(), reference: None },
             repeat: 1,
             arms: vec![
                 (Arm::Tree, arm(RunStatus::Done)),
@@ -171,10 +171,8 @@ mod tests {
         let unscored: Vec<_> = scored[0].unscored.iter().map(|(pair, why)| (*pair, why.clone())).collect();
         assert_eq!(
             unscored,
-            vec![
-                ((Arm::Tree, Arm::Compute), Unscored::ArmFailed(vec![Arm::Compute])),
-                ((Arm::Solo, Arm::Compute), Unscored::ArmFailed(vec![Arm::Compute])),
-            ]
+            vec![((Arm::Tree, Arm::Compute), Unscored::ArmFailed(vec![Arm::Compute]))],
+            "with the tree among the arms, only its pairs are judged"
         );
     }
 

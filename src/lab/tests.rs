@@ -76,8 +76,8 @@ fn tree_loving_judge(req: &crate::llm::ChatRequest) -> Reply {
 
 fn prompts() -> Vec<LabPrompt> {
     vec![
-        LabPrompt { category: "explanation".into(), text: "Why is the sky blue?".into() },
-        LabPrompt { category: "reasoning".into(), text: "What is 2+2?".into() },
+        LabPrompt { category: "explanation".into(), text: "Why is the sky blue?".into(), reference: None },
+        LabPrompt { category: "reasoning".into(), text: "What is 2+2?".into(), reference: None },
     ]
 }
 
@@ -107,8 +107,9 @@ async fn eval_runs_every_arm_judges_both_orders_and_resumes() {
     let mut steps = Vec::new();
     let results = eval(&engine, &mut store, &prompts(), &options, &mut |p| steps.push(p)).await;
     assert_eq!(results.len(), 2);
-    assert_eq!(steps.len(), 2 * (3 + 2 * 3));
-    assert_eq!(steps.last().map(|p| (p.done, p.total)), Some((18, 18)));
+    // Three arms, and the judge on the tree's two pairs in both orders.
+    assert_eq!(steps.len(), 2 * (3 + 2 * 2));
+    assert_eq!(steps.last().map(|p| (p.done, p.total)), Some((14, 14)));
     // Compute arm: N samples with N = the tree's 9 calls, plus the aggregator.
     let compute = &results[0].arms.iter().find(|(a, _)| *a == Arm::Compute).unwrap().1;
     assert_eq!(compute.calls, 10);
@@ -241,4 +242,18 @@ async fn a_failed_arm_is_left_out_of_its_pairs_and_of_the_averages() {
     let table = render_table(&board, "judge-model");
     assert!(table.contains("1 comparison(s) where an arm gave no answer"), "{table}");
     assert!(table.contains("no answer yet (1 failed)"), "{table}");
+}
+
+#[test]
+fn with_the_tree_only_its_pairs_are_judged_and_without_it_every_pair() {
+    use crate::lab::eval::pairs;
+    assert_eq!(
+        pairs(&[Arm::Tree, Arm::Parts, Arm::Solo, Arm::Compute]),
+        vec![(Arm::Tree, Arm::Parts), (Arm::Tree, Arm::Solo), (Arm::Tree, Arm::Compute)]
+    );
+    assert_eq!(pairs(&[Arm::Solo, Arm::Tree]), vec![(Arm::Tree, Arm::Solo)]);
+    assert_eq!(
+        pairs(&[Arm::Solo, Arm::Compute, Arm::Parts]),
+        vec![(Arm::Solo, Arm::Compute), (Arm::Solo, Arm::Parts), (Arm::Compute, Arm::Parts)]
+    );
 }

@@ -53,7 +53,7 @@ use std::path::PathBuf;
 pub use busy::BUSY_TIMEOUT;
 pub use conversation::ConversationRow;
 pub use error::StoreError;
-pub use lab::{LabLink, LabRecord, LabScope};
+pub use lab::{LabLink, LabRecord, LabScope, LabVersion};
 pub use messages::{Message, MessageKind, messages};
 pub use model::{
     CallRecord, CallStatus, NodeEventRecord, RunCounts, RunCursor, RunRecord, RunRow, RunScope, SearchHit,

@@ -252,8 +252,15 @@ ALTER TABLE tasks ADD COLUMN fallback_reason TEXT;
 ALTER TABLE calls ADD COLUMN flag TEXT;
 "#;
 
+/// Version 7: a comparison's reference answer (the known right answer, when the prompt set gives
+/// one), so the Lab can grade every arm against it long after the eval ran. Older comparisons have
+/// none.
+const V7: &str = r#"
+ALTER TABLE comparisons ADD COLUMN reference TEXT;
+"#;
+
 /// Every migration, in order. Never edit a shipped entry: add a new one.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// Brings the schema up to [`SCHEMA_VERSION`], or refuses a newer one.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {

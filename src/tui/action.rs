@@ -232,6 +232,7 @@ pub enum Lab {
     VoteReason,
     VoteSkip,
     Refresh,
+    OtherVersion,
 }
 
 /// The Prompts tab: editing the members and saving.
@@ -337,6 +338,7 @@ actions! {
     Lab::VoteReason => vote_reason: "Write a one-line reason for the vote (optional)",
     Lab::VoteSkip => vote_skip: "Skip this pair for now (it stays in the queue)",
     Lab::Refresh => refresh: "Read the scoreboard and the queue from the record again",
+    Lab::OtherVersion => other_version: "Show the scores of another version of the organization (they are never mixed)",
     App::Tab1 => tab_1: "Go to the first tab (Run)",
     App::Tab2 => tab_2: "Go to the second tab (History)",
     App::Tab3 => tab_3: "Go to the third tab (Prompts)",

@@ -58,21 +58,25 @@ fn a_demo_session_keeps_real_comparisons_out_and_says_demo() {
 fn the_lab_tab_reads_the_record_when_shown_and_on_refresh() {
     let mut s = lab_state(120, 40, None);
     assert_eq!(s.lab.load, LoadState::Loading);
-    update(&mut s, Msg::Lab(LabMsg::Loaded(Ok(data()))));
+    update(&mut s, Msg::Lab(LabMsg::Loaded(Ok(Box::new(data())))));
     let loaded = s.lab.data.as_ref().unwrap();
     assert_eq!(loaded.judged.comparisons, 4);
-    assert!(loaded.judged.pairs.iter().all(|p| p.not_judged == 1), "counted apart, not as ties");
+    let mut tree_pairs = loaded.judged.pairs.iter().filter(|p| p.x == ailab::lab::Arm::Tree);
+    assert!(
+        tree_pairs.clone().count() == 2 && tree_pairs.all(|p| p.not_judged == 1),
+        "counted apart, not as ties"
+    );
     assert!(!loaded.judged.demo);
     assert_eq!(loaded.voted.pairs[0].tally.total(), 1);
-    assert_eq!(s.lab.queue().len(), 11, "4 comparisons × 3 pairs, one voted");
+    assert_eq!(s.lab.queue().len(), 7, "4 comparisons × the tree's 2 pairs, one voted");
     assert!(Screen::of(&s).lab.board_rows.iter().any(|r| r.text().contains("no significant difference")));
 
-    assert_eq!(press(&mut s, 'r'), vec![Effect::Lab(LabEffect::Load)]);
+    assert_eq!(press(&mut s, 'r'), vec![Effect::Lab(LabEffect::Load { version: None })]);
     update(&mut s, Msg::Lab(LabMsg::Loaded(Err("the record is locked; try again".into()))));
     assert_eq!(s.lab.load, LoadState::Failed("the record is locked; try again".into()));
     assert!(s.lab.data.is_some(), "the last scores stay on screen under the message");
     assert!(Screen::of(&s).lab.board_rows[0].text().contains("locked"));
-    update(&mut s, Msg::Lab(LabMsg::Loaded(Ok(data()))));
+    update(&mut s, Msg::Lab(LabMsg::Loaded(Ok(Box::new(data())))));
     assert_eq!(s.lab.load, LoadState::Loaded);
 
     assert!(update(&mut s, key(KeyCode::Esc)).is_empty());
@@ -86,7 +90,7 @@ fn tabs_cycle_with_ctrl_pagedown_and_the_lab_key_toggles() {
     while s.tab != Tab::Lab {
         let effects = update(&mut s, next.clone());
         if s.tab == Tab::Lab {
-            assert_eq!(effects, vec![Effect::Lab(LabEffect::Load)]);
+            assert_eq!(effects, vec![Effect::Lab(LabEffect::Load { version: None })]);
         }
     }
     update(&mut s, next);
@@ -122,8 +126,12 @@ fn a_blind_vote_keeps_the_drawn_order_takes_a_reason_and_reveals_after() {
     assert!(press(&mut s, 'b').is_empty(), "one vote per showing");
 
     let effects = update(&mut s, Msg::Lab(LabMsg::VoteSaved { comparison, pair, result: Ok(()) }));
-    assert_eq!(effects, vec![Effect::Lab(LabEffect::Load)], "the scores refresh after a vote");
-    assert_eq!(s.lab.queue().len(), 10, "the pair leaves the queue");
+    assert_eq!(
+        effects,
+        vec![Effect::Lab(LabEffect::Load { version: None })],
+        "the scores refresh after a vote"
+    );
+    assert_eq!(s.lab.queue().len(), 6, "the pair leaves the queue");
     assert!(matches!(s.lab.vote.as_ref().unwrap().phase, VotePhase::Revealed { saving: Saving::Saved, .. }));
 
     update(&mut s, key(KeyCode::Enter));
@@ -163,7 +171,7 @@ fn skipping_keeps_the_pair_and_a_failed_save_can_be_sent_again() {
     press(&mut s, 's');
     let second = s.lab.vote.as_ref().unwrap().item.clone().unwrap();
     assert_ne!(first, second);
-    assert_eq!(s.lab.queue().len(), 11, "skipping votes on nothing");
+    assert_eq!(s.lab.queue().len(), 7, "skipping votes on nothing");
 
     let (comparison, pair, ..) = cast(&press(&mut s, 'x'));
     update(
@@ -171,7 +179,7 @@ fn skipping_keeps_the_pair_and_a_failed_save_can_be_sent_again() {
         Msg::Lab(LabMsg::VoteSaved { comparison, pair, result: Err("database is locked".into()) }),
     );
     assert!(s.notice.as_ref().unwrap().text.contains("not saved"));
-    assert_eq!(s.lab.queue().len(), 11);
+    assert_eq!(s.lab.queue().len(), 7);
     let again = update(&mut s, key(KeyCode::Enter));
     let (_, _, _, outcome, _) = cast(&again);
     assert_eq!(outcome, Outcome::BothBad, "Enter sends the same vote again");
@@ -188,7 +196,7 @@ fn with_nothing_waiting_the_vote_screen_says_so() {
     assert!(screen.item.is_none());
     assert!(press(&mut s, 'a').is_empty(), "nothing to vote on");
     // A comparison finishing while the empty screen is open fills it.
-    update(&mut s, Msg::Lab(LabMsg::Loaded(Ok(data()))));
+    update(&mut s, Msg::Lab(LabMsg::Loaded(Ok(Box::new(data())))));
     assert!(s.lab.vote.as_ref().unwrap().item.is_some());
 }
 
@@ -228,7 +236,11 @@ fn compare_takes_the_prompt_box_and_the_tree_arm_shows_in_the_run_tab() {
         failed_arms: Vec::new(),
     };
     let effects = update(&mut s, Msg::Lab(LabMsg::Ended(end.clone())));
-    assert_eq!(effects, vec![Effect::Lab(LabEffect::Load)], "the scores refresh when it ends");
+    assert_eq!(
+        effects,
+        vec![Effect::Lab(LabEffect::Load { version: None })],
+        "the scores refresh when it ends"
+    );
     assert!(!s.lab.is_comparing() && !s.is_running());
     assert_eq!(s.lab.last.as_ref().unwrap().end, end);
     assert_eq!(s.lab.select_after_load, Some(7), "its pairs get selected in the queue");

@@ -7,7 +7,7 @@ use ailab::engine::RunStatus;
 use ailab::lab::verdict::{Outcome, Pick};
 use ailab::lab::{Arm, ArmResult, Judgement, LabPrompt, LabStore};
 use ailab::store::{LabRecord, LabScope, Reader, Recorder};
-use ailab::tui::app::lab::lab_data;
+use ailab::tui::app::lab::{LabQuery, lab_data};
 use ailab::tui::msg::lab::{LabData, LabMsg};
 use ailab::tui::msg::{Effect, LabEffect, Msg};
 use ailab::tui::state::{State, Tab};
@@ -37,9 +37,10 @@ fn answer(arm: Arm, prompt: usize) -> ArmResult {
         ),
         Arm::Solo => format!("Short answer to question {prompt}: the ball costs 0.05."),
         Arm::Compute => format!("Combined drafts for question {prompt}: 0.05, checked twice."),
+        Arm::Parts => format!("Echo (implementation):\nPart of question {prompt}: 0.05."),
     };
     let calls = match arm {
-        Arm::Tree => 9,
+        Arm::Tree | Arm::Parts => 9,
         Arm::Solo => 1,
         Arm::Compute => 10,
     };
@@ -75,9 +76,9 @@ pub fn record(dir: &std::path::Path) -> Reader {
         let mut store =
             LabRecord { writer: recorder.writer(), hierarchy_hash: "v1".into(), backend: BACKEND.into() };
         for (i, (category, text)) in PROMPTS.iter().enumerate() {
-            let prompt = LabPrompt { category: (*category).into(), text: (*text).into() };
+            let prompt = LabPrompt { category: (*category).into(), text: (*text).into(), reference: None };
             let id = store.comparison(&prompt, 1).unwrap();
-            for arm in Arm::ALL {
+            for arm in [Arm::Tree, Arm::Solo, Arm::Compute] {
                 store.save_arm(id, arm, &answer(arm, i)).unwrap();
             }
             if i + 1 == PROMPTS.len() {
@@ -106,25 +107,38 @@ pub fn record(dir: &std::path::Path) -> Reader {
     Reader::open(&path).unwrap()
 }
 
+/// What the Lab reads: the version the comparisons above were made with, judged by a model
+/// that is not under test.
+pub fn query(scope: LabScope) -> LabQuery {
+    LabQuery {
+        judge_model: JUDGE.into(),
+        scope,
+        self_judged: false,
+        solo_model: "phi-3.1-mini-4k-instruct".into(),
+        current_version: "v1".into(),
+        version: None,
+    }
+}
+
 /// The Lab tab's data from a fresh record; pairs of even comparisons show their first arm as "A".
 pub fn data() -> LabData {
     let dir = tempfile::tempdir().unwrap();
     let reader = record(dir.path());
-    lab_data(&reader, JUDGE.into(), LabScope::Real, |p| p.comparison % 2 == 0).unwrap()
+    lab_data(&reader, query(LabScope::Real), |p| p.comparison % 2 == 0).unwrap()
 }
 
 /// An empty record's data.
 pub fn empty_data() -> LabData {
     let dir = tempfile::tempdir().unwrap();
     let reader = Reader::open(&dir.path().join("lab.db")).unwrap();
-    lab_data(&reader, JUDGE.into(), LabScope::Real, |_| true).unwrap()
+    lab_data(&reader, query(LabScope::Real), |_| true).unwrap()
 }
 
 /// What a session in demo mode reads from the same record (whose comparisons were all real).
 pub fn demo_data() -> LabData {
     let dir = tempfile::tempdir().unwrap();
     let reader = record(dir.path());
-    lab_data(&reader, JUDGE.into(), LabScope::Demo, |_| true).unwrap()
+    lab_data(&reader, query(LabScope::Demo), |_| true).unwrap()
 }
 
 /// A state on the Lab tab at `width` × `height`, showing `data`.
@@ -132,10 +146,10 @@ pub fn lab_state(width: u16, height: u16, data: Option<LabData>) -> State {
     let mut state = support::state(width, height);
     let effects =
         update(&mut state, Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::F(4))));
-    assert_eq!(effects, vec![Effect::Lab(LabEffect::Load)]);
+    assert_eq!(effects, vec![Effect::Lab(LabEffect::Load { version: None })]);
     assert_eq!(state.tab, Tab::Lab);
     if let Some(data) = data {
-        update(&mut state, Msg::Lab(LabMsg::Loaded(Ok(data))));
+        update(&mut state, Msg::Lab(LabMsg::Loaded(Ok(Box::new(data)))));
     }
     state
 }

@@ -35,8 +35,12 @@ fn a_comparison_from_the_lab_tab_is_judged_voted_on_and_recorded() {
     let revealed = tmux.wait_for("✔ Saved", Duration::from_secs(10));
     assert!(revealed.contains("A was ") && revealed.contains("Reason: more direct"), "{revealed}");
     tmux.send(&["Escape"]);
-    tmux.wait_for("Your blind votes · 1 vote", Duration::from_secs(10));
     tmux.wait_for("Waiting for your vote · 2", Duration::from_secs(10));
+    // The verdict and the judge's table come first: scroll down to the votes.
+    for _ in 0..12 {
+        tmux.send(&["j"]);
+    }
+    tmux.wait_for("Your blind votes · 1 vote", Duration::from_secs(10));
 
     // The record is read once ailab has quit.
     tmux.send(&["C-q"]);

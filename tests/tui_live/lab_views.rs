@@ -52,7 +52,7 @@ fn lab_with_data() {
 fn lab_scrolled_to_the_costs() {
     let mut s = lab_state(80, 24, Some(data()));
     update(&mut s, Msg::Resize { width: 80, height: 24 });
-    for _ in 0..30 {
+    for _ in 0..45 {
         press(&mut s, 'j');
     }
     let terminal = render(&mut s, 80, 24);
@@ -63,11 +63,11 @@ fn lab_scrolled_to_the_costs() {
 
 #[test]
 fn lab_high_contrast() {
-    let mut s = lab_state(80, 24, Some(data()));
+    let mut s = lab_state(120, 40, Some(data()));
     s.theme_index = 2;
     assert_eq!(s.theme().name, "high-contrast");
-    let terminal = render(&mut s, 80, 24);
-    insta::assert_snapshot!("lab_data_high_contrast_80x24", terminal.backend());
+    let terminal = render(&mut s, 120, 40);
+    insta::assert_snapshot!("lab_data_high_contrast_120x40", terminal.backend());
     let buffer = terminal.backend().buffer();
     let theme = s.theme();
     // The chart's point and the 50% line are drawn in their roles, which the theme keeps apart.

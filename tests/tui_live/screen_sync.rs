@@ -135,7 +135,7 @@ fn the_screen_kept_in_step_is_the_screen_built_afresh_through_a_whole_session() 
     live.send(Msg::Resize { width: 200, height: 60 });
     // The Lab's board.
     live.send(alt('4'));
-    live.send(Msg::Lab(LabMsg::Loaded(Ok(super::lab_support::data()))));
+    live.send(Msg::Lab(LabMsg::Loaded(Ok(Box::new(super::lab_support::data())))));
     live.send(Msg::Resize { width: 90, height: 30 });
     assert!(!live.screen.lab.board_rows.is_empty(), "the board is on screen");
     // The blind vote on the first pair, resized, closed; then back to the Run tab.

@@ -15,4 +15,4 @@ mod types;
 mod write;
 
 pub use record::LabRecord;
-pub use types::{LabLink, LabScope};
+pub use types::{LabLink, LabScope, LabVersion};

@@ -4,20 +4,21 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::codec::{arm, parse_outcome, parse_pick};
-use super::types::{LabLink, LabScope};
+use super::types::{LabLink, LabScope, LabVersion};
 use crate::engine::RunStatus;
 use crate::lab::{Arm, ArmResult, ComparisonRow, DEMO_BACKEND, Judgement, LabPrompt, LabRows, VoteRow};
 use crate::store::error::StoreError;
 use crate::store::read::Reader;
 
 impl Reader {
-    /// The comparison the run `run_id` answered or judged, if it is a lab run.
+    /// The comparison the run `run_id` answered or judged, if it is a lab run. A tree run's parts
+    /// arm shares its run: the run is named for the tree.
     pub fn lab_link(&self, run_id: &str) -> Result<Option<LabLink>, StoreError> {
         let link = self
             .conn
             .query_row(
                 "SELECT c.id, c.prompt, c.category, c.repeat, c.backend, l.role
-                 FROM (SELECT comparison_id, 'the ' || arm || ' arm' AS role FROM comparison_arms WHERE run_id = ?1
+                 FROM (SELECT comparison_id, 'the ' || arm || ' arm' AS role FROM comparison_arms WHERE run_id = ?1 AND arm != 'parts'
                        UNION ALL
                        SELECT comparison_id, 'the judge of ' || arm_x || ' vs ' || arm_y || ', ' || shown_first
                               || ' shown as A' FROM judgements WHERE run_id = ?1) l
@@ -41,14 +42,39 @@ impl Reader {
     /// Every comparison of `scope` with its arms, verdicts (of `judge_model`, or of any judge) and
     /// votes, as stored, read in one snapshot. The lab scores them (`crate::lab::score`).
     pub fn lab_rows(&self, judge_model: Option<&str>, scope: LabScope) -> Result<LabRows, StoreError> {
+        self.lab_rows_of(judge_model, scope, None)
+    }
+
+    /// [`Reader::lab_rows`] of one organization version (hierarchy hash) only, or of all with `None`.
+    pub fn lab_rows_of(
+        &self,
+        judge_model: Option<&str>,
+        scope: LabScope,
+        version: Option<&str>,
+    ) -> Result<LabRows, StoreError> {
         let snapshot = self.conn.unchecked_transaction()?;
         let rows = LabRows {
-            comparisons: comparisons(&snapshot, scope)?,
-            judgements: judgements(&snapshot, judge_model, scope)?,
-            votes: votes(&snapshot, scope)?,
+            comparisons: comparisons(&snapshot, scope, version)?,
+            judgements: judgements(&snapshot, judge_model, scope, version)?,
+            votes: votes(&snapshot, scope, version)?,
         };
         snapshot.commit()?;
         Ok(rows)
+    }
+
+    /// The organization versions that have comparisons in `scope`, most recently used first: (hash,
+    /// comparisons, when the latest was made).
+    pub fn lab_versions(&self, scope: LabScope) -> Result<Vec<LabVersion>, StoreError> {
+        let sql = format!(
+            "SELECT c.hierarchy_hash, count(*), max(c.created_ms) FROM comparisons c WHERE {}
+             GROUP BY c.hierarchy_hash ORDER BY max(c.created_ms) DESC",
+            in_scope(3)
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo(), Option::<&str>::None], |r| {
+            Ok(LabVersion { hash: r.get(0)?, comparisons: r.get(1)?, last_ms: r.get(2)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
@@ -83,23 +109,36 @@ pub(super) fn arms_of(conn: &Connection, comparison: i64) -> Result<Vec<(Arm, Ar
 }
 
 /// The SQL condition on comparison `c` for the comparisons of a scope (`?1` the demo's label,
-/// `?2` whether the demo's are wanted).
-const IN_SCOPE: &str = "(c.backend = ?1) = ?2";
+/// `?2` whether the demo's are wanted) and of one version (parameter `version`, NULL for all).
+fn in_scope(version: u8) -> String {
+    format!("(c.backend = ?1) = ?2 AND (?{version} IS NULL OR c.hierarchy_hash = ?{version})")
+}
 
 /// All comparisons of `scope` with their arms, oldest first.
-fn comparisons(conn: &Connection, scope: LabScope) -> Result<Vec<ComparisonRow>, StoreError> {
+fn comparisons(
+    conn: &Connection,
+    scope: LabScope,
+    version: Option<&str>,
+) -> Result<Vec<ComparisonRow>, StoreError> {
     let sql = format!(
-        "SELECT c.id, c.prompt, c.category, c.repeat FROM comparisons c WHERE {IN_SCOPE} ORDER BY c.id"
+        "SELECT c.id, c.prompt, c.category, c.repeat, c.reference FROM comparisons c WHERE {} ORDER BY c.id",
+        in_scope(3)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo()], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, u32>(3)?))
+    let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo(), version], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, u32>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (comparison, text, category, repeat) = row?;
+        let (comparison, text, category, repeat, reference) = row?;
         let arms = arms_of(conn, comparison)?;
-        out.push(ComparisonRow { comparison, prompt: LabPrompt { category, text }, repeat, arms });
+        out.push(ComparisonRow { comparison, prompt: LabPrompt { category, text, reference }, repeat, arms });
     }
     Ok(out)
 }
@@ -109,14 +148,16 @@ fn judgements(
     conn: &Connection,
     judge_model: Option<&str>,
     scope: LabScope,
+    version: Option<&str>,
 ) -> Result<Vec<(i64, Judgement)>, StoreError> {
     let sql = format!(
         "SELECT j.comparison_id, j.arm_x, j.arm_y, j.shown_first, j.judge_model, j.run_id, j.pick, j.reason
          FROM judgements j JOIN comparisons c ON c.id = j.comparison_id
-         WHERE {IN_SCOPE} AND (?3 IS NULL OR j.judge_model = ?3) ORDER BY j.created_ms"
+         WHERE {} AND (?3 IS NULL OR j.judge_model = ?3) ORDER BY j.created_ms",
+        in_scope(4)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo(), judge_model], |r| {
+    let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo(), judge_model, version], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
@@ -145,13 +186,14 @@ fn judgements(
 }
 
 /// The votes on comparisons of `scope`, newest first.
-fn votes(conn: &Connection, scope: LabScope) -> Result<Vec<VoteRow>, StoreError> {
+fn votes(conn: &Connection, scope: LabScope, version: Option<&str>) -> Result<Vec<VoteRow>, StoreError> {
     let sql = format!(
         "SELECT v.comparison_id, v.arm_x, v.arm_y, v.outcome
-         FROM votes v JOIN comparisons c ON c.id = v.comparison_id WHERE {IN_SCOPE} ORDER BY v.id DESC"
+         FROM votes v JOIN comparisons c ON c.id = v.comparison_id WHERE {} ORDER BY v.id DESC",
+        in_scope(3)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo()], |r| {
+    let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo(), version], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
     })?;
     let mut out = Vec::new();

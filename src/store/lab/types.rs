@@ -35,3 +35,12 @@ pub struct LabLink {
     /// "the tree arm", or "the judge of tree vs solo, tree shown as A".
     pub role: String,
 }
+
+/// One organization version (hierarchy hash) with comparisons in the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabVersion {
+    pub hash: String,
+    pub comparisons: u32,
+    /// When its latest comparison was made (Unix ms).
+    pub last_ms: i64,
+}

@@ -25,10 +25,10 @@ impl Writes<'_> {
     ) -> Result<i64, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO comparisons (prompt, category, repeat, hierarchy_hash, backend, created_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (prompt, repeat, hierarchy_hash, backend) DO NOTHING",
-            params![prompt.text, prompt.category, repeat, hierarchy_hash, backend, now_ms()],
+            "INSERT INTO comparisons (prompt, category, repeat, hierarchy_hash, backend, created_ms, reference)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (prompt, repeat, hierarchy_hash, backend) DO UPDATE SET reference = excluded.reference",
+            params![prompt.text, prompt.category, repeat, hierarchy_hash, backend, now_ms(), prompt.reference],
         )?;
         let id = tx.query_row(
             "SELECT id FROM comparisons WHERE prompt = ?1 AND repeat = ?2 AND hierarchy_hash = ?3 AND backend = ?4",

@@ -14,7 +14,7 @@ pub const NO_RECORD: &str = "The Lab keeps comparisons and votes in the record, 
 #[derive(Debug, Clone)]
 pub enum LabMsg {
     /// The record's comparisons, scored, and the queue of votes (or why they could not be read).
-    Loaded(Result<LabData, String>),
+    Loaded(Result<Box<LabData>, String>),
     /// The comparison asked for has its place in the record: which sample of the prompt it is,
     /// and whether earlier work on it (an interrupted comparison) is being resumed.
     Started { comparison: i64, repeat: u32, resumed: bool },
@@ -29,8 +29,9 @@ pub enum LabMsg {
 /// Something the Lab tab needs done.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LabEffect {
-    /// Read the scoreboards and the vote queue (answered by `LabMsg::Loaded`).
-    Load,
+    /// Read the scoreboards and the vote queue (answered by `LabMsg::Loaded`) of one organization
+    /// version (hierarchy hash), or of the one loaded now with `None`. Versions are never pooled.
+    Load { version: Option<String> },
     /// Run the tree, solo and compute arms on `prompt`, then the judge on every pair in both
     /// orders, recorded like `ailab eval` does.
     StartComparison { prompt: String },
@@ -57,6 +58,23 @@ pub struct LabData {
     pub queue: Vec<QueuedVote>,
     /// More pairs wait than the queue holds.
     pub more_waiting: bool,
+    /// The verdict in plain words on the judge's scores shown.
+    pub verdict: Vec<String>,
+    /// The judge against the user's blind votes on the same pairs.
+    pub agreement: Option<crate::lab::agreement::Agreement>,
+    /// The organization versions with comparisons in the record, most recently used first.
+    pub versions: Vec<crate::store::LabVersion>,
+    /// The version shown (a hierarchy hash).
+    pub shown_version: String,
+    /// The version of the organization loaded now.
+    pub current_version: String,
+}
+
+impl LabData {
+    /// Comparisons kept for versions of the organization other than the one shown.
+    pub fn other_versions_comparisons(&self) -> u32 {
+        self.versions.iter().filter(|v| v.hash != self.shown_version).map(|v| v.comparisons).sum()
+    }
 }
 
 /// A pair waiting for a blind vote, with the side each answer is shown on (drawn at random by

@@ -65,16 +65,24 @@ impl LabShell {
             let _ = tx.send(Msg::Lab(msg));
         };
         match effect {
-            LabEffect::Load => {
+            LabEffect::Load { version } => {
                 if let Err(why) = &self.writer {
                     return send(LabMsg::Loaded(Err(why.clone())));
                 }
-                let scope = LabScope::of(cx.settings.demo);
+                let hierarchy = cx.engine.hierarchy();
+                let query = LabQuery {
+                    scope: LabScope::of(cx.settings.demo),
+                    self_judged: lab::self_judged(&judge_model, hierarchy),
+                    solo_model: hierarchy.root().model.clone(),
+                    current_version: hierarchy_hash(hierarchy),
+                    version,
+                    judge_model,
+                };
                 self.reader.submit(move |reader| {
                     let data = reader
                         .map_err(str::to_string)
-                        .and_then(|reader| lab_data(reader, judge_model, scope, |_| rand::random::<bool>()));
-                    send(LabMsg::Loaded(data));
+                        .and_then(|reader| lab_data(reader, query, |_| rand::random::<bool>()));
+                    send(LabMsg::Loaded(data.map(Box::new)));
                 });
             }
             LabEffect::StartComparison { prompt } => self.start(prompt, judge_model, &cx),
@@ -178,7 +186,7 @@ impl Comparison {
                 let _ = started.send(Msg::Lab(LabMsg::Started { comparison, repeat, resumed }));
             }),
         );
-        let prompts = [LabPrompt { category: LIVE_CATEGORY.into(), text: self.prompt }];
+        let prompts = [LabPrompt { category: LIVE_CATEGORY.into(), text: self.prompt, reference: None }];
         let options = EvalOptions { arms, repeat: 1, judge_model: self.judge_model.clone() };
         let progress = tx.clone();
         let outcome = lab::run_eval(
@@ -227,13 +235,31 @@ fn not_judged(result: &ComparisonResult) -> Option<String> {
 /// The scores and the queue of `scope` (the demo's, or real models'), for the Lab tab: the record's
 /// rows, scored by the lab. `a_is_first` draws each pair's shown order: true shows the pair's
 /// first arm as "A" (the shell draws it at random).
+/// Which of the record's comparisons the Lab shows, and what it needs to say about them.
+#[derive(Debug, Clone)]
+pub struct LabQuery {
+    /// The judge new comparisons use.
+    pub judge_model: String,
+    pub scope: LabScope,
+    /// The judge is a model under test.
+    pub self_judged: bool,
+    /// The root's model: what "alone" means in the verdict.
+    pub solo_model: String,
+    /// The hierarchy hash of the organization loaded now.
+    pub current_version: String,
+    /// The version to show; `None` for the current one.
+    pub version: Option<String>,
+}
+
 pub fn lab_data(
     reader: &Reader,
-    judge_model: String,
-    scope: LabScope,
+    query: LabQuery,
     mut a_is_first: impl FnMut(&PendingVote) -> bool,
 ) -> Result<LabData, String> {
-    let rows = reader.lab_rows(None, scope).map_err(|e| e.to_string())?;
+    let LabQuery { judge_model, scope, self_judged, solo_model, current_version, version } = query;
+    let shown_version = version.unwrap_or_else(|| current_version.clone());
+    let versions = reader.lab_versions(scope).map_err(|e| e.to_string())?;
+    let rows = reader.lab_rows_of(None, scope, Some(&shown_version)).map_err(|e| e.to_string())?;
     let judged = lab::judged_comparisons(&rows);
     let voted = lab::voted_comparisons(&rows);
     let mut all: std::collections::BTreeMap<i64, ComparisonResult> =
@@ -254,11 +280,20 @@ pub fn lab_data(
         .collect();
     let board = |results: &[ComparisonResult]| lab::Scoreboard {
         demo: scope == LabScope::Demo,
+        self_judged,
         ..lab::scoreboard(results)
     };
+    let judged_board = board(&judged);
+    let verdict =
+        lab::plain::verdict(&judged_board, lab::plain::Setting { solo_model: &solo_model, self_judged });
     Ok(LabData {
         judge_model,
-        judged: board(&judged),
+        verdict,
+        agreement: lab::agreement::agreement(&judged, &voted),
+        versions,
+        shown_version,
+        current_version,
+        judged: judged_board,
         voted: board(&voted),
         costs: lab::scoreboard(&all).costs,
         comparisons: all.len(),

@@ -125,7 +125,7 @@ mod tests {
             "judge".into(),
             Box::new(move |id, repeat, resumed| log.lock().unwrap().push((id, repeat, resumed))),
         );
-        let prompt = LabPrompt { category: "c".into(), text: "Is 17 prime?".into() };
+        let prompt = LabPrompt { category: "c".into(), text: "Is 17 prime?".into(), reference: None };
 
         let first = store.comparison(&prompt, 1).unwrap();
         store.save_arm(first, Arm::Tree, &answered("yes")).unwrap();

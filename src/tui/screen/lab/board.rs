@@ -20,6 +20,7 @@ pub struct Hints {
     pub compare: String,
     pub vote: String,
     pub refresh: String,
+    pub other_version: String,
 }
 
 /// Columns the pair table needs before its verdict; narrower, each pair takes two lines.
@@ -32,6 +33,7 @@ pub fn hints(keymap: &Keymap) -> Hints {
         compare: key(Action::Lab(Lab::Compare)),
         vote: key(Action::Lab(Lab::Vote)),
         refresh: key(Action::Lab(Lab::Refresh)),
+        other_version: key(Action::Lab(Lab::OtherVersion)),
     }
 }
 
@@ -70,10 +72,62 @@ fn demo_banner(out: &mut Vec<Row>, data: &LabData, width: usize) {
     }
 }
 
+/// Which organization version the scores are of, and where the others are.
+fn version_line(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints) {
+    let short = |hash: &str| hash.chars().take(8).collect::<String>();
+    let mut text = if data.shown_version == data.current_version {
+        format!("Organization version {} (as hierarchy.toml is now).", short(&data.shown_version))
+    } else {
+        format!(
+            "Organization version {}: an earlier one, not the one loaded now ({}).",
+            short(&data.shown_version),
+            short(&data.current_version)
+        )
+    };
+    let others = data.other_versions_comparisons();
+    if others > 0 {
+        text.push_str(&format!(
+            " {others} comparison{} of other versions {} kept apart, never mixed in: {} shows them.",
+            plural(others as usize),
+            if others == 1 { "is" } else { "are" },
+            hints.other_version
+        ));
+    }
+    out.extend(paragraph(&[(&text, Role::Dim)], width, 0));
+    out.push(Row::default());
+}
+
+/// The verdict in plain words, and a warning when the judge is one of the models it judges.
+fn plain_verdict(out: &mut Vec<Row>, data: &LabData, width: usize) {
+    if data.judged.self_judged && !data.judged.demo {
+        let text = format!(
+            " SELF-JUDGED · the judge ({}) is a model under test: weak evidence. Start ailab with \
+             --judge MODEL (another model your server has) for a verdict worth more.",
+            data.judge_model
+        );
+        out.extend(paragraph(&[(&text, Role::StatusWarn)], width, 0));
+        out.push(Row::default());
+    }
+    if data.verdict.is_empty() {
+        return;
+    }
+    out.push(Row::plain("In plain words", Role::Heading));
+    for sentence in &data.verdict {
+        out.extend(paragraph(&[("• ", Role::Dim), (sentence, Role::Text)], width, 2));
+    }
+    out.push(Row::default());
+}
+
 fn introduction(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints) {
     demo_banner(out, data, width);
-    out.push(Row::plain("No comparisons in the record yet.", Role::Heading));
-    out.push(Row::default());
+    if data.other_versions_comparisons() > 0 {
+        out.push(Row::plain("No comparisons of this version of the organization yet.", Role::Heading));
+        out.push(Row::default());
+        version_line(out, data, width, hints);
+    } else {
+        out.push(Row::plain("No comparisons in the record yet.", Role::Heading));
+        out.push(Row::default());
+    }
     let text = format!(
         "Is the tree better than one model alone? Press {} to compare, using the prompt in the Run \
          tab's box: the tree, the root's model alone (solo), and the same number of calls spent as \
@@ -93,6 +147,8 @@ fn introduction(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints)
 
 fn scoreboard(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints) {
     demo_banner(out, data, width);
+    version_line(out, data, width, hints);
+    plain_verdict(out, data, width);
     let judged = data.judged.comparisons as usize;
     let about = format!(
         " · {judged} comparison{} · each pair judged twice, in both orders; a disagreement counts as a tie",
@@ -122,6 +178,10 @@ fn scoreboard(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints) {
         out.extend(paragraph(&[(&text, Role::Dim)], width, 0));
     } else {
         source(out, &data.voted, width);
+        if let Some(text) = agreement_line(data) {
+            out.push(Row::default());
+            out.extend(paragraph(&[(&text, Role::Text)], width, 0));
+        }
     }
     out.push(Row::default());
 
@@ -133,11 +193,42 @@ fn scoreboard(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints) {
     costs(out, &data.costs, width);
     out.push(Row::default());
     let note = "Win rate = (wins + ties/2) / comparisons, for the first arm named; W T L are its wins, \
-                ties and losses. The bar runs from the 50% line to the win rate (●); ├─┤ is its 95% \
-                interval (Wilson). While the interval crosses 50%, the data cannot tell the arms \
+                ties and losses. The bar runs from the 50% line to the win rate (●); ├─┤ is the range \
+                the true rate could plausibly lie in (95% interval). While it crosses 50%, the data cannot tell the arms \
                 apart: no significant difference. Words are the average answer length (first:second \
                 arm); judges tend to favour longer answers.";
     out.extend(paragraph(&[(note, Role::Dim)], width, 0));
+}
+
+/// "You and the judge agreed on 7 of 10 pairs (kappa 0.52: moderate agreement beyond chance)".
+fn agreement_line(data: &LabData) -> Option<String> {
+    let a = data.agreement?;
+    let mut text = if a.pairs == 0 {
+        "You and the judge have no pair in common yet to compare.".to_string()
+    } else {
+        let kappa = match a.kappa {
+            Some(k) => format!(
+                " (Cohen's kappa {k:.2}: {} agreement beyond what chance would give)",
+                crate::lab::agreement::Agreement::strength(k)
+            ),
+            None => " (too uniform to measure agreement beyond chance)".to_string(),
+        };
+        format!(
+            "You and the judge agreed on {} of {} pair{}{kappa}.",
+            a.agreed,
+            a.pairs,
+            plural(a.pairs as usize)
+        )
+    };
+    if a.both_bad > 0 {
+        text.push_str(&format!(
+            " {} pair{} you called both bad {} not counted: the judge cannot say that.",
+            a.both_bad,
+            plural(a.both_bad as usize),
+            if a.both_bad == 1 { "is" } else { "are" }
+        ));
+    }
+    Some(text)
 }
 
 /// One source's table, chart and categories.
@@ -197,6 +288,17 @@ fn pair_notes(p: &PairScore) -> Vec<String> {
     }
     if !ties.is_empty() {
         notes.push(format!("ties: {}", ties.join(", ")));
+    }
+    if let Some(consistency) = p.consistency {
+        let unreliable = if p.unreliable_judge() { ": unreliable" } else { "" };
+        notes.push(format!("judge agreed with itself in {}{unreliable}", percent(Some(consistency))));
+        if let Some(rate) = p.length_matched_rate {
+            notes.push(format!(
+                "similar lengths only: {} (n={})",
+                percent(Some(rate)),
+                p.length_matched.total()
+            ));
+        }
     }
     notes
 }

@@ -101,6 +101,9 @@ mod tests {
             arm_failed: 0,
             not_judged: 0,
             judge_ties: Default::default(),
+            consistency: None,
+            length_matched: Tally::default(),
+            length_matched_rate: None,
         }
     }
 

@@ -76,6 +76,9 @@ pub struct LabState {
     pub vote: Option<Box<VoteScreen>>,
     /// Select this comparison's first waiting pair when the queue is next read.
     pub select_after_load: Option<i64>,
+    /// The organization version the board shows, when the user picked one other than the
+    /// current (`None`: the hierarchy loaded now).
+    pub version: Option<String>,
 }
 
 impl LabState {

@@ -9,5 +9,5 @@ pub fn load(state: &mut State) -> Vec<Effect> {
     if !matches!(state.lab.load, LoadState::Loaded) || state.lab.data.is_none() {
         state.lab.load = LoadState::Loading;
     }
-    vec![Effect::Lab(LabEffect::Load)]
+    vec![Effect::Lab(LabEffect::Load { version: state.lab.version.clone() })]
 }

@@ -84,6 +84,7 @@ pub fn perform(state: &mut State, action: Lab) -> Vec<Effect> {
     match action {
         Lab::Compare => compare(state),
         Lab::Refresh => load(state),
+        Lab::OtherVersion => other_version(state),
         Lab::Vote => vote::open_or_next(state),
         Lab::VoteA => vote::choose(state, Choice::A),
         Lab::VoteB => vote::choose(state, Choice::B),
@@ -92,6 +93,23 @@ pub fn perform(state: &mut State, action: Lab) -> Vec<Effect> {
         Lab::VoteReason => vote::edit_reason(state),
         Lab::VoteSkip => vote::skip(state),
     }
+}
+
+/// Shows the next organization version with comparisons (the current one first, then the others
+/// most recently used first, then round again), and reads its scores.
+fn other_version(state: &mut State) -> Vec<Effect> {
+    let Some(data) = &state.lab.data else { return Vec::new() };
+    let mut order: Vec<&str> = vec![data.current_version.as_str()];
+    order.extend(data.versions.iter().map(|v| v.hash.as_str()).filter(|h| *h != data.current_version));
+    if order.len() < 2 {
+        state.notify("Every comparison in the record is of the organization as it is now.", Level::Info);
+        return Vec::new();
+    }
+    let at = order.iter().position(|h| *h == data.shown_version).unwrap_or(0);
+    let next = order[(at + 1) % order.len()].to_string();
+    state.lab.version = (next != data.current_version).then_some(next);
+    state.lab.board_scroll = 0;
+    load(state)
 }
 
 /// An action pressed in one of the Lab's contexts: what it means there, or passed back.
@@ -241,7 +259,7 @@ pub fn on_engine_event(state: &mut State, event: &RunEvent) {
 pub fn on_msg(state: &mut State, msg: LabMsg) -> Vec<Effect> {
     match msg {
         LabMsg::Loaded(Ok(data)) => {
-            state.lab.set_data(sanitized(data));
+            state.lab.set_data(sanitized(*data));
             vote::queue_changed(state);
             Vec::new()
         }
@@ -313,6 +331,12 @@ fn sanitized(mut data: LabData) -> LabData {
             .collect();
     }
     data.judge_model = one_line(&data.judge_model);
+    // The verdict names the root's model; the versions are hashes ailab wrote, but the record is a file.
+    data.verdict = data.verdict.iter().map(|s| one_line(s)).collect();
+    for version in &mut data.versions {
+        version.hash = one_line(&version.hash);
+    }
+    data.shown_version = one_line(&data.shown_version);
     data
 }
 

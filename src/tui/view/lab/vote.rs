@@ -26,6 +26,7 @@ fn arm_name(arm: Arm) -> &'static str {
         Arm::Tree => "the tree",
         Arm::Solo => "solo (one model alone)",
         Arm::Compute => "compute (samples + aggregator)",
+        Arm::Parts => "the parts (the members' own answers, not combined)",
     }
 }
 

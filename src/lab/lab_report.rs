@@ -1,0 +1,140 @@
+//! `ailab eval … --report FILE.md`: the experiment written up as a Markdown lab report a person can
+//! keep or share: what was compared and how, the scores, what they cost, the verdict in plain
+//! words, and what the numbers cannot say.
+
+use std::fmt::Write as _;
+
+use super::report::Scoreboard;
+
+/// What was run, for the report's setup section.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// The server's base URL, or "demo".
+    pub server: String,
+    /// (member, model), in tree order.
+    pub members: Vec<(String, String)>,
+    pub judge: String,
+    /// The organization's version (its hierarchy hash): results of other versions are not mixed in.
+    pub version: String,
+    pub prompt_set: String,
+    pub prompts: usize,
+    pub repeat: u32,
+    pub arms: Vec<String>,
+    /// When the report was written, as the user reads times.
+    pub written: String,
+}
+
+/// The report. `table` is the scoreboard as the terminal printed it; `verdict` the plain words.
+pub fn markdown(board: &Scoreboard, setup: &Setup, table: &str, verdict: &[String]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# ailab lab report\n\n{}\n", setup.written);
+    let _ = writeln!(out, "## In plain words\n");
+    if verdict.is_empty() {
+        let _ = writeln!(out, "Nothing has been judged yet.");
+    }
+    for sentence in verdict {
+        let _ = writeln!(out, "- {sentence}");
+    }
+    let _ = writeln!(out, "\n## Setup\n");
+    let _ = writeln!(out, "| | |\n|---|---|");
+    let _ = writeln!(out, "| Server | {} |", cell(&setup.server));
+    let members: Vec<String> = setup.members.iter().map(|(name, model)| format!("{name}: {model}")).collect();
+    let _ = writeln!(out, "| Members | {} |", cell(&members.join(", ")));
+    let self_judged = if board.self_judged { " (a model under test: self-judged)" } else { "" };
+    let _ = writeln!(out, "| Judge | {}{self_judged}, both orders of every pair |", cell(&setup.judge));
+    let _ = writeln!(out, "| Organization version | `{}` |", cell(&setup.version));
+    let _ = writeln!(
+        out,
+        "| Prompt set | {} ({} prompts, each run {} time(s)) |",
+        cell(&setup.prompt_set),
+        setup.prompts,
+        setup.repeat
+    );
+    let _ = writeln!(out, "| Arms | {} |", cell(&setup.arms.join(", ")));
+    let _ = writeln!(out, "\n## Scores\n\n```text\n{}\n```", table.trim_end());
+    let _ = writeln!(out, "\n## What these numbers cannot say\n");
+    for caveat in caveats(board) {
+        let _ = writeln!(out, "- {caveat}");
+    }
+    crate::text::sanitize::plain(&out)
+}
+
+/// A table cell: one line, no pipe to break the row.
+fn cell(text: &str) -> String {
+    crate::text::one_line(text, 200).replace('|', "\\|")
+}
+
+fn caveats(board: &Scoreboard) -> Vec<String> {
+    let mut out = vec![
+        "A win rate is counted from a small sample: the interval beside it is where the true rate could \
+         plausibly lie, and no winner is named while it includes 50%."
+            .to_string(),
+        "Each pair was judged twice with the answers swapped; a pick that changed with the order counts as a \
+         tie (judges tend to prefer whichever answer they read first)."
+            .to_string(),
+        "Judges tend to prefer longer answers: compare the words column, and the win rate among answers of \
+         similar length."
+            .to_string(),
+    ];
+    if board.self_judged {
+        out.push("The judge is one of the models under test: it may favour answers like its own.".into());
+    }
+    if board.pairs.iter().any(|p| p.unreliable_judge()) {
+        out.push(
+            "The judge agreed with itself in fewer than 60% of pairs: its verdicts are close to chance."
+                .into(),
+        );
+    }
+    if !board.accuracy.is_empty() {
+        out.push(
+            "Right answers are checked by matching the reference's words or number in the answer (yes/no must \
+             open it): an answer that states it in other words counts as wrong, and one that mentions it in \
+             passing counts as right."
+                .into(),
+        );
+    }
+    if board.max_repeat > 1 {
+        out.push(
+            "Repeats of a prompt are not independent samples: the interval is narrower than the evidence."
+                .into(),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_has_the_verdict_setup_scores_and_caveats_and_no_terminal_controls() {
+        let board = Scoreboard {
+            pairs: Vec::new(),
+            costs: Vec::new(),
+            categories: Default::default(),
+            accuracy: Vec::new(),
+            comparisons: 2,
+            max_repeat: 1,
+            demo: false,
+            self_judged: true,
+        };
+        let setup = Setup {
+            server: "http://127.0.0.1:1234/v1".into(),
+            members: vec![("Atlas".into(), "phi|3".into())],
+            judge: "phi\u{1b}[2J".into(),
+            version: "abc123".into(),
+            prompt_set: "lab/prompts.toml".into(),
+            prompts: 2,
+            repeat: 1,
+            arms: vec!["tree".into(), "solo".into()],
+            written: "Written 2026-12-06 21:00 UTC".into(),
+        };
+        let text = markdown(&board, &setup, "tree vs solo  1 0 1", &["The team was not better.".into()]);
+        assert!(text.starts_with("# ailab lab report"), "{text}");
+        assert!(text.contains("## In plain words\n\n- The team was not better."), "{text}");
+        assert!(text.contains("| Members | Atlas: phi\\|3 |"), "{text}");
+        assert!(text.contains("self-judged") && text.contains("```text\ntree vs solo  1 0 1\n```"), "{text}");
+        assert!(text.contains("## What these numbers cannot say"), "{text}");
+        assert!(!text.contains('\u{1b}'), "{text}");
+    }
+}

@@ -1,0 +1,81 @@
+//! How far a judge's verdicts can be trusted: whether it agreed with itself when the two answers
+//! swapped places (a judge that picks whichever came first is measuring position, not quality),
+//! and whether a win survives among answers of similar length (judges favour longer answers, which
+//! is why AlpacaEval reports a length-controlled rate).
+
+use super::verdict::{Pick, TieKind, tie_kind};
+
+/// Below this share of agreeing pairs a judge is reported as unreliable.
+pub const MIN_CONSISTENCY: f64 = 0.6;
+
+/// Two answers are "of similar length" when they differ by less than this share of the longer.
+pub const SIMILAR_LENGTH: f64 = 0.25;
+
+/// True when the judge's two verdicts on a pair agree: the same arm won in both orders, or both
+/// called it a tie. An unreadable reply is not agreement.
+pub fn agreed(first_order: Option<Pick>, swapped: Option<Pick>) -> bool {
+    matches!(tie_kind(first_order, swapped), None | Some(TieKind::Explicit))
+}
+
+/// True when two answers' word counts differ by less than [`SIMILAR_LENGTH`] of the longer one.
+pub fn similar_length(x_words: usize, y_words: usize) -> bool {
+    let longer = x_words.max(y_words);
+    if longer == 0 {
+        return true;
+    }
+    (longer - x_words.min(y_words)) as f64 / (longer as f64) < SIMILAR_LENGTH
+}
+
+/// Share of `agreed` over `judged`, or `None` with nothing judged.
+pub fn share(agreed: u32, judged: u32) -> Option<f64> {
+    (judged > 0).then(|| f64::from(agreed) / f64::from(judged))
+}
+
+/// The judge is a model under test: the same model, or another instance of it on the server
+/// (LM Studio lists a second copy as `name:2`).
+pub fn is_self_judge(judge: &str, models_under_test: &[&str]) -> bool {
+    let base = |model: &str| -> String {
+        let model = model.trim();
+        match model.rsplit_once(':') {
+            Some((name, n)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => name.to_string(),
+            _ => model.to_string(),
+        }
+    };
+    let judge = base(judge);
+    models_under_test.iter().any(|m| base(m).eq_ignore_ascii_case(&judge))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agreement_is_the_same_winner_or_a_tie_both_times() {
+        assert!(agreed(Some(Pick::A), Some(Pick::B)), "A first, then B: the same arm both times");
+        assert!(agreed(Some(Pick::Tie), Some(Pick::Tie)));
+        assert!(!agreed(Some(Pick::A), Some(Pick::A)), "whichever came first");
+        assert!(!agreed(Some(Pick::Tie), Some(Pick::B)));
+        assert!(!agreed(None, Some(Pick::B)));
+    }
+
+    #[test]
+    fn similar_length_is_within_a_quarter_of_the_longer() {
+        assert!(similar_length(100, 80));
+        assert!(!similar_length(100, 75), "exactly 25% apart is not similar");
+        assert!(!similar_length(40, 200));
+        assert!(similar_length(0, 0));
+        assert!(!similar_length(0, 3));
+    }
+
+    #[test]
+    fn another_instance_of_the_same_model_is_a_self_judge() {
+        let tree = ["phi-3.1-mini-4k-instruct", "phi-3.1-mini-4k-instruct:2"];
+        assert!(is_self_judge("phi-3.1-mini-4k-instruct:6", &tree));
+        assert!(is_self_judge("PHI-3.1-mini-4k-instruct", &tree));
+        assert!(!is_self_judge("qwen2.5-7b-instruct", &tree));
+        // A colon that is not an instance number is part of the name (Ollama's tags).
+        assert!(!is_self_judge("llama3:8b", &["llama3:70b"]));
+        assert_eq!(share(3, 4), Some(0.75));
+        assert_eq!(share(0, 0), None);
+    }
+}
