@@ -36,7 +36,6 @@ pub async fn soak(mock: &FaultyMock, runs: &[PlannedRun], db: &Path) -> Soaked {
     let db_path = db.to_path_buf();
     let recorder =
         tokio::task::spawn_blocking(move || Recorder::start(&db_path)).await.unwrap().expect("recorder");
-    let conn = record::open(db);
     let began = Instant::now();
     let mut soaked = Soaked {
         footprints: Vec::new(),
@@ -56,7 +55,9 @@ pub async fn soak(mock: &FaultyMock, runs: &[PlannedRun], db: &Path) -> Soaked {
         let exchanges = mock.collect(first);
         let owed = owed(&exchanges.sent, None);
         soaked.owed_bytes += owed.iter().map(|(_, c, r)| c.len() + r.len()).sum::<usize>();
-        let calls = record::calls(&conn, &summary.run_id);
+        // A connection per check: one kept open would grow its page cache with the record, and
+        // that is the test's memory, not the app's.
+        let calls = record::calls(&record::open(db), &summary.run_id);
         for loss in record::missing(&calls, &owed, false) {
             soaked
                 .missing
@@ -66,7 +67,6 @@ pub async fn soak(mock: &FaultyMock, runs: &[PlannedRun], db: &Path) -> Soaked {
         soaked.footprints.push(Footprint::now());
     }
     soaked.secs = began.elapsed().as_secs_f64();
-    drop(conn);
     tokio::task::spawn_blocking(move || recorder.shutdown()).await.unwrap().expect("the recorder closes");
     soaked
 }
