@@ -141,7 +141,11 @@ async fn soak_one_process_does_not_grow() {
     }
     println!("soak (one process): {n} runs in {:.0} s; run states {states:?}", soaked.secs);
     println!("soak (one process): after run {early_at}: {early}");
-    println!("soak (one process): after run {n}: {last}  (RSS {growth:+.1}%)");
+    let raw_growth = (last.rss_raw_kb as f64 / early.rss_raw_kb as f64 - 1.0) * 100.0;
+    println!("soak (one process): after run {n}: {last}");
+    println!(
+        "soak (one process): RSS {growth:+.1}% from run {early_at} (before malloc_trim {raw_growth:+.1}%)"
+    );
     let peak = soaked.footprints.iter().map(|f| f.rss_kb).max().unwrap_or(0);
     println!("soak (one process): peak RSS {peak} KiB; {} bytes of streamed text owed", soaked.owed_bytes);
     for (run, loss) in &soaked.missing {
@@ -156,6 +160,17 @@ async fn soak_one_process_does_not_grow() {
         record::statuses(&conn).into_iter().filter(|(s, _)| !FINAL.contains(&s.as_str())).collect();
     assert!(unfinished.is_empty(), "runs left unfinished: {unfinished:?}");
     assert!(growth <= 10.0, "RSS grew {growth:.1}% from run {early_at} to run {n} (seed {})", plan.seed);
-    assert!(last.fds <= early.fds, "open files grew from {} to {}", early.fds, last.fds);
-    assert!(last.tasks <= early.tasks, "tasks grew from {} to {}", early.tasks, last.tasks);
+    // Idle pooled connections come and go (each is a file and a task): the most over ten runs at
+    // the start and at the end, so a leak shows and the pool's breathing does not.
+    let most = |runs: &[process::Footprint]| {
+        (runs.iter().map(|f| f.fds).max().unwrap_or(0), runs.iter().map(|f| f.tasks).max().unwrap_or(0))
+    };
+    let (early_fds, early_tasks) = most(&soaked.footprints[early_at.saturating_sub(10)..early_at]);
+    let (late_fds, late_tasks) = most(&soaked.footprints[n.saturating_sub(10)..]);
+    println!(
+        "soak (one process): most open files / tasks over 10 runs: {early_fds} / {early_tasks} by run {early_at}, \
+         {late_fds} / {late_tasks} at the end"
+    );
+    assert!(late_fds <= early_fds, "open files grew from {early_fds} to {late_fds}");
+    assert!(late_tasks <= early_tasks, "tasks grew from {early_tasks} to {late_tasks}");
 }

@@ -64,7 +64,11 @@ pub async fn soak(mock: &FaultyMock, runs: &[PlannedRun], db: &Path) -> Soaked {
                 .push((n + 1, format!("{:?} on request {}: {loss}", planned.fault, planned.target)));
         }
         soaked.statuses.push(summary.status);
-        soaked.footprints.push(Footprint::now());
+        let footprint = Footprint::now();
+        if (n + 1) % 20 == 0 {
+            println!("soak (one process): after run {}: {footprint}", n + 1);
+        }
+        soaked.footprints.push(footprint);
     }
     soaked.secs = began.elapsed().as_secs_f64();
     tokio::task::spawn_blocking(move || recorder.shutdown()).await.unwrap().expect("the recorder closes");

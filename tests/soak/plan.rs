@@ -60,7 +60,7 @@ impl Plan {
         let planned = |rng: &mut StdRng, fault: Fault, kill: bool| PlannedRun {
             fault,
             target: rng.random_range(1..=CALLS_PER_RUN),
-            kill_after: kill.then(|| Duration::from_millis(rng.random_range(200..3000))),
+            kill_after: kill.then(|| Duration::from_millis(rng.random_range(150..1500))),
         };
         let run_list = faults[..runs].iter().map(|f| planned(&mut rng, *f, false)).collect();
         let kill_list = (0..kills)
