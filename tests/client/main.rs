@@ -5,6 +5,7 @@
 mod support;
 
 mod errors;
+mod faults;
 mod live;
 mod mock;
 mod retries;

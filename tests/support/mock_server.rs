@@ -15,6 +15,7 @@
 //! serving while the test thread waits.
 
 mod default_reply;
+mod faults;
 mod handler;
 mod script;
 
@@ -26,6 +27,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+pub use faults::{Fault, SentText};
 pub use script::{LineEnding, Reply, Step, StreamScript};
 
 /// The default model list: LM Studio with Phi-3.1 mini loaded six times.
@@ -136,6 +138,8 @@ struct Shared {
     max_in_flight: AtomicUsize,
     disconnects: AtomicUsize,
     completed_streams: AtomicUsize,
+    /// The text streamed per chat request (by its index), see `faults`.
+    sent: Mutex<std::collections::HashMap<usize, SentText>>,
 }
 
 /// Locks a mutex even if a panicking test thread poisoned it.

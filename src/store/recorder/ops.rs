@@ -286,7 +286,9 @@ fn finish_call(
     }
     .as_str();
     let changed = conn.execute(
-        "UPDATE calls SET status = ?3, finish_seq = ?4, closed_ms = ?5, text = ?6, reasoning = ?7,
+        "UPDATE calls SET status = ?3, finish_seq = ?4, closed_ms = ?5,
+                          text = CASE WHEN ?10 IS NOT NULL AND ?6 = '' THEN text ELSE ?6 END,
+                          reasoning = CASE WHEN ?10 IS NOT NULL AND ?7 = '' THEN reasoning ELSE ?7 END,
                           marks = marks || ?8, split_method = ?9, error = ?10,
                           requested_model = ?11, answering_model = ?12, started_ms = ?13, first_token_ms = ?14,
                           ended_ms = ?15, prompt_tokens = ?16, completion_tokens = ?17, usage_from_server = ?18,
@@ -331,11 +333,22 @@ fn finish_call(
             m.completion_tokens
         ],
     )?;
-    if !text.is_empty() && call < (1 << 20) {
+    if call >= (1 << 20) {
+        return Ok(());
+    }
+    if !text.is_empty() {
         conn.execute(
             "INSERT OR REPLACE INTO search_index (rowid, body)
              VALUES (((SELECT seq FROM runs WHERE id = ?1) << 20) + ?2, ?3)",
             params![run, call, text],
+        )?;
+    } else if error.is_some() {
+        // The text it streamed before it failed, kept above, is searchable too.
+        conn.execute(
+            "INSERT OR REPLACE INTO search_index (rowid, body)
+             SELECT (r.seq << 20) + c.call, c.text FROM calls c JOIN runs r ON r.id = c.run_id
+             WHERE c.run_id = ?1 AND c.call = ?2 AND c.text <> ''",
+            params![run, call],
         )?;
     }
     Ok(())

@@ -230,6 +230,12 @@ impl Tracker {
             EventKind::CallFinished { call, metrics, text, reasoning, split, error, .. } => {
                 let seq = track.seq();
                 let marks = match track.calls.remove(&call) {
+                    // A call that failed or was cancelled mid-stream has no final text of its own:
+                    // what it streamed is written first and kept (see `ops::finish_call`).
+                    Some(mut call_track) if error.is_some() => {
+                        out.extend(call_track.take_append(&run, call));
+                        String::new()
+                    }
                     Some(mut call_track) => {
                         call_track.close_marks();
                         call_track.marks

@@ -14,7 +14,7 @@ use axum::serve::ListenerExt;
 use serde_json::{Value, json};
 
 use super::script::{Out, Reply};
-use super::{RecordedRequest, Shared, default_reply, lock};
+use super::{RecordedRequest, Shared, default_reply, faults, lock};
 
 /// Serves until `stopped` fires (or its sender is dropped).
 pub(super) async fn serve(
@@ -101,6 +101,15 @@ async fn send(mut reply: Reply, request: &RecordedRequest, shared: &Shared, mut 
                 *inner
             }
             Reply::Hang => std::future::pending().await,
+            Reply::Reset => {
+                // A body that fails before its first byte makes hyper drop the connection with the
+                // head still unsent.
+                guard.finish(false);
+                let reset = futures::stream::once(async {
+                    Err::<Bytes, _>(std::io::Error::other("mock server: resetting before the headers"))
+                });
+                return Body::from_stream(reset).into_response();
+            }
             Reply::Default => {
                 let config = lock(&shared.config).clone();
                 Reply::Stream(default_reply::script_for(request, &config))
@@ -119,7 +128,7 @@ async fn send(mut reply: Reply, request: &RecordedRequest, shared: &Shared, mut 
             }
             Reply::Stream(script) => {
                 let outs = script.render(request.model());
-                let mut response = Body::from_stream(body_stream(outs, guard)).into_response();
+                let mut response = Body::from_stream(body_stream(outs, request.index, guard)).into_response();
                 let headers = response.headers_mut();
                 headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
                 headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -133,11 +142,13 @@ async fn send(mut reply: Reply, request: &RecordedRequest, shared: &Shared, mut 
 /// connection is cut without the final chunk.
 fn body_stream(
     outs: VecDeque<Out>,
+    index: usize,
     guard: InFlight,
 ) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
-    futures::stream::unfold((outs, guard), |(mut outs, mut guard)| async move {
+    futures::stream::unfold((outs, guard), move |(mut outs, mut guard)| async move {
         loop {
             match outs.pop_front() {
+                Some(Out::Sent(piece)) => faults::note_sent(&guard.shared, index, piece),
                 None => {
                     guard.finish(true);
                     return None;

@@ -18,6 +18,8 @@ pub enum Reply {
     Delayed(Duration, Box<Reply>),
     /// Never answer; hold the request until the client gives up.
     Hang,
+    /// Close the connection before any header is sent (a server that crashed or reset it).
+    Reset,
     /// What the mock answers when nothing is scripted (see `MockConfig`).
     Default,
 }
@@ -281,12 +283,15 @@ impl StreamScript {
             let text = match step {
                 Step::Content(text) => {
                     completion_pieces += 1;
+                    outs.push_back(Out::Sent(Some((false, text.clone()))));
                     data(chunk(model, json!({ "role": "assistant", "content": text }), None))
                 }
                 Step::ReasoningContent(text) => {
+                    outs.push_back(Out::Sent(Some((true, text.clone()))));
                     data(chunk(model, json!({ "role": "assistant", "reasoning_content": text }), None))
                 }
                 Step::Reasoning(text) => {
+                    outs.push_back(Out::Sent(Some((true, text.clone()))));
                     data(chunk(model, json!({ "role": "assistant", "reasoning": text }), None))
                 }
                 Step::Finish(reason) => {
@@ -308,7 +313,10 @@ impl StreamScript {
                     format!("event: {name}{nl}{lines}{nl}")
                 }
                 Step::Comment(text) => format!(": {text}{nl}"),
-                Step::Raw(text) => text.clone(),
+                Step::Raw(text) => {
+                    outs.push_back(Out::Sent(None));
+                    text.clone()
+                }
                 Step::Done => format!("data: [DONE]{nl}{nl}"),
                 Step::Pause(delay) => {
                     outs.push_back(Out::Sleep(*delay));
@@ -328,6 +336,9 @@ impl StreamScript {
 /// What the body stream does next.
 #[derive(Debug, Clone)]
 pub(super) enum Out {
+    /// The text the next write carries (reasoning or not; `None`: raw bytes that may not be
+    /// readable), for the log of what was sent (see `faults::SentText`).
+    Sent(Option<(bool, String)>),
     Write(Bytes),
     Sleep(Duration),
     Break,
