@@ -4,7 +4,7 @@
 
 use super::arm::Arm;
 use super::report::{PairScore, Scoreboard};
-use super::stats::{Tally, Verdict, wilson};
+use super::stats::{Tally, Verdict};
 
 /// What the verdict needs besides the scores.
 #[derive(Debug, Clone, Copy)]
@@ -180,16 +180,6 @@ pub fn verdict(board: &Scoreboard, setting: Setting<'_>) -> Vec<String> {
     out
 }
 
-/// A share with its 95% interval, as the verdict and the tables print it: "60% (36%–80%)".
-pub fn share_with_interval(hits: u32, n: u32) -> String {
-    if n == 0 {
-        return "–".into();
-    }
-    let p = f64::from(hits) / f64::from(n);
-    let (lo, hi) = wilson(p, f64::from(n));
-    format!("{} ({}–{})", pct(p), pct(lo), pct(hi))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,11 +256,5 @@ mod tests {
         assert!(text.contains("over the members' own answers in 6 of 20 (worse in 4, 10 even)"), "{text}");
         assert!(text.contains("agreed with itself only 30%"), "{text}");
         assert!(text.contains("self-judged"), "{text}");
-    }
-
-    #[test]
-    fn a_share_comes_with_its_interval() {
-        assert_eq!(share_with_interval(6, 10), "60% (31%–83%)");
-        assert_eq!(share_with_interval(0, 0), "–");
     }
 }

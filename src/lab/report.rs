@@ -326,7 +326,7 @@ pub fn render_table(board: &Scoreboard, judge_model: &str) -> String {
                 a.arm.as_str(),
                 a.correct,
                 a.graded,
-                super::plain::share_with_interval(a.correct, a.graded)
+                super::stats::share_with_interval(a.correct, a.graded)
             );
         }
     }

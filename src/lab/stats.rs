@@ -74,6 +74,16 @@ pub fn wilson(p: f64, n: f64) -> (f64, f64) {
     ((centre - half).max(0.0), (centre + half).min(1.0))
 }
 
+/// A share with its 95% interval, as the verdict and the tables print it: "60% (36%–80%)".
+pub fn share_with_interval(hits: u32, n: u32) -> String {
+    if n == 0 {
+        return "–".into();
+    }
+    let p = f64::from(hits) / f64::from(n);
+    let (lo, hi) = wilson(p, f64::from(n));
+    format!("{:.0}% ({:.0}%–{:.0}%)", p * 100.0, lo * 100.0, hi * 100.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +103,12 @@ mod tests {
         assert!(close(lo, 0.0) && close(hi, 0.1611), "{lo} {hi}");
         let (lo, hi) = wilson(1.0, 5.0);
         assert!(close(lo, 0.5655) && close(hi, 1.0), "{lo} {hi}");
+    }
+
+    #[test]
+    fn a_share_comes_with_its_interval() {
+        assert_eq!(share_with_interval(6, 10), "60% (31%–83%)");
+        assert_eq!(share_with_interval(0, 0), "–");
     }
 
     #[test]
