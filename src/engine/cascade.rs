@@ -149,7 +149,7 @@ async fn run_parent(
             .zip(&outcomes)
             .filter_map(|(c, o)| o.as_ref().err().map(|e| format!("{}: {}", c.name, e.reason())))
             .collect();
-        return Err(CallFailure::Failed(format!("every branch failed ({})", reasons.join("; "))));
+        return answer_alone(ctx, node, own_task, &reasons, cancel).await;
     };
     let replies: Vec<ChildReply> = children
         .iter()
@@ -177,6 +177,30 @@ async fn run_parent(
         .call(spec(node, Phase::Synthesize, Some(latest_reply), built.request, built.truncated, cancel))
         .await?;
     reflect(ctx, node, task, synthesis, cancel).await
+}
+
+/// No child replied: the parent answers its own task alone rather than failing its branch (the
+/// run is degraded, and the parent is told its team's replies are missing and why), so one stalled
+/// leaf does not take its whole branch down with it.
+async fn answer_alone(
+    ctx: &Arc<RunContext>,
+    node: &NodeConfig,
+    own_task: &Task,
+    reasons: &[String],
+    cancel: &CancellationToken,
+) -> Result<CallOutput, CallFailure> {
+    ctx.degraded.store(true, Ordering::Relaxed);
+    tracing::warn!(node = %node.id, reasons = %reasons.join("; "), "every branch failed: the parent answers alone");
+    ctx.set_state(&node.id, NodeStatus::Answering);
+    let task = format!(
+        "{}\n\n(Your team could not answer this time: {}. Answer it yourself, from what you know.)",
+        own_task.text,
+        reasons.join("; ")
+    );
+    let built = prompts::answer(node, ctx.asked(&node.id), &task);
+    let alone = spec(node, Phase::Answer, None, built.request, built.truncated, cancel);
+    let draft = ctx.call(alone).await?;
+    reflect(ctx, node, &own_task.text, draft, cancel).await
 }
 
 /// True when `text`, the final answer of `node`, mostly repeats the instructions it was given
