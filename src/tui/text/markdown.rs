@@ -23,7 +23,7 @@ pub fn render_into(text: &str, out: &mut Wrapper) {
         line_open: false,
         wrote_anything: false,
         need_blank: false,
-        table_cell: 0,
+        table: None,
     };
     for event in Parser::new_ext(text, options) {
         renderer.event(event);
@@ -44,7 +44,35 @@ struct Renderer<'w> {
     line_open: bool,
     wrote_anything: bool,
     need_blank: bool,
-    table_cell: usize,
+    /// The table being read: drawn whole at its end, so its columns line up.
+    table: Option<Table>,
+}
+
+/// A table's cells as read, each a list of styled pieces.
+#[derive(Default)]
+struct Table {
+    rows: Vec<Vec<Vec<(String, Role)>>>,
+    /// Rows of the header (drawn strong, with a rule under them).
+    header_rows: usize,
+}
+
+impl Table {
+    fn cell(&mut self) -> Option<&mut Vec<(String, Role)>> {
+        self.rows.last_mut()?.last_mut()
+    }
+
+    /// Display width of every column.
+    fn widths(&self) -> Vec<usize> {
+        let columns = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        (0..columns)
+            .map(|c| {
+                let width = |row: &Vec<Vec<(String, Role)>>| {
+                    row.get(c).map_or(0, |cell| cell.iter().map(|(t, _)| t.width()).sum())
+                };
+                self.rows.iter().map(width).max().unwrap_or(0)
+            })
+            .collect()
+    }
 }
 
 impl<'w> Renderer<'w> {
@@ -125,16 +153,29 @@ impl<'w> Renderer<'w> {
                 self.pending_bullet = Some(bullet);
             }
             Tag::Emphasis => self.inline.push(Role::Emphasis),
-            Tag::Strong | Tag::TableHead => self.inline.push(Role::Strong),
+            Tag::Strong => self.inline.push(Role::Strong),
+            Tag::TableHead => {
+                self.inline.push(Role::Strong);
+                if let Some(table) = &mut self.table {
+                    table.rows.push(Vec::new());
+                    table.header_rows = table.rows.len();
+                }
+            }
             Tag::Strikethrough => self.inline.push(Role::Dim),
             Tag::Link { .. } | Tag::Image { .. } => self.inline.push(Role::Link),
-            Tag::Table(_) => self.block_start(),
-            Tag::TableRow => self.table_cell = 0,
-            Tag::TableCell => {
-                if self.table_cell > 0 {
-                    self.text(" │ ", Role::Rule);
+            Tag::Table(_) => {
+                self.block_start();
+                self.table = Some(Table::default());
+            }
+            Tag::TableRow => {
+                if let Some(table) = &mut self.table {
+                    table.rows.push(Vec::new());
                 }
-                self.table_cell += 1;
+            }
+            Tag::TableCell => {
+                if let Some(row) = self.table.as_mut().and_then(|t| t.rows.last_mut()) {
+                    row.push(Vec::new());
+                }
             }
             _ => {}
         }
@@ -175,12 +216,13 @@ impl<'w> Renderer<'w> {
             | TagEnd::Image
             | TagEnd::TableHead => {
                 self.inline.pop();
-                if matches!(tag, TagEnd::TableHead) {
-                    self.end_line();
-                }
             }
-            TagEnd::TableRow => self.end_line(),
-            TagEnd::Table => self.block_end(),
+            TagEnd::Table => {
+                if let Some(table) = self.table.take() {
+                    self.draw_table(&table);
+                }
+                self.block_end();
+            }
             _ => {}
         }
     }
@@ -233,6 +275,10 @@ impl<'w> Renderer<'w> {
     }
 
     fn text(&mut self, text: &str, role: Role) {
+        if let Some(cell) = self.table.as_mut().and_then(Table::cell) {
+            cell.push((text.replace('\n', " "), role));
+            return;
+        }
         let role = if self.quote_depth > 0 && role == Role::Text { Role::Quote } else { role };
         for (i, line) in text.split('\n').enumerate() {
             if i > 0 {
@@ -241,6 +287,40 @@ impl<'w> Renderer<'w> {
             if !line.is_empty() {
                 self.start_line();
                 self.w().push_str(line, role);
+            }
+        }
+    }
+
+    /// A table with its columns padded to line up, a rule under the header. Too wide for the pane,
+    /// its rows are written unpadded and wrap, which reads better than padding that wraps.
+    fn draw_table(&mut self, table: &Table) {
+        let widths = table.widths();
+        let total = widths.iter().sum::<usize>() + 3 * widths.len().saturating_sub(1);
+        let pad = total <= self.w().width();
+        for (r, row) in table.rows.iter().enumerate() {
+            self.start_line();
+            for (c, cell) in row.iter().enumerate() {
+                if c > 0 {
+                    self.w().push_str(" │ ", Role::Rule);
+                }
+                let header = r < table.header_rows;
+                for (text, role) in cell {
+                    let role = if header && *role == Role::Text { Role::Strong } else { *role };
+                    self.w().push_str(text, role);
+                }
+                let written: usize = cell.iter().map(|(t, _)| t.width()).sum();
+                let last = c + 1 == row.len();
+                if pad && !last {
+                    let width = widths.get(c).copied().unwrap_or(written);
+                    self.w().push_unbroken(&" ".repeat(width.saturating_sub(written)), Role::Text);
+                }
+            }
+            self.end_line();
+            if pad && r + 1 == table.header_rows {
+                self.start_line();
+                let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+                self.w().push_unbroken(&rule.join("─┼─"), Role::Rule);
+                self.end_line();
             }
         }
     }
@@ -319,6 +399,21 @@ mod tests {
 
     #[test]
     fn tables_render_as_rows() {
-        assert_eq!(texts("| a | b |\n|---|---|\n| 1 | 2 |", 20), ["a │ b", "1 │ 2"]);
+        assert_eq!(texts("| a | b |\n|---|---|\n| 1 | 2 |", 20), ["a │ b", "──┼──", "1 │ 2"]);
+    }
+
+    #[test]
+    fn table_columns_line_up_under_a_strong_header() {
+        let text = "| Step | What to do |\n|---|---|\n| 1 | Plan **well** |\n| 10 | Ship |";
+        assert_eq!(
+            texts(text, 40),
+            ["Step │ What to do", "─────┼───────────", "1    │ Plan well", "10   │ Ship"]
+        );
+        let rows = render(text, 40);
+        let header = &rows[0];
+        assert!(header.segs.iter().all(|s| s.role == Role::Strong || s.role == Role::Rule), "{header:?}");
+        // Too wide for the pane: unpadded, wrapped.
+        let wide = texts("| a | a long cell that will never fit |\n|---|---|\n| 1 | 2 |", 16);
+        assert!(!wide.iter().any(|l| l.contains("─┼─")), "{wide:?}");
     }
 }
