@@ -5,6 +5,7 @@ pub mod diff;
 pub mod edit;
 mod error;
 mod export;
+mod knobs;
 pub mod load;
 pub mod model;
 mod raw;
@@ -15,6 +16,7 @@ mod tree;
 
 pub use error::{ConfigError, Location, Problem};
 pub use export::to_toml_string;
+pub use knobs::setting_line;
 pub use load::{BUILT_IN_SOURCE, DEFAULT_HIERARCHY_TOML, HierarchySource, load_hierarchy, parse_hierarchy};
 pub use model::{DEFAULT_BASE_URL, DEFAULT_MODEL, Hierarchy, NodeConfig, Phase, Prompts, ServerConfig};
 pub use resolve::normalize_base_url;

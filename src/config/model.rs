@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::llm::Sampling;
+
 /// Default model id: what LM Studio calls Phi-3.1 mini.
 pub const DEFAULT_MODEL: &str = "phi-3.1-mini-4k-instruct";
 /// Default base URL: LM Studio's local server.
@@ -129,6 +131,32 @@ pub struct NodeConfig {
     /// On a parent: review each child's reply and ask it for one revision.
     pub critique: bool,
     pub prompts: Prompts,
+    /// Stop a call that falls into repetition (see `engine::loop_guard`). Left out of the
+    /// snapshot when on, as most are, so hierarchies written before it hash as they did.
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    pub loop_guard: bool,
+    /// Copies of a repeated unit (the first included) that make a loop.
+    #[serde(default = "default_repeats", skip_serializing_if = "is_default_repeats")]
+    pub loop_guard_repeats: u32,
+    /// Optional sampling knobs, sent only when set.
+    #[serde(default, skip_serializing_if = "Sampling::is_empty")]
+    pub sampling: Sampling,
+}
+
+fn on() -> bool {
+    true
+}
+
+fn is_on(value: &bool) -> bool {
+    *value
+}
+
+fn default_repeats() -> u32 {
+    super::defaults::LOOP_GUARD_REPEATS
+}
+
+fn is_default_repeats(value: &u32) -> bool {
+    *value == default_repeats()
 }
 
 impl NodeConfig {

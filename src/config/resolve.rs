@@ -127,10 +127,11 @@ pub(crate) fn check_settings(raw: &RawSettings, place: &str, found: &mut Vec<Fou
     check_int(&raw.max_tokens, "max_tokens", place, 1, i64::from(u32::MAX), found);
     check_int(&raw.context_tokens, "context_tokens", place, 512, i64::from(u32::MAX), found);
     check_int(&raw.reflect, "reflect", place, 0, MAX_REFLECT, found);
+    super::knobs::check(raw, place, found);
 }
 
 /// The value if it lies in `min..=max`; otherwise reports it.
-fn check_int(
+pub(super) fn check_int(
     value: &Option<At<i64>>,
     key: &str,
     place: &str,
@@ -152,6 +153,10 @@ fn check_int(
         "context_tokens" => "Phi-3.1 mini 4k holds 4096 tokens",
         "reflect" => "each round costs two more calls; 0 turns reflection off, 1 or 2 is plenty",
         "max_concurrent" => "LM Studio 0.4+ answers 4 at once by default; use 1 for older versions",
+        "loop_guard_repeats" => {
+            "3 stops a reply at the second repeat of a sentence; set loop_guard = false to turn the guard off"
+        }
+        "top_k" => "40 is llama.cpp's default; 0 is off",
         _ => "",
     };
     found.push(
@@ -250,14 +255,18 @@ pub(crate) fn node(raw: &RawNode, file: &RawFile, text: &str, found: &mut Vec<Fo
         reflect,
         critique,
         prompts: Prompts { system, ..prompts },
+        loop_guard: pick(&s.loop_guard, &d.loop_guard).is_none_or(|v| v.value),
+        loop_guard_repeats: pick(&s.loop_guard_repeats, &d.loop_guard_repeats)
+            .map_or(defaults::LOOP_GUARD_REPEATS, |v| clamp_u32(v.value)),
+        sampling: super::knobs::sampling(s, d),
     }
 }
 
-fn pick<'a, T>(own: &'a Option<At<T>>, default: &'a Option<At<T>>) -> Option<&'a At<T>> {
+pub(super) fn pick<'a, T>(own: &'a Option<At<T>>, default: &'a Option<At<T>>) -> Option<&'a At<T>> {
     own.as_ref().or(default.as_ref())
 }
 
-fn clamp_u32(v: i64) -> u32 {
+pub(super) fn clamp_u32(v: i64) -> u32 {
     u32::try_from(v.max(0)).unwrap_or(u32::MAX)
 }
 

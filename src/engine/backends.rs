@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use tokio::sync::Semaphore;
 
@@ -21,6 +21,21 @@ pub struct Endpoint {
     warm: Arc<std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<bool>>>>>,
     /// Set once the server refused a `response_format` (see `RunContext::call`).
     schema_refused: Arc<AtomicBool>,
+    /// Calls waiting for a slot of `limit` (the semaphore is fair: first come, first served).
+    waiting: Arc<AtomicU32>,
+}
+
+/// A place in an endpoint's queue, left when dropped (with its slot, or cancelled).
+pub struct Waiting {
+    /// Calls that were waiting before this one joined.
+    pub ahead: u32,
+    count: Arc<AtomicU32>,
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl Endpoint {
@@ -30,7 +45,14 @@ impl Endpoint {
             limit: Arc::new(Semaphore::new(max_concurrent.max(1))),
             warm: Arc::default(),
             schema_refused: Arc::default(),
+            waiting: Arc::default(),
         }
+    }
+
+    /// Joins the queue for a slot.
+    pub fn queue(&self) -> Waiting {
+        let ahead = self.waiting.fetch_add(1, Ordering::Relaxed);
+        Waiting { ahead, count: self.waiting.clone() }
     }
 
     /// True once this server refused a JSON schema: later splits are sent without one.

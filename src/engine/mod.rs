@@ -17,6 +17,7 @@ pub mod events;
 mod expansion;
 mod finish;
 mod ids;
+pub mod loop_guard;
 pub mod probe;
 pub mod prompts;
 mod restart;
@@ -25,6 +26,7 @@ pub mod sink;
 pub mod split;
 mod split_step;
 pub mod split_stream;
+mod stream_watch;
 pub mod testkit;
 #[cfg(test)]
 mod tests;
@@ -41,3 +43,4 @@ pub use events::{
 pub use ids::{hierarchy_hash, new_run_id};
 pub use runner::Engine;
 pub use sink::{EventSink, RunEmitter};
+pub use stream_watch::{LOOPED, SILENCE_STEP_SECS};

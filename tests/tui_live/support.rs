@@ -144,6 +144,7 @@ impl Script {
             max_tokens: 512,
             seed: None,
             response_format: None,
+            sampling: Default::default(),
         };
         self.push(
             at,
@@ -229,6 +230,7 @@ impl Script {
             completion_tokens: 640,
             wall_ms: at,
             flagged_answers: 0,
+            looped_calls: 0,
         };
         self.push(at, EventKind::RunFinished { status, answer: answer.map(str::to_string), totals });
     }
