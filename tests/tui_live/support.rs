@@ -62,6 +62,11 @@ impl Script {
         Self { run_id: run_id.into(), events: Vec::new(), next_call: 1, hierarchy: hierarchy() }
     }
 
+    /// Adds any event at `at` ms after the start (events must be added in time order).
+    pub fn event(&mut self, at: i64, kind: EventKind) {
+        self.push(at, kind);
+    }
+
     fn push(&mut self, at: i64, kind: EventKind) {
         self.events.push(RunEvent { run_id: self.run_id.clone(), at_ms: T0 + at, kind });
     }

@@ -98,7 +98,8 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen, index
         }
         (None, Some(notice)) if text_area.height > 2 => {
             let mut rows = wrap::wrap(&notice, text_area.width as usize, Role::StatusWarn);
-            rows.truncate(1);
+            // A wait is the whole story of a pane that shows no progress: it may take two rows.
+            rows.truncate(if wait.is_some() && text_area.height > 4 { 2 } else { 1 });
             rows
         }
         _ => Vec::new(),
