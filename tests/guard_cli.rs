@@ -160,11 +160,9 @@ fn check_deep_names_the_knob_the_server_refuses_and_its_line() {
     let out = run(ailab(&mock, &dirs).arg("--hierarchy").arg(&file).args(["check", "--deep"]));
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    let expected = format!(
-        "rejected `top_k` for Atlas, Nova, Sage, Pixel, Quantum: the server answered HTTP 400: \
-         Unrecognized request argument supplied: top_k"
-    );
-    assert!(stdout.contains(&expected), "{stdout}");
+    let expected = "rejected `top_k` for Atlas, Nova, Sage, Pixel, Quantum: the server answered HTTP 400: \
+                    Unrecognized request argument supplied: top_k";
+    assert!(stdout.contains(expected), "{stdout}");
     assert!(stdout.contains(&format!("Remove it from {} (line {line})", file.display())), "{stdout}");
     assert!(stdout.contains("rejected `top_k` for Echo"), "{stdout}");
     assert!(!stdout.contains("rejected `min_p`"), "min_p is fine: {stdout}");
