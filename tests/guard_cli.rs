@@ -72,6 +72,7 @@ fn a_looping_leaf_is_stopped_within_64_tokens_and_the_run_is_done() {
     let shown = run(ailab(&mock, &dirs).args(["history", "show", &run_id]));
     let shown = text(&shown.stdout);
     assert!(shown.contains("1 stopped repeating itself"), "{shown}");
+    assert!(shown.contains("looped") && shown.contains("⟲ stopped: repeating itself"), "{shown}");
     let record = run(ailab(&mock, &dirs).args(["history", "show", &run_id, "--json"]));
     let record: Value = serde_json::from_slice(&record.stdout).expect("the record as JSON");
     let statuses: Vec<&str> =
