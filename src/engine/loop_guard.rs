@@ -56,6 +56,8 @@ pub struct LoopGuard {
     line_start: usize,
     in_code: bool,
     found: Option<Loop>,
+    /// The prompt's words, to tell a reply quoting a repetition it was given from one looping.
+    prompt: Vec<u64>,
 }
 
 impl LoopGuard {
@@ -70,7 +72,16 @@ impl LoopGuard {
             line_start: 0,
             in_code: false,
             found: None,
+            prompt: Vec::new(),
         }
+    }
+
+    /// The same guard, told what the model was asked: a repetition the prompt holds (a question
+    /// that repeats a sentence, a task quoted into the split) is the model quoting, and only
+    /// copies beyond the prompt's own make a loop.
+    pub fn with_prompt(mut self, prompt: &str) -> Self {
+        self.prompt = prompt.split_whitespace().filter_map(word_key).map(|(key, _)| key).collect();
+        self
     }
 
     /// Takes the next piece of the reply; returns the loop the first time one is found (and
@@ -115,12 +126,7 @@ impl LoopGuard {
 
     fn end_token(&mut self, start: usize, end: usize) -> Option<Loop> {
         let raw = self.text.get(start..end).unwrap_or_default();
-        let core = raw.trim_matches(|c: char| !c.is_alphanumeric());
-        if core.is_empty() {
-            return None;
-        }
-        let alphabetic = core.chars().any(char::is_alphabetic);
-        let key = if is_list_number(raw) { LIST_NUMBER_KEY } else { hash_lowercase(core) };
+        let (key, alphabetic) = word_key(raw)?;
         self.words.push(Word { key, start, end, alphabetic, in_code: self.in_code });
         self.check()
     }
@@ -152,12 +158,44 @@ impl LoopGuard {
             while begin > 0 && words[begin - 1].key == words[begin - 1 + unit].key {
                 begin -= 1;
             }
+            let quoted = self.quoted_copies(&words[begin..begin + unit]);
+            if quoted >= 2 && (n - begin) / unit < quoted + copies - 1 {
+                continue;
+            }
             let kept_bytes = words[begin + unit - 1].end;
             let unit_text = self.text.get(words[begin].start..kept_bytes).unwrap_or_default();
             return Some(Loop { kept_bytes, unit: unit_text.to_string(), unit_words: unit });
         }
         None
     }
+}
+
+impl LoopGuard {
+    /// The most copies of `unit` in a row in the prompt.
+    fn quoted_copies(&self, unit: &[Word]) -> usize {
+        let (p, u) = (&self.prompt, unit.len());
+        let mut best = 0;
+        let mut i = 0;
+        while i + u <= p.len() {
+            let mut copies = 0;
+            while i + (copies + 1) * u <= p.len() && (0..u).all(|j| p[i + copies * u + j] == unit[j].key) {
+                copies += 1;
+            }
+            best = best.max(copies);
+            i += if copies > 0 { copies * u } else { 1 };
+        }
+        best
+    }
+}
+
+/// A token's key and whether it has a letter; `None` for punctuation alone (not a word).
+fn word_key(raw: &str) -> Option<(u64, bool)> {
+    let core = raw.trim_matches(|c: char| !c.is_alphanumeric());
+    if core.is_empty() {
+        return None;
+    }
+    let key = if is_list_number(raw) { LIST_NUMBER_KEY } else { hash_lowercase(core) };
+    Some((key, core.chars().any(char::is_alphabetic)))
 }
 
 /// Every list number reads alike: they count up between the copies of a loop. Other numbers

@@ -94,6 +94,24 @@ fn a_loop_inside_code_is_still_found_with_more_copies() {
 }
 
 #[test]
+fn a_repetition_quoted_from_the_prompt_is_not_a_loop_until_it_goes_on() {
+    let sentence = "Tell me everything about light and air. ";
+    let prompt = format!("Why is the sky blue? {}", sentence.repeat(20));
+    let quoting = |copies: usize| {
+        let mut guard = LoopGuard::new(3).with_prompt(&prompt);
+        guard.feed(&format!("[\"Explain the physics of: Why is the sky blue? {}x", sentence.repeat(copies)))
+    };
+    assert_eq!(quoting(20), None, "the task quoted whole");
+    assert_eq!(quoting(21), None);
+    let found = quoting(22).expect("two copies beyond the prompt's own are a loop");
+    assert_eq!(found.unit, sentence.trim_end());
+    // A sentence the prompt says once is no excuse.
+    let mut guard =
+        LoopGuard::new(3).with_prompt("Why do cats purr? Tell me everything about light and air.");
+    assert!(guard.feed(&sentence.repeat(3)).is_some());
+}
+
+#[test]
 fn it_answers_once() {
     let mut guard = LoopGuard::new(2);
     let text = "one two three four five six seven. ".repeat(3);

@@ -51,7 +51,8 @@ impl RunContext {
     ) -> Result<ChatCompletion, LlmError> {
         let guarded = node.loop_guard && guards(phase);
         let seen = Mutex::new(Seen {
-            guard: guarded.then(|| LoopGuard::new(node.loop_guard_repeats)),
+            guard: guarded
+                .then(|| LoopGuard::new(node.loop_guard_repeats).with_prompt(&prompt_text(request))),
             ..Seen::default()
         });
         let stop = tokio_util::sync::CancellationToken::new();
@@ -127,6 +128,11 @@ impl RunContext {
             retries: 0,
         })
     }
+}
+
+/// Everything the model was given to read, as one text.
+fn prompt_text(request: &ChatRequest) -> String {
+    request.messages.iter().map(|m| m.content.as_str()).collect::<Vec<_>>().join("\n")
 }
 
 /// The phases the guard reads: every answer a member writes. The lab's judge writes a verdict in
