@@ -375,9 +375,25 @@ impl RunContext {
             return Ok(permit);
         }
         let waiting = endpoint.queue();
-        self.emitter.emit(EventKind::CallQueued { call, node: node.id.clone(), ahead: waiting.ahead });
+        let mut changes = waiting.changes();
+        let mut ahead = waiting.ahead();
+        self.emitter.emit(EventKind::CallQueued { call, node: node.id.clone(), ahead });
         let queued = Instant::now();
-        let permit = endpoint.limit.acquire().await.map_err(|_| LlmError::Cancelled)?;
+        let acquire = endpoint.limit.acquire();
+        tokio::pin!(acquire);
+        // Said again whenever the count ahead changes, so "2 ahead" counts down.
+        let permit = loop {
+            tokio::select! {
+                permit = &mut acquire => break permit.map_err(|_| LlmError::Cancelled)?,
+                Ok(()) = changes.changed() => {
+                    let now = waiting.ahead();
+                    if now != ahead {
+                        ahead = now;
+                        self.emitter.emit(EventKind::CallQueued { call, node: node.id.clone(), ahead });
+                    }
+                }
+            }
+        };
         drop(waiting);
         let waited_ms = queued.elapsed().as_millis() as i64;
         self.emitter.emit(EventKind::CallSlotted { call, node: node.id.clone(), waited_ms });

@@ -117,7 +117,7 @@ pub enum EventKind {
     /// Its `CallFinished` follows, with `finish_reason` "looped"; the answer counts as an answer.
     CallLooped { call: CallId, node: String, unit: String, kept_chars: u32, tokens_after: u32 },
     /// A call waits for a free slot of its endpoint (`max_concurrent`), with `ahead` calls
-    /// waiting before it.
+    /// waiting before it; said again each time that count changes.
     CallQueued { call: CallId, node: String, ahead: u32 },
     /// A queued call got its slot and is sent now.
     CallSlotted { call: CallId, node: String, waited_ms: i64 },

@@ -143,6 +143,16 @@ async fn a_call_waiting_for_a_slot_says_it_is_queued_and_when_it_goes() {
         })
         .collect();
     assert!(!queued.is_empty(), "with one slot, siblings wait");
+    // Each call's count ahead only goes down, and the calls behind others see it count down.
+    let mut calls: Vec<CallId> = queued.iter().map(|(call, _)| *call).collect();
+    calls.sort_unstable();
+    calls.dedup();
+    for call in &calls {
+        let aheads: Vec<u32> = queued.iter().filter(|(c, _)| c == call).map(|(_, a)| *a).collect();
+        assert!(aheads.windows(2).all(|w| w[1] < w[0]), "call {call}: {aheads:?}");
+    }
+    assert!(queued.iter().any(|(_, ahead)| *ahead > 0), "{queued:?}");
+    assert!(queued.len() > calls.len(), "some count went down while waiting: {queued:?}");
     for (call, _) in &queued {
         let at = |want: fn(&EventKind, CallId) -> bool| events.iter().position(|e| want(&e.kind, *call));
         let queued_at = at(|k, c| matches!(k, EventKind::CallQueued { call, .. } if *call == c));
