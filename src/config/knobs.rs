@@ -3,9 +3,9 @@
 
 use super::defaults;
 use super::error::Found;
+use super::model::Sampling;
+use super::range::{check_int, clamp_u32, pick};
 use super::raw::{At, RawSettings};
-use super::resolve::{check_int, clamp_u32, pick};
-use crate::llm::Sampling;
 
 /// Range-checks the guard's and the knobs' values a table gives.
 pub(super) fn check(raw: &RawSettings, place: &str, found: &mut Vec<Found>) {

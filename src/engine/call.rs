@@ -10,13 +10,12 @@ use tokio_util::sync::CancellationToken;
 
 use super::backends::{Backends, Endpoint};
 use super::conversation::{Conversation, Earlier, Exchange, PastTurn, TurnInfo, TurnKind};
-use super::ending::{CallFailure, Ending, SCHEMA_REFUSED, measure, refuses_schema};
+use super::ending::{CallFailure, Ending, LOOPED, SCHEMA_REFUSED, measure, refuses_schema};
 use super::events::{CallId, CallMetrics, EventKind, NodeStatus, RunTotals, SplitMethod};
 use super::prompts::{Asked, earlier_budget};
 use super::restart::Restarts;
 use super::sink::RunEmitter;
 use super::split::{ParsedSplit, read_split};
-use super::stream_watch::LOOPED;
 use crate::clock::now_ms;
 use crate::config::{Hierarchy, NodeConfig, Phase};
 use crate::llm::{ChatCompletion, ChatRequest, LlmError};

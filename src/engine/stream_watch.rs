@@ -11,6 +11,7 @@ use std::time::Duration;
 use tokio::time::{Instant, sleep, sleep_until};
 
 use super::call::{RunContext, TextHook};
+use super::ending::LOOPED;
 use super::events::{CallId, EventKind};
 use super::loop_guard::{Loop, LoopGuard};
 use crate::config::{NodeConfig, Phase};
@@ -18,8 +19,6 @@ use crate::llm::{ChatCompletion, ChatRequest, Delta, LlmError};
 
 /// Seconds of silence between two "no tokens for N s" notices.
 pub const SILENCE_STEP_SECS: u64 = 20;
-/// The `finish_reason` of a call the loop guard stopped (ailab's, not the server's).
-pub const LOOPED: &str = "looped";
 
 /// What the stream has shown so far, shared by the delta callback and the silence watch.
 #[derive(Default)]
