@@ -362,43 +362,6 @@ impl RunContext {
         }
     }
 
-    /// A slot of the endpoint's concurrency limit; a call that has to wait for one says so
-    /// (`CallQueued`, then `CallSlotted`), so it does not look like a model answering slowly.
-    async fn slot<'e>(
-        &self,
-        call: CallId,
-        node: &NodeConfig,
-        endpoint: &'e Endpoint,
-    ) -> Result<tokio::sync::SemaphorePermit<'e>, LlmError> {
-        if let Ok(permit) = endpoint.limit.try_acquire() {
-            return Ok(permit);
-        }
-        let waiting = endpoint.queue();
-        let mut changes = waiting.changes();
-        let mut ahead = waiting.ahead();
-        self.emitter.emit(EventKind::CallQueued { call, node: node.id.clone(), ahead });
-        let queued = Instant::now();
-        let acquire = endpoint.limit.acquire();
-        tokio::pin!(acquire);
-        // Said again whenever the count ahead changes, so "2 ahead" counts down.
-        let permit = loop {
-            tokio::select! {
-                permit = &mut acquire => break permit.map_err(|_| LlmError::Cancelled)?,
-                Ok(()) = changes.changed() => {
-                    let now = waiting.ahead();
-                    if now != ahead {
-                        ahead = now;
-                        self.emitter.emit(EventKind::CallQueued { call, node: node.id.clone(), ahead });
-                    }
-                }
-            }
-        };
-        drop(waiting);
-        let waited_ms = queued.elapsed().as_millis() as i64;
-        self.emitter.emit(EventKind::CallSlotted { call, node: node.id.clone(), waited_ms });
-        Ok(permit)
-    }
-
     fn tally(&self, metrics: &CallMetrics, failed: bool) {
         if let Ok(mut totals) = self.totals.lock() {
             totals.calls += 1;

@@ -1,6 +1,7 @@
 //! Watching a call while it streams: its tokens become events, the loop guard reads its answer
 //! text and stops the call when the model repeats itself, and a stream that goes silent is
-//! announced every [`SILENCE_STEP_SECS`] before the idle timeout fails it.
+//! announced every [`SILENCE_STEP_SECS`] before the idle timeout fails it. Before it streams, a
+//! call waiting for a free slot of its endpoint says so.
 //!
 //! Stopping is dropping the backend's future (the HTTP client then closes the connection), so a
 //! looping model stops generating on the server too, not only on the screen.
@@ -10,6 +11,7 @@ use std::time::Duration;
 
 use tokio::time::{Instant, sleep, sleep_until};
 
+use super::backends::Endpoint;
 use super::call::{RunContext, TextHook};
 use super::ending::LOOPED;
 use super::events::{CallId, EventKind};
@@ -35,6 +37,43 @@ struct Seen {
 }
 
 impl RunContext {
+    /// A slot of the endpoint's concurrency limit; a call that has to wait for one says so
+    /// (`CallQueued`, then `CallSlotted`), so it does not look like a model answering slowly.
+    pub(super) async fn slot<'e>(
+        &self,
+        call: CallId,
+        node: &NodeConfig,
+        endpoint: &'e Endpoint,
+    ) -> Result<tokio::sync::SemaphorePermit<'e>, LlmError> {
+        if let Ok(permit) = endpoint.limit.try_acquire() {
+            return Ok(permit);
+        }
+        let waiting = endpoint.queue();
+        let mut changes = waiting.changes();
+        let mut ahead = waiting.ahead();
+        self.emitter.emit(EventKind::CallQueued { call, node: node.id.clone(), ahead });
+        let queued = Instant::now();
+        let acquire = endpoint.limit.acquire();
+        tokio::pin!(acquire);
+        // Said again whenever the count ahead changes, so "2 ahead" counts down.
+        let permit = loop {
+            tokio::select! {
+                permit = &mut acquire => break permit.map_err(|_| LlmError::Cancelled)?,
+                Ok(()) = changes.changed() => {
+                    let now = waiting.ahead();
+                    if now != ahead {
+                        ahead = now;
+                        self.emitter.emit(EventKind::CallQueued { call, node: node.id.clone(), ahead });
+                    }
+                }
+            }
+        };
+        drop(waiting);
+        let waited_ms = queued.elapsed().as_millis() as i64;
+        self.emitter.emit(EventKind::CallSlotted { call, node: node.id.clone(), waited_ms });
+        Ok(permit)
+    }
+
     /// Streams one request, emitting its tokens; stops it at a loop (see the module doc).
     /// `on_first` runs at the first token (the model is loaded: the warm gate opens).
     #[allow(clippy::too_many_arguments)]
