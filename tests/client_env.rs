@@ -31,6 +31,7 @@ fn api_key_from_the_named_variable_and_no_proxy() {
             max_tokens: 50,
             seed: None,
             response_format: None,
+            sampling: Default::default(),
         };
         let mut sink = |_: Delta| {};
 

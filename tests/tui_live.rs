@@ -45,6 +45,8 @@ mod typing;
 mod ui;
 #[path = "tui_live/views.rs"]
 mod views;
+#[path = "tui_live/waits.rs"]
+mod waits;
 #[path = "tui_live/zoom_details.rs"]
 mod zoom_details;
 

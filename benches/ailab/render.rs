@@ -81,6 +81,7 @@ fn opening(run_id: &str, hierarchy: &Arc<Hierarchy>) -> Vec<RunEvent> {
             max_tokens: 512,
             seed: None,
             response_format: None,
+            sampling: Default::default(),
         };
         events.push(event(EventKind::CallStarted {
             call: i as u32 + 1,

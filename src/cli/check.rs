@@ -163,6 +163,19 @@ async fn test_messages(engine: &crate::engine::Engine, listed: &[(String, String
                 say!("  ✗ {} at {} did not answer ({who}):", target.model, target.endpoint);
                 say!("      {}", describe_error(&error));
             }
+            ProbeOutcome::KnobsRejected(rejected) => {
+                all_answered = false;
+                let source = &engine.hierarchy().source;
+                let file = std::fs::read_to_string(source).ok();
+                say!(
+                    "  ✗ {} at {} answers, but not with the settings of {who}:",
+                    target.model,
+                    target.endpoint
+                );
+                for refusal in probe::knob_refusals(&target, &rejected, source, file.as_deref()) {
+                    say!("      {refusal}");
+                }
+            }
         }
     }
     all_answered

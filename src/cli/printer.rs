@@ -84,13 +84,29 @@ fn raw_progress_line(event: &RunEvent, hierarchy: &Hierarchy, names: &Names) -> 
             format!("{:>width$}  {phase} failed: {error}", name(node))
         }
         EventKind::NodeFailed { node, reason } => format!("{:>width$}  FAILED: {reason}", name(node)),
-        EventKind::RunFinished { status, totals, .. } => format!(
-            "run {}: {} calls, {} tokens, {:.1} s",
-            status.as_str(),
-            totals.calls,
-            totals.prompt_tokens + totals.completion_tokens,
-            totals.wall_ms as f64 / 1000.0
+        EventKind::CallSilent { node, secs, .. } => format!("{:>width$}: no tokens for {secs} s", name(node)),
+        EventKind::CallLooped { node, unit, tokens_after, .. } => format!(
+            "{:>width$}  stopped: repeating itself (\"{}\"), kept its text up to the first repeat; {tokens_after} tokens cut",
+            name(node),
+            one_line(unit, 60)
         ),
+        EventKind::CallQueued { node, ahead, .. } => {
+            format!("{:>width$}  queued (waiting for a free slot, {ahead} ahead)", name(node))
+        }
+        EventKind::RunFinished { status, totals, .. } => {
+            let looped = match totals.looped_calls {
+                0 => String::new(),
+                1 => " (1 stopped repeating itself)".into(),
+                n => format!(" ({n} stopped repeating themselves)"),
+            };
+            format!(
+                "run {}: {} calls{looped}, {} tokens, {:.1} s",
+                status.as_str(),
+                totals.calls,
+                totals.prompt_tokens + totals.completion_tokens,
+                totals.wall_ms as f64 / 1000.0
+            )
+        }
         _ => return None,
     })
 }
@@ -144,6 +160,44 @@ mod tests {
         assert!(!line.contains("failed"), "{line}");
         let line = progress_line(&finished("echo", Phase::Answer, Some("boom".into())), &h, &names);
         assert_eq!(line.as_deref(), Some("   Echo  answer failed: boom"));
+    }
+
+    fn event(kind: EventKind) -> RunEvent {
+        RunEvent { run_id: "r".into(), at_ms: 0, kind }
+    }
+
+    #[test]
+    fn silence_loops_and_queues_are_said_plainly() {
+        let h = six_node_tree();
+        let names = Names::new(&h);
+        let silent = event(EventKind::CallSilent { call: 4, node: "quantum".into(), secs: 20 });
+        assert_eq!(progress_line(&silent, &h, &names).as_deref(), Some("Quantum: no tokens for 20 s"));
+        let unit = "The insight:\x1b[2J what purrs?".to_string();
+        let looped = event(EventKind::CallLooped {
+            call: 4,
+            node: "echo".into(),
+            unit,
+            kept_chars: 80,
+            tokens_after: 24,
+        });
+        let line = progress_line(&looped, &h, &names).unwrap_or_default();
+        assert!(
+            line.starts_with("   Echo  stopped: repeating itself (\"The insight: what purrs?\")"),
+            "{line}"
+        );
+        assert!(line.ends_with("24 tokens cut"), "{line}");
+        let queued = event(EventKind::CallQueued { call: 5, node: "sage".into(), ahead: 2 });
+        let line = progress_line(&queued, &h, &names);
+        assert_eq!(line.as_deref(), Some("   Sage  queued (waiting for a free slot, 2 ahead)"));
+        let totals =
+            crate::engine::RunTotals { calls: 8, looped_calls: 2, wall_ms: 1500, ..Default::default() };
+        let done =
+            event(EventKind::RunFinished { status: crate::engine::RunStatus::Done, answer: None, totals });
+        let line = progress_line(&done, &h, &names);
+        assert_eq!(
+            line.as_deref(),
+            Some("run done: 8 calls (2 stopped repeating themselves), 0 tokens, 1.5 s")
+        );
     }
 
     #[test]

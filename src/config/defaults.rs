@@ -10,6 +10,10 @@ pub const TOP_P: f32 = 0.95;
 pub const MAX_TOKENS: u32 = 512;
 /// Phi-3.1 mini's context window.
 pub const CONTEXT_TOKENS: u32 = 4096;
+/// Copies of a repeated unit (the first included) that make a loop the loop guard stops.
+pub const LOOP_GUARD_REPEATS: u32 = 3;
+/// What `loop_guard_repeats` may be: 2 stops at the first repeat; past 20 the guard saves little.
+pub const LOOP_GUARD_REPEATS_RANGE: std::ops::RangeInclusive<i64> = 2..=20;
 /// Role of a node with children that does not describe itself.
 pub const PARENT_ROLE: &str = "coordinator";
 /// Role of a leaf that does not describe itself.

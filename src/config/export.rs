@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::model::{Hierarchy, NodeConfig, ServerConfig};
-use super::template;
+use super::{defaults, template};
 
 #[derive(Serialize)]
 struct FileOut<'a> {
@@ -57,6 +57,20 @@ struct SettingsOut<'a> {
     reflect: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     critique: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    loop_guard: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    loop_guard_repeats: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    frequency_penalty: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    presence_penalty: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repeat_penalty: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_p: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    top_k: Option<u32>,
     #[serde(skip_serializing_if = "PromptsOut::is_empty")]
     prompts: PromptsOut,
 }
@@ -139,6 +153,8 @@ fn shared_settings(nodes: &[NodeConfig]) -> SettingsOut<'_> {
             revise: p(|n| &n.prompts.revise),
             critique: p(|n| &n.prompts.critique),
         },
+        // The guard and the knobs are written per node, where they differ from the built-ins.
+        ..SettingsOut::default()
     }
 }
 
@@ -165,6 +181,13 @@ fn node<'a>(n: &'a NodeConfig, d: &SettingsOut<'a>) -> NodeOut<'a> {
             reflect: differs(n.reflect, d.reflect),
             // A leaf never critiques, whatever [defaults] says.
             critique: if n.is_parent() { differs(n.critique, d.critique) } else { None },
+            loop_guard: (!n.loop_guard).then_some(false),
+            loop_guard_repeats: differs(n.loop_guard_repeats, Some(defaults::LOOP_GUARD_REPEATS)),
+            frequency_penalty: n.sampling.frequency_penalty.map(shortest),
+            presence_penalty: n.sampling.presence_penalty.map(shortest),
+            repeat_penalty: n.sampling.repeat_penalty.map(shortest),
+            min_p: n.sampling.min_p.map(shortest),
+            top_k: n.sampling.top_k,
             prompts: PromptsOut {
                 system: differs(system, dp.system.clone()),
                 split: prompt(&n.prompts.split, &dp.split),

@@ -5,8 +5,10 @@ pub mod diff;
 pub mod edit;
 mod error;
 mod export;
+mod knobs;
 pub mod load;
 pub mod model;
+mod range;
 mod raw;
 mod resolve;
 mod suggest;
@@ -15,6 +17,9 @@ mod tree;
 
 pub use error::{ConfigError, Location, Problem};
 pub use export::to_toml_string;
+pub use knobs::setting_line;
 pub use load::{BUILT_IN_SOURCE, DEFAULT_HIERARCHY_TOML, HierarchySource, load_hierarchy, parse_hierarchy};
-pub use model::{DEFAULT_BASE_URL, DEFAULT_MODEL, Hierarchy, NodeConfig, Phase, Prompts, ServerConfig};
+pub use model::{
+    DEFAULT_BASE_URL, DEFAULT_MODEL, Hierarchy, NodeConfig, Phase, Prompts, Sampling, ServerConfig,
+};
 pub use resolve::normalize_base_url;

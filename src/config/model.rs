@@ -129,6 +129,32 @@ pub struct NodeConfig {
     /// On a parent: review each child's reply and ask it for one revision.
     pub critique: bool,
     pub prompts: Prompts,
+    /// Stop a call that falls into repetition (see `engine::loop_guard`). Left out of the
+    /// snapshot when on, as most are, so hierarchies written before it hash as they did.
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    pub loop_guard: bool,
+    /// Copies of a repeated unit (the first included) that make a loop.
+    #[serde(default = "default_repeats", skip_serializing_if = "is_default_repeats")]
+    pub loop_guard_repeats: u32,
+    /// Optional sampling knobs, sent only when set.
+    #[serde(default, skip_serializing_if = "Sampling::is_empty")]
+    pub sampling: Sampling,
+}
+
+fn on() -> bool {
+    true
+}
+
+fn is_on(value: &bool) -> bool {
+    *value
+}
+
+fn default_repeats() -> u32 {
+    super::defaults::LOOP_GUARD_REPEATS
+}
+
+fn is_default_repeats(value: &u32) -> bool {
+    *value == default_repeats()
 }
 
 impl NodeConfig {
@@ -214,5 +240,62 @@ impl Phase {
 impl std::fmt::Display for Phase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Sampling knobs a node may set, each sent only when set: a server that does not know one
+/// refuses the request, so an unset knob must not be on the wire at all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sampling {
+    /// OpenAI: -2..2, penalizes tokens by how often they appeared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency_penalty: Option<f32>,
+    /// OpenAI: -2..2, penalizes tokens that appeared at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presence_penalty: Option<f32>,
+    /// llama.cpp / LM Studio: above 0 (1 is off), divides the odds of recent tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat_penalty: Option<f32>,
+    /// llama.cpp / LM Studio: 0..1, drops tokens less likely than this share of the likeliest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_p: Option<f32>,
+    /// llama.cpp / LM Studio: keep only the k likeliest tokens (0 is off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_k: Option<u32>,
+}
+
+impl Sampling {
+    /// The knobs' names as sent, in order.
+    pub const NAMES: [&'static str; 5] =
+        ["frequency_penalty", "presence_penalty", "repeat_penalty", "min_p", "top_k"];
+
+    /// True when no knob is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Sampling::default()
+    }
+
+    /// The names of the knobs that are set, in order.
+    pub fn set_names(&self) -> Vec<&'static str> {
+        let set = [
+            self.frequency_penalty.is_some(),
+            self.presence_penalty.is_some(),
+            self.repeat_penalty.is_some(),
+            self.min_p.is_some(),
+            self.top_k.is_some(),
+        ];
+        Self::NAMES.iter().zip(set).filter(|(_, on)| *on).map(|(name, _)| *name).collect()
+    }
+
+    /// The same knobs less the one named `name`.
+    pub fn without(mut self, name: &str) -> Sampling {
+        match name {
+            "frequency_penalty" => self.frequency_penalty = None,
+            "presence_penalty" => self.presence_penalty = None,
+            "repeat_penalty" => self.repeat_penalty = None,
+            "min_p" => self.min_p = None,
+            "top_k" => self.top_k = None,
+            _ => {}
+        }
+        self
     }
 }

@@ -5,6 +5,7 @@
 use super::defaults;
 use super::error::Found;
 use super::model::{NodeConfig, Phase, Prompts, ServerConfig};
+use super::range::{check_int, clamp_u32, pick};
 use super::raw::{At, RawFile, RawNode, RawPrompts, RawServer, RawSettings};
 use super::suggest::closest;
 use super::template;
@@ -127,37 +128,7 @@ pub(crate) fn check_settings(raw: &RawSettings, place: &str, found: &mut Vec<Fou
     check_int(&raw.max_tokens, "max_tokens", place, 1, i64::from(u32::MAX), found);
     check_int(&raw.context_tokens, "context_tokens", place, 512, i64::from(u32::MAX), found);
     check_int(&raw.reflect, "reflect", place, 0, MAX_REFLECT, found);
-}
-
-/// The value if it lies in `min..=max`; otherwise reports it.
-fn check_int(
-    value: &Option<At<i64>>,
-    key: &str,
-    place: &str,
-    min: i64,
-    max: i64,
-    found: &mut Vec<Found>,
-) -> Option<i64> {
-    let v = value.as_ref()?;
-    if (min..=max).contains(&v.value) {
-        return Some(v.value);
-    }
-    let rule = if max >= i64::from(u32::MAX) {
-        format!("at least {min}")
-    } else {
-        format!("between {min} and {max}")
-    };
-    let help = match key {
-        "max_tokens" => "512 suits a short answer, 700 a synthesis",
-        "context_tokens" => "Phi-3.1 mini 4k holds 4096 tokens",
-        "reflect" => "each round costs two more calls; 0 turns reflection off, 1 or 2 is plenty",
-        "max_concurrent" => "LM Studio 0.4+ answers 4 at once by default; use 1 for older versions",
-        _ => "",
-    };
-    found.push(
-        Found::at(v.span.clone(), format!("{key} in {place} must be {rule}, not {}", v.value)).help(help),
-    );
-    None
+    super::knobs::check(raw, place, found);
 }
 
 /// Where a template came from, for messages and for pointing at it.
@@ -250,15 +221,11 @@ pub(crate) fn node(raw: &RawNode, file: &RawFile, text: &str, found: &mut Vec<Fo
         reflect,
         critique,
         prompts: Prompts { system, ..prompts },
+        loop_guard: pick(&s.loop_guard, &d.loop_guard).is_none_or(|v| v.value),
+        loop_guard_repeats: pick(&s.loop_guard_repeats, &d.loop_guard_repeats)
+            .map_or(defaults::LOOP_GUARD_REPEATS, |v| clamp_u32(v.value)),
+        sampling: super::knobs::sampling(s, d),
     }
-}
-
-fn pick<'a, T>(own: &'a Option<At<T>>, default: &'a Option<At<T>>) -> Option<&'a At<T>> {
-    own.as_ref().or(default.as_ref())
-}
-
-fn clamp_u32(v: i64) -> u32 {
-    u32::try_from(v.max(0)).unwrap_or(u32::MAX)
 }
 
 fn capitalized(id: &str) -> String {

@@ -224,6 +224,7 @@ impl Engine {
             max_tokens: node.max_tokens,
             seed: node.seed,
             response_format: Some(schema::verdict()),
+            sampling: Default::default(),
         };
         let result = ctx.call(spec(&node, Phase::Judge, None, request, false, &cancel)).await;
         finish(&ctx, started, &cancel, result)

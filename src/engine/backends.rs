@@ -1,9 +1,9 @@
 //! One backend and one concurrency limit per endpoint: requests to the same server share its
 //! "Max Concurrent Predictions" instead of queueing inside it and burning their timeouts.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use tokio::sync::Semaphore;
 
@@ -21,6 +21,51 @@ pub struct Endpoint {
     warm: Arc<std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<bool>>>>>,
     /// Set once the server refused a `response_format` (see `RunContext::call`).
     schema_refused: Arc<AtomicBool>,
+    /// Calls waiting for a slot of `limit`, by ticket (the semaphore is fair: first come, first
+    /// served, so the tickets before one are the calls ahead of it).
+    queue: Arc<Queue>,
+}
+
+#[derive(Default)]
+struct Queue {
+    tickets: std::sync::Mutex<BTreeSet<u64>>,
+    next: AtomicU64,
+    /// Bumped whenever a call joins or leaves, for the waiting ones to recount.
+    changed: tokio::sync::watch::Sender<u64>,
+}
+
+impl Queue {
+    fn bump(&self) {
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
+    }
+}
+
+/// A place in an endpoint's queue, left when dropped (with its slot, or cancelled).
+pub struct Waiting {
+    ticket: u64,
+    queue: Arc<Queue>,
+}
+
+impl Waiting {
+    /// Calls waiting before this one.
+    pub fn ahead(&self) -> u32 {
+        let tickets = self.queue.tickets.lock();
+        tickets.map_or(0, |t| t.range(..self.ticket).count() as u32)
+    }
+
+    /// Wakes when a call joins or leaves the queue.
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.queue.changed.subscribe()
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        if let Ok(mut tickets) = self.queue.tickets.lock() {
+            tickets.remove(&self.ticket);
+        }
+        self.queue.bump();
+    }
 }
 
 impl Endpoint {
@@ -30,7 +75,18 @@ impl Endpoint {
             limit: Arc::new(Semaphore::new(max_concurrent.max(1))),
             warm: Arc::default(),
             schema_refused: Arc::default(),
+            queue: Arc::default(),
         }
+    }
+
+    /// Joins the queue for a slot.
+    pub fn queue(&self) -> Waiting {
+        let ticket = self.queue.next.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut tickets) = self.queue.tickets.lock() {
+            tickets.insert(ticket);
+        }
+        self.queue.bump();
+        Waiting { ticket, queue: self.queue.clone() }
     }
 
     /// True once this server refused a JSON schema: later splits are sent without one.

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::backends::{Backends, Endpoint};
 use super::conversation::{Conversation, Earlier, Exchange, PastTurn, TurnInfo, TurnKind};
-use super::ending::{CallFailure, Ending, SCHEMA_REFUSED, measure, refuses_schema};
+use super::ending::{CallFailure, Ending, LOOPED, SCHEMA_REFUSED, measure, refuses_schema};
 use super::events::{CallId, CallMetrics, EventKind, NodeStatus, RunTotals, SplitMethod};
 use super::prompts::{Asked, earlier_budget};
 use super::restart::Restarts;
@@ -18,7 +18,7 @@ use super::sink::RunEmitter;
 use super::split::{ParsedSplit, read_split};
 use crate::clock::now_ms;
 use crate::config::{Hierarchy, NodeConfig, Phase};
-use crate::llm::{ChatCompletion, ChatRequest, Delta, LlmError};
+use crate::llm::{ChatCompletion, ChatRequest, LlmError};
 
 /// Sees a call's answer text as it streams in.
 pub type TextHook<'a> = &'a mut (dyn FnMut(CallId, &str) + Send);
@@ -241,6 +241,9 @@ impl RunContext {
             let metrics = measure(&request, completion, started, started_ms, ended_ms);
             let parsed = match (spec.split_into, &ending) {
                 (Some(count), Ending::Answered(done)) => {
+                    // A looped split is not read as cut off: it was cut after a whole copy of its
+                    // unit, so its last item is complete (an open JSON array still gives its
+                    // closed elements).
                     read_split(&done.content, count, done.finish_reason.as_deref() == Some("length"))
                 }
                 _ => None,
@@ -331,13 +334,20 @@ impl RunContext {
         on_text: Option<TextHook<'_>>,
     ) -> Result<ChatCompletion, LlmError> {
         let work = async {
-            let _permit = endpoint.limit.acquire().await.map_err(|_| LlmError::Cancelled)?;
+            let _permit = self.slot(call, node, endpoint).await?;
             // LM Studio loads a cold model once per concurrent first request (BT#1751): the first
             // request to each model goes alone until its first token, the rest wait for it.
             let gate = endpoint.warm_gate(&request.model);
             let guard = gate.lock().await;
             let mut cold = (!*guard).then_some(guard);
-            let result = self.stream_unlocked(call, node, phase, endpoint, request, on_text, &mut cold).await;
+            // The model answered, so it is loaded: let the requests waiting for it go.
+            let mut warmed = || {
+                if let Some(mut warm) = cold.take() {
+                    *warm = true;
+                }
+            };
+            let backend = endpoint.backend.as_ref();
+            let result = self.watch_stream(call, node, phase, backend, request, on_text, &mut warmed).await;
             // Still held: no token came, so a failed first call leaves the model cold and the
             // next request goes alone too.
             if let Some(mut guard) = cold {
@@ -352,39 +362,11 @@ impl RunContext {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn stream_unlocked(
-        &self,
-        call: CallId,
-        node: &NodeConfig,
-        phase: Phase,
-        endpoint: &Endpoint,
-        request: &ChatRequest,
-        mut on_text: Option<TextHook<'_>>,
-        cold: &mut Option<tokio::sync::MutexGuard<'_, bool>>,
-    ) -> Result<ChatCompletion, LlmError> {
-        let node_id = node.id.clone();
-        let mut on_delta = |delta: Delta| {
-            // The model answered, so it is loaded: let the requests waiting for it go.
-            if let Some(mut warm) = cold.take() {
-                *warm = true;
-            }
-            let (text, reasoning) = match delta {
-                Delta::Content(text) => (text, false),
-                Delta::Reasoning(text) => (text, true),
-            };
-            if let (Some(hook), false) = (on_text.as_mut(), reasoning) {
-                hook(call, &text);
-            }
-            self.emitter.emit(EventKind::Token { call, node: node_id.clone(), phase, text, reasoning });
-        };
-        endpoint.backend.stream_chat(request, &mut on_delta).await
-    }
-
     fn tally(&self, metrics: &CallMetrics, failed: bool) {
         if let Ok(mut totals) = self.totals.lock() {
             totals.calls += 1;
             totals.failed_calls += u32::from(failed);
+            totals.looped_calls += u32::from(metrics.finish_reason.as_deref() == Some(LOOPED));
             totals.prompt_tokens += u64::from(metrics.prompt_tokens.unwrap_or(0));
             totals.completion_tokens += u64::from(metrics.completion_tokens);
         }

@@ -121,6 +121,9 @@ impl Ending {
     }
 }
 
+/// The `finish_reason` of a call the loop guard stopped (ailab's, not the server's): it answered,
+/// with its text cut where the loop began.
+pub const LOOPED: &str = "looped";
 /// The error of a call stopped because its node got a different sub-task from the final split.
 pub const RESTARTED: &str = "restarted: the final split gave it a different sub-task";
 /// Starts the error of a call stopped because an ancestor was restarted.

@@ -109,6 +109,18 @@ pub enum EventKind {
     /// A call's answer is not what it seems: it mostly repeated its own prompt's instructions.
     /// Its parent does not take it as an answer (see `cascade`).
     AnswerFlagged { call: CallId, node: String, reason: String },
+    /// A streaming call has sent no token for `secs` seconds (20, 40, …), before the idle
+    /// timeout fails it. The next `Token` of the call ends the silence.
+    CallSilent { call: CallId, node: String, secs: u64 },
+    /// The loop guard stopped a call that kept repeating `unit`: its text was cut to the first
+    /// copy (`kept_chars` characters), and `tokens_after` tokens came after the loop began.
+    /// Its `CallFinished` follows, with `finish_reason` "looped"; the answer counts as an answer.
+    CallLooped { call: CallId, node: String, unit: String, kept_chars: u32, tokens_after: u32 },
+    /// A call waits for a free slot of its endpoint (`max_concurrent`), with `ahead` calls
+    /// waiting before it; said again each time that count changes.
+    CallQueued { call: CallId, node: String, ahead: u32 },
+    /// A queued call got its slot and is sent now.
+    CallSlotted { call: CallId, node: String, waited_ms: i64 },
 }
 
 fn default_kind() -> String {
@@ -275,6 +287,9 @@ pub struct RunTotals {
     /// Answers flagged as no answer: they mostly repeated their own instructions.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub flagged_answers: u32,
+    /// Calls the loop guard stopped (they answered: not failures).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub looped_calls: u32,
 }
 
 fn is_zero(n: &u32) -> bool {

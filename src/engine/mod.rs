@@ -17,6 +17,7 @@ pub mod events;
 mod expansion;
 mod finish;
 mod ids;
+pub mod loop_guard;
 pub mod probe;
 pub mod prompts;
 mod restart;
@@ -25,6 +26,7 @@ pub mod sink;
 pub mod split;
 mod split_step;
 pub mod split_stream;
+mod stream_watch;
 pub mod testkit;
 #[cfg(test)]
 mod tests;
@@ -33,7 +35,7 @@ pub mod timeline;
 pub use backends::Backends;
 pub use call::describe as describe_error;
 pub use conversation::{Conversation, Exchange, PastTurn, TurnInfo, TurnKind};
-pub use ending::{RESTARTED, SCHEMA_REFUSED, STOPPED_FOR_RESTART, is_not_a_failure};
+pub use ending::{LOOPED, RESTARTED, SCHEMA_REFUSED, STOPPED_FOR_RESTART, is_not_a_failure};
 pub use events::{
     CallId, CallMetrics, EventKind, NodeStatus, RunEvent, RunId, RunStatus, RunSummary, RunTotals,
     SplitMethod,
@@ -41,3 +43,4 @@ pub use events::{
 pub use ids::{hierarchy_hash, new_run_id};
 pub use runner::Engine;
 pub use sink::{EventSink, RunEmitter};
+pub use stream_watch::SILENCE_STEP_SECS;

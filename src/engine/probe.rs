@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::backends::Backends;
 use super::prompts;
 use crate::config::Hierarchy;
-use crate::llm::{ChatRequest, LlmError};
+use crate::llm::{ChatRequest, LlmError, Sampling};
 
 /// One test message: what is sent, where, and for which members.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +16,8 @@ pub struct ProbeTarget {
     pub model: String,
     /// The names of the members using this model on this server.
     pub members: Vec<String>,
+    /// Their ids, in the same order (to point at their settings in hierarchy.toml).
+    pub member_ids: Vec<String>,
     pub request: ChatRequest,
 }
 
@@ -26,22 +28,32 @@ pub enum ProbeOutcome {
     Answered { text: String, elapsed: Duration },
     /// The call failed: the server's own words are in the error.
     Failed(LlmError),
+    /// The model answered without the members' sampling knobs, but not with these ones: each
+    /// refused knob, with the server's refusal.
+    KnobsRejected(Vec<(&'static str, LlmError)>),
 }
 
-/// The test messages a hierarchy needs: one per distinct server and model (sent with the first
-/// member's settings), so a team on one model costs one message.
+/// The test messages a hierarchy needs: one per distinct server, model and sampling knobs (sent
+/// with the first member's settings), so a team on one model costs one message. Knobs get their
+/// own message because a server may refuse one it does not know.
 pub fn targets(hierarchy: &Hierarchy) -> Vec<ProbeTarget> {
     let mut targets: Vec<ProbeTarget> = Vec::new();
     for node in &hierarchy.nodes {
         let endpoint = hierarchy.endpoint_of(node).to_string();
         let request = prompts::probe(node);
-        let same = |t: &ProbeTarget| t.endpoint == endpoint && t.model == node.model;
+        let same = |t: &ProbeTarget| {
+            t.endpoint == endpoint && t.model == node.model && t.request.sampling == node.sampling
+        };
         match targets.iter_mut().find(|t| same(t)) {
-            Some(target) => target.members.push(node.name.clone()),
+            Some(target) => {
+                target.members.push(node.name.clone());
+                target.member_ids.push(node.id.clone());
+            }
             None => targets.push(ProbeTarget {
                 endpoint,
                 model: node.model.clone(),
                 members: vec![node.name.clone()],
+                member_ids: vec![node.id.clone()],
                 request,
             }),
         }
@@ -61,16 +73,68 @@ pub async fn probe(backends: &Backends, target: &ProbeTarget) -> ProbeOutcome {
     // A closed semaphore only happens at shutdown; the message then goes without waiting its turn.
     let _permit = endpoint.limit.acquire().await.ok();
     let started = Instant::now();
+    let error = match send(endpoint, &target.request).await {
+        Ok(text) => return ProbeOutcome::Answered { text: first_words(&text), elapsed: started.elapsed() },
+        Err(error) => error,
+    };
+    let knobs = target.request.sampling;
+    if knobs.is_empty() {
+        return ProbeOutcome::Failed(error);
+    }
+    // Is it the knobs? Without them the model must answer; then each knob alone tells which.
+    let plain = ChatRequest { sampling: Sampling::default(), ..target.request.clone() };
+    if send(endpoint, &plain).await.is_err() {
+        return ProbeOutcome::Failed(error);
+    }
+    let mut rejected = Vec::new();
+    for name in knobs.set_names() {
+        let alone =
+            knobs.set_names().into_iter().filter(|other| *other != name).fold(knobs, |k, n| k.without(n));
+        let request = ChatRequest { sampling: alone, ..plain.clone() };
+        if let Err(refusal) = send(endpoint, &request).await {
+            rejected.push((name, refusal));
+        }
+    }
+    // Each knob passes alone: it is their combination, reported as the server said it.
+    if rejected.is_empty() { ProbeOutcome::Failed(error) } else { ProbeOutcome::KnobsRejected(rejected) }
+}
+
+/// Each refused knob in words, with the fix: "The server at … rejected `top_k` for Echo: <its
+/// words>. Remove it from hierarchy.toml (line 12) or use a server that supports it." `file` is
+/// the hierarchy's text, when it is a file, to point at the line.
+pub fn knob_refusals(
+    target: &ProbeTarget,
+    rejected: &[(&'static str, LlmError)],
+    source: &str,
+    file: Option<&str>,
+) -> Vec<String> {
+    let who = target.members.join(", ");
+    let first = target.member_ids.first().map(String::as_str).unwrap_or_default();
+    rejected
+        .iter()
+        .map(|(knob, error)| {
+            let line = file.and_then(|text| crate::config::setting_line(text, first, knob));
+            let place = line.map_or_else(|| source.to_string(), |n| format!("{source} (line {n})"));
+            format!(
+                "The server at {} rejected `{knob}` for {who}: {}. Remove it from {place} or use a server \
+                 that supports it.",
+                target.endpoint,
+                error.to_string().trim_end().trim_end_matches('.')
+            )
+        })
+        .collect()
+}
+
+/// One test message; the answer's text.
+async fn send(endpoint: &super::backends::Endpoint, request: &ChatRequest) -> Result<String, LlmError> {
     let mut text = String::new();
     let mut on_delta = |delta: crate::llm::Delta| {
         if let crate::llm::Delta::Content(piece) = delta {
             text.push_str(&piece);
         }
     };
-    match endpoint.backend.stream_chat(&target.request, &mut on_delta).await {
-        Ok(_) => ProbeOutcome::Answered { text: first_words(&text), elapsed: started.elapsed() },
-        Err(error) => ProbeOutcome::Failed(error),
-    }
+    endpoint.backend.stream_chat(request, &mut on_delta).await?;
+    Ok(text)
 }
 
 /// Sends every test message in turn (in turn: several at once would make LM Studio load a cold
@@ -137,6 +201,72 @@ mod tests {
             }
             other => panic!("expected the server's refusal, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn members_with_other_knobs_get_their_own_test_message() {
+        let mut hierarchy = testkit::six_node_tree();
+        hierarchy.nodes[3].sampling.top_k = Some(40);
+        let targets = targets(&hierarchy);
+        assert_eq!(targets.len(), 2, "{targets:?}");
+        assert_eq!(targets[1].member_ids, vec!["echo".to_string()]);
+        assert_eq!(targets[1].request.sampling.top_k, Some(40));
+        assert_eq!(targets[0].request.sampling, Sampling::default());
+    }
+
+    #[tokio::test]
+    async fn a_knob_the_server_refuses_is_named_with_the_servers_words() {
+        let mut hierarchy = testkit::six_node_tree();
+        hierarchy.nodes[3].sampling.top_k = Some(40);
+        hierarchy.nodes[3].sampling.min_p = Some(0.05);
+        let target = targets(&hierarchy).remove(1);
+        // A server that knows min_p but not top_k.
+        let server = testkit::ScriptedBackend::new(|request| match request.sampling.top_k {
+            Some(_) => testkit::Reply::Fail(LlmError::Http {
+                status: 400,
+                message: "Unrecognized request argument supplied: top_k".into(),
+            }),
+            None => testkit::Reply::Text("OK".into()),
+        });
+        let backends = Backends::single(server.clone(), 1);
+        match probe(&backends, &target).await {
+            ProbeOutcome::KnobsRejected(rejected) => {
+                assert_eq!(rejected.len(), 1, "{rejected:?}");
+                assert_eq!(rejected[0].0, "top_k");
+                assert!(rejected[0].1.to_string().contains("Unrecognized request argument supplied: top_k"));
+                let file = "[[node]]\nid = \"atlas\"\n\n[[node]]\nid = \"echo\"\ntop_k = 40\nmin_p = 0.05\n";
+                let said = knob_refusals(&target, &rejected, "hierarchy.toml", Some(file));
+                assert_eq!(
+                    said,
+                    vec![format!(
+                        "The server at {} rejected `top_k` for Echo: {}. Remove it from hierarchy.toml (line 6) \
+                         or use a server that supports it.",
+                        target.endpoint,
+                        rejected[0].1.to_string().trim_end_matches('.')
+                    )]
+                );
+            }
+            other => panic!("expected top_k to be named, got {other:?}"),
+        }
+        // With the knobs, without them, then each alone.
+        let sent: Vec<_> = server.received().iter().map(|r| r.sampling.set_names()).collect();
+        assert_eq!(sent, vec![vec!["min_p", "top_k"], vec![], vec!["min_p"], vec!["top_k"]]);
+    }
+
+    #[tokio::test]
+    async fn a_model_that_fails_without_knobs_too_is_not_blamed_on_them() {
+        let mut hierarchy = testkit::six_node_tree();
+        hierarchy.nodes[3].sampling.top_k = Some(40);
+        let target = targets(&hierarchy).remove(1);
+        let refusal = LlmError::NoModelLoaded { message: "No models loaded.".into() };
+        let backends = Backends::single(
+            testkit::ScriptedBackend::new(move |_| testkit::Reply::Fail(refusal.clone())),
+            1,
+        );
+        assert!(matches!(
+            probe(&backends, &target).await,
+            ProbeOutcome::Failed(LlmError::NoModelLoaded { .. })
+        ));
     }
 
     #[test]

@@ -78,6 +78,7 @@ fn request(node: &NodeConfig, earlier: &Earlier, user: String) -> ChatRequest {
         max_tokens: node.max_tokens,
         seed: node.seed,
         response_format: None,
+        sampling: node.sampling,
     }
 }
 

@@ -44,6 +44,9 @@ pub fn node(id: &str, children: &[&str]) -> NodeConfig {
         reflect: 0,
         critique: false,
         prompts: test_prompts(&name),
+        loop_guard: true,
+        loop_guard_repeats: crate::config::defaults::LOOP_GUARD_REPEATS,
+        sampling: Default::default(),
     }
 }
 
@@ -85,6 +88,8 @@ pub enum Reply {
     Broken(String, LlmError),
     /// Never answer (until cancelled).
     Stall,
+    /// Stream this text word by word, then go silent without ending (until cancelled).
+    StallAfter(String),
 }
 
 type Script = dyn Fn(&ChatRequest) -> Reply + Send + Sync;
@@ -211,7 +216,12 @@ impl ChatBackend for ScriptedBackend {
             let _guard = InFlight(self, index);
             self.max_in_flight.fetch_max(now, Ordering::SeqCst);
             let mut broken = None;
+            let mut stall = false;
             let (text, reasoning, finish_reason) = match (self.script)(request) {
+                Reply::StallAfter(text) => {
+                    stall = true;
+                    (text, false, "stop")
+                }
                 Reply::Text(text) => (text, false, "stop"),
                 Reply::Broken(text, error) => {
                     broken = Some(error);
@@ -235,6 +245,9 @@ impl ChatBackend for ScriptedBackend {
                 let word = word.to_string();
                 on_delta(if reasoning { Delta::Reasoning(word) } else { Delta::Content(word) });
                 chunks += 1;
+            }
+            if stall {
+                std::future::pending::<()>().await;
             }
             if let Some(error) = broken {
                 return Err(error);

@@ -234,6 +234,7 @@ mod tests {
             max_tokens: 300,
             seed: None,
             response_format: split.map(|count| schema::split(count, 400)),
+            sampling: Default::default(),
         }
     }
 

@@ -16,7 +16,9 @@ pub mod types;
 use futures::future::BoxFuture;
 
 pub use error::LlmError;
-pub use types::{ChatCompletion, ChatMessage, ChatRequest, Delta, ModelInfo, Role, ServerTimings, Usage};
+pub use types::{
+    ChatCompletion, ChatMessage, ChatRequest, Delta, ModelInfo, Role, Sampling, ServerTimings, Usage,
+};
 
 /// Receives text as it streams in; called on the caller's task, never after the call returns.
 pub type DeltaSink<'a> = &'a mut (dyn FnMut(Delta) + Send);

@@ -4,6 +4,9 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+/// The knobs are a node's settings, sent as they are: defined with the settings.
+pub use crate::config::Sampling;
+
 /// Who a chat message is from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -45,6 +48,9 @@ pub struct ChatRequest {
     /// `response_format` as the OpenAI API spells it (a json_schema for splits).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_format: Option<serde_json::Value>,
+    /// The optional sampling knobs, sent only when set.
+    #[serde(flatten)]
+    pub sampling: Sampling,
 }
 
 /// A piece of streamed text, already separated into answer and reasoning.

@@ -128,7 +128,8 @@ impl RunRecord {
             members.insert(task.node.clone(), Exchange { task: task.task.clone(), answer: None });
         }
         for call in &self.calls {
-            let usable = call.status == CallStatus::Done || (!complete && !call.text.trim().is_empty());
+            let usable = matches!(call.status, CallStatus::Done | CallStatus::Looped)
+                || (!complete && !call.text.trim().is_empty());
             if !ANSWERING.contains(&call.phase) || !usable {
                 continue;
             }

@@ -155,6 +155,9 @@ pub enum CallStatus {
     /// Ended without its answer through no fault of its own: cancelled by the user, restarted with
     /// a new sub-task, or a split asked again without the schema the server refused.
     Stopped,
+    /// Stopped by the loop guard: the model kept repeating itself. Its text is cut to where the
+    /// loop began and counts as its answer (not a failure).
+    Looped,
 }
 
 impl CallStatus {
@@ -165,6 +168,7 @@ impl CallStatus {
             CallStatus::Failed => "failed",
             CallStatus::Interrupted => "interrupted",
             CallStatus::Stopped => "stopped",
+            CallStatus::Looped => "looped",
         }
     }
 
@@ -175,6 +179,7 @@ impl CallStatus {
             "failed" => CallStatus::Failed,
             "interrupted" => CallStatus::Interrupted,
             "stopped" => CallStatus::Stopped,
+            "looped" => CallStatus::Looped,
             _ => return None,
         })
     }
@@ -278,6 +283,7 @@ impl RunRecord {
     pub fn calls_summary(&self) -> String {
         let count = |status| self.calls.iter().filter(|c| c.status == status).count();
         let (interrupted, stopped) = (count(CallStatus::Interrupted), count(CallStatus::Stopped));
+        let looped = count(CallStatus::Looped);
         let total = (self.run.calls as usize).max(self.calls.len());
         let mut out =
             format!("{total} call{} ({} failed", if total == 1 { "" } else { "s" }, self.run.failed_calls);
@@ -286,6 +292,12 @@ impl RunRecord {
         }
         if stopped > 0 {
             out.push_str(&format!(", {stopped} stopped"));
+        }
+        if looped > 0 {
+            out.push_str(&format!(
+                ", {looped} stopped repeating {}",
+                if looped == 1 { "itself" } else { "themselves" }
+            ));
         }
         out.push(')');
         out

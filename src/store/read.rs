@@ -272,6 +272,7 @@ fn call_record(row: &Row<'_>) -> rusqlite::Result<CallRecord> {
         max_tokens: 0,
         seed: None,
         response_format: None,
+        sampling: Default::default(),
     });
     let last_token_ms: Option<i64> = row.get(28)?;
     let opened_ms: i64 = row.get(23)?;

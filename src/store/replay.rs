@@ -120,6 +120,7 @@ pub fn replay_events(record: &RunRecord) -> Result<Vec<RunEvent>, StoreError> {
             completion_tokens: record.run.completion_tokens,
             wall_ms: record.wall_ms.unwrap_or(at - record.run.started_ms),
             flagged_answers: record.calls.iter().filter(|c| c.flag.is_some()).count() as u32,
+            looped_calls: record.calls.iter().filter(|c| c.status == CallStatus::Looped).count() as u32,
         };
         let kind =
             EventKind::RunFinished { status: record.run.status, answer: record.answer.clone(), totals };

@@ -55,6 +55,7 @@ pub fn request() -> ChatRequest {
         max_tokens: 300,
         seed: Some(7),
         response_format: None,
+        sampling: Default::default(),
     }
 }
 

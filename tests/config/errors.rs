@@ -258,3 +258,41 @@ fn an_https_address_is_refused_where_it_is_written() {
     assert!(msg.contains("write \"http://box:8000/v1\""), "{msg}");
     assert!(msg.contains("endpoint in node \"low\""), "{msg}");
 }
+
+#[test]
+fn loop_guard_and_sampling_knobs_out_of_range_point_at_their_place() {
+    let msg = parse_err(&format!(
+        "[defaults]\nloop_guard_repeats = 1\nfrequency_penalty = 2.5\n{TWO}presence_penalty = -3\nrepeat_penalty = 0\nmin_p = 1.5\ntop_k = -1\nloop_guard = \"no\"\n"
+    ));
+    for expected in [
+        "test.toml:2:22",
+        "loop_guard_repeats in [defaults] must be between 2 and 20, not 1",
+        "test.toml:3:21",
+        "frequency_penalty in [defaults] must be between -2 and 2, not 2.5",
+        "presence_penalty in node \"low\" must be between -2 and 2, not -3",
+        "repeat_penalty in node \"low\" must be a number above 0, not 0",
+        "min_p in node \"low\" must be between 0 and 1, not 1.5",
+        "top_k in node \"low\" must be at least 0, not -1",
+        "`loop_guard` in node \"low\" should be true or false",
+    ] {
+        assert!(msg.contains(expected), "missing {expected:?} in:\n{msg}");
+    }
+}
+
+#[test]
+fn the_guard_and_the_knobs_resolve_from_the_node_then_the_defaults() {
+    let h = parse_ok(&format!(
+        "[defaults]\nloop_guard_repeats = 4\ntop_k = 40\nmin_p = 0.05\n{TWO}loop_guard = false\ntop_k = 0\nrepeat_penalty = 1.1\n"
+    ));
+    let top = h.node("top").expect("top");
+    let low = h.node("low").expect("low");
+    assert!(top.loop_guard && !low.loop_guard);
+    assert_eq!((top.loop_guard_repeats, low.loop_guard_repeats), (4, 4));
+    assert_eq!(top.sampling.top_k, Some(40));
+    assert_eq!(low.sampling.top_k, Some(0), "the node's own value wins, 0 included");
+    assert_eq!(top.sampling.min_p, Some(0.05));
+    assert_eq!((top.sampling.repeat_penalty, low.sampling.repeat_penalty), (None, Some(1.1)));
+    assert_eq!(top.sampling.frequency_penalty, None);
+    let plain = parse_ok(TWO);
+    assert!(plain.nodes.iter().all(|n| n.loop_guard && n.loop_guard_repeats == 3 && n.sampling.is_empty()));
+}

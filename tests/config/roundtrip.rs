@@ -152,6 +152,16 @@ fn node() -> impl Strategy<Value = NodeConfig> {
                     revise: p.5,
                     critique: p.6,
                 },
+                // Varied from the node's name, so some nodes carry the guard's and knobs' settings.
+                loop_guard: name.len() % 3 != 0,
+                loop_guard_repeats: 2 + (name.len() as u32 % 5),
+                sampling: ailab::llm::Sampling {
+                    repeat_penalty: (name.len() % 2 == 0).then_some(1.1),
+                    top_k: (role.len() % 2 == 0).then_some(role.len() as u32),
+                    min_p: (role.len() % 3 == 0).then_some(0.05),
+                    frequency_penalty: (name.len() % 4 == 1).then_some(-0.5),
+                    presence_penalty: (role.len() % 4 == 1).then_some(1.5),
+                },
             }
         },
     )

@@ -34,6 +34,9 @@ pub fn hierarchy() -> Arc<Hierarchy> {
             revise: "Revise {draft}".into(),
             critique: "Critique {reply}".into(),
         },
+        loop_guard: true,
+        loop_guard_repeats: 3,
+        sampling: Default::default(),
     };
     Arc::new(Hierarchy {
         server: ServerConfig::default(),
@@ -124,6 +127,7 @@ impl Script {
             max_tokens: 512,
             seed: None,
             response_format: None,
+            sampling: Default::default(),
         };
         self.push(EventKind::CallStarted {
             call,
@@ -261,6 +265,7 @@ pub fn tree_run(id: &str, prompt: &str, start_ms: i64) -> Script {
             completion_tokens: 100,
             wall_ms,
             flagged_answers: 0,
+            looped_calls: 0,
         },
     );
     s

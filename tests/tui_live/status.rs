@@ -166,6 +166,7 @@ fn cancelled(s: &mut State) {
         completion_tokens: 30,
         wall_ms: 3_200,
         flagged_answers: 0,
+        looped_calls: 0,
     };
     let finished = EventKind::RunFinished { status: RunStatus::Cancelled, answer: None, totals };
     feed(s, &[RunEvent { run_id: "r1".into(), at_ms: T0 + 3_200, kind: finished }]);

@@ -62,6 +62,11 @@ impl Script {
         Self { run_id: run_id.into(), events: Vec::new(), next_call: 1, hierarchy: hierarchy() }
     }
 
+    /// Adds any event at `at` ms after the start (events must be added in time order).
+    pub fn event(&mut self, at: i64, kind: EventKind) {
+        self.push(at, kind);
+    }
+
     fn push(&mut self, at: i64, kind: EventKind) {
         self.events.push(RunEvent { run_id: self.run_id.clone(), at_ms: T0 + at, kind });
     }
@@ -144,6 +149,7 @@ impl Script {
             max_tokens: 512,
             seed: None,
             response_format: None,
+            sampling: Default::default(),
         };
         self.push(
             at,
@@ -229,6 +235,7 @@ impl Script {
             completion_tokens: 640,
             wall_ms: at,
             flagged_answers: 0,
+            looped_calls: 0,
         };
         self.push(at, EventKind::RunFinished { status, answer: answer.map(str::to_string), totals });
     }

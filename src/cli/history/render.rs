@@ -200,6 +200,11 @@ pub fn run_details(record: &RunRecord, lab: Option<&LabLink>, width: Option<usiz
             if let Some(error) = &call.error {
                 let _ = writeln!(out, "       ! {}", crate::text::flatten(error));
             }
+            if call.status == crate::store::CallStatus::Looped {
+                out.push_str(
+                    "       ⟲ stopped: repeating itself (its text is kept up to the first repeat)\n",
+                );
+            }
             if let Some(flag) = &call.flag {
                 let _ = writeln!(out, "       ! flagged: {}", crate::text::flatten(flag));
             }

@@ -59,6 +59,13 @@ impl<'t, 'i, 'f> Reader<'t, 'i, 'f> {
             context_tokens: self.integer("context_tokens"),
             reflect: self.integer("reflect"),
             critique: self.boolean("critique"),
+            loop_guard: self.boolean("loop_guard"),
+            loop_guard_repeats: self.integer("loop_guard_repeats"),
+            frequency_penalty: self.number("frequency_penalty"),
+            presence_penalty: self.number("presence_penalty"),
+            repeat_penalty: self.number("repeat_penalty"),
+            min_p: self.number("min_p"),
+            top_k: self.integer("top_k"),
         }
     }
 

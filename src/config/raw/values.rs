@@ -34,6 +34,13 @@ pub(crate) struct RawSettings {
     pub context_tokens: Option<At<i64>>,
     pub reflect: Option<At<i64>>,
     pub critique: Option<At<bool>>,
+    pub loop_guard: Option<At<bool>>,
+    pub loop_guard_repeats: Option<At<i64>>,
+    pub frequency_penalty: Option<At<f64>>,
+    pub presence_penalty: Option<At<f64>>,
+    pub repeat_penalty: Option<At<f64>>,
+    pub min_p: Option<At<f64>>,
+    pub top_k: Option<At<i64>>,
 }
 
 /// A `prompts` table (of a node or of `[defaults]`).
@@ -86,6 +93,13 @@ pub(crate) const NODE_KEYS: &[&str] = &[
     "context_tokens",
     "reflect",
     "critique",
+    "loop_guard",
+    "loop_guard_repeats",
+    "frequency_penalty",
+    "presence_penalty",
+    "repeat_penalty",
+    "min_p",
+    "top_k",
     "prompts",
 ];
 

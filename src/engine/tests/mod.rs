@@ -16,6 +16,7 @@ mod replies;
 mod split_checks;
 mod split_failures;
 mod splits;
+mod watch;
 use crate::config::{Hierarchy, Phase};
 use crate::llm::{ChatRequest, LlmError};
 

@@ -280,6 +280,7 @@ fn finish_call(
     error: &Option<String>,
 ) -> rusqlite::Result<()> {
     let status = match error.as_deref() {
+        None if m.finish_reason.as_deref() == Some(crate::engine::LOOPED) => CallStatus::Looped,
         None => CallStatus::Done,
         Some(e) if crate::engine::is_not_a_failure(e) => CallStatus::Stopped,
         Some(_) => CallStatus::Failed,

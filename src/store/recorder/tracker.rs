@@ -182,6 +182,11 @@ impl Tracker {
         };
         match kind {
             EventKind::RunStarted { .. } => false,
+            // Passing states: a looped call is recorded by its CallFinished ("looped" finish).
+            EventKind::CallSilent { .. }
+            | EventKind::CallLooped { .. }
+            | EventKind::CallQueued { .. }
+            | EventKind::CallSlotted { .. } => false,
             EventKind::Token { call, text, reasoning, .. } => {
                 if let Some(call_track) = track.calls.get_mut(&call) {
                     call_track.token(at_ms, &text, reasoning, now);

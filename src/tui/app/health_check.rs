@@ -77,6 +77,12 @@ async fn test_messages(
             answered: match outcome {
                 ProbeOutcome::Answered { elapsed, .. } => Ok(elapsed.as_millis() as u64),
                 ProbeOutcome::Failed(error) => Err(problem(&error, &target.endpoint, hierarchy)),
+                ProbeOutcome::KnobsRejected(rejected) => {
+                    let file = std::fs::read_to_string(&hierarchy.source).ok();
+                    let refusals =
+                        probe::knob_refusals(&target, &rejected, &hierarchy.source, file.as_deref());
+                    Err(Problem { message: refusals.join(" "), hint: None })
+                }
             },
             model: target.model,
             endpoint: target.endpoint,

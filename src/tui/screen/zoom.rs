@@ -254,6 +254,18 @@ fn request(w: &mut Wrapper, call: &CallView) {
     if let Some(seed) = r.seed {
         params.push_str(&format!(", seed {seed}"));
     }
+    // The optional knobs, only those sent.
+    let k = &r.sampling;
+    let knobs = [
+        ("frequency_penalty", k.frequency_penalty),
+        ("presence_penalty", k.presence_penalty),
+        ("repeat_penalty", k.repeat_penalty),
+        ("min_p", k.min_p),
+        ("top_k", k.top_k.map(|n| n as f32)),
+    ];
+    for (name, value) in knobs.iter().filter_map(|(name, v)| v.map(|v| (name, v))) {
+        params.push_str(&format!(", {name} {value}"));
+    }
     if r.response_format.is_some() {
         params.push_str(", answer constrained by a JSON schema");
     }

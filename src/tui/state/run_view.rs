@@ -77,13 +77,30 @@ pub struct CallView {
     pub metrics: Option<CallMetrics>,
     pub error: Option<String>,
     pub split: Option<SplitMethod>,
+    /// What the call is waiting for, while it waits (a free slot, or the model's next token).
+    pub wait: Option<CallWait>,
     text_filter: Sanitizer,
     reasoning_filter: Sanitizer,
+}
+
+/// Why a started call shows no progress: said on its pane, so a wait does not read as a model
+/// answering at 0 tok/s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallWait {
+    /// Waiting for a free slot of its endpoint, with `ahead` calls before it when it joined.
+    Queued { ahead: u32 },
+    /// Streaming, but no token for `secs` seconds.
+    Silent { secs: u64 },
 }
 
 impl CallView {
     pub fn is_finished(&self) -> bool {
         self.ended_ms.is_some()
+    }
+
+    /// True when the loop guard stopped the call (its text is cut where the loop began).
+    pub fn looped(&self) -> bool {
+        self.metrics.as_ref().and_then(|m| m.finish_reason.as_deref()) == Some(crate::engine::LOOPED)
     }
 
     /// Completion tokens: the server's count when finished, else the pieces seen.
@@ -257,6 +274,7 @@ impl RunView {
                     metrics: None,
                     error: None,
                     split: None,
+                    wait: None,
                     text_filter: Sanitizer::new(Tabs::Expand),
                     reasoning_filter: Sanitizer::new(Tabs::Expand),
                 });
@@ -271,6 +289,7 @@ impl RunView {
                 }
                 c.first_token_ms.get_or_insert(event.at_ms);
                 c.streamed += 1;
+                c.wait = None;
                 if *reasoning {
                     c.reasoning_filter.push(text, &mut c.reasoning);
                 } else {
@@ -281,6 +300,7 @@ impl RunView {
                 let Some(&ix) = self.call_index.get(call) else { return };
                 let c = &mut self.calls[ix];
                 c.ended_ms = Some(event.at_ms);
+                c.wait = None;
                 // The final text is authoritative when the call succeeded; a failed call keeps
                 // whatever streamed before the failure.
                 if error.is_none() {
@@ -293,6 +313,15 @@ impl RunView {
                 c.split = *split;
                 c.error = error.as_deref().map(sanitize);
             }
+            EventKind::CallQueued { call, ahead, .. } => {
+                self.set_wait(*call, Some(CallWait::Queued { ahead: *ahead }))
+            }
+            EventKind::CallSlotted { call, .. } => self.set_wait(*call, None),
+            EventKind::CallSilent { call, secs, .. } => {
+                self.set_wait(*call, Some(CallWait::Silent { secs: *secs }))
+            }
+            // Its CallFinished carries the kept text and the "looped" finish.
+            EventKind::CallLooped { .. } => {}
             EventKind::NodeFailed { node, reason } => {
                 let root = self.nodes.first().map(|n| n.id.clone());
                 if let Some(n) = self.node_mut(node) {
@@ -309,8 +338,18 @@ impl RunView {
                 self.finished_ms = Some(event.at_ms);
                 for call in self.calls.iter_mut().filter(|c| c.ended_ms.is_none()) {
                     call.ended_ms = Some(event.at_ms);
+                    call.wait = None;
                 }
             }
+        }
+    }
+
+    /// Sets what an unfinished call waits for.
+    fn set_wait(&mut self, call: CallId, wait: Option<CallWait>) {
+        let Some(&ix) = self.call_index.get(&call) else { return };
+        let c = &mut self.calls[ix];
+        if !c.is_finished() {
+            c.wait = wait;
         }
     }
 

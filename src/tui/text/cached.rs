@@ -215,6 +215,7 @@ mod tests {
             max_tokens: 10,
             seed: None,
             response_format: None,
+            sampling: Default::default(),
         };
         run.apply(&event(EventKind::CallStarted {
             call: 1,

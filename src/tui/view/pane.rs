@@ -10,6 +10,7 @@ use crate::engine::NodeStatus;
 use crate::tui::format;
 use crate::tui::screen::Screen;
 use crate::tui::screen::layout::inner;
+use crate::tui::state::run_view::{CallView, CallWait};
 use crate::tui::state::{Focus, State};
 use crate::tui::text::wrap::{self, Row, truncate};
 use crate::tui::theme::Role;
@@ -23,7 +24,13 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen, index
     };
     let theme = state.theme();
     let focused = state.run.focus == Focus::Node(index) && state.overlays.is_empty();
-    let (label, glyph, role) = format::node_state(node.status.as_ref());
+    let call = state.run.view.current_call(index);
+    let wait = call.and_then(|c| c.wait);
+    let (label, glyph, role) = match wait {
+        // Not answering yet: the call waits for its endpoint's limit.
+        Some(CallWait::Queued { .. }) => ("queued", "○", Role::NodeWaiting),
+        _ => format::node_state(node.status.as_ref()),
+    };
     let glyph = if node.is_active() { format::spinner(state.now_ms) } else { glyph };
 
     let border_style = if focused {
@@ -78,10 +85,10 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen, index
     .filter(|reason| !call_error.is_some_and(|e| reason.contains(e)));
     // A failure keeps the last rows of the pane, at most three; else a flagged answer or a
     // fallback task says why on the last row.
-    let notice = node
-        .flag
-        .as_ref()
-        .map(|flag| format!("⚠ flagged: {flag}"))
+    let notice = wait
+        .map(wait_notice)
+        .or_else(|| node.flag.as_ref().map(|flag| format!("⚠ flagged: {flag}")))
+        .or_else(|| call.is_some_and(CallView::looped).then(|| "⟲ stopped: repeating itself".to_string()))
         .or_else(|| node.fallback_reason.as_ref().map(|why| format!("↳ fallback task: {why}")));
     let failure_rows: Vec<Row> = match (failure, notice) {
         (Some(reason), _) => {
@@ -91,7 +98,8 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen, index
         }
         (None, Some(notice)) if text_area.height > 2 => {
             let mut rows = wrap::wrap(&notice, text_area.width as usize, Role::StatusWarn);
-            rows.truncate(1);
+            // A wait is the whole story of a pane that shows no progress: it may take two rows.
+            rows.truncate(if wait.is_some() && text_area.height > 4 { 2 } else { 1 });
             rows
         }
         _ => Vec::new(),
@@ -103,5 +111,14 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen, index
         let y = text_area.y + body_height as u16;
         let area = Rect::new(text_area.x, y, text_area.width, failure_rows.len() as u16);
         draw_rows(frame.buffer_mut(), area, &failure_rows, theme);
+    }
+}
+
+/// What a waiting call's pane says, in plain words.
+pub fn wait_notice(wait: CallWait) -> String {
+    match wait {
+        CallWait::Queued { ahead: 0 } => "queued (waiting for a free slot, next in line)".into(),
+        CallWait::Queued { ahead } => format!("queued (waiting for a free slot, {ahead} ahead)"),
+        CallWait::Silent { secs } => format!("silent for {secs} s…"),
     }
 }

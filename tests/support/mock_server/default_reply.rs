@@ -65,12 +65,20 @@ fn answer_pieces(model: &str, quote: &str, tokens: usize) -> Vec<String> {
     let header = format!("{model} here. On \"{quote}\": ");
     let mut pieces: Vec<String> = header.split_inclusive(' ').map(str::to_string).collect();
     let header_len = pieces.len();
-    let mut filler = FILLER.iter().cycle();
+    // Each round of filler is numbered: a cooperative model does not say one sentence over and
+    // over, and the loop guard would rightly stop one that did.
+    let mut filler = FILLER.iter().enumerate().cycle();
+    let mut round = 0;
     while pieces.len() < tokens {
-        if let Some(word) = filler.next() {
+        if let Some((i, word)) = filler.next() {
+            if i == 0 && round > 0 {
+                pieces.push(format!("({round}) "));
+            }
+            round += usize::from(i == 0);
             pieces.push(format!("{word} "));
         }
     }
+    pieces.truncate(tokens.max(header_len));
     if pieces.len() > header_len
         && let Some(last) = pieces.last_mut()
     {
