@@ -43,6 +43,7 @@ pub enum Exit {
 
 /// Runs until a `Quit` effect or the channel closes. The screen derived from the state is kept
 /// in step after every message, so the reducer pages and hit-tests against what is on screen.
+/// Logs how many frames were drawn and the slowest (the benchmark suite reads it from the log).
 pub async fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     state: &mut State,
@@ -50,7 +51,18 @@ pub async fn run<B: Backend>(
     performer: &mut impl Performer,
     frame: Duration,
 ) -> io::Result<Exit> {
-    let mut ui = Ui { state, screen: Screen::default(), performer };
+    let mut ui = Ui { state, screen: Screen::default(), performer, frames: 0, slowest: Duration::ZERO };
+    let exit = drive(terminal, &mut ui, rx, frame).await;
+    tracing::info!(frames = ui.frames, slowest_frame_us = ui.slowest.as_micros() as u64, "frames drawn");
+    exit
+}
+
+async fn drive<B: Backend, P: Performer>(
+    terminal: &mut Terminal<B>,
+    ui: &mut Ui<'_, P>,
+    rx: &mut UnboundedReceiver<Msg>,
+    frame: Duration,
+) -> io::Result<Exit> {
     ui.screen = Screen::of(ui.state);
     if ui.draw(terminal)?.is_break() {
         return Ok(Exit::Quit);
@@ -102,6 +114,9 @@ struct Ui<'a, P: Performer> {
     state: &'a mut State,
     screen: Screen,
     performer: &'a mut P,
+    /// Frames drawn, and the longest one took (fold of a resize, layout, diff and write).
+    frames: u64,
+    slowest: Duration,
 }
 
 impl<P: Performer> Ui<'_, P> {
@@ -132,6 +147,14 @@ impl<P: Performer> Ui<'_, P> {
     /// burst of tokens queued ahead of it, or a resize while `$EDITOR` had the terminal): the new
     /// size is folded first, so the frame is never drawn with a layout for another size.
     fn draw<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> io::Result<ControlFlow<()>> {
+        let began = std::time::Instant::now();
+        let drawn = self.draw_now(terminal);
+        self.frames += 1;
+        self.slowest = self.slowest.max(began.elapsed());
+        drawn
+    }
+
+    fn draw_now<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> io::Result<ControlFlow<()>> {
         let size = terminal.size().map_err(|e| io::Error::other(e.to_string()))?;
         if (size.width, size.height) != self.state.size {
             let resize = Msg::Resize { width: size.width, height: size.height };
