@@ -169,11 +169,32 @@ fn ailab_run(
     let before = ProcCpu::read(pid).ok_or("cannot read the app's CPU time")?;
     let tokens_before = streamed.load(Ordering::SeqCst);
     let chats_before = mock.server.chat_count();
+    // AILAB_BENCH_PERF=FILE: a `perf record` of the app over the measured span, for finding
+    // where the time goes (`perf report -i FILE`).
+    let perf = std::env::var_os("AILAB_BENCH_PERF").and_then(|file| {
+        let file = format!("{}.{}", file.to_string_lossy(), if hierarchy.is_some() { "big" } else { "six" });
+        std::process::Command::new("perf")
+            .args(["record", "-F", "999", "-g", "-o", &file, "-p", &pid.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()
+    });
     tmux.send(&["-l", PROMPT]);
     let started = Instant::now();
     tmux.send(&["Enter"]);
-    let (after, ended) = settle(mock, pid, chats_before)?;
+    let (after, ended) = settle(mock, &tmux, pid, chats_before)?;
     let threads = proc_cpu::threads(pid);
+    if let Some(mut perf) = perf {
+        // SAFETY: signalling the child we started; perf writes its file on SIGINT.
+        unsafe {
+            libc::kill(perf.id() as libc::pid_t, libc::SIGINT);
+        }
+        let _ = perf.wait();
+    }
+    if std::env::var_os("AILAB_BENCH_SHOW").is_some() {
+        eprintln!("{}", tmux.screen());
+    }
     let tokens = streamed.load(Ordering::SeqCst) - tokens_before;
     proc_cpu::terminate(pid);
     let _ = tmux.exit_status(Duration::from_secs(20));
@@ -186,33 +207,34 @@ fn ailab_run(
     })
 }
 
-/// Waits until streams have run and none has been open for a while; returns the CPU reading
-/// taken `SETTLE` after the last stream ended (the final frames and the record's last write) and
-/// when that stream ended.
-fn settle(mock: &PacedMock, pid: u32, chats_before: usize) -> Result<(ProcCpu, Instant), String> {
-    const SETTLE: Duration = Duration::from_millis(500);
-    const QUIET: Duration = Duration::from_millis(1500);
+/// Waits until the run has ended: the mock has nothing open and the app's status bar no longer
+/// says it is running (the app may still be reading what the mock sent). Returns the CPU reading
+/// taken `SETTLE` later (the last frames and the record's last write) and when the end was seen.
+fn settle(
+    mock: &PacedMock,
+    tmux: &Tmux,
+    pid: u32,
+    chats_before: usize,
+) -> Result<(ProcCpu, Instant), String> {
+    const SETTLE: Duration = Duration::from_millis(300);
     let deadline = Instant::now() + Duration::from_secs(300);
-    let mut last_busy = Instant::now();
-    let mut reading = None;
     loop {
-        std::thread::sleep(Duration::from_millis(20));
-        let busy = mock.server.in_flight() > 0 || mock.server.chat_count() == chats_before;
-        if busy {
-            last_busy = Instant::now();
-            reading = None;
-        } else if reading.is_none() && last_busy.elapsed() >= SETTLE {
-            reading = ProcCpu::read(pid);
-        }
-        if let Some(cpu) = reading
-            && last_busy.elapsed() >= QUIET
-        {
-            return Ok((cpu, last_busy));
+        std::thread::sleep(Duration::from_millis(50));
+        let idle = mock.server.in_flight() == 0 && mock.server.chat_count() > chats_before;
+        if idle && !status_bar(&tmux.screen()).contains(" running ") {
+            let ended = Instant::now();
+            std::thread::sleep(SETTLE);
+            return Ok((ProcCpu::read(pid).ok_or("the app has gone")?, ended));
         }
         if Instant::now() > deadline {
-            return Err("the run did not end within 5 minutes".into());
+            return Err(format!("the run did not end within 5 minutes; the screen is:\n{}", tmux.screen()));
         }
     }
+}
+
+/// The bottom line of a screen.
+fn status_bar(screen: &str) -> &str {
+    screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")
 }
 
 /// aichat streaming one long answer from the mock in a pane of the same size. It runs under a

@@ -1,5 +1,5 @@
 //! The loop: await one message, drain what else is waiting, update, and draw at most once per
-//! frame interval. Tokens arriving by the thousand cost one frame, not thousands.
+//! frame interval. Tokens arriving by the thousand cost one frame and one wake-up, not thousands.
 
 use std::io;
 use std::ops::ControlFlow;
@@ -8,6 +8,7 @@ use std::time::Duration;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::error::TryRecvError;
 use tokio::time::Instant;
 
 use crate::tui::msg::{Effect, Msg};
@@ -70,23 +71,22 @@ async fn drive<B: Backend, P: Performer>(
     let mut last_draw = Instant::now();
     let mut dirty = false;
     loop {
+        // Something waits to be drawn: sleep out the frame rather than waking for each message
+        // (tokens arrive by the thousand a second), then fold everything that came meanwhile.
         let first = if dirty {
-            tokio::select! {
-                msg = rx.recv() => msg,
-                _ = tokio::time::sleep_until(last_draw + frame) => {
-                    if ui.draw(terminal)?.is_break() {
-                        return Ok(Exit::Quit);
-                    }
-                    last_draw = Instant::now();
-                    dirty = false;
-                    continue;
-                }
+            tokio::time::sleep_until(last_draw + frame).await;
+            match rx.try_recv() {
+                Ok(msg) => Some(msg),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => return Ok(Exit::Closed),
             }
         } else {
-            rx.recv().await
+            match rx.recv().await {
+                Some(msg) => Some(msg),
+                None => return Ok(Exit::Closed),
+            }
         };
-        let Some(first) = first else { return Ok(Exit::Closed) };
-        let mut next = Some(first);
+        let mut next = first;
         let mut handled = 0;
         while let Some(msg) = next.take() {
             dirty |= needs_redraw(ui.state, &msg);
