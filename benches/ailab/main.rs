@@ -16,14 +16,18 @@
 mod screen;
 #[path = "../../tests/support/mod.rs"]
 mod support;
+#[path = "../../tests/support/tmux.rs"]
+mod tmux;
 
 mod delegation_frame;
 mod history;
 mod history_db;
 mod history_text;
+mod live;
 mod measure;
 mod mock;
 mod orchestration;
+mod proc_cpu;
 mod real_server;
 mod render;
 mod report;
@@ -55,6 +59,7 @@ pub enum Section {
     History,
     Recording,
     RealServer,
+    Live,
 }
 
 const SECTIONS: &[(Section, &str, &str, &str)] = &[
@@ -64,11 +69,13 @@ const SECTIONS: &[(Section, &str, &str, &str)] = &[
     (Section::History, "4", "history", "history at scale"),
     (Section::Recording, "5", "recording", "recording overhead"),
     (Section::RealServer, "6", "real-server", "real server"),
+    (Section::Live, "7", "live", "the live view in a real terminal, against aichat"),
 ];
 
 const USAGE: &str = "usage: cargo bench --bench ailab [-- [--quick] [SECTION...]]
-sections (names or numbers): 1 overhead, 2 delegation, 3 render, 4 history, 5 recording, 6 real-server
-env: AILAB_BENCH_QUICK=1 (same as --quick), AILAB_BENCH_SERVER=URL (item 6, default http://127.0.0.1:1234/v1)";
+sections (names or numbers): 1 overhead, 2 delegation, 3 render, 4 history, 5 recording, 6 real-server, 7 live
+env: AILAB_BENCH_QUICK=1 (same as --quick), AILAB_BENCH_SERVER=URL (item 6, default http://127.0.0.1:1234/v1),
+     AILAB_BENCH_AICHAT=PATH (item 7: aichat 0.30's binary, the reference peer)";
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options = Options {
@@ -125,6 +132,7 @@ fn main() -> ExitCode {
             Section::History => history::run(&options, &mut report),
             Section::Recording => orchestration::recording(&options, &mut report),
             Section::RealServer => real_server::run(&options, &mut report),
+            Section::Live => live::run(&options, &mut report),
         }
         eprintln!("  ({:.1} s)", began.elapsed().as_secs_f64());
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::measure::ThreadClock;
-use crate::support::{MockConfig, MockServer, RecordedRequest, Reply, StreamScript};
+use crate::support::{MockConfig, MockServer, RecordedRequest, Reply, Step, StreamScript};
 
 /// A paced mock on its own thread.
 pub struct PacedMock {
@@ -63,6 +63,13 @@ impl Drop for PacedMock {
 
 /// `["Sub-task 1 of 2: study …", "Sub-task 2 of 2: …"]` in `tokens` word-sized pieces in total.
 pub fn split_reply(count: usize, tokens: usize, pace: Duration) -> Reply {
+    let pieces = split_pieces(count, tokens);
+    let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
+    Reply::Stream(StreamScript::answer(&pieces).paced(pace))
+}
+
+/// The text of [`split_reply`] as word-sized pieces.
+pub fn split_pieces(count: usize, tokens: usize) -> Vec<String> {
     let count = count.max(1);
     let words_per_item = (tokens / count).saturating_sub(4).max(1);
     let items: Vec<String> = (1..=count)
@@ -72,8 +79,7 @@ pub fn split_reply(count: usize, tokens: usize, pace: Duration) -> Reply {
         })
         .collect();
     let text = serde_json::Value::from(items).to_string();
-    let pieces: Vec<&str> = text.split_inclusive(' ').collect();
-    Reply::Stream(StreamScript::answer(&pieces).paced(pace))
+    text.split_inclusive(' ').map(str::to_string).collect()
 }
 
 const SUBJECT: &[&str] = &[
@@ -97,3 +103,21 @@ const SUBJECT: &[&str] = &[
     "memory",
     "cells",
 ];
+
+/// A stream of `pieces` at about `per_ms` pieces per millisecond: each group is written back to
+/// back (one write per piece, as a server writes one chunk per token), then a 1 ms pause. Timers
+/// tick in whole milliseconds, so a pause per piece could not go faster than 1000 pieces/s.
+pub fn burst_script(pieces: &[String], per_ms: usize) -> StreamScript {
+    let per_ms = per_ms.max(1);
+    let mut steps = Vec::with_capacity(pieces.len() + pieces.len() / per_ms + 4);
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 && i % per_ms == 0 {
+            steps.push(Step::Pause(Duration::from_millis(1)));
+        }
+        steps.push(Step::Content(piece.clone()));
+    }
+    steps.push(Step::Finish("stop".into()));
+    steps.push(Step::Usage { prompt_tokens: 10, completion_tokens: pieces.len() as u32 });
+    steps.push(Step::Done);
+    StreamScript::new(steps)
+}

@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::time::Instant;
 
-use futures::StreamExt;
+use futures::{FutureExt, Stream, StreamExt};
 use reqwest::Response;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use serde_json::{Value, json};
@@ -20,6 +20,9 @@ use super::{ChatCompletion, ChatRequest, Delta, DeltaSink, LlmError};
 
 /// How much of a body to keep for an error message.
 const HEAD_BYTES: usize = 200;
+
+/// How long streamed text is left to gather between two reads (well under a frame, 25 ms).
+const GATHER: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// A 200 response and what is known when it arrived.
 struct Opened {
@@ -111,23 +114,49 @@ impl HttpBackend {
                     None => first_token_deadline,
                     Some(_) => self.timeouts.idle.map(|t| Instant::now() + t),
                 };
-                let bytes = match within(deadline, body.next()).await {
+                let mut next = match within(deadline, body.next()).await {
                     None if first_token_at.is_none() => return Err(self.first_token_timeout()),
                     None => return Err(self.idle_timeout()),
-                    Some(None) => break,
-                    Some(Some(Ok(bytes))) => bytes,
-                    // The connection broke: fine after the server said it was finished, else truncated.
-                    Some(Some(Err(error))) => {
-                        tracing::debug!(%error, "stream broke off");
+                    Some(next) => next,
+                };
+                let mut ended = false;
+                loop {
+                    let bytes = match next {
+                        None => {
+                            ended = true;
+                            break;
+                        }
+                        Some(Ok(bytes)) => bytes,
+                        // The connection broke: fine after the server said it was finished, else truncated.
+                        Some(Err(error)) => {
+                            tracing::debug!(%error, "stream broke off");
+                            ended = true;
+                            break;
+                        }
+                    };
+                    if head.len() < HEAD_BYTES {
+                        head.extend_from_slice(&bytes[..bytes.len().min(HEAD_BYTES - head.len())]);
+                    }
+                    for event in parser.feed(&bytes) {
+                        saw_event = true;
+                        hand_on(decoder.decode(&event)?, &mut first_token_at);
+                    }
+                    if decoder.is_done() {
                         break;
                     }
-                };
-                if head.len() < HEAD_BYTES {
-                    head.extend_from_slice(&bytes[..bytes.len().min(HEAD_BYTES - head.len())]);
+                    match already_here(&mut body).await {
+                        Some(more) => next = more,
+                        None => break,
+                    }
                 }
-                for event in parser.feed(&bytes) {
-                    saw_event = true;
-                    hand_on(decoder.decode(&event)?, &mut first_token_at);
+                if ended {
+                    break;
+                }
+                // Once text flows, let a few milliseconds of it gather in the socket: it is then
+                // read with one system call and handed on in one go, instead of a wake-up of every
+                // task on the way per token.
+                if first_token_at.is_some() && !decoder.is_done() {
+                    tokio::time::sleep(GATHER).await;
                 }
             }
             for event in parser.finish() {
@@ -177,6 +206,16 @@ fn is_json(response: &Response) -> bool {
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim_start().starts_with("application/json"))
+}
+
+/// The body's next item if it has already arrived (`None` if not). hyper hands a body over one
+/// chunk (one server write) per turn of the connection's task, so that task gets one turn first.
+async fn already_here<S: Stream + Unpin>(body: &mut S) -> Option<Option<S::Item>> {
+    if let Some(item) = body.next().now_or_never() {
+        return Some(item);
+    }
+    tokio::task::yield_now().await;
+    body.next().now_or_never()
 }
 
 /// Runs `future` until `deadline` (`None`: no deadline); `None` if the deadline passed first.

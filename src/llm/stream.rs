@@ -3,6 +3,10 @@
 //! `delta: {}` carrying only the finish reason, llama.cpp's `timings`, reasoning as
 //! `reasoning_content`, `reasoning` or inline `<think>`, and errors inside a 200 stream.
 
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use super::server_error::{self, excerpt};
@@ -65,6 +69,14 @@ impl StreamDecoder {
             self.done = true;
             return Ok(Vec::new());
         }
+        // Nearly every chunk is only a piece of text: read it in place, without building a tree.
+        // (A struct would also read from a JSON array, which is no chunk: objects only.)
+        if data.starts_with('{')
+            && let Ok(chunk) = serde_json::from_str::<TextChunk<'_>>(data)
+            && let Some(deltas) = self.decode_text_chunk(&chunk)
+        {
+            return Ok(deltas);
+        }
         let chunk: Value = serde_json::from_str(data).map_err(|_| LlmError::InvalidResponse {
             message: format!("a stream chunk is not valid JSON: {}", excerpt(data, EXCERPT_CHARS)),
         })?;
@@ -114,17 +126,46 @@ impl StreamDecoder {
         Ok(choice.get("delta").map(|delta| self.text_of(delta)).unwrap_or_default())
     }
 
+    /// The deltas of a chunk of the common shape, or `None` when it carries anything else (an
+    /// error, usage, timings, several choices): those take the general path.
+    fn decode_text_chunk(&mut self, chunk: &TextChunk<'_>) -> Option<Vec<Delta>> {
+        if chunk.error.is_some() || chunk.usage.is_some() || chunk.timings.is_some() {
+            return None;
+        }
+        let choice = match chunk.choices.as_slice() {
+            [] => return Some(Vec::new()),
+            [choice] => choice,
+            _ => return None,
+        };
+        if self.completion.model.is_none()
+            && let Some(model) = chunk.model.as_deref().filter(|m| !m.is_empty())
+        {
+            self.completion.model = Some(model.to_string());
+        }
+        if let Some(reason) = &choice.finish_reason {
+            self.completion.finish_reason = Some(reason.to_string());
+        }
+        let Some(delta) = &choice.delta else { return Some(Vec::new()) };
+        let reasoning = delta.reasoning_content.as_deref().filter(|t| !t.is_empty());
+        let reasoning = reasoning.or(delta.reasoning.as_deref().filter(|t| !t.is_empty()));
+        Some(self.text_parts(reasoning, delta.content.as_deref()))
+    }
+
     /// The reasoning and answer text of a delta (or a whole message).
     fn text_of(&mut self, delta: &Value) -> Vec<Delta> {
-        let mut out = Vec::new();
         // Some servers send both names with the same text: take one.
         let reasoning = ["reasoning_content", "reasoning"]
             .iter()
             .find_map(|key| delta.get(key).and_then(Value::as_str).filter(|t| !t.is_empty()));
+        self.text_parts(reasoning, delta.get("content").and_then(Value::as_str))
+    }
+
+    fn text_parts(&mut self, reasoning: Option<&str>, content: Option<&str>) -> Vec<Delta> {
+        let mut out = Vec::new();
         if let Some(text) = reasoning {
             out.push(Delta::Reasoning(text.to_string()));
         }
-        if let Some(text) = delta.get("content").and_then(Value::as_str) {
+        if let Some(text) = content {
             out.extend(self.think.push(text));
         }
         self.record(&out);
@@ -172,6 +213,40 @@ impl StreamDecoder {
         }
         Ok(self.completion)
     }
+}
+
+/// A stream chunk read in place (text borrowed where it has no escapes). Fields the decoder only
+/// needs to know are present are read as such, and take the general path.
+#[derive(Deserialize)]
+struct TextChunk<'a> {
+    #[serde(borrow, default)]
+    model: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    choices: Vec<TextChoice<'a>>,
+    #[serde(default)]
+    error: Option<IgnoredAny>,
+    #[serde(default)]
+    usage: Option<IgnoredAny>,
+    #[serde(default)]
+    timings: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+struct TextChoice<'a> {
+    #[serde(borrow, default)]
+    finish_reason: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    delta: Option<TextDelta<'a>>,
+}
+
+#[derive(Deserialize)]
+struct TextDelta<'a> {
+    #[serde(borrow, default)]
+    content: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    reasoning_content: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    reasoning: Option<Cow<'a, str>>,
 }
 
 fn first_choice(chunk: &Value) -> Option<&Value> {

@@ -2,7 +2,7 @@
 //! on SIGTERM/SIGHUP (those arrive as messages and end the loop normally). A panic in a background
 //! task must not print over the screen: it is logged and reaches the UI as an error message.
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::ThreadId;
@@ -23,8 +23,13 @@ static ENHANCED: AtomicBool = AtomicBool::new(false);
 /// The thread that draws; only its panics tear the screen down.
 static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 
-/// The terminal type the app draws on.
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+/// The terminal type the app draws on. Frames go through a buffer as large as a busy frame and
+/// are written with one system call when ratatui flushes at the end of each frame (stdout's own
+/// buffer holds 1 KiB, so a frame would take dozens).
+pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Bytes of the frame buffer.
+const FRAME_BUFFER: usize = 64 * 1024;
 
 /// Restores the terminal when dropped.
 pub struct Guard;
@@ -41,7 +46,8 @@ pub fn enter() -> io::Result<(Tui, Guard)> {
     install_panic_hook();
     let guard = Guard;
     take_over()?;
-    let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let terminal =
+        Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, io::stdout())))?;
     Ok((terminal, guard))
 }
 

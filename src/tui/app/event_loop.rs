@@ -1,5 +1,5 @@
 //! The loop: await one message, drain what else is waiting, update, and draw at most once per
-//! frame interval. Tokens arriving by the thousand cost one frame, not thousands.
+//! frame interval. Tokens arriving by the thousand cost one frame and one wake-up, not thousands.
 
 use std::io;
 use std::ops::ControlFlow;
@@ -8,6 +8,7 @@ use std::time::Duration;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::error::TryRecvError;
 use tokio::time::Instant;
 
 use crate::tui::msg::{Effect, Msg};
@@ -43,6 +44,7 @@ pub enum Exit {
 
 /// Runs until a `Quit` effect or the channel closes. The screen derived from the state is kept
 /// in step after every message, so the reducer pages and hit-tests against what is on screen.
+/// Logs how many frames were drawn and the slowest (the benchmark suite reads it from the log).
 pub async fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     state: &mut State,
@@ -50,7 +52,18 @@ pub async fn run<B: Backend>(
     performer: &mut impl Performer,
     frame: Duration,
 ) -> io::Result<Exit> {
-    let mut ui = Ui { state, screen: Screen::default(), performer };
+    let mut ui = Ui { state, screen: Screen::default(), performer, frames: 0, slowest: Duration::ZERO };
+    let exit = drive(terminal, &mut ui, rx, frame).await;
+    tracing::info!(frames = ui.frames, slowest_frame_us = ui.slowest.as_micros() as u64, "frames drawn");
+    exit
+}
+
+async fn drive<B: Backend, P: Performer>(
+    terminal: &mut Terminal<B>,
+    ui: &mut Ui<'_, P>,
+    rx: &mut UnboundedReceiver<Msg>,
+    frame: Duration,
+) -> io::Result<Exit> {
     ui.screen = Screen::of(ui.state);
     if ui.draw(terminal)?.is_break() {
         return Ok(Exit::Quit);
@@ -58,23 +71,22 @@ pub async fn run<B: Backend>(
     let mut last_draw = Instant::now();
     let mut dirty = false;
     loop {
+        // Something waits to be drawn: sleep out the frame rather than waking for each message
+        // (tokens arrive by the thousand a second), then fold everything that came meanwhile.
         let first = if dirty {
-            tokio::select! {
-                msg = rx.recv() => msg,
-                _ = tokio::time::sleep_until(last_draw + frame) => {
-                    if ui.draw(terminal)?.is_break() {
-                        return Ok(Exit::Quit);
-                    }
-                    last_draw = Instant::now();
-                    dirty = false;
-                    continue;
-                }
+            tokio::time::sleep_until(last_draw + frame).await;
+            match rx.try_recv() {
+                Ok(msg) => Some(msg),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => return Ok(Exit::Closed),
             }
         } else {
-            rx.recv().await
+            match rx.recv().await {
+                Some(msg) => Some(msg),
+                None => return Ok(Exit::Closed),
+            }
         };
-        let Some(first) = first else { return Ok(Exit::Closed) };
-        let mut next = Some(first);
+        let mut next = first;
         let mut handled = 0;
         while let Some(msg) = next.take() {
             dirty |= needs_redraw(ui.state, &msg);
@@ -102,6 +114,9 @@ struct Ui<'a, P: Performer> {
     state: &'a mut State,
     screen: Screen,
     performer: &'a mut P,
+    /// Frames drawn, and the longest one took (fold of a resize, layout, diff and write).
+    frames: u64,
+    slowest: Duration,
 }
 
 impl<P: Performer> Ui<'_, P> {
@@ -132,6 +147,14 @@ impl<P: Performer> Ui<'_, P> {
     /// burst of tokens queued ahead of it, or a resize while `$EDITOR` had the terminal): the new
     /// size is folded first, so the frame is never drawn with a layout for another size.
     fn draw<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> io::Result<ControlFlow<()>> {
+        let began = std::time::Instant::now();
+        let drawn = self.draw_now(terminal);
+        self.frames += 1;
+        self.slowest = self.slowest.max(began.elapsed());
+        drawn
+    }
+
+    fn draw_now<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> io::Result<ControlFlow<()>> {
         let size = terminal.size().map_err(|e| io::Error::other(e.to_string()))?;
         if (size.width, size.height) != self.state.size {
             let resize = Msg::Resize { width: size.width, height: size.height };

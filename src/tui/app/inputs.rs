@@ -1,15 +1,14 @@
-//! The tasks that turn the outside world into messages: terminal input, the clock, signals,
-//! and the engine's event stream.
+//! The tasks that turn the outside world into messages: terminal input, the clock and signals
+//! (the engine's events go straight from its sink into the loop's channel).
 
 use std::time::Duration;
 
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_ms;
-use crate::engine::RunEvent;
 use crate::tui::msg::Msg;
 
 /// How often the clock ticks (spinners, tok/s, elapsed times).
@@ -86,14 +85,5 @@ pub async fn signals(tx: UnboundedSender<Msg>, stop: CancellationToken) {
     tokio::select! {
         _ = stop.cancelled() => {}
         _ = tokio::signal::ctrl_c() => { let _ = tx.send(Msg::Signal("Ctrl-C")); }
-    }
-}
-
-/// The engine's events, as messages.
-pub async fn engine_events(mut events: UnboundedReceiver<RunEvent>, tx: UnboundedSender<Msg>) {
-    while let Some(event) = events.recv().await {
-        if tx.send(Msg::Engine(event)).is_err() {
-            return;
-        }
     }
 }

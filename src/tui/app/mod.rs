@@ -145,7 +145,9 @@ pub async fn run(settings: Settings) -> u8 {
             recorder
         })
     };
-    tokio::spawn(inputs::engine_events(sink.subscribe(), tx.clone()));
+    // Straight into the loop's channel: no task in between to wake for every token.
+    let events = tx.clone();
+    sink.forward(move |event| events.send(Msg::Engine(event)).is_ok());
     let input = TerminalInput::start(tx.clone(), &stop);
     tokio::spawn(inputs::ticks(tx.clone(), stop.clone()));
     tokio::spawn(inputs::signals(tx.clone(), stop.clone()));
