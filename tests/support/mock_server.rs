@@ -16,6 +16,7 @@
 
 mod default_reply;
 mod handler;
+mod quirks;
 mod script;
 
 use std::collections::VecDeque;
