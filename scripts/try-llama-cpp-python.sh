@@ -9,6 +9,10 @@ source "$(dirname "$0")/try-common.sh"
 PORT=${1:-8001}
 # The model's context: the split prompt and a 700-token synthesis need more than the default 2048.
 N_CTX=${N_CTX:-8192}
+# llama-cpp-python answers one request at a time and, by default, ends the stream it is writing
+# (with [DONE] and no text) as soon as another request arrives: siblings asking at once cut each
+# other off. Off, the others wait their turn.
+INTERRUPT=${INTERRUPT:-False}
 
 need_model
 need_ailab
@@ -16,7 +20,8 @@ make_venv lcp llama_cpp 'llama-cpp-python[server]'
 
 say "starting llama-cpp-python on 127.0.0.1:$PORT (n_ctx $N_CTX)"
 start llama-cpp-python "$VENVS/lcp/bin/python" -m llama_cpp.server --model "$MODEL_FILE" \
-    --model_alias "$MODEL_ID" --host 127.0.0.1 --port "$PORT" --n_ctx "$N_CTX"
+    --model_alias "$MODEL_ID" --host 127.0.0.1 --port "$PORT" --n_ctx "$N_CTX" \
+    --interrupt_requests "$INTERRUPT"
 wait_for "http://127.0.0.1:$PORT/v1/models" 120
 hierarchy_for "http://127.0.0.1:$PORT/v1" >/dev/null
 

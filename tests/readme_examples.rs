@@ -2,7 +2,7 @@
 //! loads as a hierarchy (with the line and column of any mistake), does what the text says, and
 //! the LiteLLM config shown is the one `scripts/try-litellm.sh` runs.
 
-use ailab::config::{DEFAULT_MODEL, Hierarchy, parse_hierarchy};
+use ailab::config::{DEFAULT_HIERARCHY_TOML, DEFAULT_MODEL, Hierarchy, parse_hierarchy};
 
 const README: &str = include_str!("../README.md");
 const LITELLM_YAML: &str = include_str!("../scripts/litellm.yaml");
@@ -56,7 +56,12 @@ fn the_per_member_example_sends_each_branch_to_its_own_computer() {
 #[test]
 fn the_litellm_example_points_every_member_at_the_proxy_with_the_key_in_a_variable() {
     let tomls = blocks(section("## Several computers"), "toml");
-    let h = parse(&tomls[1]);
+    // The README shows only the [server] lines to set in the user's own file: set them in the
+    // built-in one.
+    let default_url = "base_url = \"http://localhost:1234/v1\"\n";
+    assert!(DEFAULT_HIERARCHY_TOML.contains(default_url));
+    let own = DEFAULT_HIERARCHY_TOML.replacen(default_url, "", 1).replacen("[server]\n", &tomls[1], 1);
+    let h = parse(&own);
     assert_eq!(h.server.base_url, "http://localhost:4000/v1");
     assert_eq!(h.server.api_key_env.as_deref(), Some("LITELLM_MASTER_KEY"));
     assert!(h.nodes.iter().all(|n| h.endpoint_of(n) == h.server.base_url && n.model == DEFAULT_MODEL));
