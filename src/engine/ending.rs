@@ -37,6 +37,7 @@ impl Remedy {
         match error {
             LlmError::ContextOverflow { .. } => Some(Remedy::Shorten),
             LlmError::Truncated
+            | LlmError::ClosedEmpty
             | LlmError::Stream { .. }
             | LlmError::InvalidResponse { .. }
             | LlmError::EmptyStream
@@ -144,10 +145,15 @@ pub fn is_not_a_failure(error: &str) -> bool {
 
 /// A refusal of the request's `response_format`: a 4xx that is not about the model, the context
 /// (those have their own errors), access, the URL or the rate, where asking without a schema
-/// cannot help.
+/// cannot help, or a validation error whatever its status (llama-cpp-python sends a 500).
 pub(super) fn refuses_schema(error: &LlmError) -> bool {
-    matches!(error, LlmError::Http { status, .. }
-        if (400..500).contains(status) && ![401, 403, 404, 408, 429].contains(status))
+    match error {
+        LlmError::BadRequest { .. } => true,
+        LlmError::Http { status, .. } => {
+            (400..500).contains(status) && ![401, 403, 404, 408, 429].contains(status)
+        }
+        _ => false,
+    }
 }
 
 /// Metrics from the server's own figures where it gave them, measured ones otherwise.
@@ -200,5 +206,7 @@ mod tests {
             assert!(!refuses_schema(&http(status)), "{status}");
         }
         assert!(!refuses_schema(&LlmError::ContextOverflow { message: "too long".into() }));
+        assert!(refuses_schema(&LlmError::BadRequest { status: 500, message: "1 validation error".into() }));
+        assert!(!refuses_schema(&LlmError::KeyRejected { status: 400, message: "No connected db.".into() }));
     }
 }

@@ -2,6 +2,9 @@
 
 use thiserror::Error;
 
+/// What LiteLLM's proxy says of a model name its config does not route.
+pub(crate) const LITELLM_UNKNOWN_MODEL: &str = "Invalid model name passed in";
+
 /// A failed call. Messages are written for the user, not for a developer.
 #[derive(Debug, Clone, Error, PartialEq)]
 pub enum LlmError {
@@ -15,12 +18,22 @@ pub enum LlmError {
     ContextOverflow { message: String },
     #[error("the server answered HTTP {status}: {message}")]
     Http { status: u16, message: String },
+    /// A request the server found invalid, whatever status it used (llama-cpp-python answers its
+    /// validation errors with a 500): asking again unchanged cannot help.
+    #[error("the server refused the request as invalid (HTTP {status}): {message}")]
+    BadRequest { status: u16, message: String },
+    /// The API key was missing or wrong (a 401 or 403, or LiteLLM's 400 "No connected db.").
+    #[error("the server did not accept the API key (HTTP {status}): {message}")]
+    KeyRejected { status: u16, message: String },
     #[error("the server reported an error mid-stream: {message}")]
     Stream { message: String },
     #[error("the server sent an empty stream (no text at all)")]
     EmptyStream,
     #[error("the stream ended before the answer was finished (no [DONE] and no finish reason)")]
     Truncated,
+    /// A 200 whose stream ended before its first event: the server failed after its headers.
+    #[error("the server closed the stream without sending anything (no text, no [DONE])")]
+    ClosedEmpty,
     #[error("no first token after {secs:.0} s (first-token timeout)")]
     FirstTokenTimeout { secs: f64 },
     #[error("the stream went silent for {secs:.0} s (idle timeout)")]
@@ -36,6 +49,12 @@ impl LlmError {
     pub fn hint(&self) -> Option<String> {
         let hint = match self {
             LlmError::Unreachable { url, .. } => return Some(unreachable_hint(url)),
+            LlmError::ModelNotFound { model, message } if message.contains(LITELLM_UNKNOWN_MODEL) => {
+                return Some(format!(
+                    "LiteLLM has no model_name \"{model}\" in its config: add it to model_list in LiteLLM's \
+                     config file, or set model in hierarchy.toml to a name `ailab check` lists."
+                ));
+            }
             LlmError::ModelNotFound { .. } => Some(
                 "Load the model in LM Studio (or run `ailab check` to see what is served and fix hierarchy.toml).",
             ),
@@ -45,15 +64,28 @@ impl LlmError {
             LlmError::ContextOverflow { .. } => {
                 Some("Shorten the prompt, lower max_tokens, or load the model with a longer context length.")
             }
+            LlmError::ClosedEmpty => Some(
+                "The server failed before its first word and its own log says why; llama-cpp-python does \
+                 this when the prompt does not fit its context (start it with a larger --n_ctx).",
+            ),
             LlmError::FirstTokenTimeout { .. } => {
                 Some("The server may be busy or loading a model; raise first_token_timeout_secs in [server].")
             }
             LlmError::IdleTimeout { .. } => {
                 Some("Raise idle_timeout_secs in [server] if the server is slow.")
             }
-            LlmError::Http { status: 401 | 403, .. } => Some(
+            LlmError::KeyRejected { .. } => Some(
                 "The server wants an API key: put it in an environment variable and name that variable \
-                 in [server] api_key_env (LM Studio: Developer tab → Server Settings → Require Authentication).",
+                 in [server] api_key_env (LM Studio: Developer tab → Server Settings → Require Authentication; \
+                 LiteLLM: the master_key of its config).",
+            ),
+            LlmError::BadRequest { .. } => Some(
+                "The server does not accept one of the settings sent: remove the setting its message \
+                 names from hierarchy.toml, or run `ailab check --deep` to see which it refuses.",
+            ),
+            LlmError::Http { status: 500.., message, .. } if message.starts_with("litellm.") => Some(
+                "LiteLLM passed on a failure of the servers behind it: check that every api_base in \
+                 LiteLLM's config answers (LiteLLM's log names the one that failed).",
             ),
             _ => None,
         };

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::LlmError;
+use super::error::LITELLM_UNKNOWN_MODEL;
 
 /// Longest server message kept in an error (a raw HTML page must not flood the screen).
 const MAX_MESSAGE_CHARS: usize = 300;
@@ -40,17 +41,28 @@ fn error_text(error: &Value) -> Option<String> {
     }
 }
 
-/// The `code` of an OpenAI-style error object (`model_not_found`), if any.
-fn error_code(body: &str) -> Option<String> {
-    let value: Value = serde_json::from_str(body).ok()?;
-    let code = value.get("error")?.get("code")?;
-    code.as_str().map(str::to_string)
+/// The `code` and `type` of an OpenAI-style error object. LiteLLM sends the status as a string
+/// code (`"400"`) and its own types (`auth_error`, `no_db_connection`).
+#[derive(Default)]
+struct ErrorFields {
+    code: Option<String>,
+    kind: Option<String>,
+}
+
+impl ErrorFields {
+    fn of(body: &str) -> Self {
+        let Ok(value) = serde_json::from_str::<Value>(body) else { return Self::default() };
+        let Some(error) = value.get("error").filter(|e| e.is_object()) else { return Self::default() };
+        let text = |key: &str| error.get(key).and_then(Value::as_str).map(str::to_string);
+        Self { code: text("code"), kind: text("type") }
+    }
 }
 
 /// Classifies a non-2xx answer to a request for `model`.
 pub fn from_http(status: u16, body: &str, model: &str) -> LlmError {
     let message = message_from_body(body);
-    if status == 400 && error_code(body).as_deref() == Some("model_not_found") {
+    let fields = ErrorFields::of(body);
+    if status == 400 && fields.code.as_deref() == Some("model_not_found") {
         return LlmError::ModelNotFound { model: model.to_string(), message };
     }
     if let Some(error) = from_known_message(&message, model) {
@@ -59,8 +71,26 @@ pub fn from_http(status: u16, body: &str, model: &str) -> LlmError {
     if status == 404 && mentions_missing_model(&message.to_lowercase()) {
         return LlmError::ModelNotFound { model: model.to_string(), message };
     }
+    // LiteLLM without a database answers a key that is not its master key with a 400 "No
+    // connected db." (it would look the key up there): the key is what is wrong.
+    if matches!(status, 401 | 403) || fields.kind.as_deref() == Some("no_db_connection") {
+        let message = if message.is_empty() { status_text(status) } else { message };
+        return LlmError::KeyRejected { status, message };
+    }
+    if status >= 500 && is_validation_error(&message) {
+        return LlmError::BadRequest { status, message };
+    }
     let message = if message.is_empty() { status_text(status) } else { message };
     LlmError::Http { status, message }
+}
+
+/// A request the server's schema rejected, sent as a 500 by llama-cpp-python (its error handler
+/// turns every exception into a 500, pydantic's validation errors included): asking again
+/// unchanged cannot help, so it is not re-sent, and a split asks again without its schema.
+fn is_validation_error(message: &str) -> bool {
+    // FastAPI: "1 validation error:\n  {'type': 'literal_error', …}"; pydantic: "2 validation errors for X".
+    let count = message.trim_start().trim_start_matches(|c: char| c.is_ascii_digit());
+    count.len() < message.trim_start().len() && count.starts_with(" validation error")
 }
 
 /// Classifies an error a server sent inside a 200 stream.
@@ -74,7 +104,7 @@ fn from_known_message(message: &str, model: &str) -> Option<LlmError> {
     if lower.contains("no models loaded") {
         return Some(LlmError::NoModelLoaded { message: message.to_string() });
     }
-    if lower.contains("invalid model identifier") {
+    if lower.contains("invalid model identifier") || message.contains(LITELLM_UNKNOWN_MODEL) {
         return Some(LlmError::ModelNotFound { model: model.to_string(), message: message.to_string() });
     }
     let overflow = lower.contains("trying to keep the first")
@@ -92,6 +122,8 @@ fn mentions_missing_model(lower: &str) -> bool {
 
 fn status_text(status: u16) -> String {
     match status {
+        401 => "unauthorized".into(),
+        403 => "forbidden".into(),
         429 => "too many requests".into(),
         500 => "internal server error".into(),
         502 => "bad gateway".into(),
@@ -100,9 +132,15 @@ fn status_text(status: u16) -> String {
     }
 }
 
-/// At most `MAX_MESSAGE_CHARS` characters, marked when cut.
+/// On one line (LiteLLM's messages hold blank lines; an error is shown on one line) and at most
+/// `MAX_MESSAGE_CHARS` characters, marked when cut.
 pub fn shorten(text: &str) -> String {
-    excerpt(text, MAX_MESSAGE_CHARS)
+    let one_line = if text.contains(['\n', '\r']) {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        text.to_string()
+    };
+    excerpt(&one_line, MAX_MESSAGE_CHARS)
 }
 
 /// The first `max_chars` characters of `text`, with "…" when it was longer.
@@ -191,5 +229,78 @@ mod tests {
             LlmError::ContextOverflow { .. }
         ));
         assert_eq!(from_stream("boom".into(), MODEL), LlmError::Stream { message: "boom".into() });
+    }
+
+    // LiteLLM's proxy (1.108), as captured from `litellm --config scripts/litellm.yaml`.
+    const LITELLM_UNKNOWN: &str = r#"{"error":{"message":"/chat/completions: Invalid model name passed in model=nope. Call `/v1/models` to view available models for your key.","type":"invalid_request_error","param":null,"code":"400","provider_specific_fields":{"error":"/chat/completions: Invalid model name passed in model=nope. Call `/v1/models` to view available models for your key."}}}"#;
+    const LITELLM_NO_KEY: &str = r#"{"error":{"message":"Authentication Error, No api key passed in.","type":"auth_error","param":"None","code":"401"}}"#;
+    const LITELLM_WRONG_KEY: &str =
+        r#"{"error":{"message":"No connected db.","type":"no_db_connection","param":null,"code":"400"}}"#;
+    const LITELLM_BACKENDS_DOWN: &str = r#"{"error":{"message":"litellm.InternalServerError: InternalServerError: OpenAIException - Connection error.\n\nLiteLLM: model group 'phi-3.1-mini-4k-instruct' failed with the error above. No fallback was attempted.","type":"internal_server_error","param":null,"code":"500"}}"#;
+
+    #[test]
+    fn litellm_unknown_model_name_is_model_not_found_with_litellms_fix() {
+        let error = from_http(400, LITELLM_UNKNOWN, "nope");
+        assert!(matches!(error, LlmError::ModelNotFound { ref model, .. } if model == "nope"), "{error:?}");
+        let hint = error.hint().unwrap_or_default();
+        assert!(hint.contains("model_list") && hint.contains("\"nope\""), "{hint}");
+    }
+
+    #[test]
+    fn litellm_missing_or_wrong_key_is_a_rejected_key_not_a_refused_schema() {
+        assert_eq!(
+            from_http(401, LITELLM_NO_KEY, MODEL),
+            LlmError::KeyRejected {
+                status: 401,
+                message: "Authentication Error, No api key passed in.".into()
+            }
+        );
+        let wrong = from_http(400, LITELLM_WRONG_KEY, MODEL);
+        assert_eq!(wrong, LlmError::KeyRejected { status: 400, message: "No connected db.".into() });
+        assert!(!wrong.is_retryable());
+        assert!(wrong.hint().is_some_and(|h| h.contains("api_key_env") && h.contains("master_key")));
+    }
+
+    #[test]
+    fn litellm_string_codes_are_not_mistaken_for_known_codes() {
+        // A string "400" code is neither model_not_found nor a reason to treat a 400 differently.
+        let body = r#"{"error":{"message":"'temperature' must be a number","type":"invalid_request_error","param":null,"code":"400"}}"#;
+        assert_eq!(
+            from_http(400, body, MODEL),
+            LlmError::Http { status: 400, message: "'temperature' must be a number".into() }
+        );
+    }
+
+    #[test]
+    fn litellm_failures_behind_it_are_retried_and_name_the_servers_behind_it() {
+        let error = from_http(500, LITELLM_BACKENDS_DOWN, MODEL);
+        assert!(
+            matches!(&error, LlmError::Http { status: 500, message }
+                if message.contains("Connection error. LiteLLM: model group")),
+            "on one line: {error:?}"
+        );
+        assert!(error.is_retryable());
+        assert!(error.hint().is_some_and(|h| h.contains("api_base")));
+    }
+
+    #[test]
+    fn llama_cpp_pythons_500_validation_errors_are_bad_requests_not_server_failures() {
+        let message = "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}\n";
+        let body = serde_json::json!({ "error": {
+            "message": message, "type": "internal_server_error", "param": null, "code": null
+        }})
+        .to_string();
+        let error = from_http(500, &body, MODEL);
+        assert!(
+            matches!(error, LlmError::BadRequest { status: 500, ref message } if message.contains("literal_error")),
+            "{error:?}"
+        );
+        assert!(!error.is_retryable(), "asking again unchanged cannot help");
+        let pydantic = r#"{"error":{"message":"2 validation errors for CreateChatCompletionRequest","type":"internal_server_error"}}"#;
+        assert!(matches!(from_http(500, pydantic, MODEL), LlmError::BadRequest { .. }));
+        // A real server failure stays one (and is re-sent).
+        let crash = r#"{"error":{"message":"llama_decode returned -3","type":"internal_server_error"}}"#;
+        assert!(from_http(500, crash, MODEL).is_retryable());
+        assert!(from_http(500, r#"{"error":{"message":"validation error"}}"#, MODEL).is_retryable());
     }
 }

@@ -24,6 +24,8 @@ pub struct StreamDecoder {
     think: ThinkSplitter,
     completion: ChatCompletion,
     done: bool,
+    /// Events decoded: none at all tells a stream closed before it began from one cut off.
+    events: usize,
 }
 
 impl StreamDecoder {
@@ -34,6 +36,7 @@ impl StreamDecoder {
             think: ThinkSplitter::new(),
             completion: ChatCompletion::default(),
             done: false,
+            events: 0,
         }
     }
 
@@ -54,6 +57,7 @@ impl StreamDecoder {
         if self.done {
             return Ok(Vec::new());
         }
+        self.events += 1;
         let data = event.data.trim();
         if event.event.as_deref() == Some("error") {
             let message = serde_json::from_str::<Value>(data)
@@ -203,8 +207,12 @@ impl StreamDecoder {
     }
 
     /// The call's result once the stream has ended (call [`StreamDecoder::flush`] first).
-    /// No end marker means truncated; no text at all means an empty stream.
+    /// No event at all means the server closed the stream before it began; no end marker means
+    /// truncated; no text at all means an empty stream.
     pub fn finish(self) -> Result<ChatCompletion, LlmError> {
+        if self.events == 0 && !self.is_complete() {
+            return Err(LlmError::ClosedEmpty);
+        }
         if !self.is_complete() {
             return Err(LlmError::Truncated);
         }

@@ -135,7 +135,13 @@ fn empty_stream_even_with_done_is_an_error() {
 #[test]
 fn stream_without_done_or_finish_reason_is_truncated() {
     assert_eq!(run(&[content("half an ans")]).1.unwrap_err(), LlmError::Truncated);
-    assert_eq!(run(&[]).1.unwrap_err(), LlmError::Truncated);
+}
+
+#[test]
+fn a_stream_closed_before_its_first_event_says_so() {
+    // llama-cpp-python: a 200, then the request fails (a prompt over n_ctx) and the body ends.
+    assert_eq!(run(&[]).1.unwrap_err(), LlmError::ClosedEmpty);
+    assert_eq!(run(&[data(json!({ "choices": [] }))]).1.unwrap_err(), LlmError::Truncated);
 }
 
 #[test]

@@ -54,7 +54,7 @@ async fn other_400s_keep_the_servers_message_in_object_or_string_form() {
 #[tokio::test]
 async fn an_unauthorised_request_says_how_to_give_the_key() {
     let (error, calls) = error_for(Reply::error_object(401, "Unauthorized", None)).await;
-    assert!(matches!(error, LlmError::Http { status: 401, .. }), "{error:?}");
+    assert!(matches!(error, LlmError::KeyRejected { status: 401, .. }), "{error:?}");
     assert_eq!(calls, 1, "a 401 is not re-sent");
     assert!(error.hint().is_some_and(|h| h.contains("api_key_env")));
 }

@@ -17,6 +17,7 @@
 mod default_reply;
 mod faults;
 mod handler;
+mod quirks;
 mod script;
 
 use std::collections::VecDeque;

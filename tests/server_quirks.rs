@@ -1,0 +1,163 @@
+//! End to end: the real `ailab` binary against the mock playing what llama-cpp-python's server
+//! and LiteLLM's proxy were seen to do (issue 15 §3; `tests/support/mock_server/quirks.rs`). Each
+//! test fails without the fix it guards.
+
+mod support;
+
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+use support::{MockConfig, MockServer, RecordedRequest, Reply, StreamScript};
+
+const MODEL: &str = support::mock_server::DEFAULT_MODEL;
+
+fn ailab(mock: &MockServer, dirs: &tempfile::TempDir) -> Command {
+    support::ailab_at(env!("CARGO_BIN_EXE_ailab"), &mock.base_url(), dirs.path())
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.stdin(Stdio::null()).output().expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A split request of Atlas's, with or without a JSON schema.
+fn is_atlas_split(req: &RecordedRequest) -> bool {
+    req.system_prompt().unwrap_or("").starts_with("You are Atlas")
+        && req.last_user_message().unwrap_or("").contains("Divide the task below")
+}
+
+fn has_schema(req: &RecordedRequest) -> bool {
+    req.body.get("response_format").is_some_and(|f| !f.is_null())
+}
+
+/// `ailab ask` on `prompt`, and the run's record as `history show --json` gives it.
+fn ask(mock: &MockServer, prompt: &str) -> (Output, Value) {
+    let dirs = tempfile::tempdir().unwrap();
+    let asked = run(ailab(mock, &dirs).args(["ask", prompt]));
+    let listed = run(ailab(mock, &dirs).args(["history", "list", "--json"]));
+    let runs: Value = serde_json::from_slice(&listed.stdout).unwrap_or_default();
+    let Some(id) = runs[0]["id"].as_str() else { return (asked, Value::Null) };
+    let shown = run(ailab(mock, &dirs).args(["history", "show", id, "--json"]));
+    (asked, serde_json::from_slice(&shown.stdout).unwrap_or_default())
+}
+
+/// The errors of Atlas's split calls, in order, from the record.
+fn atlas_split_errors(record: &Value) -> Vec<Value> {
+    let calls = record["calls"].as_array().cloned().unwrap_or_default();
+    calls
+        .into_iter()
+        .filter(|c| c["node"] == "atlas" && c["phase"] == "split")
+        .map(|c| c["error"].clone())
+        .collect()
+}
+
+#[test]
+fn llama_cpp_pythons_500_for_a_json_schema_is_a_refused_schema_not_a_server_failure() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    mock.respond_with(|req| has_schema(req).then(Reply::llama_cpp_python_schema_refused));
+    let (asked, record) = ask(&mock, "Why do cats purr?");
+    assert_eq!(asked.status.code(), Some(0), "{}", text(&asked.stderr));
+    // Done, or degraded when the mock's prose split (no schema now) falls back: never failed.
+    assert!(matches!(record["status"].as_str(), Some("done" | "degraded")), "{record}");
+    // Refused once, not re-sent as if the server had failed; every later split goes without it.
+    let with_schema = mock.chat_requests().iter().filter(|r| has_schema(r)).count();
+    assert_eq!(with_schema, 1, "the 500 validation error was re-sent or the schema kept");
+    let errors = atlas_split_errors(&record);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    let refused = errors[0].as_str().unwrap_or_default();
+    assert!(refused.contains("refused the JSON schema") && refused.contains("HTTP 500"), "{refused}");
+    assert!(errors[1].is_null());
+}
+
+#[test]
+fn a_split_answered_by_a_stream_closed_before_its_first_event_is_asked_again() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let atlas_splits = Arc::new(AtomicUsize::new(0));
+    let seen = atlas_splits.clone();
+    mock.respond_with(move |req| {
+        if has_schema(req) {
+            return Some(Reply::llama_cpp_python_schema_refused());
+        }
+        // The split asked again without the schema comes back empty, as llama-cpp-python's did.
+        (is_atlas_split(req) && seen.fetch_add(1, Ordering::SeqCst) == 0)
+            .then(|| Reply::Stream(StreamScript::closed_empty()))
+    });
+    let (asked, record) = ask(&mock, "Why do cats purr?");
+    assert_eq!(asked.status.code(), Some(0), "{}", text(&asked.stderr));
+    // Done, or degraded when the mock's prose split (no schema now) falls back: never failed.
+    assert!(matches!(record["status"].as_str(), Some("done" | "degraded")), "{record}");
+    let errors = atlas_split_errors(&record);
+    assert_eq!(errors.len(), 3, "refused, closed empty, answered: {errors:?}");
+    let closed = errors[1].as_str().unwrap_or_default();
+    assert!(closed.contains("closed the stream without sending anything"), "{closed}");
+    assert!(errors[2].is_null());
+}
+
+#[test]
+fn a_split_that_always_closes_empty_falls_back_and_the_run_is_degraded_not_failed() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    mock.respond_with(|req| is_atlas_split(req).then(|| Reply::Stream(StreamScript::closed_empty())));
+    let (asked, record) = ask(&mock, "Why do cats purr?");
+    assert_eq!(asked.status.code(), Some(0), "degraded is an answer: {}", text(&asked.stderr));
+    assert_eq!(record["status"], "degraded", "{record}");
+    let progress = text(&asked.stderr);
+    assert!(progress.contains("Atlas could not split the task even when asked again"), "{progress}");
+    assert_eq!(atlas_split_errors(&record).len(), 2, "asked exactly once more");
+}
+
+#[test]
+fn litellm_without_a_key_says_to_name_the_key_in_api_key_env() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    mock.set_models_reply(Some(Reply::litellm_no_key()));
+    let dirs = tempfile::tempdir().unwrap();
+    let checked = run(ailab(&mock, &dirs).arg("check"));
+    let out = text(&checked.stdout) + &text(&checked.stderr);
+    assert_eq!(checked.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("did not accept the API key (HTTP 401): Authentication Error, No api key passed in"),
+        "{out}"
+    );
+    assert!(out.contains("api_key_env") && out.contains("master_key"), "{out}");
+}
+
+#[test]
+fn litellm_refusing_a_wrong_key_fails_the_run_at_once_with_the_fix() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    mock.respond_with(|_| Some(Reply::litellm_wrong_key()));
+    let (asked, _) = ask(&mock, "Why do cats purr?");
+    let out = text(&asked.stderr);
+    assert_eq!(asked.status.code(), Some(1), "{out}");
+    assert!(out.contains("did not accept the API key (HTTP 400): No connected db."), "{out}");
+    assert!(out.contains("api_key_env"), "{out}");
+    // Not taken for a refused schema (asked again without it) nor re-sent.
+    assert_eq!(mock.chat_count(), 1, "{out}");
+}
+
+#[test]
+fn litellm_without_the_model_name_says_where_to_add_it() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    mock.respond_with(|req| Some(Reply::litellm_unknown_model(req.model())));
+    let (asked, _) = ask(&mock, "Why do cats purr?");
+    let out = text(&asked.stderr);
+    assert_eq!(asked.status.code(), Some(1), "{out}");
+    assert!(out.contains(&format!("does not serve model \"{MODEL}\"")), "{out}");
+    assert!(out.contains(&format!("LiteLLM has no model_name \"{MODEL}\" in its config")), "{out}");
+    assert_eq!(mock.chat_count(), 1, "a missing model is not re-sent: {out}");
+}
+
+#[test]
+fn litellm_failing_for_the_servers_behind_it_is_re_sent_then_names_them() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    mock.respond_with(|req| Some(Reply::litellm_servers_down(req.model())));
+    let (asked, _) = ask(&mock, "Why do cats purr?");
+    let out = text(&asked.stderr);
+    assert_eq!(asked.status.code(), Some(1), "{out}");
+    assert!(out.contains("HTTP 500: litellm.InternalServerError"), "{out}");
+    assert!(out.contains("every api_base in LiteLLM's config"), "{out}");
+    assert_eq!(mock.chat_count(), 4, "re-sent three times, as any 500 before the first byte");
+}
