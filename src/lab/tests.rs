@@ -219,8 +219,11 @@ async fn a_failing_judge_gives_no_verdict_and_is_asked_again_next_time() {
 #[tokio::test]
 async fn a_failed_arm_is_left_out_of_its_pairs_and_of_the_averages() {
     let backend = ScriptedBackend::new(|req| {
-        // Atlas's synthesis never comes back: the tree fails; solo answers.
-        if req.messages.iter().any(|m| m.content.starts_with("Combine the replies")) {
+        // Atlas never answers after its split (neither its synthesis nor, its branches failing
+        // too, its answer alone): the tree fails; solo answers.
+        let atlas = req.messages.first().is_some_and(|m| m.content.contains("You are Atlas"));
+        let synthesis = req.messages.iter().any(|m| m.content.starts_with("Combine the replies"));
+        if synthesis || (atlas && req.response_format.is_none()) {
             return Reply::Fail(crate::llm::LlmError::EmptyStream);
         }
         tree_loving_judge(req)
