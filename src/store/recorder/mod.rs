@@ -101,6 +101,9 @@ impl Recorder {
 /// [`BUSY_TIMEOUT`](crate::store::BUSY_TIMEOUT) for the lock).
 const RETRY_LOCKED_AFTER: Duration = Duration::from_millis(200);
 
+/// The writer connection's page cache, in KiB.
+const WRITER_CACHE_KIB: i64 = 512;
+
 /// Opens the record, registers this process and marks the runs of a dead ailab as interrupted.
 fn open_for_recording(
     path: &Path,
@@ -108,6 +111,11 @@ fn open_for_recording(
 ) -> Result<(rusqlite::Connection, Vec<String>, Instance), StoreError> {
     let opened = open_db_with(path, on_damage)?;
     let mut conn = opened.conn;
+    // The writer appends: its page cache holds the index pages a run's writes touch, far below
+    // SQLite's default 2 MiB. Capped, a long session (the TUI, an eval) stops growing once the cache
+    // is warm, after a few runs instead of fifty.
+    conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)
+        .map_err(|e| StoreError::from_sqlite_at(e, path))?;
     let mut notices = opened.notices;
     let me = Instance::current();
     recovery::register(&conn, &me).map_err(|e| StoreError::from_sqlite_at(e, path))?;
