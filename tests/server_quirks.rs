@@ -4,25 +4,17 @@
 
 mod support;
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
-use support::{MockConfig, MockServer, RecordedRequest, Reply, StreamScript};
+use support::{MockConfig, MockServer, RecordedRequest, Reply, StreamScript, run, text};
 
 const MODEL: &str = support::mock_server::DEFAULT_MODEL;
 
 fn ailab(mock: &MockServer, dirs: &tempfile::TempDir) -> Command {
     support::ailab_at(env!("CARGO_BIN_EXE_ailab"), &mock.base_url(), dirs.path())
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.stdin(Stdio::null()).output().expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// A split request of Atlas's, with or without a JSON schema.

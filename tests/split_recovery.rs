@@ -4,23 +4,15 @@
 
 mod support;
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
-use support::{MockConfig, MockServer, Reply, Step, StreamScript};
+use support::{MockConfig, MockServer, Reply, Step, StreamScript, run, text};
 
 fn ailab(mock: &MockServer, dirs: &tempfile::TempDir) -> Command {
     support::ailab_at(env!("CARGO_BIN_EXE_ailab"), &mock.base_url(), dirs.path())
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.stdin(Stdio::null()).output().expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn is_atlas_split(req: &support::RecordedRequest) -> bool {

@@ -302,31 +302,7 @@ fn slowest_frame(logs: &Path) -> Option<u64> {
 
 /// `n` word pieces of an answer, with a paragraph break now and then and some Markdown.
 pub fn answer_pieces(n: usize) -> Vec<String> {
-    const WORDS: &[&str] = &[
-        "Tunnelling ",
-        "lets ",
-        "an ",
-        "electron ",
-        "cross ",
-        "a ",
-        "barrier ",
-        "it ",
-        "could ",
-        "not ",
-        "climb; ",
-        "flash ",
-        "cells ",
-        "store ",
-        "charge ",
-        "this ",
-        "way, ",
-        "and ",
-        "**wear** ",
-        "out. ",
-    ];
-    (0..n)
-        .map(|i| if i % 80 == 79 { "\n\n".to_string() } else { WORDS[i % WORDS.len()].to_string() })
-        .collect()
+    (0..n).map(super::render::piece).collect()
 }
 
 /// A full binary tree of `depth` levels (2^depth − 1 nodes): ids, names and children only, the

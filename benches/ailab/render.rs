@@ -96,8 +96,9 @@ fn opening(run_id: &str, hierarchy: &Arc<Hierarchy>) -> Vec<RunEvent> {
     events
 }
 
-/// The `n`th streamed piece of a pane: words, with a paragraph break now and then.
-fn piece(n: usize) -> String {
+/// The `n`th streamed piece of a pane (and of the live row's answers): words, with a paragraph
+/// break now and then and some Markdown.
+pub fn piece(n: usize) -> String {
     const WORDS: &[&str] = &[
         "tunnelling ",
         "lets ",

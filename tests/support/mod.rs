@@ -14,6 +14,16 @@ pub mod mock_server;
 
 pub use mock_server::{LineEnding, MockConfig, MockServer, RecordedRequest, Reply, Step, StreamScript};
 
+/// Runs `cmd` with no input and waits for its output.
+pub fn run(cmd: &mut std::process::Command) -> std::process::Output {
+    cmd.stdin(std::process::Stdio::null()).output().expect("the binary runs")
+}
+
+/// A stream's bytes as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
 /// The real binary (`env!("CARGO_BIN_EXE_ailab")`, which only test crates have) with a private
 /// config and data folder under `dirs`, pointed at `base_url`, without the `AILAB_*` settings of
 /// the shell around the tests.
