@@ -68,8 +68,9 @@ pub enum Command {
     /// Browse, search, export and delete recorded runs.
     #[command(subcommand)]
     History(HistoryCommand),
-    /// The experiment: run each prompt through the tree, one model alone and the same compute
-    /// spent another way, judge every pair blind in both orders, and print the scoreboard.
+    /// The experiment: run each prompt through the tree, its members' own answers, one model alone
+    /// and the same compute spent another way; judge the tree against each blind in both orders, and
+    /// print the scoreboard and the verdict in plain words.
     Eval(EvalArgs),
 }
 
