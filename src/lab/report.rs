@@ -362,7 +362,7 @@ pub fn trust_line(p: &PairScore) -> Option<String> {
         ),
         None => "no pair of answers of similar length".into(),
     };
-    Some(format!("judge agreed with itself in {}{warning} of pairs; {matched}", percent(Some(consistency))))
+    Some(format!("judge agreed with itself in {} of pairs{warning}; {matched}", percent(Some(consistency))))
 }
 
 /// "1 called a tie in both orders, 2 the judge disagreed with itself across the orders", or `None`.
