@@ -97,7 +97,9 @@ fn opening(run_id: &str, hierarchy: &Arc<Hierarchy>) -> Vec<RunEvent> {
 }
 
 /// The `n`th streamed piece of a pane (and of the live row's answers): words, with a paragraph
-/// break now and then and some Markdown.
+/// break now and then and some Markdown. The words are drawn from a fixed pseudo-random sequence,
+/// not cycled: a cycled text is a loop, which the loop guard rightly stops after three copies, and
+/// the benchmarks would then measure calls cut short.
 pub fn piece(n: usize) -> String {
     const WORDS: &[&str] = &[
         "tunnelling ",
@@ -121,7 +123,15 @@ pub fn piece(n: usize) -> String {
         "**wear** ",
         "out. ",
     ];
-    if n % 80 == 79 { "\n\n".to_string() } else { WORDS[n % WORDS.len()].to_string() }
+    if n % 80 == 79 {
+        return "\n\n".to_string();
+    }
+    // splitmix64: a well-mixed, repeatable draw per position.
+    let mut z = (n as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    WORDS[(z % WORDS.len() as u64) as usize].to_string()
 }
 
 fn token(run_id: &str, node_index: usize, n: usize) -> RunEvent {
