@@ -192,10 +192,21 @@ pub async fn run(settings: Settings) -> u8 {
             tracing::info!("live view closed");
             state.exit_signal.and_then(signal_exit_code).unwrap_or(exit::OK)
         }
+        // The window closed under a frame being drawn: the write fails before the SIGHUP that the
+        // same close sends is read. That is the same way out as SIGHUP, and nobody is left to tell.
+        Err(err) if terminal_gone(&err) => {
+            tracing::info!(%err, "the terminal went away (its window closed, as on SIGHUP): leaving");
+            signal_exit_code("terminal closed").unwrap_or(exit::FAILED)
+        }
         Err(err) => {
             tracing::error!(%err, "the live view stopped");
             tell(format_args!("the live view stopped: cannot draw on the terminal: {err}"));
             exit::FAILED
         }
     }
+}
+
+/// True for the errors a write to a terminal that no longer exists gives (EIO, ENXIO, a broken pipe).
+fn terminal_gone(err: &std::io::Error) -> bool {
+    err.kind() == std::io::ErrorKind::BrokenPipe || (cfg!(unix) && matches!(err.raw_os_error(), Some(5 | 6)))
 }
