@@ -1,0 +1,248 @@
+//! The schema's migrations as SQL, one per version: what each version added and why. Only ever
+//! appended to; [`super::migrate`] applies them in order.
+
+/// Version 1: runs, their calls, tasks and node states, the hierarchy snapshots, instances, search.
+pub(super) const V1: &str = r#"
+-- One row per ailab process that records; runs point at their owner so a crash can be told
+-- apart from a second instance that is still working.
+CREATE TABLE instances (
+    id            TEXT PRIMARY KEY,
+    pid           INTEGER NOT NULL,
+    host          TEXT,      -- Linux boot id: the pid below only means something on the same boot
+    proc_start    TEXT,      -- the process's start time, so a reused pid is not taken for us
+    app_version   TEXT NOT NULL,
+    started_ms    INTEGER NOT NULL,
+    heartbeat_ms  INTEGER NOT NULL
+);
+
+-- Resolved hierarchies, stored once per distinct content (runs share them).
+CREATE TABLE hierarchies (
+    digest  TEXT PRIMARY KEY,
+    json    TEXT NOT NULL
+);
+
+CREATE TABLE runs (
+    seq               INTEGER PRIMARY KEY,   -- also the high bits of the search index rowids
+    id                TEXT NOT NULL UNIQUE,
+    kind              TEXT NOT NULL,
+    prompt            TEXT NOT NULL,
+    root              TEXT NOT NULL,
+    status            TEXT NOT NULL,
+    started_ms        INTEGER NOT NULL,
+    ended_ms          INTEGER,
+    answer            TEXT,
+    note              TEXT,                  -- why a run was marked interrupted
+    hierarchy_digest  TEXT NOT NULL REFERENCES hierarchies(digest),
+    hierarchy_hash    TEXT NOT NULL,
+    hierarchy_source  TEXT NOT NULL,
+    app_version       TEXT NOT NULL,
+    instance_id       TEXT,
+    calls             INTEGER NOT NULL DEFAULT 0,
+    failed_calls      INTEGER NOT NULL DEFAULT 0,
+    prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+    completion_tokens INTEGER NOT NULL DEFAULT 0,
+    wall_ms           INTEGER,
+    finish_seq        INTEGER
+);
+CREATE INDEX runs_by_time ON runs(started_ms DESC, id DESC);
+CREATE INDEX runs_by_hash ON runs(hierarchy_hash);
+CREATE INDEX runs_by_digest ON runs(hierarchy_digest);
+CREATE INDEX runs_running ON runs(instance_id) WHERE status = 'running';
+
+-- `seq` columns number a run's events in the order they happened, so a replay is exact.
+CREATE TABLE tasks (
+    run_id        TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,
+    at_ms         INTEGER NOT NULL,
+    node          TEXT NOT NULL,
+    task          TEXT NOT NULL,
+    from_call     INTEGER,
+    split_method  TEXT,
+    PRIMARY KEY (run_id, seq)
+);
+
+CREATE TABLE node_events (
+    run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    seq     INTEGER NOT NULL,
+    at_ms   INTEGER NOT NULL,
+    node    TEXT NOT NULL,
+    state   TEXT,      -- JSON of the node's new state; NULL for a node failure
+    reason  TEXT,      -- the failure reason of a node failure
+    PRIMARY KEY (run_id, seq)
+);
+
+CREATE TABLE calls (
+    run_id             TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    call               INTEGER NOT NULL,
+    start_seq          INTEGER NOT NULL,
+    finish_seq         INTEGER,
+    node               TEXT NOT NULL,
+    phase              TEXT NOT NULL,
+    parent_call        INTEGER,
+    endpoint           TEXT NOT NULL,
+    request            TEXT NOT NULL,        -- the exact ChatRequest as JSON
+    truncated_input    INTEGER NOT NULL DEFAULT 0,
+    status             TEXT NOT NULL,        -- streaming | done | failed | interrupted | stopped
+    opened_ms          INTEGER NOT NULL,     -- when CallStarted was emitted
+    closed_ms          INTEGER,              -- when CallFinished was emitted
+    last_token_ms      INTEGER,
+    text               TEXT NOT NULL DEFAULT '',
+    reasoning          TEXT NOT NULL DEFAULT '',
+    marks              TEXT NOT NULL DEFAULT '',  -- streaming pace, see recorder::marks
+    split_method       TEXT,
+    error              TEXT,
+    requested_model    TEXT NOT NULL,
+    answering_model    TEXT,
+    started_ms         INTEGER,
+    first_token_ms     INTEGER,
+    ended_ms           INTEGER,
+    prompt_tokens      INTEGER,
+    completion_tokens  INTEGER,
+    usage_from_server  INTEGER,
+    tokens_per_sec     REAL,
+    finish_reason      TEXT,
+    retries            INTEGER,
+    PRIMARY KEY (run_id, call)
+);
+
+-- Full-text search over prompts (rowid = run seq << 20) and call texts (rowid = run seq << 20 | call).
+CREATE VIRTUAL TABLE search_index USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
+"#;
+
+/// Version 2: the lab's comparisons, their arms, the judge's verdicts and the user's blind votes.
+pub(super) const V2: &str = r#"
+-- One prompt answered by several arms. Keyed by prompt, repeat number and the hierarchy version,
+-- so `ailab eval` resumes finished work but never reuses answers from other prompts.
+CREATE TABLE comparisons (
+    id              INTEGER PRIMARY KEY,
+    prompt          TEXT NOT NULL,
+    category        TEXT NOT NULL,
+    repeat          INTEGER NOT NULL,
+    hierarchy_hash  TEXT NOT NULL,
+    created_ms      INTEGER NOT NULL,
+    UNIQUE (prompt, repeat, hierarchy_hash)
+);
+
+-- What each arm answered; run_id points into runs (the run may be deleted later, the result stays).
+CREATE TABLE comparison_arms (
+    comparison_id  INTEGER NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    arm            TEXT NOT NULL,
+    run_id         TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    answer         TEXT,
+    calls          INTEGER NOT NULL,
+    tokens         INTEGER NOT NULL,
+    wall_ms        INTEGER NOT NULL,
+    PRIMARY KEY (comparison_id, arm)
+);
+
+-- One judge call: the pair (arm_x vs arm_y), which arm was shown as A, and what the judge said.
+CREATE TABLE judgements (
+    comparison_id  INTEGER NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    arm_x          TEXT NOT NULL,
+    arm_y          TEXT NOT NULL,
+    shown_first    TEXT NOT NULL,
+    judge_model    TEXT NOT NULL,
+    run_id         TEXT NOT NULL,
+    pick           TEXT,          -- a | b | tie, NULL when the judge said nothing usable
+    reason         TEXT NOT NULL,
+    created_ms     INTEGER NOT NULL,
+    PRIMARY KEY (comparison_id, arm_x, arm_y, shown_first, judge_model)
+);
+
+-- A blind human vote on a pair; shown_first records the order the answers were shown in.
+CREATE TABLE votes (
+    id             INTEGER PRIMARY KEY,
+    comparison_id  INTEGER NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    arm_x          TEXT NOT NULL,
+    arm_y          TEXT NOT NULL,
+    shown_first    TEXT NOT NULL,
+    outcome        TEXT NOT NULL,  -- first | second | tie | both_bad, from arm_x's side
+    reason         TEXT NOT NULL DEFAULT '',
+    created_ms     INTEGER NOT NULL
+);
+CREATE INDEX votes_by_comparison ON votes(comparison_id);
+"#;
+
+/// Version 3: the search index gets prefix indexes for 1, 2 and 3 characters. Search matches the last
+/// word typed as a prefix (results while typing); without these, a short or common prefix ("t", "the")
+/// merges the postings of every word it starts, which took 30 to 300 ms on a 10,000-run record
+/// instead of about 1 ms (see benches/README.md). The index grows by about 2.4×.
+pub(super) const V3: &str = r#"
+CREATE VIRTUAL TABLE search_index_v2 USING fts5(body, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');
+INSERT INTO search_index_v2 (rowid, body) SELECT rowid, body FROM search_index;
+DROP TABLE search_index;
+ALTER TABLE search_index_v2 RENAME TO search_index;
+"#;
+
+/// Version 4: comparisons remember the backend that answered them ('demo' for the offline demo, else
+/// the server's base URL) and are keyed by it, so scripted demo answers are never resumed as real ones
+/// nor mixed into real scores. A UNIQUE constraint cannot be altered, so the table is rebuilt (the
+/// 12-step way: [`migrate`] turns foreign keys off around it, or dropping the old table would cascade
+/// to every arm, verdict and vote). Older comparisons are labelled from what they hold: demo answers
+/// start with "[demo]"; otherwise the base URL of the hierarchy their runs used ('' if those runs
+/// were deleted). Verdicts saved from judge calls that failed (an old bug: they counted as ties) are
+/// dropped, so the next `ailab eval` asks the judge again. Runs get indexed links to the comparisons
+/// they answered or judged, so the history can label lab runs.
+pub(super) const V4: &str = r#"
+CREATE TABLE comparisons_v4 (
+    id              INTEGER PRIMARY KEY,
+    prompt          TEXT NOT NULL,
+    category        TEXT NOT NULL,
+    repeat          INTEGER NOT NULL,
+    hierarchy_hash  TEXT NOT NULL,
+    backend         TEXT NOT NULL,   -- 'demo', or the server's base URL
+    created_ms      INTEGER NOT NULL,
+    UNIQUE (prompt, repeat, hierarchy_hash, backend)
+);
+INSERT INTO comparisons_v4 (id, prompt, category, repeat, hierarchy_hash, backend, created_ms)
+SELECT c.id, c.prompt, c.category, c.repeat, c.hierarchy_hash,
+       CASE
+           WHEN EXISTS (SELECT 1 FROM comparison_arms a WHERE a.comparison_id = c.id AND a.answer LIKE '[demo]%')
+               OR EXISTS (SELECT 1 FROM judgements j WHERE j.comparison_id = c.id AND j.reason LIKE '[demo]%')
+           THEN 'demo'
+           ELSE coalesce((SELECT json_extract(h.json, '$.server.base_url')
+                          FROM comparison_arms a
+                          JOIN runs r ON r.id = a.run_id
+                          JOIN hierarchies h ON h.digest = r.hierarchy_digest
+                          WHERE a.comparison_id = c.id AND a.arm = 'tree'), '')
+       END,
+       c.created_ms
+FROM comparisons c;
+DROP TABLE comparisons;
+ALTER TABLE comparisons_v4 RENAME TO comparisons;
+DELETE FROM judgements
+WHERE pick IS NULL AND run_id IN (SELECT id FROM runs WHERE status NOT IN ('done', 'degraded'));
+-- The history tells a lab run from the user's own by these.
+CREATE INDEX comparison_arms_by_run ON comparison_arms(run_id);
+CREATE INDEX judgements_by_run ON judgements(run_id);
+"#;
+
+/// Version 5: conversations. A run is one turn of a conversation (the id of its first run), so a
+/// follow-up knows what came before; an expansion or a resynthesis links to the turn it follows from. Every existing run becomes the one turn of its own conversation.
+pub(super) const V5: &str = r#"
+ALTER TABLE runs ADD COLUMN conversation_id TEXT;
+ALTER TABLE runs ADD COLUMN turn INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE runs ADD COLUMN turn_kind TEXT NOT NULL DEFAULT 'question';
+ALTER TABLE runs ADD COLUMN parent_run TEXT;  -- the turn an expansion expands, the expansion a resynthesis sends up
+UPDATE runs SET conversation_id = id;
+CREATE INDEX runs_by_conversation ON runs(conversation_id, turn);
+"#;
+
+/// Version 6: why a child got the fallback instead of its sub-task (the sub-task was rejected by the
+/// checks, or the split failed), and a flag on a call whose answer mostly repeated its instructions.
+/// Older rows have neither: nothing was checked then.
+pub(super) const V6: &str = r#"
+ALTER TABLE tasks ADD COLUMN fallback_reason TEXT;
+ALTER TABLE calls ADD COLUMN flag TEXT;
+"#;
+
+/// Version 7: a comparison's reference answer (the known right answer, when the prompt set gives
+/// one), so the Lab can grade every arm against it long after the eval ran. Older comparisons have
+/// none.
+pub(super) const V7: &str = r#"
+ALTER TABLE comparisons ADD COLUMN reference TEXT;
+"#;
+
+/// Every migration, in order. Never edit a shipped entry: add a new one.
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
