@@ -183,23 +183,15 @@ pub fn verdict(board: &Scoreboard, setting: Setting<'_>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lab::report::{ArmCost, TieCounts};
+    use crate::lab::report::ArmCost;
 
     fn pair(x: Arm, y: Arm, wins: u32, ties: u32, losses: u32, consistency: f64) -> PairScore {
         let tally = Tally { wins, ties, losses };
         PairScore {
-            x,
-            y,
-            tally,
-            win_rate: tally.adjusted_win_rate(),
-            interval: tally.interval(),
-            verdict: tally.verdict(),
-            arm_failed: 0,
-            not_judged: 0,
-            judge_ties: TieCounts::default(),
             consistency: Some(consistency),
             length_matched: tally,
             length_matched_rate: tally.adjusted_win_rate(),
+            ..PairScore::from_tally((x, y), tally)
         }
     }
 

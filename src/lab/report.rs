@@ -34,6 +34,11 @@ pub struct PairScore {
 }
 
 impl PairScore {
+    /// A pair's score from its tally alone: nothing left out, no judge's picks behind it.
+    pub fn from_tally(pair: (Arm, Arm), tally: Tally) -> PairScore {
+        score(pair, &PairCounts { tally, ..PairCounts::default() })
+    }
+
     /// True when the judge agreed with itself too rarely for its verdicts to mean much.
     pub fn unreliable_judge(&self) -> bool {
         self.consistency.is_some_and(|c| c < super::trust::MIN_CONSISTENCY)

@@ -90,21 +90,7 @@ mod tests {
     use crate::lab::stats::Tally;
 
     fn score(wins: u32, ties: u32, losses: u32) -> PairScore {
-        let tally = Tally { wins, ties, losses };
-        PairScore {
-            x: Arm::Tree,
-            y: Arm::Solo,
-            tally,
-            win_rate: tally.adjusted_win_rate(),
-            interval: tally.interval(),
-            verdict: tally.verdict(),
-            arm_failed: 0,
-            not_judged: 0,
-            judge_ties: Default::default(),
-            consistency: None,
-            length_matched: Tally::default(),
-            length_matched_rate: None,
-        }
+        PairScore::from_tally((Arm::Tree, Arm::Solo), Tally { wins, ties, losses })
     }
 
     fn text(cells: &[(char, Role)]) -> String {
