@@ -89,19 +89,19 @@ pub async fn run_eval(
                 && store.arm_result(comparison, Arm::Parts)?.filter(ArmResult::answered).is_none();
             let mut fresh_parts: Option<ArmResult> = None;
             for arm in order {
+                // (result, found in the record): the parts made just now are not resumed.
                 let stored = match arm {
                     Arm::Tree if parts_missing => None,
                     Arm::Parts => match fresh_parts.take() {
-                        Some(parts) => Some(Err(parts)),
+                        Some(parts) => Some((parts, false)),
                         // Kept from an earlier eval (the tree did not run again).
-                        None => store.arm_result(comparison, arm)?.map(Ok),
+                        None => store.arm_result(comparison, arm)?.map(|r| (r, true)),
                     },
-                    _ => store.arm_result(comparison, arm)?.filter(ArmResult::answered).map(Ok),
+                    _ => store.arm_result(comparison, arm)?.filter(ArmResult::answered).map(|r| (r, true)),
                 };
-                // Ok: found in the record; Err: made just now without calls of its own (the parts).
-                let resumed = matches!(stored, Some(Ok(_)));
+                let resumed = stored.as_ref().is_some_and(|(_, resumed)| *resumed);
                 let result = match stored {
-                    Some(Ok(result) | Err(result)) => result,
+                    Some((result, _)) => result,
                     // Only reached without a tree arm to read them from (the options refuse that).
                     None if arm == Arm::Parts => ArmResult::no_run(),
                     None => {
