@@ -17,6 +17,9 @@ VENVS=${VENVS:-/work/venvs}
 CACHE=${LOCAL_LLM_CACHE:-$HOME/.cache/local-llm}
 MODEL_FILE=$CACHE/SmolLM2-135M-Instruct.Q4_1.gguf
 LLAMA_SERVER=$CACHE/llama.cpp/build/bin/llama-server
+# Extra arguments for llama-server, e.g. LLAMA_ARGS=--no-repack on a virtual machine whose CPU
+# reports AMX without the kernel enabling it (llama-server then dies with SIGILL at its first reply).
+read -r -a LLAMA_EXTRA <<<"${LLAMA_ARGS:-}"
 # The model id every script serves, so the default hierarchy works unchanged.
 MODEL_ID=phi-3.1-mini-4k-instruct
 AILAB=$ROOT/target/release/ailab

@@ -18,7 +18,7 @@ make_venv litellm litellm.proxy.proxy_server 'litellm[proxy]' prisma
 for port in 8101 8102; do
     say "starting llama-server on 127.0.0.1:$port"
     start "llama-$port" "$LLAMA_SERVER" -m "$MODEL_FILE" --alias "$MODEL_ID" --host 127.0.0.1 \
-        --port "$port" -np 2 -c 8192
+        --port "$port" -np 2 -c 8192 "${LLAMA_EXTRA[@]}"
     [[ $port == 8101 ]] && FIRST_SERVER=$LAST_PID
 done
 for port in 8101 8102; do wait_for "http://127.0.0.1:$port/v1/models" 120; done

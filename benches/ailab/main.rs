@@ -28,6 +28,7 @@ mod measure;
 mod mock;
 mod orchestration;
 mod proc_cpu;
+mod real_cost;
 mod real_server;
 mod render;
 mod report;
@@ -60,6 +61,7 @@ pub enum Section {
     Recording,
     RealServer,
     Live,
+    RealCost,
 }
 
 const SECTIONS: &[(Section, &str, &str, &str)] = &[
@@ -70,11 +72,13 @@ const SECTIONS: &[(Section, &str, &str, &str)] = &[
     (Section::Recording, "5", "recording", "recording overhead"),
     (Section::RealServer, "6", "real-server", "real server"),
     (Section::Live, "7", "live", "the live view in a real terminal, against aichat"),
+    (Section::RealCost, "8", "real-cost", "the shipped tree on a real server: loop guard, cost against one model"),
 ];
 
 const USAGE: &str = "usage: cargo bench --bench ailab [-- [--quick] [SECTION...]]
-sections (names or numbers): 1 overhead, 2 delegation, 3 render, 4 history, 5 recording, 6 real-server, 7 live
-env: AILAB_BENCH_QUICK=1 (same as --quick), AILAB_BENCH_SERVER=URL (item 6, default http://127.0.0.1:1234/v1),
+sections (names or numbers): 1 overhead, 2 delegation, 3 render, 4 history, 5 recording, 6 real-server, 7 live,
+    8 real-cost (minutes per run: the shipped tree at its own settings, guard on/off, solo)
+env: AILAB_BENCH_QUICK=1 (same as --quick), AILAB_BENCH_SERVER=URL (items 6 and 8, default http://127.0.0.1:1234/v1),
      AILAB_BENCH_AICHAT=PATH (item 7: aichat 0.30's binary, the reference peer)";
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
@@ -123,6 +127,11 @@ fn main() -> ExitCode {
         if !options.only.is_empty() && !options.only.contains(section) {
             continue;
         }
+        if options.only.is_empty() && *section == Section::RealCost {
+            // Tens of minutes on a CPU: run only when asked for by name.
+            report.skip(number, "runs only when named (`cargo bench --bench ailab -- real-cost`)");
+            continue;
+        }
         eprintln!("\n[{number}] {title}{}", if options.quick { " (quick)" } else { "" });
         let began = Instant::now();
         match section {
@@ -133,6 +142,7 @@ fn main() -> ExitCode {
             Section::Recording => orchestration::recording(&options, &mut report),
             Section::RealServer => real_server::run(&options, &mut report),
             Section::Live => live::run(&options, &mut report),
+            Section::RealCost => real_cost::run(&options, &mut report),
         }
         eprintln!("  ({:.1} s)", began.elapsed().as_secs_f64());
     }

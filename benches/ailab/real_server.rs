@@ -18,7 +18,7 @@ const MAX_TOKENS: u32 = 64;
 const RUN_LIMIT: Duration = Duration::from_secs(60);
 
 pub fn run(options: &Options, report: &mut Report) {
-    let base_url = std::env::var("AILAB_BENCH_SERVER").unwrap_or_else(|_| DEFAULT_SERVER.to_string());
+    let base_url = server_url();
     if !answers(&base_url) {
         return report.skip(
             "6",
@@ -91,8 +91,13 @@ pub fn run(options: &Options, report: &mut Report) {
     report.note("calls that share the server's compute each stream slower");
 }
 
+/// The server the real-server sections measure.
+pub fn server_url() -> String {
+    std::env::var("AILAB_BENCH_SERVER").unwrap_or_else(|_| DEFAULT_SERVER.to_string())
+}
+
 /// True if `GET {base_url}/models` answers within two seconds.
-fn answers(base_url: &str) -> bool {
+pub fn answers(base_url: &str) -> bool {
     let url = format!("{}/models", base_url.trim_end_matches('/'));
     let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
         return false;

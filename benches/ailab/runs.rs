@@ -74,6 +74,17 @@ pub async fn run_within(
     record: Option<&Path>,
     limit: Option<Duration>,
 ) -> RunMeasure {
+    run_prompt_within(engine, PROMPT, mock_clock, record, limit).await
+}
+
+/// Like [`run_within`], answering `prompt`.
+pub async fn run_prompt_within(
+    engine: &Engine,
+    prompt: &str,
+    mock_clock: Option<ThreadClock>,
+    record: Option<&Path>,
+    limit: Option<Duration>,
+) -> RunMeasure {
     let cancel = CancellationToken::new();
     if let Some(limit) = limit {
         let cancel = cancel.clone();
@@ -92,7 +103,7 @@ pub async fn run_within(
     let mock_before = mock_clock.map(ThreadClock::now).unwrap_or_default();
     let cpu_before = process_cpu();
     let started = Instant::now();
-    let summary = engine.run(PROMPT.to_string(), &sink, cancel.clone()).await;
+    let summary = engine.run(prompt.to_string(), &sink, cancel.clone()).await;
     cancel.cancel();
     let wall = started.elapsed();
     let mock_cpu = mock_clock.map(ThreadClock::now).unwrap_or_default().saturating_sub(mock_before);
