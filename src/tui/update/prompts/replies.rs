@@ -64,6 +64,10 @@ pub fn on_msg(state: &mut State, msg: PromptsMsg) -> Vec<Effect> {
             past_prompts(state, run_id, title, result);
             Vec::new()
         }
+        PromptsMsg::Models { url, result } => {
+            super::models::listed(state, url, result);
+            Vec::new()
+        }
     }
 }
 
