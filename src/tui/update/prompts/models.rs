@@ -9,7 +9,7 @@ use crate::config::edit::Field;
 use crate::llm::lmstudio::ServedModel;
 use crate::tui::action::{Action, App, Move, Prompts};
 use crate::tui::msg::{Effect, PromptsEffect};
-use crate::tui::state::prompts::{Dialog, ModelList, ModelPicker, PickerStep, Target};
+use crate::tui::state::prompts::{Dialog, FileState, ModelList, ModelPicker, PickerStep, Target};
 use crate::tui::state::{Level, State};
 use crate::tui::update::routed::Routed;
 
@@ -20,6 +20,11 @@ const PAGE: isize = 10;
 /// a question about unsaved edits): the user answers it first.
 pub fn open_models(state: &mut State) -> Vec<Effect> {
     state.prompts.revision += 1;
+    if let FileState::Unavailable(reason) = &state.prompts.file {
+        let text = format!("Models cannot be chosen here: {reason}");
+        state.notify(text, Level::Error);
+        return Vec::new();
+    }
     match &state.prompts.dialog {
         None => {}
         Some(Dialog::Models(_)) => return list_again(state),

@@ -30,6 +30,8 @@ pub fn on_msg(state: &mut State, msg: PromptsMsg) -> Vec<Effect> {
         }
         PromptsMsg::Opened(Ok(file)) => opened(state, file),
         PromptsMsg::Opened(Err(message)) => {
+            // The model picker may have opened while the file was read: it cannot save now.
+            state.prompts.dialog = None;
             state.prompts.file = FileState::Unavailable(message);
             Vec::new()
         }
