@@ -47,6 +47,8 @@ mod ui;
 mod views;
 #[path = "tui_live/waits.rs"]
 mod waits;
+#[path = "tui_live/welcome.rs"]
+mod welcome;
 #[path = "tui_live/zoom_details.rs"]
 mod zoom_details;
 

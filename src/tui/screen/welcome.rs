@@ -30,13 +30,13 @@ pub struct WelcomeView {
 pub fn view(state: &State, welcome: &WelcomeState, area: Rect) -> WelcomeView {
     let width = MAX_WIDTH.min(area.width);
     let text_w = width.saturating_sub(4) as usize;
-    // The room for rows: the screen less the box's border, and a row kept for the status bar.
-    let room = area.height.saturating_sub(3) as usize;
-    let rows = fitted(state, welcome, text_w, room);
-    let height = (rows.len() as u16 + 2).min(area.height);
+    // Between the tab bar and the status bar, which stay in view; the box's border takes two rows.
+    let between = area.height.saturating_sub(2);
+    let rows = fitted(state, welcome, text_w, between.saturating_sub(2) as usize);
+    let height = (rows.len() as u16 + 2).min(between);
     let frame = Rect::new(
         area.x + (area.width - width) / 2,
-        area.y + area.height.saturating_sub(height + 1) / 2,
+        area.y + area.height.min(1) + (between - height) / 2,
         width,
         height,
     );
@@ -128,7 +128,7 @@ fn choice_rows(state: &State, welcome: &WelcomeState, width: usize) -> Vec<Row> 
             if *choice == WelcomeChoice::Server {
                 what.push_str(server_status(state));
             }
-            let label = truncate(&format!("{marker}{:<7}", choice.label()), width);
+            let label = truncate(&format!("{marker}{:<8}", choice.label()), width);
             let rest = truncate(&what, width.saturating_sub(label.width()));
             let (label_role, role) =
                 if selected { (Role::Selection, Role::Selection) } else { (Role::Accent, Role::Text) };

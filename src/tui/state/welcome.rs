@@ -29,9 +29,9 @@ impl WelcomeChoice {
     /// What choosing it does.
     pub fn what(self) -> &'static str {
         match self {
-            WelcomeChoice::Demo => "try ailab now with scripted answers (no server needed)",
-            WelcomeChoice::Server => "check that your server answers and has the models",
-            WelcomeChoice::Models => "choose the model each member uses",
+            WelcomeChoice::Demo => "try it now with scripted answers, no server needed",
+            WelcomeChoice::Server => "check that your server answers",
+            WelcomeChoice::Models => "choose which model each member uses",
         }
     }
 
