@@ -14,6 +14,8 @@ mod fixture;
 mod form;
 #[path = "tui_prompts/models.rs"]
 mod models;
+#[path = "tui_prompts/models_e2e.rs"]
+mod models_e2e;
 #[path = "tui_prompts/reducer.rs"]
 mod reducer;
 #[path = "tui_prompts/structure.rs"]
