@@ -49,6 +49,8 @@ mod views;
 mod waits;
 #[path = "tui_live/welcome.rs"]
 mod welcome;
+#[path = "tui_live/welcome_tmux.rs"]
+mod welcome_tmux;
 #[path = "tui_live/zoom_details.rs"]
 mod zoom_details;
 
