@@ -72,7 +72,7 @@ mod tests {
         assert_eq!(load(&path), Ok(UiState::default()), "no file yet");
         save(&path, &UiState { theme: Some("light".into()), welcomed: false }).unwrap();
         assert_eq!(load(&path).unwrap().theme.as_deref(), Some("light"));
-        assert!(!std::fs::read_to_string(&path).unwrap().contains("welcomed"), "left out until shown");
+        assert!(!std::fs::read_to_string(&path).unwrap().contains("welcomed ="), "left out until shown");
         save(&path, &UiState { theme: None, welcomed: true }).unwrap();
         assert_eq!(load(&path).unwrap(), UiState { theme: None, welcomed: true });
     }
