@@ -47,6 +47,10 @@ mod ui;
 mod views;
 #[path = "tui_live/waits.rs"]
 mod waits;
+#[path = "tui_live/welcome.rs"]
+mod welcome;
+#[path = "tui_live/welcome_tmux.rs"]
+mod welcome_tmux;
 #[path = "tui_live/zoom_details.rs"]
 mod zoom_details;
 

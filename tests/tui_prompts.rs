@@ -12,6 +12,10 @@ mod e2e;
 mod fixture;
 #[path = "tui_prompts/form.rs"]
 mod form;
+#[path = "tui_prompts/models.rs"]
+mod models;
+#[path = "tui_prompts/models_e2e.rs"]
+mod models_e2e;
 #[path = "tui_prompts/reducer.rs"]
 mod reducer;
 #[path = "tui_prompts/structure.rs"]

@@ -6,6 +6,7 @@ use reqwest::Url;
 use serde_json::Value;
 
 use super::client::HttpBackend;
+use super::{LlmError, ModelInfo};
 
 /// One model as LM Studio's native API describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +33,58 @@ impl HttpBackend {
         }
         parse_native_models(&response.text().await.ok()?)
     }
+}
+
+/// Whether a served model is in memory, as far as the server says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadState {
+    Loaded,
+    /// Listed but not in memory: LM Studio loads it at the first request (just-in-time).
+    NotLoaded,
+    /// The server does not say (not LM Studio, or its native list did not answer).
+    Unknown,
+}
+
+/// A model the server lists (`/v1/models`), with LM Studio's loaded state where it has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServedModel {
+    pub id: String,
+    pub state: LoadState,
+}
+
+impl HttpBackend {
+    /// The models `/v1/models` lists, each marked loaded or not from LM Studio's native list
+    /// (asked at the same time). Only the first list can fail: without the native one the
+    /// states are unknown.
+    pub async fn served_models(&self) -> Result<Vec<ServedModel>, LlmError> {
+        let (listed, native) = futures::join!(self.models(), self.native_models());
+        Ok(with_states(listed?, native.as_deref()))
+    }
+}
+
+/// Marks each listed model with its state in LM Studio's native list. Only what `/v1/models`
+/// lists is offered: with just-in-time loading off, a model only the native list has cannot be
+/// called.
+pub fn with_states(listed: Vec<ModelInfo>, native: Option<&[NativeModel]>) -> Vec<ServedModel> {
+    listed
+        .into_iter()
+        .map(|ModelInfo { id }| {
+            let state = match native {
+                None => LoadState::Unknown,
+                Some(native) => match native.iter().find(|m| m.id == id) {
+                    Some(m) if m.loaded => LoadState::Loaded,
+                    Some(_) => LoadState::NotLoaded,
+                    // LM Studio names a second copy `model:2` only once it is loaded, and its
+                    // native list may give just the model: a listed copy is a loaded one.
+                    None if base_model(&id) != id && native.iter().any(|m| m.id == base_model(&id)) => {
+                        LoadState::Loaded
+                    }
+                    None => LoadState::Unknown,
+                },
+            };
+            ServedModel { id, state }
+        })
+        .collect()
 }
 
 /// Reads `{"data":[{"id","state":"loaded"|"not-loaded","loaded_context_length",..}]}`.
@@ -95,6 +148,33 @@ mod tests {
         );
         assert_eq!(parse_native_models(r#"{"error":"Unexpected endpoint"}"#), None);
         assert_eq!(parse_native_models("<html>"), None);
+    }
+
+    #[test]
+    fn listed_models_take_their_state_from_the_native_list() {
+        let native = |id: &str, loaded| NativeModel {
+            id: id.into(),
+            loaded,
+            loaded_context_length: None,
+            max_context_length: None,
+        };
+        let listed =
+            ["phi-3.1-mini-4k-instruct", "phi-3.1-mini-4k-instruct:2", "qwen2.5-7b-instruct", "other:3"]
+                .map(|id| ModelInfo { id: id.into() })
+                .to_vec();
+        let natives = [native("phi-3.1-mini-4k-instruct", true), native("qwen2.5-7b-instruct", false)];
+        let states: Vec<(String, LoadState)> =
+            with_states(listed.clone(), Some(&natives)).into_iter().map(|m| (m.id, m.state)).collect();
+        assert_eq!(
+            states,
+            vec![
+                ("phi-3.1-mini-4k-instruct".into(), LoadState::Loaded),
+                ("phi-3.1-mini-4k-instruct:2".into(), LoadState::Loaded),
+                ("qwen2.5-7b-instruct".into(), LoadState::NotLoaded),
+                ("other:3".into(), LoadState::Unknown),
+            ]
+        );
+        assert!(with_states(listed, None).iter().all(|m| m.state == LoadState::Unknown));
     }
 
     #[test]

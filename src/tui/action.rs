@@ -42,6 +42,8 @@ pub enum Context {
     PromptsField,
     /// A dialog of the Prompts tab.
     PromptsDialog,
+    /// The welcome (first start, or from the help).
+    Welcome,
 }
 
 impl Context {
@@ -64,6 +66,7 @@ impl Context {
         Context::PromptsTree,
         Context::PromptsField,
         Context::PromptsDialog,
+        Context::Welcome,
     ];
 
     /// The name shown in the help overlay.
@@ -87,6 +90,7 @@ impl Context {
             Context::PromptsTree => "Prompts tab: the members",
             Context::PromptsField => "Prompts tab: editing a field",
             Context::PromptsDialog => "Prompts tab: dialogs",
+            Context::Welcome => "Welcome",
         }
     }
 }
@@ -118,6 +122,11 @@ impl Action {
             (Action::Prompts(Prompts::Choose), Context::PromptsDialog) => {
                 "Choose the selected entry or button"
             }
+            (Action::Prompts(Prompts::Choose), Context::Welcome) => "Go where the selected choice says",
+            (Action::App(App::UseDemo), Context::Welcome) => "Demo: try ailab with scripted answers",
+            (Action::App(App::Health), Context::Welcome) => "Server: check that your server answers",
+            (Action::Move(Move::SelectPrev), Context::Welcome) => "Select the previous choice",
+            (Action::Move(Move::SelectNext), Context::Welcome) => "Select the next choice",
             (Action::App(App::Quit), _) => "Quit ailab (while a run is in flight, press it twice)",
             (action, _) => action.describe(),
         }
@@ -150,6 +159,8 @@ pub enum App {
     AssignModel,
     Health,
     Messages,
+    Welcome,
+    ChooseModels,
     NextTab,
     PrevTab,
     LabTab,
@@ -326,6 +337,8 @@ actions! {
     Move::SelectNext => select_next: "Select the next item",
     App::Health => health: "Show the server check panel",
     App::Messages => messages: "Show the last messages in full (newest at the bottom)",
+    App::Welcome => welcome: "Show the welcome: the team in one picture, and where to start",
+    App::ChooseModels => choose_models: "Choose the model a member (or every member) uses, from the server's list; saved at once",
     App::NextTab => next_tab: "Show the next tab",
     App::PrevTab => prev_tab: "Show the previous tab",
     App::LabTab => lab_tab: "Show the Lab tab (from it, back to the Run tab)",

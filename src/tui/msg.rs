@@ -116,6 +116,8 @@ pub enum Effect {
     SaveTheme {
         name: String,
     },
+    /// Remember that the welcome was shown, so the next start goes straight to work.
+    RememberWelcome,
     /// Something the Lab tab needs done (read the scores, run a comparison, store a vote).
     Lab(LabEffect),
     /// A query or change for the record.

@@ -2,7 +2,7 @@
 //! `screen::screen_problems`). Read through the state's public API in this one place, so that
 //! when its fields move only this file follows them.
 
-use ailab::tui::state::prompts::Dialog;
+use ailab::tui::state::prompts::{Dialog, FileState};
 use ailab::tui::state::{Focus, Overlay, State, Tab};
 
 /// The rules `state` breaks, each said in words (none: it is consistent).
@@ -74,6 +74,8 @@ pub fn broken_rules(state: &State) -> Vec<String> {
         let about = match dialog {
             Dialog::ConfirmRemove { id, .. } | Dialog::ConfirmReset { id, .. } => member(id),
             Dialog::ConfirmRevert { .. } | Dialog::Unsaved { .. } => prompts.is_dirty(),
+            // The picker can open from another tab while the file is still being read.
+            Dialog::Models(_) => matches!(prompts.file, FileState::Loading | FileState::Ready(_)),
             _ => draft.is_some(),
         };
         rule(about, format!("the Prompts tab asks {dialog:?} with nothing to ask about"));
@@ -93,5 +95,6 @@ fn overlay_kind(overlay: &Overlay) -> &'static str {
         Overlay::Messages { .. } => "messages",
         Overlay::Health(_) => "health",
         Overlay::Zoom(_) => "zoom",
+        Overlay::Welcome(_) => "welcome",
     }
 }

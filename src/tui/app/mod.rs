@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::keymap::Keymap;
 use super::msg::{Effect, HistoryEffect, HistoryMsg, Msg};
-use super::state::{Level, ServerInfo, State};
+use super::state::{Level, Overlay, ServerInfo, State};
 use super::terminal;
 use super::theme::{self, ThemeSet};
 use crate::engine::EventSink;
@@ -169,9 +169,16 @@ pub async fn run(settings: Settings) -> u8 {
     if let Some(first) = setup.warnings.first() {
         state.notify(format!("{first} (skipped)"), Level::Warn);
     }
+    let welcome = ui_state::first_start(&settings);
+    if welcome {
+        state.overlays.push(Overlay::Welcome(Default::default()));
+    }
 
     let mut shell = Shell::new(settings, engine, sink, writer, tx.clone()).with_terminal_input(input);
     shell.perform(Effect::CheckHealth { deep: false });
+    if welcome {
+        shell.perform(Effect::RememberWelcome);
+    }
     shell.perform(Effect::History(HistoryEffect::LoadPromptHistory { limit: PROMPT_HISTORY }));
     drop(tx);
     let result = event_loop::run(&mut tui, &mut state, &mut rx, &mut shell, FRAME).await;

@@ -140,8 +140,13 @@ impl Shell {
         });
     }
 
-    /// Remembers the theme for next time, off the loop; saves run one at a time, last one wins.
-    fn save_theme(&self, name: String) {
+    /// Remembers a choice for next time (`change` applied to the UI state file), off the loop;
+    /// saves run one at a time, last one wins. `what` names it in the message if it fails.
+    fn remember(
+        &self,
+        what: &'static str,
+        change: impl FnOnce(&mut super::ui_state::UiState) + Send + 'static,
+    ) {
         let Some(path) = super::ui_state::path() else { return };
         let tx = self.tx.clone();
         let lock = self.ui_state_lock.clone();
@@ -149,11 +154,11 @@ impl Shell {
             let _one_at_a_time = lock.lock();
             // A damaged file is replaced: it only ever held choices like this one.
             let mut state = super::ui_state::load(&path).unwrap_or_default();
-            state.theme = Some(name);
+            change(&mut state);
             let result = super::ui_state::save(&path, &state);
             if let Err(problem) = result {
-                tracing::warn!(%problem, "could not remember the theme");
-                let text = format!("Could not remember the theme for next time: {problem}");
+                tracing::warn!(%problem, what, "could not remember a choice");
+                let text = format!("Could not remember {what} for next time: {problem}");
                 let _ = tx.send(Msg::Notify { text, level: crate::tui::state::Level::Warn });
             }
         });
@@ -238,7 +243,8 @@ impl Performer for Shell {
                 self.replace_engine(hierarchy);
             }
             Effect::Quit => self.cancel_all(),
-            Effect::SaveTheme { name } => self.save_theme(name),
+            Effect::SaveTheme { name } => self.remember("the theme", move |s| s.theme = Some(name)),
+            Effect::RememberWelcome => self.remember("that the welcome was shown", |s| s.welcomed = true),
             Effect::Lab(effect) => {
                 let cx = LabContext {
                     engine: &self.engine,

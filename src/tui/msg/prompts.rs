@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::engine::EngineInfo;
 use crate::config::Hierarchy;
 use crate::config::edit::{EditSession, Field};
+use crate::llm::lmstudio::ServedModel;
 use crate::store::RunRow;
 
 /// An answer from the world to the Prompts tab.
@@ -28,6 +29,8 @@ pub enum PromptsMsg {
     RecentRuns(Result<Vec<RunRow>, String>),
     /// The prompts a past run used.
     PastPrompts { run_id: String, title: String, result: Result<Box<Hierarchy>, String> },
+    /// The models the server at `url` lists, with their loaded state, or why it cannot say.
+    Models { url: String, result: Result<Vec<ServedModel>, String> },
 }
 
 /// What became of a file written by a save.
@@ -68,4 +71,6 @@ pub enum PromptsEffect {
     RecentRuns,
     /// Read the hierarchy a run used (answered by `PastPrompts`).
     LoadPastPrompts { run_id: String, title: String },
+    /// Ask the server for its models and which are loaded (answered by `Models`).
+    ListModels,
 }

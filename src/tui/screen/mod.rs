@@ -16,6 +16,7 @@ pub mod layout;
 pub mod messages;
 pub mod panes;
 pub mod prompts;
+pub mod welcome;
 pub mod zoom;
 
 use self::lab::LabScreen;

@@ -14,6 +14,7 @@ pub mod run_tab;
 pub mod run_view;
 pub mod scroll;
 pub mod tab;
+pub mod welcome;
 pub mod zoom;
 
 use std::sync::Arc;
@@ -45,6 +46,8 @@ pub enum Overlay {
     },
     Health(self::health::HealthPanel),
     Zoom(Box<ZoomState>),
+    /// The first start's welcome (also opened from the help).
+    Welcome(self::welcome::WelcomeState),
 }
 
 /// The help's two pages: every key, and what the words on the screen mean.

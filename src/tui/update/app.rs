@@ -7,7 +7,7 @@ use crate::tui::msg::Effect;
 use crate::tui::state::health::{Health, HealthPanel};
 use crate::tui::state::prompts::Leave;
 use crate::tui::state::scroll::Scroll;
-use crate::tui::state::{HelpPage, Level, Lifecycle, Overlay, Quitting, State};
+use crate::tui::state::{HelpPage, Level, Lifecycle, Overlay, Quitting, State, Tab};
 
 /// Performs an action of the whole app.
 pub fn perform(state: &mut State, action: App) -> Vec<Effect> {
@@ -49,6 +49,20 @@ pub fn perform(state: &mut State, action: App) -> Vec<Effect> {
             vec![Effect::UseDemo]
         }
         App::AssignModel => assign_model(state),
+        App::Welcome => {
+            // Opened from the help: the welcome takes its place.
+            state.overlays.retain(|o| !matches!(o, Overlay::Help { .. } | Overlay::Welcome(_)));
+            state.overlays.push(Overlay::Welcome(Default::default()));
+            Vec::new()
+        }
+        App::ChooseModels => {
+            let mut effects = tabs::show(state, Tab::Prompts);
+            // Leaving another tab never asks; only the Prompts tab itself can have held the way.
+            if state.tab == Tab::Prompts {
+                effects.extend(super::prompts::open_models(state));
+            }
+            effects
+        }
         App::Messages => {
             if matches!(state.overlays.last(), Some(Overlay::Messages { .. })) {
                 state.overlays.pop();

@@ -6,7 +6,7 @@
 use crossterm::event::{KeyEvent, KeyModifiers};
 
 use super::routed::Routed;
-use super::{app, history, lab, prompts, run_keys};
+use super::{app, history, lab, prompts, run_keys, welcome};
 use crate::tui::action::{Action, Context};
 use crate::tui::msg::Effect;
 use crate::tui::screen::Screen;
@@ -14,7 +14,7 @@ use crate::tui::state::{Focus, State, Tab};
 
 /// A key pressed (release events are dropped before this).
 pub fn on_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Vec<Effect> {
-    let routed = match tab_key(state, screen, key) {
+    let routed = match welcome::on_key(state, key).or_else(|| tab_key(state, screen, key)) {
         Some(routed) => routed,
         None => run_tab_key(state, key),
     };

@@ -14,6 +14,7 @@ mod routed;
 mod run;
 mod run_keys;
 mod tabs;
+mod welcome;
 
 use crossterm::event::KeyEventKind;
 
@@ -102,7 +103,8 @@ fn dispatch(state: &mut State, screen: &Screen, msg: Msg) -> Vec<Effect> {
                     };
                     state.notify(text, Level::Info);
                 }
-            } else if !panel_open {
+            } else if !panel_open && !state.overlays.iter().any(|o| matches!(o, Overlay::Welcome(_))) {
+                // The welcome says how the server is, and offers its check: no panel over it.
                 state.overlays.push(Overlay::Health(Default::default()));
             }
             Vec::new()

@@ -239,7 +239,7 @@ fn scroll(state: &mut State, screen: &Screen, amount: Amount) {
             apply(scroll, total, height);
             return;
         }
-        Some(Overlay::Health(_)) => return,
+        Some(Overlay::Health(_) | Overlay::Welcome(_)) => return,
         None => {}
     }
     // From the prompt, paging reads the answer (or the root's pane before there is one).

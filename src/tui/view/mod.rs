@@ -17,6 +17,7 @@ pub mod status_bar;
 mod tabs;
 mod timeline;
 mod too_small;
+pub mod welcome;
 pub mod zoom;
 
 use ratatui::Frame;
@@ -119,6 +120,7 @@ fn draw_overlays(frame: &mut Frame, area: Rect, state: &State, screen: &Screen) 
             Overlay::Help { scroll, page } => help::draw(frame, area, state, *scroll, *page),
             Overlay::Messages { scroll } => messages::draw(frame, area, state, *scroll),
             Overlay::Health(panel) => health::draw(frame, area, state, panel),
+            Overlay::Welcome(welcome) => welcome::draw(frame, area, state, welcome),
         }
     }
 }

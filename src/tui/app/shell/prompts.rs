@@ -7,6 +7,7 @@ use super::Shell;
 use super::suspend::with_terminal_lent;
 use crate::config::edit::{SaveRefused, edit_in_external_editor, open_for_editing, save_unless_changed};
 use crate::config::{Hierarchy, HierarchySource};
+use crate::llm::client::HttpBackend;
 use crate::tui::msg::{Msg, OpenedFile, PromptsEffect, PromptsMsg, SaveOutcome};
 
 /// Runs asked of the record to offer for comparison.
@@ -79,6 +80,18 @@ impl Shell {
                     .and_then(|record| past_hierarchy(&run_id, record.hierarchy));
                 send(PromptsMsg::PastPrompts { run_id, title, result });
             }),
+            // Off the loop: a server that does not answer takes up to the client's quick timeout.
+            PromptsEffect::ListModels => {
+                let server = self.settings.hierarchy.server.clone();
+                tokio::spawn(async move {
+                    let url = server.base_url.clone();
+                    let result = match HttpBackend::new(&url, &server) {
+                        Ok(client) => client.served_models().await.map_err(|e| e.to_string()),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    send(PromptsMsg::Models { url, result });
+                });
+            }
         }
     }
 }

@@ -34,6 +34,8 @@ pub enum Dialog {
     Pick(Box<Pick>),
     /// What changed between a past run's prompts and the current ones.
     Diff(Box<DiffView>),
+    /// The server's models, to give one to a member or to all (saved at once).
+    Models(Box<super::ModelPicker>),
 }
 
 /// An answer to the unsaved-edits question.

@@ -5,6 +5,7 @@
 mod dialog;
 mod editors;
 mod fields;
+mod models;
 
 use std::path::PathBuf;
 
@@ -16,6 +17,7 @@ pub use dialog::{
 };
 pub use editors::Editors;
 pub use fields::{FieldKind, fields_of, kind_of, unused_reason};
+pub use models::{ModelList, ModelPicker, PickerStep, Target, state_label};
 
 /// Where the file being edited stands.
 #[derive(Debug, Clone, Default)]

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::leave::leave;
 use super::save::save;
-use super::{fields, structure};
+use super::{fields, models, structure};
 use crate::text::sanitize::sanitize;
 use crate::tui::action::{Action, App, Move, Prompts};
 use crate::tui::msg::{Effect, PromptsEffect};
@@ -18,6 +18,9 @@ const PAGE: isize = 10;
 
 /// An action while a dialog is open.
 pub fn on_action(state: &mut State, action: Action) -> Routed {
+    if matches!(state.prompts.dialog, Some(Dialog::Models(_))) {
+        return models::on_action(state, action);
+    }
     Routed::Done(match action {
         Action::Prompts(Prompts::Choose) => choose(state),
         Action::App(App::Close) => {
@@ -40,6 +43,9 @@ pub fn on_action(state: &mut State, action: Action) -> Routed {
 
 /// A key with no action: text for an input dialog, or a question's letter.
 pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if matches!(state.prompts.dialog, Some(Dialog::Models(_))) {
+        return models::on_key(state, key);
+    }
     let plain_char = match key.code {
         KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
             Some(c.to_ascii_lowercase())
@@ -202,7 +208,8 @@ fn choose(state: &mut State) -> Vec<Effect> {
                 }
             }
         }
-        Dialog::Diff(_) => {}
+        // The picker takes its keys itself (`models`).
+        Dialog::Diff(_) | Dialog::Models(_) => {}
     }
     Vec::new()
 }

@@ -7,6 +7,7 @@ mod disk;
 mod entry;
 mod fields;
 mod leave;
+mod models;
 mod replies;
 mod save;
 mod settle;
@@ -14,6 +15,7 @@ mod structure;
 mod tree;
 
 pub use entry::{ask_before_leaving, ask_usage, entered};
+pub use models::open_models;
 pub use settle::settle;
 
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};

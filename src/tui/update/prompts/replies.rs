@@ -30,6 +30,8 @@ pub fn on_msg(state: &mut State, msg: PromptsMsg) -> Vec<Effect> {
         }
         PromptsMsg::Opened(Ok(file)) => opened(state, file),
         PromptsMsg::Opened(Err(message)) => {
+            // The model picker may have opened while the file was read: it cannot save now.
+            state.prompts.dialog = None;
             state.prompts.file = FileState::Unavailable(message);
             Vec::new()
         }
@@ -62,6 +64,10 @@ pub fn on_msg(state: &mut State, msg: PromptsMsg) -> Vec<Effect> {
         }
         PromptsMsg::PastPrompts { run_id, title, result } => {
             past_prompts(state, run_id, title, result);
+            Vec::new()
+        }
+        PromptsMsg::Models { url, result } => {
+            super::models::listed(state, url, result);
             Vec::new()
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod dialog;
 pub mod form;
+mod models;
 pub mod textbox;
 mod tree;
 
@@ -11,7 +12,7 @@ use ratatui::layout::Rect;
 
 use crate::tui::screen::prompts::layout;
 use crate::tui::state::State;
-use crate::tui::state::prompts::FileState;
+use crate::tui::state::prompts::{Dialog, FileState};
 use crate::tui::text::wrap::{Row, Wrapper};
 use crate::tui::theme::Role;
 use crate::tui::view::paint::draw_rows;
@@ -42,7 +43,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let layout = layout::compute(state, area);
     tree::draw(frame, state, &layout, draft);
     form::draw(frame, state, &layout, draft);
-    dialog::draw(frame, state, area);
+    match &state.prompts.dialog {
+        Some(Dialog::Models(picker)) => models::draw(frame, state, area, picker),
+        _ => dialog::draw(frame, state, area),
+    }
 }
 
 /// Paragraphs in the middle of the body.
