@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Overlay::Help { scroll, page } => super::help::draw(frame, area, state, *scroll, *page),
             Overlay::Messages { scroll } => super::messages::draw(frame, area, state, *scroll),
             Overlay::Health(panel) => super::health::draw(frame, area, state, panel),
-            Overlay::Zoom(_) => {}
+            Overlay::Zoom(_) | Overlay::Flow(_) => {}
         }
     }
 }
