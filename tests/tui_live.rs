@@ -3,6 +3,8 @@
 
 #[path = "tui_live/conversation.rs"]
 mod conversation;
+#[path = "tui_live/flow.rs"]
+mod flow;
 #[path = "tui_live/harness.rs"]
 mod harness;
 #[path = "tui_live/history.rs"]

@@ -132,7 +132,7 @@ fn copy(state: &mut State, screen: &Screen) -> Vec<Effect> {
         _ => shown
             .rows
             .iter()
-            .map(|row| Lanes::List.line(&state.run.view, row, usize::MAX).text())
+            .map(|row| Lanes::List.line(&state.run.view, row, usize::MAX).text().trim_start().to_string())
             .collect::<Vec<_>>()
             .join("\n"),
     };

@@ -6,6 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear};
+use unicode_width::UnicodeWidthStr;
 
 use super::{draw_rows, span};
 use crate::tui::action::{Action, App, Context, Run};
@@ -42,6 +43,9 @@ pub fn draw(frame: &mut Frame, state: &State, flow: &FlowState, screen: Option<&
             ),
         ),
     };
+    // Where both do not fit, the title stays and the keys are left to the status bar.
+    let room = layout.frame.width as usize;
+    let hints = if title.width() + hints.width() + 2 <= room { hints } else { String::new() };
     let mut block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.style(Role::Overlay))
@@ -78,7 +82,7 @@ fn foot(screen: &FlowScreen, flow: &FlowState, opened: Option<OpenMessage>) -> O
 fn list_title(state: &State, count: usize) -> String {
     let run = &state.run.view;
     let status = match run.status {
-        Some(status) if run.is_running() => format!(" · {}", format::run_status(status).0),
+        Some(_) if run.is_running() => format!(" · running, {} at work", run.active_nodes()),
         Some(status) => format!(" · run {}", format::run_status(status).0),
         None => String::new(),
     };
@@ -124,7 +128,12 @@ fn draw_list(frame: &mut Frame, screen: &FlowScreen, flow: &FlowState, state: &S
     draw_rows(frame.buffer_mut(), body, &lines, theme);
     if let Some(selected) = selected.filter(|&s| s >= top && s < top + height) {
         let y = body.y + (selected - top) as u16;
-        frame.buffer_mut().set_style(Rect::new(body.x, y, body.width, 1), theme.style(Role::Selection));
+        let buf = frame.buffer_mut();
+        buf.set_style(Rect::new(body.x, y, body.width, 1), theme.style(Role::Selection));
+        // Marked in the time column's margin too, for a terminal without colours.
+        if let Some(cell) = buf.cell_mut((body.x, y)) {
+            cell.set_symbol("›");
+        }
     }
 }
 

@@ -115,6 +115,12 @@ fn hints(state: &State) -> Vec<String> {
             (Action::Run(Run::Copy), "copy"),
             (Action::Move(Move::PageDown), "page"),
         ],
+        Context::Flow if state.flow().is_some_and(|f| f.open.is_some()) => &[
+            (Action::App(App::Close), "back"),
+            (Action::Move(Move::SelectNext), "scroll"),
+            (Action::Move(Move::PageDown), "page"),
+            (Action::Run(Run::Copy), "copy"),
+        ],
         Context::Flow => &[
             (Action::Run(Run::Zoom), "open"),
             (Action::App(App::Close), "back"),
