@@ -3,6 +3,10 @@
 
 #[path = "tui_live/conversation.rs"]
 mod conversation;
+#[path = "tui_live/flow.rs"]
+mod flow;
+#[path = "tui_live/flow_tmux.rs"]
+mod flow_tmux;
 #[path = "tui_live/harness.rs"]
 mod harness;
 #[path = "tui_live/history.rs"]
@@ -55,6 +59,8 @@ mod welcome_tmux;
 mod zoom_details;
 
 // Shared with the other suites.
+#[path = "support/mod.rs"]
+mod mock_support;
 #[path = "support/screen.rs"]
 mod screen;
 #[path = "support/tmux.rs"]

@@ -14,6 +14,8 @@ pub enum Context {
     Panes,
     /// The zoom view of one node.
     Zoom,
+    /// The message-flow view of the run.
+    Flow,
     /// The help overlay.
     Help,
     /// The messages log.
@@ -51,6 +53,7 @@ impl Context {
         Context::Prompt,
         Context::Panes,
         Context::Zoom,
+        Context::Flow,
         Context::Health,
         Context::Help,
         Context::Messages,
@@ -76,6 +79,7 @@ impl Context {
             Context::Prompt => "Prompt box",
             Context::Panes => "Panes",
             Context::Zoom => "Zoom view",
+            Context::Flow => "Message flow",
             Context::Help => "This help",
             Context::Messages => "Messages log",
             Context::Health => "Server check panel",
@@ -104,6 +108,14 @@ impl Action {
             (Action::Move(Move::FocusPrev), Context::PromptsField) => "Go to the previous field",
             (Action::Move(Move::FocusNext), Context::Zoom) => "Zoom into the next node",
             (Action::Move(Move::FocusPrev), Context::Zoom) => "Zoom into the previous node",
+            (Action::Run(Run::Zoom), Context::Flow) => {
+                "Open the selected message: exactly what its call sent, and what came back"
+            }
+            (Action::Run(Run::Flow), Context::Flow) => "Close the flow view",
+            (Action::App(App::Close), Context::Flow) => "Close the opened message, else the flow view",
+            (Action::Move(Move::SelectPrev), Context::Flow) => "Select the previous message (or scroll up)",
+            (Action::Move(Move::SelectNext), Context::Flow) => "Select the next message (or scroll down)",
+            (Action::Run(Run::Copy), Context::Flow) => "Copy the messages (or the opened one) as text",
             (Action::Move(Move::FocusNext), Context::Prompt) => {
                 "Leave the prompt box for the panes (the next pane)"
             }
@@ -205,6 +217,7 @@ pub enum Run {
     CancelOrBack,
     Zoom,
     Copy,
+    Flow,
 }
 
 /// The History tab and a past run shown in the Run tab.
@@ -327,6 +340,7 @@ actions! {
     Move::ScrollBottom => scroll_bottom: "Scroll to the bottom and follow new text",
     Run::Zoom => zoom: "Zoom into the focused node: task, every phase, messages, timeline",
     Run::Copy => copy: "Copy the focused pane's text to the clipboard",
+    Run::Flow => flow: "Show the message flow: every message of the run in order, who sent it to whom, when",
     App::Help => help: "Show or hide this help",
     App::Close => close: "Close this view",
     App::CycleTheme => cycle_theme: "Switch to the next colour theme (kept for next time)",

@@ -200,6 +200,15 @@ pub fn ailab_command(data: &Path, config: &Path, env: &[(&str, &str)], args: &st
     words.join(" ")
 }
 
+/// Makes `data` the data folder of someone who has started ailab before: the first start's
+/// welcome (shown when there is no record yet, as with `--no-record`) does not cover the screen.
+pub fn seen_welcome(data: &Path) {
+    let state = data.join("ui-state.toml");
+    if let Err(err) = std::fs::write(&state, "welcomed = true\n") {
+        panic!("cannot write {}: {err}", state.display());
+    }
+}
+
 /// A path as one word for the shell.
 fn quoted(path: &Path) -> String {
     format!("'{}'", path.display().to_string().replace('\'', r"'\''"))

@@ -23,13 +23,17 @@ pub fn broken_rules(state: &State) -> Vec<String> {
     }
 
     let kinds: Vec<&str> = state.overlays.iter().map(overlay_kind).collect();
-    for kind in ["help", "messages", "health", "zoom"] {
+    for kind in ["help", "messages", "health", "zoom", "flow"] {
         let open = kinds.iter().filter(|k| **k == kind).count();
         rule(open <= 1, format!("{open} {kind} overlays are open at once"));
     }
     if let Some(zoom) = state.zoom() {
         rule(zoom.node < nodes, format!("the zoom view shows node {} of {nodes}", zoom.node));
     }
+    rule(
+        state.flow().is_none() || state.tab == Tab::Run,
+        format!("the flow view is open on the {:?} tab", state.tab),
+    );
 
     let history = &state.history;
     let listed = history.runs.len();
@@ -96,5 +100,6 @@ fn overlay_kind(overlay: &Overlay) -> &'static str {
         Overlay::Health(_) => "health",
         Overlay::Zoom(_) => "zoom",
         Overlay::Welcome(_) => "welcome",
+        Overlay::Flow(_) => "flow",
     }
 }

@@ -83,6 +83,15 @@ fn digest(screen: &Screen) -> String {
         out.push_str(&zoom.plain_text());
         out.push('\n');
     }
+    if let Some(flow) = &screen.flow {
+        out.push_str(&format!("flow {:?} {:?}\n", flow.layout, flow.lanes));
+        for row in &flow.rows {
+            out.push_str(&format!("  {row:?}\n"));
+        }
+        if let Some(message) = &flow.message {
+            out.push_str(&format!("message {} {}\n{}\n", message.call, message.height, message.plain_text()));
+        }
+    }
     out.push_str(&format!("lab {}\n", screen.lab.board_height));
     for row in &screen.lab.board_rows {
         out.push_str(&format!("  {}\n", row.text()));
@@ -116,7 +125,17 @@ fn the_screen_kept_in_step_is_the_screen_built_afresh_through_a_whole_session() 
     live.send(key(KeyCode::Tab));
     live.send(Msg::Resize { width: 100, height: 30 });
     live.send(key(KeyCode::Esc));
-    live.feed(&second.events[half + 10..]);
+    // The flow view while the run goes on, a streaming message opened, then both closed.
+    live.send(key(KeyCode::F(6)));
+    live.feed(&second.events[half + 10..half + 20]);
+    live.send(key(KeyCode::Up));
+    live.send(key(KeyCode::Enter));
+    assert!(live.screen.flow.as_ref().is_some_and(|f| f.message.is_some()), "a message is open");
+    live.feed(&second.events[half + 20..half + 30]);
+    live.send(Msg::Resize { width: 70, height: 20 });
+    live.send(key(KeyCode::Esc));
+    live.send(key(KeyCode::Esc));
+    live.feed(&second.events[half + 30..]);
     // A past run opened from History, then back to the live one.
     let effects = live.send(alt('2'));
     let Some(Effect::History(HistoryEffect::Load { request, .. })) = effects.first().cloned() else {

@@ -9,6 +9,7 @@
 
 pub mod answer;
 pub mod concepts;
+pub mod flow;
 pub mod help;
 pub mod history;
 pub mod lab;
@@ -19,6 +20,7 @@ pub mod prompts;
 pub mod welcome;
 pub mod zoom;
 
+use self::flow::FlowScreen;
 use self::lab::LabScreen;
 use self::layout::ScreenLayout;
 use self::panes::PaneText;
@@ -42,6 +44,8 @@ pub struct Screen {
     pub answer_height: usize,
     /// The zoom view's document, while one is open.
     pub zoom: Option<ZoomText>,
+    /// The message-flow view's rows and layout, while it is open.
+    pub flow: Option<FlowScreen>,
     pub lab: LabScreen,
     /// The run picture (`RunTab::generation`) the rows above were built for.
     generation: u64,
@@ -65,6 +69,7 @@ impl Screen {
             // last one may be kept (a pane would show the old run's reply under the new call).
             self.panes.clear();
             self.zoom = None;
+            self.flow = None;
             self.answer.reset();
             self.generation = run.generation;
         }
@@ -101,6 +106,11 @@ impl Screen {
             let mut text = self.zoom.take().unwrap_or_default();
             text.sync(zoom.node, &run.view, run.generation, width, height);
             text
+        });
+        self.flow = state.flow().map(|flow| {
+            let mut screen = self.flow.take().unwrap_or_default();
+            screen.sync(flow, &run.view, run.generation, area);
+            screen
         });
         if state.tab == Tab::Lab {
             self.lab.sync(&state.lab, &state.keymap, area);

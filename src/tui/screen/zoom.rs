@@ -175,8 +175,8 @@ fn heading(w: &mut Wrapper, text: &str) {
     w.newline();
 }
 
-/// `── #4 answer ─────` then the call's figures.
-fn call_header(w: &mut Wrapper, call: &CallView, width: usize) {
+/// `── #4 answer ─────` then the call's figures (the flow view's opened message shows them too).
+pub(super) fn call_header(w: &mut Wrapper, call: &CallView, width: usize) {
     w.newline();
     let title = format!("── #{} {} ", call.id, call.phase);
     let fill = width.saturating_sub(unicode_width::UnicodeWidthStr::width(title.as_str()));
@@ -226,7 +226,7 @@ fn call_header(w: &mut Wrapper, call: &CallView, width: usize) {
 }
 
 /// The exact messages sent, with the parameters.
-fn request(w: &mut Wrapper, call: &CallView) {
+pub(super) fn request(w: &mut Wrapper, call: &CallView) {
     let r = &call.request;
     // Every call records where it went, and the offline demo's endpoint is "demo": a live run, a
     // run made before the session switched to the demo, and a past one all say what happened.

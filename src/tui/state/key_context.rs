@@ -17,6 +17,7 @@ impl State {
             Some(Overlay::Health(_)) => Context::Health,
             Some(Overlay::Zoom(_)) => Context::Zoom,
             Some(Overlay::Welcome(_)) => Context::Welcome,
+            Some(Overlay::Flow(_)) => Context::Flow,
             None if self.tab == Tab::Lab => self.lab_context(),
             None if self.tab == Tab::Prompts => self.prompts_context(),
             None => match self.run.focus {

@@ -3,6 +3,7 @@
 //! Only facts live here: what the screen looks like for them (layouts, wrapped rows) is derived
 //! in `tui::screen`, which both the reducer and the views read.
 
+pub mod flow;
 pub mod health;
 pub mod history;
 mod key_context;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 
 use ratatui::layout::Rect;
 
+use self::flow::FlowState;
 use self::health::Health;
 use self::history::HistoryState;
 pub use self::run_tab::{AskTarget, Focus, Lifecycle, RunTab};
@@ -48,6 +50,15 @@ pub enum Overlay {
     Zoom(Box<ZoomState>),
     /// The first start's welcome (also opened from the help).
     Welcome(self::welcome::WelcomeState),
+    /// The run's messages in order, as a sequence diagram.
+    Flow(Box<FlowState>),
+}
+
+impl Overlay {
+    /// True for the views of the run on screen (zoom, flow): they belong to the Run tab.
+    pub fn shows_run(&self) -> bool {
+        matches!(self, Overlay::Zoom(_) | Overlay::Flow(_))
+    }
 }
 
 /// The help's two pages: every key, and what the words on the screen mean.
@@ -210,10 +221,13 @@ impl State {
     }
 
     /// Replaces the run picture (a new run started, or the hierarchy changed while idle); a zoom
-    /// into the old one closes.
+    /// into the old one closes, and the flow view starts again at the new run's newest message.
     pub fn reset_run(&mut self, run: RunView) {
         self.run.show(run);
         self.overlays.retain(|o| !matches!(o, Overlay::Zoom(_)));
+        if let Some(flow) = self.flow_mut() {
+            flow.restart();
+        }
     }
 
     /// The whole screen.
@@ -225,6 +239,21 @@ impl State {
     pub fn zoom(&self) -> Option<&ZoomState> {
         self.overlays.iter().rev().find_map(|o| match o {
             Overlay::Zoom(z) => Some(z.as_ref()),
+            _ => None,
+        })
+    }
+
+    /// The flow view, if it is open.
+    pub fn flow(&self) -> Option<&FlowState> {
+        self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Flow(f) => Some(f.as_ref()),
+            _ => None,
+        })
+    }
+
+    pub fn flow_mut(&mut self) -> Option<&mut FlowState> {
+        self.overlays.iter_mut().rev().find_map(|o| match o {
+            Overlay::Flow(f) => Some(f.as_mut()),
             _ => None,
         })
     }

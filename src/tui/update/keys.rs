@@ -6,7 +6,7 @@
 use crossterm::event::{KeyEvent, KeyModifiers};
 
 use super::routed::Routed;
-use super::{app, history, lab, prompts, run_keys, welcome};
+use super::{app, flow, history, lab, prompts, run_keys, welcome};
 use crate::tui::action::{Action, Context};
 use crate::tui::msg::Effect;
 use crate::tui::screen::Screen;
@@ -26,6 +26,9 @@ pub fn on_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Vec<Effect> 
 
 /// The tab whose own tables have the key, if one does.
 fn tab_key(state: &mut State, screen: &Screen, key: KeyEvent) -> Option<Routed> {
+    if let Some(routed) = flow::on_key(state, screen, key) {
+        return Some(routed);
+    }
     if let Some(routed) = history::on_key(state, screen, key) {
         return Some(routed);
     }

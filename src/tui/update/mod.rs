@@ -4,6 +4,7 @@
 //! to date after each message. Tests drive it with plain messages.
 
 mod app;
+mod flow;
 mod focus;
 mod history;
 mod keys;

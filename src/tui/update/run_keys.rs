@@ -36,12 +36,16 @@ pub fn perform(state: &mut State, screen: &Screen, action: Run) -> Vec<Effect> {
             }
         }
         Run::Copy => return copy(state, screen),
+        Run::Flow => return super::flow::toggle(state),
     }
     Vec::new()
 }
 
 /// Moves the focus, scrolls what has it, or moves the selection of the server panel.
 pub fn moves(state: &mut State, screen: &Screen, action: Move) -> Vec<Effect> {
+    if let Some(effects) = super::flow::moves(state, screen, action) {
+        return effects;
+    }
     match action {
         // In the help, the sideways keys turn the page (Keys ⇄ Concepts).
         Move::FocusNext | Move::FocusPrev | Move::FocusLeft | Move::FocusRight
@@ -239,7 +243,7 @@ fn scroll(state: &mut State, screen: &Screen, amount: Amount) {
             apply(scroll, total, height);
             return;
         }
-        Some(Overlay::Health(_) | Overlay::Welcome(_)) => return,
+        Some(Overlay::Health(_) | Overlay::Welcome(_) | Overlay::Flow(_)) => return,
         None => {}
     }
     // From the prompt, paging reads the answer (or the root's pane before there is one).

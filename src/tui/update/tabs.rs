@@ -4,7 +4,7 @@
 use crate::tui::action::App;
 use crate::tui::msg::Effect;
 use crate::tui::state::prompts::Leave;
-use crate::tui::state::{Overlay, State, Tab};
+use crate::tui::state::{State, Tab};
 
 /// The tab keys: `next_tab`, `prev_tab`, `tab_1`…`tab_4`, `lab_tab`, `prompts_tab`, `run_tab`.
 pub fn perform(state: &mut State, action: App) -> Vec<Effect> {
@@ -46,8 +46,8 @@ pub fn show(state: &mut State, tab: Tab) -> Vec<Effect> {
 
 /// Shows `tab` without asking, and reads what it shows.
 pub fn enter(state: &mut State, tab: Tab) -> Vec<Effect> {
-    // The zoom view belongs to the Run tab.
-    state.overlays.retain(|o| !matches!(o, Overlay::Zoom(_)));
+    // The zoom and flow views belong to the Run tab.
+    state.overlays.retain(|o| !o.shows_run());
     state.tab = tab;
     match tab {
         Tab::Lab => super::lab::load(state),

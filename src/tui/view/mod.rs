@@ -4,6 +4,7 @@
 pub mod answer;
 mod compact;
 mod connectors;
+mod flow;
 mod health;
 pub mod help;
 pub mod history;
@@ -117,6 +118,7 @@ fn draw_overlays(frame: &mut Frame, area: Rect, state: &State, screen: &Screen) 
     for overlay in &state.overlays {
         match overlay {
             Overlay::Zoom(zoom) => zoom::draw(frame, area, state, zoom, screen.zoom.as_ref()),
+            Overlay::Flow(flow) => flow::draw(frame, state, flow, screen.flow.as_ref()),
             Overlay::Help { scroll, page } => help::draw(frame, area, state, *scroll, *page),
             Overlay::Messages { scroll } => messages::draw(frame, area, state, *scroll),
             Overlay::Health(panel) => health::draw(frame, area, state, panel),

@@ -104,6 +104,7 @@ fn hints(state: &State) -> Vec<String> {
         Context::Panes => &[
             (Action::Run(Run::Zoom), "zoom"),
             (Action::Run(Run::Copy), "copy"),
+            (Action::Run(Run::Flow), "flow"),
             (Action::Move(Move::PageUp), "scroll"),
             (Action::App(App::Help), "help"),
             (Action::App(App::Quit), "quit"),
@@ -113,6 +114,19 @@ fn hints(state: &State) -> Vec<String> {
             (Action::Move(Move::FocusNext), "next node"),
             (Action::Run(Run::Copy), "copy"),
             (Action::Move(Move::PageDown), "page"),
+        ],
+        Context::Flow if state.flow().is_some_and(|f| f.open.is_some()) => &[
+            (Action::App(App::Close), "back"),
+            (Action::Move(Move::SelectNext), "scroll"),
+            (Action::Move(Move::PageDown), "page"),
+            (Action::Run(Run::Copy), "copy"),
+        ],
+        Context::Flow => &[
+            (Action::Run(Run::Zoom), "open"),
+            (Action::App(App::Close), "back"),
+            (Action::Move(Move::SelectNext), "select"),
+            (Action::Move(Move::PageDown), "page"),
+            (Action::Run(Run::Copy), "copy"),
         ],
         Context::Help => &[(Action::App(App::Close), "close")],
         Context::Health => &[

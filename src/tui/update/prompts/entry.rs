@@ -5,7 +5,7 @@
 use crate::engine::hierarchy_hash;
 use crate::tui::msg::{Effect, PromptsEffect};
 use crate::tui::state::prompts::{Choice, Dialog, FileState, Leave, VersionUsage};
-use crate::tui::state::{Overlay, State, Tab};
+use crate::tui::state::{State, Tab};
 
 /// The Prompts tab was just shown: open the file (the first time; afterwards, read it again to
 /// notice a change made outside ailab meanwhile), count the version's runs.
@@ -32,7 +32,7 @@ pub fn ask_before_leaving(state: &mut State, then: Leave) -> Option<Vec<Effect>>
         return None;
     }
     state.tab = Tab::Prompts;
-    state.overlays.retain(|o| !matches!(o, Overlay::Zoom(_)));
+    state.overlays.retain(|o| !o.shows_run());
     state.prompts.dialog = Some(Dialog::Unsaved { then, selected: Choice::Stay });
     Some(Vec::new())
 }

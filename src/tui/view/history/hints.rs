@@ -58,6 +58,7 @@ pub fn hints(state: &State) -> Option<Vec<String>> {
             }
             out.extend([
                 (Context::Panes, Action::Run(Run::Zoom), "zoom"),
+                (Context::Panes, Action::Run(Run::Flow), "flow"),
                 (past, Action::History(History::Continue), "continue"),
                 (past, Action::History(History::Rerun), "run again"),
                 (past, Action::History(History::ExportMarkdown), "export"),

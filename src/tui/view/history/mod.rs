@@ -44,7 +44,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Overlay::Messages { scroll } => super::messages::draw(frame, area, state, *scroll),
             Overlay::Health(panel) => super::health::draw(frame, area, state, panel),
             Overlay::Welcome(welcome) => super::welcome::draw(frame, area, state, welcome),
-            Overlay::Zoom(_) => {}
+            Overlay::Zoom(_) | Overlay::Flow(_) => {}
         }
     }
 }
