@@ -194,6 +194,7 @@ pub enum Run {
     CancelOrBack,
     Zoom,
     Copy,
+    Fold,
 }
 
 /// The History tab and a past run shown in the Run tab.
@@ -316,6 +317,7 @@ actions! {
     Move::ScrollBottom => scroll_bottom: "Scroll to the bottom and follow new text",
     Run::Zoom => zoom: "Zoom into the focused node: task, every phase, messages, timeline",
     Run::Copy => copy: "Copy the focused pane's text to the clipboard",
+    Run::Fold => fold: "Fold the finished section at the top of the focused pane to its header row, or unfold it",
     App::Help => help: "Show or hide this help",
     App::Close => close: "Close this view",
     App::CycleTheme => cycle_theme: "Switch to the next colour theme (kept for next time)",

@@ -8,6 +8,7 @@
 //! optimisation only: a synced screen always equals a fresh one.
 
 pub mod answer;
+pub mod caption;
 pub mod concepts;
 pub mod help;
 pub mod history;
@@ -16,6 +17,8 @@ pub mod layout;
 pub mod messages;
 pub mod panes;
 pub mod prompts;
+#[cfg(test)]
+mod test_run;
 pub mod zoom;
 
 use self::lab::LabScreen;

@@ -29,6 +29,9 @@ pub struct NodeView {
     pub split: Option<SplitMethod>,
     /// Why the node got the fallback instead of its sub-task (sanitized), when it did.
     pub fallback_reason: Option<String>,
+    /// Tasks given to the node this run (a restart gives it another), so what is drawn from its
+    /// task can tell that it changed without comparing the text.
+    pub assigned: u32,
     /// Why the node's answer is not taken as one (sanitized), when it was flagged.
     pub flag: Option<String>,
     /// Indexes into [`RunView::calls`], in start order.
@@ -180,6 +183,7 @@ impl RunView {
                 task: None,
                 split: None,
                 fallback_reason: None,
+                assigned: 0,
                 flag: None,
                 calls: Vec::new(),
                 failure: None,
@@ -247,6 +251,7 @@ impl RunView {
                     n.task = Some(sanitize(task));
                     n.split = *split;
                     n.fallback_reason = fallback_reason.as_deref().map(sanitize);
+                    n.assigned += 1;
                 }
             }
             EventKind::AnswerFlagged { node, reason, .. } => {

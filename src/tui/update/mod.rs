@@ -5,6 +5,7 @@
 
 mod app;
 mod focus;
+mod fold;
 mod history;
 mod keys;
 mod lab;

@@ -36,6 +36,7 @@ pub fn perform(state: &mut State, screen: &Screen, action: Run) -> Vec<Effect> {
             }
         }
         Run::Copy => return copy(state, screen),
+        Run::Fold => super::fold::fold_at_top(state, screen),
     }
     Vec::new()
 }
