@@ -159,6 +159,10 @@ pub struct RunView {
     pub finished_ms: Option<i64>,
     /// The conversation and turn the run is (none for a lab arm, or before any run).
     pub turn: Option<TurnInfo>,
+    /// Events that changed more than a call's streamed text (states, tasks, calls starting or
+    /// ending, waits), so what is derived from those alone (a member's caption) can tell it is
+    /// still current without rebuilding per token.
+    pub shape: u64,
     node_index: HashMap<String, usize>,
     call_index: HashMap<CallId, usize>,
 }
@@ -202,6 +206,7 @@ impl RunView {
             started_ms: None,
             finished_ms: None,
             turn: None,
+            shape: 0,
             node_index,
             call_index: HashMap::new(),
         }
@@ -238,6 +243,9 @@ impl RunView {
         }
         if self.run_id.as_ref() != Some(&event.run_id) {
             return;
+        }
+        if !matches!(event.kind, EventKind::Token { .. }) {
+            self.shape += 1;
         }
         match &event.kind {
             EventKind::RunStarted { .. } => {}
@@ -294,7 +302,9 @@ impl RunView {
                 }
                 c.first_token_ms.get_or_insert(event.at_ms);
                 c.streamed += 1;
-                c.wait = None;
+                if c.wait.take().is_some() {
+                    self.shape += 1;
+                }
                 if *reasoning {
                     c.reasoning_filter.push(text, &mut c.reasoning);
                 } else {

@@ -27,7 +27,7 @@ pub fn click(state: &mut State, screen: &Screen, node: usize, at: Position) {
         return;
     };
     let height = pane.body_height(&state.run.view, node);
-    let first = area.y as usize + pane.caption_rows;
+    let first = area.y as usize + pane.caption.len();
     let Some(offset) = (at.y as usize).checked_sub(first).filter(|&o| o < height) else { return };
     let row = scroll.top(pane.len(), height) + offset;
     if pane.section_at(row).is_some_and(|spot| spot.start == row) {

@@ -9,11 +9,10 @@ use ratatui::widgets::{Block, BorderType};
 
 use crate::tui::format;
 use crate::tui::screen::Screen;
-use crate::tui::screen::caption::caption;
 use crate::tui::screen::layout::inner;
 use crate::tui::state::run_view::CallWait;
 use crate::tui::state::{Focus, State};
-use crate::tui::text::wrap::{Row, truncate};
+use crate::tui::text::wrap::truncate;
 use crate::tui::theme::Role;
 use crate::tui::view::paint::{draw_rows, span};
 
@@ -79,14 +78,9 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen, index
     }
     frame.render_widget(block, rect);
 
-    let mut y = text_area.y;
-    if pane.caption_rows > 0
-        && let Some(caption) = caption(&state.run.view, index)
-    {
-        let row = Row::plain(truncate(&caption.text, text_area.width as usize), caption.role);
-        draw_rows(frame.buffer_mut(), Rect { height: 1, ..text_area }, &[row], theme);
-        y += 1;
-    }
+    let caption_rows = pane.caption.len() as u16;
+    draw_rows(frame.buffer_mut(), Rect { height: caption_rows, ..text_area }, &pane.caption, theme);
+    let y = text_area.y + caption_rows;
     let rows = pane.rows(scroll.top(pane.len(), body_height), body_height);
     draw_rows(frame.buffer_mut(), Rect { y, height: body_height as u16, ..text_area }, &rows, theme);
     if !footer_rows.is_empty() {

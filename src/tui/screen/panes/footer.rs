@@ -8,11 +8,19 @@ use crate::tui::text::wrap::{self, Row};
 use crate::tui::theme::Role;
 
 /// The footer rows of node `index`'s pane, `width` columns wide, in text `height` rows tall.
-/// With a caption above (`captioned`), a wait or a loop is left to it: it says the same.
-pub fn rows(run: &RunView, index: usize, width: usize, height: usize, captioned: bool) -> Vec<Row> {
+/// With a caption above (`captioned`), a loop is left to it, and so is a wait when the caption
+/// is shown whole (it tells the wait first).
+pub fn rows(
+    run: &RunView,
+    index: usize,
+    width: usize,
+    height: usize,
+    captioned: bool,
+    caption_whole: bool,
+) -> Vec<Row> {
     let Some(node) = run.nodes.get(index) else { return Vec::new() };
     let call = run.current_call(index);
-    let wait = call.and_then(|c| c.wait).filter(|_| !captioned);
+    let wait = call.and_then(|c| c.wait).filter(|_| !caption_whole);
     // The reason, unless the failed call already shows it at the end of its text.
     let call_error = call.and_then(|c| c.error.as_deref());
     let failure = match &node.status {

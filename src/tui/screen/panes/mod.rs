@@ -11,11 +11,12 @@ pub mod section;
 
 use self::section::SectionText;
 use crate::engine::NodeStatus;
+use crate::tui::screen::caption;
 use crate::tui::screen::layout::ScreenLayout;
 use crate::tui::state::run_view::{NodeView, RunView};
 use crate::tui::state::{RunTab, SectionId};
 use crate::tui::text::cached::Memo;
-use crate::tui::text::wrap::{Row, Wrapper};
+use crate::tui::text::wrap::{self, Row, Wrapper, truncate};
 use crate::tui::theme::Role;
 
 /// Text rows a pane needs before it gives one to its caption (the sentence under its title).
@@ -31,8 +32,13 @@ pub struct PaneText {
     /// Rows and columns of the pane's text, under its caption row when it has one.
     pub height: usize,
     pub width: usize,
-    /// Rows at the top of the pane's text area given to the caption (0 or 1).
-    pub caption_rows: usize,
+    /// What the node is doing in plain words, as drawn at the top of the pane's text area
+    /// (no row before any run, or in a small pane; at most two).
+    pub caption: Vec<Row>,
+    /// Whether the caption is shown uncut (a wait it tells need not be told again below).
+    pub caption_whole: bool,
+    /// What the caption was made for: (run generation, run shape, width, text rows).
+    caption_key: Option<(u64, u64, usize, usize)>,
 }
 
 /// Where a row of a pane falls: in which section, and where that section starts.
@@ -86,7 +92,7 @@ impl PaneText {
 
     /// The footer rows under the text of node `index`'s pane (see [`footer`]).
     pub fn footer(&self, run: &RunView, index: usize) -> Vec<Row> {
-        footer::rows(run, index, self.width, self.height, self.caption_rows > 0)
+        footer::rows(run, index, self.width, self.height, !self.caption.is_empty(), self.caption_whole)
     }
 
     /// Rows of the pane that show its text: under the caption, above the footer.
@@ -121,12 +127,15 @@ pub fn sync(panes: &mut Vec<PaneText>, run: &RunTab, layout: &ScreenLayout) {
         };
         let node = &run.view.nodes[i];
         let rows = rect.height as usize;
-        pane.caption_rows = usize::from(node.status.is_some() && rows >= CAPTION_MIN_HEIGHT);
         pane.width = rect.width as usize;
-        pane.height = rows - pane.caption_rows;
+        sync_caption(pane, run, i, rows);
+        pane.height = rows - pane.caption.len();
         sync_sections(&mut pane.sections, run, i);
-        for section in &mut pane.sections {
-            section.sync(&run.view, i, pane.width, run.is_folded(i, section.id));
+        // The calls by position, not by id: no lookup per section and message.
+        let asked = usize::from(node.task.is_some());
+        for (k, section) in pane.sections.iter_mut().enumerate() {
+            let call = k.checked_sub(asked).and_then(|c| node.calls.get(c)).map(|&c| &run.view.calls[c]);
+            section.sync(&run.view, i, call, pane.width, run.is_folded(i, section.id));
         }
         if pane.sections.is_empty() {
             let first_run = generation == 0 && i == 0;
@@ -141,6 +150,33 @@ pub fn sync(panes: &mut Vec<PaneText>, run: &RunTab, layout: &ScreenLayout) {
             pane.note.reset();
         }
     }
+}
+
+/// Brings the caption of pane `index` (the sentence under its title) up to date: none before
+/// any run or in a pane under [`CAPTION_MIN_HEIGHT`] rows, else wrapped to one row, or two in a
+/// pane with room (not for a failure), the last cut when it needs more. Rebuilt only when the run's shape changes,
+/// so a streamed token costs no sentence.
+fn sync_caption(pane: &mut PaneText, run: &RunTab, index: usize, rows: usize) {
+    let key = (run.generation, run.view.shape, pane.width, rows);
+    if pane.caption_key == Some(key) {
+        return;
+    }
+    pane.caption_key = Some(key);
+    pane.caption.clear();
+    pane.caption_whole = false;
+    let Some(caption) = caption::caption(&run.view, index).filter(|_| rows >= CAPTION_MIN_HEIGHT) else {
+        return;
+    };
+    // A failure's reason is told in full below (the footer, or the failed call's section).
+    let room = if rows >= CAPTION_MIN_HEIGHT + 2 && caption.role != Role::NodeFailed { 2 } else { 1 };
+    let mut lines = wrap::wrap(&caption.text, pane.width, caption.role);
+    pane.caption_whole = lines.len() <= room;
+    if !pane.caption_whole {
+        let rest: Vec<String> = lines[room - 1..].iter().map(Row::text).collect();
+        lines.truncate(room - 1);
+        lines.push(Row::plain(truncate(&rest.join(" "), pane.width), caption.role));
+    }
+    pane.caption = lines;
 }
 
 /// Keeps the sections that still match the node's (what it was asked, then each of its calls)

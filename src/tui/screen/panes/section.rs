@@ -131,16 +131,10 @@ impl SectionText {
         }
     }
 
-    /// Brings the section up to date with the run at `width`; `fold` is the user's wish.
-    pub fn sync(&mut self, run: &RunView, node: usize, width: usize, fold: bool) {
+    /// Brings the section up to date with the run at `width`: `call` is its call (none for what
+    /// the node was asked), `fold` the user's wish.
+    pub fn sync(&mut self, run: &RunView, node: usize, call: Option<&CallView>, width: usize, fold: bool) {
         let Some(n) = run.nodes.get(node) else { return };
-        let call = match self.id {
-            SectionId::Asked => None,
-            SectionId::Call(id) => run.call(id),
-        };
-        if self.id != SectionId::Asked && call.is_none() {
-            return;
-        }
         self.ending = Ending::of(call);
         self.folded = fold && self.foldable();
         match call {

@@ -167,3 +167,33 @@ fn only_the_streaming_section_grows_and_a_synced_pane_equals_a_fresh_one() {
         assert_eq!(texts(&kept[i]), texts(pane), "pane {i}");
     }
 }
+
+#[test]
+fn a_caption_takes_two_rows_in_a_tall_pane_and_follows_the_run_not_each_token() {
+    let mut run = nova_synthesized();
+    let call = run.call("quantum", Phase::Answer, None);
+    run.state("quantum", NodeStatus::Answering);
+    run.send(crate::engine::EventKind::CallSilent { call, node: "quantum".into(), secs: 20 });
+    let quantum = run.index("quantum");
+    let layout = layout::compute(Rect::new(0, 0, 120, 40), &run.view, None, 1);
+    let mut tab = RunTab::new(run.view.clone());
+    let mut kept = Vec::new();
+    sync(&mut kept, &tab, &layout);
+    let caption = |p: &PaneText| p.caption.iter().map(Row::text).collect::<Vec<_>>();
+    assert_eq!(caption(&kept[quantum]), ["Quantum has said nothing for 20 s"]);
+    assert!(kept[quantum].caption_whole);
+    // A token ends the silence: the caption changes with it.
+    run.token(call, "At last ");
+    tab.view = run.view.clone();
+    sync(&mut kept, &tab, &layout);
+    assert_eq!(caption(&kept[quantum]), ["Quantum is answering its part"]);
+    // A sentence wider than the pane wraps to a second row.
+    run.state("pixel", NodeStatus::Revising);
+    tab.view = run.view.clone();
+    sync(&mut kept, &tab, &layout);
+    let pixel = run.index("pixel");
+    assert_eq!(caption(&kept[pixel]), ["Pixel is rewriting its answer after", "its own review"]);
+    for (i, pane) in panes(&tab).iter().enumerate() {
+        assert_eq!((caption(&kept[i]), kept[i].height), (caption(pane), pane.height), "pane {i}");
+    }
+}
