@@ -225,7 +225,7 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
     let caption = match (&state.notice, focused_caption(state)) {
         (None, Some((text, role))) => {
             let keys = crate::tui::format::fit_parts(&hints(state), room.saturating_sub(text.width() + 3));
-            (!keys.is_empty()).then(|| (text, role, keys))
+            (!keys.is_empty()).then_some((text, role, keys))
         }
         _ => None,
     };

@@ -62,7 +62,11 @@ impl PaneText {
 
     /// Rows of what the pane shows now.
     pub fn len(&self) -> usize {
-        if self.has_sections() { self.sections.iter().map(SectionText::len).sum() } else { self.note.len() }
+        if self.has_sections() {
+            self.sections.iter().map(SectionText::row_count).sum()
+        } else {
+            self.note.len()
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -77,7 +81,7 @@ impl PaneText {
         let mut out = Vec::with_capacity(height);
         let mut start = 0;
         for section in &self.sections {
-            let len = section.len();
+            let len = section.row_count();
             if out.len() >= height {
                 break;
             }
@@ -104,7 +108,7 @@ impl PaneText {
     pub fn section_at(&self, row: usize) -> Option<SectionSpot> {
         let mut start = 0;
         for section in &self.sections {
-            let len = section.len();
+            let len = section.row_count();
             if row < start + len {
                 let (foldable, folded, body) = (section.foldable(), section.is_folded(), section.body_len());
                 return Some(SectionSpot { id: section.id, start, foldable, folded, body });

@@ -89,8 +89,8 @@ impl SectionText {
         }
     }
 
-    /// Rows: the header, then the body unless folded.
-    pub fn len(&self) -> usize {
+    /// Rows shown: the header, then the body unless folded.
+    pub fn row_count(&self) -> usize {
         1 + if self.folded { 0 } else { self.body_len() }
     }
 
