@@ -166,3 +166,26 @@ fn captions_at_two_sizes() {
         insta::assert_snapshot!(format!("sections_captions_{w}x{h}"), terminal.backend());
     }
 }
+
+/// In a real terminal, Ctrl-O reaches the pane (no terminal driver eats it) and folds what the
+/// root was asked; the caption under its name says it is done.
+#[test]
+fn ctrl_o_folds_a_section_in_a_real_terminal() {
+    use crate::tmux_driver::{Tmux, ailab_command};
+    use std::time::Duration;
+    let Some(tmux) = Tmux::start("sections") else { return };
+    let data = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    tmux.open(120, 40, &ailab_command(data.path(), config.path(), &[], "--demo --no-record"));
+    tmux.send(&["-l", "Why is the sky blue?"]);
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Answer · done", Duration::from_secs(60));
+    tmux.send(&["Tab"]);
+    tmux.send(&["Home"]);
+    let top = tmux.wait_for("▾ Asked by you", Duration::from_secs(10));
+    assert!(top.contains("Atlas is done"), "{top}");
+    tmux.send(&["C-o"]);
+    tmux.wait_for("▸ Asked by you · ", Duration::from_secs(10));
+    tmux.send(&["C-c"]);
+    assert_eq!(tmux.exit_status(Duration::from_secs(10)), "0");
+}
