@@ -35,6 +35,8 @@ mod navigation;
 mod reducer;
 #[path = "tui_live/screen_sync.rs"]
 mod screen_sync;
+#[path = "tui_live/sections.rs"]
+mod sections;
 #[path = "tui_live/status.rs"]
 mod status;
 #[path = "tui_live/styles.rs"]

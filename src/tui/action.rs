@@ -218,6 +218,7 @@ pub enum Run {
     Zoom,
     Copy,
     Flow,
+    Fold,
 }
 
 /// The History tab and a past run shown in the Run tab.
@@ -341,6 +342,7 @@ actions! {
     Run::Zoom => zoom: "Zoom into the focused node: task, every phase, messages, timeline",
     Run::Copy => copy: "Copy the focused pane's text to the clipboard",
     Run::Flow => flow: "Show the message flow: every message of the run in order, who sent it to whom, when",
+    Run::Fold => fold: "Fold the finished section at the top of the focused pane to its header row, or unfold it",
     App::Help => help: "Show or hide this help",
     App::Close => close: "Close this view",
     App::CycleTheme => cycle_theme: "Switch to the next colour theme (kept for next time)",

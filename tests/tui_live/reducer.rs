@@ -170,7 +170,7 @@ fn panes_follow_new_text_until_scrolled_and_resume_at_the_bottom() {
     script.stream(call, 2_800, "echo", ailab::config::Phase::Answer, &long);
     feed(&mut s, &script.events);
     let pane = &Screen::of(&s).panes[echo];
-    assert!(pane.body.len() > pane.height);
+    assert!(pane.len() > pane.height);
     s.run.focus = Focus::Node(echo);
     update(&mut s, key(KeyCode::PageUp));
     let held = s.run.panes[echo];

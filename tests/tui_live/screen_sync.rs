@@ -69,7 +69,7 @@ impl Live {
 fn digest(screen: &Screen) -> String {
     let mut out = format!("layout {:?}\n", screen.layout);
     for (i, pane) in screen.panes.iter().enumerate() {
-        out.push_str(&format!("pane {i} {}×{} call {}\n", pane.width, pane.height, pane.has_call));
+        out.push_str(&format!("pane {i} {}×{} sections {}\n", pane.width, pane.height, pane.has_sections()));
         for row in pane.rows(0, pane.len()) {
             out.push_str(&format!("  {}\n", row.text()));
         }

@@ -182,7 +182,7 @@ fn a_cancelled_run_reads_as_cancelled_with_its_streamed_tokens() {
     let streamed: u64 = s.run.view.calls.iter().map(|c| u64::from(c.streamed)).sum();
     assert!(counts.tokens > 720 + 30 && streamed > 30, "{counts:?} streamed {streamed}");
     let rows = screen(&mut s, 120, 40);
-    let title = rows.iter().find(|r| r.contains("Answer ·")).unwrap();
+    let title = rows.iter().find(|r| r.contains("╔ Answer ·")).unwrap();
     assert!(title.contains("cancelled · 6 calls · 3 cancelled ·"), "{title}");
     assert!(!title.contains("failed"), "{title}");
     assert!(!title.contains(" 0 tokens"), "{title}");

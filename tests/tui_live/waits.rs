@@ -145,13 +145,19 @@ fn a_notice_for_a_finished_call_is_ignored() {
 #[test]
 fn panes_say_queued_silent_and_stopped_for_repeating() {
     let script = script();
-    for (ms, silent) in [(25_000, "silent for 20 s…"), (45_000, "silent for 40 s…")] {
+    // Each pane's caption says it in plain words; the looped call's section says it too.
+    for (ms, silent) in
+        [(25_000, "Quantum has said nothing for 20 s"), (45_000, "Quantum has said nothing for 40 s")]
+    {
         let mut s = at(&script, ms);
         let terminal = render(&mut s, 120, 40);
         let screen = format!("{}", terminal.backend());
         assert!(screen.contains(silent), "{screen}");
-        assert!(screen.contains("queued (waiting for a free slot, 2"), "{screen}");
-        assert!(screen.contains("stopped: repeating itself"), "{screen}");
+        // Wrapped to two rows in these narrow panes.
+        assert!(screen.contains("│Echo is waiting for a free slot on   │"), "{screen}");
+        assert!(screen.contains("│the server (2 ahead)"), "{screen}");
+        assert!(screen.contains("│Pixel was stopped: it kept repeating │"), "{screen}");
+        assert!(screen.contains("▾ Answer · stopped: repeating itself"), "{screen}");
         assert!(!screen.contains("answering") || screen.matches("answering").count() == 1, "{screen}");
         insta::assert_snapshot!(format!("waits_{}s_120x40", ms / 1000), terminal.backend());
     }

@@ -43,6 +43,13 @@ pub const CONCEPTS: &[(&str, &str)] = &[
          member in the Prompts tab.",
     ),
     (
+        "A member's pane",
+        "Each pane tells its member's story in order, one section per step: what it was asked, how it \
+         divided its task (each sub-task with the name of the member it went to), then its answer or \
+         synthesis, reflections and revisions. The line under the name says in plain words what the \
+         member is doing now. Ctrl-O, or a click on a section's header, folds a finished section.",
+    ),
+    (
         "Degraded",
         "Something failed but the run went on: a member could not answer, so the member above it \
          worked with what it had. The answer is still given; the pane of the member that failed says why.",

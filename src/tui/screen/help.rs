@@ -34,6 +34,10 @@ fn entries(state: &State) -> Vec<(String, Option<String>)> {
     }
     out.push(("Mouse".into(), None));
     out.push(("click".into(), Some("Focus the pane (or the prompt) under the pointer".into())));
+    out.push((
+        "click a header".into(),
+        Some("Fold a pane's finished section (▾ Answer, ▾ Split …) to its header row, or unfold it".into()),
+    ));
     out.push(("wheel".into(), Some("Scroll the pane under the pointer".into())));
     out.push((
         "shift-drag".into(),

@@ -8,6 +8,7 @@
 //! optimisation only: a synced screen always equals a fresh one.
 
 pub mod answer;
+pub mod caption;
 pub mod concepts;
 pub mod flow;
 pub mod help;
@@ -18,6 +19,8 @@ pub mod messages;
 pub mod panes;
 pub mod prompts;
 pub mod welcome;
+#[cfg(test)]
+mod test_run;
 pub mod zoom;
 
 use self::flow::FlowScreen;

@@ -25,7 +25,7 @@ use ratatui::layout::Rect;
 use self::flow::FlowState;
 use self::health::Health;
 use self::history::HistoryState;
-pub use self::run_tab::{AskTarget, Focus, Lifecycle, RunTab};
+pub use self::run_tab::{AskTarget, Focus, Lifecycle, RunTab, SectionId};
 use self::run_view::RunView;
 use self::scroll::Scroll;
 pub use self::tab::Tab;

@@ -2,10 +2,12 @@
 //! user scrolled each pane and the answer. What these look like on screen is derived from them
 //! (`tui::screen`).
 
+use std::collections::BTreeSet;
+
 use super::prompt::PromptBox;
 use super::run_view::RunView;
 use super::scroll::Scroll;
-use crate::engine::{Conversation, PastTurn, RunId};
+use crate::engine::{CallId, Conversation, PastTurn, RunId};
 
 /// Where the current run stands, from the UI's side.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -29,6 +31,13 @@ pub enum Focus {
     Answer,
 }
 
+/// A part of a pane: what its node was asked, or one of its calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SectionId {
+    Asked,
+    Call(CallId),
+}
+
 /// The Run tab.
 #[derive(Debug, Clone)]
 pub struct RunTab {
@@ -41,6 +50,8 @@ pub struct RunTab {
     pub prompt: PromptBox,
     /// Each node's pane scroll, in pre-order.
     pub panes: Vec<Scroll>,
+    /// Each pane's folded sections (shown as their header row only), in pre-order.
+    pub folded: Vec<BTreeSet<SectionId>>,
     pub answer_scroll: Scroll,
     /// The conversation the next prompt continues: the turns finished so far (none for a new one).
     pub conversation: Conversation,
@@ -60,6 +71,7 @@ impl RunTab {
     pub fn new(view: RunView) -> RunTab {
         RunTab {
             panes: vec![Scroll::default(); view.nodes.len()],
+            folded: vec![BTreeSet::new(); view.nodes.len()],
             view,
             generation: 0,
             lifecycle: Lifecycle::Idle,
@@ -101,6 +113,7 @@ impl RunTab {
     /// focus moves to the prompt when what it pointed at is gone.
     pub fn show(&mut self, view: RunView) {
         self.panes = vec![Scroll::default(); view.nodes.len()];
+        self.folded = vec![BTreeSet::new(); view.nodes.len()];
         self.view = view;
         self.generation += 1;
         self.answer_scroll = Scroll::Follow;
@@ -116,6 +129,20 @@ impl RunTab {
         };
         if gone {
             self.focus = Focus::Prompt;
+        }
+    }
+
+    /// Whether the user folded `section` of `node`'s pane.
+    pub fn is_folded(&self, node: usize, section: SectionId) -> bool {
+        self.folded.get(node).is_some_and(|set| set.contains(&section))
+    }
+
+    /// Folds `section` of `node`'s pane, or unfolds it if it was folded.
+    pub fn toggle_fold(&mut self, node: usize, section: SectionId) {
+        if let Some(set) = self.folded.get_mut(node)
+            && !set.remove(&section)
+        {
+            set.insert(section);
         }
     }
 

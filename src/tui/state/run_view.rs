@@ -29,6 +29,9 @@ pub struct NodeView {
     pub split: Option<SplitMethod>,
     /// Why the node got the fallback instead of its sub-task (sanitized), when it did.
     pub fallback_reason: Option<String>,
+    /// Tasks given to the node this run (a restart gives it another), so what is drawn from its
+    /// task can tell that it changed without comparing the text.
+    pub assigned: u32,
     /// Why the node's answer is not taken as one (sanitized), when it was flagged.
     pub flag: Option<String>,
     /// Indexes into [`RunView::calls`], in start order.
@@ -156,6 +159,10 @@ pub struct RunView {
     pub finished_ms: Option<i64>,
     /// The conversation and turn the run is (none for a lab arm, or before any run).
     pub turn: Option<TurnInfo>,
+    /// Events that changed more than a call's streamed text (states, tasks, calls starting or
+    /// ending, waits), so what is derived from those alone (a member's caption) can tell it is
+    /// still current without rebuilding per token.
+    pub shape: u64,
     node_index: HashMap<String, usize>,
     call_index: HashMap<CallId, usize>,
 }
@@ -180,6 +187,7 @@ impl RunView {
                 task: None,
                 split: None,
                 fallback_reason: None,
+                assigned: 0,
                 flag: None,
                 calls: Vec::new(),
                 failure: None,
@@ -198,6 +206,7 @@ impl RunView {
             started_ms: None,
             finished_ms: None,
             turn: None,
+            shape: 0,
             node_index,
             call_index: HashMap::new(),
         }
@@ -235,6 +244,9 @@ impl RunView {
         if self.run_id.as_ref() != Some(&event.run_id) {
             return;
         }
+        if !matches!(event.kind, EventKind::Token { .. }) {
+            self.shape += 1;
+        }
         match &event.kind {
             EventKind::RunStarted { .. } => {}
             EventKind::NodeState { node, state } => {
@@ -247,6 +259,7 @@ impl RunView {
                     n.task = Some(sanitize(task));
                     n.split = *split;
                     n.fallback_reason = fallback_reason.as_deref().map(sanitize);
+                    n.assigned += 1;
                 }
             }
             EventKind::AnswerFlagged { node, reason, .. } => {
@@ -289,7 +302,9 @@ impl RunView {
                 }
                 c.first_token_ms.get_or_insert(event.at_ms);
                 c.streamed += 1;
-                c.wait = None;
+                if c.wait.take().is_some() {
+                    self.shape += 1;
+                }
                 if *reasoning {
                     c.reasoning_filter.push(text, &mut c.reasoning);
                 } else {

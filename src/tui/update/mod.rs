@@ -6,6 +6,7 @@
 mod app;
 mod flow;
 mod focus;
+mod fold;
 mod history;
 mod keys;
 mod lab;

@@ -53,6 +53,10 @@ pub fn on_mouse(state: &mut State, screen: &Screen, mouse: MouseEvent) -> Vec<Ef
                     if let Some(target) = under(screen, at) {
                         state.run.focus = target;
                     }
+                    // A click on a section's header row folds or unfolds it.
+                    if let Some(node) = screen.layout.node_at(at.x, at.y) {
+                        super::fold::click(state, screen, node, at);
+                    }
                 }
             }
             Vec::new()

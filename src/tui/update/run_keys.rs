@@ -37,6 +37,7 @@ pub fn perform(state: &mut State, screen: &Screen, action: Run) -> Vec<Effect> {
         }
         Run::Copy => return copy(state, screen),
         Run::Flow => return super::flow::toggle(state),
+        Run::Fold => super::fold::fold_at_top(state, screen),
     }
     Vec::new()
 }

@@ -106,6 +106,7 @@ fn hints(state: &State) -> Vec<String> {
             (Action::Run(Run::Copy), "copy"),
             (Action::Run(Run::Flow), "flow"),
             (Action::Move(Move::PageUp), "scroll"),
+            (Action::Run(Run::Fold), "fold"),
             (Action::App(App::Help), "help"),
             (Action::App(App::Quit), "quit"),
         ],
@@ -175,6 +176,21 @@ fn hints(state: &State) -> Vec<String> {
     hints
 }
 
+/// What the focused pane's member is doing, in plain words, and the role to draw it in on the bar.
+fn focused_caption(state: &State) -> Option<(String, Role)> {
+    // A past run's own keys matter more there (leaving it, the replay's speed).
+    if state.key_context() != Context::Panes || super::history::hints(state).is_some() {
+        return None;
+    }
+    let caption = crate::tui::screen::caption::caption(&state.run.view, state.run.focused_node()?)?;
+    let role = match caption.role {
+        Role::StatusWarn => Role::StatusWarn,
+        Role::NodeFailed => Role::StatusError,
+        _ => Role::StatusBar,
+    };
+    Some((caption.text, role))
+}
+
 /// The server and run parts as drawn on a bar `width` wide.
 fn left_parts(state: &State, width: usize) -> (String, Role, String, Role) {
     let (server, server_role) = server(state);
@@ -219,10 +235,29 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State) {
         (1, _) => truncate(&right[0], room),
         _ => crate::tui::format::fit_parts(&right, room),
     };
-    let pad = room.saturating_sub(right.width());
+    // The focused member's caption goes before the keys when it fits with at least one of them.
+    let caption = match (&state.notice, focused_caption(state)) {
+        (None, Some((text, role))) => {
+            let keys = crate::tui::format::fit_parts(&hints(state), room.saturating_sub(text.width() + 3));
+            (!keys.is_empty()).then_some((text, role, keys))
+        }
+        _ => None,
+    };
     let mut spans: Vec<Span> = vec![span(server, theme.style(server_role)), span(run, theme.style(run_role))];
-    spans.push(span(" ".repeat(pad + 1), bar));
-    spans.push(span(right, theme.style(right_role)));
+    match caption {
+        Some((text, role, keys)) => {
+            let pad = room.saturating_sub(text.width() + 3 + keys.width());
+            spans.push(span(" ".repeat(pad + 1), bar));
+            spans.push(span(text, theme.style(role)));
+            spans.push(span(" │ ", bar));
+            spans.push(span(keys, theme.style(right_role)));
+        }
+        None => {
+            let pad = room.saturating_sub(right.width());
+            spans.push(span(" ".repeat(pad + 1), bar));
+            spans.push(span(right, theme.style(right_role)));
+        }
+    }
     frame.buffer_mut().set_style(rect, bar);
     frame.buffer_mut().set_line(rect.x, rect.y, &Line::from(spans), rect.width);
 }
