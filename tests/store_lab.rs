@@ -58,7 +58,12 @@ fn voted(reader: &Reader, scope: LabScope) -> Vec<ComparisonResult> {
 fn comparisons_resume_verdicts_combine_and_votes_queue() {
     let dir = tempfile::tempdir().unwrap();
     let (recorder, reader) = open(&dir);
-    let prompt = LabPrompt { category: "reasoning".into(), text: "Is 17 prime?".into(), reference: None };
+    let prompt = LabPrompt {
+        category: "reasoning".into(),
+        text: "Is 17 prime?".into(),
+        reference: None,
+        earlier: Vec::new(),
+    };
     {
         let mut store = store(recorder.writer(), "v1", SERVER);
         let id = store.comparison(&prompt, 1).unwrap();
@@ -103,7 +108,12 @@ fn comparisons_resume_verdicts_combine_and_votes_queue() {
 fn demo_comparisons_are_never_resumed_as_real_ones_nor_scored_with_them() {
     let dir = tempfile::tempdir().unwrap();
     let (recorder, reader) = open(&dir);
-    let prompt = LabPrompt { category: "reasoning".into(), text: "Is 17 prime?".into(), reference: None };
+    let prompt = LabPrompt {
+        category: "reasoning".into(),
+        text: "Is 17 prime?".into(),
+        reference: None,
+        earlier: Vec::new(),
+    };
     let mut ids = Vec::new();
     for backend in ["demo", SERVER] {
         let mut store = store(recorder.writer(), "v1", backend);
@@ -131,7 +141,12 @@ fn demo_comparisons_are_never_resumed_as_real_ones_nor_scored_with_them() {
 fn a_pair_without_both_verdicts_is_not_judged_rather_than_a_tie() {
     let dir = tempfile::tempdir().unwrap();
     let (recorder, reader) = open(&dir);
-    let prompt = LabPrompt { category: "reasoning".into(), text: "Is 17 prime?".into(), reference: None };
+    let prompt = LabPrompt {
+        category: "reasoning".into(),
+        text: "Is 17 prime?".into(),
+        reference: None,
+        earlier: Vec::new(),
+    };
     {
         let mut store = store(recorder.writer(), "v1", SERVER);
         let id = store.comparison(&prompt, 1).unwrap();
@@ -160,7 +175,12 @@ fn a_pair_without_both_verdicts_is_not_judged_rather_than_a_tie() {
 fn the_rows_of_one_judge_are_read_apart_from_another_judge_s() {
     let dir = tempfile::tempdir().unwrap();
     let (recorder, reader) = open(&dir);
-    let prompt = LabPrompt { category: "reasoning".into(), text: "Is 17 prime?".into(), reference: None };
+    let prompt = LabPrompt {
+        category: "reasoning".into(),
+        text: "Is 17 prime?".into(),
+        reference: None,
+        earlier: Vec::new(),
+    };
     let mut store = store(recorder.writer(), "v1", SERVER);
     let id = store.comparison(&prompt, 1).unwrap();
     store.save_arm(id, Arm::Tree, &answered("t", "Yes.")).unwrap();

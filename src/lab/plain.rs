@@ -214,6 +214,7 @@ mod tests {
             pairs,
             costs: vec![cost(Arm::Tree, 9000.0), cost(Arm::Solo, 1000.0)],
             categories: Default::default(),
+            turns: Default::default(),
             accuracy: Vec::new(),
             comparisons: 20,
             max_repeat: 1,

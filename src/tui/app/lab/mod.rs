@@ -186,8 +186,13 @@ impl Comparison {
                 let _ = started.send(Msg::Lab(LabMsg::Started { comparison, repeat, resumed }));
             }),
         );
-        let prompts = [LabPrompt { category: LIVE_CATEGORY.into(), text: self.prompt, reference: None }];
-        let options = EvalOptions { arms, repeat: 1, judge_model: self.judge_model.clone() };
+        let prompts = [LabPrompt {
+            category: LIVE_CATEGORY.into(),
+            text: self.prompt,
+            reference: None,
+            earlier: Vec::new(),
+        }];
+        let options = EvalOptions { arms, repeat: 1, judge_model: self.judge_model.clone(), levels: false };
         let progress = tx.clone();
         let outcome = lab::run_eval(
             &self.engine,
