@@ -196,3 +196,39 @@ fn bad_question_files_and_options_stop_the_eval_before_any_call() {
     );
     assert_eq!(mock.chat_count(), 0, "nothing was spent");
 }
+
+#[test]
+fn a_follow_up_left_for_a_later_eval_reads_the_tree_turn_from_the_record() {
+    let mock = mock_with_judge();
+    solo_loving(&mock);
+    let dirs = tempfile::tempdir().unwrap();
+    let global = ["--base-url".to_string(), mock.base_url()];
+    let file = data("mtbench_sample.jsonl");
+    // The first turn only (the eval was stopped there), then the whole question.
+    let first = ailab(&dirs, &global, &file, &["--arms", "tree,solo"], &judge_args(), &["--limit", "1"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let before = mock.chat_count();
+    let out = ailab(&dirs, &global, &file, &["--arms", "tree,solo"], &judge_args(), &["--limit", "2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let asked: Vec<String> = mock.chat_requests()[before..]
+        .iter()
+        .filter(|r| r.system_prompt().is_some_and(|s| s.starts_with("You are Atlas")))
+        .filter_map(|r| r.last_user_message().map(str::to_string))
+        .collect();
+    assert!(!asked.is_empty() && asked.iter().all(|u| !u.contains("What is 17")), "{asked:?}");
+    assert!(
+        asked.iter().all(|u| u.contains("Rewrite the note as a limerick.")),
+        "only turn 2 ran: {asked:?}"
+    );
+    let earlier = asked.iter().find(|u| u.contains("Earlier in this conversation")).expect("turn 1 read");
+    assert!(earlier.contains("Write a two-sentence note inviting a neighbour"), "{earlier}");
+    let linked: i64 = db(&dirs)
+        .query_row(
+            "SELECT count(*) FROM runs t JOIN runs f ON f.id = t.conversation_id
+             WHERE t.kind = 'tree' AND t.turn = 2 AND f.kind = 'tree' AND f.turn = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(linked, 1, "the follow-up continues the recorded run's conversation");
+}
