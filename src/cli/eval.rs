@@ -132,7 +132,7 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
     let solo_model = settings.hierarchy.root().model.clone();
     let verdict = lab::plain::verdict(&board, lab::plain::Setting { solo_model: &solo_model, self_judged });
     let levels: Vec<lab::levels::LevelJudgement> = results.iter().flat_map(|r| r.levels.clone()).collect();
-    let values = lab::levels::tally(&settings.hierarchy, &levels);
+    let values = lab::levels::tally(&lab::levels::members(&settings.hierarchy), &levels);
     let table = lab::render_table(&board, &plan.options.judge_model);
     if let Some(path) = &args.report {
         let mut setup = report_setup(&settings, &args, &plan);

@@ -125,10 +125,15 @@ impl MemberValue {
     }
 }
 
+/// The members of `hierarchy` as (id, name), in its order: how a tally names and orders them.
+pub fn members(hierarchy: &Hierarchy) -> Vec<(String, String)> {
+    hierarchy.nodes.iter().map(|n| (n.id.clone(), n.name.clone())).collect()
+}
+
 /// The per-member tally of `judgements` (any number of runs), by the swap rule: a run's parent
-/// counts once it was judged in both orders. Members are named from `hierarchy` (their id when
-/// it no longer has them) and listed in its order.
-pub fn tally(hierarchy: &Hierarchy, judgements: &[LevelJudgement]) -> Vec<MemberValue> {
+/// counts once it was judged in both orders. Members are named from `members` ([`members`]; their
+/// id when it no longer has them) and listed in its order.
+pub fn tally(members: &[(String, String)], judgements: &[LevelJudgement]) -> Vec<MemberValue> {
     // (node, run, judge) → the pick in each order, once given (a pick may itself be unreadable).
     type Orders<'a> = BTreeMap<(&'a str, &'a str, &'a str), [Option<Option<Pick>>; 2]>;
     let mut orders: Orders = BTreeMap::new();
@@ -141,12 +146,15 @@ pub fn tally(hierarchy: &Hierarchy, judgements: &[LevelJudgement]) -> Vec<Member
         let [Some(first), Some(swapped)] = picks else { continue };
         super::report::count(by_node.entry(node).or_default(), combine(first, swapped));
     }
-    let position = |id: &str| hierarchy.nodes.iter().position(|n| n.id == id).unwrap_or(usize::MAX);
+    let position = |id: &str| members.iter().position(|(m, _)| m == id).unwrap_or(usize::MAX);
     let mut out: Vec<MemberValue> = by_node
         .into_iter()
         .map(|(node, tally)| MemberValue {
             node: node.to_string(),
-            name: hierarchy.node(node).map_or_else(|| node.to_string(), |n| n.name.clone()),
+            name: members
+                .iter()
+                .find(|(id, _)| id == node)
+                .map_or_else(|| node.to_string(), |(_, n)| n.clone()),
             tally,
         })
         .collect();
@@ -242,7 +250,7 @@ mod tests {
             judged("r3", "nova", Parts, Some(Pick::B)),
             judged("r3", "nova", Synthesis, Some(Pick::A)),
         ];
-        let values = tally(&hierarchy, &judgements);
+        let values = tally(&members(&hierarchy), &judgements);
         let lines: Vec<String> = values.iter().map(MemberValue::line).collect();
         assert_eq!(
             lines,

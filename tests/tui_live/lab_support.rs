@@ -122,6 +122,7 @@ pub fn query(scope: LabScope) -> LabQuery {
         solo_model: "phi-3.1-mini-4k-instruct".into(),
         current_version: "v1".into(),
         version: None,
+        members: Vec::new(),
     }
 }
 
