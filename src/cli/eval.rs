@@ -7,7 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::args::EvalArgs;
 use crate::engine::{EventSink, hierarchy_hash};
-use crate::lab::{self, Arm, EvalOptions, Progress, prompt_set};
+use crate::lab::{self, Arm, EvalOptions, Progress, mtbench, prompt_set};
 use crate::session::stderr::tell;
 use crate::session::{Settings, exit};
 use crate::store::{self, LabRecord};
@@ -34,7 +34,7 @@ fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
     if args.limit == Some(0) {
         return Err("--limit 0 would compare no prompt: give at least 1, or leave --limit out for all".into());
     }
-    let set = prompt_set::load(&args.prompts_file, args.references.as_deref())?;
+    let set = load_prompts(args)?;
     for warning in &set.warnings {
         tell(format_args!("warning: {warning}"));
     }
@@ -206,6 +206,21 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
         return exit::FAILED;
     }
     exit::OK
+}
+
+/// The prompt set: MT-Bench's question file (`.jsonl`, with `--references`), or ailab's own.
+fn load_prompts(args: &EvalArgs) -> Result<prompt_set::PromptSet, String> {
+    let path = &args.prompts_file;
+    match &args.references {
+        _ if mtbench::is_jsonl(path) => mtbench::load(path, args.references.as_deref()),
+        Some(file) => Err(format!(
+            "--references {} joins reference answers by MT-Bench question_id: it needs an MT-Bench question \
+             file (.jsonl) as the prompts, not {} (give a TOML prompt its `reference` instead)",
+            file.display(),
+            path.display()
+        )),
+        None => prompt_set::load(path),
+    }
 }
 
 /// What the lab report says about how the eval was set up.

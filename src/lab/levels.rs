@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::stats::Tally;
-use super::verdict::{Pick, combine};
+use super::verdict::{Outcome, Pick, combine};
 use crate::config::Hierarchy;
 use crate::engine::PastTurn;
 
@@ -144,7 +144,12 @@ pub fn tally(members: &[(String, String)], judgements: &[LevelJudgement]) -> Vec
     let mut by_node: BTreeMap<&str, Tally> = BTreeMap::new();
     for ((node, _, _), picks) in orders {
         let [Some(first), Some(swapped)] = picks else { continue };
-        super::report::count(by_node.entry(node).or_default(), combine(first, swapped));
+        let tally = by_node.entry(node).or_default();
+        match combine(first, swapped) {
+            Outcome::First => tally.wins += 1,
+            Outcome::Second => tally.losses += 1,
+            Outcome::Tie | Outcome::BothBad => tally.ties += 1,
+        }
     }
     let position = |id: &str| members.iter().position(|(m, _)| m == id).unwrap_or(usize::MAX);
     let mut out: Vec<MemberValue> = by_node

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::prompt_set::LabPrompt;
+use super::prompt_set::{LabPrompt, PromptSet, dedup};
 
 /// One line of the question file. Other fields FastChat may add are ignored.
 #[derive(Deserialize)]
@@ -150,10 +150,16 @@ pub fn prompts(questions: &[MtQuestion]) -> Vec<LabPrompt> {
 }
 
 /// Reads the question file at `path`, joined with the reference file at `references` if given:
-/// the prompts, and warnings for the user.
-pub fn load(path: &Path, references: Option<&Path>) -> Result<(Vec<LabPrompt>, Vec<String>), String> {
+/// the prompts (a repeated one kept once, as [`dedup`] does), with warnings for the user.
+pub fn load(path: &Path, references: Option<&Path>) -> Result<PromptSet, String> {
     let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
     let mut questions = parse_questions(&read(path)?, &path.display().to_string())?;
+    if questions.is_empty() {
+        return Err(format!(
+            "{} has no questions: write one JSON object a line, with question_id, category and turns",
+            path.display()
+        ));
+    }
     let mut warnings = Vec::new();
     if let Some(file) = references {
         let answers = parse_references(&read(file)?, &file.display().to_string())?;
@@ -167,7 +173,10 @@ pub fn load(path: &Path, references: Option<&Path>) -> Result<(Vec<LabPrompt>, V
             ));
         }
     }
-    Ok((prompts(&questions), warnings))
+    let mut set = dedup(prompts(&questions), &path.display().to_string());
+    warnings.append(&mut set.warnings);
+    set.warnings = warnings;
+    Ok(set)
 }
 
 fn id_text(id: &serde_json::Value) -> Option<String> {

@@ -76,37 +76,18 @@ pub struct PromptSet {
 
 /// Reads a prompt set from a file, with a message that says how to fix it when it cannot. A prompt
 /// listed twice is kept once (the first time), with a warning: counted twice it would weigh double
-/// in the scores while adding no evidence. `references` is an MT-Bench reference-answer file, for
-/// an MT-Bench question file (`.jsonl`) only.
-pub fn load(path: &Path, references: Option<&Path>) -> Result<PromptSet, String> {
-    let mut warnings = Vec::new();
-    let prompts = if super::mtbench::is_jsonl(path) {
-        let (prompts, said) = super::mtbench::load(path, references)?;
-        warnings = said;
-        prompts
-    } else if let Some(file) = references {
-        return Err(format!(
-            "--references {} joins reference answers by MT-Bench question_id: it needs an MT-Bench question \
-             file (.jsonl) as the prompts, not {} (give a TOML prompt its `reference` instead)",
-            file.display(),
-            path.display()
-        ));
-    } else {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let is_toml = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
-        if is_toml { parse_toml(&text, &path.display().to_string())? } else { parse_text(&text) }
-    };
+/// in the scores while adding no evidence. (MT-Bench's question files: [`super::mtbench::load`].)
+pub fn load(path: &Path) -> Result<PromptSet, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let is_toml = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    let prompts = if is_toml { parse_toml(&text, &path.display().to_string())? } else { parse_text(&text) };
     if prompts.is_empty() {
         return Err(format!(
             "{} has no prompts: add [[prompt]] blocks with `text = \"...\"` (TOML) or write prompts separated by blank lines",
             path.display()
         ));
     }
-    let mut set = dedup(prompts, &path.display().to_string());
-    warnings.append(&mut set.warnings);
-    set.warnings = warnings;
-    Ok(set)
+    Ok(dedup(prompts, &path.display().to_string()))
 }
 
 /// Drops prompts whose text (ignoring spacing) appeared earlier in the set, saying which.
@@ -211,7 +192,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("set.txt");
         std::fs::write(&path, "## a\nIs 17 prime?\n\n## b\nWhy?\n\n## c\nIs  17\nprime?\n").unwrap();
-        let set = load(&path, None).unwrap();
+        let set = load(&path).unwrap();
         let texts: Vec<&str> = set.prompts.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(texts, ["Is 17 prime?", "Why?"]);
         assert_eq!(set.prompts[0].category, "a", "the first listing wins");

@@ -96,4 +96,9 @@ fn levels_tally_each_parent_against_its_parts_and_resume() {
     assert_eq!(levels[1]["name"], "Nova");
     assert_eq!(levels[1]["tally"]["losses"], 2);
     assert_eq!(json["comparisons"][0]["levels"].as_array().map(Vec::len), Some(6));
+
+    // In the history, a level's judge run says what it judged.
+    let judge_run = json["comparisons"][0]["levels"][0]["judge_run"].as_str().unwrap();
+    let shown = super::history(&dirs, &["show", judge_run]);
+    assert!(shown.contains("Lab: the judge of atlas against its parts, its "), "{shown}");
 }

@@ -22,7 +22,10 @@ impl Reader {
                  FROM (SELECT comparison_id, 'the ' || arm || ' arm' AS role FROM comparison_arms WHERE run_id = ?1 AND arm != 'parts'
                        UNION ALL
                        SELECT comparison_id, 'the judge of ' || arm_x || ' vs ' || arm_y || ', ' || shown_first
-                              || ' shown as A' FROM judgements WHERE run_id = ?1) l
+                              || ' shown as A' FROM judgements WHERE run_id = ?1
+                       UNION ALL
+                       SELECT comparison_id, 'the judge of ' || node || ' against its parts, its ' || shown_first
+                              || ' shown as A' FROM level_judgements WHERE judge_run = ?1) l
                  JOIN comparisons c ON c.id = l.comparison_id LIMIT 1",
                 [run_id],
                 |r| {
