@@ -116,6 +116,12 @@ fn mt_bench_questions_run_two_turns_as_follow_ups_judged_on_their_own_with_refer
         )
         .unwrap();
     assert_eq!(linked, 3);
+    // Each turn keeps its own reference in the record (the Lab grades from it later).
+    let reference = |prompt: &str| -> Option<String> {
+        conn.query_row("SELECT reference FROM comparisons WHERE prompt = ?1", [prompt], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(reference("What is 17 times 3?").as_deref(), Some("51"));
+    assert_eq!(reference("Now subtract 12 from that result.").as_deref(), Some("39"));
 
     // Run again: all of it is found in the record.
     let before = mock.chat_count();

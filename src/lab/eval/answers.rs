@@ -89,7 +89,7 @@ impl Eval<'_> {
     }
 
     /// What `arm` answered on the turns before `prompt` (none for a first turn), or `None` when
-    /// some earlier turn has no answer from it.
+    /// some earlier turn has no answer from it (or was not in the set: `--limit` cut it).
     pub(super) fn history(
         &mut self,
         prompt: &LabPrompt,
@@ -104,7 +104,10 @@ impl Eval<'_> {
         }
         let mut out = Vec::new();
         for turn in chain.into_iter().rev() {
-            let comparison = self.store.comparison(&turn, repeat)?;
+            // The set lists a question's turns in order, so the earlier ones were met first.
+            let Some(&comparison) = self.seen.get(&(turn.earlier.clone(), turn.text.clone(), repeat)) else {
+                return Ok(None);
+            };
             match self.store.arm_result(comparison, arm)?.filter(ArmResult::answered) {
                 Some(result) => out.push((turn.text, result)),
                 None => return Ok(None),

@@ -84,6 +84,9 @@ struct Eval<'a> {
     /// The tree's runs made by this evaluation, as turns by run id: a follow-up and the levels
     /// read them here rather than from the store.
     turns: HashMap<String, PastTurn>,
+    /// The comparison of each (questions before, prompt, repeat) met so far: a follow-up finds its
+    /// earlier turns' here (asking the store again would create or rewrite them).
+    seen: HashMap<(Vec<String>, String, u32), i64>,
 }
 
 /// A step's answer, or the evaluation was cancelled meanwhile (what finished is kept).
@@ -114,8 +117,18 @@ pub async fn run_eval(
     cancel: &CancellationToken,
 ) -> Result<Vec<ComparisonResult>, String> {
     let pairs = pairs(&options.arms);
-    let mut eval =
-        Eval { engine, sink, store, options, progress, cancel, done: 0, total: 0, turns: HashMap::new() };
+    let mut eval = Eval {
+        engine,
+        sink,
+        store,
+        options,
+        progress,
+        cancel,
+        done: 0,
+        total: 0,
+        turns: HashMap::new(),
+        seen: HashMap::new(),
+    };
     let per_prompt = options.arms.len() + 2 * pairs.len() + 2 * eval.parents();
     eval.total = prompts.len() * options.repeat as usize * per_prompt;
     let mut results = Vec::new();
@@ -125,6 +138,7 @@ pub async fn run_eval(
                 return Ok(results);
             }
             let comparison = eval.store.comparison(prompt, repeat)?;
+            eval.seen.insert((prompt.earlier.clone(), prompt.text.clone(), repeat), comparison);
             let Some(arms) = eval.answer(prompt, repeat, comparison).await? else { return Ok(results) };
             let Some(judged) = eval.judge(prompt, repeat, comparison, &arms, &pairs).await? else {
                 return Ok(results);
