@@ -267,4 +267,26 @@ mod tests {
         let err = parse_references("\n{\"question_id\": 1}\n", "ref.jsonl").unwrap_err();
         assert!(err.starts_with("ref.jsonl:2: not an MT-Bench reference answer"), "{err}");
     }
+
+    #[test]
+    fn a_file_without_questions_is_refused_and_a_repeated_turn_is_kept_once_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty.jsonl");
+        std::fs::write(&empty, "\n\n").unwrap();
+        let err = load(&empty, None).unwrap_err();
+        assert!(err.contains("empty.jsonl has no questions"), "{err}");
+
+        let twice = dir.path().join("q.jsonl");
+        std::fs::write(
+            &twice,
+            "{\"question_id\": 1, \"category\": \"x\", \"turns\": [\"Hi\", \"Shorter.\"]}\n\
+             {\"question_id\": 2, \"category\": \"x\", \"turns\": [\"Hi\", \"Longer.\"]}\n",
+        )
+        .unwrap();
+        let set = load(&twice, None).unwrap();
+        // The same first turn is compared once; each follow-up is its own.
+        let texts: Vec<&str> = set.prompts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["Hi", "Shorter.", "Longer."]);
+        assert_eq!(set.warnings.len(), 1, "{:?}", set.warnings);
+    }
 }
