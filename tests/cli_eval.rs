@@ -4,6 +4,10 @@ mod support;
 
 #[path = "cli_eval/honest.rs"]
 mod honest;
+#[path = "cli_eval/levels.rs"]
+mod levels;
+#[path = "cli_eval/mtbench.rs"]
+mod mtbench;
 
 use std::process::{Command, Output, Stdio};
 

@@ -58,7 +58,12 @@ fn voted(reader: &Reader, scope: LabScope) -> Vec<ComparisonResult> {
 fn comparisons_resume_verdicts_combine_and_votes_queue() {
     let dir = tempfile::tempdir().unwrap();
     let (recorder, reader) = open(&dir);
-    let prompt = LabPrompt { category: "reasoning".into(), text: "Is 17 prime?".into(), reference: None };
+    let prompt = LabPrompt {
+        category: "reasoning".into(),
+        text: "Is 17 prime?".into(),
+        reference: None,
+        earlier: Vec::new(),
+    };
     {
         let mut store = store(recorder.writer(), "v1", SERVER);
         let id = store.comparison(&prompt, 1).unwrap();
@@ -103,7 +108,12 @@ fn comparisons_resume_verdicts_combine_and_votes_queue() {
 fn demo_comparisons_are_never_resumed_as_real_ones_nor_scored_with_them() {
     let dir = tempfile::tempdir().unwrap();
     let (recorder, reader) = open(&dir);
-    let prompt = LabPrompt { category: "reasoning".into(), text: "Is 17 prime?".into(), reference: None };
+    let prompt = LabPrompt {
+        category: "reasoning".into(),
+        text: "Is 17 prime?".into(),
+        reference: None,
+        earlier: Vec::new(),
+    };
     let mut ids = Vec::new();
     for backend in ["demo", SERVER] {
         let mut store = store(recorder.writer(), "v1", backend);
@@ -131,7 +141,12 @@ fn demo_comparisons_are_never_resumed_as_real_ones_nor_scored_with_them() {
 fn a_pair_without_both_verdicts_is_not_judged_rather_than_a_tie() {
     let dir = tempfile::tempdir().unwrap();
     let (recorder, reader) = open(&dir);
-    let prompt = LabPrompt { category: "reasoning".into(), text: "Is 17 prime?".into(), reference: None };
+    let prompt = LabPrompt {
+        category: "reasoning".into(),
+        text: "Is 17 prime?".into(),
+        reference: None,
+        earlier: Vec::new(),
+    };
     {
         let mut store = store(recorder.writer(), "v1", SERVER);
         let id = store.comparison(&prompt, 1).unwrap();
@@ -160,7 +175,12 @@ fn a_pair_without_both_verdicts_is_not_judged_rather_than_a_tie() {
 fn the_rows_of_one_judge_are_read_apart_from_another_judge_s() {
     let dir = tempfile::tempdir().unwrap();
     let (recorder, reader) = open(&dir);
-    let prompt = LabPrompt { category: "reasoning".into(), text: "Is 17 prime?".into(), reference: None };
+    let prompt = LabPrompt {
+        category: "reasoning".into(),
+        text: "Is 17 prime?".into(),
+        reference: None,
+        earlier: Vec::new(),
+    };
     let mut store = store(recorder.writer(), "v1", SERVER);
     let id = store.comparison(&prompt, 1).unwrap();
     store.save_arm(id, Arm::Tree, &answered("t", "Yes.")).unwrap();
@@ -180,4 +200,57 @@ fn the_rows_of_one_judge_are_read_apart_from_another_judge_s() {
     let all = judged(&reader, LabScope::Real);
     assert_eq!(all[0].outcomes.len(), 1);
     assert_eq!(all[0].judgements.len(), 2);
+}
+
+#[test]
+fn a_follow_up_is_its_own_comparison_and_level_verdicts_resume_and_read_back_with_their_run() {
+    use ailab::lab::levels::{LevelJudgement, LevelSide, tally};
+    let dir = tempfile::tempdir().unwrap();
+    let (recorder, reader) = open(&dir);
+    let mut store = store(recorder.writer(), "v1", SERVER);
+    let first = LabPrompt::new("writing", "Write a haiku.", None);
+    // "Now shorter" after two different first turns: two comparisons, not one.
+    let follow_up = |earlier: &str| LabPrompt {
+        earlier: vec![earlier.into()],
+        ..LabPrompt::new("writing", "Now shorter.", None)
+    };
+    let ids = [
+        store.comparison(&first, 1).unwrap(),
+        store.comparison(&follow_up("Write a haiku."), 1).unwrap(),
+        store.comparison(&follow_up("Write a limerick."), 1).unwrap(),
+    ];
+    assert!(ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2], "{ids:?}");
+    assert_eq!(store.comparison(&follow_up("Write a haiku."), 1).unwrap(), ids[1], "resumed");
+    store.save_arm(ids[1], Arm::Tree, &answered("tree-2", "Short.")).unwrap();
+    store.save_arm(ids[1], Arm::Solo, &answered("solo-2", "Shorter.")).unwrap();
+
+    let level = |shown_first, pick| LevelJudgement {
+        run_id: "tree-2".into(),
+        node: "nova".into(),
+        shown_first,
+        judge_model: "judge".into(),
+        judge_run: format!("j-{shown_first:?}"),
+        pick: Some(pick),
+        reason: "r".into(),
+    };
+    assert!(store.level_judgement("tree-2", "nova", LevelSide::Synthesis, "judge").unwrap().is_none());
+    store.save_level_judgement(ids[1], &level(LevelSide::Synthesis, Pick::A)).unwrap();
+    store.save_level_judgement(ids[1], &level(LevelSide::Parts, Pick::B)).unwrap();
+    let kept = store.level_judgement("tree-2", "nova", LevelSide::Parts, "judge").unwrap();
+    assert_eq!(kept, Some(level(LevelSide::Parts, Pick::B)));
+    assert!(store.level_judgement("tree-2", "nova", LevelSide::Parts, "other").unwrap().is_none());
+    // The record keeps no run by these ids: nothing to continue from.
+    assert_eq!(store.past_turn("tree-2").unwrap(), None);
+
+    let rows = reader.lab_rows(None, LabScope::Real).unwrap();
+    let row = rows.comparisons.iter().find(|c| c.comparison == ids[1]).unwrap();
+    assert_eq!(row.prompt.earlier, ["Write a haiku."]);
+    let judged = judged_comparisons(&rows);
+    let scored = judged.iter().find(|r| r.comparison == ids[1]).unwrap();
+    assert_eq!(scored.levels.len(), 2, "the verdicts on its tree run's parents");
+    let members = [("nova".to_string(), "Nova".to_string())];
+    let values = tally(&members, &rows.levels);
+    assert_eq!(values[0].line(), "Nova: better than its parts in 1 of 1, 0 ties, 0 worse");
+    // Another version of the organization reads none of them.
+    assert!(reader.lab_rows_of(None, LabScope::Real, Some("v2")).unwrap().levels.is_empty());
 }

@@ -21,7 +21,12 @@ fn a_change_sent_before_the_record_opens_waits_for_it_and_lands() {
     // Sent while no recorder exists yet (the live view's record opens in the background).
     let (answer, answered) = std::sync::mpsc::channel();
     writer.submit(move |w| {
-        let prompt = LabPrompt { category: "c".into(), text: "Is 17 prime?".into(), reference: None };
+        let prompt = LabPrompt {
+            category: "c".into(),
+            text: "Is 17 prime?".into(),
+            reference: None,
+            earlier: Vec::new(),
+        };
         let id = w.and_then(|w| {
             let id = w.comparison_id(&prompt, 1, "v1", "demo")?;
             w.cast_vote(id, (Arm::Tree, Arm::Solo), Arm::Tree, Outcome::First, "sent early")?;

@@ -84,9 +84,19 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// The prompts: TOML (`[[prompt]]` with `category` and `text`, like lab/prompts.toml) or plain
-    /// text (prompts separated by blank lines, `## category` headings).
+    /// The prompts: TOML (`[[prompt]]` with `category` and `text`, like lab/prompts.toml), plain
+    /// text (prompts separated by blank lines, `## category` headings), or MT-Bench's question file
+    /// as FastChat ships it (`question.jsonl`: a second turn is asked as a follow-up and judged on
+    /// its own).
     pub prompts_file: PathBuf,
+    /// MT-Bench's reference answers (FastChat's answer format: `question_id`, `choices[0].turns`),
+    /// joined to the questions by id: the judge grades each turn against its reference.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub references: Option<PathBuf>,
+    /// Also judge each parent of the tree's runs against its children's replies joined, on its own
+    /// task, in both orders: the value each level adds ("Nova: better than its parts in 6 of 10").
+    #[arg(long)]
+    pub levels: bool,
     /// Which arms to compare: tree (the organization), parts (its members' own answers, not
     /// combined: read out of the tree's run), solo (the root's model alone), compute (the tree's
     /// number of calls spent as drafts of one model, combined).

@@ -7,7 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::args::EvalArgs;
 use crate::engine::{EventSink, hierarchy_hash};
-use crate::lab::{self, Arm, EvalOptions, Progress, prompt_set};
+use crate::lab::{self, Arm, EvalOptions, Progress, mtbench, prompt_set};
 use crate::session::stderr::tell;
 use crate::session::{Settings, exit};
 use crate::store::{self, LabRecord};
@@ -34,7 +34,7 @@ fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
     if args.limit == Some(0) {
         return Err("--limit 0 would compare no prompt: give at least 1, or leave --limit out for all".into());
     }
-    let set = prompt_set::load(&args.prompts_file)?;
+    let set = load_prompts(args)?;
     for warning in &set.warnings {
         tell(format_args!("warning: {warning}"));
     }
@@ -43,6 +43,11 @@ fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
         prompts.truncate(limit);
     }
     let arms = Arm::parse_list(&args.arms)?;
+    if args.levels && !arms.contains(&Arm::Tree) {
+        return Err("--levels judges the tree's members against their parts: add tree to --arms (e.g. \
+                    --arms tree,solo --levels)"
+            .into());
+    }
     if args.repeat == 0 {
         return Err("--repeat must be at least 1".into());
     }
@@ -57,7 +62,7 @@ fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
     }
     // Said now, before any work: there must be a place for the record the eval resumes from.
     store::db_path(settings.db_path.as_deref())?;
-    Ok(Plan { prompts, options: EvalOptions { arms, repeat: args.repeat, judge_model } })
+    Ok(Plan { prompts, options: EvalOptions { arms, repeat: args.repeat, judge_model, levels: args.levels } })
 }
 
 async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
@@ -126,9 +131,12 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
     board.self_judged = self_judged;
     let solo_model = settings.hierarchy.root().model.clone();
     let verdict = lab::plain::verdict(&board, lab::plain::Setting { solo_model: &solo_model, self_judged });
+    let levels: Vec<lab::levels::LevelJudgement> = results.iter().flat_map(|r| r.levels.clone()).collect();
+    let values = lab::levels::tally(&lab::levels::members(&settings.hierarchy), &levels);
     let table = lab::render_table(&board, &plan.options.judge_model);
     if let Some(path) = &args.report {
-        let setup = report_setup(&settings, &args, &plan);
+        let mut setup = report_setup(&settings, &args, &plan);
+        setup.levels = plan.options.levels.then(|| values.clone());
         let text = lab::lab_report::markdown(&board, &setup, &table, &verdict);
         match std::fs::write(path, text) {
             Ok(()) => {
@@ -147,6 +155,7 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
             "judge_model": plan.options.judge_model,
             "demo": settings.demo,
             "scoreboard": board,
+            "levels": values,
             "verdict": verdict,
             "comparisons": results.iter().map(comparison_json).collect::<Vec<_>>(),
         });
@@ -155,6 +164,12 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
         let _ = writeln!(std::io::stdout().lock(), "{json}");
     } else {
         say!("{}", table.trim_end());
+        if plan.options.levels {
+            match lab::levels::render(&values) {
+                text if text.is_empty() => say!("\nvalue added at each level: no parent judged yet"),
+                text => say!("\n{}", text.trim_end()),
+            }
+        }
         if !verdict.is_empty() {
             say!("\nIn plain words:");
             for sentence in &verdict {
@@ -193,6 +208,21 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
     exit::OK
 }
 
+/// The prompt set: MT-Bench's question file (`.jsonl`, with `--references`), or ailab's own.
+fn load_prompts(args: &EvalArgs) -> Result<prompt_set::PromptSet, String> {
+    let path = &args.prompts_file;
+    match &args.references {
+        _ if mtbench::is_jsonl(path) => mtbench::load(path, args.references.as_deref()),
+        Some(file) => Err(format!(
+            "--references {} joins reference answers by MT-Bench question_id: it needs an MT-Bench question \
+             file (.jsonl) as the prompts, not {} (give a TOML prompt its `reference` instead)",
+            file.display(),
+            path.display()
+        )),
+        None => prompt_set::load(path),
+    }
+}
+
 /// What the lab report says about how the eval was set up.
 fn report_setup(settings: &Settings, args: &EvalArgs, plan: &Plan) -> lab::lab_report::Setup {
     let hierarchy = &settings.hierarchy;
@@ -206,6 +236,7 @@ fn report_setup(settings: &Settings, args: &EvalArgs, plan: &Plan) -> lab::lab_r
         repeat: plan.options.repeat,
         arms: plan.options.arms.iter().map(|a| a.as_str().to_string()).collect(),
         written: format!("Written {}", crate::clock::local(crate::clock::now_ms()).full()),
+        levels: None,
     }
 }
 
@@ -233,6 +264,7 @@ fn comparison_json(r: &lab::ComparisonResult) -> serde_json::Value {
         "arms": r.arms.iter().map(|(a, res)| serde_json::json!({"arm": a, "result": res})).collect::<Vec<_>>(),
         "outcomes": outcomes,
         "unscored": unscored,
+        "levels": r.levels,
     })
 }
 

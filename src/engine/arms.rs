@@ -14,7 +14,7 @@ use super::cascade::spec;
 use super::ending::CallFailure;
 use super::events::{EventKind, NodeStatus, RunStatus};
 use super::prompts::{self, Asked, ChildReply};
-use super::{Engine, EventSink, RunId, RunSummary, hierarchy_hash};
+use super::{Conversation, Engine, EventSink, RunId, RunSummary, hierarchy_hash};
 use crate::config::template::render;
 use crate::config::{Hierarchy, NodeConfig, Phase};
 use crate::llm::{ChatMessage, ChatRequest, schema};
@@ -43,11 +43,58 @@ pub const JUDGE_REFERENCE_TEMPLATE: &str = "Request:\n{query}\n\n[Reference answ
 The reference answer is correct. An answer whose result contradicts it is wrong, however well written. \
 Which answer is better? Reply with JSON only: {\"winner\": \"A\" or \"B\" or \"tie\", \"reason\": \"one sentence\"}";
 
+/// The judge's instructions for a follow-up (MT-Bench's multi-turn judging): each answer is shown
+/// as its whole conversation, and only the replies to the last question are judged.
+pub const JUDGE_FOLLOW_UP_TEMPLATE: &str = "Two assistants each had a conversation with a user. Judge \
+only their replies to the user's last question, reading the earlier turns as context.\n\n\
+Last question:\n{query}\n\n{reference}[Conversation A]\n{answer_a}\n[End of A]\n\n\
+[Conversation B]\n{answer_b}\n[End of B]\n\nWhose reply to the last question is better? Reply with JSON \
+only: {\"winner\": \"A\" or \"B\" or \"tie\", \"reason\": \"one sentence\"}";
+
+/// The reference block of [`JUDGE_FOLLOW_UP_TEMPLATE`], when the right answer is known.
+const FOLLOW_UP_REFERENCE: &str = "[Reference answer to the last question]\n{reference}\n\
+[End of reference]\n\nThe reference answer is correct. A reply whose result contradicts it is wrong, \
+however well written.\n\n";
+
 /// What the judge is asked about: the user's prompt, and its known right answer if there is one.
 #[derive(Debug, Clone, Copy)]
 pub struct JudgeQuestion<'a> {
     pub prompt: &'a str,
     pub reference: Option<&'a str>,
+}
+
+/// One answer as the judge is shown it: for a follow-up, after the conversation that led to it
+/// (each earlier question with this arm's own reply).
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a> {
+    pub answer: &'a str,
+    /// (question, this arm's reply), oldest first; empty for a first turn.
+    pub earlier: &'a [(String, String)],
+}
+
+impl<'a> Shown<'a> {
+    /// An answer to a first question.
+    pub fn alone(answer: &'a str) -> Shown<'a> {
+        Shown { answer, earlier: &[] }
+    }
+
+    /// The conversation as the judge reads it, within `budget` characters: the reply judged keeps
+    /// two thirds of it when there are earlier turns, which share the rest.
+    fn transcript(&self, question: &str, budget: usize) -> String {
+        if self.earlier.is_empty() {
+            return prompts::cut_to(self.answer, budget).0;
+        }
+        let (reply, _) = prompts::cut_to(self.answer, budget * 2 / 3);
+        let each = budget / 3 / self.earlier.len();
+        let mut out = String::new();
+        for (asked, said) in self.earlier {
+            let (asked, _) = prompts::cut_to(asked, each / 3);
+            let (said, _) = prompts::cut_to(said, each * 2 / 3);
+            out.push_str(&format!("User: {asked}\nAssistant: {said}\n\n"));
+        }
+        out.push_str(&format!("User: {question}\nAssistant: {reply}"));
+        out
+    }
 }
 
 /// A node for an arm: the root's model, endpoint and sampling, with the arm's own prompts.
@@ -122,11 +169,13 @@ fn finish(
 }
 
 impl Engine {
-    /// The root's model answering the prompt alone, with the root's sampling settings.
+    /// The root's model answering the prompt alone, with the root's sampling settings; as a
+    /// follow-up, after the earlier turns of `conversation` (read as the tree's members read theirs).
     pub async fn run_solo(
         &self,
         run_id: RunId,
         prompt: String,
+        conversation: &Conversation,
         sink: &EventSink,
         cancel: CancellationToken,
     ) -> RunSummary {
@@ -134,17 +183,20 @@ impl Engine {
         let ctx = start(self, single_node(self.hierarchy(), node.clone()), "solo", run_id, &prompt, sink);
         let started = Instant::now();
         ctx.set_state(&node.id, NodeStatus::Answering);
-        let built = prompts::answer(&node, Asked::alone(&prompt), &prompt);
+        let earlier = conversation.earlier_for(&node.id, true, prompts::earlier_budget(&node));
+        let built = prompts::answer(&node, Asked { query: &prompt, earlier: &earlier }, &prompt);
         let result = ctx.call(spec(&node, Phase::Solo, None, built.request, false, &cancel)).await;
         finish(&ctx, started, &cancel, result)
     }
 
-    /// The same model given `samples` independent answers plus one call that aggregates them.
+    /// The same model given `samples` independent answers plus one call that aggregates them; as a
+    /// follow-up, every call reads the earlier turns of `conversation` first.
     pub async fn run_compute(
         &self,
         run_id: RunId,
         prompt: String,
         samples: usize,
+        conversation: &Conversation,
         sink: &EventSink,
         cancel: CancellationToken,
     ) -> RunSummary {
@@ -152,8 +204,10 @@ impl Engine {
         let ctx = start(self, single_node(self.hierarchy(), node.clone()), "compute", run_id, &prompt, sink);
         let started = Instant::now();
         ctx.set_state(&node.id, NodeStatus::Answering);
+        let earlier = conversation.earlier_for(&node.id, true, prompts::earlier_budget(&node));
+        let asked = Asked { query: &prompt, earlier: &earlier };
         let calls = (0..samples.max(1)).map(|_| {
-            let built = prompts::answer(&node, Asked::alone(&prompt), &prompt);
+            let built = prompts::answer(&node, asked, &prompt);
             ctx.call(spec(&node, Phase::Sample, None, built.request, false, &cancel))
         });
         let outcomes = join_all(calls).await;
@@ -178,7 +232,7 @@ impl Engine {
                 // Failed samples are left out rather than marked: there is no branch to name.
                 let ok: Vec<ChildReply> = replies.into_iter().filter(|r| r.reply.is_ok()).collect();
                 ctx.set_state(&node.id, NodeStatus::Synthesizing);
-                let built = prompts::synthesize(&node, Asked::alone(&prompt), &prompt, &ok);
+                let built = prompts::synthesize(&node, asked, &prompt, &ok);
                 ctx.call(spec(&node, Phase::Aggregate, Some(latest), built.request, built.truncated, &cancel))
                     .await
             }
@@ -192,7 +246,7 @@ impl Engine {
         run_id: RunId,
         judge_model: &str,
         question: JudgeQuestion<'_>,
-        answers: (&str, &str),
+        answers: (Shown<'_>, Shown<'_>),
         sink: &EventSink,
         cancel: CancellationToken,
     ) -> RunSummary {
@@ -207,9 +261,18 @@ impl Engine {
         let started = Instant::now();
         ctx.set_state(&node.id, NodeStatus::Answering);
         let budget = (node.context_tokens as usize).saturating_sub(600) * 3 / 2;
-        let (a, _) = prompts::cut_to(answers.0, budget / 2);
-        let (b, _) = prompts::cut_to(answers.1, budget / 2);
+        let a = answers.0.transcript(prompt, budget / 2);
+        let b = answers.1.transcript(prompt, budget / 2);
+        let follow_up = !answers.0.earlier.is_empty() || !answers.1.earlier.is_empty();
         let user = match reference {
+            _ if follow_up => {
+                let reference =
+                    reference.map_or(String::new(), |r| render(FOLLOW_UP_REFERENCE, &[("reference", r)]));
+                render(
+                    JUDGE_FOLLOW_UP_TEMPLATE,
+                    &[("query", prompt), ("reference", &reference), ("answer_a", &a), ("answer_b", &b)],
+                )
+            }
             Some(reference) => render(
                 JUDGE_REFERENCE_TEMPLATE,
                 &[("query", prompt), ("reference", reference), ("answer_a", &a), ("answer_b", &b)],

@@ -92,12 +92,18 @@ mod tests {
     fn result(comparison: i64, outcome: Outcome) -> ComparisonResult {
         ComparisonResult {
             comparison,
-            prompt: LabPrompt { category: "c".into(), text: format!("p{comparison}"), reference: None },
+            prompt: LabPrompt {
+                category: "c".into(),
+                text: format!("p{comparison}"),
+                reference: None,
+                earlier: Vec::new(),
+            },
             repeat: 1,
             arms: Vec::new(),
             outcomes: vec![((Arm::Tree, Arm::Solo), outcome)],
             judgements: Vec::new(),
             unscored: Vec::new(),
+            levels: Vec::new(),
         }
     }
 

@@ -5,7 +5,10 @@
 
 use serde::Serialize;
 
+use crate::engine::PastTurn;
+
 use super::arm::{Arm, ArmResult};
+use super::levels::{LevelJudgement, LevelSide};
 use super::prompt_set::LabPrompt;
 use super::verdict::{Outcome, Pick};
 
@@ -40,6 +43,20 @@ pub trait LabStore: Send {
     ) -> Result<Option<Judgement>, String>;
     /// Keeps a verdict.
     fn save_judgement(&mut self, comparison: i64, judgement: &Judgement) -> Result<(), String>;
+    /// A tree run as a turn of its conversation (for a follow-up to read, and to judge its levels),
+    /// or `None` when the store has no such run (it was deleted, or it kept no runs).
+    fn past_turn(&mut self, run_id: &str) -> Result<Option<PastTurn>, String>;
+    /// The verdict of `judge_model` on the parent `node` of the tree run `run_id`, shown in this
+    /// order, if it was given.
+    fn level_judgement(
+        &mut self,
+        run_id: &str,
+        node: &str,
+        shown_first: LevelSide,
+        judge_model: &str,
+    ) -> Result<Option<LevelJudgement>, String>;
+    /// Keeps a verdict on a parent of a tree run answering in `comparison`.
+    fn save_level_judgement(&mut self, comparison: i64, judgement: &LevelJudgement) -> Result<(), String>;
 }
 
 /// Why a pair of a comparison has no outcome.
@@ -66,6 +83,8 @@ pub struct ComparisonResult {
     pub judgements: Vec<Judgement>,
     /// Pairs with no outcome, and why: counted apart, never as ties.
     pub unscored: Vec<((Arm, Arm), Unscored)>,
+    /// The judge's verdicts on the parents of the tree's run (`--levels`), both orders of each.
+    pub levels: Vec<LevelJudgement>,
 }
 
 impl ComparisonResult {
@@ -112,4 +131,6 @@ pub struct LabRows {
     pub judgements: Vec<(i64, Judgement)>,
     /// The blind votes, newest first (the latest vote on a pair is the one that counts).
     pub votes: Vec<VoteRow>,
+    /// The judge's verdicts on the parents of the tree runs (`--levels`), oldest first.
+    pub levels: Vec<LevelJudgement>,
 }

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::levels::MemberValue;
 use super::report::Scoreboard;
 
 /// What was run, for the report's setup section.
@@ -22,6 +23,9 @@ pub struct Setup {
     pub arms: Vec<String>,
     /// When the report was written, as the user reads times.
     pub written: String,
+    /// The value each parent added over its children's replies (`--levels`), or `None` when not
+    /// asked for.
+    pub levels: Option<Vec<MemberValue>>,
 }
 
 /// The report. `table` is the scoreboard as the terminal printed it; `verdict` the plain words.
@@ -52,6 +56,19 @@ pub fn markdown(board: &Scoreboard, setup: &Setup, table: &str, verdict: &[Strin
     );
     let _ = writeln!(out, "| Arms | {} |", cell(&setup.arms.join(", ")));
     let _ = writeln!(out, "\n## Scores\n\n```text\n{}\n```", table.trim_end());
+    if let Some(levels) = &setup.levels {
+        let _ = writeln!(
+            out,
+            "\n## Value added at each level\n\nEach parent's answer against its children's replies joined, \
+             on the parent's own task, judged in both orders (a pick that changed with the order is a tie).\n"
+        );
+        if levels.is_empty() {
+            let _ = writeln!(out, "No parent has been judged yet.");
+        }
+        for value in levels {
+            let _ = writeln!(out, "- {}", value.line());
+        }
+    }
     let _ = writeln!(out, "\n## What these numbers cannot say\n");
     for caveat in caveats(board) {
         let _ = writeln!(out, "- {caveat}");
@@ -93,6 +110,13 @@ fn caveats(board: &Scoreboard) -> Vec<String> {
                 .into(),
         );
     }
+    if board.turns.len() > 1 {
+        out.push(
+            "A follow-up (turn 2) is judged on its own, but each arm answered it after its own first turn: \
+             an arm that went wrong on turn 1 starts turn 2 behind."
+                .into(),
+        );
+    }
     if board.max_repeat > 1 {
         out.push(
             "Repeats of a prompt are not independent samples: the interval is narrower than the evidence."
@@ -112,6 +136,7 @@ mod tests {
             pairs: Vec::new(),
             costs: Vec::new(),
             categories: Default::default(),
+            turns: Default::default(),
             accuracy: Vec::new(),
             comparisons: 2,
             max_repeat: 1,
@@ -128,6 +153,11 @@ mod tests {
             repeat: 1,
             arms: vec!["tree".into(), "solo".into()],
             written: "Written 2026-12-06 21:00 UTC".into(),
+            levels: Some(vec![MemberValue {
+                node: "nova".into(),
+                name: "Nova".into(),
+                tally: crate::lab::stats::Tally { wins: 6, ties: 3, losses: 1 },
+            }]),
         };
         let text = markdown(&board, &setup, "tree vs solo  1 0 1", &["The team was not better.".into()]);
         assert!(text.starts_with("# ailab lab report"), "{text}");
@@ -135,6 +165,11 @@ mod tests {
         assert!(text.contains("| Members | Atlas: phi\\|3 |"), "{text}");
         assert!(text.contains("self-judged") && text.contains("```text\ntree vs solo  1 0 1\n```"), "{text}");
         assert!(text.contains("## What these numbers cannot say"), "{text}");
+        assert!(
+            text.contains("## Value added at each level\n\n")
+                && text.contains("- Nova: better than its parts in 6 of 10, 3 ties, 1 worse"),
+            "{text}"
+        );
         assert!(!text.contains('\u{1b}'), "{text}");
     }
 }

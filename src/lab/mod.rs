@@ -7,6 +7,8 @@ pub mod data;
 pub mod eval;
 pub mod judge_check;
 pub mod lab_report;
+pub mod levels;
+pub mod mtbench;
 pub mod parts;
 pub mod plain;
 pub mod prompt_set;

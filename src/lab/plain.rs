@@ -52,8 +52,14 @@ fn rate_phrase(s: &Side) -> String {
     }
 }
 
-fn questions(n: u32) -> String {
-    if n == 1 { "this question".into() } else { format!("these {n} questions") }
+/// "these 6 questions"; with follow-ups among them (MT-Bench's second turns), each is counted as
+/// what it is.
+fn questions(n: u32, board: &Scoreboard) -> String {
+    match (n, board.turns.len() > 1) {
+        (1, _) => "this question".into(),
+        (n, true) => format!("these {n} questions and follow-ups (each turn judged on its own)"),
+        (n, false) => format!("these {n} questions"),
+    }
 }
 
 /// How many times `arm`'s average tokens are `other`'s, when both answered.
@@ -78,18 +84,18 @@ pub fn verdict(board: &Scoreboard, setting: Setting<'_>) -> Vec<String> {
             Verdict::NoData => format!("No question has been judged yet between the team and {model} alone."),
             Verdict::Better => format!(
                 "On {} the team's answers were better than {model} alone ({}).",
-                questions(n),
+                questions(n, board),
                 rate_phrase(&s)
             ),
             Verdict::Worse => format!(
                 "On {} the team's answers were worse than {model} alone ({}).",
-                questions(n),
+                questions(n, board),
                 rate_phrase(&s)
             ),
             Verdict::NoSignificantDifference => format!(
                 "On {} the team's answers were not clearly better or worse than {model} alone ({}); \
                  more questions would be needed to tell.",
-                questions(n),
+                questions(n, board),
                 rate_phrase(&s)
             ),
         };
@@ -214,6 +220,7 @@ mod tests {
             pairs,
             costs: vec![cost(Arm::Tree, 9000.0), cost(Arm::Solo, 1000.0)],
             categories: Default::default(),
+            turns: Default::default(),
             accuracy: Vec::new(),
             comparisons: 20,
             max_repeat: 1,
@@ -231,6 +238,15 @@ mod tests {
         assert!(text.contains("could be anywhere from"), "{text}");
         assert!(text.contains("9.0 times the tokens"), "{text}");
         assert!(!text.contains("were better"), "{text}");
+        assert!(text.contains("On these 20 questions the team"), "{text}");
+        // With MT-Bench's follow-ups among them, the turns are not called questions.
+        let mut multi_turn = board(vec![pair(Arm::Tree, Arm::Solo, 8, 3, 9, 0.8)]);
+        multi_turn.turns = [(1, Vec::new()), (2, Vec::new())].into_iter().collect();
+        let text = verdict(&multi_turn, PHI).join(" ");
+        assert!(
+            text.contains("On these 20 questions and follow-ups (each turn judged on its own) the team"),
+            "{text}"
+        );
     }
 
     #[test]

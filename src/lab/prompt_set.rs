@@ -20,6 +20,39 @@ pub struct LabPrompt {
     /// model (see [`super::reference`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// The questions asked before this one in the same conversation (an MT-Bench question's first
+    /// turn before its second): each arm answers it as a follow-up. Empty for a first turn; only
+    /// the MT-Bench format sets it (see [`super::mtbench`]).
+    #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<String>,
+}
+
+impl LabPrompt {
+    /// A first-turn prompt.
+    pub fn new(category: &str, text: &str, reference: Option<&str>) -> LabPrompt {
+        LabPrompt {
+            category: category.to_string(),
+            text: text.to_string(),
+            reference: reference.map(str::to_string),
+            earlier: Vec::new(),
+        }
+    }
+
+    /// Its turn in its conversation: 1 for a first question.
+    pub fn turn(&self) -> usize {
+        self.earlier.len() + 1
+    }
+
+    /// The prompt of the turn before this one, if it is a follow-up.
+    pub fn previous(&self) -> Option<LabPrompt> {
+        let (text, before) = self.earlier.split_last()?;
+        Some(LabPrompt {
+            category: self.category.clone(),
+            text: text.clone(),
+            reference: None,
+            earlier: before.to_vec(),
+        })
+    }
 }
 
 fn uncategorized() -> String {
@@ -43,7 +76,7 @@ pub struct PromptSet {
 
 /// Reads a prompt set from a file, with a message that says how to fix it when it cannot. A prompt
 /// listed twice is kept once (the first time), with a warning: counted twice it would weigh double
-/// in the scores while adding no evidence.
+/// in the scores while adding no evidence. (MT-Bench's question files: [`super::mtbench::load`].)
 pub fn load(path: &Path) -> Result<PromptSet, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let is_toml = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
@@ -59,12 +92,19 @@ pub fn load(path: &Path) -> Result<PromptSet, String> {
 
 /// Drops prompts whose text (ignoring spacing) appeared earlier in the set, saying which.
 pub fn dedup(prompts: Vec<LabPrompt>, source: &str) -> PromptSet {
-    let key = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A follow-up is the same prompt only after the same questions ("Now make it shorter" follows
+    // many first turns).
+    let key = |prompt: &LabPrompt| {
+        let spaced = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut key: Vec<String> = prompt.earlier.iter().map(|t| spaced(t)).collect();
+        key.push(spaced(&prompt.text));
+        key.join("\u{1f}")
+    };
     let mut seen: Vec<(String, usize, String)> = Vec::new();
     let mut kept = Vec::new();
     let mut warnings = Vec::new();
     for (index, prompt) in prompts.into_iter().enumerate() {
-        let text = key(&prompt.text);
+        let text = key(&prompt);
         if let Some((_, first, category)) = seen.iter().find(|(t, _, _)| *t == text) {
             let under = if *category == prompt.category {
                 String::new()
@@ -104,11 +144,7 @@ pub fn parse_text(text: &str) -> Vec<LabPrompt> {
     let mut current = String::new();
     let mut flush = |current: &mut String, category: &str| {
         if !current.trim().is_empty() {
-            prompts.push(LabPrompt {
-                category: category.to_string(),
-                text: current.trim().to_string(),
-                reference: None,
-            });
+            prompts.push(LabPrompt::new(category, current.trim(), None));
         }
         current.clear();
     };
@@ -146,8 +182,7 @@ mod tests {
     fn plain_text_sets_use_blank_lines_and_headings() {
         let prompts = parse_text("## maths\nWhat is 2+2?\n\nWhy is\nthe sky blue?\n# a comment\n## misc\nHi");
         assert_eq!(prompts.len(), 3);
-        let expected =
-            LabPrompt { category: "maths".into(), text: "Why is\nthe sky blue?".into(), reference: None };
+        let expected = LabPrompt::new("maths", "Why is\nthe sky blue?", None);
         assert_eq!(prompts[1], expected);
         assert_eq!(prompts[2].category, "misc");
     }

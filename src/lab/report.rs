@@ -91,6 +91,8 @@ pub struct Scoreboard {
     pub costs: Vec<ArmCost>,
     /// Per category, per pair.
     pub categories: BTreeMap<String, Vec<PairScore>>,
+    /// Per turn of a conversation (1 for first questions, 2 for MT-Bench's follow-ups), per pair.
+    pub turns: BTreeMap<u32, Vec<PairScore>>,
     /// Per arm, against the short reference answers (empty when no prompt had one).
     pub accuracy: Vec<ArmAccuracy>,
     // Small types: two scoreboards travel in every Lab tab message.
@@ -147,6 +149,7 @@ fn score((x, y): (Arm, Arm), counts: &PairCounts) -> PairScore {
 pub fn scoreboard(results: &[ComparisonResult]) -> Scoreboard {
     let mut pairs: BTreeMap<(Arm, Arm), PairCounts> = BTreeMap::new();
     let mut categories: BTreeMap<String, BTreeMap<(Arm, Arm), PairCounts>> = BTreeMap::new();
+    let mut turns: BTreeMap<u32, BTreeMap<(Arm, Arm), PairCounts>> = BTreeMap::new();
     let mut costs: BTreeMap<Arm, Vec<&ArmResult>> = BTreeMap::new();
     let mut accuracy: BTreeMap<Arm, ArmAccuracy> = BTreeMap::new();
     for result in results {
@@ -164,6 +167,7 @@ pub fn scoreboard(results: &[ComparisonResult]) -> Scoreboard {
                 }
             }
         }
+        let turn = u32::try_from(result.prompt.turn()).unwrap_or(u32::MAX);
         let words = |arm: Arm| result.arms.iter().find(|(a, _)| *a == arm).map_or(0, |(_, r)| r.words());
         for (pair, outcome) in &result.outcomes {
             let picks = result.picks(*pair).map(|(first, second)| (first.pick, second.pick));
@@ -172,6 +176,7 @@ pub fn scoreboard(results: &[ComparisonResult]) -> Scoreboard {
             for counts in [
                 pairs.entry(*pair).or_default(),
                 categories.entry(result.prompt.category.clone()).or_default().entry(*pair).or_default(),
+                turns.entry(turn).or_default().entry(*pair).or_default(),
             ] {
                 count(&mut counts.tally, *outcome);
                 if similar {
@@ -225,6 +230,10 @@ pub fn scoreboard(results: &[ComparisonResult]) -> Scoreboard {
         categories: categories
             .into_iter()
             .map(|(cat, pairs)| (cat, pairs.iter().map(|(pair, counts)| score(*pair, counts)).collect()))
+            .collect(),
+        turns: turns
+            .into_iter()
+            .map(|(turn, pairs)| (turn, pairs.iter().map(|(pair, counts)| score(*pair, counts)).collect()))
             .collect(),
         accuracy: accuracy.into_values().collect(),
         comparisons: u32::try_from(results.len()).unwrap_or(u32::MAX),
@@ -338,11 +347,13 @@ pub fn render_table(board: &Scoreboard, judge_model: &str) -> String {
     if board.categories.len() > 1 {
         let _ = writeln!(out, "\nby category (win rate of the first arm):");
         for (category, pairs) in &board.categories {
-            let cells: Vec<String> = pairs
-                .iter()
-                .map(|p| format!("{} vs {} {} (n={})", p.x, p.y, percent(p.win_rate), p.tally.total()))
-                .collect();
-            let _ = writeln!(out, "  {:<14} {}", category, cells.join("   "));
+            let _ = writeln!(out, "  {:<14} {}", category, cells(pairs));
+        }
+    }
+    if board.turns.len() > 1 {
+        let _ = writeln!(out, "\nby turn (each judged on its own; win rate of the first arm):");
+        for (turn, pairs) in &board.turns {
+            let _ = writeln!(out, "  {:<14} {}", format!("turn {turn}"), cells(pairs));
         }
     }
     if board.max_repeat > 1 {
@@ -353,6 +364,15 @@ pub fn render_table(board: &Scoreboard, judge_model: &str) -> String {
         );
     }
     out
+}
+
+/// "tree vs solo 60% (n=5)   tree vs compute 40% (n=5)": a row of per-category or per-turn scores.
+fn cells(pairs: &[PairScore]) -> String {
+    let cells: Vec<String> = pairs
+        .iter()
+        .map(|p| format!("{} vs {} {} (n={})", p.x, p.y, percent(p.win_rate), p.tally.total()))
+        .collect();
+    cells.join("   ")
 }
 
 /// "judge agreed with itself in 70% of pairs; similar length: 55% of 9", or `None` for votes only.

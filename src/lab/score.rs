@@ -5,8 +5,9 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::arm::Arm;
-use super::data::{ComparisonResult, Judgement, LabRows, PendingVote, Unscored};
+use super::data::{ComparisonResult, ComparisonRow, Judgement, LabRows, PendingVote, Unscored};
 use super::eval::pairs;
+use super::levels::LevelJudgement;
 use super::verdict::combine;
 
 /// (comparison, arm x, arm y, judge model): the key of a pair's two verdicts, one per order.
@@ -101,6 +102,12 @@ pub fn vote_queue(rows: &LabRows, limit: usize) -> Vec<PendingVote> {
 }
 
 /// The comparisons with their arms, no outcomes yet, by id.
+/// The verdicts on the parents of the comparison's tree run (`--levels`).
+fn levels_of(rows: &LabRows, row: &ComparisonRow) -> Vec<LevelJudgement> {
+    let Some((_, tree)) = row.arms.iter().find(|(arm, _)| *arm == Arm::Tree) else { return Vec::new() };
+    rows.levels.iter().filter(|l| l.run_id == tree.run_id).cloned().collect()
+}
+
 fn shells(rows: &LabRows) -> BTreeMap<i64, ComparisonResult> {
     rows.comparisons
         .iter()
@@ -113,6 +120,7 @@ fn shells(rows: &LabRows) -> BTreeMap<i64, ComparisonResult> {
                 outcomes: Vec::new(),
                 judgements: Vec::new(),
                 unscored: Vec::new(),
+                levels: levels_of(rows, row),
             };
             (row.comparison, result)
         })
@@ -124,7 +132,7 @@ mod tests {
     use super::*;
     use crate::engine::RunStatus;
     use crate::lab::arm::ArmResult;
-    use crate::lab::data::{ComparisonRow, VoteRow};
+    use crate::lab::data::VoteRow;
     use crate::lab::prompt_set::LabPrompt;
     use crate::lab::verdict::{Outcome, Pick};
 
@@ -148,7 +156,12 @@ mod tests {
     fn rows() -> LabRows {
         let comparison = ComparisonRow {
             comparison: 1,
-            prompt: LabPrompt { category: "c".into(), text: "p".into(), reference: None },
+            prompt: LabPrompt {
+                category: "c".into(),
+                text: "p".into(),
+                reference: None,
+                earlier: Vec::new(),
+            },
             repeat: 1,
             arms: vec![
                 (Arm::Tree, arm(RunStatus::Done)),

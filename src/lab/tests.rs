@@ -16,11 +16,12 @@ struct MemoryStore {
     comparisons: Vec<(String, u32)>,
     arms: HashMap<(i64, Arm), ArmResult>,
     judgements: Vec<(i64, Judgement)>,
+    levels: Vec<(i64, levels::LevelJudgement)>,
 }
 
 impl LabStore for MemoryStore {
     fn comparison(&mut self, prompt: &LabPrompt, repeat: u32) -> Result<i64, String> {
-        let key = (prompt.text.clone(), repeat);
+        let key = (format!("{:?} {}", prompt.earlier, prompt.text), repeat);
         let index = match self.comparisons.iter().position(|c| *c == key) {
             Some(i) => i,
             None => {
@@ -59,6 +60,38 @@ impl LabStore for MemoryStore {
         self.judgements.push((comparison, judgement.clone()));
         Ok(())
     }
+    // The memory keeps no runs: a follow-up or the levels of a run made by an earlier eval find
+    // nothing here (those of this eval are read from its own runs).
+    fn past_turn(&mut self, _run_id: &str) -> Result<Option<crate::engine::PastTurn>, String> {
+        Ok(None)
+    }
+    fn level_judgement(
+        &mut self,
+        run_id: &str,
+        node: &str,
+        shown_first: levels::LevelSide,
+        judge_model: &str,
+    ) -> Result<Option<levels::LevelJudgement>, String> {
+        Ok(self
+            .levels
+            .iter()
+            .map(|(_, j)| j)
+            .find(|j| {
+                j.run_id == run_id
+                    && j.node == node
+                    && j.shown_first == shown_first
+                    && j.judge_model == judge_model
+            })
+            .cloned())
+    }
+    fn save_level_judgement(
+        &mut self,
+        comparison: i64,
+        judgement: &levels::LevelJudgement,
+    ) -> Result<(), String> {
+        self.levels.push((comparison, judgement.clone()));
+        Ok(())
+    }
 }
 
 /// A judge that prefers whichever answer came from the tree (Atlas's synthesis says "Combine").
@@ -76,8 +109,18 @@ fn tree_loving_judge(req: &crate::llm::ChatRequest) -> Reply {
 
 fn prompts() -> Vec<LabPrompt> {
     vec![
-        LabPrompt { category: "explanation".into(), text: "Why is the sky blue?".into(), reference: None },
-        LabPrompt { category: "reasoning".into(), text: "What is 2+2?".into(), reference: None },
+        LabPrompt {
+            category: "explanation".into(),
+            text: "Why is the sky blue?".into(),
+            reference: None,
+            earlier: Vec::new(),
+        },
+        LabPrompt {
+            category: "reasoning".into(),
+            text: "What is 2+2?".into(),
+            reference: None,
+            earlier: Vec::new(),
+        },
     ]
 }
 
@@ -102,6 +145,7 @@ async fn eval_runs_every_arm_judges_both_orders_and_resumes() {
         arms: vec![Arm::Tree, Arm::Solo, Arm::Compute],
         repeat: 1,
         judge_model: "judge-model".into(),
+        levels: false,
     };
     let mut store = MemoryStore::default();
     let mut steps = Vec::new();
@@ -140,8 +184,12 @@ async fn a_position_biased_judge_yields_ties() {
         }
     });
     let engine = Engine::new(Arc::new(six_node_tree()), Backends::single(backend, 4));
-    let options =
-        EvalOptions { arms: vec![Arm::Tree, Arm::Solo], repeat: 2, judge_model: "judge-model".into() };
+    let options = EvalOptions {
+        arms: vec![Arm::Tree, Arm::Solo],
+        repeat: 2,
+        judge_model: "judge-model".into(),
+        levels: false,
+    };
     let mut store = MemoryStore::default();
     let results = eval(&engine, &mut store, &prompts()[..1], &options, &mut |_| {}).await;
     assert_eq!(results.len(), 2, "two repeats");
@@ -173,8 +221,12 @@ async fn a_failing_judge_gives_no_verdict_and_is_asked_again_next_time() {
         }
     });
     let engine = Engine::new(Arc::new(six_node_tree()), Backends::single(backend.clone(), 4));
-    let options =
-        EvalOptions { arms: vec![Arm::Tree, Arm::Solo], repeat: 1, judge_model: "judge-model".into() };
+    let options = EvalOptions {
+        arms: vec![Arm::Tree, Arm::Solo],
+        repeat: 1,
+        judge_model: "judge-model".into(),
+        levels: false,
+    };
     let mut store = MemoryStore::default();
     let run = |store: &mut MemoryStore| {
         let engine = engine.clone();
@@ -229,8 +281,12 @@ async fn a_failed_arm_is_left_out_of_its_pairs_and_of_the_averages() {
         tree_loving_judge(req)
     });
     let engine = Engine::new(Arc::new(six_node_tree()), Backends::single(backend, 4));
-    let options =
-        EvalOptions { arms: vec![Arm::Tree, Arm::Solo], repeat: 1, judge_model: "judge-model".into() };
+    let options = EvalOptions {
+        arms: vec![Arm::Tree, Arm::Solo],
+        repeat: 1,
+        judge_model: "judge-model".into(),
+        levels: false,
+    };
     let mut store = MemoryStore::default();
     let results = eval(&engine, &mut store, &prompts()[..1], &options, &mut |_| {}).await;
     let tree = &results[0].arms.iter().find(|(a, _)| *a == Arm::Tree).unwrap().1;

@@ -23,6 +23,11 @@ impl<'a> Writes<'a> {
         Writes { conn, path }
     }
 
+    /// The record's file (for a job that must read it on a connection of its own).
+    pub(crate) fn path(&self) -> &'a Path {
+        self.path
+    }
+
     /// Deletes a run with its calls, tasks and search entries; returns its full id (`id` may be a
     /// unique prefix). Refuses a run that is still running, and a turn that later turns of its
     /// conversation build on (they read it as context): the whole conversation goes instead.

@@ -76,7 +76,12 @@ pub fn record(dir: &std::path::Path) -> Reader {
         let mut store =
             LabRecord { writer: recorder.writer(), hierarchy_hash: "v1".into(), backend: BACKEND.into() };
         for (i, (category, text)) in PROMPTS.iter().enumerate() {
-            let prompt = LabPrompt { category: (*category).into(), text: (*text).into(), reference: None };
+            let prompt = LabPrompt {
+                category: (*category).into(),
+                text: (*text).into(),
+                reference: None,
+                earlier: Vec::new(),
+            };
             let id = store.comparison(&prompt, 1).unwrap();
             for arm in [Arm::Tree, Arm::Solo, Arm::Compute] {
                 store.save_arm(id, arm, &answer(arm, i)).unwrap();
@@ -117,6 +122,7 @@ pub fn query(scope: LabScope) -> LabQuery {
         solo_model: "phi-3.1-mini-4k-instruct".into(),
         current_version: "v1".into(),
         version: None,
+        members: Vec::new(),
     }
 }
 

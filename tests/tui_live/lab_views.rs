@@ -6,6 +6,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 
 use super::ui::update;
+use ailab::lab::levels::MemberValue;
+use ailab::lab::stats::Tally;
 use ailab::lab::verdict::Outcome;
 use ailab::lab::{Arm, Progress};
 use ailab::tui::msg::Msg;
@@ -59,6 +61,37 @@ fn lab_scrolled_to_the_costs() {
     let shown = text(&terminal);
     assert!(shown.contains("Cost and length per arm"), "{shown}");
     insta::assert_snapshot!("lab_data_scrolled_80x24", terminal.backend());
+}
+
+#[test]
+fn lab_shows_the_value_added_at_each_level_under_the_judges_scores() {
+    let mut with_levels = data();
+    let value =
+        |node: &str, name: &str, tally: Tally| MemberValue { node: node.into(), name: name.into(), tally };
+    with_levels.levels = vec![
+        value("atlas", "Atlas", Tally { wins: 2, ties: 7, losses: 1 }),
+        value("nova", "Nova", Tally { wins: 6, ties: 3, losses: 1 }),
+    ];
+    let mut s = lab_state(120, 40, Some(with_levels));
+    update(&mut s, Msg::Resize { width: 120, height: 40 });
+    // Scrolled until the section's last line shows (the judge's table comes first).
+    let mut presses = 0;
+    while !screen_text(&mut s, 120, 40).contains("Nova: better than its parts in 6 of 10, 3 ties, 1 worse") {
+        assert!(presses < 80, "the levels never showed:\n{}", screen_text(&mut s, 120, 40));
+        press(&mut s, 'j');
+        presses += 1;
+    }
+    let terminal = render(&mut s, 120, 40);
+    let shown = text(&terminal);
+    assert!(shown.contains("Value added at each level"), "{shown}");
+    assert!(shown.contains("Atlas: better than its parts in 2 of 10, 7 ties, 1 worse"), "{shown}");
+    insta::assert_snapshot!("lab_levels_120x40", terminal.backend());
+    // Without judged levels the section is not drawn at all.
+    let mut plain = lab_state(120, 40, Some(data()));
+    for _ in 0..80 {
+        assert!(!screen_text(&mut plain, 120, 40).contains("Value added"));
+        press(&mut plain, 'j');
+    }
 }
 
 #[test]

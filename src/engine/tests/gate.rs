@@ -14,7 +14,9 @@ use super::*;
 async fn sample_at_once(backend: Arc<ScriptedBackend>, samples: usize) -> RunSummary {
     let engine = engine(six_node_tree(), backend, 4);
     let sink = EventSink::new();
-    engine.run_compute(new_run_id(), "Q?".into(), samples, &sink, CancellationToken::new()).await
+    engine
+        .run_compute(new_run_id(), "Q?".into(), samples, &Default::default(), &sink, CancellationToken::new())
+        .await
 }
 
 /// Where `moment` of `request` happened in the backend's timeline.

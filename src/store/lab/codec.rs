@@ -47,3 +47,14 @@ pub(super) fn parse_outcome(s: &str) -> Outcome {
 pub(super) fn arm(s: &str) -> Result<Arm, StoreError> {
     Arm::parse(s).ok_or_else(|| StoreError::Unreadable { id: s.into(), reason: "unknown lab arm".into() })
 }
+
+/// The questions before a follow-up as stored: a JSON list, or '' for a first turn (part of the
+/// comparison's key, so never NULL).
+pub(super) fn earlier_str(earlier: &[String]) -> String {
+    if earlier.is_empty() { String::new() } else { serde_json::to_string(earlier).unwrap_or_default() }
+}
+
+/// Stored questions before a follow-up; '' (or anything unreadable) is a first turn.
+pub(super) fn parse_earlier(s: &str) -> Vec<String> {
+    if s.is_empty() { Vec::new() } else { serde_json::from_str(s).unwrap_or_default() }
+}

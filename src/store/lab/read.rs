@@ -3,9 +3,10 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::codec::{arm, parse_outcome, parse_pick};
+use super::codec::{arm, parse_earlier, parse_outcome, parse_pick};
 use super::types::{LabLink, LabScope, LabVersion};
 use crate::engine::RunStatus;
+use crate::lab::levels::{LevelJudgement, LevelSide};
 use crate::lab::{Arm, ArmResult, ComparisonRow, DEMO_BACKEND, Judgement, LabPrompt, LabRows, VoteRow};
 use crate::store::error::StoreError;
 use crate::store::read::Reader;
@@ -21,7 +22,10 @@ impl Reader {
                  FROM (SELECT comparison_id, 'the ' || arm || ' arm' AS role FROM comparison_arms WHERE run_id = ?1 AND arm != 'parts'
                        UNION ALL
                        SELECT comparison_id, 'the judge of ' || arm_x || ' vs ' || arm_y || ', ' || shown_first
-                              || ' shown as A' FROM judgements WHERE run_id = ?1) l
+                              || ' shown as A' FROM judgements WHERE run_id = ?1
+                       UNION ALL
+                       SELECT comparison_id, 'the judge of ' || node || ' against its parts, its ' || shown_first
+                              || ' shown as A' FROM level_judgements WHERE judge_run = ?1) l
                  JOIN comparisons c ON c.id = l.comparison_id LIMIT 1",
                 [run_id],
                 |r| {
@@ -57,6 +61,7 @@ impl Reader {
             comparisons: comparisons(&snapshot, scope, version)?,
             judgements: judgements(&snapshot, judge_model, scope, version)?,
             votes: votes(&snapshot, scope, version)?,
+            levels: levels(&snapshot, judge_model, scope, version)?,
         };
         snapshot.commit()?;
         Ok(rows)
@@ -121,7 +126,8 @@ fn comparisons(
     version: Option<&str>,
 ) -> Result<Vec<ComparisonRow>, StoreError> {
     let sql = format!(
-        "SELECT c.id, c.prompt, c.category, c.repeat, c.reference FROM comparisons c WHERE {} ORDER BY c.id",
+        "SELECT c.id, c.prompt, c.category, c.repeat, c.reference, c.earlier FROM comparisons c WHERE {}
+         ORDER BY c.id",
         in_scope(3)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -132,13 +138,15 @@ fn comparisons(
             r.get::<_, String>(2)?,
             r.get::<_, u32>(3)?,
             r.get::<_, Option<String>>(4)?,
+            r.get::<_, String>(5)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (comparison, text, category, repeat, reference) = row?;
+        let (comparison, text, category, repeat, reference, earlier) = row?;
         let arms = arms_of(conn, comparison)?;
-        out.push(ComparisonRow { comparison, prompt: LabPrompt { category, text, reference }, repeat, arms });
+        let prompt = LabPrompt { category, text, reference, earlier: parse_earlier(&earlier) };
+        out.push(ComparisonRow { comparison, prompt, repeat, arms });
     }
     Ok(out)
 }
@@ -181,6 +189,53 @@ fn judgements(
             reason,
         };
         out.push((comparison, judgement));
+    }
+    Ok(out)
+}
+
+/// The verdicts on the parents of tree runs of comparisons of `scope` (of one judge, if named),
+/// oldest first.
+fn levels(
+    conn: &Connection,
+    judge_model: Option<&str>,
+    scope: LabScope,
+    version: Option<&str>,
+) -> Result<Vec<LevelJudgement>, StoreError> {
+    let sql = format!(
+        "SELECT l.run_id, l.node, l.shown_first, l.judge_model, l.judge_run, l.pick, l.reason
+         FROM level_judgements l JOIN comparisons c ON c.id = l.comparison_id
+         WHERE {} AND (?3 IS NULL OR l.judge_model = ?3) ORDER BY l.created_ms",
+        in_scope(4)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo(), judge_model, version], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (run_id, node, first, judge_model, judge_run, pick, reason) = row?;
+        // A side this build does not know makes the row unreadable rather than counted wrong.
+        let shown_first = LevelSide::parse(&first).ok_or_else(|| StoreError::Unreadable {
+            id: first.clone(),
+            reason: "unknown level side".into(),
+        })?;
+        out.push(LevelJudgement {
+            run_id,
+            node,
+            shown_first,
+            judge_model,
+            judge_run,
+            pick: parse_pick(pick),
+            reason,
+        });
     }
     Ok(out)
 }

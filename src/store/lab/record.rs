@@ -2,6 +2,8 @@
 //! writer, so a lab row waits for the run events sent before it and the runner reads back exactly
 //! what it saved.
 
+use crate::engine::PastTurn;
+use crate::lab::levels::{LevelJudgement, LevelSide};
 use crate::lab::{Arm, ArmResult, Judgement, LabPrompt, LabStore};
 use crate::store::recorder::RecordWriter;
 
@@ -43,6 +45,27 @@ impl LabStore for LabRecord {
     fn save_judgement(&mut self, comparison: i64, judgement: &Judgement) -> Result<(), String> {
         let judgement = judgement.clone();
         self.writer.run(move |w| w.save_judgement(comparison, &judgement)).map_err(text)
+    }
+
+    fn past_turn(&mut self, run_id: &str) -> Result<Option<PastTurn>, String> {
+        let run_id = run_id.to_string();
+        self.writer.run(move |w| w.past_turn(&run_id)).map_err(text)
+    }
+
+    fn level_judgement(
+        &mut self,
+        run_id: &str,
+        node: &str,
+        shown_first: LevelSide,
+        judge_model: &str,
+    ) -> Result<Option<LevelJudgement>, String> {
+        let (run_id, node, judge_model) = (run_id.to_string(), node.to_string(), judge_model.to_string());
+        self.writer.run(move |w| w.level_judgement(&run_id, &node, shown_first, &judge_model)).map_err(text)
+    }
+
+    fn save_level_judgement(&mut self, comparison: i64, judgement: &LevelJudgement) -> Result<(), String> {
+        let judgement = judgement.clone();
+        self.writer.run(move |w| w.save_level_judgement(comparison, &judgement)).map_err(text)
     }
 }
 

@@ -8,9 +8,12 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use super::codec::{outcome_str, parse_pick, pick_str};
 use super::read::arms_of;
 use crate::clock::now_ms;
+use crate::engine::PastTurn;
+use crate::lab::levels::{LevelJudgement, LevelSide};
 use crate::lab::verdict::Outcome;
 use crate::lab::{Arm, ArmResult, Judgement, LabPrompt};
 use crate::store::error::StoreError;
+use crate::store::read::Reader;
 use crate::store::write::Writes;
 
 impl Writes<'_> {
@@ -24,15 +27,26 @@ impl Writes<'_> {
         backend: &str,
     ) -> Result<i64, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let earlier = super::codec::earlier_str(&prompt.earlier);
         tx.execute(
-            "INSERT INTO comparisons (prompt, category, repeat, hierarchy_hash, backend, created_ms, reference)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (prompt, repeat, hierarchy_hash, backend) DO UPDATE SET reference = excluded.reference",
-            params![prompt.text, prompt.category, repeat, hierarchy_hash, backend, now_ms(), prompt.reference],
+            "INSERT INTO comparisons (prompt, category, repeat, hierarchy_hash, backend, created_ms, reference, earlier)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (prompt, repeat, hierarchy_hash, backend, earlier) DO UPDATE SET reference = excluded.reference",
+            params![
+                prompt.text,
+                prompt.category,
+                repeat,
+                hierarchy_hash,
+                backend,
+                now_ms(),
+                prompt.reference,
+                earlier
+            ],
         )?;
         let id = tx.query_row(
-            "SELECT id FROM comparisons WHERE prompt = ?1 AND repeat = ?2 AND hierarchy_hash = ?3 AND backend = ?4",
-            params![prompt.text, repeat, hierarchy_hash, backend],
+            "SELECT id FROM comparisons
+             WHERE prompt = ?1 AND repeat = ?2 AND hierarchy_hash = ?3 AND backend = ?4 AND earlier = ?5",
+            params![prompt.text, repeat, hierarchy_hash, backend, earlier],
             |r| r.get(0),
         )?;
         tx.commit()?;
@@ -134,6 +148,71 @@ impl Writes<'_> {
                     j.shown_first.as_str(),
                     j.judge_model,
                     j.run_id,
+                    pick_str(j.pick),
+                    j.reason,
+                    now_ms()
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// A run as a turn of its conversation, read on a connection of its own (the writer's holds
+    /// no reader of runs); the run's events were sent before this job, so they are written by now.
+    /// `None` when the record no longer has the run.
+    pub fn past_turn(&mut self, run_id: &str) -> Result<Option<PastTurn>, StoreError> {
+        let reader = Reader::open_keeping_damage(self.path())?;
+        match reader.load_run(run_id) {
+            Ok(record) => Ok(Some(record.as_turn())),
+            Err(StoreError::UnknownRun(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The verdict of `judge_model` on the parent `node` of the tree run `run_id` in one order.
+    pub fn level_judgement(
+        &mut self,
+        run_id: &str,
+        node: &str,
+        shown_first: LevelSide,
+        judge_model: &str,
+    ) -> Result<Option<LevelJudgement>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT judge_run, pick, reason FROM level_judgements
+                 WHERE run_id = ?1 AND node = ?2 AND shown_first = ?3 AND judge_model = ?4",
+                params![run_id, node, shown_first.as_str(), judge_model],
+                |r| {
+                    Ok(LevelJudgement {
+                        run_id: run_id.to_string(),
+                        node: node.to_string(),
+                        shown_first,
+                        judge_model: judge_model.to_string(),
+                        judge_run: r.get(0)?,
+                        pick: parse_pick(r.get(1)?),
+                        reason: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Keeps a verdict on a parent of a tree run of `comparison` (replacing an earlier one of the
+    /// same judge in the same order), under the organization version the comparison was made with.
+    pub fn save_level_judgement(&mut self, comparison: i64, j: &LevelJudgement) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO level_judgements
+                 (comparison_id, run_id, node, hierarchy_hash, shown_first, judge_model, judge_run, pick, reason, created_ms)
+                 SELECT ?1, ?2, ?3, c.hierarchy_hash, ?4, ?5, ?6, ?7, ?8, ?9 FROM comparisons c WHERE c.id = ?1",
+                params![
+                    comparison,
+                    j.run_id,
+                    j.node,
+                    j.shown_first.as_str(),
+                    j.judge_model,
+                    j.judge_run,
                     pick_str(j.pick),
                     j.reason,
                     now_ms()

@@ -244,5 +244,47 @@ pub(super) const V7: &str = r#"
 ALTER TABLE comparisons ADD COLUMN reference TEXT;
 "#;
 
+/// Version 8: multi-turn prompts and the value each level of the tree adds (issue 11).
+/// A comparison may be a follow-up (MT-Bench's second turn): `earlier` holds the questions asked
+/// before it in the same conversation (a JSON list; '' for a first turn), and is part of the key, as
+/// "Now make it shorter" follows many first turns. The UNIQUE key cannot be altered, so the table is
+/// rebuilt as in V4 ([`migrate`] turns foreign keys off around it). `level_judgements` keeps the
+/// judge's verdicts on each parent of a tree run: its synthesis against its children's replies
+/// joined, on its own task, in both orders, keyed by the run and the organization version.
+pub(super) const V8: &str = r#"
+CREATE TABLE comparisons_v8 (
+    id              INTEGER PRIMARY KEY,
+    prompt          TEXT NOT NULL,
+    category        TEXT NOT NULL,
+    repeat          INTEGER NOT NULL,
+    hierarchy_hash  TEXT NOT NULL,
+    backend         TEXT NOT NULL,
+    created_ms      INTEGER NOT NULL,
+    reference       TEXT,
+    earlier         TEXT NOT NULL DEFAULT '',  -- JSON list of the questions before this turn
+    UNIQUE (prompt, repeat, hierarchy_hash, backend, earlier)
+);
+INSERT INTO comparisons_v8 (id, prompt, category, repeat, hierarchy_hash, backend, created_ms, reference)
+SELECT id, prompt, category, repeat, hierarchy_hash, backend, created_ms, reference FROM comparisons;
+DROP TABLE comparisons;
+ALTER TABLE comparisons_v8 RENAME TO comparisons;
+
+CREATE TABLE level_judgements (
+    comparison_id   INTEGER NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    run_id          TEXT NOT NULL,   -- the tree run whose parent is judged
+    node            TEXT NOT NULL,   -- the parent's id
+    hierarchy_hash  TEXT NOT NULL,   -- the organization version the run used
+    shown_first     TEXT NOT NULL,   -- synthesis | parts
+    judge_model     TEXT NOT NULL,
+    judge_run       TEXT NOT NULL,
+    pick            TEXT,            -- a | b | tie, NULL when the judge said nothing usable
+    reason          TEXT NOT NULL,
+    created_ms      INTEGER NOT NULL,
+    PRIMARY KEY (run_id, node, shown_first, judge_model)
+);
+CREATE INDEX level_judgements_by_comparison ON level_judgements(comparison_id);
+CREATE INDEX level_judgements_by_judge_run ON level_judgements(judge_run);
+"#;
+
 /// Every migration, in order. Never edit a shipped entry: add a new one.
-pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];

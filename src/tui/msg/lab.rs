@@ -68,6 +68,8 @@ pub struct LabData {
     pub shown_version: String,
     /// The version of the organization loaded now.
     pub current_version: String,
+    /// What each parent added over its children's replies, by the judge (`ailab eval --levels`).
+    pub levels: Vec<crate::lab::levels::MemberValue>,
 }
 
 impl LabData {

@@ -77,6 +77,7 @@ impl LabShell {
                     current_version: hierarchy_hash(hierarchy),
                     version,
                     judge_model,
+                    members: lab::levels::members(hierarchy),
                 };
                 self.reader.submit(move |reader| {
                     let data = reader
@@ -186,8 +187,13 @@ impl Comparison {
                 let _ = started.send(Msg::Lab(LabMsg::Started { comparison, repeat, resumed }));
             }),
         );
-        let prompts = [LabPrompt { category: LIVE_CATEGORY.into(), text: self.prompt, reference: None }];
-        let options = EvalOptions { arms, repeat: 1, judge_model: self.judge_model.clone() };
+        let prompts = [LabPrompt {
+            category: LIVE_CATEGORY.into(),
+            text: self.prompt,
+            reference: None,
+            earlier: Vec::new(),
+        }];
+        let options = EvalOptions { arms, repeat: 1, judge_model: self.judge_model.clone(), levels: false };
         let progress = tx.clone();
         let outcome = lab::run_eval(
             &self.engine,
@@ -249,6 +255,9 @@ pub struct LabQuery {
     pub current_version: String,
     /// The version to show; `None` for the current one.
     pub version: Option<String>,
+    /// The members of the organization loaded now as (id, name), in tree order: how the value
+    /// added at each level names them.
+    pub members: Vec<(String, String)>,
 }
 
 pub fn lab_data(
@@ -256,7 +265,7 @@ pub fn lab_data(
     query: LabQuery,
     mut a_is_first: impl FnMut(&PendingVote) -> bool,
 ) -> Result<LabData, String> {
-    let LabQuery { judge_model, scope, self_judged, solo_model, current_version, version } = query;
+    let LabQuery { judge_model, scope, self_judged, solo_model, current_version, version, members } = query;
     let shown_version = version.unwrap_or_else(|| current_version.clone());
     let versions = reader.lab_versions(scope).map_err(|e| e.to_string())?;
     let rows = reader.lab_rows_of(None, scope, Some(&shown_version)).map_err(|e| e.to_string())?;
@@ -287,6 +296,7 @@ pub fn lab_data(
     let verdict =
         lab::plain::verdict(&judged_board, lab::plain::Setting { solo_model: &solo_model, self_judged });
     Ok(LabData {
+        levels: lab::levels::tally(&members, &rows.levels),
         judge_model,
         verdict,
         agreement: lab::agreement::agreement(&judged, &voted),

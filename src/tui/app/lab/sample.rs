@@ -3,7 +3,9 @@
 //! again for a prompt already compared should add a new sample, not replay the old one, while a
 //! comparison left unfinished (cancelled, or an arm that failed) should resume.
 
+use crate::engine::PastTurn;
 use crate::lab::eval::pairs;
+use crate::lab::levels::{LevelJudgement, LevelSide};
 use crate::lab::{Arm, ArmResult, Judgement, LabPrompt, LabStore};
 
 /// Samples of one prompt the Lab tab will make before saying so.
@@ -87,6 +89,24 @@ impl<S: LabStore> LabStore for NextSample<S> {
     fn save_judgement(&mut self, comparison: i64, judgement: &Judgement) -> Result<(), String> {
         self.inner.save_judgement(comparison, judgement)
     }
+
+    fn past_turn(&mut self, run_id: &str) -> Result<Option<PastTurn>, String> {
+        self.inner.past_turn(run_id)
+    }
+
+    fn level_judgement(
+        &mut self,
+        run_id: &str,
+        node: &str,
+        shown_first: LevelSide,
+        judge_model: &str,
+    ) -> Result<Option<LevelJudgement>, String> {
+        self.inner.level_judgement(run_id, node, shown_first, judge_model)
+    }
+
+    fn save_level_judgement(&mut self, comparison: i64, judgement: &LevelJudgement) -> Result<(), String> {
+        self.inner.save_level_judgement(comparison, judgement)
+    }
 }
 
 #[cfg(test)]
@@ -125,7 +145,12 @@ mod tests {
             "judge".into(),
             Box::new(move |id, repeat, resumed| log.lock().unwrap().push((id, repeat, resumed))),
         );
-        let prompt = LabPrompt { category: "c".into(), text: "Is 17 prime?".into(), reference: None };
+        let prompt = LabPrompt {
+            category: "c".into(),
+            text: "Is 17 prime?".into(),
+            reference: None,
+            earlier: Vec::new(),
+        };
 
         let first = store.comparison(&prompt, 1).unwrap();
         store.save_arm(first, Arm::Tree, &answered("yes")).unwrap();

@@ -118,6 +118,19 @@ fn plain_verdict(out: &mut Vec<Row>, data: &LabData, width: usize) {
     out.push(Row::default());
 }
 
+/// What each parent added over its children's replies (`ailab eval --levels`), when judged.
+fn levels(out: &mut Vec<Row>, data: &LabData, width: usize) {
+    if data.levels.is_empty() {
+        return;
+    }
+    let about = " · each parent's answer against its children's replies joined, judged in both orders";
+    out.extend(paragraph(&[("Value added at each level", Role::Heading), (about, Role::Dim)], width, 2));
+    for value in &data.levels {
+        out.extend(paragraph(&[("• ", Role::Dim), (&value.line(), Role::Text)], width, 2));
+    }
+    out.push(Row::default());
+}
+
 fn introduction(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints) {
     demo_banner(out, data, width);
     if data.other_versions_comparisons() > 0 {
@@ -162,6 +175,7 @@ fn scoreboard(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints) {
         source(out, &data.judged, width);
     }
     out.push(Row::default());
+    levels(out, data, width);
 
     let votes: u32 = data.voted.pairs.iter().map(|p| p.tally.total()).sum();
     let about = format!(" · {votes} vote{} · latest vote per pair", plural(votes as usize));

@@ -318,6 +318,9 @@ fn ended(state: &mut State, end: ComparisonEnd) -> Vec<Effect> {
 
 /// Model and file text from the record, made safe to draw.
 fn sanitized(mut data: LabData) -> LabData {
+    for value in &mut data.levels {
+        value.name = one_line(&value.name);
+    }
     for item in &mut data.queue {
         let pending = &mut item.pending;
         pending.prompt.text = sanitize(&pending.prompt.text);
