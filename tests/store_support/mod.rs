@@ -37,6 +37,7 @@ pub fn hierarchy() -> Arc<Hierarchy> {
         loop_guard: true,
         loop_guard_repeats: 3,
         sampling: Default::default(),
+        reflection_levels: Vec::new(),
     };
     Arc::new(Hierarchy {
         server: ServerConfig::default(),
