@@ -138,6 +138,7 @@ impl Script {
             endpoint: "http://127.0.0.1:1/v1".into(),
             request: Arc::new(request),
             truncated_input: false,
+            reflection: None,
         })
     }
 

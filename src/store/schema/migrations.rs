@@ -244,5 +244,15 @@ pub(super) const V7: &str = r#"
 ALTER TABLE comparisons ADD COLUMN reference TEXT;
 "#;
 
+/// Version 8: where a reflection call stands in its member's reflection (round `reflection_round` of
+/// `reflection_rounds`, and the round's level name when the member reflects in named levels), so a
+/// past run titles its reflection sections as the live one did. Older calls have none; their
+/// reflection calls read as unnumbered.
+pub(super) const V8: &str = r#"
+ALTER TABLE calls ADD COLUMN reflection_round INTEGER;
+ALTER TABLE calls ADD COLUMN reflection_rounds INTEGER;
+ALTER TABLE calls ADD COLUMN reflection_name TEXT;
+"#;
+
 /// Every migration, in order. Never edit a shipped entry: add a new one.
-pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
