@@ -24,6 +24,8 @@ pub enum HierarchySource {
     UserConfig(PathBuf),
     /// The compiled-in default.
     Embedded,
+    /// A shipped preset chosen with `--preset NAME`: run as it is, no file read or written.
+    Preset(&'static str),
 }
 
 impl std::fmt::Display for HierarchySource {
@@ -31,6 +33,7 @@ impl std::fmt::Display for HierarchySource {
         match self {
             HierarchySource::Explicit(path) | HierarchySource::UserConfig(path) => path.display().fmt(f),
             HierarchySource::Embedded => f.write_str(BUILT_IN_SOURCE),
+            HierarchySource::Preset(name) => write!(f, "preset {name}"),
         }
     }
 }
@@ -66,6 +69,14 @@ pub fn load_hierarchy(explicit: Option<&Path>) -> Result<(Hierarchy, HierarchySo
         }
     }
     Ok((parse_hierarchy(DEFAULT_HIERARCHY_TOML, BUILT_IN_SOURCE)?, HierarchySource::Embedded))
+}
+
+/// Loads the preset called `name` (`--preset`); an unknown name is an error listing the presets.
+pub fn load_preset(name: &str) -> Result<(Hierarchy, HierarchySource), ConfigError> {
+    let preset = super::presets::find(name).ok_or_else(|| {
+        ConfigError::single(format!("--preset {name}"), super::presets::unknown(name), None)
+    })?;
+    Ok((preset.hierarchy()?, HierarchySource::Preset(preset.name)))
 }
 
 #[derive(Clone, Copy, PartialEq)]

@@ -9,6 +9,7 @@ mod knobs;
 mod levels;
 pub mod load;
 pub mod model;
+pub mod presets;
 mod range;
 mod raw;
 mod resolve;
@@ -19,7 +20,9 @@ mod tree;
 pub use error::{ConfigError, Location, Problem};
 pub use export::to_toml_string;
 pub use knobs::setting_line;
-pub use load::{BUILT_IN_SOURCE, DEFAULT_HIERARCHY_TOML, HierarchySource, load_hierarchy, parse_hierarchy};
+pub use load::{
+    BUILT_IN_SOURCE, DEFAULT_HIERARCHY_TOML, HierarchySource, load_hierarchy, load_preset, parse_hierarchy,
+};
 pub use model::{
     DEFAULT_BASE_URL, DEFAULT_MODEL, Hierarchy, NodeConfig, Phase, Prompts, ReflectionLevel, Sampling,
     ServerConfig,

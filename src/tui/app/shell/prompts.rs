@@ -32,7 +32,10 @@ impl Shell {
             PromptsEffect::Save { path, text, expected, hierarchy } => {
                 let result = match save_unless_changed(&path, &text, expected.as_deref()) {
                     Ok(()) => {
-                        if self.settings.hierarchy_source == HierarchySource::Embedded {
+                        if matches!(
+                            self.settings.hierarchy_source,
+                            HierarchySource::Embedded | HierarchySource::Preset(_)
+                        ) {
                             self.settings.hierarchy_source = HierarchySource::UserConfig(path.clone());
                         }
                         let mut saved = (*hierarchy).clone();
