@@ -6,7 +6,7 @@
 use super::error::Found;
 use super::model::{Phase, ReflectionLevel};
 use super::raw::{At, RawLevel};
-use super::resolve::check_written;
+use super::template_check::check_written;
 
 /// How many rounds the levels make; more than `max` is reported (and the first `max` kept).
 pub(super) fn count(levels: &At<Vec<RawLevel>>, label: &str, max: i64, found: &mut Vec<Found>) -> u32 {

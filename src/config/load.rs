@@ -71,14 +71,6 @@ pub fn load_hierarchy(explicit: Option<&Path>) -> Result<(Hierarchy, HierarchySo
     Ok((parse_hierarchy(DEFAULT_HIERARCHY_TOML, BUILT_IN_SOURCE)?, HierarchySource::Embedded))
 }
 
-/// Loads the preset called `name` (`--preset`); an unknown name is an error listing the presets.
-pub fn load_preset(name: &str) -> Result<(Hierarchy, HierarchySource), ConfigError> {
-    let preset = super::presets::find(name).ok_or_else(|| {
-        ConfigError::single(format!("--preset {name}"), super::presets::unknown(name), None)
-    })?;
-    Ok((preset.hierarchy()?, HierarchySource::Preset(preset.name)))
-}
-
 #[derive(Clone, Copy, PartialEq)]
 enum Origin {
     Explicit,

@@ -4,7 +4,6 @@
 
 use toml_edit::{DocumentMut, Item};
 
-use super::Preset;
 use crate::config::load::parse_hierarchy;
 
 /// What applying a preset writes.
@@ -15,22 +14,21 @@ pub struct PresetFile {
     pub kept_server: bool,
 }
 
-/// The preset's file over `current` (the user's file as it is, if any): the preset's text byte
-/// for byte when the servers agree or `current` has no usable `[server]`, else the preset's text
-/// with the user's `[server]` table (its comments too) in place of the preset's.
-pub fn preset_file_text(preset: &Preset, current: Option<&str>) -> PresetFile {
-    let plain = PresetFile { text: preset.text.to_string(), kept_server: false };
+/// The preset's file (`text`, named `source`) over `current` (the user's file as it is, if any):
+/// the preset's text byte for byte when the servers agree or `current` has no usable `[server]`,
+/// else the preset's text with the user's `[server]` table (its comments too) in place of its own.
+pub(super) fn over(text: &str, source: &str, current: Option<&str>) -> PresetFile {
+    let plain = PresetFile { text: text.to_string(), kept_server: false };
     let Some(current) = current.map(|text| text.strip_prefix('\u{feff}').unwrap_or(text)) else {
         return plain;
     };
-    let (Ok(theirs), Ok(ours)) = (parse_hierarchy(current, "yours"), preset.hierarchy()) else {
+    let (Ok(theirs), Ok(ours)) = (parse_hierarchy(current, "yours"), parse_hierarchy(text, source)) else {
         return plain;
     };
     if theirs.server == ours.server {
         return plain;
     }
-    let (Ok(their_doc), Ok(mut doc)) = (current.parse::<DocumentMut>(), preset.text.parse::<DocumentMut>())
-    else {
+    let (Ok(their_doc), Ok(mut doc)) = (current.parse::<DocumentMut>(), text.parse::<DocumentMut>()) else {
         return plain;
     };
     let Some(mut server) = their_doc.get("server").and_then(Item::as_table).cloned() else { return plain };
@@ -43,55 +41,11 @@ pub fn preset_file_text(preset: &Preset, current: Option<&str>) -> PresetFile {
         }
     }
     doc.insert("server", Item::Table(server));
-    let text = doc.to_string();
-    match parse_hierarchy(&text, &preset.source()) {
+    let written = doc.to_string();
+    match parse_hierarchy(&written, source) {
         Ok(applied) if applied.server == theirs.server && applied.nodes == ours.nodes => {
-            PresetFile { text, kept_server: true }
+            PresetFile { text: written, kept_server: true }
         }
         _ => plain,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::presets::find;
-
-    fn seed() -> &'static Preset {
-        find("seed").unwrap()
-    }
-
-    #[test]
-    fn without_a_file_or_with_the_same_server_the_preset_is_written_as_shipped() {
-        assert_eq!(preset_file_text(seed(), None).text, seed().text);
-        let lean = find("lean").unwrap().text;
-        let applied = preset_file_text(seed(), Some(lean));
-        assert_eq!(applied, PresetFile { text: seed().text.to_string(), kept_server: false });
-    }
-
-    #[test]
-    fn the_users_server_is_kept_and_the_team_is_the_presets() {
-        let mine = find("lean").unwrap().text.replace(
-            "base_url = \"http://localhost:1234/v1\"",
-            "# my box\nbase_url = \"http://192.168.1.9:1234/v1\"\napi_key_env = \"MY_KEY\"",
-        );
-        let applied = preset_file_text(seed(), Some(&mine));
-        assert!(applied.kept_server);
-        let h = parse_hierarchy(&applied.text, "applied").unwrap();
-        assert_eq!(h.server.base_url, "http://192.168.1.9:1234/v1");
-        assert_eq!(h.server.api_key_env.as_deref(), Some("MY_KEY"));
-        assert_eq!(h.nodes, seed().hierarchy().unwrap().nodes);
-        assert!(applied.text.contains("# my box\n"), "the user's comments stay with their server");
-        // The preset's teaching comments and layout stay where they were.
-        assert!(applied.text.starts_with("# ailab preset \"seed\""));
-        let server_at = applied.text.find("\n[server]\n").unwrap();
-        assert!(server_at < applied.text.find("\n[defaults]\n").unwrap());
-        assert_eq!(super::super::matching(&h).map(|p| p.name), Some("seed"));
-    }
-
-    #[test]
-    fn a_file_that_does_not_load_gets_the_preset_as_shipped() {
-        let applied = preset_file_text(seed(), Some("[server]\nbase_url = 3\n"));
-        assert_eq!(applied.text, seed().text);
     }
 }

@@ -6,10 +6,10 @@
 mod apply;
 
 use super::error::ConfigError;
-use super::load::{DEFAULT_HIERARCHY_TOML, parse_hierarchy};
+use super::load::{DEFAULT_HIERARCHY_TOML, HierarchySource, parse_hierarchy};
 use super::model::Hierarchy;
 
-pub use apply::{PresetFile, preset_file_text};
+pub use apply::PresetFile;
 
 /// One shipped organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,10 +77,23 @@ impl Preset {
         parse_hierarchy(self.text, &self.source())
     }
 
+    /// What applying the preset writes over the user's file (`current`, if there is one): the
+    /// preset's text, with the user's `[server]` kept when it differs.
+    pub fn file_over(&self, current: Option<&str>) -> PresetFile {
+        apply::over(self.text, &self.source(), current)
+    }
+
     /// Model calls one question costs with this preset when nothing fails.
     pub fn calls_per_question(&self) -> usize {
         self.hierarchy().map_or(0, |h| h.calls_per_question())
     }
+}
+
+/// Loads the preset called `name` (`--preset`); an unknown name is an error listing the presets.
+pub fn load_preset(name: &str) -> Result<(Hierarchy, HierarchySource), ConfigError> {
+    let preset = find(name)
+        .ok_or_else(|| ConfigError::single(format!("--preset {}", name.trim()), unknown(name), None))?;
+    Ok((preset.hierarchy()?, HierarchySource::Preset(preset.name)))
 }
 
 /// The preset whose team is `hierarchy`'s: the same members, settings and prompts. The server is
@@ -158,5 +171,43 @@ mod tests {
         assert_eq!(find("seeds"), None);
         let message = unknown("seeds");
         assert!(message.contains("\"seeds\"") && message.contains("lean, seed, flat, duo"), "{message}");
+    }
+
+    fn seed() -> &'static Preset {
+        find("seed").unwrap()
+    }
+
+    #[test]
+    fn without_a_file_or_with_the_same_server_the_preset_is_written_as_shipped() {
+        assert_eq!(seed().file_over(None).text, seed().text);
+        let lean = find("lean").unwrap().text;
+        let applied = seed().file_over(Some(lean));
+        assert_eq!(applied, PresetFile { text: seed().text.to_string(), kept_server: false });
+    }
+
+    #[test]
+    fn the_users_server_is_kept_and_the_team_is_the_presets() {
+        let mine = find("lean").unwrap().text.replace(
+            "base_url = \"http://localhost:1234/v1\"",
+            "# my box\nbase_url = \"http://192.168.1.9:1234/v1\"\napi_key_env = \"MY_KEY\"",
+        );
+        let applied = seed().file_over(Some(&mine));
+        assert!(applied.kept_server);
+        let h = parse_hierarchy(&applied.text, "applied").unwrap();
+        assert_eq!(h.server.base_url, "http://192.168.1.9:1234/v1");
+        assert_eq!(h.server.api_key_env.as_deref(), Some("MY_KEY"));
+        assert_eq!(h.nodes, seed().hierarchy().unwrap().nodes);
+        assert!(applied.text.contains("# my box\n"), "the user's comments stay with their server");
+        // The preset's teaching comments and layout stay where they were.
+        assert!(applied.text.starts_with("# ailab preset \"seed\""));
+        let server_at = applied.text.find("\n[server]\n").unwrap();
+        assert!(server_at < applied.text.find("\n[defaults]\n").unwrap());
+        assert_eq!(matching(&h).map(|p| p.name), Some("seed"));
+    }
+
+    #[test]
+    fn a_file_that_does_not_load_gets_the_preset_as_shipped() {
+        let applied = seed().file_over(Some("[server]\nbase_url = 3\n"));
+        assert_eq!(applied.text, seed().text);
     }
 }
