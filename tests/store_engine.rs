@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ailab::config::{Hierarchy, Phase};
 use ailab::engine::testkit::{Reply, ScriptedBackend, echo_reply, hierarchy, six_node_tree};
-use ailab::engine::{Backends, Engine, EventKind, EventSink, RunEvent, RunStatus};
+use ailab::engine::{Backends, Engine, EventKind, EventSink, ReflectionRound, RunEvent, RunStatus};
 use ailab::llm::LlmError;
 use ailab::store::{CallStatus, MessageKind, Reader, Recorder, messages};
 use tokio_util::sync::CancellationToken;
@@ -171,13 +171,13 @@ async fn reflection_levels_are_recorded_per_call_and_replay_as_they_were_announc
 
     let reader = Reader::open(&path).unwrap();
     let record = reader.load_run(&run_id).unwrap();
-    let levels: Vec<(Phase, Option<(u32, u32, Option<String>)>)> = record
+    let levels: Vec<(Phase, Option<ReflectionRound>)> = record
         .calls
         .iter()
         .filter(|c| c.node == "quantum")
-        .map(|c| (c.phase, c.reflection.as_ref().map(|r| (r.round, r.of, r.name.clone()))))
+        .map(|c| (c.phase, c.reflection.clone()))
         .collect();
-    let named = |round: u32, name: &str| Some((round, 3, Some(name.to_string())));
+    let named = |round: u32, name: &str| Some(ReflectionRound { round, of: 3, name: Some(name.to_string()) });
     assert_eq!(
         levels,
         vec![

@@ -12,6 +12,8 @@ mod e2e;
 mod fixture;
 #[path = "tui_prompts/form.rs"]
 mod form;
+#[path = "tui_prompts/presets.rs"]
+mod presets;
 #[path = "tui_prompts/reducer.rs"]
 mod reducer;
 #[path = "tui_prompts/structure.rs"]

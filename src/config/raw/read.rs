@@ -192,8 +192,9 @@ fn read_node(table: &DeTable<'_>, span: Range<usize>, index: usize, found: &mut 
             .value
             .into_iter()
             .enumerate()
-            .map(|(i, (table, span))| {
-                read_level(table, span, format!("reflection level {} of {place}", i + 1), found)
+            .map(|(i, table)| {
+                let place = format!("reflection level {} of {place}", i + 1);
+                read_level(table.get_ref(), table.span(), place, found)
             })
             .collect(),
     });

@@ -136,7 +136,7 @@ impl<'t, 'i, 'f> Reader<'t, 'i, 'f> {
 
     /// An array of tables (`[[node.reflection_levels]]`): each table with its span, and the span of
     /// the whole. An entry that is not a table is reported and skipped.
-    pub fn tables(&mut self, key: &str) -> Option<At<Vec<(&'t DeTable<'i>, Range<usize>)>>> {
+    pub fn tables(&mut self, key: &str) -> Option<At<Vec<Spanned<&'t DeTable<'i>>>>> {
         let value = self.table.get(key)?;
         let DeValue::Array(items) = value.get_ref() else {
             return self.wrong_type(key, value, Kind::Levels);
@@ -144,7 +144,7 @@ impl<'t, 'i, 'f> Reader<'t, 'i, 'f> {
         let mut out = Vec::new();
         for (index, item) in items.iter().enumerate() {
             match item.get_ref() {
-                DeValue::Table(table) => out.push((table, item.span())),
+                DeValue::Table(table) => out.push(Spanned::new(item.span(), table)),
                 other => self.found.push(Found::at(
                     item.span(),
                     format!(

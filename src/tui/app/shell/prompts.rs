@@ -4,6 +4,7 @@
 //! waits on SQLite). Every answer comes back as a message.
 
 use super::Shell;
+use super::presets::PresetWrite;
 use super::suspend::with_terminal_lent;
 use crate::config::edit::{SaveRefused, edit_in_external_editor, open_for_editing, save_unless_changed};
 use crate::config::{Hierarchy, HierarchySource};
@@ -53,6 +54,12 @@ impl Shell {
                 send(PromptsMsg::Saved { path, text, result });
             }
             PromptsEffect::Adopt { hierarchy } => self.replace_engine((*hierarchy).clone()),
+            PromptsEffect::ApplyPreset { name, path, text, expected, backup, hierarchy } => {
+                let write =
+                    PresetWrite { path: path.clone(), text: text.clone(), expected, backup, hierarchy };
+                let result = self.apply_preset(write);
+                send(PromptsMsg::PresetApplied { name, path, text, result });
+            }
             PromptsEffect::ExternalEditor { node, field, text } => {
                 let result = with_terminal_lent(self.input.as_mut(), || edit_in_external_editor(&text))
                     .and_then(|edited| edited);

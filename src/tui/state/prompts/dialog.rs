@@ -34,6 +34,8 @@ pub enum Dialog {
     Pick(Box<Pick>),
     /// What changed between a past run's prompts and the current ones.
     Diff(Box<DiffView>),
+    /// The shipped organizations, to write one to the user's hierarchy.toml.
+    Presets(Box<super::PresetChooser>),
 }
 
 /// An answer to the unsaved-edits question.

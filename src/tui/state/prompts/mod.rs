@@ -5,6 +5,7 @@
 mod dialog;
 mod editors;
 mod fields;
+mod presets;
 
 use std::path::PathBuf;
 
@@ -16,6 +17,7 @@ pub use dialog::{
 };
 pub use editors::Editors;
 pub use fields::{FieldKind, fields_of, kind_of, unused_reason};
+pub use presets::{ApplyChoice, ConfirmApply, PresetChooser, PresetItem};
 
 /// Where the file being edited stands.
 #[derive(Debug, Clone, Default)]

@@ -7,6 +7,7 @@ mod disk;
 mod entry;
 mod fields;
 mod leave;
+mod presets;
 mod replies;
 mod save;
 mod settle;
@@ -74,6 +75,7 @@ pub fn perform(state: &mut State, action: Prompts) -> Vec<Effect> {
         Prompts::Save => save::save(state),
         Prompts::Revert => structure::ask_revert(state),
         Prompts::CompareVersions => compare(state),
+        Prompts::Presets => presets::open(state),
         Prompts::EditFields => {
             fields::enter_form(state);
             Vec::new()

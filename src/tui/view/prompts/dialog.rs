@@ -95,11 +95,13 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
         }
         Dialog::Pick(pick) => pick_list(frame, state, area, pick),
         Dialog::Diff(view) => comparison(frame, state, area, view),
+        // Drawn by `presets`, beside this file.
+        Dialog::Presets(_) => {}
     }
 }
 
 /// A bordered box with a title and a key hint; returns the space inside.
-fn open_box(frame: &mut Frame, state: &State, rect: Rect, title: &str, keys: &str) -> Rect {
+pub(super) fn open_box(frame: &mut Frame, state: &State, rect: Rect, title: &str, keys: &str) -> Rect {
     let theme = state.theme();
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
@@ -178,7 +180,7 @@ fn file_changed(frame: &mut Frame, state: &State, area: Rect, changed: &FileChan
 }
 
 /// A question with rows of text and a row of buttons (`(label, selected)`) under them.
-fn buttons_box(
+pub(super) fn buttons_box(
     frame: &mut Frame,
     state: &State,
     area: Rect,

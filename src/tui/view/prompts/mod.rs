@@ -3,6 +3,7 @@
 
 pub mod dialog;
 pub mod form;
+mod presets;
 pub mod textbox;
 mod tree;
 
@@ -11,7 +12,7 @@ use ratatui::layout::Rect;
 
 use crate::tui::screen::prompts::layout;
 use crate::tui::state::State;
-use crate::tui::state::prompts::FileState;
+use crate::tui::state::prompts::{Dialog, FileState};
 use crate::tui::text::wrap::{Row, Wrapper};
 use crate::tui::theme::Role;
 use crate::tui::view::paint::draw_rows;
@@ -43,6 +44,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     tree::draw(frame, state, &layout, draft);
     form::draw(frame, state, &layout, draft);
     dialog::draw(frame, state, area);
+    if let Some(Dialog::Presets(chooser)) = &state.prompts.dialog {
+        presets::draw(frame, state, area, chooser);
+    }
 }
 
 /// Paragraphs in the middle of the body.
