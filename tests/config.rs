@@ -3,6 +3,8 @@
 
 #[path = "config/errors.rs"]
 mod errors;
+#[path = "config/levels.rs"]
+mod levels;
 #[path = "config/lookup.rs"]
 mod lookup;
 #[path = "config/roundtrip.rs"]

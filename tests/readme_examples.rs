@@ -96,3 +96,12 @@ fn the_litellm_config_shown_is_the_tested_one_with_other_addresses() {
     assert!(shown.contains(&format!("model_name: {DEFAULT_MODEL}")));
     assert!(shown.iter().any(|l| l == "master_key: os.environ/LITELLM_MASTER_KEY"));
 }
+
+#[test]
+fn the_presets_table_matches_the_shipped_presets() {
+    let text = section("## Presets");
+    for preset in ailab::config::presets::PRESETS {
+        let row = format!("| `{}` | {} |", preset.name, preset.calls_per_question());
+        assert!(text.contains(&row), "README's presets table lacks {row:?}");
+    }
+}

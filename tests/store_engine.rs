@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ailab::config::{Hierarchy, Phase};
 use ailab::engine::testkit::{Reply, ScriptedBackend, echo_reply, hierarchy, six_node_tree};
-use ailab::engine::{Backends, Engine, EventKind, EventSink, RunEvent, RunStatus};
+use ailab::engine::{Backends, Engine, EventKind, EventSink, ReflectionRound, RunEvent, RunStatus};
 use ailab::llm::LlmError;
 use ailab::store::{CallStatus, MessageKind, Reader, Recorder, messages};
 use tokio_util::sync::CancellationToken;
@@ -150,4 +150,47 @@ async fn a_cancelled_run_keeps_what_streamed() {
     assert!(record.calls.iter().filter(|c| c.phase == Phase::Split).all(|c| c.status == CallStatus::Done));
     assert!(record.calls.iter().all(|c| c.status != CallStatus::Streaming), "no call is left streaming");
     assert_eq!(without_tokens(&reader.run_events(&live[0].run_id).unwrap()), without_tokens(&live));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reflection_levels_are_recorded_per_call_and_replay_as_they_were_announced() {
+    let mut h = hierarchy(&[("boss", &["quantum"]), ("quantum", &[])]);
+    let quantum = &mut h.nodes[1];
+    quantum.reflection_levels = ["check the facts", "draw out implications", "the single deepest insight"]
+        .into_iter()
+        .map(|name| ailab::config::ReflectionLevel {
+            name: name.into(),
+            reflect: format!("{name}: {{draft}}"),
+            revise: "Revise {draft} per {critique}".into(),
+        })
+        .collect();
+    quantum.reflect = 3;
+    let backend = ScriptedBackend::with_delay(Duration::from_millis(1), echo_reply);
+    let (_dir, path, live) = recorded_run(h, backend, "Why?", None).await;
+    let run_id = live[0].run_id.to_string();
+
+    let reader = Reader::open(&path).unwrap();
+    let record = reader.load_run(&run_id).unwrap();
+    let levels: Vec<(Phase, Option<ReflectionRound>)> = record
+        .calls
+        .iter()
+        .filter(|c| c.node == "quantum")
+        .map(|c| (c.phase, c.reflection.clone()))
+        .collect();
+    let named = |round: u32, name: &str| Some(ReflectionRound { round, of: 3, name: Some(name.to_string()) });
+    assert_eq!(
+        levels,
+        vec![
+            (Phase::Answer, None),
+            (Phase::Reflect, named(1, "check the facts")),
+            (Phase::Revise, named(1, "check the facts")),
+            (Phase::Reflect, named(2, "draw out implications")),
+            (Phase::Revise, named(2, "draw out implications")),
+            (Phase::Reflect, named(3, "the single deepest insight")),
+            (Phase::Revise, named(3, "the single deepest insight")),
+        ]
+    );
+    // A past run shows what the live one showed: the replay carries the same levels.
+    let replayed = reader.run_events(&run_id).unwrap();
+    assert_eq!(without_tokens(&replayed), without_tokens(&live));
 }

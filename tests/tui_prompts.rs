@@ -16,6 +16,8 @@ mod form;
 mod models;
 #[path = "tui_prompts/models_e2e.rs"]
 mod models_e2e;
+#[path = "tui_prompts/presets.rs"]
+mod presets;
 #[path = "tui_prompts/reducer.rs"]
 mod reducer;
 #[path = "tui_prompts/structure.rs"]

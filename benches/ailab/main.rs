@@ -72,7 +72,12 @@ const SECTIONS: &[(Section, &str, &str, &str)] = &[
     (Section::Recording, "5", "recording", "recording overhead"),
     (Section::RealServer, "6", "real-server", "real server"),
     (Section::Live, "7", "live", "the live view in a real terminal, against aichat"),
-    (Section::RealCost, "8", "real-cost", "the shipped tree on a real server: loop guard, cost against one model"),
+    (
+        Section::RealCost,
+        "8",
+        "real-cost",
+        "the shipped tree on a real server: loop guard, cost against one model",
+    ),
 ];
 
 const USAGE: &str = "usage: cargo bench --bench ailab [-- [--quick] [SECTION...]]

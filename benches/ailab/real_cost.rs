@@ -52,7 +52,9 @@ pub fn run(options: &Options, report: &mut Report) {
             let seed = 7 + repeat as i64;
             let with_guard = runs::engine(seeded(&shipped, seed, true), &base_url, 4, true);
             let without = runs::engine(seeded(&shipped, seed, false), &base_url, 4, true);
-            for (engine, runs, label) in [(&with_guard, &mut on, "guard on"), (&without, &mut off, "guard off")] {
+            for (engine, runs, label) in
+                [(&with_guard, &mut on, "guard on"), (&without, &mut off, "guard off")]
+            {
                 let run = run_prompt_within(engine, PROMPT, None, None, Some(RUN_LIMIT)).await;
                 eprintln!(
                     "    {label}: {:.1} s, {} tokens, {} calls ({} looped), critical path {:.1} s, {:?}",
@@ -101,7 +103,12 @@ pub fn run(options: &Options, report: &mut Report) {
     for (label, runs) in [("on", &on), ("off", &off)] {
         let split = runs.iter().fold(Split::default(), |sum, r| add(sum, time_split(&r.events)));
         let total = (split.slot_ms + split.prompt_ms + split.generate_ms).max(1.0);
-        report.info("8", format!("guard {label}: share of call time spent generating"), split.generate_ms / total, "");
+        report.info(
+            "8",
+            format!("guard {label}: share of call time spent generating"),
+            split.generate_ms / total,
+            "",
+        );
         report.note(format!(
             "summed over calls: waiting for a slot {:.0}%, reading the prompt (to first token) {:.0}%, generating {:.0}%",
             100.0 * split.slot_ms / total,

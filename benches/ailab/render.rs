@@ -91,6 +91,7 @@ fn opening(run_id: &str, hierarchy: &Arc<Hierarchy>) -> Vec<RunEvent> {
             endpoint: "http://127.0.0.1:1234/v1".into(),
             request: Arc::new(request),
             truncated_input: false,
+            reflection: None,
         }));
     }
     events

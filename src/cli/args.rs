@@ -24,6 +24,10 @@ pub struct GlobalArgs {
     /// The hierarchy file to use (default: the one in your config dir, else the built-in tree).
     #[arg(long, global = true, env = "AILAB_HIERARCHY", value_name = "FILE")]
     pub hierarchy: Option<PathBuf>,
+    /// Run with a shipped organization instead of a hierarchy file; no file is read or written.
+    /// `ailab presets` lists them (lean, seed, flat, duo) with what each is for.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub preset: Option<String>,
     /// The server's OpenAI-compatible base URL (overrides [server].base_url).
     #[arg(long, global = true, env = "AILAB_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
@@ -49,6 +53,7 @@ impl GlobalArgs {
     pub fn asked(&self) -> crate::session::Asked {
         crate::session::Asked {
             hierarchy: self.hierarchy.clone(),
+            preset: self.preset.clone(),
             base_url: self.base_url.clone(),
             demo: self.demo,
             db: self.db.clone(),
@@ -72,6 +77,9 @@ pub enum Command {
     /// and the same compute spent another way; judge the tree against each blind in both orders, and
     /// print the scoreboard and the verdict in plain words.
     Eval(EvalArgs),
+    /// The shipped organizations: each one's name, calls per question and what it is for. Run one
+    /// with --preset NAME, or write one to your hierarchy.toml from the Prompts tab (F3, then p).
+    Presets,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ mod follow_up;
 pub mod history;
 mod interrupt;
 pub mod logging;
+mod presets;
 mod printer;
 
 use std::future::Future;
@@ -45,6 +46,9 @@ where
         let code = runtime.block_on(history::run(cli.global.db, cli.global.no_record, cmd));
         return ExitCode::from(code);
     }
+    if let Some(Command::Presets) = cli.command {
+        return ExitCode::from(presets::run(cli.global.asked()));
+    }
     let settings = match Settings::resolve(cli.global.asked()) {
         Ok(settings) => settings,
         Err(message) => {
@@ -58,7 +62,7 @@ where
             Some(Command::Ask(args)) => ask::run(settings, args).await,
             Some(Command::Check(args)) => check::run(settings, args.deep).await,
             // Dispatched above, before the hierarchy is loaded.
-            Some(Command::History(_)) => exit::OK,
+            Some(Command::History(_) | Command::Presets) => exit::OK,
             Some(Command::Eval(args)) => eval::run(settings, args).await,
         }
     });

@@ -34,6 +34,18 @@ struct NodeOut<'a> {
     children: &'a [String],
     #[serde(flatten)]
     settings: SettingsOut<'a>,
+    /// Written last: `[[node.reflection_levels]]` tables follow the node's own keys and prompts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    reflection_levels: Vec<LevelOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct LevelOut<'a> {
+    name: &'a str,
+    prompt: &'a str,
+    /// Only when it is not the node's own revise prompt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revise: Option<&'a str>,
 }
 
 /// The settings and prompts of `[defaults]` or of one node; `None` is not written.
@@ -142,7 +154,8 @@ fn shared_settings(nodes: &[NodeConfig]) -> SettingsOut<'_> {
         max_tokens: most_common(nodes.iter().map(|n| n.max_tokens)),
         seed: all_same(nodes.iter().map(|n| n.seed)),
         context_tokens: most_common(nodes.iter().map(|n| n.context_tokens)),
-        reflect: most_common(nodes.iter().map(|n| n.reflect)),
+        // A node with levels writes none: its rounds are its levels.
+        reflect: most_common(nodes.iter().filter(|n| n.reflection_levels.is_empty()).map(|n| n.reflect)),
         critique: most_common(nodes.iter().filter(|n| n.is_parent()).map(|n| n.critique)),
         prompts: PromptsOut {
             system: most_common(nodes.iter().map(|n| n.prompts.system.as_str())).map(literal_system_prompt),
@@ -178,7 +191,7 @@ fn node<'a>(n: &'a NodeConfig, d: &SettingsOut<'a>) -> NodeOut<'a> {
             max_tokens: differs(n.max_tokens, d.max_tokens),
             seed: n.seed.filter(|_| d.seed.is_none()),
             context_tokens: differs(n.context_tokens, d.context_tokens),
-            reflect: differs(n.reflect, d.reflect),
+            reflect: if n.reflection_levels.is_empty() { differs(n.reflect, d.reflect) } else { None },
             // A leaf never critiques, whatever [defaults] says.
             critique: if n.is_parent() { differs(n.critique, d.critique) } else { None },
             loop_guard: (!n.loop_guard).then_some(false),
@@ -198,6 +211,15 @@ fn node<'a>(n: &'a NodeConfig, d: &SettingsOut<'a>) -> NodeOut<'a> {
                 critique: prompt(&n.prompts.critique, &dp.critique),
             },
         },
+        reflection_levels: n
+            .reflection_levels
+            .iter()
+            .map(|level| LevelOut {
+                name: &level.name,
+                prompt: &level.reflect,
+                revise: (level.revise != n.prompts.revise).then_some(level.revise.as_str()),
+            })
+            .collect(),
     }
 }
 

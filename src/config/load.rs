@@ -24,6 +24,8 @@ pub enum HierarchySource {
     UserConfig(PathBuf),
     /// The compiled-in default.
     Embedded,
+    /// A shipped preset chosen with `--preset NAME`: run as it is, no file read or written.
+    Preset(&'static str),
 }
 
 impl std::fmt::Display for HierarchySource {
@@ -31,6 +33,7 @@ impl std::fmt::Display for HierarchySource {
         match self {
             HierarchySource::Explicit(path) | HierarchySource::UserConfig(path) => path.display().fmt(f),
             HierarchySource::Embedded => f.write_str(BUILT_IN_SOURCE),
+            HierarchySource::Preset(name) => write!(f, "preset {name}"),
         }
     }
 }

@@ -66,6 +66,12 @@ impl Hierarchy {
         self.nodes.iter().find(|n| n.children.iter().any(|c| c == id))
     }
 
+    /// Model calls one question costs the whole tree when nothing fails (a schema a server refuses,
+    /// a restart or a fallback adds calls; a failure saves some).
+    pub fn calls_per_question(&self) -> usize {
+        self.nodes.iter().map(NodeConfig::calls_per_question).sum()
+    }
+
     /// The base URL a node's calls go to (its override, or the server's).
     pub fn endpoint_of<'a>(&'a self, node: &'a NodeConfig) -> &'a str {
         node.endpoint.as_deref().unwrap_or(&self.server.base_url)
@@ -125,6 +131,7 @@ pub struct NodeConfig {
     /// The model's context window in tokens; prompts are bounded to fit it.
     pub context_tokens: u32,
     /// Rounds of self-reflection (critique own draft, then revise) after answering or synthesizing.
+    /// With `reflection_levels`, the number of levels.
     pub reflect: u32,
     /// On a parent: review each child's reply and ask it for one revision.
     pub critique: bool,
@@ -139,6 +146,22 @@ pub struct NodeConfig {
     /// Optional sampling knobs, sent only when set.
     #[serde(default, skip_serializing_if = "Sampling::is_empty")]
     pub sampling: Sampling,
+    /// Named reflection rounds, each with its own prompts, run in order (round i uses level i).
+    /// Empty: `reflect` rounds all use the node's own reflect and revise prompts. Left out of the
+    /// snapshot when empty, so hierarchies without levels hash as they did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reflection_levels: Vec<ReflectionLevel>,
+}
+
+/// One named round of reflection: the critique it asks of the node's draft, and the rewrite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReflectionLevel {
+    /// What the round is for, shown on the pane ("check the facts").
+    pub name: String,
+    /// The critique template of this round (a reflect prompt: `{draft}` required).
+    pub reflect: String,
+    /// The rewrite template of this round (its own, else the node's revise prompt).
+    pub revise: String,
 }
 
 fn on() -> bool {
@@ -161,6 +184,27 @@ impl NodeConfig {
     /// True if the node delegates (has children).
     pub fn is_parent(&self) -> bool {
         !self.children.is_empty()
+    }
+
+    /// The level of reflection round `round` (1-based), when the node has named levels.
+    pub fn reflection_level(&self, round: u32) -> Option<&ReflectionLevel> {
+        self.reflection_levels.get((round as usize).checked_sub(1)?)
+    }
+
+    /// The reflect and revise templates of round `round` (1-based): the level's, else the node's.
+    pub fn reflection_prompts(&self, round: u32) -> (&str, &str) {
+        match self.reflection_level(round) {
+            Some(level) => (&level.reflect, &level.revise),
+            None => (&self.prompts.reflect, &self.prompts.revise),
+        }
+    }
+
+    /// Model calls the node itself makes for one question, when nothing fails: a split and a
+    /// synthesis (a parent) or an answer (a leaf), two per reflection round, and two per child
+    /// when it critiques (its review, the child's revision).
+    pub fn calls_per_question(&self) -> usize {
+        let own = if self.is_parent() { 2 + 2 * self.children.len() * usize::from(self.critique) } else { 1 };
+        own + 2 * self.reflect as usize
     }
 }
 

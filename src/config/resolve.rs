@@ -4,11 +4,12 @@
 
 use super::defaults;
 use super::error::Found;
+use super::levels;
 use super::model::{NodeConfig, Phase, Prompts, ServerConfig};
 use super::range::{check_int, clamp_u32, pick};
 use super::raw::{At, RawFile, RawNode, RawPrompts, RawServer, RawSettings};
-use super::suggest::closest;
 use super::template;
+use super::template_check::{check_written, narrow};
 
 /// Placeholders a system prompt may use (filled in at load: the system prompt is sent as is).
 pub(crate) const SYSTEM_PLACEHOLDERS: &[&str] = &["name", "role"];
@@ -191,17 +192,39 @@ pub(crate) fn node(raw: &RawNode, file: &RawFile, text: &str, found: &mut Vec<Fo
                 .help("critique is for nodes with children; remove the line or set it to false"),
         );
     }
-    let reflect = pick(&s.reflect, &d.reflect).map_or(0, |v| v.value.clamp(0, MAX_REFLECT) as u32);
+    let written_levels = raw.levels.as_ref().filter(|levels| !levels.value.is_empty());
+    if let (Some(levels), Some(own)) = (written_levels, &s.reflect) {
+        found.push(
+            Found::at(
+                own.span.clone(),
+                format!("{label} sets both reflect = {} and reflection levels", own.value),
+            )
+            .help(format!(
+                "with [[node.reflection_levels]] the member reflects once per level ({} here): remove this reflect line, or the levels",
+                levels.value.len()
+            )),
+        );
+    }
+    let reflect = match written_levels {
+        Some(levels) => levels::count(levels, &label, MAX_REFLECT, found),
+        None => pick(&s.reflect, &d.reflect).map_or(0, |v| v.value.clamp(0, MAX_REFLECT) as u32),
+    };
     let critique = is_parent && pick(&s.critique, &d.critique).is_some_and(|v| v.value);
 
     let mut used = if is_parent { vec![Phase::Split, Phase::Synthesize] } else { vec![Phase::Answer] };
-    if reflect > 0 {
-        used.extend([Phase::Reflect, Phase::Revise]);
+    match written_levels {
+        // Each level brings its critique; the node's revise prompt serves levels without their own.
+        Some(levels) if levels.value.iter().any(|level| level.revise.is_none()) => used.push(Phase::Revise),
+        Some(_) => {}
+        None if reflect > 0 => used.extend([Phase::Reflect, Phase::Revise]),
+        None => {}
     }
     if critique {
         used.extend([Phase::Critique, Phase::Revise]);
     }
     let prompts = prompts(&raw.prompts, &file.default_prompts, &used, &label, text, found);
+    let reflection_levels =
+        written_levels.map(|levels| levels::resolve(levels, &prompts.revise, &label, text, found));
     let system = system_prompt(&raw.prompts, &file.default_prompts, &label, text, found);
     let system = template::render(&system, &[("name", &name), ("role", &role)]);
 
@@ -225,6 +248,7 @@ pub(crate) fn node(raw: &RawNode, file: &RawFile, text: &str, found: &mut Vec<Fo
         loop_guard_repeats: pick(&s.loop_guard_repeats, &d.loop_guard_repeats)
             .map_or(defaults::LOOP_GUARD_REPEATS, |v| clamp_u32(v.value)),
         sampling: super::knobs::sampling(s, d),
+        reflection_levels: reflection_levels.unwrap_or_default(),
     }
 }
 
@@ -267,58 +291,12 @@ fn prompts(
 }
 
 fn check_template(origin: &Origin<'_>, phase: Phase, label: &str, text: &str, found: &mut Vec<Found>) {
-    let template_text = origin.text();
-    let problems = template::problems(template_text, phase);
-    if problems.is_empty() {
-        return;
-    }
-    let allowed = template::allowed_placeholders(phase);
-    // `problems` lists the unknown placeholders first, in order of use, then the missing ones.
-    let unknown: Vec<&str> =
-        template::placeholders(template_text).into_iter().filter(|p| !allowed.contains(p)).collect();
     let (place, at) = match origin {
         Origin::Node(at) => (format!("the {phase} prompt of {label}"), Some(*at)),
         Origin::Defaults(at) => (format!("the {phase} prompt in [defaults.prompts]"), Some(*at)),
         Origin::BuiltIn(_) => (format!("the built-in {phase} prompt"), None),
     };
-    for (i, problem) in problems.iter().enumerate() {
-        let (message, span, help) = match unknown.get(i) {
-            Some(name) => (
-                format!("{place}: {problem}"),
-                at.map(|at| narrow(text, at, &format!("{{{name}}}"))),
-                closest(name, allowed.iter().copied()).map(|near| format!("did you mean {{{near}}}?")),
-            ),
-            None => {
-                let missing = template::required_placeholders(phase)
-                    .iter()
-                    .find(|r| problem.contains(&format!("{{{r}}}")))
-                    .copied()
-                    .unwrap_or_default();
-                (
-                    format!("{place} must contain {{{missing}}}"),
-                    at.map(|at| at.span.clone()),
-                    Some(format!("write {{{missing}}} where ailab should insert {}", meaning(missing))),
-                )
-            }
-        };
-        let f = match span {
-            Some(span) => Found::at(span, message),
-            None => Found::nowhere(message),
-        };
-        found.push(f.maybe_help(help));
-    }
-}
-
-/// What ailab puts in place of a required placeholder, for hints.
-fn meaning(placeholder: &str) -> &'static str {
-    match placeholder {
-        "task" => "the task this node was given",
-        "replies" => "the children's replies",
-        "draft" => "the draft being reviewed",
-        "critique" => "the critique of the draft",
-        "reply" => "the child's reply",
-        _ => "that text",
-    }
+    check_written(origin.text(), phase, &place, at, text, found);
 }
 
 fn system_prompt(
@@ -345,14 +323,6 @@ fn system_prompt(
         }
     }
     at.value.trim().to_string()
-}
-
-/// The span of `needle` inside a written value, or the whole value's span.
-fn narrow(text: &str, at: &At<String>, needle: &str) -> std::ops::Range<usize> {
-    text.get(at.span.clone()).and_then(|written| written.find(needle)).map_or(at.span.clone(), |offset| {
-        let start = at.span.start + offset;
-        start..start + needle.len()
-    })
 }
 
 #[cfg(test)]

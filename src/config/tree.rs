@@ -282,6 +282,7 @@ mod tests {
             children: children.iter().map(|c| at(c)).collect(),
             settings: RawSettings::default(),
             prompts: RawPrompts::default(),
+            levels: None,
         }
     }
 

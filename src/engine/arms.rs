@@ -105,6 +105,7 @@ fn arm_node(root: &NodeConfig, id: &str, name: &str, role: &str) -> NodeConfig {
     node.role = role.to_string();
     node.children.clear();
     node.reflect = 0;
+    node.reflection_levels.clear();
     node.critique = false;
     node.prompts.system = SOLO_SYSTEM.to_string();
     node.prompts.answer = "{task}".to_string();

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::backends::{Backends, Endpoint};
 use super::conversation::{Conversation, Earlier, Exchange, PastTurn, TurnInfo, TurnKind};
 use super::ending::{CallFailure, Ending, LOOPED, SCHEMA_REFUSED, measure, refuses_schema};
-use super::events::{CallId, CallMetrics, EventKind, NodeStatus, RunTotals, SplitMethod};
+use super::events::{CallId, CallMetrics, EventKind, NodeStatus, ReflectionRound, RunTotals, SplitMethod};
 use super::prompts::{Asked, earlier_budget};
 use super::restart::Restarts;
 use super::sink::RunEmitter;
@@ -71,6 +71,8 @@ pub struct CallSpec<'a> {
     pub cancel: &'a CancellationToken,
     /// Sees the answer text as it streams (streaming delegation reads splits early through it).
     pub on_text: Option<TextHook<'a>>,
+    /// For a reflection round's calls: which round, announced with the call.
+    pub reflection: Option<ReflectionRound>,
 }
 
 impl RunContext {
@@ -210,6 +212,7 @@ impl RunContext {
                 endpoint: goes_to.clone(),
                 request: request.clone(),
                 truncated_input: spec.truncated_input,
+                reflection: spec.reflection.clone(),
             });
             let started_ms = now_ms();
             let started = Instant::now();

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::call::{CallOutput, CallSpec, RunContext};
 use super::checks::answer::{ECHOED_INSTRUCTIONS, echoes_instructions};
 use super::ending::CallFailure;
-use super::events::{CallId, EventKind, NodeStatus, RunStatus, RunSummary};
+use super::events::{CallId, EventKind, NodeStatus, ReflectionRound, RunStatus, RunSummary};
 use super::ids::hierarchy_hash;
 use super::prompts::{self, ChildReply};
 use super::split::Task;
@@ -114,7 +114,17 @@ pub(super) fn spec<'a>(
     truncated_input: bool,
     cancel: &'a CancellationToken,
 ) -> CallSpec<'a> {
-    CallSpec { node, phase, parent_call, request, truncated_input, split_into: None, cancel, on_text: None }
+    CallSpec {
+        node,
+        phase,
+        parent_call,
+        request,
+        truncated_input,
+        split_into: None,
+        cancel,
+        on_text: None,
+        reflection: None,
+    }
 }
 
 async fn run_parent(
@@ -207,7 +217,12 @@ async fn answer_alone(
 /// (its answer or synthesis prompt, the revision prompt when it reflects, its system prompt).
 fn echoes_its_instructions(node: &NodeConfig, text: &str) -> bool {
     let own = if node.is_parent() { &node.prompts.synthesize } else { &node.prompts.answer };
-    let template = if node.reflect > 0 { format!("{own}\n{}", node.prompts.revise) } else { own.clone() };
+    // The last rewrite wrote the text: the last round's revise prompt (its level's, if it has one).
+    let template = if node.reflect > 0 {
+        format!("{own}\n{}", node.reflection_prompts(node.reflect).1)
+    } else {
+        own.clone()
+    };
     echoes_instructions(text, &template, &node.prompts.system)
 }
 
@@ -263,7 +278,8 @@ async fn critique_children(
     Ok(reviewed)
 }
 
-/// `reflect` rounds: critique the draft, then revise it. A failed round keeps the last draft.
+/// `reflect` rounds: critique the draft, then revise it, round i with level i's prompts when the
+/// node has named levels. A failed round keeps the last draft.
 async fn reflect(
     ctx: &RunContext,
     node: &NodeConfig,
@@ -271,13 +287,16 @@ async fn reflect(
     mut draft: CallOutput,
     cancel: &CancellationToken,
 ) -> Result<CallOutput, CallFailure> {
-    for _ in 0..node.reflect {
+    for round in 1..=node.reflect {
+        let level = ReflectionRound {
+            round,
+            of: node.reflect,
+            name: node.reflection_level(round).map(|level| level.name.clone()),
+        };
         ctx.set_state(&node.id, NodeStatus::Reflecting);
-        let built = prompts::reflect(node, ctx.asked(&node.id), task, &draft.text);
-        let review = match ctx
-            .call(spec(node, Phase::Reflect, Some(draft.call), built.request, built.truncated, cancel))
-            .await
-        {
+        let built = prompts::reflect(node, ctx.asked(&node.id), task, &draft.text, round);
+        let critique = spec(node, Phase::Reflect, Some(draft.call), built.request, built.truncated, cancel);
+        let review = match ctx.call(CallSpec { reflection: Some(level.clone()), ..critique }).await {
             Ok(review) => review,
             Err(CallFailure::Cancelled) => return Err(CallFailure::Cancelled),
             Err(CallFailure::Failed(_) | CallFailure::Mendable { .. }) => {
@@ -286,11 +305,9 @@ async fn reflect(
             }
         };
         ctx.set_state(&node.id, NodeStatus::Revising);
-        let built = prompts::revise(node, ctx.asked(&node.id), task, &draft.text, &review.text);
-        match ctx
-            .call(spec(node, Phase::Revise, Some(review.call), built.request, built.truncated, cancel))
-            .await
-        {
+        let built = prompts::revise_round(node, ctx.asked(&node.id), task, &draft.text, &review.text, round);
+        let rewrite = spec(node, Phase::Revise, Some(review.call), built.request, built.truncated, cancel);
+        match ctx.call(CallSpec { reflection: Some(level), ..rewrite }).await {
             Ok(revised) => draft = revised,
             Err(CallFailure::Cancelled) => return Err(CallFailure::Cancelled),
             Err(CallFailure::Failed(_) | CallFailure::Mendable { .. }) => {

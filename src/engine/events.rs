@@ -72,6 +72,10 @@ pub enum EventKind {
         request: Arc<ChatRequest>,
         /// Set when child replies were cut to fit the context window.
         truncated_input: bool,
+        /// For a reflection round's calls (its critique and its rewrite): which round of how many,
+        /// and the round's level name when the member has named levels.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reflection: Option<ReflectionRound>,
     },
     /// A piece of streamed text.
     Token {
@@ -121,6 +125,28 @@ pub enum EventKind {
     CallQueued { call: CallId, node: String, ahead: u32 },
     /// A queued call got its slot and is sent now.
     CallSlotted { call: CallId, node: String, waited_ms: i64 },
+}
+
+/// Where a reflection call stands in its member's reflection: round `round` of `of`, named after
+/// its level when the member reflects in named levels (see `config::ReflectionLevel`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReflectionRound {
+    /// 1-based.
+    pub round: u32,
+    pub of: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl ReflectionRound {
+    /// "Reflection 2 of 3 · draw out implications" (without the name for unnamed rounds).
+    pub fn title(&self) -> String {
+        let counted = format!("Reflection {} of {}", self.round, self.of);
+        match &self.name {
+            Some(name) => format!("{counted} · {name}"),
+            None => counted,
+        }
+    }
 }
 
 fn default_kind() -> String {

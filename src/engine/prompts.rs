@@ -189,26 +189,51 @@ fn bounded_draft(node: &NodeConfig, earlier: &Earlier, draft: &str) -> (String, 
     cut_to(draft, budget_after(node, earlier) / 2)
 }
 
-/// Reflection, first half: the node critiques its own draft.
-pub fn reflect(node: &NodeConfig, asked: Asked<'_>, task: &str, draft: &str) -> BuiltRequest {
+/// Reflection round `round` (1-based), first half: the node critiques its own draft, with the
+/// round's level prompt when it has named levels.
+pub fn reflect(node: &NodeConfig, asked: Asked<'_>, task: &str, draft: &str, round: u32) -> BuiltRequest {
     let (draft, truncated) = bounded_draft(node, asked.earlier, draft);
     let mut values = Common { node, query: asked.query, task }.values();
     values.push(("draft", &draft));
     BuiltRequest {
-        request: request(node, asked.earlier, render(&node.prompts.reflect, &values)),
+        request: request(node, asked.earlier, render(node.reflection_prompts(round).0, &values)),
         truncated: truncated || asked.earlier.shortened,
     }
 }
 
-/// Rewrites a draft given a critique (the node's own, or its parent's).
+/// Rewrites a draft given its parent's critique, with the node's revise prompt.
 pub fn revise(node: &NodeConfig, asked: Asked<'_>, task: &str, draft: &str, critique: &str) -> BuiltRequest {
+    rewrite(node, &node.prompts.revise, asked, task, draft, critique)
+}
+
+/// Reflection round `round`, second half: the node rewrites its draft given its own critique,
+/// with the round's level revise prompt when it has one.
+pub fn revise_round(
+    node: &NodeConfig,
+    asked: Asked<'_>,
+    task: &str,
+    draft: &str,
+    critique: &str,
+    round: u32,
+) -> BuiltRequest {
+    rewrite(node, node.reflection_prompts(round).1, asked, task, draft, critique)
+}
+
+fn rewrite(
+    node: &NodeConfig,
+    template: &str,
+    asked: Asked<'_>,
+    task: &str,
+    draft: &str,
+    critique: &str,
+) -> BuiltRequest {
     let (draft, cut_draft) = bounded_draft(node, asked.earlier, draft);
     let (critique, cut_critique) = cut_to(critique, budget_after(node, asked.earlier) / 4);
     let mut values = Common { node, query: asked.query, task }.values();
     values.push(("draft", &draft));
     values.push(("critique", &critique));
     BuiltRequest {
-        request: request(node, asked.earlier, render(&node.prompts.revise, &values)),
+        request: request(node, asked.earlier, render(template, &values)),
         truncated: cut_draft || cut_critique || asked.earlier.shortened,
     }
 }

@@ -59,6 +59,7 @@ pub(super) async fn split_and_delegate(
                 split_into: Some(children.len()),
                 cancel,
                 on_text: ctx.streaming_delegation.then_some(&mut on_text as TextHook<'_>),
+                reflection: None,
             })
             .await
         };

@@ -47,6 +47,7 @@ pub fn node(id: &str, children: &[&str]) -> NodeConfig {
         loop_guard: true,
         loop_guard_repeats: crate::config::defaults::LOOP_GUARD_REPEATS,
         sampling: Default::default(),
+        reflection_levels: Vec::new(),
     }
 }
 

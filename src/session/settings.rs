@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::config::{Hierarchy, HierarchySource, load_hierarchy};
+use crate::config::{Hierarchy, HierarchySource, load_hierarchy, load_preset};
 use crate::engine::{Backends, Engine};
 
 /// What the user asked for (flags and environment), before anything is loaded. The command line
@@ -12,6 +12,8 @@ use crate::engine::{Backends, Engine};
 pub struct Asked {
     /// The hierarchy file, if one was named.
     pub hierarchy: Option<PathBuf>,
+    /// `--preset NAME`: a shipped organization instead of any file.
+    pub preset: Option<String>,
     /// `--base-url`, as typed.
     pub base_url: Option<String>,
     pub demo: bool,
@@ -59,8 +61,18 @@ impl Settings {
 impl Settings {
     /// Loads the hierarchy (lookup order: flag/env, user config, built-in) and applies overrides.
     pub fn resolve(asked: Asked) -> Result<Settings, String> {
-        let (mut hierarchy, source) =
-            load_hierarchy(asked.hierarchy.as_deref()).map_err(|e| e.to_string())?;
+        let loaded = match (&asked.preset, &asked.hierarchy) {
+            (Some(_), Some(file)) => {
+                return Err(format!(
+                    "--preset and --hierarchy cannot be used together (the hierarchy file is {}, from \
+                     --hierarchy or AILAB_HIERARCHY): choose one organization",
+                    file.display()
+                ));
+            }
+            (Some(name), None) => load_preset(name),
+            (None, file) => load_hierarchy(file.as_deref()),
+        };
+        let (mut hierarchy, source) = loaded.map_err(|e| e.to_string())?;
         // Normalized once, here: every hierarchy read or saved later gets this same URL.
         let base_url_override = asked.base_url.as_deref().map(normalize_base_url).transpose()?;
         if let Some(url) = &base_url_override {

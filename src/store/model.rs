@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::Phase;
-use crate::engine::{CallId, CallMetrics, NodeStatus, RunStatus, SplitMethod, TurnInfo, TurnKind};
+use crate::engine::{
+    CallId, CallMetrics, NodeStatus, ReflectionRound, RunStatus, SplitMethod, TurnInfo, TurnKind,
+};
 use crate::llm::ChatRequest;
 
 /// One run as the history list shows it.
@@ -218,6 +220,9 @@ pub struct CallRecord {
     /// Why the answer is not taken as one (it mostly repeated its instructions), when flagged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag: Option<String>,
+    /// For a reflection round's calls: which round of how many, and its level's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reflection: Option<ReflectionRound>,
 }
 
 /// A task handed to a node: the user's query for the root, a sub-task for a child.

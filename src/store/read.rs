@@ -13,7 +13,7 @@ use super::model::{
 use super::open::{OnDamage, Opened, open_db_with};
 use super::resolve::resolve_id;
 use crate::config::Phase;
-use crate::engine::{CallMetrics, RunStatus, SplitMethod, TurnKind};
+use crate::engine::{CallMetrics, ReflectionRound, RunStatus, SplitMethod, TurnKind};
 
 /// The columns of a [`RunRow`], in the order [`run_row`] reads them.
 /// A tree run that answered as a lab arm reads as kind [`super::model::TREE_ARM`] (the engine records every tree
@@ -211,7 +211,7 @@ impl Reader {
                         split_method, error, requested_model, answering_model, started_ms, first_token_ms,
                         ended_ms, prompt_tokens, completion_tokens, usage_from_server, tokens_per_sec,
                         finish_reason, retries, opened_ms, closed_ms, marks, start_seq, finish_seq,
-                        last_token_ms, flag
+                        last_token_ms, flag, reflection_round, reflection_rounds, reflection_name
                  FROM calls WHERE run_id = ?1 ORDER BY call",
             )
             .map_err(|e| self.err(e))?;
@@ -308,6 +308,10 @@ fn call_record(row: &Row<'_>) -> rusqlite::Result<CallRecord> {
         start_seq: row.get(26)?,
         finish_seq: row.get(27)?,
         flag: row.get(29)?,
+        reflection: match (row.get::<_, Option<u32>>(30)?, row.get::<_, Option<u32>>(31)?) {
+            (Some(round), Some(of)) => Some(ReflectionRound { round, of, name: row.get(32)? }),
+            _ => None,
+        },
     })
 }
 

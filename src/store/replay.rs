@@ -90,6 +90,7 @@ pub fn replay_events(record: &RunRecord) -> Result<Vec<RunEvent>, StoreError> {
             endpoint: call.endpoint.clone(),
             request: Arc::new(call.request.clone()),
             truncated_input: call.truncated_input,
+            reflection: call.reflection.clone(),
         };
         structured.push((slot(call.start_seq), call.opened_ms, started));
         let closing = match (call.finish_seq, call.status) {

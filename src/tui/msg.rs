@@ -15,7 +15,7 @@ pub use lab::{LabEffect, LabMsg};
 mod engine;
 mod prompts;
 pub use engine::EngineInfo;
-pub use prompts::{OpenedFile, PromptsEffect, PromptsMsg, SaveOutcome};
+pub use prompts::{OpenedFile, PresetWritten, PromptsEffect, PromptsMsg, SaveOutcome};
 
 /// Something that happened.
 #[derive(Debug, Clone)]

@@ -1,8 +1,8 @@
 //! `to_toml_string` writes a file that loads back to the same hierarchy.
 
 use ailab::config::{
-    DEFAULT_HIERARCHY_TOML, Hierarchy, NodeConfig, Phase, Prompts, ServerConfig, defaults, parse_hierarchy,
-    template, to_toml_string,
+    DEFAULT_HIERARCHY_TOML, Hierarchy, NodeConfig, Phase, Prompts, ReflectionLevel, ServerConfig, defaults,
+    parse_hierarchy, template, to_toml_string,
 };
 use proptest::prelude::*;
 
@@ -60,6 +60,30 @@ fn every_option_survives_export() {
         "#,
     );
     assert_eq!(h.nodes[0].prompts.system, "Say {\"json\": true} as Top; never write {task} or } or {.");
+    assert_eq!(reload(&h), h);
+}
+
+#[test]
+fn reflection_levels_survive_export_as_tables_after_the_node() {
+    let h = parse_ok(
+        r#"
+        [[node]]
+        id = "solo"
+        [node.prompts]
+        revise = "Rewrite {draft} per {critique}."
+        [[node.reflection_levels]]
+        name = "check the facts"
+        prompt = "Check the facts of {draft}."
+        [[node.reflection_levels]]
+        name = "deepest insight"
+        prompt = "Find the one insight in {draft}."
+        revise = "Keep only the insight of {draft}; {critique}"
+        "#,
+    );
+    let text = to_toml_string(&h);
+    assert_eq!(text.matches("[[node.reflection_levels]]").count(), 2, "{text}");
+    assert!(!text.contains("reflect = 2"), "levels replace reflect: {text}");
+    assert_eq!(text.matches("Rewrite {draft} per {critique}.").count(), 1, "{text}");
     assert_eq!(reload(&h), h);
 }
 
@@ -129,6 +153,24 @@ fn node() -> impl Strategy<Value = NodeConfig> {
             name,
             role,
         )| {
+            let levels = name.len() % 4 == 2;
+            // Some nodes reflect in named levels, with the second level's own rewrite prompt.
+            let reflection_levels = if name.len() % 4 == 2 {
+                vec![
+                    ReflectionLevel {
+                        name: "check the facts".into(),
+                        reflect: p.4.clone(),
+                        revise: p.5.clone(),
+                    },
+                    ReflectionLevel {
+                        name: format!("go deeper{}", role.trim_end()),
+                        reflect: "Deeper: {draft}".into(),
+                        revise: "Keep {draft}, fix {critique}".into(),
+                    },
+                ]
+            } else {
+                Vec::new()
+            };
             NodeConfig {
                 id: String::new(),
                 name: name.trim().to_string(),
@@ -141,7 +183,7 @@ fn node() -> impl Strategy<Value = NodeConfig> {
                 max_tokens,
                 seed,
                 context_tokens: (max_tokens + 256).max(512) + extra,
-                reflect,
+                reflect: if levels { 2 } else { reflect },
                 critique,
                 prompts: Prompts {
                     system: p.0.trim().to_string(),
@@ -162,6 +204,7 @@ fn node() -> impl Strategy<Value = NodeConfig> {
                     frequency_penalty: (name.len() % 4 == 1).then_some(-0.5),
                     presence_penalty: (role.len() % 4 == 1).then_some(1.5),
                 },
+                reflection_levels,
             }
         },
     )

@@ -37,6 +37,7 @@ pub fn hierarchy() -> Arc<Hierarchy> {
         loop_guard: true,
         loop_guard_repeats: 3,
         sampling: Default::default(),
+        reflection_levels: Vec::new(),
     };
     Arc::new(Hierarchy {
         server: ServerConfig::default(),
@@ -137,6 +138,7 @@ impl Script {
             endpoint: "http://127.0.0.1:1/v1".into(),
             request: Arc::new(request),
             truncated_input: false,
+            reflection: None,
         })
     }
 

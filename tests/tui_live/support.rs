@@ -161,6 +161,7 @@ impl Script {
                 endpoint: "http://localhost:1234/v1".into(),
                 request: Arc::new(request),
                 truncated_input: false,
+                reflection: None,
             },
         );
         call

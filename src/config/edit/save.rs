@@ -26,15 +26,28 @@ pub struct EditSession {
 pub fn open_for_editing(source: &HierarchySource) -> Result<EditSession, ConfigError> {
     let path = match source {
         HierarchySource::Explicit(path) | HierarchySource::UserConfig(path) => path.clone(),
-        HierarchySource::Embedded => crate::paths::user_hierarchy_file().ok_or_else(|| {
-            ConfigError::single(
-                crate::config::BUILT_IN_SOURCE,
-                "ailab cannot find your config folder, so it has nowhere to save your hierarchy",
-                Some("set AILAB_CONFIG_DIR to a folder, or start ailab with --hierarchy FILE".into()),
-            )
-        })?,
+        HierarchySource::Embedded | HierarchySource::Preset(_) => crate::paths::user_hierarchy_file()
+            .ok_or_else(|| {
+                ConfigError::single(
+                    crate::config::BUILT_IN_SOURCE,
+                    "ailab cannot find your config folder, so it has nowhere to save your hierarchy",
+                    Some("set AILAB_CONFIG_DIR to a folder, or start ailab with --hierarchy FILE".into()),
+                )
+            })?,
     };
     let shown = path.display().to_string();
+    // With --preset, the preset runs and is what the tab shows; saving it writes the user's file
+    // (asking first if one is there: the save finds it is not what the tab read).
+    if let HierarchySource::Preset(name) = source {
+        let text =
+            super::super::presets::find(name).map_or(crate::config::DEFAULT_HIERARCHY_TOML, |p| p.text);
+        let document = HierarchyDocument::parse(text, &shown)?;
+        return Ok(EditSession {
+            document,
+            save_path: path.clone(),
+            file_exists: fs::symlink_metadata(&path).is_ok(),
+        });
+    }
     // A file made since ailab started is the user's: edit it rather than write over it.
     if fs::symlink_metadata(&path).is_ok() {
         let text = fs::read_to_string(&path).map_err(|e| {

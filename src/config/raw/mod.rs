@@ -7,4 +7,6 @@ mod table;
 mod values;
 
 pub(crate) use read::read;
-pub(crate) use values::{At, NODE_KEYS, PROMPT_KEYS, RawFile, RawNode, RawPrompts, RawServer, RawSettings};
+pub(crate) use values::{
+    At, NODE_KEYS, PROMPT_KEYS, RawFile, RawLevel, RawNode, RawPrompts, RawServer, RawSettings,
+};

@@ -8,7 +8,8 @@ use toml::de::{DeTable, DeValue};
 
 use super::table::Reader;
 use super::values::{
-    DEFAULTS_KEYS, NODE_KEYS, PROMPT_KEYS, RawFile, RawNode, RawPrompts, RawServer, describe,
+    At, DEFAULTS_KEYS, LEVEL_KEYS, LEVELS_KEY, NODE_KEYS, PROMPT_KEYS, RawFile, RawLevel, RawNode,
+    RawPrompts, RawServer, describe,
 };
 use crate::config::error::Found;
 use crate::config::suggest::closest;
@@ -179,11 +180,32 @@ fn read_node(table: &DeTable<'_>, span: Range<usize>, index: usize, found: &mut 
     let children = r.text_list("children");
     let settings = r.settings();
     let prompts_table = r.table("prompts");
+    let level_tables = r.tables(LEVELS_KEY);
     let place = r.place.clone();
-    r.finish(NODE_KEYS, Some("[node.prompts]"));
+    let known: Vec<&str> = NODE_KEYS.iter().copied().chain([LEVELS_KEY]).collect();
+    r.finish(&known, Some("[node.prompts]"));
     let prompts =
         prompts_table.map(|t| read_prompts(t, format!("the prompts of {place}"), found)).unwrap_or_default();
-    RawNode { span, id, name, role, children, settings, prompts }
+    let levels = level_tables.map(|tables| At {
+        span: tables.span,
+        value: tables
+            .value
+            .into_iter()
+            .enumerate()
+            .map(|(i, table)| {
+                let place = format!("reflection level {} of {place}", i + 1);
+                read_level(table.get_ref(), table.span(), place, found)
+            })
+            .collect(),
+    });
+    RawNode { span, id, name, role, children, settings, prompts, levels }
+}
+
+fn read_level(table: &DeTable<'_>, span: Range<usize>, place: String, found: &mut Vec<Found>) -> RawLevel {
+    let mut r = Reader::new(table, place, found);
+    let level = RawLevel { span, name: r.text("name"), prompt: r.text("prompt"), revise: r.text("revise") };
+    r.finish(LEVEL_KEYS, None);
+    level
 }
 
 fn unknown_section(span: Range<usize>, key: &str) -> Found {

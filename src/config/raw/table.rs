@@ -7,7 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use super::values::{At, PROMPT_KEYS, RawSettings, describe};
+use super::values::{At, LEVELS_KEY, PROMPT_KEYS, RawSettings, describe};
 use crate::config::error::Found;
 use crate::config::suggest::closest;
 
@@ -28,6 +28,7 @@ enum Kind {
     Bool,
     List,
     Table,
+    Levels,
 }
 
 impl Kind {
@@ -39,6 +40,7 @@ impl Kind {
             Kind::Bool => "true or false",
             Kind::List => "a list of ids in square brackets (like [\"nova\", \"sage\"])",
             Kind::Table => "a table of prompts",
+            Kind::Levels => "[[node.reflection_levels]] tables, one per level",
         }
     }
 }
@@ -132,6 +134,31 @@ impl<'t, 'i, 'f> Reader<'t, 'i, 'f> {
         }
     }
 
+    /// An array of tables (`[[node.reflection_levels]]`): each table with its span, and the span of
+    /// the whole. An entry that is not a table is reported and skipped.
+    pub fn tables(&mut self, key: &str) -> Option<At<Vec<Spanned<&'t DeTable<'i>>>>> {
+        let value = self.table.get(key)?;
+        let DeValue::Array(items) = value.get_ref() else {
+            return self.wrong_type(key, value, Kind::Levels);
+        };
+        let mut out = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            match item.get_ref() {
+                DeValue::Table(table) => out.push(Spanned::new(item.span(), table)),
+                other => self.found.push(Found::at(
+                    item.span(),
+                    format!(
+                        "entry #{} of `{key}` in {} should be a table, not {}",
+                        index + 1,
+                        self.place,
+                        describe(other)
+                    ),
+                )),
+            }
+        }
+        Some(At { value: out, span: value.span() })
+    }
+
     /// Converts a value already known to be of the right TOML type (numbers may still overflow).
     fn convert<T: Deserialize<'i>>(&mut self, key: &str, value: &Spanned<DeValue<'i>>) -> Option<At<T>> {
         match T::deserialize(ValueDeserializer::from(value.clone())) {
@@ -199,7 +226,10 @@ pub(crate) fn unknown_key(
     known: &[&str],
     prompts_table: Option<&str>,
 ) -> Found {
-    let help = if let Some(near) = closest(key, known.iter().copied()) {
+    let help = if key == LEVELS_KEY {
+        "reflection levels belong to one member: write [[node.reflection_levels]] after that member's settings"
+            .to_string()
+    } else if let Some(near) = closest(key, known.iter().copied()) {
         format!("did you mean `{near}`?")
     } else if let (Some(table), true) = (prompts_table, PROMPT_KEYS.contains(&key)) {
         format!("prompts go in a {table} table, after the other settings")

@@ -66,6 +66,18 @@ pub(crate) struct RawNode {
     pub children: Vec<At<String>>,
     pub settings: RawSettings,
     pub prompts: RawPrompts,
+    /// `[[node.reflection_levels]]`, in order; `None` when the node lists none.
+    pub levels: Option<At<Vec<RawLevel>>>,
+}
+
+/// One `[[node.reflection_levels]]` table as written.
+#[derive(Debug)]
+pub(crate) struct RawLevel {
+    /// Where the level's table is, for problems about the level as a whole.
+    pub span: Range<usize>,
+    pub name: Option<At<String>>,
+    pub prompt: Option<At<String>>,
+    pub revise: Option<At<String>>,
 }
 
 /// The whole file as written.
@@ -105,6 +117,13 @@ pub(crate) const NODE_KEYS: &[&str] = &[
 
 /// The keys `[defaults]` may hold: a node's, less the four that belong to one node.
 pub(crate) const DEFAULTS_KEYS: &[&str] = NODE_KEYS.split_at(4).1;
+
+/// The array of tables a node may add after its settings: its named reflection rounds. Not a
+/// `[defaults]` key: levels are written for one node's work.
+pub(crate) const LEVELS_KEY: &str = "reflection_levels";
+
+/// The keys of one reflection level.
+pub(crate) const LEVEL_KEYS: &[&str] = &["name", "prompt", "revise"];
 
 /// The prompt names, in the order they are documented and exported.
 pub(crate) const PROMPT_KEYS: &[&str] =

@@ -11,6 +11,7 @@ use super::*;
 
 mod conversation;
 mod gate;
+mod levels;
 mod messages;
 mod replies;
 mod split_checks;

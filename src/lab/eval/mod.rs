@@ -62,13 +62,7 @@ pub fn pairs(arms: &[Arm]) -> Vec<(Arm, Arm)> {
 
 /// Calls one run of the tree makes, before any failure (the compute arm's default budget).
 pub fn expected_calls(h: &Hierarchy) -> usize {
-    h.nodes
-        .iter()
-        .map(|n| {
-            let own = if n.is_parent() { 2 + 2 * n.children.len() * usize::from(n.critique) } else { 1 };
-            own + 2 * n.reflect as usize
-        })
-        .sum()
+    h.calls_per_question()
 }
 
 /// What one evaluation shares across its steps.

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 
-use crate::engine::{CallMetrics, RunStatus, RunTotals};
+use crate::engine::{CallMetrics, ReflectionRound, RunStatus, RunTotals};
 use crate::store::CallStatus;
 
 /// One write to the record.
@@ -61,6 +61,7 @@ pub enum Op {
         request_json: String,
         requested_model: String,
         truncated_input: bool,
+        reflection: Option<ReflectionRound>,
     },
     /// Streamed text since the last flush, and the pace marks that go with it.
     AppendText {
@@ -197,11 +198,13 @@ pub fn apply(conn: &Connection, op: &Op) -> rusqlite::Result<()> {
             request_json,
             requested_model,
             truncated_input,
+            reflection,
         } => {
             conn.execute(
                 "INSERT INTO calls (run_id, call, start_seq, opened_ms, node, phase, parent_call, endpoint,
-                                    request, requested_model, truncated_input, status, started_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'streaming', ?4)",
+                                    request, requested_model, truncated_input, status, started_ms,
+                                    reflection_round, reflection_rounds, reflection_name)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'streaming', ?4, ?12, ?13, ?14)",
                 params![
                     run,
                     call,
@@ -213,7 +216,10 @@ pub fn apply(conn: &Connection, op: &Op) -> rusqlite::Result<()> {
                     endpoint,
                     request_json,
                     requested_model,
-                    truncated_input
+                    truncated_input,
+                    reflection.as_ref().map(|r| r.round),
+                    reflection.as_ref().map(|r| r.of),
+                    reflection.as_ref().and_then(|r| r.name.as_deref()),
                 ],
             )?;
         }

@@ -214,7 +214,16 @@ impl Tracker {
                 out.push(Op::FlagCall { run, call, reason });
                 true
             }
-            EventKind::CallStarted { call, node, phase, parent_call, endpoint, request, truncated_input } => {
+            EventKind::CallStarted {
+                call,
+                node,
+                phase,
+                parent_call,
+                endpoint,
+                request,
+                truncated_input,
+                reflection,
+            } => {
                 let seq = track.seq();
                 track.calls.insert(call, CallTrack::new(at_ms));
                 out.push(Op::StartCall {
@@ -229,6 +238,7 @@ impl Tracker {
                     request_json: serde_json::to_string(&*request).unwrap_or_else(|_| "{}".into()),
                     requested_model: request.model.clone(),
                     truncated_input,
+                    reflection,
                 });
                 true
             }

@@ -286,5 +286,15 @@ CREATE INDEX level_judgements_by_comparison ON level_judgements(comparison_id);
 CREATE INDEX level_judgements_by_judge_run ON level_judgements(judge_run);
 "#;
 
+/// Version 9: where a reflection call stands in its member's reflection (round `reflection_round` of
+/// `reflection_rounds`, and the round's level name when the member reflects in named levels), so a
+/// past run titles its reflection sections as the live one did. Older calls have none; their
+/// reflection calls read as unnumbered.
+pub(super) const V9: &str = r#"
+ALTER TABLE calls ADD COLUMN reflection_round INTEGER;
+ALTER TABLE calls ADD COLUMN reflection_rounds INTEGER;
+ALTER TABLE calls ADD COLUMN reflection_name TEXT;
+"#;
+
 /// Every migration, in order. Never edit a shipped entry: add a new one.
-pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];

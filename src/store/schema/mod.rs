@@ -76,7 +76,7 @@ pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 
 #[cfg(test)]
 mod tests {
-    use super::migrations::{V1, V2, V3, V4, V5};
+    use super::migrations::{V1, V2, V3, V4, V5, V6, V7};
     use super::*;
 
     /// A version 3 record with a real comparison, a demo one, a vote, and a judge call that failed.
@@ -186,6 +186,34 @@ mod tests {
         assert_eq!(flag, None);
         conn.execute("UPDATE calls SET flag = 'echo' WHERE call = 1", []).unwrap();
         conn.execute("UPDATE tasks SET fallback_reason = 'placeholder'", []).unwrap();
+    }
+
+    #[test]
+    fn version_7_calls_gain_no_reflection_round_and_new_ones_can_record_it() {
+        let mut conn = version_3_lab();
+        for sql in [V4, V5, V6, V7] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 7).unwrap();
+        conn.execute_batch(
+            "INSERT INTO calls (run_id, call, start_seq, node, phase, endpoint, request, status, opened_ms,
+                                requested_model)
+             VALUES ('t1', 1, 2, 'quantum', 'reflect', 'x', '{}', 'done', 1, 'm');",
+        )
+        .unwrap();
+        migrate(&mut conn, Path::new("test.db")).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
+        let old: (Option<i64>, Option<i64>, Option<String>) = conn
+            .query_row("SELECT reflection_round, reflection_rounds, reflection_name FROM calls", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!(old, (None, None, None), "an older call is not numbered after the fact");
+        conn.execute(
+            "UPDATE calls SET reflection_round = 2, reflection_rounds = 3, reflection_name = 'implications'",
+            [],
+        )
+        .unwrap();
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The shell performs effects: it owns the engine, the run's cancel token, the clipboard, and
 //! the sender that brings results back as messages. Tasks it spawns never touch the state.
 
+mod presets;
 mod prompts;
 mod suspend;
 

@@ -31,6 +31,16 @@ pub enum PromptsMsg {
     PastPrompts { run_id: String, title: String, result: Result<Box<Hierarchy>, String> },
     /// The models the server at `url` lists, with their loaded state, or why it cannot say.
     Models { url: String, result: Result<Vec<ServedModel>, String> },
+    /// How writing preset `name`'s `text` to `path` went (and where the old file's copy is).
+    PresetApplied { name: &'static str, path: PathBuf, text: String, result: Result<PresetWritten, String> },
+}
+
+/// A preset written over the user's file.
+#[derive(Debug, Clone)]
+pub struct PresetWritten {
+    /// Where the old file was copied, when the user asked for a copy.
+    pub backup: Option<PathBuf>,
+    pub outcome: SaveOutcome,
 }
 
 /// What became of a file written by a save.
@@ -73,4 +83,15 @@ pub enum PromptsEffect {
     LoadPastPrompts { run_id: String, title: String },
     /// Ask the server for its models and which are loaded (answered by `Models`).
     ListModels,
+    /// Write preset `name`'s file `text` to `path` (first copying the file to `backup`, when
+    /// given), unless the file is no longer the one whose content hash is `expected`; then run
+    /// `hierarchy` (what `text` parses to): answered by `PresetApplied`.
+    ApplyPreset {
+        name: &'static str,
+        path: PathBuf,
+        text: String,
+        expected: Option<String>,
+        backup: Option<PathBuf>,
+        hierarchy: Arc<Hierarchy>,
+    },
 }

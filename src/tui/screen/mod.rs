@@ -18,9 +18,9 @@ pub mod layout;
 pub mod messages;
 pub mod panes;
 pub mod prompts;
-pub mod welcome;
 #[cfg(test)]
 mod test_run;
+pub mod welcome;
 pub mod zoom;
 
 use self::flow::FlowScreen;

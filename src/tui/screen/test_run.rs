@@ -82,6 +82,7 @@ impl TestRun {
             endpoint: "e".into(),
             request: Arc::new(request),
             truncated_input: false,
+            reflection: None,
         });
         call
     }

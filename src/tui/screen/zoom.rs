@@ -178,7 +178,10 @@ fn heading(w: &mut Wrapper, text: &str) {
 /// `── #4 answer ─────` then the call's figures (the flow view's opened message shows them too).
 pub(super) fn call_header(w: &mut Wrapper, call: &CallView, width: usize) {
     w.newline();
-    let title = format!("── #{} {} ", call.id, call.phase);
+    let title = match &call.reflection {
+        Some(round) => format!("── #{} {} · {} ", call.id, call.phase, round.title()),
+        None => format!("── #{} {} ", call.id, call.phase),
+    };
     let fill = width.saturating_sub(unicode_width::UnicodeWidthStr::width(title.as_str()));
     w.push_str(&title, Role::Heading);
     w.push_str(&"─".repeat(fill), Role::Rule);

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use crate::config::{Hierarchy, Phase};
 use crate::engine::{
-    CallId, CallMetrics, EventKind, NodeStatus, RunEvent, RunId, RunStatus, RunTotals, SplitMethod, TurnInfo,
+    CallId, CallMetrics, EventKind, NodeStatus, ReflectionRound, RunEvent, RunId, RunStatus, RunTotals,
+    SplitMethod, TurnInfo,
 };
 use crate::llm::ChatRequest;
 use crate::text::sanitize::{Sanitizer, Tabs, one_line, sanitize};
@@ -68,6 +69,9 @@ pub struct CallView {
     /// The exact request (not sanitized: views sanitize what they show of it).
     pub request: Arc<ChatRequest>,
     pub truncated_input: bool,
+    /// For a reflection round's calls: which round of how many, and its level's name (one line,
+    /// sanitized), to title the section ("Reflection 2 of 3 · draw out implications").
+    pub reflection: Option<ReflectionRound>,
     pub started_ms: i64,
     pub first_token_ms: Option<i64>,
     pub ended_ms: Option<i64>,
@@ -267,7 +271,16 @@ impl RunView {
                     n.flag = Some(sanitize(reason));
                 }
             }
-            EventKind::CallStarted { call, node, phase, parent_call, endpoint, request, truncated_input } => {
+            EventKind::CallStarted {
+                call,
+                node,
+                phase,
+                parent_call,
+                endpoint,
+                request,
+                truncated_input,
+                reflection,
+            } => {
                 let Some(node_ix) = self.node_index(node) else { return };
                 let index = self.calls.len();
                 self.calls.push(CallView {
@@ -278,6 +291,9 @@ impl RunView {
                     endpoint: one_line(endpoint),
                     request: request.clone(),
                     truncated_input: *truncated_input,
+                    reflection: reflection
+                        .as_ref()
+                        .map(|r| ReflectionRound { name: r.name.as_deref().map(one_line), ..r.clone() }),
                     started_ms: event.at_ms,
                     first_token_ms: None,
                     ended_ms: None,

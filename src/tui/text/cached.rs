@@ -225,6 +225,7 @@ mod tests {
             endpoint: "e".into(),
             request: Arc::new(request),
             truncated_input: false,
+            reflection: None,
         }));
         run
     }

@@ -4,6 +4,7 @@
 //! waits on SQLite). Every answer comes back as a message.
 
 use super::Shell;
+use super::presets::PresetWrite;
 use super::suspend::with_terminal_lent;
 use crate::config::edit::{SaveRefused, edit_in_external_editor, open_for_editing, save_unless_changed};
 use crate::config::{Hierarchy, HierarchySource};
@@ -33,7 +34,10 @@ impl Shell {
             PromptsEffect::Save { path, text, expected, hierarchy } => {
                 let result = match save_unless_changed(&path, &text, expected.as_deref()) {
                     Ok(()) => {
-                        if self.settings.hierarchy_source == HierarchySource::Embedded {
+                        if matches!(
+                            self.settings.hierarchy_source,
+                            HierarchySource::Embedded | HierarchySource::Preset(_)
+                        ) {
                             self.settings.hierarchy_source = HierarchySource::UserConfig(path.clone());
                         }
                         let mut saved = (*hierarchy).clone();
@@ -51,6 +55,12 @@ impl Shell {
                 send(PromptsMsg::Saved { path, text, result });
             }
             PromptsEffect::Adopt { hierarchy } => self.replace_engine((*hierarchy).clone()),
+            PromptsEffect::ApplyPreset { name, path, text, expected, backup, hierarchy } => {
+                let write =
+                    PresetWrite { path: path.clone(), text: text.clone(), expected, backup, hierarchy };
+                let result = self.apply_preset(write);
+                send(PromptsMsg::PresetApplied { name, path, text, result });
+            }
             PromptsEffect::ExternalEditor { node, field, text } => {
                 let result = with_terminal_lent(self.input.as_mut(), || edit_in_external_editor(&text))
                     .and_then(|edited| edited);

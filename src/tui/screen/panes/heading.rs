@@ -21,6 +21,8 @@ pub struct Heading<'a> {
     pub round: u32,
     /// Rounds of reflection the node makes (0 when not known).
     pub rounds: u32,
+    /// The reflection level's name, when the node reflects in named levels ("check the facts").
+    pub level: Option<&'a str>,
     /// The node's name.
     pub node: &'a str,
     /// Whether the node has children: a parent's own answer is one it gave alone.
@@ -40,9 +42,10 @@ pub fn title(h: &Heading) -> String {
         Part::Call(Phase::Answer) if h.parent => "Answer alone (its helpers failed)".into(),
         Part::Call(Phase::Answer) => numbered("Answer", h.round),
         Part::Call(Phase::Synthesize) => numbered("Synthesis", h.round),
-        Part::Call(Phase::Reflect) if h.round <= h.rounds => {
-            format!("Reflection {} of {}", h.round, h.rounds)
-        }
+        Part::Call(Phase::Reflect) if h.round <= h.rounds => match h.level {
+            Some(level) => format!("Reflection {} of {} · {level}", h.round, h.rounds),
+            None => format!("Reflection {} of {}", h.round, h.rounds),
+        },
         Part::Call(Phase::Reflect) => format!("Reflection {}", h.round),
         Part::Call(Phase::Revise) => match first_other.filter(|o| *o != h.node) {
             Some(reviewer) => format!("Revision after {reviewer}'s review"),
@@ -70,7 +73,7 @@ mod tests {
     use super::*;
 
     fn heading(part: Part, round: u32, others: &[&'static str]) -> Heading<'static> {
-        Heading { part, round, rounds: 2, node: "Nova", parent: false, others: others.to_vec() }
+        Heading { part, round, rounds: 2, level: None, node: "Nova", parent: false, others: others.to_vec() }
     }
 
     fn call(phase: Phase, round: u32, others: &[&'static str]) -> String {
@@ -95,6 +98,9 @@ mod tests {
         assert_eq!(call(Phase::Reflect, 2, &[]), "Reflection 2 of 2");
         // More rounds than configured (the record of an older setting): no "of".
         assert_eq!(call(Phase::Reflect, 3, &[]), "Reflection 3");
+        let named =
+            Heading { level: Some("draw out implications"), ..heading(Part::Call(Phase::Reflect), 2, &[]) };
+        assert_eq!(title(&named), "Reflection 2 of 2 · draw out implications");
         assert_eq!(call(Phase::Revise, 1, &["Nova"]), "Revision 1", "its own review");
         assert_eq!(call(Phase::Revise, 1, &["Atlas"]), "Revision after Atlas's review");
     }

@@ -166,7 +166,7 @@ impl SectionText {
 }
 
 /// What a section's header names, read from the run.
-fn heading_of<'a>(run: &'a RunView, node: &'a NodeView, call: Option<&CallView>) -> Heading<'a> {
+fn heading_of<'a>(run: &'a RunView, node: &'a NodeView, call: Option<&'a CallView>) -> Heading<'a> {
     let name = |i: usize| run.nodes.get(i).map(|n| n.name.as_str());
     let parent = node.parent.and_then(name);
     let rounds = run.hierarchy.node(&node.id).map_or(0, |n| n.reflect);
@@ -174,6 +174,7 @@ fn heading_of<'a>(run: &'a RunView, node: &'a NodeView, call: Option<&CallView>)
         part: Part::Asked,
         round: 1,
         rounds,
+        level: None,
         node: &node.name,
         parent: !node.children.is_empty(),
         others: Vec::new(),
@@ -197,6 +198,19 @@ fn heading_of<'a>(run: &'a RunView, node: &'a NodeView, call: Option<&CallView>)
         Phase::Critique | Phase::Revise => source().into_iter().collect(),
         _ => Vec::new(),
     };
+    // A reflection call says itself which round of how many it is (and its level's name): the
+    // record keeps it, so a past run reads as the live one did, whatever the file says now.
+    if let (Phase::Reflect, Some(step)) = (call.phase, &call.reflection) {
+        let level = step.name.as_deref();
+        return Heading {
+            part: Part::Call(call.phase),
+            round: step.round,
+            rounds: step.of,
+            level,
+            others,
+            ..base
+        };
+    }
     Heading { part: Part::Call(call.phase), round, others, ..base }
 }
 

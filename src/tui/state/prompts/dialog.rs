@@ -36,6 +36,8 @@ pub enum Dialog {
     Diff(Box<DiffView>),
     /// The server's models, to give one to a member or to all (saved at once).
     Models(Box<super::ModelPicker>),
+    /// The shipped organizations, to write one to the user's hierarchy.toml.
+    Presets(Box<super::PresetChooser>),
 }
 
 /// An answer to the unsaved-edits question.

@@ -6,6 +6,7 @@ mod dialog;
 mod editors;
 mod fields;
 mod models;
+mod presets;
 
 use std::path::PathBuf;
 
@@ -18,6 +19,7 @@ pub use dialog::{
 pub use editors::Editors;
 pub use fields::{FieldKind, fields_of, kind_of, unused_reason};
 pub use models::{ModelList, ModelPicker, PickerStep, Target, state_label};
+pub use presets::{ApplyChoice, ConfirmApply, PresetChooser, PresetItem};
 
 /// Where the file being edited stands.
 #[derive(Debug, Clone, Default)]

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::leave::leave;
 use super::save::save;
-use super::{fields, models, structure};
+use super::{fields, models, presets, structure};
 use crate::text::sanitize::sanitize;
 use crate::tui::action::{Action, App, Move, Prompts};
 use crate::tui::msg::{Effect, PromptsEffect};
@@ -53,6 +53,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         _ => None,
     };
     match (&mut state.prompts.dialog, plain_char) {
+        (Some(Dialog::Presets(_)), _) => presets::on_key(state, key),
         (Some(Dialog::Input { editor, error, .. }), _) => {
             if editor.input(key) {
                 *error = None;
@@ -136,6 +137,9 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
 /// Esc: the dialog closes without doing anything (for the unsaved-edits question: stay; for the
 /// changed-file question: cancel).
 fn close(state: &mut State) {
+    if let Some(Dialog::Presets(_)) = state.prompts.dialog {
+        return presets::close(state);
+    }
     if let Some(Dialog::FileChanged(mut changed)) = state.prompts.dialog.take() {
         changed.selected = FileChoice::Cancel;
         state.prompts.dialog = Some(Dialog::FileChanged(changed));
@@ -151,6 +155,7 @@ fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
             pick.selected = pick.selected.saturating_add_signed(delta).min(pick.items.len() - 1);
         }
         Some(Dialog::Diff(view)) => view.scroll = view.scroll.saturating_add_signed(delta).min(max_scroll),
+        Some(Dialog::Presets(chooser)) => presets::move_by(chooser, delta),
         _ => {}
     }
     Vec::new()
@@ -210,6 +215,10 @@ fn choose(state: &mut State) -> Vec<Effect> {
         }
         // The picker takes its keys itself (`models`).
         Dialog::Diff(_) | Dialog::Models(_) => {}
+        Dialog::Presets(chooser) => {
+            state.prompts.dialog = Some(Dialog::Presets(chooser));
+            return presets::choose(state);
+        }
     }
     Vec::new()
 }

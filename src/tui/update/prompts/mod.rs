@@ -8,6 +8,7 @@ mod entry;
 mod fields;
 mod leave;
 mod models;
+mod presets;
 mod replies;
 mod save;
 mod settle;
@@ -76,6 +77,7 @@ pub fn perform(state: &mut State, action: Prompts) -> Vec<Effect> {
         Prompts::Save => save::save(state),
         Prompts::Revert => structure::ask_revert(state),
         Prompts::CompareVersions => compare(state),
+        Prompts::Presets => presets::open(state),
         Prompts::EditFields => {
             fields::enter_form(state);
             Vec::new()

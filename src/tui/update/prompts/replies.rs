@@ -62,6 +62,9 @@ pub fn on_msg(state: &mut State, msg: PromptsMsg) -> Vec<Effect> {
             recent_runs(state, result);
             Vec::new()
         }
+        PromptsMsg::PresetApplied { name, path, text, result } => {
+            super::presets::applied(state, name, &path, &text, result)
+        }
         PromptsMsg::PastPrompts { run_id, title, result } => {
             past_prompts(state, run_id, title, result);
             Vec::new()

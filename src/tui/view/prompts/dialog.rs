@@ -95,8 +95,8 @@ pub fn draw(frame: &mut Frame, state: &State, area: Rect) {
         }
         Dialog::Pick(pick) => pick_list(frame, state, area, pick),
         Dialog::Diff(view) => comparison(frame, state, area, view),
-        // Drawn by `models`, which borrows this file's box.
-        Dialog::Models(_) => {}
+        // Drawn by `models` and `presets`, beside this file.
+        Dialog::Models(_) | Dialog::Presets(_) => {}
     }
 }
 
@@ -180,7 +180,7 @@ fn file_changed(frame: &mut Frame, state: &State, area: Rect, changed: &FileChan
 }
 
 /// A question with rows of text and a row of buttons (`(label, selected)`) under them.
-fn buttons_box(
+pub(super) fn buttons_box(
     frame: &mut Frame,
     state: &State,
     area: Rect,

@@ -4,6 +4,7 @@
 pub mod dialog;
 pub mod form;
 mod models;
+mod presets;
 pub mod textbox;
 mod tree;
 
@@ -45,6 +46,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     form::draw(frame, state, &layout, draft);
     match &state.prompts.dialog {
         Some(Dialog::Models(picker)) => models::draw(frame, state, area, picker),
+        Some(Dialog::Presets(chooser)) => {
+            dialog::draw(frame, state, area);
+            presets::draw(frame, state, area, chooser);
+        }
         _ => dialog::draw(frame, state, area),
     }
 }
