@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use ailab::config::{DEFAULT_HIERARCHY_TOML, Hierarchy, parse_hierarchy};
-use ailab::engine::{Engine, EventKind, EventSink, RunEvent, RunStatus, new_run_id};
+use ailab::engine::{Conversation, Engine, EventKind, EventSink, RunEvent, RunStatus, new_run_id};
 use tokio_util::sync::CancellationToken;
 
 use crate::Options;
@@ -140,7 +140,8 @@ async fn solo_run(engine: &Engine) -> (f64, RunStatus) {
     };
     let sink = EventSink::new();
     let started = std::time::Instant::now();
-    let summary = engine.run_solo(new_run_id(), PROMPT.to_string(), &sink, cancel).await;
+    let summary =
+        engine.run_solo(new_run_id(), PROMPT.to_string(), &Conversation::default(), &sink, cancel).await;
     timer.abort();
     (started.elapsed().as_secs_f64() * 1000.0, summary.status)
 }
