@@ -6,7 +6,7 @@ use std::io::Write;
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::config::Hierarchy;
+use crate::config::{Hierarchy, Phase};
 use crate::engine::{EventKind, NodeStatus, RunEvent, is_not_a_failure};
 use crate::text::one_line;
 use crate::text::sanitize::plain;
@@ -55,9 +55,16 @@ fn raw_progress_line(event: &RunEvent, hierarchy: &Hierarchy, names: &Names) -> 
         EventKind::RunStarted { root, .. } => {
             format!("run {} started: {} nodes, root {}", event.run_id, hierarchy.nodes.len(), name(root))
         }
+        // A reflection says which round (and level) it is as its call starts, below.
         EventKind::NodeState { node, state } => match state {
-            NodeStatus::Waiting | NodeStatus::Done | NodeStatus::Failed { .. } => return None,
+            NodeStatus::Waiting | NodeStatus::Done | NodeStatus::Failed { .. } | NodeStatus::Reflecting => {
+                return None;
+            }
             other => format!("{:>width$}  {}…", name(node), other.label()),
+        },
+        EventKind::CallStarted { node, phase: Phase::Reflect, reflection, .. } => match reflection {
+            Some(step) => format!("{:>width$}  {}…", name(node), step.title()),
+            None => format!("{:>width$}  {}…", name(node), NodeStatus::Reflecting.label()),
         },
         EventKind::TaskAssigned { node, task, fallback_reason: Some(why), .. } => {
             format!("{:>width$}  ← (fallback: {}) {}", name(node), one_line(why, 120), one_line(task, 90))
@@ -164,6 +171,41 @@ mod tests {
 
     fn event(kind: EventKind) -> RunEvent {
         RunEvent { run_id: "r".into(), at_ms: 0, kind }
+    }
+
+    #[test]
+    fn a_reflection_says_its_round_and_level_as_it_starts() {
+        let h = six_node_tree();
+        let names = Names::new(&h);
+        let request = crate::llm::ChatRequest {
+            model: "m".into(),
+            messages: Vec::new(),
+            temperature: 0.0,
+            top_p: 1.0,
+            max_tokens: 8,
+            seed: None,
+            response_format: None,
+            sampling: Default::default(),
+        };
+        let start = |reflection| {
+            event(EventKind::CallStarted {
+                call: 9,
+                node: "quantum".into(),
+                phase: Phase::Reflect,
+                parent_call: Some(8),
+                endpoint: "e".into(),
+                request: std::sync::Arc::new(request.clone()),
+                truncated_input: false,
+                reflection,
+            })
+        };
+        let named =
+            crate::engine::ReflectionRound { round: 2, of: 3, name: Some("draw out implications".into()) };
+        let line = progress_line(&start(Some(named)), &h, &names);
+        assert_eq!(line.as_deref(), Some("Quantum  Reflection 2 of 3 · draw out implications…"));
+        assert_eq!(progress_line(&start(None), &h, &names).as_deref(), Some("Quantum  reflecting…"));
+        let state = event(EventKind::NodeState { node: "quantum".into(), state: NodeStatus::Reflecting });
+        assert_eq!(progress_line(&state, &h, &names), None, "said once, by the call");
     }
 
     #[test]
