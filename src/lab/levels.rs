@@ -186,23 +186,7 @@ pub fn render(values: &[MemberValue]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::conversation::Exchange;
-
-    fn shipped() -> Hierarchy {
-        crate::config::parse_hierarchy(crate::config::DEFAULT_HIERARCHY_TOML, "shipped")
-            .unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    fn turn(answers: &[(&str, Option<&str>)]) -> PastTurn {
-        let members = answers
-            .iter()
-            .map(|(id, answer)| {
-                let exchange = Exchange { task: format!("task of {id}"), answer: answer.map(str::to_string) };
-                (id.to_string(), exchange)
-            })
-            .collect();
-        PastTurn { answer: Some("final".into()), complete: true, members, ..PastTurn::default() }
-    }
+    use crate::lab::turn_fixture::{shipped, turn};
 
     #[test]
     fn each_parent_with_a_synthesis_and_a_childs_reply_is_compared_on_its_own_task() {

@@ -48,3 +48,5 @@ pub fn self_judged(judge_model: &str, hierarchy: &crate::config::Hierarchy) -> b
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod turn_fixture;

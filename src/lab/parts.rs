@@ -42,23 +42,7 @@ pub fn parts_answer(hierarchy: &Hierarchy, turn: &PastTurn) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::conversation::Exchange;
-
-    fn shipped() -> Hierarchy {
-        crate::config::parse_hierarchy(crate::config::DEFAULT_HIERARCHY_TOML, "shipped")
-            .unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    fn turn(answers: &[(&str, Option<&str>)]) -> PastTurn {
-        let members = answers
-            .iter()
-            .map(|(id, answer)| {
-                let exchange = Exchange { task: format!("task of {id}"), answer: answer.map(str::to_string) };
-                (id.to_string(), exchange)
-            })
-            .collect();
-        PastTurn { answer: Some("the synthesis".into()), complete: true, members, ..PastTurn::default() }
-    }
+    use crate::lab::turn_fixture::{shipped, turn};
 
     #[test]
     fn the_default_tree_lists_its_leaves_depth_first() {
