@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use ailab::config::{DEFAULT_HIERARCHY_TOML, Hierarchy, parse_hierarchy};
 use ailab::engine::{Conversation, Engine, EventKind, EventSink, RunEvent, RunStatus, new_run_id};
-use tokio_util::sync::CancellationToken;
 
 use crate::Options;
 use crate::measure::median;
@@ -130,19 +129,11 @@ fn seeded(shipped: &Hierarchy, seed: i64, guard: bool) -> Hierarchy {
 
 /// The root's model answering the prompt alone: wall ms and how it ended.
 async fn solo_run(engine: &Engine) -> (f64, RunStatus) {
-    let cancel = CancellationToken::new();
-    let timer = {
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(RUN_LIMIT).await;
-            cancel.cancel();
-        })
-    };
+    let cancel = runs::cancel_after(Some(RUN_LIMIT));
     let sink = EventSink::new();
     let started = std::time::Instant::now();
     let summary =
         engine.run_solo(new_run_id(), PROMPT.to_string(), &Conversation::default(), &sink, cancel).await;
-    timer.abort();
     (started.elapsed().as_secs_f64() * 1000.0, summary.status)
 }
 

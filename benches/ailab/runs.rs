@@ -85,14 +85,7 @@ pub async fn run_prompt_within(
     record: Option<&Path>,
     limit: Option<Duration>,
 ) -> RunMeasure {
-    let cancel = CancellationToken::new();
-    if let Some(limit) = limit {
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(limit).await;
-            cancel.cancel();
-        });
-    }
+    let cancel = cancel_after(limit);
     let sink = EventSink::new();
     let mut events_rx = sink.subscribe();
     let recorder = record.map(|path| {
@@ -128,6 +121,19 @@ pub async fn run_prompt_within(
         spans,
         events,
     }
+}
+
+/// A token that cancels itself after `limit` (never, without one): a run that overstays is stopped.
+pub fn cancel_after(limit: Option<Duration>) -> CancellationToken {
+    let cancel = CancellationToken::new();
+    if let Some(limit) = limit {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(limit).await;
+            cancel.cancel();
+        });
+    }
+    cancel
 }
 
 /// A multi-threaded runtime like the app's (one worker per core).
