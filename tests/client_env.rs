@@ -33,7 +33,7 @@ fn api_key_from_the_named_variable_and_no_proxy() {
             response_format: None,
             sampling: Default::default(),
         };
-        let mut sink = |_: Delta| {};
+        let mut sink = |_: Delta, _: u32| {};
 
         let with_key =
             ServerConfig { api_key_env: Some("AILAB_TEST_API_KEY".into()), ..ServerConfig::default() };

@@ -15,7 +15,7 @@ use crate::mock::{PacedMock, burst_script, split_pieces};
 use crate::proc_cpu::{self, ProcCpu};
 use crate::report::{Bar, Report};
 use crate::support::{RecordedRequest, Reply};
-use crate::tmux::{Tmux, ailab_command};
+use crate::tmux::{Tmux, ailab_command, seen_welcome};
 
 const WIDTH: u16 = 160;
 const HEIGHT: u16 = 48;
@@ -155,6 +155,10 @@ fn ailab_run(
 ) -> Result<Measured, String> {
     let (data, config) = (dir.join("data"), dir.join("config"));
     std::fs::create_dir_all(&config).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
+    // A returning user: the first start's welcome would take the typed prompt's letters as its
+    // choices ('d' is the demo).
+    seen_welcome(&data);
     let mut args = format!("--base-url {}", mock.base_url());
     if let Some(tree) = hierarchy {
         args.push_str(&format!(" --hierarchy '{}'", tree.display()));

@@ -145,6 +145,7 @@ fn token(run_id: &str, node_index: usize, n: usize) -> RunEvent {
             phase: Phase::Answer,
             text: piece(n),
             reasoning: false,
+            pieces: 1,
         },
     }
 }

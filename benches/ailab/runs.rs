@@ -110,7 +110,10 @@ pub async fn run_prompt_within(
     }
     let spans = timeline::spans(&events);
     let critical = timeline::strict_critical_path_ms(engine.hierarchy(), &spans);
-    let tokens = events.iter().filter(|e| matches!(e.kind, EventKind::Token { .. })).count();
+    let tokens: usize = events
+        .iter()
+        .map(|e| if let EventKind::Token { pieces, .. } = e.kind { pieces as usize } else { 0 })
+        .sum();
     RunMeasure {
         status: summary.status,
         wall_ms: ms(wall),

@@ -86,6 +86,10 @@ pub enum EventKind {
         /// True for reasoning ("thinking") text, kept apart from the answer.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         reasoning: bool,
+        /// How many of the server's pieces (tokens, as a rule) the text holds: pieces that arrived
+        /// together travel as one event.
+        #[serde(default = "one_piece", skip_serializing_if = "is_one_piece")]
+        pieces: u32,
     },
     /// A call ended, successfully or not, with its measurements.
     CallFinished {
@@ -151,6 +155,14 @@ impl ReflectionRound {
 
 fn default_kind() -> String {
     "tree".to_string()
+}
+
+fn one_piece() -> u32 {
+    1
+}
+
+fn is_one_piece(n: &u32) -> bool {
+    *n == 1
 }
 
 /// Where a node is in its lifecycle.

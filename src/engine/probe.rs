@@ -128,7 +128,7 @@ pub fn knob_refusals(
 /// One test message; the answer's text.
 async fn send(endpoint: &super::backends::Endpoint, request: &ChatRequest) -> Result<String, LlmError> {
     let mut text = String::new();
-    let mut on_delta = |delta: crate::llm::Delta| {
+    let mut on_delta = |delta: crate::llm::Delta, _pieces: u32| {
         if let crate::llm::Delta::Content(piece) = delta {
             text.push_str(&piece);
         }

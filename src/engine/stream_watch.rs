@@ -95,7 +95,7 @@ impl RunContext {
         });
         let stop = tokio_util::sync::CancellationToken::new();
         let node_id = node.id.clone();
-        let mut on_delta = |delta: Delta| {
+        let mut on_delta = |delta: Delta, pieces: u32| {
             on_first();
             let (text, reasoning) = match delta {
                 Delta::Content(text) => (text, false),
@@ -110,7 +110,14 @@ impl RunContext {
             if let (Some(hook), false) = (on_text.as_mut(), reasoning) {
                 hook(call, &text);
             }
-            self.emitter.emit(EventKind::Token { call, node: node_id.clone(), phase, text, reasoning });
+            self.emitter.emit(EventKind::Token {
+                call,
+                node: node_id.clone(),
+                phase,
+                text,
+                reasoning,
+                pieces,
+            });
         };
         let stream = backend.stream_chat(request, &mut on_delta);
         let silence = async {

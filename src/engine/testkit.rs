@@ -244,7 +244,7 @@ impl ChatBackend for ScriptedBackend {
                     self.note(index, Moment::FirstToken);
                 }
                 let word = word.to_string();
-                on_delta(if reasoning { Delta::Reasoning(word) } else { Delta::Content(word) });
+                on_delta(if reasoning { Delta::Reasoning(word) } else { Delta::Content(word) }, 1);
                 chunks += 1;
             }
             if stall {

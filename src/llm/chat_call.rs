@@ -12,6 +12,7 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use serde_json::{Value, json};
 
 use super::client::HttpBackend;
+use super::gathered::Gathered;
 use super::retry;
 use super::server_error::{self, excerpt};
 use super::sse::SseParser;
@@ -21,8 +22,8 @@ use super::{ChatCompletion, ChatRequest, Delta, DeltaSink, LlmError};
 /// How much of a body to keep for an error message.
 const HEAD_BYTES: usize = 200;
 
-/// How long streamed text is left to gather between two reads (well under a frame, 25 ms).
-const GATHER: std::time::Duration = std::time::Duration::from_millis(10);
+/// How long streamed text is left to gather between two reads (under a frame, 25 ms).
+const GATHER: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// A 200 response and what is known when it arrived.
 struct Opened {
@@ -87,12 +88,7 @@ impl HttpBackend {
         let Opened { response, first_token_deadline, .. } = opened;
         let mut decoder = StreamDecoder::new(model);
         let mut first_token_at = None;
-        let mut hand_on = |deltas: Vec<Delta>, first_token_at: &mut Option<Instant>| {
-            for delta in deltas {
-                first_token_at.get_or_insert_with(Instant::now);
-                on_delta(delta);
-            }
-        };
+        let mut gathered = Gathered::default();
         if is_json(&response) {
             let text = within(first_token_deadline, response.text())
                 .await
@@ -101,7 +97,7 @@ impl HttpBackend {
             let value: Value = serde_json::from_str(&text).map_err(|_| LlmError::InvalidResponse {
                 message: format!("the answer is not JSON: {}", excerpt(text.trim(), 80)),
             })?;
-            hand_on(decoder.decode_whole(&value)?, &mut first_token_at);
+            gather(decoder.decode_whole(&value), &mut gathered, &mut first_token_at, on_delta)?;
         } else {
             let mut parser = SseParser::new();
             let mut body = response.bytes_stream();
@@ -139,7 +135,7 @@ impl HttpBackend {
                     }
                     for event in parser.feed(&bytes) {
                         saw_event = true;
-                        hand_on(decoder.decode(&event)?, &mut first_token_at);
+                        gather(decoder.decode(&event), &mut gathered, &mut first_token_at, on_delta)?;
                     }
                     if decoder.is_done() {
                         break;
@@ -149,6 +145,8 @@ impl HttpBackend {
                         None => break,
                     }
                 }
+                // What this read brought goes on in one go: one event per read, not per token.
+                gathered.hand_on(on_delta);
                 if ended {
                     break;
                 }
@@ -156,12 +154,12 @@ impl HttpBackend {
                 // read with one system call and handed on in one go, instead of a wake-up of every
                 // task on the way per token.
                 if first_token_at.is_some() && !decoder.is_done() {
-                    tokio::time::sleep(GATHER).await;
+                    tokio::time::sleep_until(gather_tick(Instant::now()).into()).await;
                 }
             }
             for event in parser.finish() {
                 saw_event = true;
-                hand_on(decoder.decode(&event)?, &mut first_token_at);
+                gather(decoder.decode(&event), &mut gathered, &mut first_token_at, on_delta)?;
             }
             if !saw_event && !head.is_empty() {
                 let start = String::from_utf8_lossy(&head);
@@ -173,7 +171,8 @@ impl HttpBackend {
                 });
             }
         }
-        hand_on(decoder.flush(), &mut first_token_at);
+        gather(Ok(decoder.flush()), &mut gathered, &mut first_token_at, on_delta)?;
+        gathered.hand_on(on_delta);
         let mut completion = decoder.finish()?;
         completion.first_token_at = first_token_at;
         Ok(completion)
@@ -197,6 +196,39 @@ fn request_body(request: &ChatRequest) -> Result<Value, LlmError> {
         map.insert("stream_options".into(), json!({ "include_usage": true }));
     }
     Ok(body)
+}
+
+/// When the streams read next: every call waits for the same ticks, so several streams flowing at
+/// once are read in one wake-up of the runtime instead of one each.
+fn gather_tick(now: Instant) -> Instant {
+    static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    let epoch = *EPOCH.get_or_init(|| now);
+    let step = GATHER.as_nanos();
+    let ticks = now.saturating_duration_since(epoch).as_nanos() / step + 1;
+    epoch + std::time::Duration::from_nanos(u64::try_from(ticks * step).unwrap_or(u64::MAX))
+}
+
+/// Keeps decoded pieces to hand on with the rest of their read, noting when text first came.
+fn gather(
+    decoded: Result<Vec<Delta>, LlmError>,
+    gathered: &mut Gathered,
+    first_token_at: &mut Option<Instant>,
+    on_delta: DeltaSink<'_>,
+) -> Result<(), LlmError> {
+    match decoded {
+        Ok(deltas) => {
+            for delta in deltas {
+                first_token_at.get_or_insert_with(Instant::now);
+                gathered.push(delta);
+            }
+            Ok(())
+        }
+        // What arrived before the fault still goes on: a failed call keeps what it streamed.
+        Err(error) => {
+            gathered.hand_on(on_delta);
+            Err(error)
+        }
+    }
 }
 
 /// A 200 with a JSON body instead of a stream: an error, or a server that ignored `stream: true`.
@@ -223,5 +255,24 @@ async fn within<F: Future>(deadline: Option<Instant>, future: F) -> Option<F::Ou
     match deadline {
         Some(deadline) => tokio::time::timeout_at(deadline.into(), future).await.ok(),
         None => Some(future.await),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn streams_read_on_shared_ticks_a_little_ahead() {
+        let now = Instant::now();
+        let first = gather_tick(now);
+        assert!(first > now && first <= now + GATHER, "the next tick is within one step");
+        // Two streams asking at different moments between the same ticks wake together.
+        let a = gather_tick(first - Duration::from_millis(7));
+        let b = gather_tick(first - Duration::from_millis(2));
+        assert_eq!(a, b);
+        assert_eq!(a, first);
+        assert_eq!(gather_tick(first), first + GATHER, "a stream on the tick waits for the next one");
     }
 }

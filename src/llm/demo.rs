@@ -59,7 +59,7 @@ impl ChatBackend for DemoBackend {
             let mut chunks = 0;
             for piece in text.split_inclusive(' ') {
                 first_token_at.get_or_insert_with(Instant::now);
-                on_delta(Delta::Content(piece.to_string()));
+                on_delta(Delta::Content(piece.to_string()), 1);
                 chunks += 1;
                 tokio::time::sleep(self.delay(TOKEN_DELAY)).await;
             }
@@ -244,7 +244,7 @@ mod tests {
         let mut seen = String::new();
         let req = request("Task:\nWhy is the sky blue?", Some(3));
         let done = demo
-            .stream_chat(&req, &mut |d| {
+            .stream_chat(&req, &mut |d, _| {
                 if let Delta::Content(t) = d {
                     seen.push_str(&t)
                 }
@@ -287,17 +287,17 @@ mod tests {
         let demo = DemoBackend::with_pace(0.0);
         let revise =
             "Task:\nWhy?\n\nYour draft:\nOld.\n\nCritique of the draft:\nShort.\n\nRewrite the draft.";
-        let done = demo.stream_chat(&request(revise, None), &mut |_| {}).await.unwrap();
+        let done = demo.stream_chat(&request(revise, None), &mut |_, _| {}).await.unwrap();
         assert!(done.content.contains("(revised)"), "{}", done.content);
         let reflect = "Task:\nWhy?\n\nYour draft:\nOld.\n\nReview this draft as a strict critic.";
-        let done = demo.stream_chat(&request(reflect, None), &mut |_| {}).await.unwrap();
+        let done = demo.stream_chat(&request(reflect, None), &mut |_, _| {}).await.unwrap();
         assert!(done.content.contains("could be sharper"), "{}", done.content);
     }
 
     #[tokio::test]
     async fn answers_are_labelled_as_demo() {
         let demo = DemoBackend::with_pace(0.0);
-        let done = demo.stream_chat(&request("Why?", None), &mut |_| {}).await.unwrap();
+        let done = demo.stream_chat(&request("Why?", None), &mut |_, _| {}).await.unwrap();
         assert!(done.content.starts_with("[demo]"));
         assert_eq!(done.usage.unwrap().completion_tokens, done.chunks);
     }

@@ -4,6 +4,7 @@ mod chat_call;
 pub mod client;
 pub mod demo;
 pub mod error;
+pub mod gathered;
 pub mod lmstudio;
 pub mod retry;
 pub mod schema;
@@ -20,8 +21,10 @@ pub use types::{
     ChatCompletion, ChatMessage, ChatRequest, Delta, ModelInfo, Role, Sampling, ServerTimings, Usage,
 };
 
-/// Receives text as it streams in; called on the caller's task, never after the call returns.
-pub type DeltaSink<'a> = &'a mut (dyn FnMut(Delta) + Send);
+/// Receives text as it streams in, with how many of the server's pieces (tokens, as a rule) it
+/// holds: pieces that arrived together come merged. Called on the caller's task, never after the
+/// call returns.
+pub type DeltaSink<'a> = &'a mut (dyn FnMut(Delta, u32) + Send);
 
 /// Something that answers chat requests by streaming: the HTTP client, the demo, or a test script.
 ///

@@ -235,6 +235,8 @@ fn call_tokens(call: &CallRecord) -> Vec<(i64, EventKind)> {
         phase: call.phase,
         text: text.to_string(),
         reasoning,
+        // The pieces inside a mark are not kept; the call's own count comes with its end.
+        pieces: 1,
     };
     let mut out = Vec::new();
     let (mut text_at, mut reasoning_at) = (0, 0);

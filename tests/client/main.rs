@@ -59,17 +59,26 @@ pub fn request() -> ChatRequest {
     }
 }
 
-/// Streams one call, collecting the deltas handed on.
+/// Streams one call, collecting the deltas handed on (pieces that arrived together come merged).
 pub async fn chat(
     backend: &HttpBackend,
     request: &ChatRequest,
 ) -> (Vec<Delta>, Result<ChatCompletion, LlmError>) {
-    let mut deltas = Vec::new();
+    let (handed, result) = chat_pieces(backend, request).await;
+    (handed.into_iter().map(|(delta, _)| delta).collect(), result)
+}
+
+/// Streams one call, collecting the deltas handed on with how many pieces each holds.
+pub async fn chat_pieces(
+    backend: &HttpBackend,
+    request: &ChatRequest,
+) -> (Vec<(Delta, u32)>, Result<ChatCompletion, LlmError>) {
+    let mut handed = Vec::new();
     let result = {
-        let mut sink = |delta: Delta| deltas.push(delta);
+        let mut sink = |delta: Delta, pieces: u32| handed.push((delta, pieces));
         backend.stream_chat(request, &mut sink).await
     };
-    (deltas, result)
+    (handed, result)
 }
 
 /// The answer text of a list of deltas.

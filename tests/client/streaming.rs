@@ -6,15 +6,18 @@ use ailab::llm::{ChatBackend, Delta, LlmError, Usage};
 use serde_json::json;
 
 use crate::support::{LineEnding, MockServer, Reply, Step, StreamScript};
-use crate::{backend, chat, content_of, request};
+use crate::{backend, chat, chat_pieces, content_of, request};
 
 #[tokio::test]
 async fn lmstudio_stream_is_decoded_with_usage_model_and_metrics() {
     let mock = MockServer::start().await;
     mock.push(Reply::text(&["The sky ", "scatters ", "blue light."]));
-    let (deltas, result) = chat(&backend(&mock.base_url()), &request()).await;
+    let (handed, result) = chat_pieces(&backend(&mock.base_url()), &request()).await;
     let done = result.unwrap();
-    assert_eq!(deltas, ["The sky ", "scatters ", "blue light."].map(|t| Delta::Content(t.into())).to_vec());
+    // Pieces that arrived together are handed on together, saying how many they were.
+    assert_eq!(handed.iter().map(|(_, n)| n).sum::<u32>(), 3);
+    let deltas: Vec<Delta> = handed.into_iter().map(|(d, _)| d).collect();
+    assert_eq!(content_of(&deltas), "The sky scatters blue light.");
     assert_eq!(done.content, "The sky scatters blue light.");
     assert_eq!(done.reasoning, "");
     assert_eq!(done.finish_reason.as_deref(), Some("stop"));
@@ -84,7 +87,11 @@ async fn reasoning_in_every_shape_is_kept_apart_from_the_answer() {
     assert_eq!(done.reasoning, "Rayleigh scattering. Shorter waves");
     assert_eq!(done.content, "Blue light scatters most.");
     assert_eq!(content_of(&deltas), done.content);
-    assert!(deltas.iter().any(|d| matches!(d, Delta::Reasoning(t) if t == "Shorter waves")));
+    let reasoning: String = deltas
+        .iter()
+        .filter_map(|d| if let Delta::Reasoning(t) = d { Some(t.as_str()) } else { None })
+        .collect();
+    assert_eq!(reasoning, done.reasoning, "reasoning streams apart from the answer");
 }
 
 #[tokio::test]
@@ -108,9 +115,9 @@ async fn byte_by_byte_delivery_reassembles_lines_and_utf8() {
         let mock = MockServer::start().await;
         let pieces = ["Héllo ", "wörld ", "🌍", " ✓"];
         mock.push(StreamScript::answer(&pieces).line_ending(ending).byte_by_byte(Duration::ZERO));
-        let (deltas, result) = chat(&backend(&mock.base_url()), &request()).await;
+        let (handed, result) = chat_pieces(&backend(&mock.base_url()), &request()).await;
         assert_eq!(result.unwrap().content, "Héllo wörld 🌍 ✓", "{ending:?}");
-        assert_eq!(deltas.len(), 4);
+        assert_eq!(handed.iter().map(|(_, n)| n).sum::<u32>(), 4, "every piece counted once");
     }
 }
 
@@ -183,7 +190,10 @@ async fn stream_that_just_ends_without_an_end_marker_is_truncated() {
 async fn malformed_chunk_is_an_invalid_response_with_an_excerpt() {
     let mock = MockServer::start().await;
     mock.push(StreamScript::answer(&["ok"]).insert(1, Step::Raw("data: {\"choices\": [{\"delta\n\n".into())));
-    let error = chat(&backend(&mock.base_url()), &request()).await.1.unwrap_err();
+    let (deltas, result) = chat(&backend(&mock.base_url()), &request()).await;
+    // The text read in the same go as the bad chunk is still handed on: nothing streamed is lost.
+    assert_eq!(content_of(&deltas), "ok");
+    let error = result.unwrap_err();
     let LlmError::InvalidResponse { message } = error else {
         panic!("expected InvalidResponse, got {error:?}")
     };

@@ -85,7 +85,7 @@ async fn dropping_the_call_closes_the_connection() {
     let req = request();
     let (first_tx, first_rx) = tokio::sync::oneshot::channel();
     let mut first_tx = Some(first_tx);
-    let mut sink = |_: Delta| {
+    let mut sink = |_: Delta, _: u32| {
         if let Some(tx) = first_tx.take() {
             let _ = tx.send(());
         }

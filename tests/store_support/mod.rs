@@ -143,12 +143,26 @@ impl Script {
     }
 
     pub fn token(&mut self, call: CallId, node: &str, phase: Phase, text: &str) -> RunEvent {
-        self.push(EventKind::Token { call, node: node.into(), phase, text: text.into(), reasoning: false })
+        self.push(EventKind::Token {
+            call,
+            node: node.into(),
+            phase,
+            text: text.into(),
+            reasoning: false,
+            pieces: 1,
+        })
     }
 
     pub fn thought(&mut self, call: CallId, node: &str, phase: Phase, text: &str) -> RunEvent {
         self.reasoning.entry(call).or_default().push_str(text);
-        self.push(EventKind::Token { call, node: node.into(), phase, text: text.into(), reasoning: true })
+        self.push(EventKind::Token {
+            call,
+            node: node.into(),
+            phase,
+            text: text.into(),
+            reasoning: true,
+            pieces: 1,
+        })
     }
 
     /// Streams `text` word by word, `gap_ms` apart.

@@ -173,7 +173,14 @@ impl Script {
         for word in text.split_inclusive(' ') {
             self.push(
                 t,
-                EventKind::Token { call, node: node.into(), phase, text: word.into(), reasoning: false },
+                EventKind::Token {
+                    call,
+                    node: node.into(),
+                    phase,
+                    text: word.into(),
+                    reasoning: false,
+                    pieces: 1,
+                },
             );
             t += 40;
         }

@@ -125,6 +125,7 @@ fn waits_are_set_by_their_events_and_cleared_by_progress() {
         phase: Phase::Answer,
         text: "way ".into(),
         reasoning: false,
+        pieces: 1,
     };
     let slotted = EventKind::CallSlotted { call: echo_call, node: "echo".into(), waited_ms: 40_500 };
     feed(&mut s, &[event(token, 42_000), event(slotted, 42_000)]);

@@ -89,7 +89,7 @@ impl TestRun {
 
     pub fn token(&mut self, call: CallId, text: &str) {
         let (node, phase) = self.who(call);
-        self.send(EventKind::Token { call, node, phase, text: text.into(), reasoning: false });
+        self.send(EventKind::Token { call, node, phase, text: text.into(), reasoning: false, pieces: 1 });
     }
 
     /// The call ends with `text`, or fails with `error`; `finish` is its finish reason.

@@ -310,14 +310,14 @@ impl RunView {
                 self.call_index.insert(*call, index);
                 self.nodes[node_ix].calls.push(index);
             }
-            EventKind::Token { call, text, reasoning, .. } => {
+            EventKind::Token { call, text, reasoning, pieces, .. } => {
                 let Some(&ix) = self.call_index.get(call) else { return };
                 let c = &mut self.calls[ix];
                 if c.is_finished() {
                     return;
                 }
                 c.first_token_ms.get_or_insert(event.at_ms);
-                c.streamed += 1;
+                c.streamed += pieces;
                 if c.wait.take().is_some() {
                     self.shape += 1;
                 }

@@ -237,6 +237,7 @@ mod tests {
             phase: Phase::Answer,
             text: text.into(),
             reasoning,
+            pieces: 1,
         }));
     }
 

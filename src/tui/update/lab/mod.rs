@@ -248,7 +248,7 @@ pub fn on_engine_event(state: &mut State, event: &RunEvent) {
             let Some(live) = run.live.as_mut().filter(|l| l.run_id == event.run_id) else { return };
             match kind {
                 EventKind::CallStarted { .. } => live.calls += 1,
-                EventKind::Token { .. } => live.tokens += 1,
+                EventKind::Token { pieces, .. } => live.tokens += *pieces,
                 _ => {}
             }
         }
