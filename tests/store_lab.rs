@@ -73,14 +73,14 @@ fn comparisons_resume_verdicts_combine_and_votes_queue() {
             "same prompt, repeat and version: same comparison"
         );
         assert_ne!(store.comparison(&prompt, 2).unwrap(), id);
-        store.save_arm(id, Arm::Tree, &answered("t1", "Yes, 17 is prime.")).unwrap();
-        store.save_arm(id, Arm::Solo, &answered("s1", "Yes.")).unwrap();
-        assert_eq!(store.arm_result(id, Arm::Tree).unwrap().unwrap().run_id, "t1");
+        store.save_arm(id, &Arm::Tree, &answered("t1", "Yes, 17 is prime.")).unwrap();
+        store.save_arm(id, &Arm::Solo, &answered("s1", "Yes.")).unwrap();
+        assert_eq!(store.arm_result(id, &Arm::Tree).unwrap().unwrap().run_id, "t1");
         // The tree shown first won (A), then the tree shown second won (B): a clear tree win.
         store.save_judgement(id, &judgement(Pick::A, Arm::Tree)).unwrap();
         store.save_judgement(id, &judgement(Pick::B, Arm::Solo)).unwrap();
-        assert!(store.judgement(id, (Arm::Tree, Arm::Solo), Arm::Tree, "judge").unwrap().is_some());
-        assert!(store.judgement(id, (Arm::Tree, Arm::Solo), Arm::Tree, "other").unwrap().is_none());
+        assert!(store.judgement(id, &(Arm::Tree, Arm::Solo), &Arm::Tree, "judge").unwrap().is_some());
+        assert!(store.judgement(id, &(Arm::Tree, Arm::Solo), &Arm::Tree, "other").unwrap().is_none());
     }
     let other_version = store(recorder.writer(), "v2", SERVER).comparison(&prompt, 1).unwrap();
     assert_ne!(other_version, 1, "a new prompt version starts fresh");
@@ -94,10 +94,10 @@ fn comparisons_resume_verdicts_combine_and_votes_queue() {
     assert_eq!(queue.len(), 1);
     assert_eq!(queue[0].pair, (Arm::Tree, Arm::Solo));
     assert_eq!(queue[0].answers.0, "Yes, 17 is prime.");
-    let (comparison, pair) = (queue[0].comparison, queue[0].pair);
+    let (comparison, pair) = (queue[0].comparison, queue[0].pair.clone());
     recorder
         .writer()
-        .run(move |w| w.cast_vote(comparison, pair, Arm::Solo, Outcome::Second, "shorter is better"))
+        .run(move |w| w.cast_vote(comparison, &pair, &Arm::Solo, Outcome::Second, "shorter is better"))
         .unwrap();
     assert!(ailab::lab::vote_queue(&reader.lab_rows(None, LabScope::Real).unwrap(), 10).is_empty());
     let voted = voted(&reader, LabScope::Real);
@@ -118,9 +118,9 @@ fn demo_comparisons_are_never_resumed_as_real_ones_nor_scored_with_them() {
     for backend in ["demo", SERVER] {
         let mut store = store(recorder.writer(), "v1", backend);
         let id = store.comparison(&prompt, 1).unwrap();
-        assert!(store.arm_result(id, Arm::Tree).unwrap().is_none(), "{backend}: nothing to resume yet");
-        store.save_arm(id, Arm::Tree, &answered("t", &format!("{backend} tree"))).unwrap();
-        store.save_arm(id, Arm::Solo, &answered("s", &format!("{backend} solo"))).unwrap();
+        assert!(store.arm_result(id, &Arm::Tree).unwrap().is_none(), "{backend}: nothing to resume yet");
+        store.save_arm(id, &Arm::Tree, &answered("t", &format!("{backend} tree"))).unwrap();
+        store.save_arm(id, &Arm::Solo, &answered("s", &format!("{backend} solo"))).unwrap();
         store.save_judgement(id, &judgement(Pick::A, Arm::Tree)).unwrap();
         store.save_judgement(id, &judgement(Pick::B, Arm::Solo)).unwrap();
         ids.push(id);
@@ -150,10 +150,10 @@ fn a_pair_without_both_verdicts_is_not_judged_rather_than_a_tie() {
     {
         let mut store = store(recorder.writer(), "v1", SERVER);
         let id = store.comparison(&prompt, 1).unwrap();
-        store.save_arm(id, Arm::Tree, &answered("t", "Yes.")).unwrap();
-        store.save_arm(id, Arm::Solo, &answered("s", "Yes, it is.")).unwrap();
+        store.save_arm(id, &Arm::Tree, &answered("t", "Yes.")).unwrap();
+        store.save_arm(id, &Arm::Solo, &answered("s", "Yes, it is.")).unwrap();
         let failed = ArmResult { status: RunStatus::Failed, answer: None, ..answered("c", "") };
-        store.save_arm(id, Arm::Compute, &failed).unwrap();
+        store.save_arm(id, &Arm::Compute, &failed).unwrap();
         // Only one order of tree vs solo was judged (the other call failed and was not saved).
         store.save_judgement(id, &judgement(Pick::A, Arm::Tree)).unwrap();
     }
@@ -161,10 +161,10 @@ fn a_pair_without_both_verdicts_is_not_judged_rather_than_a_tie() {
     assert_eq!(judged.len(), 1);
     assert!(judged[0].outcomes.is_empty());
     let board = scoreboard(&judged);
-    let tree_solo = board.pairs.iter().find(|p| (p.x, p.y) == (Arm::Tree, Arm::Solo)).unwrap();
+    let tree_solo = board.pairs.iter().find(|p| p.x == Arm::Tree && p.y == Arm::Solo).unwrap();
     assert_eq!(tree_solo.tally.total(), 0, "no verdict is no tie");
     assert_eq!(tree_solo.not_judged, 1);
-    let tree_compute = board.pairs.iter().find(|p| (p.x, p.y) == (Arm::Tree, Arm::Compute)).unwrap();
+    let tree_compute = board.pairs.iter().find(|p| p.x == Arm::Tree && p.y == Arm::Compute).unwrap();
     assert_eq!((tree_compute.arm_failed, tree_compute.not_judged), (1, 0));
     // The failed arm's zeros do not pull the averages down.
     let compute = board.costs.iter().find(|c| c.arm == Arm::Compute).unwrap();
@@ -183,8 +183,8 @@ fn the_rows_of_one_judge_are_read_apart_from_another_judge_s() {
     };
     let mut store = store(recorder.writer(), "v1", SERVER);
     let id = store.comparison(&prompt, 1).unwrap();
-    store.save_arm(id, Arm::Tree, &answered("t", "Yes.")).unwrap();
-    store.save_arm(id, Arm::Solo, &answered("s", "Yes, it is.")).unwrap();
+    store.save_arm(id, &Arm::Tree, &answered("t", "Yes.")).unwrap();
+    store.save_arm(id, &Arm::Solo, &answered("s", "Yes, it is.")).unwrap();
     store.save_judgement(id, &judgement(Pick::A, Arm::Tree)).unwrap();
     store.save_judgement(id, &judgement(Pick::B, Arm::Solo)).unwrap();
     let other = |pick, shown_first| Judgement { judge_model: "other".into(), ..judgement(pick, shown_first) };
@@ -221,8 +221,8 @@ fn a_follow_up_is_its_own_comparison_and_level_verdicts_resume_and_read_back_wit
     ];
     assert!(ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2], "{ids:?}");
     assert_eq!(store.comparison(&follow_up("Write a haiku."), 1).unwrap(), ids[1], "resumed");
-    store.save_arm(ids[1], Arm::Tree, &answered("tree-2", "Short.")).unwrap();
-    store.save_arm(ids[1], Arm::Solo, &answered("solo-2", "Shorter.")).unwrap();
+    store.save_arm(ids[1], &Arm::Tree, &answered("tree-2", "Short.")).unwrap();
+    store.save_arm(ids[1], &Arm::Solo, &answered("solo-2", "Shorter.")).unwrap();
 
     let level = |shown_first, pick| LevelJudgement {
         run_id: "tree-2".into(),

@@ -9,6 +9,7 @@ pub mod judge_check;
 pub mod lab_report;
 pub mod levels;
 pub mod mtbench;
+pub mod organization;
 pub mod parts;
 pub mod plain;
 pub mod prompt_set;
@@ -19,7 +20,7 @@ pub mod stats;
 pub mod trust;
 pub mod verdict;
 
-pub use arm::{Arm, ArmResult};
+pub use arm::{Arm, ArmResult, ArmSpec, OrgKey};
 pub use data::{
     ComparisonResult, ComparisonRow, Judgement, LabRows, LabStore, PendingVote, Unscored, VoteRow,
 };

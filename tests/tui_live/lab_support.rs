@@ -28,7 +28,7 @@ pub const PROMPTS: &[(&str, &str)] = &[
     ("explanation", "Explain what a hash table is to a ten-year-old."),
 ];
 
-fn answer(arm: Arm, prompt: usize) -> ArmResult {
+fn answer(arm: &Arm, prompt: usize) -> ArmResult {
     let text = match arm {
         Arm::Tree => format!(
             "**Step by step** for question {prompt}:\n\n1. Name the parts.\n2. Check each one against \
@@ -38,11 +38,13 @@ fn answer(arm: Arm, prompt: usize) -> ArmResult {
         Arm::Solo => format!("Short answer to question {prompt}: the ball costs 0.05."),
         Arm::Compute => format!("Combined drafts for question {prompt}: 0.05, checked twice."),
         Arm::Parts => format!("Echo (implementation):\nPart of question {prompt}: 0.05."),
+        Arm::Org(_) => format!("Every member reflected on question {prompt}; the answer is 0.05, checked."),
     };
     let calls = match arm {
         Arm::Tree | Arm::Parts => 9,
         Arm::Solo => 1,
         Arm::Compute => 10,
+        Arm::Org(_) => 29,
     };
     ArmResult {
         run_id: format!("{arm}-{prompt}"),
@@ -84,15 +86,15 @@ pub fn record(dir: &std::path::Path) -> Reader {
             };
             let id = store.comparison(&prompt, 1).unwrap();
             for arm in [Arm::Tree, Arm::Solo, Arm::Compute] {
-                store.save_arm(id, arm, &answer(arm, i)).unwrap();
+                store.save_arm(id, &arm, &answer(&arm, i)).unwrap();
             }
             if i + 1 == PROMPTS.len() {
                 continue;
             }
             for (pair, (first, swapped)) in pairs.iter().zip(picks(i)) {
-                for (shown_first, pick) in [(pair.0, first), (pair.1, swapped)] {
+                for (shown_first, pick) in [(pair.0.clone(), first), (pair.1.clone(), swapped)] {
                     let judgement = Judgement {
-                        pair: *pair,
+                        pair: pair.clone(),
                         shown_first,
                         judge_model: JUDGE.into(),
                         run_id: format!("judge-{i}"),
@@ -106,7 +108,7 @@ pub fn record(dir: &std::path::Path) -> Reader {
     }
     recorder
         .writer()
-        .run(|w| w.cast_vote(1, (Arm::Tree, Arm::Solo), Arm::Solo, Outcome::First, "more complete"))
+        .run(|w| w.cast_vote(1, &(Arm::Tree, Arm::Solo), &Arm::Solo, Outcome::First, "more complete"))
         .unwrap();
     recorder.shutdown().unwrap();
     Reader::open(&path).unwrap()
@@ -120,6 +122,7 @@ pub fn query(scope: LabScope) -> LabQuery {
         scope,
         self_judged: false,
         solo_model: "phi-3.1-mini-4k-instruct".into(),
+        tree_name: "the lean tree".into(),
         current_version: "v1".into(),
         version: None,
         members: Vec::new(),

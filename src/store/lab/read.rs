@@ -109,7 +109,7 @@ pub(super) fn arms_of(conn: &Connection, comparison: i64) -> Result<Vec<(Arm, Ar
         let (name, result) = row?;
         out.push((arm(&name)?, result));
     }
-    out.sort_by_key(|(a, _)| *a);
+    out.sort_by(|(a, _), (b, _)| a.cmp(b));
     Ok(out)
 }
 

@@ -91,8 +91,8 @@ pub struct QueuedVote {
 impl QueuedVote {
     /// The arm shown as "B".
     pub fn shown_second(&self) -> Arm {
-        let (x, y) = self.pending.pair;
-        if self.shown_first == x { y } else { x }
+        let (x, y) = &self.pending.pair;
+        if self.shown_first == *x { y.clone() } else { x.clone() }
     }
 
     /// The answers as shown: (A, B).

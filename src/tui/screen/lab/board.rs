@@ -339,8 +339,8 @@ pub fn verdict(p: &PairScore) -> (String, Role) {
     }
 }
 
-fn words(costs: &[ArmCost], arm: Arm) -> String {
-    costs.iter().find(|c| c.arm == arm).map_or("–".into(), |c| format!("{:.0}", c.avg_words))
+fn words(costs: &[ArmCost], arm: &Arm) -> String {
+    costs.iter().find(|c| c.arm == *arm).map_or("–".into(), |c| format!("{:.0}", c.avg_words))
 }
 
 fn table(out: &mut Vec<Row>, pairs: &[PairScore], costs: &[ArmCost], width: usize) {
@@ -365,7 +365,7 @@ fn table(out: &mut Vec<Row>, pairs: &[PairScore], costs: &[ArmCost], width: usiz
             row.right(&n.to_string(), 3, Role::Metrics);
         }
         let (verdict, role) = verdict(p);
-        let length = format!("{}:{}", words(costs, p.x), words(costs, p.y));
+        let length = format!("{}:{}", words(costs, &p.x), words(costs, &p.y));
         if wide {
             row.right(&percent(p.win_rate), 9, Role::Strong).push("  ", Role::Text);
             row.left(&interval(p.interval), 9, Role::Metrics).left(&length, 8, Role::Metrics);
