@@ -162,3 +162,62 @@ pub fn lab_state(width: u16, height: u16, data: Option<LabData>) -> State {
     }
     state
 }
+
+/// The seed preset's arm as `ailab eval --arms tree,solo,tree@seed` keys it.
+pub fn seed_arm() -> Arm {
+    Arm::Org(ailab::lab::OrgKey::preset("seed", "5eed5eed0123456789"))
+}
+
+/// A record where the tree met solo and the seed's organization (which won three of four), judged
+/// by the judge the Lab uses and, on two comparisons, by another judge too.
+pub fn organizations_data() -> LabData {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lab.db");
+    let recorder = Recorder::start(&path).unwrap();
+    let seed = seed_arm();
+    {
+        let mut store =
+            LabRecord { writer: recorder.writer(), hierarchy_hash: "v1".into(), backend: BACKEND.into() };
+        for (i, (category, text)) in PROMPTS.iter().enumerate() {
+            let prompt = LabPrompt {
+                category: (*category).into(),
+                text: (*text).into(),
+                reference: None,
+                earlier: Vec::new(),
+            };
+            let id = store.comparison(&prompt, 1).unwrap();
+            for arm in [Arm::Tree, Arm::Solo, seed.clone()] {
+                store.save_arm(id, &arm, &answer(&arm, i)).unwrap();
+            }
+            // (pair, pick with the tree shown first, pick swapped, judge)
+            let mut verdicts = vec![
+                ((Arm::Tree, Arm::Solo), Pick::A, Pick::B, JUDGE),
+                (
+                    (Arm::Tree, seed.clone()),
+                    if i == 0 { Pick::A } else { Pick::B },
+                    if i == 0 { Pick::B } else { Pick::A },
+                    JUDGE,
+                ),
+            ];
+            if i < 2 {
+                verdicts.push(((Arm::Tree, Arm::Solo), Pick::B, Pick::A, "qwen-judge"));
+            }
+            for (pair, first, swapped, judge) in verdicts {
+                for (shown_first, pick) in [(pair.0.clone(), first), (pair.1.clone(), swapped)] {
+                    let judgement = Judgement {
+                        pair: pair.clone(),
+                        shown_first,
+                        judge_model: judge.into(),
+                        run_id: format!("judge-{i}"),
+                        pick: Some(pick),
+                        reason: "clearer".into(),
+                    };
+                    store.save_judgement(id, &judgement).unwrap();
+                }
+            }
+        }
+    }
+    recorder.shutdown().unwrap();
+    let reader = Reader::open(&path).unwrap();
+    lab_data(&reader, query(LabScope::Real), |_| true).unwrap()
+}

@@ -67,6 +67,21 @@ impl Reader {
         Ok(rows)
     }
 
+    /// The judges with verdicts on comparisons of `scope` and `version`, with how many comparisons
+    /// each judged, most first: the Lab shows one judge's scores and says where the others are.
+    pub fn lab_judges(&self, scope: LabScope, version: &str) -> Result<Vec<(String, u32)>, StoreError> {
+        let sql = format!(
+            "SELECT j.judge_model, count(DISTINCT j.comparison_id) FROM judgements j
+             JOIN comparisons c ON c.id = j.comparison_id WHERE {}
+             GROUP BY j.judge_model ORDER BY count(DISTINCT j.comparison_id) DESC, j.judge_model",
+            in_scope(3)
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows =
+            stmt.query_map(params![DEMO_BACKEND, scope.is_demo(), version], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The organization versions that have comparisons in `scope`, most recently used first: (hash,
     /// comparisons, when the latest was made).
     pub fn lab_versions(&self, scope: LabScope) -> Result<Vec<LabVersion>, StoreError> {

@@ -291,7 +291,11 @@ pub fn lab_data(
     } = query;
     let shown_version = version.unwrap_or_else(|| current_version.clone());
     let versions = reader.lab_versions(scope).map_err(|e| e.to_string())?;
-    let rows = reader.lab_rows_of(None, scope, Some(&shown_version)).map_err(|e| e.to_string())?;
+    // One judge's verdicts (the one new comparisons use): results are keyed by judge as by
+    // version, and the board says which other judges have verdicts kept apart.
+    let rows =
+        reader.lab_rows_of(Some(&judge_model), scope, Some(&shown_version)).map_err(|e| e.to_string())?;
+    let judges = reader.lab_judges(scope, &shown_version).map_err(|e| e.to_string())?;
     let judged = lab::judged_comparisons(&rows);
     let voted = lab::voted_comparisons(&rows);
     let mut all: std::collections::BTreeMap<i64, ComparisonResult> =
@@ -323,6 +327,8 @@ pub fn lab_data(
     );
     Ok(LabData {
         levels: lab::levels::tally(&members, &rows.levels),
+        tree_name,
+        judges,
         judge_model,
         verdict,
         agreement: lab::agreement::agreement(&judged, &voted),

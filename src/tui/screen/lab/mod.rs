@@ -4,6 +4,7 @@
 pub mod board;
 pub mod chart;
 pub mod layout;
+pub mod tables;
 
 use ratatui::layout::Rect;
 
