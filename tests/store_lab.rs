@@ -253,4 +253,8 @@ fn a_follow_up_is_its_own_comparison_and_level_verdicts_resume_and_read_back_wit
     assert_eq!(values[0].line(), "Nova: better than its parts in 1 of 1, 0 ties, 0 worse");
     // Another version of the organization reads none of them.
     assert!(reader.lab_rows_of(None, LabScope::Real, Some("v2")).unwrap().levels.is_empty());
+    // A run's zoom reads its own, whatever the version, and nothing for a run never judged.
+    let of_run = reader.run_levels("tree-2").unwrap();
+    assert_eq!(of_run, [level(LevelSide::Synthesis, Pick::A), level(LevelSide::Parts, Pick::B)]);
+    assert!(reader.run_levels("tree-1").unwrap().is_empty());
 }

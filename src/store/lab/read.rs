@@ -67,6 +67,17 @@ impl Reader {
         Ok(rows)
     }
 
+    /// The judge's verdicts on the parents of the run `run_id` (`ailab eval --levels`), of every
+    /// judge, oldest first: what a run's zoom says each parent added over its children.
+    pub fn run_levels(&self, run_id: &str) -> Result<Vec<LevelJudgement>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.run_id, l.node, l.shown_first, l.judge_model, l.judge_run, l.pick, l.reason
+             FROM level_judgements l WHERE l.run_id = ?1 ORDER BY l.created_ms",
+        )?;
+        let rows = stmt.query_map([run_id], level_row)?;
+        rows.map(|row| level_judgement(row?)).collect()
+    }
+
     /// The judges with verdicts on comparisons of `scope` and `version`, with how many comparisons
     /// each judged, most first: the Lab shows one judge's scores and says where the others are.
     pub fn lab_judges(&self, scope: LabScope, version: &str) -> Result<Vec<(String, u32)>, StoreError> {
@@ -223,36 +234,23 @@ fn levels(
         in_scope(4)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo(), judge_model, version], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, Option<String>>(5)?,
-            r.get::<_, String>(6)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (run_id, node, first, judge_model, judge_run, pick, reason) = row?;
-        // A side this build does not know makes the row unreadable rather than counted wrong.
-        let shown_first = LevelSide::parse(&first).ok_or_else(|| StoreError::Unreadable {
-            id: first.clone(),
-            reason: "unknown level side".into(),
-        })?;
-        out.push(LevelJudgement {
-            run_id,
-            node,
-            shown_first,
-            judge_model,
-            judge_run,
-            pick: parse_pick(pick),
-            reason,
-        });
-    }
-    Ok(out)
+    let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo(), judge_model, version], level_row)?;
+    rows.map(|row| level_judgement(row?)).collect()
+}
+
+/// A `level_judgements` row as selected above: run, node, side, judge, judge run, pick, reason.
+type LevelRow = (String, String, String, String, String, Option<String>, String);
+
+fn level_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LevelRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+}
+
+fn level_judgement(row: LevelRow) -> Result<LevelJudgement, StoreError> {
+    let (run_id, node, first, judge_model, judge_run, pick, reason) = row;
+    // A side this build does not know makes the row unreadable rather than counted wrong.
+    let shown_first = LevelSide::parse(&first)
+        .ok_or_else(|| StoreError::Unreadable { id: first.clone(), reason: "unknown level side".into() })?;
+    Ok(LevelJudgement { run_id, node, shown_first, judge_model, judge_run, pick: parse_pick(pick), reason })
 }
 
 /// The votes on comparisons of `scope`, newest first.
