@@ -258,3 +258,57 @@ fn a_follow_up_is_its_own_comparison_and_level_verdicts_resume_and_read_back_wit
     assert_eq!(of_run, [level(LevelSide::Synthesis, Pick::A), level(LevelSide::Parts, Pick::B)]);
     assert!(reader.run_levels("tree-1").unwrap().is_empty());
 }
+
+/// A version 9 record (`tests/data/record_v9_lab.sql`, frozen as that version wrote it) read by
+/// this build: its comparisons, verdicts, votes, follow-up and levels load as they were, and another
+/// organization's arm (a key in the same columns as `tree` and `solo`) is kept beside them.
+#[test]
+fn a_version_9_record_loads_whole_and_takes_another_organizations_arm() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v9.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        conn.execute_batch(include_str!("data/record_v9_lab.sql")).unwrap();
+        conn.pragma_update(None, "user_version", 9).unwrap();
+        conn.pragma_update(None, "application_id", ailab::store::schema::APPLICATION_ID).unwrap();
+    }
+    let recorder = Recorder::start(&path).unwrap();
+    let seed = Arm::Org(ailab::lab::OrgKey::preset("seed", "5eed5eed0123"));
+    {
+        let mut store =
+            LabRecord { writer: recorder.writer(), hierarchy_hash: "h".into(), backend: SERVER.into() };
+        store.save_arm(1, &seed, &answered("o1", "Yes, by trial division up to 4.")).unwrap();
+        for (shown_first, pick) in [(Arm::Tree, Pick::A), (seed.clone(), Pick::B)] {
+            let judgement = Judgement { pair: (Arm::Tree, seed.clone()), ..judgement(pick, shown_first) };
+            store.save_judgement(1, &judgement).unwrap();
+        }
+    }
+    recorder.shutdown().unwrap();
+    let reader = Reader::open(&path).unwrap();
+    let rows = reader.lab_rows(None, LabScope::Real).unwrap();
+    let arms = |id: i64| -> Vec<Arm> {
+        let row = rows.comparisons.iter().find(|c| c.comparison == id).unwrap();
+        row.arms.iter().map(|(arm, _)| arm.clone()).collect()
+    };
+    assert_eq!(
+        arms(1),
+        [Arm::Tree, Arm::Solo, seed.clone()],
+        "the old arms as they were, the new one beside"
+    );
+    assert_eq!(arms(3), [Arm::Tree, Arm::Solo]);
+    let follow_up = rows.comparisons.iter().find(|c| c.comparison == 3).unwrap();
+    assert_eq!(
+        (follow_up.prompt.earlier.as_slice(), follow_up.prompt.reference.as_deref()),
+        (&["Is 17 prime?".to_string()][..], Some("yes"))
+    );
+    let judged = judged_comparisons(&rows);
+    let first = judged.iter().find(|r| r.comparison == 1).unwrap();
+    assert_eq!(first.outcomes, vec![((Arm::Tree, seed.clone()), Outcome::First)]);
+    let third = judged.iter().find(|r| r.comparison == 3).unwrap();
+    assert_eq!(third.outcomes, vec![((Arm::Tree, Arm::Solo), Outcome::First)]);
+    assert_eq!(third.levels.len(), 2, "the verdicts on its tree run's parent");
+    assert_eq!(rows.votes[0].pair, (Arm::Tree, Arm::Solo));
+    assert_eq!(reader.run_levels("t3").unwrap().len(), 2);
+    assert_eq!(reader.lab_rows(None, LabScope::Demo).unwrap().comparisons.len(), 1);
+}

@@ -161,7 +161,7 @@ async fn execute(settings: Settings, args: EvalArgs, mut plan: Plan) -> u8 {
     let values = lab::levels::tally(&lab::levels::members(&settings.hierarchy), &levels);
     let table = lab::render_table(&board, &plan.options.judge_model);
     if let Some(path) = &args.report {
-        let mut setup = report_setup(&settings, &args, &plan);
+        let mut setup = report_setup(&settings, &args, plan.prompts.len(), &plan.options, &plan.orgs);
         setup.levels = plan.options.levels.then(|| values.clone());
         let text = lab::lab_report::markdown(&board, &setup, &table, &verdict);
         match std::fs::write(path, text) {

@@ -3,11 +3,11 @@
 
 use std::io::Write;
 
-use super::{EvalArgs, Plan};
+use crate::cli::args::EvalArgs;
 use crate::engine::hierarchy_hash;
 use crate::lab::lab_report::{OtherOrganization, Setup};
 use crate::lab::organization::{Organization, tree_name};
-use crate::lab::{self, Progress};
+use crate::lab::{self, EvalOptions, Progress};
 use crate::session::Settings;
 
 /// (member, model) of every node, in tree order.
@@ -15,17 +15,23 @@ fn members(hierarchy: &crate::config::Hierarchy) -> Vec<(String, String)> {
     hierarchy.nodes.iter().map(|n| (n.name.clone(), n.model.clone())).collect()
 }
 
-/// What the lab report says about how the eval was set up.
-pub(super) fn report_setup(settings: &Settings, args: &EvalArgs, plan: &Plan) -> Setup {
+/// What the lab report says about how the eval was set up: `prompts` asked with `options`, the
+/// other organizations among its arms being `orgs`.
+pub(super) fn report_setup(
+    settings: &Settings,
+    args: &EvalArgs,
+    prompts: usize,
+    options: &EvalOptions,
+    orgs: &[Organization],
+) -> Setup {
     let hierarchy = &settings.hierarchy;
     Setup {
         server: lab::backend_label(settings.demo, hierarchy),
         members: members(hierarchy),
-        judge: plan.options.judge_model.clone(),
+        judge: options.judge_model.clone(),
         tree_name: tree_name(hierarchy),
         version: hierarchy_hash(hierarchy),
-        others: plan
-            .orgs
+        others: orgs
             .iter()
             .map(|org| OtherOrganization {
                 arm: org.key.as_str().to_string(),
@@ -36,9 +42,9 @@ pub(super) fn report_setup(settings: &Settings, args: &EvalArgs, plan: &Plan) ->
             })
             .collect(),
         prompt_set: args.prompts_file.display().to_string(),
-        prompts: plan.prompts.len(),
-        repeat: plan.options.repeat,
-        arms: plan.options.arms.iter().map(|a| a.as_str().to_string()).collect(),
+        prompts,
+        repeat: options.repeat,
+        arms: options.arms.iter().map(|a| a.as_str().to_string()).collect(),
         written: format!("Written {}", crate::clock::local(crate::clock::now_ms()).full()),
         levels: None,
     }

@@ -72,7 +72,7 @@ impl Reader {
     pub fn run_levels(&self, run_id: &str) -> Result<Vec<LevelJudgement>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT l.run_id, l.node, l.shown_first, l.judge_model, l.judge_run, l.pick, l.reason
-             FROM level_judgements l WHERE l.run_id = ?1 ORDER BY l.created_ms",
+             FROM level_judgements l WHERE l.run_id = ?1 ORDER BY l.created_ms, l.rowid",
         )?;
         let rows = stmt.query_map([run_id], level_row)?;
         rows.map(|row| level_judgement(row?)).collect()
@@ -187,7 +187,7 @@ fn judgements(
     let sql = format!(
         "SELECT j.comparison_id, j.arm_x, j.arm_y, j.shown_first, j.judge_model, j.run_id, j.pick, j.reason
          FROM judgements j JOIN comparisons c ON c.id = j.comparison_id
-         WHERE {} AND (?3 IS NULL OR j.judge_model = ?3) ORDER BY j.created_ms",
+         WHERE {} AND (?3 IS NULL OR j.judge_model = ?3) ORDER BY j.created_ms, j.rowid",
         in_scope(4)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -230,7 +230,7 @@ fn levels(
     let sql = format!(
         "SELECT l.run_id, l.node, l.shown_first, l.judge_model, l.judge_run, l.pick, l.reason
          FROM level_judgements l JOIN comparisons c ON c.id = l.comparison_id
-         WHERE {} AND (?3 IS NULL OR l.judge_model = ?3) ORDER BY l.created_ms",
+         WHERE {} AND (?3 IS NULL OR l.judge_model = ?3) ORDER BY l.created_ms, l.rowid",
         in_scope(4)
     );
     let mut stmt = conn.prepare_cached(&sql)?;

@@ -76,15 +76,12 @@ pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 
 #[cfg(test)]
 mod tests {
-    use super::migrations::{V1, V2, V3, V4, V5, V6, V7, V8, V9};
+    use super::migrations::{V1, V2, V3, V4, V5, V6, V7};
     use super::*;
 
     /// A version 3 record with a real comparison, a demo one, a vote, and a judge call that failed.
     fn version_3_lab() -> Connection {
-        version_3_lab_in(Connection::open_in_memory().unwrap())
-    }
-
-    fn version_3_lab_in(conn: Connection) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
         for sql in [V1, V2, V3] {
             conn.execute_batch(sql).unwrap();
         }
@@ -217,48 +214,6 @@ mod tests {
             [],
         )
         .unwrap();
-    }
-
-    /// Another organization's arm (issue 11) is a key in the same text columns as `tree` and
-    /// `solo` (`tree@seed#1a2b3c4d`), so no version was needed for it: a version 9 record, written
-    /// before it existed, reads back whole, and takes such arms beside its own.
-    #[test]
-    fn version_9_comparisons_load_as_they_were_and_take_another_organizations_arm() {
-        use crate::lab::{Arm, OrgKey};
-        use crate::store::{LabScope, Reader};
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v9.db");
-        let conn = version_3_lab_in(Connection::open(&path).unwrap());
-        // As `migrate` applies them: rebuilding a table must not cascade to its rows.
-        conn.pragma_update(None, "foreign_keys", false).unwrap();
-        for sql in [V4, V5, V6, V7, V8, V9] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 9).unwrap();
-        conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
-        let seed = Arm::Org(OrgKey::preset("seed", "1a2b3c4d5e6f"));
-        conn.execute_batch(&format!(
-            "UPDATE comparisons SET backend = 'http://127.0.0.1:1234/v1' WHERE id = 1;
-             INSERT INTO comparison_arms VALUES (1, '{seed}', 'o1', 'done', 'Yes, by trial division.', 29, 900, 9000);
-             INSERT INTO judgements VALUES (1, 'tree', '{seed}', 'tree', 'judge', 'j3', 'a', 'shorter', 2),
-                                           (1, 'tree', '{seed}', '{seed}', 'judge', 'j4', 'b', 'shorter', 3);"
-        ))
-        .unwrap();
-        drop(conn);
-        let reader = Reader::open(&path).unwrap();
-        let rows = reader.lab_rows(None, LabScope::Real).unwrap();
-        let arms: Vec<&Arm> = rows.comparisons[0].arms.iter().map(|(arm, _)| arm).collect();
-        assert_eq!(
-            arms,
-            [&Arm::Tree, &Arm::Solo, &seed],
-            "the old arms as they were, the new one beside them"
-        );
-        assert_eq!(rows.comparisons[0].arms[2].1.calls, 29);
-        let pairs: Vec<&(Arm, Arm)> = rows.judgements.iter().map(|(_, j)| &j.pair).collect();
-        assert_eq!(pairs, [&(Arm::Tree, Arm::Solo), &(Arm::Tree, seed.clone()), &(Arm::Tree, seed.clone())]);
-        assert_eq!(rows.votes[0].pair, (Arm::Tree, Arm::Solo));
-        let demo = reader.lab_rows(None, LabScope::Demo).unwrap();
-        assert_eq!(demo.comparisons[0].arms[0].0, Arm::Tree);
     }
 
     #[test]

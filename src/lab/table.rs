@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{PairScore, Scoreboard};
+use super::report::{PairScore, Scoreboard, pair_name};
 
 fn percent(v: Option<f64>) -> String {
     v.map_or("–".into(), |v| format!("{:.0}%", v * 100.0))
@@ -127,11 +127,6 @@ pub fn render_table(board: &Scoreboard, judge_model: &str) -> String {
         );
     }
     out
-}
-
-/// "tree vs solo", "tree vs tree@seed#1a2b3c4d".
-pub fn pair_name(p: &PairScore) -> String {
-    format!("{} vs {}", p.x, p.y)
 }
 
 /// "tree vs solo 60% (n=5)   tree vs compute 40% (n=5)": a row of per-category or per-turn scores.

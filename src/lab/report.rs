@@ -1,8 +1,6 @@
 //! The scoreboard: per arm pair wins/ties/losses, adjusted win rate with its Wilson interval and
 //! verdict; beside it each arm's cost and answer length (judges favour length, so it is shown).
 
-mod table;
-
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -11,8 +9,6 @@ use super::arm::{Arm, ArmResult};
 use super::data::{ComparisonResult, Unscored};
 use super::stats::{Tally, Verdict};
 use super::verdict::{Outcome, TieKind, tie_kind};
-
-pub use table::{left_out_line, pair_name, render_table, ties_line, trust_line};
 
 /// One "x vs y" line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,6 +42,11 @@ impl PairScore {
     pub fn unreliable_judge(&self) -> bool {
         self.consistency.is_some_and(|c| c < super::trust::MIN_CONSISTENCY)
     }
+}
+
+/// "tree vs solo", "tree vs tree@seed#1a2b3c4d".
+pub fn pair_name(p: &PairScore) -> String {
+    format!("{} vs {}", p.x, p.y)
 }
 
 /// The judge's ties by kind (human votes are not counted here).
