@@ -155,8 +155,9 @@ fn the_record_runs_none_of_the_lab_s_scoring() {
         arrows(
             &["src/store/"],
             &[
-                "src/lab/eval.rs",
+                "src/lab/eval/",
                 "src/lab/report.rs",
+                "src/lab/table.rs",
                 "src/lab/stats.rs",
                 "src/lab/judge_check.rs",
                 "src/lab/score",

@@ -8,6 +8,8 @@ mod honest;
 mod levels;
 #[path = "cli_eval/mtbench.rs"]
 mod mtbench;
+#[path = "cli_eval/orgs.rs"]
+mod orgs;
 
 use std::process::{Command, Output, Stdio};
 

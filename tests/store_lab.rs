@@ -73,14 +73,14 @@ fn comparisons_resume_verdicts_combine_and_votes_queue() {
             "same prompt, repeat and version: same comparison"
         );
         assert_ne!(store.comparison(&prompt, 2).unwrap(), id);
-        store.save_arm(id, Arm::Tree, &answered("t1", "Yes, 17 is prime.")).unwrap();
-        store.save_arm(id, Arm::Solo, &answered("s1", "Yes.")).unwrap();
-        assert_eq!(store.arm_result(id, Arm::Tree).unwrap().unwrap().run_id, "t1");
+        store.save_arm(id, &Arm::Tree, &answered("t1", "Yes, 17 is prime.")).unwrap();
+        store.save_arm(id, &Arm::Solo, &answered("s1", "Yes.")).unwrap();
+        assert_eq!(store.arm_result(id, &Arm::Tree).unwrap().unwrap().run_id, "t1");
         // The tree shown first won (A), then the tree shown second won (B): a clear tree win.
         store.save_judgement(id, &judgement(Pick::A, Arm::Tree)).unwrap();
         store.save_judgement(id, &judgement(Pick::B, Arm::Solo)).unwrap();
-        assert!(store.judgement(id, (Arm::Tree, Arm::Solo), Arm::Tree, "judge").unwrap().is_some());
-        assert!(store.judgement(id, (Arm::Tree, Arm::Solo), Arm::Tree, "other").unwrap().is_none());
+        assert!(store.judgement(id, &(Arm::Tree, Arm::Solo), &Arm::Tree, "judge").unwrap().is_some());
+        assert!(store.judgement(id, &(Arm::Tree, Arm::Solo), &Arm::Tree, "other").unwrap().is_none());
     }
     let other_version = store(recorder.writer(), "v2", SERVER).comparison(&prompt, 1).unwrap();
     assert_ne!(other_version, 1, "a new prompt version starts fresh");
@@ -94,10 +94,10 @@ fn comparisons_resume_verdicts_combine_and_votes_queue() {
     assert_eq!(queue.len(), 1);
     assert_eq!(queue[0].pair, (Arm::Tree, Arm::Solo));
     assert_eq!(queue[0].answers.0, "Yes, 17 is prime.");
-    let (comparison, pair) = (queue[0].comparison, queue[0].pair);
+    let (comparison, pair) = (queue[0].comparison, queue[0].pair.clone());
     recorder
         .writer()
-        .run(move |w| w.cast_vote(comparison, pair, Arm::Solo, Outcome::Second, "shorter is better"))
+        .run(move |w| w.cast_vote(comparison, &pair, &Arm::Solo, Outcome::Second, "shorter is better"))
         .unwrap();
     assert!(ailab::lab::vote_queue(&reader.lab_rows(None, LabScope::Real).unwrap(), 10).is_empty());
     let voted = voted(&reader, LabScope::Real);
@@ -118,9 +118,9 @@ fn demo_comparisons_are_never_resumed_as_real_ones_nor_scored_with_them() {
     for backend in ["demo", SERVER] {
         let mut store = store(recorder.writer(), "v1", backend);
         let id = store.comparison(&prompt, 1).unwrap();
-        assert!(store.arm_result(id, Arm::Tree).unwrap().is_none(), "{backend}: nothing to resume yet");
-        store.save_arm(id, Arm::Tree, &answered("t", &format!("{backend} tree"))).unwrap();
-        store.save_arm(id, Arm::Solo, &answered("s", &format!("{backend} solo"))).unwrap();
+        assert!(store.arm_result(id, &Arm::Tree).unwrap().is_none(), "{backend}: nothing to resume yet");
+        store.save_arm(id, &Arm::Tree, &answered("t", &format!("{backend} tree"))).unwrap();
+        store.save_arm(id, &Arm::Solo, &answered("s", &format!("{backend} solo"))).unwrap();
         store.save_judgement(id, &judgement(Pick::A, Arm::Tree)).unwrap();
         store.save_judgement(id, &judgement(Pick::B, Arm::Solo)).unwrap();
         ids.push(id);
@@ -150,10 +150,10 @@ fn a_pair_without_both_verdicts_is_not_judged_rather_than_a_tie() {
     {
         let mut store = store(recorder.writer(), "v1", SERVER);
         let id = store.comparison(&prompt, 1).unwrap();
-        store.save_arm(id, Arm::Tree, &answered("t", "Yes.")).unwrap();
-        store.save_arm(id, Arm::Solo, &answered("s", "Yes, it is.")).unwrap();
+        store.save_arm(id, &Arm::Tree, &answered("t", "Yes.")).unwrap();
+        store.save_arm(id, &Arm::Solo, &answered("s", "Yes, it is.")).unwrap();
         let failed = ArmResult { status: RunStatus::Failed, answer: None, ..answered("c", "") };
-        store.save_arm(id, Arm::Compute, &failed).unwrap();
+        store.save_arm(id, &Arm::Compute, &failed).unwrap();
         // Only one order of tree vs solo was judged (the other call failed and was not saved).
         store.save_judgement(id, &judgement(Pick::A, Arm::Tree)).unwrap();
     }
@@ -161,10 +161,10 @@ fn a_pair_without_both_verdicts_is_not_judged_rather_than_a_tie() {
     assert_eq!(judged.len(), 1);
     assert!(judged[0].outcomes.is_empty());
     let board = scoreboard(&judged);
-    let tree_solo = board.pairs.iter().find(|p| (p.x, p.y) == (Arm::Tree, Arm::Solo)).unwrap();
+    let tree_solo = board.pairs.iter().find(|p| p.x == Arm::Tree && p.y == Arm::Solo).unwrap();
     assert_eq!(tree_solo.tally.total(), 0, "no verdict is no tie");
     assert_eq!(tree_solo.not_judged, 1);
-    let tree_compute = board.pairs.iter().find(|p| (p.x, p.y) == (Arm::Tree, Arm::Compute)).unwrap();
+    let tree_compute = board.pairs.iter().find(|p| p.x == Arm::Tree && p.y == Arm::Compute).unwrap();
     assert_eq!((tree_compute.arm_failed, tree_compute.not_judged), (1, 0));
     // The failed arm's zeros do not pull the averages down.
     let compute = board.costs.iter().find(|c| c.arm == Arm::Compute).unwrap();
@@ -183,8 +183,8 @@ fn the_rows_of_one_judge_are_read_apart_from_another_judge_s() {
     };
     let mut store = store(recorder.writer(), "v1", SERVER);
     let id = store.comparison(&prompt, 1).unwrap();
-    store.save_arm(id, Arm::Tree, &answered("t", "Yes.")).unwrap();
-    store.save_arm(id, Arm::Solo, &answered("s", "Yes, it is.")).unwrap();
+    store.save_arm(id, &Arm::Tree, &answered("t", "Yes.")).unwrap();
+    store.save_arm(id, &Arm::Solo, &answered("s", "Yes, it is.")).unwrap();
     store.save_judgement(id, &judgement(Pick::A, Arm::Tree)).unwrap();
     store.save_judgement(id, &judgement(Pick::B, Arm::Solo)).unwrap();
     let other = |pick, shown_first| Judgement { judge_model: "other".into(), ..judgement(pick, shown_first) };
@@ -221,8 +221,8 @@ fn a_follow_up_is_its_own_comparison_and_level_verdicts_resume_and_read_back_wit
     ];
     assert!(ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2], "{ids:?}");
     assert_eq!(store.comparison(&follow_up("Write a haiku."), 1).unwrap(), ids[1], "resumed");
-    store.save_arm(ids[1], Arm::Tree, &answered("tree-2", "Short.")).unwrap();
-    store.save_arm(ids[1], Arm::Solo, &answered("solo-2", "Shorter.")).unwrap();
+    store.save_arm(ids[1], &Arm::Tree, &answered("tree-2", "Short.")).unwrap();
+    store.save_arm(ids[1], &Arm::Solo, &answered("solo-2", "Shorter.")).unwrap();
 
     let level = |shown_first, pick| LevelJudgement {
         run_id: "tree-2".into(),
@@ -253,4 +253,62 @@ fn a_follow_up_is_its_own_comparison_and_level_verdicts_resume_and_read_back_wit
     assert_eq!(values[0].line(), "Nova: better than its parts in 1 of 1, 0 ties, 0 worse");
     // Another version of the organization reads none of them.
     assert!(reader.lab_rows_of(None, LabScope::Real, Some("v2")).unwrap().levels.is_empty());
+    // A run's zoom reads its own, whatever the version, and nothing for a run never judged.
+    let of_run = reader.run_levels("tree-2").unwrap();
+    assert_eq!(of_run, [level(LevelSide::Synthesis, Pick::A), level(LevelSide::Parts, Pick::B)]);
+    assert!(reader.run_levels("tree-1").unwrap().is_empty());
+}
+
+/// A version 9 record (`tests/data/record_v9_lab.sql`, frozen as that version wrote it) read by
+/// this build: its comparisons, verdicts, votes, follow-up and levels load as they were, and another
+/// organization's arm (a key in the same columns as `tree` and `solo`) is kept beside them.
+#[test]
+fn a_version_9_record_loads_whole_and_takes_another_organizations_arm() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v9.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        conn.execute_batch(include_str!("data/record_v9_lab.sql")).unwrap();
+        conn.pragma_update(None, "user_version", 9).unwrap();
+        conn.pragma_update(None, "application_id", ailab::store::schema::APPLICATION_ID).unwrap();
+    }
+    let recorder = Recorder::start(&path).unwrap();
+    let seed = Arm::Org(ailab::lab::OrgKey::preset("seed", "5eed5eed0123"));
+    {
+        let mut store =
+            LabRecord { writer: recorder.writer(), hierarchy_hash: "h".into(), backend: SERVER.into() };
+        store.save_arm(1, &seed, &answered("o1", "Yes, by trial division up to 4.")).unwrap();
+        for (shown_first, pick) in [(Arm::Tree, Pick::A), (seed.clone(), Pick::B)] {
+            let judgement = Judgement { pair: (Arm::Tree, seed.clone()), ..judgement(pick, shown_first) };
+            store.save_judgement(1, &judgement).unwrap();
+        }
+    }
+    recorder.shutdown().unwrap();
+    let reader = Reader::open(&path).unwrap();
+    let rows = reader.lab_rows(None, LabScope::Real).unwrap();
+    let arms = |id: i64| -> Vec<Arm> {
+        let row = rows.comparisons.iter().find(|c| c.comparison == id).unwrap();
+        row.arms.iter().map(|(arm, _)| arm.clone()).collect()
+    };
+    assert_eq!(
+        arms(1),
+        [Arm::Tree, Arm::Solo, seed.clone()],
+        "the old arms as they were, the new one beside"
+    );
+    assert_eq!(arms(3), [Arm::Tree, Arm::Solo]);
+    let follow_up = rows.comparisons.iter().find(|c| c.comparison == 3).unwrap();
+    assert_eq!(
+        (follow_up.prompt.earlier.as_slice(), follow_up.prompt.reference.as_deref()),
+        (&["Is 17 prime?".to_string()][..], Some("yes"))
+    );
+    let judged = judged_comparisons(&rows);
+    let first = judged.iter().find(|r| r.comparison == 1).unwrap();
+    assert_eq!(first.outcomes, vec![((Arm::Tree, seed.clone()), Outcome::First)]);
+    let third = judged.iter().find(|r| r.comparison == 3).unwrap();
+    assert_eq!(third.outcomes, vec![((Arm::Tree, Arm::Solo), Outcome::First)]);
+    assert_eq!(third.levels.len(), 2, "the verdicts on its tree run's parent");
+    assert_eq!(rows.votes[0].pair, (Arm::Tree, Arm::Solo));
+    assert_eq!(reader.run_levels("t3").unwrap().len(), 2);
+    assert_eq!(reader.lab_rows(None, LabScope::Demo).unwrap().comparisons.len(), 1);
 }

@@ -29,7 +29,7 @@ fn a_change_sent_before_the_record_opens_waits_for_it_and_lands() {
         };
         let id = w.and_then(|w| {
             let id = w.comparison_id(&prompt, 1, "v1", "demo")?;
-            w.cast_vote(id, (Arm::Tree, Arm::Solo), Arm::Tree, Outcome::First, "sent early")?;
+            w.cast_vote(id, &(Arm::Tree, Arm::Solo), &Arm::Tree, Outcome::First, "sent early")?;
             Ok(id)
         });
         let _ = answer.send(id.map_err(|e| e.to_string()));

@@ -59,6 +59,8 @@ mod welcome;
 mod welcome_tmux;
 #[path = "tui_live/zoom_details.rs"]
 mod zoom_details;
+#[path = "tui_live/zoom_levels.rs"]
+mod zoom_levels;
 
 // Shared with the other suites.
 #[path = "support/mod.rs"]

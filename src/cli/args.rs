@@ -74,8 +74,9 @@ pub enum Command {
     #[command(subcommand)]
     History(HistoryCommand),
     /// The experiment: run each prompt through the tree, its members' own answers, one model alone
-    /// and the same compute spent another way; judge the tree against each blind in both orders, and
-    /// print the scoreboard and the verdict in plain words.
+    /// and the same compute spent another way (or another organization: --arms tree,tree@seed);
+    /// judge the tree against each blind in both orders, and print the scoreboard and the verdict
+    /// in plain words.
     Eval(EvalArgs),
     /// The shipped organizations: each one's name, calls per question and what it is for. Run one
     /// with --preset NAME, or write one to your hierarchy.toml from the Prompts tab (F3, then p).
@@ -107,7 +108,9 @@ pub struct EvalArgs {
     pub levels: bool,
     /// Which arms to compare: tree (the organization), parts (its members' own answers, not
     /// combined: read out of the tree's run), solo (the root's model alone), compute (the tree's
-    /// number of calls spent as drafts of one model, combined).
+    /// number of calls spent as drafts of one model, combined), and tree@PRESET or tree@FILE:
+    /// another organization run whole on the same server, judged against the tree (e.g.
+    /// --arms tree,tree@seed or --arms tree,solo,tree@./my-team.toml).
     #[arg(long, default_value = "tree,parts,solo,compute")]
     pub arms: String,
     /// Run every prompt this many times.

@@ -46,15 +46,15 @@ fn class(outcome: Outcome) -> usize {
 
 /// Agreement between the judge's outcomes and the user's votes, or `None` with no pair in common.
 pub fn agreement(judged: &[ComparisonResult], voted: &[ComparisonResult]) -> Option<Agreement> {
-    let judge: BTreeMap<(i64, (Arm, Arm)), Outcome> = judged
+    let judge: BTreeMap<(i64, &(Arm, Arm)), Outcome> = judged
         .iter()
-        .flat_map(|r| r.outcomes.iter().map(move |(pair, o)| ((r.comparison, *pair), *o)))
+        .flat_map(|r| r.outcomes.iter().map(move |(pair, o)| ((r.comparison, pair), *o)))
         .collect();
     let mut both = Vec::new();
     let mut both_bad = 0;
     for result in voted {
         for (pair, vote) in &result.outcomes {
-            let Some(judge) = judge.get(&(result.comparison, *pair)) else { continue };
+            let Some(judge) = judge.get(&(result.comparison, pair)) else { continue };
             if *vote == Outcome::BothBad {
                 both_bad += 1;
             } else {

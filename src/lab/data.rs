@@ -30,15 +30,15 @@ pub trait LabStore: Send {
     /// The comparison for this prompt and repeat number, created if new.
     fn comparison(&mut self, prompt: &LabPrompt, repeat: u32) -> Result<i64, String>;
     /// What `arm` answered in `comparison`, if it ran.
-    fn arm_result(&mut self, comparison: i64, arm: Arm) -> Result<Option<ArmResult>, String>;
+    fn arm_result(&mut self, comparison: i64, arm: &Arm) -> Result<Option<ArmResult>, String>;
     /// Keeps what `arm` answered in `comparison` (replacing an earlier try).
-    fn save_arm(&mut self, comparison: i64, arm: Arm, result: &ArmResult) -> Result<(), String>;
+    fn save_arm(&mut self, comparison: i64, arm: &Arm, result: &ArmResult) -> Result<(), String>;
     /// The verdict of `judge_model` on `pair` shown in this order, if it was given.
     fn judgement(
         &mut self,
         comparison: i64,
-        pair: (Arm, Arm),
-        shown_first: Arm,
+        pair: &(Arm, Arm),
+        shown_first: &Arm,
         judge_model: &str,
     ) -> Result<Option<Judgement>, String>;
     /// Keeps a verdict.
@@ -89,9 +89,9 @@ pub struct ComparisonResult {
 
 impl ComparisonResult {
     /// The two verdicts of `pair`, (first arm shown first, second arm shown first), if both exist.
-    pub fn picks(&self, pair: (Arm, Arm)) -> Option<(&Judgement, &Judgement)> {
-        let order = |first: Arm| self.judgements.iter().find(|j| j.pair == pair && j.shown_first == first);
-        Some((order(pair.0)?, order(pair.1)?))
+    pub fn picks(&self, pair: &(Arm, Arm)) -> Option<(&Judgement, &Judgement)> {
+        let order = |first: &Arm| self.judgements.iter().find(|j| j.pair == *pair && j.shown_first == *first);
+        Some((order(&pair.0)?, order(&pair.1)?))
     }
 }
 
@@ -105,7 +105,7 @@ pub struct ComparisonRow {
 }
 
 /// A blind vote as the record keeps it. `outcome` is from `pair.0`'s side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VoteRow {
     pub comparison: i64,
     pub pair: (Arm, Arm),

@@ -15,8 +15,12 @@ pub struct Setup {
     /// (member, model), in tree order.
     pub members: Vec<(String, String)>,
     pub judge: String,
+    /// The tree under test in words ("the lean tree", "your tree").
+    pub tree_name: String,
     /// The organization's version (its hierarchy hash): results of other versions are not mixed in.
     pub version: String,
+    /// The other organizations run as arms (`--arms tree,tree@seed`), in the order given.
+    pub others: Vec<OtherOrganization>,
     pub prompt_set: String,
     pub prompts: usize,
     pub repeat: u32,
@@ -26,6 +30,21 @@ pub struct Setup {
     /// The value each parent added over its children's replies (`--levels`), or `None` when not
     /// asked for.
     pub levels: Option<Vec<MemberValue>>,
+}
+
+/// Another organization run as an arm, as the setup names it.
+#[derive(Debug, Clone)]
+pub struct OtherOrganization {
+    /// Its arm as the tables name it: `tree@seed#1a2b3c4d`.
+    pub arm: String,
+    /// "the seed's organization".
+    pub name: String,
+    /// "preset seed", or the file's path.
+    pub origin: String,
+    /// Its whole hierarchy hash.
+    pub version: String,
+    /// (member, model), in tree order.
+    pub members: Vec<(String, String)>,
 }
 
 /// The report. `table` is the scoreboard as the terminal printed it; `verdict` the plain words.
@@ -42,11 +61,26 @@ pub fn markdown(board: &Scoreboard, setup: &Setup, table: &str, verdict: &[Strin
     let _ = writeln!(out, "\n## Setup\n");
     let _ = writeln!(out, "| | |\n|---|---|");
     let _ = writeln!(out, "| Server | {} |", cell(&setup.server));
-    let members: Vec<String> = setup.members.iter().map(|(name, model)| format!("{name}: {model}")).collect();
-    let _ = writeln!(out, "| Members | {} |", cell(&members.join(", ")));
+    let _ = writeln!(
+        out,
+        "| Organization under test | {} (arm `tree`), version `{}` |",
+        cell(&setup.tree_name),
+        cell(&setup.version)
+    );
+    let _ = writeln!(out, "| Members | {} |", cell(&members(&setup.members)));
+    for other in &setup.others {
+        let _ = writeln!(
+            out,
+            "| Compared with | {} (arm `{}`, {}), version `{}`; members: {}; on the same server |",
+            cell(&other.name),
+            cell(&other.arm),
+            cell(&other.origin),
+            cell(&other.version),
+            cell(&members(&other.members))
+        );
+    }
     let self_judged = if board.self_judged { " (a model under test: self-judged)" } else { "" };
     let _ = writeln!(out, "| Judge | {}{self_judged}, both orders of every pair |", cell(&setup.judge));
-    let _ = writeln!(out, "| Organization version | `{}` |", cell(&setup.version));
     let _ = writeln!(
         out,
         "| Prompt set | {} ({} prompts, each run {} time(s)) |",
@@ -70,10 +104,15 @@ pub fn markdown(board: &Scoreboard, setup: &Setup, table: &str, verdict: &[Strin
         }
     }
     let _ = writeln!(out, "\n## What these numbers cannot say\n");
-    for caveat in caveats(board) {
+    for caveat in caveats(board, setup) {
         let _ = writeln!(out, "- {caveat}");
     }
     crate::text::sanitize::plain(&out)
+}
+
+/// "Atlas: phi-3, Nova: phi-3".
+fn members(members: &[(String, String)]) -> String {
+    members.iter().map(|(name, model)| format!("{name}: {model}")).collect::<Vec<_>>().join(", ")
 }
 
 /// A table cell: one line, no pipe to break the row.
@@ -81,7 +120,7 @@ fn cell(text: &str) -> String {
     crate::text::one_line(text, 200).replace('|', "\\|")
 }
 
-fn caveats(board: &Scoreboard) -> Vec<String> {
+fn caveats(board: &Scoreboard, setup: &Setup) -> Vec<String> {
     let mut out = vec![
         "A win rate is counted from a small sample: the interval beside it is where the true rate could \
          plausibly lie, and no winner is named while it includes 50%."
@@ -117,6 +156,22 @@ fn caveats(board: &Scoreboard) -> Vec<String> {
                 .into(),
         );
     }
+    if board.turns.len() > 1 && setup.levels.is_some() {
+        out.push(
+            "The value added at each level counts every turn's tree run together. A follow-up's parents \
+             are judged on that turn alone: each parent's answer against its children's replies of that \
+             turn, on the task it was given in that turn, with the earlier turns not shown to the judge \
+             (a reply that leans on them can read as thinner than it was)."
+                .into(),
+        );
+    }
+    if !setup.others.is_empty() {
+        out.push(
+            "Another organization's arm runs on the same server with its own members and prompts; the \
+             parts and the value added at each level are read from the tree under test only."
+                .into(),
+        );
+    }
     if board.max_repeat > 1 {
         out.push(
             "Repeats of a prompt are not independent samples: the interval is narrower than the evidence."
@@ -147,7 +202,15 @@ mod tests {
             server: "http://127.0.0.1:1234/v1".into(),
             members: vec![("Atlas".into(), "phi|3".into())],
             judge: "phi\u{1b}[2J".into(),
+            tree_name: "the lean tree".into(),
             version: "abc123".into(),
+            others: vec![OtherOrganization {
+                arm: "tree@seed#1a2b3c4d".into(),
+                name: "the seed's organization".into(),
+                origin: "preset seed".into(),
+                version: "1a2b3c4d5e6f".into(),
+                members: vec![("Atlas".into(), "phi-3".into()), ("Nova".into(), "qwen".into())],
+            }],
             prompt_set: "lab/prompts.toml".into(),
             prompts: 2,
             repeat: 1,
@@ -171,5 +234,55 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(
+            text.contains("| Organization under test | the lean tree (arm `tree`), version `abc123` |"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "| Compared with | the seed's organization (arm `tree@seed#1a2b3c4d`, preset seed), version \
+                 `1a2b3c4d5e6f`; members: Atlas: phi-3, Nova: qwen; on the same server |"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("read from the tree under test only"), "{text}");
+        assert!(!text.contains("counts every turn's tree run"), "one turn only: {text}");
+    }
+
+    #[test]
+    fn with_follow_ups_and_levels_the_caveats_say_how_each_turns_levels_were_judged() {
+        let board = Scoreboard {
+            pairs: Vec::new(),
+            costs: Vec::new(),
+            categories: Default::default(),
+            turns: [(1, Vec::new()), (2, Vec::new())].into_iter().collect(),
+            accuracy: Vec::new(),
+            comparisons: 4,
+            max_repeat: 1,
+            demo: false,
+            self_judged: false,
+        };
+        let mut setup = Setup {
+            server: "demo".into(),
+            members: Vec::new(),
+            judge: "judge".into(),
+            tree_name: "your tree".into(),
+            version: "v".into(),
+            others: Vec::new(),
+            prompt_set: "question.jsonl".into(),
+            prompts: 4,
+            repeat: 1,
+            arms: vec!["tree".into(), "solo".into()],
+            written: String::new(),
+            levels: Some(Vec::new()),
+        };
+        let text = markdown(&board, &setup, "", &[]);
+        assert!(
+            text.contains("- The value added at each level counts every turn's tree run together."),
+            "{text}"
+        );
+        assert!(text.contains("with the earlier turns not shown to the judge"), "{text}");
+        setup.levels = None;
+        assert!(!markdown(&board, &setup, "", &[]).contains("counts every turn's tree run"));
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::stats::Tally;
-use super::verdict::{Outcome, Pick, combine};
+use super::verdict::{Outcome, Pick, TieKind, combine, tie_kind};
 use crate::config::Hierarchy;
 use crate::engine::PastTurn;
 
@@ -167,6 +167,86 @@ pub fn tally(members: &[(String, String)], judgements: &[LevelJudgement]) -> Vec
     out
 }
 
+/// What the judge said about one parent of one run, its two orders taken together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunLevel {
+    /// The synthesis won in both orders.
+    Better,
+    /// The children's replies won in both orders.
+    Worse,
+    /// Called a tie in both orders.
+    Tie,
+    /// The pick changed with the order shown: no winner.
+    Disagreed,
+    /// A reply named neither answer.
+    Unreadable,
+    /// Judged in one order so far (a failed call is asked again by the next eval).
+    OneOrder,
+}
+
+/// One parent of one run, as one judge saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParentVerdict {
+    pub node: String,
+    pub judge_model: String,
+    pub verdict: RunLevel,
+}
+
+impl ParentVerdict {
+    /// "Nova: better than its parts (judge: both orders agree)"; with `name_judge`, the judge is
+    /// named (a run several judges judged).
+    pub fn line(&self, name: &str, name_judge: bool) -> String {
+        let judge = if name_judge { format!("judge {}", self.judge_model) } else { "judge".into() };
+        match self.verdict {
+            RunLevel::Better => format!("{name}: better than its parts ({judge}: both orders agree)"),
+            RunLevel::Worse => format!("{name}: worse than its parts ({judge}: both orders agree)"),
+            RunLevel::Tie => format!("{name}: a tie with its parts ({judge}: a tie in both orders)"),
+            RunLevel::Disagreed => {
+                format!("{name}: no winner over its parts ({judge}: the orders disagree, counted as a tie)")
+            }
+            RunLevel::Unreadable => {
+                format!("{name}: no winner over its parts ({judge}: a reply named neither, counted as a tie)")
+            }
+            RunLevel::OneOrder => format!("{name}: judged in one order only ({judge}: no verdict yet)"),
+        }
+    }
+}
+
+/// The verdict on each parent of one run from its `judgements` (any judges, oldest first: a
+/// verdict given again replaces the earlier), in the order the parents were first judged.
+pub fn of_run(judgements: &[LevelJudgement]) -> Vec<ParentVerdict> {
+    // (node, judge) → the pick in each order, once given (a pick may itself be unreadable).
+    type Orders<'a> = Vec<((&'a str, &'a str), [Option<Option<Pick>>; 2])>;
+    let mut orders: Orders = Vec::new();
+    for j in judgements {
+        let key = (j.node.as_str(), j.judge_model.as_str());
+        let at = match orders.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                orders.push((key, [None, None]));
+                orders.len() - 1
+            }
+        };
+        orders[at].1[usize::from(j.shown_first == LevelSide::Parts)] = Some(j.pick);
+    }
+    orders
+        .into_iter()
+        .map(|((node, judge), picks)| {
+            let verdict = match picks {
+                [Some(first), Some(swapped)] => match tie_kind(first, swapped) {
+                    None if combine(first, swapped) == Outcome::First => RunLevel::Better,
+                    None => RunLevel::Worse,
+                    Some(TieKind::Explicit) => RunLevel::Tie,
+                    Some(TieKind::Disagreed) => RunLevel::Disagreed,
+                    Some(TieKind::Unreadable) => RunLevel::Unreadable,
+                },
+                _ => RunLevel::OneOrder,
+            };
+            ParentVerdict { node: node.to_string(), judge_model: judge.to_string(), verdict }
+        })
+        .collect()
+}
+
 /// The value added per member as text for the terminal, or nothing when none was judged.
 pub fn render(values: &[MemberValue]) -> String {
     if values.is_empty() {
@@ -250,5 +330,40 @@ mod tests {
         );
         assert!(render(&values).contains("  Nova: better"));
         assert_eq!(render(&[]), "");
+    }
+
+    #[test]
+    fn one_runs_parents_each_get_a_line_saying_what_the_two_orders_gave() {
+        use LevelSide::{Parts, Synthesis};
+        let judgements = vec![
+            judged("r1", "atlas", Synthesis, Some(Pick::A)),
+            judged("r1", "nova", Synthesis, Some(Pick::A)),
+            judged("r1", "nova", Parts, Some(Pick::B)),
+            judged("r1", "atlas", Parts, Some(Pick::A)),
+            judged("r1", "sage", Synthesis, Some(Pick::B)),
+            judged("r1", "sage", Parts, Some(Pick::A)),
+            judged("r1", "pixel", Parts, Some(Pick::Tie)),
+            judged("r1", "pixel", Synthesis, Some(Pick::Tie)),
+            judged("r1", "echo", Synthesis, None),
+            judged("r1", "echo", Parts, Some(Pick::A)),
+            judged("r1", "quantum", Synthesis, Some(Pick::A)),
+        ];
+        let verdicts = of_run(&judgements);
+        let lines: Vec<String> = verdicts.iter().map(|v| v.line(&v.node, false)).collect();
+        assert_eq!(
+            lines,
+            [
+                "atlas: no winner over its parts (judge: the orders disagree, counted as a tie)",
+                "nova: better than its parts (judge: both orders agree)",
+                "sage: worse than its parts (judge: both orders agree)",
+                "pixel: a tie with its parts (judge: a tie in both orders)",
+                "echo: no winner over its parts (judge: a reply named neither, counted as a tie)",
+                "quantum: judged in one order only (judge: no verdict yet)",
+            ]
+        );
+        assert_eq!(
+            verdicts[1].line("Nova", true),
+            "Nova: better than its parts (judge judge: both orders agree)"
+        );
     }
 }

@@ -9,6 +9,7 @@ pub mod judge_check;
 pub mod lab_report;
 pub mod levels;
 pub mod mtbench;
+pub mod organization;
 pub mod parts;
 pub mod plain;
 pub mod prompt_set;
@@ -16,18 +17,20 @@ pub mod reference;
 pub mod report;
 pub mod score;
 pub mod stats;
+pub mod table;
 pub mod trust;
 pub mod verdict;
 
-pub use arm::{Arm, ArmResult};
+pub use arm::{Arm, ArmResult, ArmSpec, OrgKey};
 pub use data::{
     ComparisonResult, ComparisonRow, Judgement, LabRows, LabStore, PendingVote, Unscored, VoteRow,
 };
 pub use eval::{EvalOptions, Progress, run_eval};
 pub use judge_check::{CLI_ADVICE, JudgeAdvice, TUI_ADVICE, check_judge};
 pub use prompt_set::{LabPrompt, PromptSet};
-pub use report::{Scoreboard, render_table, scoreboard};
+pub use report::{Scoreboard, scoreboard};
 pub use score::{judged_comparisons, vote_queue, voted_comparisons};
+pub use table::render_table;
 
 /// The backend label of comparisons made by the offline demo (its endpoint's name).
 pub const DEMO_BACKEND: &str = crate::llm::demo::DEMO_ENDPOINT;

@@ -13,6 +13,8 @@ pub struct Setting<'a> {
     pub solo_model: &'a str,
     /// The judge is a model under test.
     pub self_judged: bool,
+    /// The tree under test in words, set against another organization: "the lean tree".
+    pub tree_name: &'a str,
 }
 
 /// A pair's score seen from `arm`'s side (flipped when the pair was listed the other way round).
@@ -24,10 +26,11 @@ struct Side {
     length_matched: Tally,
 }
 
-fn side(board: &Scoreboard, arm: Arm, other: Arm) -> Option<Side> {
+fn side(board: &Scoreboard, arm: &Arm, other: &Arm) -> Option<Side> {
     let p: &PairScore =
-        board.pairs.iter().find(|p| (p.x, p.y) == (arm, other) || (p.x, p.y) == (other, arm))?;
-    let flip = |t: Tally| if p.x == arm { t } else { Tally { wins: t.losses, ties: t.ties, losses: t.wins } };
+        board.pairs.iter().find(|p| (p.x == *arm && p.y == *other) || (p.x == *other && p.y == *arm))?;
+    let flip =
+        |t: Tally| if p.x == *arm { t } else { Tally { wins: t.losses, ties: t.ties, losses: t.wins } };
     let tally = flip(p.tally);
     Some(Side {
         tally,
@@ -63,10 +66,49 @@ fn questions(n: u32, board: &Scoreboard) -> String {
 }
 
 /// How many times `arm`'s average tokens are `other`'s, when both answered.
-fn token_ratio(board: &Scoreboard, arm: Arm, other: Arm) -> Option<f64> {
-    let tokens = |a: Arm| board.costs.iter().find(|c| c.arm == a && c.answered > 0).map(|c| c.avg_tokens);
+fn token_ratio(board: &Scoreboard, arm: &Arm, other: &Arm) -> Option<f64> {
+    let tokens = |a: &Arm| board.costs.iter().find(|c| c.arm == *a && c.answered > 0).map(|c| c.avg_tokens);
     let (mine, theirs) = (tokens(arm)?, tokens(other)?);
     (theirs > 0.0).then(|| mine / theirs)
+}
+
+/// "Against the seed's organization (tree@seed#1a2b3c4d), the lean tree was better on these 6
+/// questions (…)": one sentence per other organization judged against the tree under test.
+fn against_organizations(board: &Scoreboard, setting: Setting<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for other in board.costs.iter().map(|c| &c.arm).filter(|a| matches!(a, Arm::Org(_))) {
+        let Some(s) = side(board, &Arm::Tree, other) else { continue };
+        let (tree, them) = (setting.tree_name, other.describe());
+        let n = s.tally.total();
+        let mut sentence = match s.verdict {
+            Verdict::NoData => {
+                format!("No question has been judged yet between {tree} and {them} ({other}).")
+            }
+            Verdict::Better | Verdict::Worse => format!(
+                "Against {them} ({other}), {tree} was {} on {} ({}).",
+                if s.verdict == Verdict::Better { "better" } else { "worse" },
+                questions(n, board),
+                rate_phrase(&s)
+            ),
+            Verdict::NoSignificantDifference => format!(
+                "Against {them} ({other}), {tree} was not clearly better or worse on {} ({}); more questions \
+                 would be needed to tell.",
+                questions(n, board),
+                rate_phrase(&s)
+            ),
+        };
+        if let Some(ratio) = token_ratio(board, &Arm::Tree, other).filter(|_| n > 0) {
+            sentence.push_str(&format!(" {} used {ratio:.1} times the tokens {} did.", capital(tree), them));
+        }
+        out.push(sentence);
+    }
+    out
+}
+
+/// "The lean tree" at the start of a sentence.
+fn capital(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 /// The verdict as a few sentences, most important first.
@@ -77,7 +119,7 @@ pub fn verdict(board: &Scoreboard, setting: Setting<'_>) -> Vec<String> {
             "These are the demo's scripted answers and verdicts: they say nothing about real models.".into(),
         );
     }
-    if let Some(s) = side(board, Arm::Tree, Arm::Solo) {
+    if let Some(s) = side(board, &Arm::Tree, &Arm::Solo) {
         let model = setting.solo_model;
         let n = s.tally.total();
         let mut sentence = match s.verdict {
@@ -99,7 +141,7 @@ pub fn verdict(board: &Scoreboard, setting: Setting<'_>) -> Vec<String> {
                 rate_phrase(&s)
             ),
         };
-        if let Some(ratio) = token_ratio(board, Arm::Tree, Arm::Solo).filter(|_| n > 0) {
+        if let Some(ratio) = token_ratio(board, &Arm::Tree, &Arm::Solo).filter(|_| n > 0) {
             sentence.push_str(&format!(" The team used {ratio:.1} times the tokens."));
         }
         out.push(sentence);
@@ -116,7 +158,7 @@ pub fn verdict(board: &Scoreboard, setting: Setting<'_>) -> Vec<String> {
             }
         }
     }
-    if let Some(s) = side(board, Arm::Tree, Arm::Parts) {
+    if let Some(s) = side(board, &Arm::Tree, &Arm::Parts) {
         let t = s.tally;
         if t.total() > 0 {
             let how = match s.verdict {
@@ -133,7 +175,7 @@ pub fn verdict(board: &Scoreboard, setting: Setting<'_>) -> Vec<String> {
             ));
         }
     }
-    if let Some(s) = side(board, Arm::Tree, Arm::Compute) {
+    if let Some(s) = side(board, &Arm::Tree, &Arm::Compute) {
         if s.tally.total() > 0 {
             let how = match s.verdict {
                 Verdict::Better => "better than",
@@ -147,19 +189,28 @@ pub fn verdict(board: &Scoreboard, setting: Setting<'_>) -> Vec<String> {
             ));
         }
     }
-    let right = |arm: Arm| board.accuracy.iter().find(|a| a.arm == arm && a.graded > 0);
-    if let Some(tree) = right(Arm::Tree) {
+    out.extend(against_organizations(board, setting));
+    let right = |arm: &Arm| board.accuracy.iter().find(|a| a.arm == *arm && a.graded > 0);
+    if let Some(tree) = right(&Arm::Tree) {
         let mut sentence = format!(
             "On the questions with a known answer, the team was right in {} of {}",
             tree.correct, tree.graded
         );
-        if let Some(solo) = right(Arm::Solo) {
+        if let Some(solo) = right(&Arm::Solo) {
             sentence
                 .push_str(&format!(", {} alone in {} of {}", setting.solo_model, solo.correct, solo.graded));
         }
-        if let Some(parts) = right(Arm::Parts) {
+        if let Some(parts) = right(&Arm::Parts) {
             sentence
                 .push_str(&format!(", the members' own answers in {} of {}", parts.correct, parts.graded));
+        }
+        for other in board.accuracy.iter().filter(|a| matches!(a.arm, Arm::Org(_)) && a.graded > 0) {
+            sentence.push_str(&format!(
+                ", {} in {} of {}",
+                other.arm.describe(),
+                other.correct,
+                other.graded
+            ));
         }
         sentence.push('.');
         out.push(sentence);
@@ -229,7 +280,8 @@ mod tests {
         }
     }
 
-    const PHI: Setting<'static> = Setting { solo_model: "Phi-3.1", self_judged: false };
+    const PHI: Setting<'static> =
+        Setting { solo_model: "Phi-3.1", self_judged: false, tree_name: "the lean tree" };
 
     #[test]
     fn an_interval_across_half_declares_no_winner_and_gives_the_cost() {
@@ -260,9 +312,37 @@ mod tests {
     fn parts_self_judging_and_an_inconsistent_judge_are_said() {
         let pairs =
             vec![pair(Arm::Tree, Arm::Solo, 2, 16, 2, 0.3), pair(Arm::Tree, Arm::Parts, 6, 10, 4, 0.5)];
-        let text = verdict(&board(pairs), Setting { solo_model: "Phi-3.1", self_judged: true }).join(" ");
+        let text = verdict(&board(pairs), Setting { self_judged: true, ..PHI }).join(" ");
         assert!(text.contains("over the members' own answers in 6 of 20 (worse in 4, 10 even)"), "{text}");
         assert!(text.contains("agreed with itself only 30%"), "{text}");
         assert!(text.contains("self-judged"), "{text}");
+    }
+
+    #[test]
+    fn another_organization_is_named_and_set_against_the_tree_under_test() {
+        let seed = Arm::Org(crate::lab::OrgKey::preset("seed", "1a2b3c4d5e6f"));
+        let mut against = board(vec![pair(Arm::Tree, seed.clone(), 14, 2, 4, 0.9)]);
+        against.costs.push(cost(seed.clone(), 27000.0));
+        let text = verdict(&against, PHI).join(" ");
+        assert!(
+            text.contains("Against the seed's organization (tree@seed#1a2b3c4d), the lean tree was better on these 20 questions (75% wins"),
+            "{text}"
+        );
+        assert!(
+            text.contains("The lean tree used 0.3 times the tokens the seed's organization did."),
+            "{text}"
+        );
+        // Listed the other way round, and not yet judged.
+        let text = verdict(&board(vec![pair(seed.clone(), Arm::Tree, 0, 0, 0, 1.0)]), PHI).join(" ");
+        assert!(!text.contains("Against the seed's"), "no cost row, no arm to name: {text}");
+        let mut unjudged = board(vec![pair(seed.clone(), Arm::Tree, 0, 0, 0, 1.0)]);
+        unjudged.costs.push(cost(seed, 1.0));
+        let text = verdict(&unjudged, PHI).join(" ");
+        assert!(
+            text.contains(
+                "No question has been judged yet between the lean tree and the seed's organization"
+            ),
+            "{text}"
+        );
     }
 }

@@ -24,29 +24,35 @@ pub fn judged_comparisons(rows: &LabRows) -> Vec<ComparisonResult> {
         if !results.contains_key(comparison) {
             continue;
         }
-        let (x, y) = judgement.pair;
+        let (x, y) = judgement.pair.clone();
+        let swapped = judgement.shown_first != x;
         let slot = verdicts.entry((*comparison, x, y, judgement.judge_model.clone())).or_default();
         // Oldest first: a verdict given again later replaces the earlier one.
-        slot[usize::from(judgement.shown_first != x)] = Some(judgement);
+        slot[usize::from(swapped)] = Some(judgement);
     }
     for ((comparison, x, y, _), [first, second]) in verdicts {
         let (Some(first), Some(second)) = (first, second) else { continue };
         if let Some(result) = results.get_mut(&comparison) {
-            if !result.outcomes.iter().any(|(pair, _)| *pair == (x, y)) {
+            if !result.outcomes.iter().any(|(pair, _)| pair.0 == x && pair.1 == y) {
                 result.outcomes.push(((x, y), combine(first.pick, second.pick)));
                 result.judgements.extend([first.clone(), second.clone()]);
             }
         }
     }
     for result in results.values_mut() {
-        let present: Vec<Arm> = result.arms.iter().map(|(a, _)| *a).collect();
+        let present: Vec<Arm> = result.arms.iter().map(|(a, _)| a.clone()).collect();
         for pair in pairs(&present) {
-            if result.outcomes.iter().any(|(p, _)| *p == pair || *p == (pair.1, pair.0)) {
+            if result
+                .outcomes
+                .iter()
+                .any(|((x, y), _)| (*x == pair.0 && *y == pair.1) || (*x == pair.1 && *y == pair.0))
+            {
                 continue;
             }
-            let failed: Vec<Arm> = [pair.0, pair.1]
+            let failed: Vec<Arm> = [&pair.0, &pair.1]
                 .into_iter()
-                .filter(|a| result.arms.iter().any(|(arm, r)| arm == a && !r.answered()))
+                .filter(|a| result.arms.iter().any(|(arm, r)| arm == *a && !r.answered()))
+                .cloned()
                 .collect();
             let why = if failed.is_empty() {
                 Unscored::NotJudged("no verdict in both orders yet".into())
@@ -66,7 +72,7 @@ pub fn voted_comparisons(rows: &LabRows) -> Vec<ComparisonResult> {
     for vote in &rows.votes {
         if let Some(result) = results.get_mut(&vote.comparison) {
             if !result.outcomes.iter().any(|(p, _)| *p == vote.pair) {
-                result.outcomes.push((vote.pair, vote.outcome));
+                result.outcomes.push((vote.pair.clone(), vote.outcome));
             }
         }
     }
@@ -77,14 +83,15 @@ pub fn voted_comparisons(rows: &LabRows) -> Vec<ComparisonResult> {
 /// `limit`.
 pub fn vote_queue(rows: &LabRows, limit: usize) -> Vec<PendingVote> {
     // Looked up once per pair of every comparison: a set, not a scan of every vote each time.
-    let voted: HashSet<(i64, (Arm, Arm))> = rows.votes.iter().map(|v| (v.comparison, v.pair)).collect();
+    let voted: HashSet<(i64, &(Arm, Arm))> = rows.votes.iter().map(|v| (v.comparison, &v.pair)).collect();
     let mut queue = Vec::new();
     for shell in &rows.comparisons {
-        let answered: Vec<Arm> = shell.arms.iter().filter(|(_, r)| r.answered()).map(|(a, _)| *a).collect();
+        let answered: Vec<Arm> =
+            shell.arms.iter().filter(|(_, r)| r.answered()).map(|(a, _)| a.clone()).collect();
         let answer =
-            |arm: Arm| shell.arms.iter().find(|(a, _)| *a == arm).and_then(|(_, r)| r.answer.clone());
+            |arm: &Arm| shell.arms.iter().find(|(a, _)| a == arm).and_then(|(_, r)| r.answer.clone());
         for (x, y) in pairs(&answered) {
-            if voted.contains(&(shell.comparison, (x, y))) {
+            if voted.contains(&(shell.comparison, &(x.clone(), y.clone()))) {
                 continue;
             }
             if queue.len() >= limit {
@@ -93,8 +100,8 @@ pub fn vote_queue(rows: &LabRows, limit: usize) -> Vec<PendingVote> {
             queue.push(PendingVote {
                 comparison: shell.comparison,
                 prompt: shell.prompt.clone(),
+                answers: (answer(&x).unwrap_or_default(), answer(&y).unwrap_or_default()),
                 pair: (x, y),
-                answers: (answer(x).unwrap_or_default(), answer(y).unwrap_or_default()),
             });
         }
     }
@@ -181,7 +188,8 @@ mod tests {
         let scored = judged_comparisons(&rows);
         assert_eq!(scored[0].outcomes, vec![((Arm::Tree, Arm::Solo), Outcome::First)]);
         assert_eq!(scored[0].judgements.len(), 2);
-        let unscored: Vec<_> = scored[0].unscored.iter().map(|(pair, why)| (*pair, why.clone())).collect();
+        let unscored: Vec<_> =
+            scored[0].unscored.iter().map(|(pair, why)| (pair.clone(), why.clone())).collect();
         assert_eq!(
             unscored,
             vec![((Arm::Tree, Arm::Compute), Unscored::ArmFailed(vec![Arm::Compute]))],

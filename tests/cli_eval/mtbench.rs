@@ -238,3 +238,46 @@ fn a_follow_up_left_for_a_later_eval_reads_the_tree_turn_from_the_record() {
         .unwrap();
     assert_eq!(linked, 1, "the follow-up continues the recorded run's conversation");
 }
+
+#[test]
+fn with_levels_each_turns_tree_run_is_judged_on_that_turn_alone_and_the_report_says_so() {
+    let mock = mock_with_judge();
+    solo_loving(&mock);
+    let dirs = tempfile::tempdir().unwrap();
+    let global = ["--base-url".to_string(), mock.base_url()];
+    let file = data("mtbench_sample.jsonl");
+    let report = dirs.path().join("report.md");
+    let extra = ["--limit", "2", "--levels", "--report", report.to_str().unwrap()];
+    let out = ailab(&dirs, &global, &file, &["--arms", "tree,solo"], &judge_args(), &extra);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Both turns' tree runs had their parents judged.
+    let judged_turns: Vec<i64> = db(&dirs)
+        .prepare(
+            "SELECT DISTINCT r.turn FROM level_judgements l JOIN runs r ON r.id = l.run_id ORDER BY r.turn",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(judged_turns, [1, 2]);
+    // A parent of turn 2 was judged on its task of that turn, without the first turn shown.
+    let turn_2 = mock
+        .chat_requests()
+        .into_iter()
+        .filter(|r| r.model() == "judge-model")
+        .filter_map(|r| r.last_user_message().map(str::to_string))
+        .filter(|u| u.contains("[Answer A]") && u.contains("limerick"))
+        .collect::<Vec<_>>();
+    assert!(!turn_2.is_empty(), "turn 2's parents were judged");
+    assert!(
+        turn_2.iter().all(|u| !u.contains("Conversation A") && !u.contains("two-sentence note")),
+        "{turn_2:?}"
+    );
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        text.contains("- The value added at each level counts every turn's tree run together."),
+        "{text}"
+    );
+    assert!(text.contains("with the earlier turns not shown to the judge"), "{text}");
+}

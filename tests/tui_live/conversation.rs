@@ -278,7 +278,10 @@ fn a_later_turn_opened_from_history_reads_with_the_turns_before_it() {
     );
     assert_eq!(
         effects,
-        vec![Effect::History(HistoryEffect::LoadConversation { id: id.clone(), continue_it: false })]
+        vec![
+            Effect::History(HistoryEffect::LoadLevels { id: id.clone() }),
+            Effect::History(HistoryEffect::LoadConversation { id: id.clone(), continue_it: false })
+        ]
     );
     let first = PastTurn {
         run_id: "20261124-050000-0000".into(),

@@ -35,7 +35,7 @@ fn type_text(state: &mut State, text: &str) {
 fn cast(effects: &[Effect]) -> (i64, (Arm, Arm), Arm, Outcome, String) {
     match effects {
         [Effect::Lab(LabEffect::CastVote { comparison, pair, shown_first, outcome, reason })] => {
-            (*comparison, *pair, *shown_first, *outcome, reason.clone())
+            (*comparison, pair.clone(), shown_first.clone(), *outcome, reason.clone())
         }
         other => panic!("expected one CastVote, got {other:?}"),
     }
@@ -117,9 +117,9 @@ fn a_blind_vote_keeps_the_drawn_order_takes_a_reason_and_reveals_after() {
     assert_eq!(s.lab.vote.as_ref().unwrap().reason_text(), "fewer mistakes");
 
     let (comparison, pair, shown_first, outcome, reason) = cast(&press(&mut s, 'a'));
-    assert_eq!((comparison, pair), (first.pending.comparison, first.pending.pair));
+    assert_eq!((comparison, &pair), (first.pending.comparison, &first.pending.pair));
     assert_eq!(shown_first, first.shown_first, "the order shown is stored with the vote");
-    assert_eq!(outcome, Choice::A.outcome(pair, shown_first));
+    assert_eq!(outcome, Choice::A.outcome(&pair, &shown_first));
     assert_eq!(reason, "fewer mistakes");
     let screen = s.lab.vote.as_ref().unwrap();
     assert_eq!(screen.phase, VotePhase::Revealed { choice: Choice::A, saving: Saving::Pending });

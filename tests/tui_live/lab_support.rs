@@ -28,7 +28,7 @@ pub const PROMPTS: &[(&str, &str)] = &[
     ("explanation", "Explain what a hash table is to a ten-year-old."),
 ];
 
-fn answer(arm: Arm, prompt: usize) -> ArmResult {
+fn answer(arm: &Arm, prompt: usize) -> ArmResult {
     let text = match arm {
         Arm::Tree => format!(
             "**Step by step** for question {prompt}:\n\n1. Name the parts.\n2. Check each one against \
@@ -38,11 +38,13 @@ fn answer(arm: Arm, prompt: usize) -> ArmResult {
         Arm::Solo => format!("Short answer to question {prompt}: the ball costs 0.05."),
         Arm::Compute => format!("Combined drafts for question {prompt}: 0.05, checked twice."),
         Arm::Parts => format!("Echo (implementation):\nPart of question {prompt}: 0.05."),
+        Arm::Org(_) => format!("Every member reflected on question {prompt}; the answer is 0.05, checked."),
     };
     let calls = match arm {
         Arm::Tree | Arm::Parts => 9,
         Arm::Solo => 1,
         Arm::Compute => 10,
+        Arm::Org(_) => 29,
     };
     ArmResult {
         run_id: format!("{arm}-{prompt}"),
@@ -84,15 +86,15 @@ pub fn record(dir: &std::path::Path) -> Reader {
             };
             let id = store.comparison(&prompt, 1).unwrap();
             for arm in [Arm::Tree, Arm::Solo, Arm::Compute] {
-                store.save_arm(id, arm, &answer(arm, i)).unwrap();
+                store.save_arm(id, &arm, &answer(&arm, i)).unwrap();
             }
             if i + 1 == PROMPTS.len() {
                 continue;
             }
             for (pair, (first, swapped)) in pairs.iter().zip(picks(i)) {
-                for (shown_first, pick) in [(pair.0, first), (pair.1, swapped)] {
+                for (shown_first, pick) in [(pair.0.clone(), first), (pair.1.clone(), swapped)] {
                     let judgement = Judgement {
-                        pair: *pair,
+                        pair: pair.clone(),
                         shown_first,
                         judge_model: JUDGE.into(),
                         run_id: format!("judge-{i}"),
@@ -106,7 +108,7 @@ pub fn record(dir: &std::path::Path) -> Reader {
     }
     recorder
         .writer()
-        .run(|w| w.cast_vote(1, (Arm::Tree, Arm::Solo), Arm::Solo, Outcome::First, "more complete"))
+        .run(|w| w.cast_vote(1, &(Arm::Tree, Arm::Solo), &Arm::Solo, Outcome::First, "more complete"))
         .unwrap();
     recorder.shutdown().unwrap();
     Reader::open(&path).unwrap()
@@ -120,6 +122,7 @@ pub fn query(scope: LabScope) -> LabQuery {
         scope,
         self_judged: false,
         solo_model: "phi-3.1-mini-4k-instruct".into(),
+        tree_name: "the lean tree".into(),
         current_version: "v1".into(),
         version: None,
         members: Vec::new(),
@@ -158,4 +161,63 @@ pub fn lab_state(width: u16, height: u16, data: Option<LabData>) -> State {
         update(&mut state, Msg::Lab(LabMsg::Loaded(Ok(Box::new(data)))));
     }
     state
+}
+
+/// The seed preset's arm as `ailab eval --arms tree,solo,tree@seed` keys it.
+pub fn seed_arm() -> Arm {
+    Arm::Org(ailab::lab::OrgKey::preset("seed", "5eed5eed0123456789"))
+}
+
+/// A record where the tree met solo and the seed's organization (which won three of four), judged
+/// by the judge the Lab uses and, on two comparisons, by another judge too.
+pub fn organizations_data() -> LabData {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lab.db");
+    let recorder = Recorder::start(&path).unwrap();
+    let seed = seed_arm();
+    {
+        let mut store =
+            LabRecord { writer: recorder.writer(), hierarchy_hash: "v1".into(), backend: BACKEND.into() };
+        for (i, (category, text)) in PROMPTS.iter().enumerate() {
+            let prompt = LabPrompt {
+                category: (*category).into(),
+                text: (*text).into(),
+                reference: None,
+                earlier: Vec::new(),
+            };
+            let id = store.comparison(&prompt, 1).unwrap();
+            for arm in [Arm::Tree, Arm::Solo, seed.clone()] {
+                store.save_arm(id, &arm, &answer(&arm, i)).unwrap();
+            }
+            // (pair, pick with the tree shown first, pick swapped, judge)
+            let mut verdicts = vec![
+                ((Arm::Tree, Arm::Solo), Pick::A, Pick::B, JUDGE),
+                (
+                    (Arm::Tree, seed.clone()),
+                    if i == 0 { Pick::A } else { Pick::B },
+                    if i == 0 { Pick::B } else { Pick::A },
+                    JUDGE,
+                ),
+            ];
+            if i < 2 {
+                verdicts.push(((Arm::Tree, Arm::Solo), Pick::B, Pick::A, "qwen-judge"));
+            }
+            for (pair, first, swapped, judge) in verdicts {
+                for (shown_first, pick) in [(pair.0.clone(), first), (pair.1.clone(), swapped)] {
+                    let judgement = Judgement {
+                        pair: pair.clone(),
+                        shown_first,
+                        judge_model: judge.into(),
+                        run_id: format!("judge-{i}"),
+                        pick: Some(pick),
+                        reason: "clearer".into(),
+                    };
+                    store.save_judgement(id, &judgement).unwrap();
+                }
+            }
+        }
+    }
+    recorder.shutdown().unwrap();
+    let reader = Reader::open(&path).unwrap();
+    lab_data(&reader, query(LabScope::Real), |_| true).unwrap()
 }

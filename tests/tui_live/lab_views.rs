@@ -15,7 +15,7 @@ use ailab::tui::msg::lab::{ComparisonEnd, LabMsg};
 use ailab::tui::state::State;
 use ailab::tui::theme::Role;
 
-use super::lab_support::{data, empty_data, lab_state};
+use super::lab_support::{data, empty_data, lab_state, organizations_data};
 use super::support::{T0, feed, full_run};
 use crate::screen::{render, screen_problems, screen_text, text};
 
@@ -54,7 +54,7 @@ fn lab_with_data() {
 fn lab_scrolled_to_the_costs() {
     let mut s = lab_state(80, 24, Some(data()));
     update(&mut s, Msg::Resize { width: 80, height: 24 });
-    for _ in 0..45 {
+    for _ in 0..46 {
         press(&mut s, 'j');
     }
     let terminal = render(&mut s, 80, 24);
@@ -92,6 +92,40 @@ fn lab_shows_the_value_added_at_each_level_under_the_judges_scores() {
         assert!(!screen_text(&mut plain, 120, 40).contains("Value added"));
         press(&mut plain, 'j');
     }
+}
+
+#[test]
+fn lab_names_another_organization_and_keeps_other_judges_apart() {
+    let data = organizations_data();
+    assert_eq!(data.judges, vec![("phi-judge".to_string(), 4), ("qwen-judge".to_string(), 2)]);
+    let mut s = lab_state(120, 40, Some(data));
+    update(&mut s, Msg::Resize { width: 120, height: 40 });
+    let shown = screen_text(&mut s, 120, 40);
+    assert!(shown.contains("Verdicts of other judges are kept apart"), "{shown}");
+    assert!(shown.contains("qwen-judge (2 comparisons)"), "{shown}");
+    assert!(
+        shown.contains("Against the seed's organization (tree@seed#5eed5eed), the lean tree was"),
+        "{shown}"
+    );
+    assert!(shown.contains("• tree@seed#5eed5eed: the seed's organization"), "{shown}");
+    // The other judge's verdicts are not in the tally: the tree beat solo in all four.
+    let row = shown.lines().find(|l| l.contains("tree vs solo ")).expect("the pair's row");
+    assert!(row.contains("  4  0  0"), "{row}");
+    let terminal = render(&mut s, 120, 40);
+    insta::assert_snapshot!("lab_organizations_120x40", terminal.backend());
+    // At 80 columns the table and the chart still name the pair whole.
+    let mut s = lab_state(80, 24, Some(organizations_data()));
+    update(&mut s, Msg::Resize { width: 80, height: 24 });
+    let mut presses = 0;
+    while !screen_text(&mut s, 80, 24).contains("├") {
+        assert!(presses < 60, "the chart never showed:\n{}", screen_text(&mut s, 80, 24));
+        press(&mut s, 'j');
+        presses += 1;
+    }
+    let terminal = render(&mut s, 80, 24);
+    let shown = text(&terminal);
+    assert!(shown.contains("tree vs tree@seed#5eed5eed "), "{shown}");
+    insta::assert_snapshot!("lab_organizations_table_80x24", terminal.backend());
 }
 
 #[test]

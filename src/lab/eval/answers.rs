@@ -28,7 +28,7 @@ impl Eval<'_> {
         // The parts are read out of the tree's run as it ends: a tree kept from an earlier eval
         // without its parts runs again rather than leave the parts unknown.
         let parts_missing = options.arms.contains(&Arm::Parts)
-            && self.store.arm_result(comparison, Arm::Parts)?.filter(ArmResult::answered).is_none();
+            && self.store.arm_result(comparison, &Arm::Parts)?.filter(ArmResult::answered).is_none();
         let mut fresh_parts: Option<ArmResult> = None;
         for arm in order {
             // (result, found in the record): the parts made just now are not resumed.
@@ -37,9 +37,9 @@ impl Eval<'_> {
                 Arm::Parts => match fresh_parts.take() {
                     Some(parts) => Some((parts, false)),
                     // Kept from an earlier eval (the tree did not run again).
-                    None => self.store.arm_result(comparison, arm)?.map(|r| (r, true)),
+                    None => self.store.arm_result(comparison, &arm)?.map(|r| (r, true)),
                 },
-                _ => self.store.arm_result(comparison, arm)?.filter(ArmResult::answered).map(|r| (r, true)),
+                _ => self.store.arm_result(comparison, &arm)?.filter(ArmResult::answered).map(|r| (r, true)),
             };
             let resumed = stored.as_ref().is_some_and(|(_, resumed)| *resumed);
             let mut note = String::new();
@@ -47,7 +47,7 @@ impl Eval<'_> {
                 Some((result, _)) => result,
                 // Only reached without a tree arm to read them from (the options refuse that).
                 None if arm == Arm::Parts => ArmResult::no_run(),
-                None => match self.conversation(prompt, repeat, arm)? {
+                None => match self.conversation(prompt, repeat, &arm)? {
                     // Not saved: once the earlier turn is answered, a later eval asks this one.
                     None => {
                         note = " (not asked: its earlier turn has no answer)".into();
@@ -58,21 +58,21 @@ impl Eval<'_> {
                             .iter()
                             .find(|(a, _)| *a == Arm::Tree)
                             .map_or(expected_calls(self.engine.hierarchy()), |(_, r)| r.calls as usize);
-                        let Some(summary) = self.run_arm(arm, &prompt.text, budget, &conversation).await
+                        let Some(summary) = self.run_arm(&arm, &prompt.text, budget, &conversation).await
                         else {
                             return Ok(None);
                         };
                         let result = ArmResult::from_summary(&summary);
-                        self.store.save_arm(comparison, arm, &result)?;
-                        if arm == Arm::Tree {
-                            if options.arms.contains(&Arm::Parts) {
-                                let parts = parts_result(self.engine.hierarchy(), &summary);
-                                self.store.save_arm(comparison, Arm::Parts, &parts)?;
-                                fresh_parts = Some(parts);
-                            }
-                            if let Some(turn) = summary.turn {
-                                self.turns.insert(result.run_id.clone(), turn);
-                            }
+                        self.store.save_arm(comparison, &arm, &result)?;
+                        if arm == Arm::Tree && options.arms.contains(&Arm::Parts) {
+                            let parts = parts_result(self.engine.hierarchy(), &summary);
+                            self.store.save_arm(comparison, &Arm::Parts, &parts)?;
+                            fresh_parts = Some(parts);
+                        }
+                        if arm.runs_a_tree()
+                            && let Some(turn) = summary.turn
+                        {
+                            self.turns.insert(result.run_id.clone(), turn);
                         }
                         result
                     }
@@ -94,7 +94,7 @@ impl Eval<'_> {
         &mut self,
         prompt: &LabPrompt,
         repeat: u32,
-        arm: Arm,
+        arm: &Arm,
     ) -> Result<Option<History>, String> {
         let mut chain = Vec::new();
         let mut earlier = prompt.previous();
@@ -119,10 +119,10 @@ impl Eval<'_> {
     /// The conversation `arm` answers `prompt` in: empty for a first turn; for a follow-up, the
     /// arm's own earlier turns (the tree's as its runs recorded them, members and all). `None`
     /// when an earlier turn has no answer, or the tree's run of it is gone from the record.
-    fn conversation_of(&mut self, history: History, arm: Arm) -> Result<Option<Conversation>, String> {
+    fn conversation_of(&mut self, history: History, arm: &Arm) -> Result<Option<Conversation>, String> {
         let mut conversation = Conversation::default();
         for (question, result) in history {
-            let turn = if arm == Arm::Tree {
+            let turn = if arm.runs_a_tree() {
                 let known = self.turns.get(&result.run_id).cloned();
                 match known {
                     Some(turn) => turn,
@@ -143,7 +143,7 @@ impl Eval<'_> {
         &mut self,
         prompt: &LabPrompt,
         repeat: u32,
-        arm: Arm,
+        arm: &Arm,
     ) -> Result<Option<Conversation>, String> {
         let Some(history) = self.history(prompt, repeat, arm)? else { return Ok(None) };
         self.conversation_of(history, arm)
@@ -152,7 +152,7 @@ impl Eval<'_> {
     /// Runs one arm; `None` when the evaluation was cancelled meanwhile.
     async fn run_arm(
         &mut self,
-        arm: Arm,
+        arm: &Arm,
         prompt: &str,
         budget: usize,
         conversation: &Conversation,
@@ -169,6 +169,11 @@ impl Eval<'_> {
             Arm::Compute => {
                 engine.run_compute(run_id, prompt, budget.max(1), conversation, sink, cancel).await
             }
+            // Another organization, run whole by its own engine (checked present by `run_eval`).
+            Arm::Org(_) => {
+                let org = self.options.orgs.iter().find(|o| o.arm == *arm).map_or(engine, |o| &o.engine);
+                org.run_turn(run_id, prompt, conversation, sink, cancel).await
+            }
         };
         (!self.cancel.is_cancelled()).then_some(summary)
     }
@@ -176,7 +181,7 @@ impl Eval<'_> {
 
 /// An earlier turn of a one-node arm (solo, compute, parts) as its next turn reads it: the
 /// question and the arm's answer.
-fn single_turn(arm: Arm, question: String, result: &ArmResult) -> PastTurn {
+fn single_turn(arm: &Arm, question: String, result: &ArmResult) -> PastTurn {
     let exchange = Exchange { task: question.clone(), answer: result.answer.clone() };
     PastTurn {
         run_id: result.run_id.clone(),

@@ -31,27 +31,28 @@ impl Eval<'_> {
         let reference = prompt.reference.as_deref().map(crate::lab::reference::for_the_judge);
         let mut judged = Judged { outcomes: Vec::new(), judgements: Vec::new(), unscored: Vec::new() };
         for pair in pairs {
-            let answer = |arm: Arm| arms.iter().find(|(a, _)| *a == arm).and_then(|(_, r)| r.answer.clone());
-            let (Some(x), Some(y)) = (answer(pair.0), answer(pair.1)) else {
-                let failed: Vec<Arm> = [pair.0, pair.1]
+            let answer = |arm: &Arm| arms.iter().find(|(a, _)| a == arm).and_then(|(_, r)| r.answer.clone());
+            let (Some(x), Some(y)) = (answer(&pair.0), answer(&pair.1)) else {
+                let failed: Vec<Arm> = [&pair.0, &pair.1]
                     .into_iter()
-                    .filter(|arm| !arms.iter().any(|(a, r)| a == arm && r.answered()))
+                    .filter(|arm| !arms.iter().any(|(a, r)| a == *arm && r.answered()))
+                    .cloned()
                     .collect();
-                judged.unscored.push((*pair, Unscored::ArmFailed(failed)));
+                judged.unscored.push((pair.clone(), Unscored::ArmFailed(failed)));
                 self.done += 2;
                 continue;
             };
             // Each arm's own earlier turns, as the judge reads them before a follow-up's reply.
-            let earlier = |eval: &mut Self, arm: Arm| -> Result<Vec<(String, String)>, String> {
+            let earlier = |eval: &mut Self, arm: &Arm| -> Result<Vec<(String, String)>, String> {
                 let history = eval.history(prompt, repeat, arm)?.unwrap_or_default();
                 Ok(history.into_iter().map(|(q, r)| (q, r.answer.unwrap_or_default())).collect())
             };
-            let (earlier_x, earlier_y) = (earlier(self, pair.0)?, earlier(self, pair.1)?);
+            let (earlier_x, earlier_y) = (earlier(self, &pair.0)?, earlier(self, &pair.1)?);
             let shown_x = Shown { answer: &x, earlier: &earlier_x };
             let shown_y = Shown { answer: &y, earlier: &earlier_y };
             let mut verdicts = Vec::new();
             let mut failure = None;
-            for (shown_first, a, b) in [(pair.0, shown_x, shown_y), (pair.1, shown_y, shown_x)] {
+            for (shown_first, a, b) in [(&pair.0, shown_x, shown_y), (&pair.1, shown_y, shown_x)] {
                 let label =
                     format!("{}{} · judge {} vs {}", turn_label(prompt), short(&prompt.text), pair.0, pair.1);
                 if failure.is_some() {
@@ -59,7 +60,7 @@ impl Eval<'_> {
                     self.step(format!("{label} (skipped)"), false);
                     continue;
                 }
-                if let Some(judgement) = self.store.judgement(comparison, *pair, shown_first, &judge_model)? {
+                if let Some(judgement) = self.store.judgement(comparison, pair, shown_first, &judge_model)? {
                     self.step(label, true);
                     verdicts.push(judgement);
                     continue;
@@ -91,8 +92,8 @@ impl Eval<'_> {
                     None => {
                         let reading = read_judgement(summary.answer.as_deref().unwrap_or(""));
                         let judgement = Judgement {
-                            pair: *pair,
-                            shown_first,
+                            pair: pair.clone(),
+                            shown_first: shown_first.clone(),
                             judge_model: judge_model.clone(),
                             run_id: summary.run_id.to_string(),
                             pick: reading.pick,
@@ -106,12 +107,12 @@ impl Eval<'_> {
             }
             match (failure, verdicts.as_slice()) {
                 (None, [first, second]) => {
-                    judged.outcomes.push((*pair, combine(first.pick, second.pick)));
+                    judged.outcomes.push((pair.clone(), combine(first.pick, second.pick)));
                     judged.judgements.extend(verdicts);
                 }
                 (failure, _) => {
                     let reason = failure.unwrap_or_else(|| "the judge did not answer".into());
-                    judged.unscored.push((*pair, Unscored::NotJudged(reason)));
+                    judged.unscored.push((pair.clone(), Unscored::NotJudged(reason)));
                 }
             }
         }

@@ -24,11 +24,27 @@ use crate::engine::{Engine, EventSink, PastTurn};
 #[derive(Debug, Clone)]
 pub struct EvalOptions {
     pub arms: Vec<Arm>,
+    /// The engine of each other organization among `arms` (`tree@seed`): every `Arm::Org` needs
+    /// one here.
+    pub orgs: Vec<OrgEngine>,
     pub repeat: u32,
     pub judge_model: String,
     /// Also judge each parent of the tree's runs against its children's replies (value added at
     /// each level). Needs the tree among the arms.
     pub levels: bool,
+}
+
+/// Another organization's arm and the engine that runs it (its own hierarchy, on the same server).
+#[derive(Clone)]
+pub struct OrgEngine {
+    pub arm: Arm,
+    pub engine: Engine,
+}
+
+impl std::fmt::Debug for OrgEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OrgEngine").field("arm", &self.arm).finish_non_exhaustive()
+    }
 }
 
 /// A step finished, for progress display.
@@ -49,12 +65,12 @@ pub struct Progress {
 /// arms were given.
 pub fn pairs(arms: &[Arm]) -> Vec<(Arm, Arm)> {
     if arms.contains(&Arm::Tree) {
-        return arms.iter().filter(|a| **a != Arm::Tree).map(|a| (Arm::Tree, *a)).collect();
+        return arms.iter().filter(|a| **a != Arm::Tree).map(|a| (Arm::Tree, a.clone())).collect();
     }
     let mut out = Vec::new();
     for (i, x) in arms.iter().enumerate() {
         for y in &arms[i + 1..] {
-            out.push((*x, *y));
+            out.push((x.clone(), y.clone()));
         }
     }
     out
@@ -111,6 +127,13 @@ pub async fn run_eval(
     cancel: &CancellationToken,
 ) -> Result<Vec<ComparisonResult>, String> {
     let pairs = pairs(&options.arms);
+    if let Some(arm) =
+        options.arms.iter().find(|a| matches!(a, Arm::Org(_)) && !options.orgs.iter().any(|o| o.arm == **a))
+    {
+        return Err(format!(
+            "the arm {arm} was given no engine to run it (a bug in ailab: please report it)"
+        ));
+    }
     let mut eval = Eval {
         engine,
         sink,

@@ -67,6 +67,32 @@ impl Reader {
         Ok(rows)
     }
 
+    /// The judge's verdicts on the parents of the run `run_id` (`ailab eval --levels`), of every
+    /// judge, oldest first: what a run's zoom says each parent added over its children.
+    pub fn run_levels(&self, run_id: &str) -> Result<Vec<LevelJudgement>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.run_id, l.node, l.shown_first, l.judge_model, l.judge_run, l.pick, l.reason
+             FROM level_judgements l WHERE l.run_id = ?1 ORDER BY l.created_ms, l.rowid",
+        )?;
+        let rows = stmt.query_map([run_id], level_row)?;
+        rows.map(|row| level_judgement(row?)).collect()
+    }
+
+    /// The judges with verdicts on comparisons of `scope` and `version`, with how many comparisons
+    /// each judged, most first: the Lab shows one judge's scores and says where the others are.
+    pub fn lab_judges(&self, scope: LabScope, version: &str) -> Result<Vec<(String, u32)>, StoreError> {
+        let sql = format!(
+            "SELECT j.judge_model, count(DISTINCT j.comparison_id) FROM judgements j
+             JOIN comparisons c ON c.id = j.comparison_id WHERE {}
+             GROUP BY j.judge_model ORDER BY count(DISTINCT j.comparison_id) DESC, j.judge_model",
+            in_scope(3)
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows =
+            stmt.query_map(params![DEMO_BACKEND, scope.is_demo(), version], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The organization versions that have comparisons in `scope`, most recently used first: (hash,
     /// comparisons, when the latest was made).
     pub fn lab_versions(&self, scope: LabScope) -> Result<Vec<LabVersion>, StoreError> {
@@ -109,7 +135,7 @@ pub(super) fn arms_of(conn: &Connection, comparison: i64) -> Result<Vec<(Arm, Ar
         let (name, result) = row?;
         out.push((arm(&name)?, result));
     }
-    out.sort_by_key(|(a, _)| *a);
+    out.sort_by(|(a, _), (b, _)| a.cmp(b));
     Ok(out)
 }
 
@@ -161,7 +187,7 @@ fn judgements(
     let sql = format!(
         "SELECT j.comparison_id, j.arm_x, j.arm_y, j.shown_first, j.judge_model, j.run_id, j.pick, j.reason
          FROM judgements j JOIN comparisons c ON c.id = j.comparison_id
-         WHERE {} AND (?3 IS NULL OR j.judge_model = ?3) ORDER BY j.created_ms",
+         WHERE {} AND (?3 IS NULL OR j.judge_model = ?3) ORDER BY j.created_ms, j.rowid",
         in_scope(4)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -204,40 +230,27 @@ fn levels(
     let sql = format!(
         "SELECT l.run_id, l.node, l.shown_first, l.judge_model, l.judge_run, l.pick, l.reason
          FROM level_judgements l JOIN comparisons c ON c.id = l.comparison_id
-         WHERE {} AND (?3 IS NULL OR l.judge_model = ?3) ORDER BY l.created_ms",
+         WHERE {} AND (?3 IS NULL OR l.judge_model = ?3) ORDER BY l.created_ms, l.rowid",
         in_scope(4)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo(), judge_model, version], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, Option<String>>(5)?,
-            r.get::<_, String>(6)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (run_id, node, first, judge_model, judge_run, pick, reason) = row?;
-        // A side this build does not know makes the row unreadable rather than counted wrong.
-        let shown_first = LevelSide::parse(&first).ok_or_else(|| StoreError::Unreadable {
-            id: first.clone(),
-            reason: "unknown level side".into(),
-        })?;
-        out.push(LevelJudgement {
-            run_id,
-            node,
-            shown_first,
-            judge_model,
-            judge_run,
-            pick: parse_pick(pick),
-            reason,
-        });
-    }
-    Ok(out)
+    let rows = stmt.query_map(params![DEMO_BACKEND, scope.is_demo(), judge_model, version], level_row)?;
+    rows.map(|row| level_judgement(row?)).collect()
+}
+
+/// A `level_judgements` row as selected above: run, node, side, judge, judge run, pick, reason.
+type LevelRow = (String, String, String, String, String, Option<String>, String);
+
+fn level_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LevelRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+}
+
+fn level_judgement(row: LevelRow) -> Result<LevelJudgement, StoreError> {
+    let (run_id, node, first, judge_model, judge_run, pick, reason) = row;
+    // A side this build does not know makes the row unreadable rather than counted wrong.
+    let shown_first = LevelSide::parse(&first)
+        .ok_or_else(|| StoreError::Unreadable { id: first.clone(), reason: "unknown level side".into() })?;
+    Ok(LevelJudgement { run_id, node, shown_first, judge_model, judge_run, pick: parse_pick(pick), reason })
 }
 
 /// The votes on comparisons of `scope`, newest first.

@@ -22,24 +22,25 @@ impl LabStore for LabRecord {
         self.writer.run(move |w| w.comparison_id(&prompt, repeat, &hash, &backend)).map_err(text)
     }
 
-    fn arm_result(&mut self, comparison: i64, arm: Arm) -> Result<Option<ArmResult>, String> {
-        self.writer.run(move |w| w.arm_result(comparison, arm)).map_err(text)
+    fn arm_result(&mut self, comparison: i64, arm: &Arm) -> Result<Option<ArmResult>, String> {
+        let arm = arm.clone();
+        self.writer.run(move |w| w.arm_result(comparison, &arm)).map_err(text)
     }
 
-    fn save_arm(&mut self, comparison: i64, arm: Arm, result: &ArmResult) -> Result<(), String> {
-        let result = result.clone();
-        self.writer.run(move |w| w.save_arm(comparison, arm, &result)).map_err(text)
+    fn save_arm(&mut self, comparison: i64, arm: &Arm, result: &ArmResult) -> Result<(), String> {
+        let (arm, result) = (arm.clone(), result.clone());
+        self.writer.run(move |w| w.save_arm(comparison, &arm, &result)).map_err(text)
     }
 
     fn judgement(
         &mut self,
         comparison: i64,
-        pair: (Arm, Arm),
-        shown_first: Arm,
+        pair: &(Arm, Arm),
+        shown_first: &Arm,
         judge_model: &str,
     ) -> Result<Option<Judgement>, String> {
-        let judge_model = judge_model.to_string();
-        self.writer.run(move |w| w.judgement(comparison, pair, shown_first, &judge_model)).map_err(text)
+        let (pair, shown_first, judge_model) = (pair.clone(), shown_first.clone(), judge_model.to_string());
+        self.writer.run(move |w| w.judgement(comparison, &pair, &shown_first, &judge_model)).map_err(text)
     }
 
     fn save_judgement(&mut self, comparison: i64, judgement: &Judgement) -> Result<(), String> {

@@ -57,8 +57,8 @@ impl Writes<'_> {
     pub fn cast_vote(
         &mut self,
         comparison: i64,
-        pair: (Arm, Arm),
-        shown_first: Arm,
+        pair: &(Arm, Arm),
+        shown_first: &Arm,
         outcome: Outcome,
         reason: &str,
     ) -> Result<(), StoreError> {
@@ -81,12 +81,12 @@ impl Writes<'_> {
     }
 
     /// What `arm` answered in `comparison`, if it ran.
-    pub fn arm_result(&mut self, comparison: i64, arm: Arm) -> Result<Option<ArmResult>, StoreError> {
-        Ok(arms_of(self.conn, comparison)?.into_iter().find(|(a, _)| *a == arm).map(|(_, r)| r))
+    pub fn arm_result(&mut self, comparison: i64, arm: &Arm) -> Result<Option<ArmResult>, StoreError> {
+        Ok(arms_of(self.conn, comparison)?.into_iter().find(|(a, _)| a == arm).map(|(_, r)| r))
     }
 
     /// Keeps what `arm` answered in `comparison`, replacing an earlier try.
-    pub fn save_arm(&mut self, comparison: i64, arm: Arm, result: &ArmResult) -> Result<(), StoreError> {
+    pub fn save_arm(&mut self, comparison: i64, arm: &Arm, result: &ArmResult) -> Result<(), StoreError> {
         self.conn
             .execute(
                 "INSERT OR REPLACE INTO comparison_arms (comparison_id, arm, run_id, status, answer, calls, tokens, wall_ms)
@@ -110,8 +110,8 @@ impl Writes<'_> {
     pub fn judgement(
         &mut self,
         comparison: i64,
-        pair: (Arm, Arm),
-        shown_first: Arm,
+        pair: &(Arm, Arm),
+        shown_first: &Arm,
         judge_model: &str,
     ) -> Result<Option<Judgement>, StoreError> {
         self.conn
@@ -121,8 +121,8 @@ impl Writes<'_> {
                 params![comparison, pair.0.as_str(), pair.1.as_str(), shown_first.as_str(), judge_model],
                 |r| {
                     Ok(Judgement {
-                        pair,
-                        shown_first,
+                        pair: pair.clone(),
+                        shown_first: shown_first.clone(),
                         judge_model: judge_model.to_string(),
                         run_id: r.get(0)?,
                         pick: parse_pick(r.get(1)?),

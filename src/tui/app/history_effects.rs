@@ -57,6 +57,10 @@ impl HistoryEffects {
                 let result = reader.run_events(&id).map(Arc::new).map_err(|e| e.to_string());
                 HistoryMsg::Opened { request, id, replay, result }
             })),
+            HistoryEffect::LoadLevels { id } => read(Box::new(move |reader| {
+                let result = reader.run_levels(&id).map_err(|e| e.to_string());
+                HistoryMsg::Levels { id, result }
+            })),
             HistoryEffect::Export { id, format, conversation } => read(Box::new(move |reader| {
                 let document = if conversation {
                     reader.conversation_runs(&id).map(|turns| {

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::engine::{Conversation, RunEvent};
+use crate::lab::levels::LevelJudgement;
 use crate::store::export::Format;
 use crate::store::{ConversationRow, RunCounts, RunCursor, RunRow, RunScope};
 
@@ -39,6 +40,8 @@ pub enum HistoryMsg {
     Opened { request: u64, id: String, replay: bool, result: Result<Arc<Vec<RunEvent>>, String> },
     /// Where an export went, as the user should read it (`./file` in the current folder).
     Exported { id: String, result: Result<PathBuf, String> },
+    /// The judge's verdicts on the parents of the run `id` (`ailab eval --levels`), for its zoom.
+    Levels { id: String, result: Result<Vec<LevelJudgement>, String> },
     /// A run's final answer (to copy); `None` when it ended without one.
     Answer { id: String, result: Result<Option<String>, String> },
     /// A deletion: the ids deleted (the store refuses a run that is still running, and a turn
@@ -67,6 +70,8 @@ pub enum HistoryEffect {
     },
     /// A run's events, to reopen it.
     Open { request: u64, id: String, replay: bool },
+    /// The value added at each level of a run, if the lab judged it (answered by `Levels`).
+    LoadLevels { id: String },
     /// Write a run to a file in the current folder (or the data folder).
     /// Export a run, or with `conversation` every turn of its conversation as one document.
     Export { id: String, format: Format, conversation: bool },

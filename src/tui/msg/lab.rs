@@ -70,9 +70,19 @@ pub struct LabData {
     pub current_version: String,
     /// What each parent added over its children's replies, by the judge (`ailab eval --levels`).
     pub levels: Vec<crate::lab::levels::MemberValue>,
+    /// The tree loaded now in words ("the lean tree"), as the board names it beside others.
+    pub tree_name: String,
+    /// Every judge with verdicts on the version shown, with the comparisons it judged, most
+    /// first. Only `judge_model`'s are scored: judges are never pooled.
+    pub judges: Vec<(String, u32)>,
 }
 
 impl LabData {
+    /// Judges other than the one shown, with the comparisons each judged.
+    pub fn other_judges(&self) -> Vec<&(String, u32)> {
+        self.judges.iter().filter(|(judge, _)| *judge != self.judge_model).collect()
+    }
+
     /// Comparisons kept for versions of the organization other than the one shown.
     pub fn other_versions_comparisons(&self) -> u32 {
         self.versions.iter().filter(|v| v.hash != self.shown_version).map(|v| v.comparisons).sum()
@@ -91,8 +101,8 @@ pub struct QueuedVote {
 impl QueuedVote {
     /// The arm shown as "B".
     pub fn shown_second(&self) -> Arm {
-        let (x, y) = self.pending.pair;
-        if self.shown_first == x { y } else { x }
+        let (x, y) = &self.pending.pair;
+        if self.shown_first == *x { y.clone() } else { x.clone() }
     }
 
     /// The answers as shown: (A, B).

@@ -107,7 +107,8 @@ impl Screen {
             let document = layout::zoom(area, run.view.calls.len()).document;
             let (width, height) = (document.width.max(1) as usize, document.height as usize);
             let mut text = self.zoom.take().unwrap_or_default();
-            text.sync(zoom.node, &run.view, run.generation, width, height);
+            let zoomed = zoom::Zoomed { node: zoom.node, run: &run.view, levels: state.run_levels() };
+            text.sync(zoomed, run.generation, width, height);
             text
         });
         self.flow = state.flow().map(|flow| {

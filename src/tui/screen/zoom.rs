@@ -1,7 +1,9 @@
-//! The zoom view's document: one node's task, every call it made (what was sent, what came back,
-//! how it went) and its failure. Sections are cached and rebuilt only when their source changes;
+//! The zoom view's document: one node's task, what the lab's judge said each parent added (a run
+//! judged with `ailab eval --levels`), every call it made (what was sent, what came back, how it
+//! went) and its failure. Sections are cached and rebuilt only when their source changes;
 //! the streaming reply grows incrementally like a pane.
 
+use crate::lab::levels::ParentVerdict;
 use crate::llm::Role as ChatRole;
 use crate::text::sanitize::sanitize;
 use crate::tui::format;
@@ -78,19 +80,21 @@ impl ZoomText {
         self.rows(0, self.len()).iter().map(Row::text).collect::<Vec<_>>().join("\n")
     }
 
-    /// Brings every section up to date with the run at `width` columns.
-    pub fn sync(&mut self, node: usize, run: &RunView, generation: u64, width: usize, height: usize) {
+    /// Brings every section up to date with the run at `width` columns; `levels` is what the
+    /// lab's judge said of the run's parents (empty when it was not judged so).
+    pub fn sync(&mut self, zoomed: Zoomed<'_>, generation: u64, width: usize, height: usize) {
+        let Zoomed { node, run, levels } = zoomed;
         if self.node != node {
             *self = ZoomText { node, ..ZoomText::default() };
         }
         self.height = height.max(1);
         let Some(node) = run.nodes.get(self.node) else { return };
         let calls: Vec<&CallView> = node.calls.iter().map(|&i| &run.calls[i]).collect();
-        let wanted = 3 + calls.len() * 3;
+        let wanted = FIRST_CALL + 1 + calls.len() * 3;
         self.sections.truncate(wanted);
         while self.sections.len() < wanted {
             let i = self.sections.len();
-            let reply = i >= 2 && i < wanted - 1 && (i - 2) % 3 == 2;
+            let reply = i >= FIRST_CALL && i < wanted - 1 && (i - FIRST_CALL) % 3 == 2;
             self.sections.push(if reply {
                 Section::Reply(CallText::default())
             } else {
@@ -139,8 +143,33 @@ impl ZoomText {
                 }
             });
         }
+        if let Section::Static(memo) = &mut self.sections[2] {
+            let lines = level_lines(run, &node.id, levels);
+            let judges: std::collections::BTreeSet<String> =
+                levels.iter().map(|v| sanitize(&v.judge_model)).collect();
+            let judges = judges.into_iter().collect::<Vec<_>>().join(", ");
+            memo.ensure((generation, width, hash(&format!("{judges}\n{}", lines.concat()))), width, |w| {
+                if lines.is_empty() {
+                    return;
+                }
+                w.newline();
+                heading(w, "Value added at each level");
+                w.push_str(
+                    &format!(
+                        "The lab's judge ({judges}) compared each parent's answer with its children's replies \
+                         joined, on the parent's own task, in both orders."
+                    ),
+                    Role::Dim,
+                );
+                w.newline();
+                for line in &lines {
+                    w.push_str(line, Role::Text);
+                    w.newline();
+                }
+            });
+        }
         for (i, call) in calls.iter().enumerate() {
-            let base = 2 + i * 3;
+            let base = FIRST_CALL + i * 3;
             if let Section::Static(memo) = &mut self.sections[base] {
                 let state = u64::from(call.is_finished()) << 32 | u64::from(call.id);
                 memo.ensure((generation, width, state), width, |w| call_header(w, call, width));
@@ -164,6 +193,39 @@ impl ZoomText {
             });
         }
     }
+}
+
+/// Sections before the first call's: the header, the task, the value added at each level.
+const FIRST_CALL: usize = 3;
+
+/// What the zoom shows: a node of a run, and what the lab's judge said of the run's parents.
+#[derive(Debug, Clone, Copy)]
+pub struct Zoomed<'a> {
+    pub node: usize,
+    pub run: &'a RunView,
+    pub levels: &'a [ParentVerdict],
+}
+
+/// One line per judged parent, in tree order, the zoomed node's marked: "▸ Nova: better than its
+/// parts (judge: both orders agree)".
+fn level_lines(run: &RunView, zoomed: &str, levels: &[ParentVerdict]) -> Vec<String> {
+    let position = |id: &str| run.nodes.iter().position(|n| n.id == id).unwrap_or(usize::MAX);
+    let mut levels: Vec<&ParentVerdict> = levels.iter().collect();
+    levels.sort_by_key(|v| (position(&v.node), v.judge_model.clone()));
+    let first_judge = levels.first().map(|v| v.judge_model.as_str());
+    let several = levels.iter().any(|v| Some(v.judge_model.as_str()) != first_judge);
+    levels
+        .into_iter()
+        .map(|v| {
+            let name = run
+                .nodes
+                .iter()
+                .find(|n| n.id == v.node)
+                .map_or_else(|| sanitize(&v.node), |n| n.name.clone());
+            let mark = if v.node == zoomed { "▸ " } else { "  " };
+            sanitize(&format!("{mark}{}", v.line(&name, several)))
+        })
+        .collect()
 }
 
 fn hash(text: &str) -> u64 {

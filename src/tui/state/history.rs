@@ -9,6 +9,7 @@ use ratatui_textarea::{CursorMove, TextArea};
 use super::Focus;
 use super::run_view::RunView;
 use crate::engine::{Conversation, RunEvent, RunId};
+use crate::lab::levels::ParentVerdict;
 use crate::store::{ConversationRow, RunCounts, RunScope};
 use crate::tui::msg::history::ListedRun;
 
@@ -101,6 +102,9 @@ pub struct PastRun {
     /// The conversation it is a turn of, once read (for a later turn: its earlier turns show above
     /// its answer).
     pub conversation: Option<Conversation>,
+    /// What the lab's judge said of each of its parents (`ailab eval --levels`), once read; empty
+    /// for a run never judged so.
+    pub levels: Vec<ParentVerdict>,
 }
 
 /// A run that just finished: the list is read again until the record has it as finished too

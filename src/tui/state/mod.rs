@@ -34,6 +34,7 @@ use super::keymap::Keymap;
 use super::theme::{Theme, ThemeSet};
 use crate::config::Hierarchy;
 use crate::engine::PastTurn;
+use crate::lab::levels::ParentVerdict;
 
 /// Views drawn over the tab, top of the stack first to receive keys.
 #[derive(Debug, Clone)]
@@ -161,6 +162,12 @@ impl State {
         let Some(conversation) = &past.conversation else { return &[] };
         let shown = conversation.turns.iter().position(|t| t.run_id == past.id);
         &conversation.turns[..shown.unwrap_or(conversation.turns.len())]
+    }
+
+    /// What the lab's judge said of each parent of the run shown (a past run's, once read; a live
+    /// run is judged, if at all, after it ends).
+    pub fn run_levels(&self) -> &[ParentVerdict] {
+        self.history.past.as_ref().map_or(&[], |past| past.levels.as_slice())
     }
 
     /// A fresh UI for a hierarchy.

@@ -74,6 +74,7 @@ impl LabShell {
                     scope: LabScope::of(cx.settings.demo),
                     self_judged: lab::self_judged(&judge_model, hierarchy),
                     solo_model: hierarchy.root().model.clone(),
+                    tree_name: lab::organization::tree_name(hierarchy),
                     current_version: hierarchy_hash(hierarchy),
                     version,
                     judge_model,
@@ -96,7 +97,7 @@ impl LabShell {
             LabEffect::CastVote { comparison, pair, shown_first, outcome, reason } => match &self.writer {
                 Ok(writer) => writer.submit(move |writes| {
                     let result = writes
-                        .and_then(|w| w.cast_vote(comparison, pair, shown_first, outcome, &reason))
+                        .and_then(|w| w.cast_vote(comparison, &pair, &shown_first, outcome, &reason))
                         .map_err(|e| e.to_string());
                     send(LabMsg::VoteSaved { comparison, pair, result });
                 }),
@@ -193,7 +194,13 @@ impl Comparison {
             reference: None,
             earlier: Vec::new(),
         }];
-        let options = EvalOptions { arms, repeat: 1, judge_model: self.judge_model.clone(), levels: false };
+        let options = EvalOptions {
+            arms,
+            orgs: Vec::new(),
+            repeat: 1,
+            judge_model: self.judge_model.clone(),
+            levels: false,
+        };
         let progress = tx.clone();
         let outcome = lab::run_eval(
             &self.engine,
@@ -221,7 +228,12 @@ impl Comparison {
             }
             Ok(Some(result)) => ComparisonEnd::Finished {
                 comparison: result.comparison,
-                failed_arms: result.arms.iter().filter(|(_, r)| !r.answered()).map(|(a, _)| *a).collect(),
+                failed_arms: result
+                    .arms
+                    .iter()
+                    .filter(|(_, r)| !r.answered())
+                    .map(|(a, _)| a.clone())
+                    .collect(),
                 outcomes: result.outcomes,
             },
             Ok(None) => ComparisonEnd::Failed("nothing was run; try again".into()),
@@ -251,6 +263,8 @@ pub struct LabQuery {
     pub self_judged: bool,
     /// The root's model: what "alone" means in the verdict.
     pub solo_model: String,
+    /// The tree loaded now in words ("the lean tree"), set against other organizations.
+    pub tree_name: String,
     /// The hierarchy hash of the organization loaded now.
     pub current_version: String,
     /// The version to show; `None` for the current one.
@@ -265,10 +279,23 @@ pub fn lab_data(
     query: LabQuery,
     mut a_is_first: impl FnMut(&PendingVote) -> bool,
 ) -> Result<LabData, String> {
-    let LabQuery { judge_model, scope, self_judged, solo_model, current_version, version, members } = query;
+    let LabQuery {
+        judge_model,
+        scope,
+        self_judged,
+        solo_model,
+        tree_name,
+        current_version,
+        version,
+        members,
+    } = query;
     let shown_version = version.unwrap_or_else(|| current_version.clone());
     let versions = reader.lab_versions(scope).map_err(|e| e.to_string())?;
-    let rows = reader.lab_rows_of(None, scope, Some(&shown_version)).map_err(|e| e.to_string())?;
+    // One judge's verdicts (the one new comparisons use): results are keyed by judge as by
+    // version, and the board says which other judges have verdicts kept apart.
+    let rows =
+        reader.lab_rows_of(Some(&judge_model), scope, Some(&shown_version)).map_err(|e| e.to_string())?;
+    let judges = reader.lab_judges(scope, &shown_version).map_err(|e| e.to_string())?;
     let judged = lab::judged_comparisons(&rows);
     let voted = lab::voted_comparisons(&rows);
     let mut all: std::collections::BTreeMap<i64, ComparisonResult> =
@@ -283,7 +310,8 @@ pub fn lab_data(
     let queue = pending
         .into_iter()
         .map(|pending| {
-            let shown_first = if a_is_first(&pending) { pending.pair.0 } else { pending.pair.1 };
+            let shown_first =
+                if a_is_first(&pending) { pending.pair.0.clone() } else { pending.pair.1.clone() };
             QueuedVote { pending, shown_first }
         })
         .collect();
@@ -293,10 +321,14 @@ pub fn lab_data(
         ..lab::scoreboard(results)
     };
     let judged_board = board(&judged);
-    let verdict =
-        lab::plain::verdict(&judged_board, lab::plain::Setting { solo_model: &solo_model, self_judged });
+    let verdict = lab::plain::verdict(
+        &judged_board,
+        lab::plain::Setting { solo_model: &solo_model, self_judged, tree_name: &tree_name },
+    );
     Ok(LabData {
         levels: lab::levels::tally(&members, &rows.levels),
+        tree_name,
+        judges,
         judge_model,
         verdict,
         agreement: lab::agreement::agreement(&judged, &voted),

@@ -32,7 +32,7 @@ impl<S: LabStore> NextSample<S> {
         let mut started = false;
         let mut done = true;
         for arm in self.arms.clone() {
-            match self.inner.arm_result(comparison, arm)? {
+            match self.inner.arm_result(comparison, &arm)? {
                 Some(result) => {
                     started = true;
                     done &= result.answered();
@@ -41,9 +41,9 @@ impl<S: LabStore> NextSample<S> {
             }
         }
         for pair in pairs(&self.arms) {
-            for shown_first in [pair.0, pair.1] {
+            for shown_first in [&pair.0, &pair.1] {
                 let judged =
-                    self.inner.judgement(comparison, pair, shown_first, &self.judge_model)?.is_some();
+                    self.inner.judgement(comparison, &pair, shown_first, &self.judge_model)?.is_some();
                 started |= judged;
                 done &= judged;
             }
@@ -68,19 +68,19 @@ impl<S: LabStore> LabStore for NextSample<S> {
         ))
     }
 
-    fn arm_result(&mut self, comparison: i64, arm: Arm) -> Result<Option<ArmResult>, String> {
+    fn arm_result(&mut self, comparison: i64, arm: &Arm) -> Result<Option<ArmResult>, String> {
         self.inner.arm_result(comparison, arm)
     }
 
-    fn save_arm(&mut self, comparison: i64, arm: Arm, result: &ArmResult) -> Result<(), String> {
+    fn save_arm(&mut self, comparison: i64, arm: &Arm, result: &ArmResult) -> Result<(), String> {
         self.inner.save_arm(comparison, arm, result)
     }
 
     fn judgement(
         &mut self,
         comparison: i64,
-        pair: (Arm, Arm),
-        shown_first: Arm,
+        pair: &(Arm, Arm),
+        shown_first: &Arm,
         judge_model: &str,
     ) -> Result<Option<Judgement>, String> {
         self.inner.judgement(comparison, pair, shown_first, judge_model)
@@ -153,9 +153,9 @@ mod tests {
         };
 
         let first = store.comparison(&prompt, 1).unwrap();
-        store.save_arm(first, Arm::Tree, &answered("yes")).unwrap();
+        store.save_arm(first, &Arm::Tree, &answered("yes")).unwrap();
         assert_eq!(store.comparison(&prompt, 1).unwrap(), first, "half done: resume it");
-        store.save_arm(first, Arm::Solo, &answered("yes.")).unwrap();
+        store.save_arm(first, &Arm::Solo, &answered("yes.")).unwrap();
         for shown_first in [Arm::Tree, Arm::Solo] {
             let judgement = Judgement {
                 pair: (Arm::Tree, Arm::Solo),

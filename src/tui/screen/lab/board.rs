@@ -3,14 +3,14 @@
 //! per-category results; then cost and length per arm, and how to read it all.
 
 use super::chart;
-use crate::lab::report::{ArmCost, PairScore};
-use crate::lab::stats::Verdict;
+use super::tables::{costs, percent, table};
+use crate::lab::report::{PairScore, pair_name};
 use crate::lab::{Arm, Scoreboard};
 use crate::tui::action::{Action, Context, Lab};
 use crate::tui::keymap::Keymap;
 use crate::tui::msg::lab::{LabData, NO_RECORD};
 use crate::tui::state::lab::LoadState;
-use crate::tui::text::cells::{RowBuilder, paragraph};
+use crate::tui::text::cells::paragraph;
 use crate::tui::text::wrap::Row;
 use crate::tui::theme::Role;
 
@@ -22,9 +22,6 @@ pub struct Hints {
     pub refresh: String,
     pub other_version: String,
 }
-
-/// Columns the pair table needs before its verdict; narrower, each pair takes two lines.
-const TABLE: usize = 53;
 
 /// The keys the board's text names, as the keymap binds them.
 pub fn hints(keymap: &Keymap) -> Hints {
@@ -97,6 +94,50 @@ fn version_line(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints)
     out.push(Row::default());
 }
 
+/// Which judge's verdicts the scores are (judges are never pooled), when others judged too.
+fn judges_line(out: &mut Vec<Row>, data: &LabData, width: usize) {
+    let others = data.other_judges();
+    if others.is_empty() {
+        return;
+    }
+    let named: Vec<String> =
+        others.iter().map(|(judge, n)| format!("{judge} ({n} comparison{})", plural(*n as usize))).collect();
+    let first = others.first().map_or("", |(judge, _)| judge.as_str());
+    let text = format!(
+        "Scores by the judge {}, the one new comparisons use. Verdicts of other judges are kept apart, \
+         never mixed in: {}. Start ailab with --judge {first} to see its scores.",
+        data.judge_model,
+        named.join(", ")
+    );
+    out.extend(paragraph(&[(&text, Role::Dim)], width, 0));
+    out.push(Row::default());
+}
+
+/// Which arm is which other organization (`ailab eval --arms tree,tree@seed`), when any was
+/// compared: its key names it with its version, this says it in words.
+fn organizations(out: &mut Vec<Row>, data: &LabData, width: usize) {
+    let others: Vec<&Arm> = data.costs.iter().map(|c| &c.arm).filter(|a| matches!(a, Arm::Org(_))).collect();
+    if others.is_empty() {
+        return;
+    }
+    let about = format!(
+        " · each run whole on the same server, against {} (tree). After # is the organization's \
+         version: an edited one is another arm, never mixed in",
+        data.tree_name
+    );
+    out.extend(paragraph(&[("Other organizations", Role::Heading), (&about, Role::Dim)], width, 2));
+    for arm in others {
+        let line = [
+            ("• ", Role::Dim),
+            (arm.as_str(), Role::Title),
+            (": ", Role::Dim),
+            (&arm.describe(), Role::Text),
+        ];
+        out.extend(paragraph(&line, width, 2));
+    }
+    out.push(Row::default());
+}
+
 /// The verdict in plain words, and a warning when the judge is one of the models it judges.
 fn plain_verdict(out: &mut Vec<Row>, data: &LabData, width: usize) {
     if data.judged.self_judged && !data.judged.demo {
@@ -161,7 +202,9 @@ fn introduction(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints)
 fn scoreboard(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints) {
     demo_banner(out, data, width);
     version_line(out, data, width, hints);
+    judges_line(out, data, width);
     plain_verdict(out, data, width);
+    organizations(out, data, width);
     let judged = data.judged.comparisons as usize;
     let about = format!(
         " · {judged} comparison{} · each pair judged twice, in both orders; a disagreement counts as a tie",
@@ -210,7 +253,8 @@ fn scoreboard(out: &mut Vec<Row>, data: &LabData, width: usize, hints: &Hints) {
                 ties and losses. The bar runs from the 50% line to the win rate (●); ├─┤ is the range \
                 the true rate could plausibly lie in (95% interval). While it crosses 50%, the data cannot tell the arms \
                 apart: no significant difference. Words are the average answer length (first:second \
-                arm); judges tend to favour longer answers.";
+                arm); judges tend to favour longer answers. Where the table is wide enough, calls×, tokens× \
+                and time× are the first arm's average cost per answer as a multiple of the second's.";
     out.extend(paragraph(&[(note, Role::Dim)], width, 0));
 }
 
@@ -259,7 +303,7 @@ fn source(out: &mut Vec<Row>, board: &Scoreboard, width: usize) {
     if !notes.is_empty() {
         out.push(Row::default());
         for (p, notes) in notes {
-            let text = format!("{} vs {} · {}", p.x, p.y, notes.join(" · "));
+            let text = format!("{} · {}", pair_name(&p), notes.join(" · "));
             out.extend(paragraph(&[(&text, Role::Dim)], width, 2));
         }
     }
@@ -272,7 +316,7 @@ fn source(out: &mut Vec<Row>, board: &Scoreboard, width: usize) {
         for (category, pairs) in &board.categories {
             let cells: Vec<String> = pairs
                 .iter()
-                .map(|p| format!("{} vs {} {} (n={})", p.x, p.y, percent(p.win_rate), p.tally.total()))
+                .map(|p| format!("{} {} (n={})", pair_name(p), percent(p.win_rate), p.tally.total()))
                 .collect();
             let label = format!("  {category:<14} ");
             out.extend(paragraph(&[(&label, Role::Title), (&cells.join(" · "), Role::Text)], width, 4));
@@ -319,102 +363,4 @@ fn pair_notes(p: &PairScore) -> Vec<String> {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
-}
-
-fn percent(v: Option<f64>) -> String {
-    v.map_or("–".into(), |v| format!("{:.0}%", v * 100.0))
-}
-
-fn interval(v: Option<(f64, f64)>) -> String {
-    v.map_or("–".into(), |(lo, hi)| format!("{:.0}–{:.0}%", lo * 100.0, hi * 100.0))
-}
-
-/// The verdict in words, naming the better arm when there is one.
-pub fn verdict(p: &PairScore) -> (String, Role) {
-    match p.verdict {
-        Verdict::Better => (format!("{} better", p.x), Role::Accent),
-        Verdict::Worse => (format!("{} better", p.y), Role::Accent),
-        Verdict::NoSignificantDifference => (p.verdict.label().to_string(), Role::Text),
-        Verdict::NoData => (p.verdict.label().to_string(), Role::Dim),
-    }
-}
-
-fn words(costs: &[ArmCost], arm: Arm) -> String {
-    costs.iter().find(|c| c.arm == arm).map_or("–".into(), |c| format!("{:.0}", c.avg_words))
-}
-
-fn table(out: &mut Vec<Row>, pairs: &[PairScore], costs: &[ArmCost], width: usize) {
-    let wide = width >= TABLE;
-    let mut header = RowBuilder::new(width);
-    header.left("pair", 16, Role::Dim).right("W", 3, Role::Dim).right("T", 3, Role::Dim).right(
-        "L",
-        3,
-        Role::Dim,
-    );
-    if wide {
-        header.right("win rate", 9, Role::Dim).push("  ", Role::Dim).left("95% CI", 9, Role::Dim);
-        header.left("words", 8, Role::Dim).push("verdict", Role::Dim);
-    } else {
-        header.right("win", 6, Role::Dim);
-    }
-    out.push(header.build());
-    for p in pairs {
-        let mut row = RowBuilder::new(width);
-        row.left(&format!("{} vs {}", p.x, p.y), 16, Role::Text);
-        for n in [p.tally.wins, p.tally.ties, p.tally.losses] {
-            row.right(&n.to_string(), 3, Role::Metrics);
-        }
-        let (verdict, role) = verdict(p);
-        let length = format!("{}:{}", words(costs, p.x), words(costs, p.y));
-        if wide {
-            row.right(&percent(p.win_rate), 9, Role::Strong).push("  ", Role::Text);
-            row.left(&interval(p.interval), 9, Role::Metrics).left(&length, 8, Role::Metrics);
-            if row.width() + verdict.chars().count() <= width {
-                row.push(&verdict, role);
-                out.push(row.build());
-            } else {
-                out.push(row.build());
-                out.extend(paragraph(&[("    → ", Role::Dim), (&verdict, role)], width, 6));
-            }
-        } else {
-            row.right(&percent(p.win_rate), 6, Role::Strong);
-            out.push(row.build());
-            let detail = format!("    95% CI {} · words {length} · ", interval(p.interval));
-            out.extend(paragraph(&[(&detail, Role::Metrics), (&verdict, role)], width, 6));
-        }
-    }
-}
-
-fn costs(out: &mut Vec<Row>, costs: &[ArmCost], width: usize) {
-    if costs.is_empty() {
-        out.push(Row::plain("No answers yet.", Role::Dim));
-        return;
-    }
-    let tokens = width >= 52;
-    let mut header = RowBuilder::new(width);
-    header.left("arm", 10, Role::Dim).right("runs", 5, Role::Dim).right("calls", 7, Role::Dim);
-    if tokens {
-        header.right("tokens", 9, Role::Dim);
-    }
-    header.right("wall", 9, Role::Dim).right("words", 7, Role::Dim);
-    out.push(header.build());
-    for c in costs {
-        let mut row = RowBuilder::new(width);
-        row.left(c.arm.as_str(), 10, Role::Text).right(&c.runs.to_string(), 5, Role::Metrics);
-        if c.answered == 0 {
-            row.push(&format!("  no answer yet ({} failed)", c.failed), Role::NodeFailed);
-            out.push(row.build());
-            continue;
-        }
-        row.right(&format!("{:.1}", c.avg_calls), 7, Role::Metrics);
-        if tokens {
-            row.right(&crate::tui::format::thousands(c.avg_tokens.round() as u64), 9, Role::Metrics);
-        }
-        row.right(&format!("{:.1} s", c.avg_wall_s), 9, Role::Metrics);
-        row.right(&format!("{:.0}", c.avg_words), 7, Role::Strong);
-        if c.failed > 0 {
-            row.push(&format!("  {} failed (not averaged)", c.failed), Role::NodeFailed);
-        }
-        out.push(row.build());
-    }
 }

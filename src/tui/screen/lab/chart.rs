@@ -2,20 +2,26 @@
 //! win rate (●), and its Wilson 95% interval drawn as whiskers (├──┤). Hand-drawn in cells so it
 //! reads at any size and in any theme (shapes carry the meaning, colour only helps).
 
-use crate::lab::report::PairScore;
+use crate::lab::report::{PairScore, pair_name};
 use crate::tui::text::cells::RowBuilder;
 use crate::tui::text::wrap::Row;
 use crate::tui::theme::Role;
 
-/// Columns for the pair's name before the chart.
+/// Columns for the pair's name before the chart, at the least (a longer name widens it).
 pub const LABEL: usize = 17;
 /// The narrowest chart still worth drawing, and the widest one needed.
 const MIN_CHART: usize = 11;
 const MAX_CHART: usize = 61;
 
-/// Chart columns for a text width: odd, so that 50% falls on a column.
-pub fn chart_width(width: usize) -> Option<usize> {
-    let columns = width.saturating_sub(LABEL).min(MAX_CHART);
+/// Columns for the names of `pairs` before the chart, as wide as the table's.
+pub fn label(pairs: &[PairScore], width: usize) -> usize {
+    (super::tables::pair_width(pairs, width) + 1).max(LABEL)
+}
+
+/// Chart columns for a text width, after a name `label` columns wide: odd, so that 50% falls on
+/// a column.
+pub fn chart_width(width: usize, label: usize) -> Option<usize> {
+    let columns = width.saturating_sub(label).min(MAX_CHART);
     let columns = if columns % 2 == 0 { columns.saturating_sub(1) } else { columns };
     (columns >= MIN_CHART).then_some(columns)
 }
@@ -25,7 +31,7 @@ fn column(value: f64, columns: usize) -> usize {
 }
 
 /// The scale above the bars: 0%, 50% and 100%.
-fn scale(columns: usize, width: usize) -> Row {
+fn scale(columns: usize, width: usize, label: usize) -> Row {
     let mut cells = vec![' '; columns];
     let mid = columns / 2;
     for (at, text) in [(0, "0%"), (mid - 1, "50%"), (columns - 4, "100%")] {
@@ -36,7 +42,7 @@ fn scale(columns: usize, width: usize) -> Row {
         }
     }
     let mut row = RowBuilder::new(width);
-    row.left("", LABEL, Role::Dim).push(&cells.into_iter().collect::<String>(), Role::Dim);
+    row.left("", label, Role::Dim).push(&cells.into_iter().collect::<String>(), Role::Dim);
     row.build()
 }
 
@@ -70,11 +76,12 @@ pub fn bar_cells(score: &PairScore, columns: usize) -> Vec<(char, Role)> {
 
 /// The chart for `pairs` at `width`, or nothing when there is no room (the table has the numbers).
 pub fn rows(pairs: &[PairScore], width: usize) -> Vec<Row> {
-    let Some(columns) = chart_width(width) else { return Vec::new() };
-    let mut out = vec![scale(columns, width)];
+    let label = label(pairs, width);
+    let Some(columns) = chart_width(width, label) else { return Vec::new() };
+    let mut out = vec![scale(columns, width, label)];
     for score in pairs {
         let mut row = RowBuilder::new(width);
-        row.left(&format!("{} vs {}", score.x, score.y), LABEL, Role::Text);
+        row.left(&pair_name(score), label, Role::Text);
         for (glyph, role) in bar_cells(score, columns) {
             row.push(glyph.encode_utf8(&mut [0; 4]), role);
         }
@@ -130,12 +137,20 @@ mod tests {
 
     #[test]
     fn charts_fit_their_width_or_are_left_out() {
-        assert_eq!(chart_width(20), None);
-        assert_eq!(chart_width(36), Some(19));
-        assert_eq!(chart_width(200), Some(61));
+        assert_eq!(chart_width(20, LABEL), None);
+        assert_eq!(chart_width(36, LABEL), Some(19));
+        assert_eq!(chart_width(200, LABEL), Some(61));
         for row in rows(&[score(3, 2, 1)], 40) {
             assert!(row.width <= 40);
         }
+        // Another organization's arm names itself with its version: the names widen, the chart
+        // gives way.
+        let org = Arm::Org(crate::lab::OrgKey::preset("seed", "1a2b3c4d5e6f"));
+        let long = PairScore::from_tally((Arm::Tree, org), Tally { wins: 3, ties: 0, losses: 1 });
+        assert_eq!(label(std::slice::from_ref(&long), 80), 28);
+        let drawn = rows(&[score(3, 2, 1), long], 80);
+        assert!(drawn[2].text().starts_with("tree vs tree@seed#1a2b3c4d  "), "{:?}", drawn[2].text());
+        assert!(drawn.iter().all(|row| row.width <= 80));
     }
 
     proptest::proptest! {
@@ -146,7 +161,7 @@ mod tests {
             for row in rows(std::slice::from_ref(&score), width) {
                 proptest::prop_assert!(row.width <= width);
             }
-            if let Some(columns) = chart_width(width) {
+            if let Some(columns) = chart_width(width, LABEL) {
                 let drawn = text(&bar_cells(&score, columns));
                 proptest::prop_assert_eq!(drawn.chars().count(), columns);
                 let points = drawn.chars().filter(|c| *c == '●').count();

@@ -4,6 +4,7 @@
 pub mod board;
 pub mod chart;
 pub mod layout;
+pub mod tables;
 
 use ratatui::layout::Rect;
 
@@ -67,9 +68,10 @@ impl LabScreen {
             };
             let (a, b) = item.shown_answers();
             let (wa, wb) = (regions.a_text.width.max(1) as usize, regions.b_text.width.max(1) as usize);
-            let (id, first, second) = (item.pending.comparison, item.shown_first, item.shown_second());
+            let (id, first, second) =
+                (item.pending.comparison, item.shown_first.clone(), item.shown_second());
             let text = &mut self.vote;
-            text.a_rows.ensure((wa, id, first, second), wa, |w| markdown::render_into(a, w));
+            text.a_rows.ensure((wa, id, first.clone(), second.clone()), wa, |w| markdown::render_into(a, w));
             text.b_rows.ensure((wb, id, first, second), wb, |w| markdown::render_into(b, w));
             let (ha, hb) = (regions.a_text.height as usize, regions.b_text.height as usize);
             text.pane_height = ha.min(hb).max(1);

@@ -18,8 +18,8 @@ pub enum Choice {
 
 impl Choice {
     /// The outcome from the pair's first arm's side, knowing which arm was shown as "A".
-    pub fn outcome(self, pair: (Arm, Arm), shown_first: Arm) -> Outcome {
-        let a_is_first = shown_first == pair.0;
+    pub fn outcome(self, pair: &(Arm, Arm), shown_first: &Arm) -> Outcome {
+        let a_is_first = *shown_first == pair.0;
         match self {
             Choice::A if a_is_first => Outcome::First,
             Choice::A => Outcome::Second,
@@ -111,11 +111,11 @@ mod tests {
     #[test]
     fn a_and_b_map_to_the_pair_whichever_was_shown_first() {
         let pair = (Arm::Tree, Arm::Solo);
-        assert_eq!(Choice::A.outcome(pair, Arm::Tree), Outcome::First);
-        assert_eq!(Choice::B.outcome(pair, Arm::Tree), Outcome::Second);
-        assert_eq!(Choice::A.outcome(pair, Arm::Solo), Outcome::Second);
-        assert_eq!(Choice::B.outcome(pair, Arm::Solo), Outcome::First);
-        assert_eq!(Choice::Tie.outcome(pair, Arm::Solo), Outcome::Tie);
-        assert_eq!(Choice::BothBad.outcome(pair, Arm::Tree), Outcome::BothBad);
+        assert_eq!(Choice::A.outcome(&pair, &Arm::Tree), Outcome::First);
+        assert_eq!(Choice::B.outcome(&pair, &Arm::Tree), Outcome::Second);
+        assert_eq!(Choice::A.outcome(&pair, &Arm::Solo), Outcome::Second);
+        assert_eq!(Choice::B.outcome(&pair, &Arm::Solo), Outcome::First);
+        assert_eq!(Choice::Tie.outcome(&pair, &Arm::Solo), Outcome::Tie);
+        assert_eq!(Choice::BothBad.outcome(&pair, &Arm::Tree), Outcome::BothBad);
     }
 }

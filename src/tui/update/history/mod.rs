@@ -63,6 +63,10 @@ pub fn on_msg(state: &mut State, msg: HistoryMsg) -> Vec<Effect> {
             threads::on_rows(state, result);
             Vec::new()
         }
+        HistoryMsg::Levels { id, result } => {
+            past::on_levels(state, &id, result);
+            Vec::new()
+        }
         HistoryMsg::PromptHistory(prompts) => {
             state.run.prompt.seed_history(prompts);
             Vec::new()
@@ -92,6 +96,10 @@ fn clean(msg: HistoryMsg) -> HistoryMsg {
         },
         HistoryMsg::Answer { id, result } => {
             HistoryMsg::Answer { id: text(id), result: result.map_err(text) }
+        }
+        // Node ids and judge models are made safe where they are shown (the zoom's lines).
+        HistoryMsg::Levels { id, result } => {
+            HistoryMsg::Levels { id: text(id), result: result.map_err(text) }
         }
         HistoryMsg::Deleted { id, result } => HistoryMsg::Deleted {
             id: text(id),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::super::run;
 use crate::engine::{Conversation, EventKind, RunEvent};
+use crate::lab::levels::LevelJudgement;
 use crate::tui::action::{Action, Context, History};
 use crate::tui::msg::{Effect, HistoryEffect};
 use crate::tui::state::history::{PastRun, Replay, SPEEDS};
@@ -38,11 +39,14 @@ pub fn on_opened(
             if replay {
                 start_replay(state);
             }
+            // What the lab's judge said of its parents (`ailab eval --levels`), for its zoom.
+            let mut effects = vec![Effect::History(HistoryEffect::LoadLevels { id: id.to_string() })];
             // A later turn of a conversation reads with the turns before it, above its answer.
             if state.run.view.turn.as_ref().is_some_and(|t| t.turn > 1) {
                 let id = id.to_string();
-                return vec![Effect::History(HistoryEffect::LoadConversation { id, continue_it: false })];
+                effects.push(Effect::History(HistoryEffect::LoadConversation { id, continue_it: false }));
             }
+            return effects;
         }
         Ok(_) => state.notify(format!("Run {id} has nothing recorded to show."), Level::Warn),
         Err(message) => state.notify(format!("Could not open run {id}: {message}"), Level::Error),
@@ -58,6 +62,19 @@ pub fn on_earlier_turns(state: &mut State, id: &str, result: Result<Conversation
         Err(message) => {
             state.notify(format!("Could not read the earlier turns of run {id}: {message}"), Level::Warn)
         }
+    }
+}
+
+/// The judge's verdicts on the parents of the past run shown, for its zoom. Not being able to
+/// read them costs the zoom a section, not the run: said as a warning.
+pub fn on_levels(state: &mut State, id: &str, result: Result<Vec<LevelJudgement>, String>) {
+    let Some(past) = state.history.past.as_mut().filter(|past| past.id == id) else { return };
+    match result {
+        Ok(judgements) => past.levels = crate::lab::levels::of_run(&judgements),
+        Err(message) => state.notify(
+            format!("Could not read what the judge said of run {id}'s levels: {message}"),
+            Level::Warn,
+        ),
     }
 }
 
@@ -94,6 +111,7 @@ fn show(state: &mut State, id: &str, events: Arc<Vec<RunEvent>>) {
         live_focus,
         replay: None,
         conversation: None,
+        levels: Vec::new(),
     });
     state.tab = Tab::Run;
     state.reset_run(view);

@@ -9,8 +9,8 @@ use crate::tui::screen::Screen;
 use crate::tui::state::lab::{Choice, Saving, VotePhase, VoteScreen};
 use crate::tui::state::{Level, State, Tab};
 
-fn same(item: &QueuedVote, comparison: i64, pair: (Arm, Arm)) -> bool {
-    item.pending.comparison == comparison && item.pending.pair == pair
+fn same(item: &QueuedVote, comparison: i64, pair: &(Arm, Arm)) -> bool {
+    item.pending.comparison == comparison && item.pending.pair == *pair
 }
 
 /// Shows the queue's pair at `index` (or the empty state).
@@ -66,7 +66,7 @@ fn next(state: &mut State) {
     let current = state.lab.vote.as_ref().and_then(|s| s.item.clone());
     let queue = state.lab.queue();
     let start = current
-        .and_then(|c| queue.iter().position(|q| same(q, c.pending.comparison, c.pending.pair)))
+        .and_then(|c| queue.iter().position(|q| same(q, c.pending.comparison, &c.pending.pair)))
         .map_or(state.lab.selected, |at| at + 1);
     let index = if start < queue.len() { start } else { 0 };
     open(state, index);
@@ -105,9 +105,9 @@ pub fn choose(state: &mut State, choice: Choice) -> Vec<Effect> {
     let pending = &item.pending;
     let effect = LabEffect::CastVote {
         comparison: pending.comparison,
-        pair: pending.pair,
-        shown_first: item.shown_first,
-        outcome: choice.outcome(pending.pair, item.shown_first),
+        pair: pending.pair.clone(),
+        shown_first: item.shown_first.clone(),
+        outcome: choice.outcome(&pending.pair, &item.shown_first),
         reason: screen.reason_text(),
     };
     screen.editing_reason = false;
@@ -123,7 +123,7 @@ pub fn saved(
     result: Result<(), String>,
 ) -> Vec<Effect> {
     if let Some(screen) = &mut state.lab.vote
-        && screen.item.as_ref().is_some_and(|i| same(i, comparison, pair))
+        && screen.item.as_ref().is_some_and(|i| same(i, comparison, &pair))
         && let VotePhase::Revealed { saving, .. } = &mut screen.phase
     {
         *saving = match &result {
@@ -134,7 +134,7 @@ pub fn saved(
     match result {
         Ok(()) => {
             if let Some(data) = &mut state.lab.data {
-                data.queue.retain(|q| !same(q, comparison, pair));
+                data.queue.retain(|q| !same(q, comparison, &pair));
                 state.lab.selected = state.lab.selected.min(data.queue.len().saturating_sub(1));
                 state.lab.data_generation += 1;
             }

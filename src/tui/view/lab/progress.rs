@@ -78,7 +78,7 @@ fn running(run: &ComparisonRun, state: &State, width: usize, height: u16) -> Vec
     if height >= 2 { vec![first.build(), second.build()] } else { vec![second.build()] }
 }
 
-fn outcome_words(x: crate::lab::Arm, y: crate::lab::Arm, outcome: Outcome) -> String {
+fn outcome_words(x: &crate::lab::Arm, y: &crate::lab::Arm, outcome: Outcome) -> String {
     match outcome {
         Outcome::First => format!("{x} vs {y}: {x} won"),
         Outcome::Second => format!("{x} vs {y}: {y} won"),
@@ -90,8 +90,7 @@ fn ended(last: &LastComparison, state: &State, width: usize) -> Vec<Row> {
     let prompt = format!("“{}”", crate::text::one_line(&last.prompt, 40));
     match &last.end {
         ComparisonEnd::Finished { outcomes, failed_arms, .. } => {
-            let verdicts: Vec<String> =
-                outcomes.iter().map(|((x, y), o)| outcome_words(*x, *y, *o)).collect();
+            let verdicts: Vec<String> = outcomes.iter().map(|((x, y), o)| outcome_words(x, y, *o)).collect();
             let mut pieces = vec![
                 ("✔ Compared ".to_string(), Role::NodeDone),
                 (prompt, Role::Text),

@@ -20,16 +20,6 @@ use crate::tui::view::paint::{centered, draw_rows, key_hint as key, span};
 /// One answer pane's rows, as the screen wrapped them.
 type VoteRows = Memo<VoteKey>;
 
-/// "the tree", "solo", "the compute arm": how the reveal names an arm.
-fn arm_name(arm: Arm) -> &'static str {
-    match arm {
-        Arm::Tree => "the tree",
-        Arm::Solo => "solo (one model alone)",
-        Arm::Compute => "compute (samples + aggregator)",
-        Arm::Parts => "the parts (the members' own answers, not combined)",
-    }
-}
-
 pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &VoteScreen, text: &VoteText) {
     let theme = state.theme();
     let Some(item) = &screen.item else {
@@ -68,7 +58,7 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &VoteScreen, t
         VotePhase::Choosing => None,
     };
     let sides = [
-        ("A", item.shown_first, regions.a, regions.a_text, &text.a_rows, Choice::A),
+        ("A", item.shown_first.clone(), regions.a, regions.a_text, &text.a_rows, Choice::A),
         ("B", item.shown_second(), regions.b, regions.b_text, &text.b_rows, Choice::B),
     ];
     for (letter, arm, rect, text, rows, choice) in sides {
@@ -81,7 +71,7 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &VoteScreen, t
     }
 
     reason(frame, regions.reason, state, screen);
-    keys(frame, regions.keys, state, screen, item.shown_first, item.shown_second());
+    keys(frame, regions.keys, state, screen, &item.shown_first, &item.shown_second());
 }
 
 struct Pane<'a> {
@@ -149,7 +139,7 @@ fn reason(frame: &mut Frame, rect: Rect, state: &State, screen: &VoteScreen) {
     draw_rows(frame.buffer_mut(), field, &[row], theme);
 }
 
-fn keys(frame: &mut Frame, rect: Rect, state: &State, screen: &VoteScreen, a: Arm, b: Arm) {
+fn keys(frame: &mut Frame, rect: Rect, state: &State, screen: &VoteScreen, a: &Arm, b: &Arm) {
     let theme = state.theme();
     let width = rect.width.saturating_sub(1) as usize;
     let k = |action| key(state, Context::Vote, action);
@@ -168,7 +158,7 @@ fn keys(frame: &mut Frame, rect: Rect, state: &State, screen: &VoteScreen, a: Ar
         }
         VotePhase::Revealed { choice, saving } => {
             let sentence =
-                format!("You voted: {}. A was {}, B was {}. ", choice.label(), arm_name(a), arm_name(b));
+                format!("You voted: {}. A was {}, B was {}. ", choice.label(), a.describe(), b.describe());
             let (saved, role) = match saving {
                 Saving::Pending => ("Saving…".to_string(), Role::Dim),
                 Saving::Saved => ("✔ Saved.".to_string(), Role::NodeDone),

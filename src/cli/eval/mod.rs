@@ -1,13 +1,18 @@
 //! `ailab eval`: the experiment from the command line. Resumable: finished arms and verdicts are
 //! kept in the record and never redone; Ctrl-C stops after saving what finished.
 
+mod output;
+
 use std::io::{IsTerminal, Write};
 
 use tokio_util::sync::CancellationToken;
 
+use self::output::{ProgressBar, comparison_json, organizations_json, organizations_text, report_setup};
 use super::args::EvalArgs;
 use crate::engine::{EventSink, hierarchy_hash};
-use crate::lab::{self, Arm, EvalOptions, Progress, mtbench, prompt_set};
+use crate::lab::eval::OrgEngine;
+use crate::lab::organization::{self, Organization};
+use crate::lab::{self, Arm, EvalOptions, mtbench, prompt_set};
 use crate::session::stderr::tell;
 use crate::session::{Settings, exit};
 use crate::store::{self, LabRecord};
@@ -24,7 +29,12 @@ pub async fn run(settings: Settings, args: EvalArgs) -> u8 {
 
 struct Plan {
     prompts: Vec<lab::LabPrompt>,
+    /// Without the other organizations' engines: they are built once the plan is sound.
     options: EvalOptions,
+    /// The other organizations among the arms (`tree@seed`), loaded.
+    orgs: Vec<Organization>,
+    /// The judge is one of the models under test, of any organization compared.
+    self_judged: bool,
 }
 
 fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
@@ -42,7 +52,8 @@ fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
     if let Some(limit) = args.limit {
         prompts.truncate(limit);
     }
-    let arms = Arm::parse_list(&args.arms)?;
+    let specs = lab::arm::parse_specs(&args.arms)?;
+    let (arms, orgs) = organization::resolve(&specs, &settings.hierarchy)?;
     if args.levels && !arms.contains(&Arm::Tree) {
         return Err("--levels judges the tree's members against their parts: add tree to --arms (e.g. \
                     --arms tree,solo --levels)"
@@ -52,7 +63,9 @@ fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
         return Err("--repeat must be at least 1".into());
     }
     let judge_model = settings.judge_model();
-    if !settings.demo && !args.allow_self_judge && lab::self_judged(&judge_model, &settings.hierarchy) {
+    let self_judged = lab::self_judged(&judge_model, &settings.hierarchy)
+        || orgs.iter().any(|org| lab::self_judged(&judge_model, &org.hierarchy));
+    if !settings.demo && !args.allow_self_judge && self_judged {
         return Err(format!(
             "the judge ({judge_model}) is one of the models under test: a model judging its own team is weak \
              evidence (small models mostly prefer whichever answer they see first). Pass --judge MODEL with a \
@@ -62,10 +75,12 @@ fn prepare(settings: &Settings, args: &EvalArgs) -> Result<Plan, String> {
     }
     // Said now, before any work: there must be a place for the record the eval resumes from.
     store::db_path(settings.db_path.as_deref())?;
-    Ok(Plan { prompts, options: EvalOptions { arms, repeat: args.repeat, judge_model, levels: args.levels } })
+    let options =
+        EvalOptions { arms, orgs: Vec::new(), repeat: args.repeat, judge_model, levels: args.levels };
+    Ok(Plan { prompts, options, orgs, self_judged })
 }
 
-async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
+async fn execute(settings: Settings, args: EvalArgs, mut plan: Plan) -> u8 {
     let engine = match settings.engine() {
         Ok(engine) => engine,
         Err(message) => {
@@ -73,13 +88,22 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
             return exit::BAD_INPUT;
         }
     };
+    for org in &plan.orgs {
+        match settings.engine_for(org.hierarchy.clone()) {
+            Ok(engine) => plan.options.orgs.push(OrgEngine { arm: org.arm(), engine }),
+            Err(message) => {
+                tell(format_args!("tree@{}: {message}", org.key.name()));
+                return exit::BAD_INPUT;
+            }
+        }
+    }
     if settings.demo {
         tell("DEMO MODE: scripted answers and a scripted judge; the scores mean nothing.");
     } else if let Err(message) = lab::check_judge(&engine, &plan.options.judge_model, lab::CLI_ADVICE).await {
         tell(message);
         return exit::FAILED;
     }
-    let self_judged = lab::self_judged(&plan.options.judge_model, &settings.hierarchy);
+    let self_judged = plan.self_judged;
     if self_judged && !settings.demo {
         tell(format_args!(
             "note: the judge ({}) is a model under test (--allow-self-judge): the results are marked \"self-judged\".",
@@ -130,12 +154,14 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
     board.demo = settings.demo;
     board.self_judged = self_judged;
     let solo_model = settings.hierarchy.root().model.clone();
-    let verdict = lab::plain::verdict(&board, lab::plain::Setting { solo_model: &solo_model, self_judged });
+    let tree_name = organization::tree_name(&settings.hierarchy);
+    let setting = lab::plain::Setting { solo_model: &solo_model, self_judged, tree_name: &tree_name };
+    let verdict = lab::plain::verdict(&board, setting);
     let levels: Vec<lab::levels::LevelJudgement> = results.iter().flat_map(|r| r.levels.clone()).collect();
     let values = lab::levels::tally(&lab::levels::members(&settings.hierarchy), &levels);
     let table = lab::render_table(&board, &plan.options.judge_model);
     if let Some(path) = &args.report {
-        let mut setup = report_setup(&settings, &args, &plan);
+        let mut setup = report_setup(&settings, &args, plan.prompts.len(), &plan.options, &plan.orgs);
         setup.levels = plan.options.levels.then(|| values.clone());
         let text = lab::lab_report::markdown(&board, &setup, &table, &verdict);
         match std::fs::write(path, text) {
@@ -154,6 +180,7 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
         let json = serde_json::json!({
             "judge_model": plan.options.judge_model,
             "demo": settings.demo,
+            "organizations": organizations_json(&settings, &plan.orgs),
             "scoreboard": board,
             "levels": values,
             "verdict": verdict,
@@ -163,6 +190,9 @@ async fn execute(settings: Settings, args: EvalArgs, plan: Plan) -> u8 {
         let json = super::say::json(&json, true).unwrap_or_default();
         let _ = writeln!(std::io::stdout().lock(), "{json}");
     } else {
+        if !plan.orgs.is_empty() {
+            say!("{}\n", organizations_text(&settings, &plan.orgs).trim_end());
+        }
         say!("{}", table.trim_end());
         if plan.options.levels {
             match lab::levels::render(&values) {
@@ -220,85 +250,5 @@ fn load_prompts(args: &EvalArgs) -> Result<prompt_set::PromptSet, String> {
             path.display()
         )),
         None => prompt_set::load(path),
-    }
-}
-
-/// What the lab report says about how the eval was set up.
-fn report_setup(settings: &Settings, args: &EvalArgs, plan: &Plan) -> lab::lab_report::Setup {
-    let hierarchy = &settings.hierarchy;
-    lab::lab_report::Setup {
-        server: lab::backend_label(settings.demo, hierarchy),
-        members: hierarchy.nodes.iter().map(|n| (n.name.clone(), n.model.clone())).collect(),
-        judge: plan.options.judge_model.clone(),
-        version: hierarchy_hash(hierarchy),
-        prompt_set: args.prompts_file.display().to_string(),
-        prompts: plan.prompts.len(),
-        repeat: plan.options.repeat,
-        arms: plan.options.arms.iter().map(|a| a.as_str().to_string()).collect(),
-        written: format!("Written {}", crate::clock::local(crate::clock::now_ms()).full()),
-        levels: None,
-    }
-}
-
-/// One comparison for `--json`: its arms, its outcomes with the judge's two picks and reasons, and
-/// the pairs left out with why.
-fn comparison_json(r: &lab::ComparisonResult) -> serde_json::Value {
-    let outcomes: Vec<serde_json::Value> = r
-        .outcomes
-        .iter()
-        .map(|((x, y), outcome)| {
-            let judgements: Vec<&lab::Judgement> =
-                r.judgements.iter().filter(|j| j.pair == (*x, *y)).collect();
-            serde_json::json!({ "x": x, "y": y, "outcome": outcome, "judgements": judgements })
-        })
-        .collect();
-    let unscored: Vec<serde_json::Value> = r
-        .unscored
-        .iter()
-        .map(|((x, y), why)| serde_json::json!({ "x": x, "y": y, "unscored": why }))
-        .collect();
-    serde_json::json!({
-        "comparison": r.comparison,
-        "prompt": r.prompt,
-        "repeat": r.repeat,
-        "arms": r.arms.iter().map(|(a, res)| serde_json::json!({"arm": a, "result": res})).collect::<Vec<_>>(),
-        "outcomes": outcomes,
-        "unscored": unscored,
-        "levels": r.levels,
-    })
-}
-
-/// A one-line progress bar on a terminal; plain lines otherwise.
-struct ProgressBar {
-    terminal: bool,
-    drawn: bool,
-}
-
-impl ProgressBar {
-    fn new(terminal: bool) -> Self {
-        Self { terminal, drawn: false }
-    }
-
-    fn show(&mut self, p: &Progress) {
-        let resumed = if p.resumed { " (saved)" } else { "" };
-        // The lab gives the label on one line and clean (the bar redraws its line in place).
-        let label = &p.label;
-        let mut err = std::io::stderr().lock();
-        if self.terminal {
-            let width = 24;
-            let filled = (p.done * width) / p.total.max(1);
-            let bar: String = "█".repeat(filled) + &"░".repeat(width - filled);
-            let _ = write!(err, "\r\x1b[2K{bar} {}/{} {label}{resumed}", p.done, p.total);
-            self.drawn = true;
-        } else {
-            let _ = writeln!(err, "[{}/{}] {label}{resumed}", p.done, p.total);
-        }
-        let _ = err.flush();
-    }
-
-    fn finish(&mut self) {
-        if self.drawn {
-            let _ = writeln!(std::io::stderr().lock());
-        }
     }
 }

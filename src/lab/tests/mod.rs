@@ -1,5 +1,7 @@
 //! Evaluation runs against a scripted backend and an in-memory store.
 
+mod orgs;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -12,7 +14,7 @@ use crate::lab::ComparisonResult;
 use crate::lab::verdict::Pick;
 
 #[derive(Default)]
-struct MemoryStore {
+pub(super) struct MemoryStore {
     comparisons: Vec<(String, u32)>,
     arms: HashMap<(i64, Arm), ArmResult>,
     judgements: Vec<(i64, Judgement)>,
@@ -31,18 +33,18 @@ impl LabStore for MemoryStore {
         };
         Ok(index as i64)
     }
-    fn arm_result(&mut self, comparison: i64, arm: Arm) -> Result<Option<ArmResult>, String> {
-        Ok(self.arms.get(&(comparison, arm)).cloned())
+    fn arm_result(&mut self, comparison: i64, arm: &Arm) -> Result<Option<ArmResult>, String> {
+        Ok(self.arms.get(&(comparison, arm.clone())).cloned())
     }
-    fn save_arm(&mut self, comparison: i64, arm: Arm, result: &ArmResult) -> Result<(), String> {
-        self.arms.insert((comparison, arm), result.clone());
+    fn save_arm(&mut self, comparison: i64, arm: &Arm, result: &ArmResult) -> Result<(), String> {
+        self.arms.insert((comparison, arm.clone()), result.clone());
         Ok(())
     }
     fn judgement(
         &mut self,
         comparison: i64,
-        pair: (Arm, Arm),
-        shown_first: Arm,
+        pair: &(Arm, Arm),
+        shown_first: &Arm,
         judge_model: &str,
     ) -> Result<Option<Judgement>, String> {
         Ok(self
@@ -50,8 +52,8 @@ impl LabStore for MemoryStore {
             .iter()
             .find(|(c, j)| {
                 *c == comparison
-                    && j.pair == pair
-                    && j.shown_first == shown_first
+                    && j.pair == *pair
+                    && j.shown_first == *shown_first
                     && j.judge_model == judge_model
             })
             .map(|(_, j)| j.clone()))
@@ -107,7 +109,7 @@ fn tree_loving_judge(req: &crate::llm::ChatRequest) -> Reply {
     echo_reply(req)
 }
 
-fn prompts() -> Vec<LabPrompt> {
+pub(super) fn prompts() -> Vec<LabPrompt> {
     vec![
         LabPrompt {
             category: "explanation".into(),
@@ -125,7 +127,7 @@ fn prompts() -> Vec<LabPrompt> {
 }
 
 /// Runs the eval to its end (no cancel, no event listener), reporting each step to `progress`.
-async fn eval(
+pub(super) async fn eval(
     engine: &Engine,
     store: &mut MemoryStore,
     prompts: &[LabPrompt],
@@ -142,6 +144,7 @@ async fn eval_runs_every_arm_judges_both_orders_and_resumes() {
     let backend = ScriptedBackend::new(tree_loving_judge);
     let engine = Engine::new(Arc::new(six_node_tree()), Backends::single(backend.clone(), 4));
     let options = EvalOptions {
+        orgs: Vec::new(),
         arms: vec![Arm::Tree, Arm::Solo, Arm::Compute],
         repeat: 1,
         judge_model: "judge-model".into(),
@@ -185,6 +188,7 @@ async fn a_position_biased_judge_yields_ties() {
     });
     let engine = Engine::new(Arc::new(six_node_tree()), Backends::single(backend, 4));
     let options = EvalOptions {
+        orgs: Vec::new(),
         arms: vec![Arm::Tree, Arm::Solo],
         repeat: 2,
         judge_model: "judge-model".into(),
@@ -222,6 +226,7 @@ async fn a_failing_judge_gives_no_verdict_and_is_asked_again_next_time() {
     });
     let engine = Engine::new(Arc::new(six_node_tree()), Backends::single(backend.clone(), 4));
     let options = EvalOptions {
+        orgs: Vec::new(),
         arms: vec![Arm::Tree, Arm::Solo],
         repeat: 1,
         judge_model: "judge-model".into(),
@@ -282,6 +287,7 @@ async fn a_failed_arm_is_left_out_of_its_pairs_and_of_the_averages() {
     });
     let engine = Engine::new(Arc::new(six_node_tree()), Backends::single(backend, 4));
     let options = EvalOptions {
+        orgs: Vec::new(),
         arms: vec![Arm::Tree, Arm::Solo],
         repeat: 1,
         judge_model: "judge-model".into(),
