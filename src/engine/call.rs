@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::backends::{Backends, Endpoint};
 use super::conversation::{Conversation, Earlier, Exchange, PastTurn, TurnInfo, TurnKind};
-use super::ending::{CallFailure, Ending, LOOPED, SCHEMA_REFUSED, measure, refuses_schema};
+use super::ending::{CallFailure, Ending, LOOPED, Mending, SCHEMA_REFUSED, measure, refuses_schema};
 use super::events::{CallId, CallMetrics, EventKind, NodeStatus, ReflectionRound, RunTotals, SplitMethod};
 use super::prompts::{Asked, earlier_budget};
 use super::restart::Restarts;
@@ -67,6 +67,9 @@ pub struct CallSpec<'a> {
     pub truncated_input: bool,
     /// For split calls: how many sub-tasks to read from the answer.
     pub split_into: Option<usize>,
+    /// For split calls: how far their mending has gone, so a failure's `CallFinished` says what
+    /// follows it (asked again, or the fallback).
+    pub mending: Option<Mending>,
     /// The node's cancel signal (a child of the run's).
     pub cancel: &'a CancellationToken,
     /// Sees the answer text as it streams (streaming delegation reads splits early through it).
@@ -259,6 +262,10 @@ impl RunContext {
             };
             // A call the user cancelled did not fail: it is counted as a call, not as a failure.
             self.tally(&metrics, matches!(&ending, Ending::Failed { failure, .. } if failure.is_failure()));
+            let next = match (&ending, spec.mending) {
+                (Ending::Failed { failure, .. }, Some(mending)) => mending.next(failure),
+                _ => None,
+            };
             self.emitter.emit(EventKind::CallFinished {
                 call,
                 node: node.id.clone(),
@@ -268,6 +275,7 @@ impl RunContext {
                 reasoning: completion.map(|c| c.reasoning.clone()).unwrap_or_default(),
                 split,
                 error: ending.reason(),
+                next,
             });
             if retry_without_schema {
                 spec.request.response_format = None;

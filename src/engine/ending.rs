@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::events::{CallId, CallMetrics};
+use super::events::{AfterFailure, CallId, CallMetrics};
 use crate::llm::{ChatCompletion, ChatRequest, LlmError};
 
 /// A call that did not produce an answer.
@@ -43,6 +43,42 @@ impl Remedy {
             | LlmError::EmptyStream
             | LlmError::IdleTimeout { .. } => Some(Remedy::AskAgain),
             _ => None,
+        }
+    }
+}
+
+/// How many times a split that does not fit is shortened before the children get the fallback:
+/// without the earlier turns, then the task and question halved, then quartered.
+pub(super) const SHORTENINGS: usize = 3;
+
+/// How far the mending of a split has gone. [`Mending::next`] decides what follows a failure, both
+/// for the call's `CallFinished` (so listeners say "asking again", not "failed") and for the split
+/// step that acts on it: one decision, told and done the same.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Mending {
+    /// Times the prompt was shortened after the model's context overflowed.
+    pub shortened: usize,
+    /// The split was asked again after it broke off.
+    pub asked_again: bool,
+    /// The last split call that failed in a mendable way (the fallback's tasks point at it).
+    pub failed_call: Option<CallId>,
+}
+
+impl Mending {
+    /// What follows `failure`: asked again, shortened, or the fallback; `None` when the failure
+    /// stands (a cancel, or a first try that failed before its reply began: the node fails).
+    pub fn next(&self, failure: &CallFailure) -> Option<AfterFailure> {
+        match failure {
+            CallFailure::Cancelled => None,
+            CallFailure::Mendable { remedy: Remedy::Shorten, .. } if self.shortened < SHORTENINGS => {
+                Some(AfterFailure::Shorten)
+            }
+            CallFailure::Mendable { remedy: Remedy::AskAgain, .. } if !self.asked_again => {
+                Some(AfterFailure::AskAgain)
+            }
+            CallFailure::Mendable { .. } => Some(AfterFailure::Fallback),
+            CallFailure::Failed(_) if self.failed_call.is_some() => Some(AfterFailure::Fallback),
+            CallFailure::Failed(_) => None,
         }
     }
 }

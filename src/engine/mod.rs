@@ -37,8 +37,8 @@ pub use call::describe as describe_error;
 pub use conversation::{Conversation, Exchange, PastTurn, TurnInfo, TurnKind};
 pub use ending::{LOOPED, RESTARTED, SCHEMA_REFUSED, STOPPED_FOR_RESTART, is_not_a_failure};
 pub use events::{
-    CallId, CallMetrics, EventKind, NodeStatus, ReflectionRound, RunEvent, RunId, RunStatus, RunSummary,
-    RunTotals, SplitMethod,
+    AfterFailure, CallId, CallMetrics, EventKind, NodeStatus, ReflectionRound, RunEvent, RunId, RunStatus,
+    RunSummary, RunTotals, SplitMethod,
 };
 pub use ids::{hierarchy_hash, new_run_id};
 pub use runner::Engine;

@@ -194,6 +194,7 @@ impl Script {
             reasoning,
             split,
             error: error.map(str::to_string),
+            next: None,
         })
     }
 

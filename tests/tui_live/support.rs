@@ -218,6 +218,7 @@ impl Script {
                 reasoning: String::new(),
                 split,
                 error: error.map(str::to_string),
+                next: None,
             },
         );
     }
