@@ -79,6 +79,26 @@ fn llama_cpp_python_refusing_a_json_schema_gets_it_as_a_json_object_schema_from_
 }
 
 #[test]
+fn a_json_object_split_with_raw_newlines_in_its_strings_is_read_as_json() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    mock.respond_with(|req| {
+        llama_cpp_python_schema(req).or_else(|| {
+            is_atlas_split(req).then(|| {
+                let tasks = ["Explain how a cat's larynx\nmakes the purr", "Reflect on what purring\nmeans"];
+                Reply::Stream(StreamScript::llama_cpp_python_raw_newline_split(&tasks))
+            })
+        })
+    });
+    let (asked, record) = ask(&mock, "Why do cats purr?");
+    assert_eq!(asked.status.code(), Some(0), "{}", text(&asked.stderr));
+    assert_eq!(record["status"], "done", "{record}");
+    let tasks = record["tasks"].as_array().cloned().unwrap_or_default();
+    let nova = tasks.iter().find(|t| t["node"] == "nova").cloned().unwrap_or_default();
+    assert_eq!(nova["split"], "json", "{nova}");
+    assert_eq!(nova["task"], "Explain how a cat's larynx\nmakes the purr");
+}
+
+#[test]
 fn a_split_answered_by_a_stream_closed_before_its_first_event_is_asked_again_shorter() {
     let mock = MockServer::start_in_thread(MockConfig::default());
     let atlas_splits = Arc::new(AtomicUsize::new(0));

@@ -71,6 +71,15 @@ impl StreamScript {
         Self::new(Vec::new())
     }
 
+    /// A split as llama-cpp-python's JSON grammar lets a model write it: a JSON array of `tasks`
+    /// whose strings carry raw newlines (its grammar's string character is `[^"\\]`, so control
+    /// characters pass; strict JSON forbids them). Seen from SmolLM2 on 0.3.36 with a
+    /// `json_object` schema: `[ "]\n```json\n{\n  " ,"\n  " ]`, the newlines raw.
+    pub fn llama_cpp_python_raw_newline_split(tasks: &[&str]) -> Self {
+        let quoted: Vec<String> = tasks.iter().map(|t| format!("\"{t}\"")).collect();
+        Self::answer(&[&format!("[ {} ]", quoted.join(" ,"))])
+    }
+
     /// llama-cpp-python's stream cut off for another request (`--interrupt_requests`, on by
     /// default): after each chunk it ends the stream with `[DONE]` if another request waits for
     /// the model, so a stream that began as another arrived is its role chunk, then `[DONE]`: no
