@@ -72,7 +72,8 @@ impl LlmError {
                 "The server failed before its first word and its own log says why. llama-cpp-python does \
                  this when the prompt is as long as its context (its log: \"Requested tokens (N) exceed \
                  context window of 2048\"; 2048 is its default): start it with --n_ctx 8192, or set \
-                 context_tokens in hierarchy.toml to the server's context so ailab cuts its prompts to fit.",
+                 context_tokens in hierarchy.toml to the server's context so ailab fits what it adds \
+                 (earlier turns, replies) to it.",
             ),
             LlmError::CutOff => Some(
                 "llama-cpp-python ends a stream like this when another request arrives while it streams \
