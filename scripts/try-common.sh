@@ -22,7 +22,8 @@ LLAMA_SERVER=$CACHE/llama.cpp/build/bin/llama-server
 read -r -a LLAMA_EXTRA <<<"${LLAMA_ARGS:-}"
 # The model id every script serves, so the default hierarchy works unchanged.
 MODEL_ID=phi-3.1-mini-4k-instruct
-AILAB=$ROOT/target/release/ailab
+# The ailab binary: the release build by default, or any other (AILAB=target/debug/ailab).
+AILAB=${AILAB:-$ROOT/target/release/ailab}
 # One folder for everything a try leaves behind: logs, the hierarchy copy, the record.
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ailab-try.XXXXXX")
 STARTED_PIDS=()
@@ -57,10 +58,11 @@ need_llama_server() {
 }
 
 need_ailab() {
-    if [[ ! -x $AILAB ]]; then
+    if [[ ! -x $AILAB && $AILAB == "$ROOT/target/release/ailab" ]]; then
         say "building ailab (cargo build --release)"
         (cd "$ROOT" && cargo build --release) || fail "cargo build --release failed"
     fi
+    [[ -x $AILAB ]] || fail "no ailab binary at $AILAB"
 }
 
 # make_venv NAME MODULE REQUIREMENT...: the venv $VENVS/NAME, with the requirements installed

@@ -23,8 +23,14 @@ fn is_atlas_split(req: &RecordedRequest) -> bool {
         && req.last_user_message().unwrap_or("").contains("Divide the task below")
 }
 
-fn has_schema(req: &RecordedRequest) -> bool {
-    req.body.get("response_format").is_some_and(|f| !f.is_null())
+/// The type of the request's `response_format` (`json_schema`, `json_object`), if it has one.
+fn schema_type(req: &RecordedRequest) -> Option<&str> {
+    req.body.get("response_format").and_then(|f| f.get("type")).and_then(Value::as_str)
+}
+
+/// llama-cpp-python: OpenAI's `json_schema` refused with its 500, a `json_object` schema taken.
+fn llama_cpp_python_schema(req: &RecordedRequest) -> Option<Reply> {
+    (schema_type(req) == Some("json_schema")).then(Reply::llama_cpp_python_schema_refused)
 }
 
 /// `ailab ask` on `prompt`, and the run's record as `history show --json` gives it.
@@ -38,56 +44,88 @@ fn ask(mock: &MockServer, prompt: &str) -> (Output, Value) {
     (asked, serde_json::from_slice(&shown.stdout).unwrap_or_default())
 }
 
-/// The errors of Atlas's split calls, in order, from the record.
-fn atlas_split_errors(record: &Value) -> Vec<Value> {
+/// The errors of `node`'s calls of `phase`, in order, from the record.
+fn errors_of(record: &Value, node: &str, phase: &str) -> Vec<Value> {
     let calls = record["calls"].as_array().cloned().unwrap_or_default();
     calls
         .into_iter()
-        .filter(|c| c["node"] == "atlas" && c["phase"] == "split")
+        .filter(|c| c["node"] == node && c["phase"] == phase)
         .map(|c| c["error"].clone())
         .collect()
 }
 
-#[test]
-fn llama_cpp_pythons_500_for_a_json_schema_is_a_refused_schema_not_a_server_failure() {
-    let mock = MockServer::start_in_thread(MockConfig::default());
-    mock.respond_with(|req| has_schema(req).then(Reply::llama_cpp_python_schema_refused));
-    let (asked, record) = ask(&mock, "Why do cats purr?");
-    assert_eq!(asked.status.code(), Some(0), "{}", text(&asked.stderr));
-    // Done, or degraded when the mock's prose split (no schema now) falls back: never failed.
-    assert!(matches!(record["status"].as_str(), Some("done" | "degraded")), "{record}");
-    // Refused once, not re-sent as if the server had failed; every later split goes without it.
-    let with_schema = mock.chat_requests().iter().filter(|r| has_schema(r)).count();
-    assert_eq!(with_schema, 1, "the 500 validation error was re-sent or the schema kept");
-    let errors = atlas_split_errors(&record);
-    assert_eq!(errors.len(), 2, "{errors:?}");
-    let refused = errors[0].as_str().unwrap_or_default();
-    assert!(refused.contains("refused the JSON schema") && refused.contains("HTTP 500"), "{refused}");
-    assert!(errors[1].is_null());
+fn atlas_split_errors(record: &Value) -> Vec<Value> {
+    errors_of(record, "atlas", "split")
 }
 
 #[test]
-fn a_split_answered_by_a_stream_closed_before_its_first_event_is_asked_again() {
+fn llama_cpp_python_refusing_a_json_schema_gets_it_as_a_json_object_schema_from_then_on() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    mock.respond_with(llama_cpp_python_schema);
+    let (asked, record) = ask(&mock, "Why do cats purr?");
+    assert_eq!(asked.status.code(), Some(0), "{}", text(&asked.stderr));
+    assert_eq!(record["status"], "done", "the json_object splits were read: {record}");
+    let types: Vec<Option<String>> =
+        mock.chat_requests().iter().map(|r| schema_type(r).map(str::to_string)).collect();
+    let count = |t: &str| types.iter().filter(|x| x.as_deref() == Some(t)).count();
+    assert_eq!(count("json_schema"), 1, "refused once, never sent again: {types:?}");
+    assert_eq!(count("json_object"), 3, "every split (Atlas, Nova, Sage) in the form it takes: {types:?}");
+    let errors = atlas_split_errors(&record);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    let refused = errors[0].as_str().unwrap_or_default();
+    assert!(refused.contains("as a json_object schema") && refused.contains("HTTP 500"), "{refused}");
+    assert!(errors[1].is_null());
+    assert_eq!(record["failed_calls"], 0, "a refused form is not a failure: {record}");
+}
+
+#[test]
+fn a_json_object_split_with_raw_newlines_in_its_strings_is_read_as_json() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    mock.respond_with(|req| {
+        llama_cpp_python_schema(req).or_else(|| {
+            is_atlas_split(req).then(|| {
+                let tasks = ["Explain how a cat's larynx\nmakes the purr", "Reflect on what purring\nmeans"];
+                Reply::Stream(StreamScript::llama_cpp_python_raw_newline_split(&tasks))
+            })
+        })
+    });
+    let (asked, record) = ask(&mock, "Why do cats purr?");
+    assert_eq!(asked.status.code(), Some(0), "{}", text(&asked.stderr));
+    assert_eq!(record["status"], "done", "{record}");
+    let tasks = record["tasks"].as_array().cloned().unwrap_or_default();
+    let nova = tasks.iter().find(|t| t["node"] == "nova").cloned().unwrap_or_default();
+    assert_eq!(nova["split"], "json", "{nova}");
+    assert_eq!(nova["task"], "Explain how a cat's larynx\nmakes the purr");
+}
+
+#[test]
+fn a_split_answered_by_a_stream_closed_before_its_first_event_is_asked_again_shorter() {
     let mock = MockServer::start_in_thread(MockConfig::default());
     let atlas_splits = Arc::new(AtomicUsize::new(0));
     let seen = atlas_splits.clone();
     mock.respond_with(move |req| {
-        if has_schema(req) {
-            return Some(Reply::llama_cpp_python_schema_refused());
+        if let Some(refused) = llama_cpp_python_schema(req) {
+            return Some(refused);
         }
-        // The split asked again without the schema comes back empty, as llama-cpp-python's did.
+        // The split asked again as a json_object comes back empty, as a prompt over n_ctx does.
         (is_atlas_split(req) && seen.fetch_add(1, Ordering::SeqCst) == 0)
             .then(|| Reply::Stream(StreamScript::closed_empty()))
     });
     let (asked, record) = ask(&mock, "Why do cats purr?");
     assert_eq!(asked.status.code(), Some(0), "{}", text(&asked.stderr));
-    // Done, or degraded when the mock's prose split (no schema now) falls back: never failed.
-    assert!(matches!(record["status"].as_str(), Some("done" | "degraded")), "{record}");
+    assert_eq!(record["status"], "done", "{record}");
     let errors = atlas_split_errors(&record);
-    assert_eq!(errors.len(), 3, "refused, closed empty, answered: {errors:?}");
+    assert_eq!(errors.len(), 3, "refused form, closed empty, answered: {errors:?}");
     let closed = errors[1].as_str().unwrap_or_default();
     assert!(closed.contains("closed the stream without sending anything"), "{closed}");
+    assert!(closed.contains("(the prompt was about ") && closed.contains("--n_ctx 8192"), "{closed}");
     assert!(errors[2].is_null());
+    let progress = text(&asked.stderr);
+    assert!(progress.contains("Atlas  split did not fit the model's context ("), "{progress}");
+    assert!(progress.contains("asking again with a shorter prompt…"), "{progress}");
+    let splits = record["calls"].as_array().cloned().unwrap_or_default();
+    let last = splits.iter().rfind(|c| c["node"] == "atlas" && c["phase"] == "split").cloned();
+    assert_eq!(last.unwrap_or_default()["truncated_input"], true, "asked again shorter");
 }
 
 #[test]
@@ -99,7 +137,29 @@ fn a_split_that_always_closes_empty_falls_back_and_the_run_is_degraded_not_faile
     assert_eq!(record["status"], "degraded", "{record}");
     let progress = text(&asked.stderr);
     assert!(progress.contains("Atlas could not split the task even when asked again"), "{progress}");
-    assert_eq!(atlas_split_errors(&record).len(), 2, "asked exactly once more");
+    assert_eq!(atlas_split_errors(&record).len(), 4, "asked, then shortened three times");
+}
+
+#[test]
+fn a_stream_llama_cpp_python_cut_off_for_another_request_is_asked_again_not_failed() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let quantum = Arc::new(AtomicUsize::new(0));
+    let seen = quantum.clone();
+    mock.respond_with(move |req| {
+        let answer =
+            req.system_prompt().unwrap_or("").starts_with("You are Quantum") && req.split_count().is_none();
+        (answer && seen.fetch_add(1, Ordering::SeqCst) == 0)
+            .then(|| Reply::Stream(StreamScript::llama_cpp_python_cut_off()))
+    });
+    let (asked, record) = ask(&mock, "Why do cats purr?");
+    let progress = text(&asked.stderr);
+    assert_eq!(asked.status.code(), Some(0), "{progress}");
+    assert_eq!(record["status"], "done", "{record}");
+    assert_eq!(quantum.load(Ordering::SeqCst), 2, "asked once more");
+    assert!(progress.contains("Quantum  the server cut the stream off before its first word"), "{progress}");
+    assert!(progress.contains("one request at a time from now on"), "{progress}");
+    assert!(!progress.contains("failed"), "{progress}");
+    assert_eq!(record["failed_calls"], 0, "{record}");
 }
 
 #[test]

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
+use support::mock_server::Fault;
 use support::{MockConfig, MockServer, Reply, Step, StreamScript, run, text};
 
 fn ailab(mock: &MockServer, dirs: &tempfile::TempDir) -> Command {
@@ -79,6 +80,46 @@ fn a_root_split_dropped_mid_stream_is_asked_again_and_the_run_is_done() {
     assert_eq!(json["status"], "done", "{json}");
     assert_eq!(atlas_splits.load(Ordering::SeqCst), 2, "asked once more");
     assert!(json["answer"].as_str().is_some_and(|a| !a.is_empty()));
+}
+
+#[test]
+fn ask_says_a_dropped_split_is_asked_again_and_only_a_split_given_up_failed() {
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let config = MockConfig::default();
+    let atlas_splits = Arc::new(AtomicUsize::new(0));
+    let seen = atlas_splits.clone();
+    mock.respond_with(move |req| {
+        (is_atlas_split(req) && seen.fetch_add(1, Ordering::SeqCst) == 0)
+            .then(|| Fault::DropMidStream.reply(req, &config))
+    });
+    let (asked, shown, json) = ask_and_show(&mock, "Why is the sky blue?");
+    assert_eq!(asked.status.code(), Some(0), "{}", text(&asked.stderr));
+    assert_eq!(json["status"], "done", "{json}");
+    let progress = text(&asked.stderr);
+    let retried = progress.lines().find(|l| l.trim_start().starts_with("Atlas  split broke off ("));
+    let retried = retried.unwrap_or_else(|| panic!("no 'split broke off' line:\n{progress}"));
+    assert!(retried.ends_with("; asking again…"), "{retried}");
+    assert!(!progress.contains("split failed"), "a split asked again did not fail:\n{progress}");
+    assert!(progress.contains("Atlas  split done"), "{progress}");
+    // The record, read back, says the same.
+    assert!(shown.contains("↻ asked again"), "{shown}");
+
+    // Dropped every time: the second drop is given up, and the line says what follows.
+    let mock = MockServer::start_in_thread(MockConfig::default());
+    let config = MockConfig::default();
+    mock.respond_with(move |req| is_atlas_split(req).then(|| Fault::DropMidStream.reply(req, &config)));
+    let (asked, shown, json) = ask_and_show(&mock, "Why is the sky blue?");
+    assert_eq!(json["status"], "degraded", "{json}");
+    let progress = text(&asked.stderr);
+    let lines: Vec<&str> = progress.lines().filter(|l| l.trim_start().starts_with("Atlas  split ")).collect();
+    assert_eq!(lines.len(), 2, "{progress}");
+    assert!(lines[0].ends_with("; asking again…"), "{lines:?}");
+    assert!(lines[1].contains("Atlas  split failed: "), "{lines:?}");
+    assert!(
+        lines[1].ends_with("each member gets the whole task, framed by its role (fallback)"),
+        "{lines:?}"
+    );
+    assert!(shown.contains("→ gave up: each member got the whole task"), "{shown}");
 }
 
 #[test]

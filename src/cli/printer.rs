@@ -87,6 +87,15 @@ fn raw_progress_line(event: &RunEvent, hierarchy: &Hierarchy, names: &Names) -> 
         EventKind::CallFinished { node, error: Some(error), .. } if is_not_a_failure(error) => {
             format!("{:>width$}  {error}", name(node))
         }
+        // Asked again: say so, and keep "failed" for a call that is given up.
+        EventKind::CallFinished { node, phase, error: Some(error), next: Some(next), .. } => {
+            let (happened, follows) = (next.what_happened(), next.what_follows());
+            if next.asks_again() {
+                format!("{:>width$}  {phase} {happened} ({error}); {follows}…", name(node))
+            } else {
+                format!("{:>width$}  {phase} {happened}: {error}; {follows}", name(node))
+            }
+        }
         EventKind::CallFinished { node, phase, error: Some(error), .. } => {
             format!("{:>width$}  {phase} failed: {error}", name(node))
         }
@@ -137,9 +146,18 @@ mod tests {
     use super::*;
     use crate::config::Phase;
     use crate::engine::testkit::six_node_tree;
-    use crate::engine::{CallMetrics, RESTARTED, SCHEMA_REFUSED};
+    use crate::engine::{AfterFailure, CallMetrics, RESTARTED, SCHEMA_REFUSED};
 
     fn finished(node: &str, phase: Phase, error: Option<String>) -> RunEvent {
+        finished_then(node, phase, error, None)
+    }
+
+    fn finished_then(
+        node: &str,
+        phase: Phase,
+        error: Option<String>,
+        next: Option<AfterFailure>,
+    ) -> RunEvent {
         RunEvent {
             run_id: "r".into(),
             at_ms: 0,
@@ -152,6 +170,7 @@ mod tests {
                 reasoning: String::new(),
                 split: None,
                 error,
+                next,
             },
         }
     }
@@ -167,6 +186,33 @@ mod tests {
         assert!(!line.contains("failed"), "{line}");
         let line = progress_line(&finished("echo", Phase::Answer, Some("boom".into())), &h, &names);
         assert_eq!(line.as_deref(), Some("   Echo  answer failed: boom"));
+    }
+
+    #[test]
+    fn a_call_asked_again_says_so_and_only_a_call_given_up_says_failed() {
+        let h = six_node_tree();
+        let names = Names::new(&h);
+        let line = |error: &str, next| {
+            progress_line(&finished_then("sage", Phase::Split, Some(error.into()), next), &h, &names)
+        };
+        assert_eq!(
+            line("the stream ended", Some(AfterFailure::AskAgain)).as_deref(),
+            Some("   Sage  split broke off (the stream ended); asking again…")
+        );
+        assert_eq!(
+            line("too long", Some(AfterFailure::Shorten)).as_deref(),
+            Some(
+                "   Sage  split did not fit the model's context (too long); asking again with a shorter prompt…"
+            )
+        );
+        assert_eq!(
+            line("the stream ended", Some(AfterFailure::Fallback)).as_deref(),
+            Some(
+                "   Sage  split failed: the stream ended; giving up: each member gets the whole task, \
+                 framed by its role (fallback)"
+            )
+        );
+        assert_eq!(line("refused", None).as_deref(), Some("   Sage  split failed: refused"));
     }
 
     fn event(kind: EventKind) -> RunEvent {

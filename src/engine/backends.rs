@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 
 use tokio::sync::Semaphore;
 
@@ -12,15 +12,31 @@ use crate::llm::client::HttpBackend;
 use crate::llm::demo::DemoBackend;
 use crate::llm::{ChatBackend, LlmError};
 
+/// The form of `response_format` a server takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaForm {
+    /// OpenAI's `{"type": "json_schema", "json_schema": {…}}` (what every request starts with).
+    OpenAi = 0,
+    /// llama-cpp-python's `{"type": "json_object", "schema": {…}}`.
+    JsonObject = 1,
+    /// None: splits go without a schema.
+    None = 2,
+}
+
 /// A backend with the limit of requests it may have in flight.
 #[derive(Clone)]
 pub struct Endpoint {
     pub backend: Arc<dyn ChatBackend>,
-    pub limit: Arc<Semaphore>,
+    limit: Arc<Semaphore>,
+    /// The one slot calls take instead of `limit` once the server is found to cut a stream off
+    /// when another request arrives (llama-cpp-python's `--interrupt_requests`).
+    solo: Arc<Semaphore>,
+    one_at_a_time: Arc<AtomicBool>,
     /// Per model: has a request to it produced a token yet? (See [`Endpoint::warm_gate`].)
     warm: Arc<std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<bool>>>>>,
-    /// Set once the server refused a `response_format` (see `RunContext::call`).
-    schema_refused: Arc<AtomicBool>,
+    /// The form of `response_format` the server takes, learnt from its refusals (a
+    /// [`SchemaForm`] as a number; see `engine::schema_form`).
+    schema_form: Arc<AtomicU8>,
     /// Calls waiting for a slot of `limit`, by ticket (the semaphore is fair: first come, first
     /// served, so the tickets before one are the calls ahead of it).
     queue: Arc<Queue>,
@@ -73,8 +89,10 @@ impl Endpoint {
         Self {
             backend,
             limit: Arc::new(Semaphore::new(max_concurrent.max(1))),
+            solo: Arc::new(Semaphore::new(1)),
+            one_at_a_time: Arc::default(),
             warm: Arc::default(),
-            schema_refused: Arc::default(),
+            schema_form: Arc::default(),
             queue: Arc::default(),
         }
     }
@@ -89,13 +107,28 @@ impl Endpoint {
         Waiting { ticket, queue: self.queue.clone() }
     }
 
-    /// True once this server refused a JSON schema: later splits are sent without one.
-    pub fn refuses_schema(&self) -> bool {
-        self.schema_refused.load(Ordering::Relaxed)
+    /// The slots a call takes one of before it is sent: `max_concurrent` of them, or one once the
+    /// server goes one request at a time.
+    pub fn slots(&self) -> &Semaphore {
+        if self.one_at_a_time.load(Ordering::Relaxed) { &self.solo } else { &self.limit }
     }
 
-    pub fn set_refuses_schema(&self) {
-        self.schema_refused.store(true, Ordering::Relaxed);
+    /// From now on this server gets one request at a time (calls already sent finish as they are).
+    pub fn go_one_at_a_time(&self) {
+        self.one_at_a_time.store(true, Ordering::Relaxed);
+    }
+
+    /// The form of JSON schema this server takes, as learnt so far.
+    pub fn schema_form(&self) -> SchemaForm {
+        match self.schema_form.load(Ordering::Relaxed) {
+            0 => SchemaForm::OpenAi,
+            1 => SchemaForm::JsonObject,
+            _ => SchemaForm::None,
+        }
+    }
+
+    pub fn set_schema_form(&self, form: SchemaForm) {
+        self.schema_form.store(form as u8, Ordering::Relaxed);
     }
 
     /// The gate for a model: holds `true` once a request to it produced a token (so the model is
@@ -157,5 +190,21 @@ impl Backends {
             all.push((fallback.backend.endpoint(), fallback));
         }
         all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_gone_one_at_a_time_has_one_slot_for_new_calls() {
+        let endpoint = Endpoint::new(Arc::new(DemoBackend::new()), 4);
+        assert_eq!(endpoint.slots().available_permits(), 4);
+        endpoint.go_one_at_a_time();
+        assert_eq!(endpoint.slots().available_permits(), 1);
+        assert_eq!(endpoint.schema_form(), SchemaForm::OpenAi);
+        endpoint.set_schema_form(SchemaForm::JsonObject);
+        assert_eq!(endpoint.schema_form(), SchemaForm::JsonObject);
     }
 }

@@ -10,10 +10,15 @@ use tokio_util::sync::CancellationToken;
 
 use super::backends::{Backends, Endpoint};
 use super::conversation::{Conversation, Earlier, Exchange, PastTurn, TurnInfo, TurnKind};
-use super::ending::{CallFailure, Ending, LOOPED, SCHEMA_REFUSED, measure, refuses_schema};
-use super::events::{CallId, CallMetrics, EventKind, NodeStatus, ReflectionRound, RunTotals, SplitMethod};
+use super::ending::{
+    CUT_OFF, CUT_OFF_RETRIES, CallFailure, Ending, LOOPED, Mending, describe_for, measure, refuses_schema,
+};
+use super::events::{
+    AfterFailure, CallId, CallMetrics, EventKind, NodeStatus, ReflectionRound, RunTotals, SplitMethod,
+};
 use super::prompts::{Asked, earlier_budget};
 use super::restart::Restarts;
+use super::schema_form;
 use super::sink::RunEmitter;
 use super::split::{ParsedSplit, read_split};
 use crate::clock::now_ms;
@@ -67,6 +72,9 @@ pub struct CallSpec<'a> {
     pub truncated_input: bool,
     /// For split calls: how many sub-tasks to read from the answer.
     pub split_into: Option<usize>,
+    /// For split calls: how far their mending has gone, so a failure's `CallFinished` says what
+    /// follows it (asked again, or the fallback).
+    pub mending: Option<Mending>,
     /// The node's cancel signal (a child of the run's).
     pub cancel: &'a CancellationToken,
     /// Sees the answer text as it streams (streaming delegation reads splits early through it).
@@ -189,18 +197,20 @@ impl RunContext {
     /// Runs one call to completion (or cancellation), streaming its tokens as events.
     ///
     /// A split whose JSON schema the server refuses (a 4xx that is not about the model or the
-    /// context) is asked again once without it, as a new call; the refused one says so in its
-    /// error, and later splits to that server go without a schema.
+    /// context) is asked again once, in the form the server named or without a schema, as a new
+    /// call; the refused one says so in its error, and later calls go in that form (see
+    /// `schema_form`).
     pub async fn call(&self, mut spec: CallSpec<'_>) -> Result<CallOutput, CallFailure> {
         let node = spec.node;
         let endpoint_url = self.hierarchy.endpoint_of(node).to_string();
         let endpoint = self.backends.get(&endpoint_url).cloned();
-        if spec.split_into.is_some() && endpoint.as_ref().is_some_and(Endpoint::refuses_schema) {
-            spec.request.response_format = None;
+        if let Some(endpoint) = &endpoint {
+            schema_form::fit(endpoint, &mut spec.request, spec.split_into.is_some());
         }
         // Where the call goes, as its backend names it: the server's URL, or the offline demo's
         // "demo", so a recorded demo run never reads as sent to a server.
         let goes_to = endpoint.as_ref().map_or(endpoint_url.clone(), |e| e.backend.endpoint().to_string());
+        let mut cut_offs = 0;
         loop {
             let call = self.next_call.fetch_add(1, Ordering::Relaxed);
             let request = Arc::new(spec.request.clone());
@@ -217,8 +227,9 @@ impl RunContext {
             let started_ms = now_ms();
             let started = Instant::now();
             let on_text = spec.on_text.as_mut().map(|hook| &mut **hook as TextHook<'_>);
-            let (ending, retry_without_schema) = match &endpoint {
-                None => (Ending::failed(format!("no backend for endpoint {endpoint_url}")), false),
+            // The `response_format` to ask again with, when the server refused the schema.
+            let (ending, ask_again_with) = match &endpoint {
+                None => (Ending::failed(format!("no backend for endpoint {endpoint_url}")), None),
                 Some(endpoint) => {
                     let result =
                         self.stream(call, node, spec.phase, endpoint, &request, spec.cancel, on_text).await;
@@ -228,14 +239,19 @@ impl RunContext {
                                 && request.response_format.is_some()
                                 && refuses_schema(&error) =>
                         {
-                            endpoint.set_refuses_schema();
-                            let reason = format!("{SCHEMA_REFUSED} ({})", describe(&error));
-                            (
-                                Ending::NotAFailure { failure: CallFailure::Failed(reason.clone()), reason },
-                                true,
-                            )
+                            let (reason, format) = schema_form::refused(endpoint, &request, &error);
+                            let failure = CallFailure::Failed(reason.clone());
+                            (Ending::NotAFailure { failure, reason }, Some(format))
                         }
-                        result => (self.judge(node, &request, spec.split_into.is_some(), result), false),
+                        // Cut off for another request (llama-cpp-python): nothing was lost, so the
+                        // server goes one request at a time and the call is asked again.
+                        Err(LlmError::CutOff) if cut_offs < CUT_OFF_RETRIES => {
+                            cut_offs += 1;
+                            endpoint.go_one_at_a_time();
+                            let (failure, reason) = (CallFailure::Failed(CUT_OFF.into()), CUT_OFF.into());
+                            (Ending::NotAFailure { failure, reason }, Some(request.response_format.clone()))
+                        }
+                        result => (self.judge(node, &request, spec.split_into.is_some(), result), None),
                     }
                 }
             };
@@ -259,6 +275,11 @@ impl RunContext {
             };
             // A call the user cancelled did not fail: it is counted as a call, not as a failure.
             self.tally(&metrics, matches!(&ending, Ending::Failed { failure, .. } if failure.is_failure()));
+            let next = match (&ending, spec.mending) {
+                _ if ask_again_with.is_some() => Some(AfterFailure::AskAgain),
+                (Ending::Failed { failure, .. }, Some(mending)) => mending.next(failure),
+                _ => None,
+            };
             self.emitter.emit(EventKind::CallFinished {
                 call,
                 node: node.id.clone(),
@@ -268,9 +289,10 @@ impl RunContext {
                 reasoning: completion.map(|c| c.reasoning.clone()).unwrap_or_default(),
                 split,
                 error: ending.reason(),
+                next,
             });
-            if retry_without_schema {
-                spec.request.response_format = None;
+            if let Some(format) = ask_again_with {
+                spec.request.response_format = format;
                 continue;
             }
             return match ending {
@@ -321,7 +343,7 @@ impl RunContext {
                     reason: CallFailure::Cancelled.reason(),
                 },
             },
-            Err(error) => Ending::from_error(describe(&error), &error, is_split),
+            Err(error) => Ending::from_error(describe_for(&error, request), &error, is_split),
         }
     }
 
@@ -373,15 +395,5 @@ impl RunContext {
             totals.prompt_tokens += u64::from(metrics.prompt_tokens.unwrap_or(0));
             totals.completion_tokens += u64::from(metrics.completion_tokens);
         }
-    }
-}
-
-/// The error as the user reads it: the message, then what to do.
-pub fn describe(error: &LlmError) -> String {
-    let hint = error.hint();
-    let error = error.to_string();
-    match hint {
-        Some(hint) => format!("{}. {hint}", error.trim_end().trim_end_matches('.')),
-        None => error,
     }
 }

@@ -121,6 +121,7 @@ pub(super) fn spec<'a>(
         request,
         truncated_input,
         split_into: None,
+        mending: None,
         cancel,
         on_text: None,
         reflection: None,

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::events::{CallId, CallMetrics};
+use super::events::{AfterFailure, CallId, CallMetrics};
 use crate::llm::{ChatCompletion, ChatRequest, LlmError};
 
 /// A call that did not produce an answer.
@@ -35,14 +35,52 @@ impl Remedy {
     /// the children would meet the same server.
     fn of(error: &LlmError) -> Option<Remedy> {
         match error {
-            LlmError::ContextOverflow { .. } => Some(Remedy::Shorten),
+            // A stream closed before its first event is, on llama-cpp-python, a prompt as long as
+            // its context: the same prompt would fail the same way.
+            LlmError::ContextOverflow { .. } | LlmError::ClosedEmpty => Some(Remedy::Shorten),
             LlmError::Truncated
-            | LlmError::ClosedEmpty
+            | LlmError::CutOff
             | LlmError::Stream { .. }
             | LlmError::InvalidResponse { .. }
             | LlmError::EmptyStream
             | LlmError::IdleTimeout { .. } => Some(Remedy::AskAgain),
             _ => None,
+        }
+    }
+}
+
+/// How many times a split that does not fit is shortened before the children get the fallback:
+/// without the earlier turns, then the task and question halved, then quartered.
+pub(super) const SHORTENINGS: usize = 3;
+
+/// How far the mending of a split has gone. [`Mending::next`] decides what follows a failure, both
+/// for the call's `CallFinished` (so listeners say "asking again", not "failed") and for the split
+/// step that acts on it: one decision, told and done the same.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Mending {
+    /// Times the prompt was shortened after the model's context overflowed.
+    pub shortened: usize,
+    /// The split was asked again after it broke off.
+    pub asked_again: bool,
+    /// The last split call that failed in a mendable way (the fallback's tasks point at it).
+    pub failed_call: Option<CallId>,
+}
+
+impl Mending {
+    /// What follows `failure`: asked again, shortened, or the fallback; `None` when the failure
+    /// stands (a cancel, or a first try that failed before its reply began: the node fails).
+    pub fn next(&self, failure: &CallFailure) -> Option<AfterFailure> {
+        match failure {
+            CallFailure::Cancelled => None,
+            CallFailure::Mendable { remedy: Remedy::Shorten, .. } if self.shortened < SHORTENINGS => {
+                Some(AfterFailure::Shorten)
+            }
+            CallFailure::Mendable { remedy: Remedy::AskAgain, .. } if !self.asked_again => {
+                Some(AfterFailure::AskAgain)
+            }
+            CallFailure::Mendable { .. } => Some(AfterFailure::Fallback),
+            CallFailure::Failed(_) if self.failed_call.is_some() => Some(AfterFailure::Fallback),
+            CallFailure::Failed(_) => None,
         }
     }
 }
@@ -133,6 +171,21 @@ pub const STOPPED_FOR_RESTART: &str = "stopped:";
 pub const SCHEMA_REFUSED: &str =
     "the server refused the JSON schema, so the split was asked again without it";
 
+/// Starts the error of a split call whose JSON schema the server refused in OpenAI's form but
+/// named the form it takes (llama-cpp-python: `json_object` with a `schema`).
+pub const SCHEMA_AS_JSON_OBJECT: &str = "the server refused the JSON schema in OpenAI's form, so the split \
+     was asked again with it as a json_object schema, the form the server named";
+
+/// Starts the error of a call the server cut off before its first word when another request
+/// arrived: it is asked again, and the server gets one request at a time from then on.
+pub const CUT_OFF: &str = "the server cut the stream off before its first word when another request \
+     arrived (llama-cpp-python's --interrupt_requests), so ailab sends this server one request at a time \
+     from now on and asked again";
+
+/// How many times one call cut off so is asked again: the calls sent before the server went one
+/// at a time can each cut it off once more.
+pub(super) const CUT_OFF_RETRIES: u32 = 3;
+
 /// True for a `CallFinished` error that is not a failure: a call the user cancelled, one stopped
 /// for a restart, or a refused schema that was asked again. Such calls are not counted in
 /// `failed_calls`.
@@ -141,6 +194,8 @@ pub fn is_not_a_failure(error: &str) -> bool {
         || error == RESTARTED
         || error.starts_with(STOPPED_FOR_RESTART)
         || error.starts_with(SCHEMA_REFUSED)
+        || error.starts_with(SCHEMA_AS_JSON_OBJECT)
+        || error.starts_with(CUT_OFF)
 }
 
 /// A refusal of the request's `response_format`: a 4xx that is not about the model, the context
@@ -153,6 +208,34 @@ pub(super) fn refuses_schema(error: &LlmError) -> bool {
             (400..500).contains(status) && ![401, 403, 404, 408, 429].contains(status)
         }
         _ => false,
+    }
+}
+
+/// The error as the user reads it: the message, then what to do.
+pub fn describe(error: &LlmError) -> String {
+    let hint = error.hint();
+    let error = error.to_string();
+    match hint {
+        Some(hint) => format!("{}. {hint}", error.trim_end().trim_end_matches('.')),
+        None => error,
+    }
+}
+
+/// As [`describe`], with the size of `request`'s prompt where the server's silence is most likely
+/// about it (a stream closed before its first event: llama-cpp-python's prompt too long for its
+/// context), so the user can set the server's context to fit.
+pub(super) fn describe_for(error: &LlmError, request: &ChatRequest) -> String {
+    if *error != LlmError::ClosedEmpty {
+        return describe(error);
+    }
+    let chars: usize = request.messages.iter().map(|m| m.content.chars().count()).sum();
+    // About four characters a token in English: a guide, not the server's count.
+    let tokens = chars.div_ceil(4);
+    let sized =
+        format!("{error} (the prompt was about {tokens} tokens, plus max_tokens {})", request.max_tokens);
+    match error.hint() {
+        Some(hint) => format!("{sized}. {hint}"),
+        None => sized,
     }
 }
 

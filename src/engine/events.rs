@@ -104,6 +104,10 @@ pub enum EventKind {
         split: Option<SplitMethod>,
         /// `None` on success.
         error: Option<String>,
+        /// For a failed call the engine does not give up on: what it does next (asks again, or
+        /// gives the members below the fallback). `None` when the failure stands as it is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next: Option<AfterFailure>,
     },
     /// A node gave up; its parent (if any) carries on without it.
     NodeFailed { node: String, reason: String },
@@ -129,6 +133,58 @@ pub enum EventKind {
     CallQueued { call: CallId, node: String, ahead: u32 },
     /// A queued call got its slot and is sent now.
     CallSlotted { call: CallId, node: String, waited_ms: i64 },
+}
+
+/// What the engine does after a call failed, so every listener can tell a call that is asked
+/// again from one given up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AfterFailure {
+    /// The reply broke off after it began: the same request is sent again.
+    AskAgain,
+    /// The prompt did not fit the model's context: it is sent again with less in it.
+    Shorten,
+    /// Given up: each member below gets the whole task, framed by its role (the fallback).
+    Fallback,
+}
+
+impl AfterFailure {
+    /// True when the call is asked again (the failure is not the last word).
+    pub fn asks_again(self) -> bool {
+        matches!(self, AfterFailure::AskAgain | AfterFailure::Shorten)
+    }
+
+    /// What happened to the call, in a few words ("broke off", "did not fit the model's context",
+    /// "failed").
+    pub fn what_happened(self) -> &'static str {
+        match self {
+            AfterFailure::AskAgain => "broke off",
+            AfterFailure::Shorten => "did not fit the model's context",
+            AfterFailure::Fallback => "failed",
+        }
+    }
+
+    /// What the engine does about it, as a phrase ("asking again", …).
+    pub fn what_follows(self) -> &'static str {
+        match self {
+            AfterFailure::AskAgain => "asking again",
+            AfterFailure::Shorten => "asking again with a shorter prompt",
+            AfterFailure::Fallback => {
+                "giving up: each member gets the whole task, framed by its role (fallback)"
+            }
+        }
+    }
+
+    /// What the engine did about it, for a record read afterwards ("asked again", …).
+    pub fn what_followed(self) -> &'static str {
+        match self {
+            AfterFailure::AskAgain => "asked again",
+            AfterFailure::Shorten => "asked again with a shorter prompt",
+            AfterFailure::Fallback => {
+                "gave up: each member got the whole task, framed by its role (fallback)"
+            }
+        }
+    }
 }
 
 /// Where a reflection call stands in its member's reflection: round `round` of `of`, named after

@@ -22,6 +22,7 @@ pub mod probe;
 pub mod prompts;
 mod restart;
 mod runner;
+mod schema_form;
 pub mod sink;
 pub mod split;
 mod split_step;
@@ -33,12 +34,14 @@ mod tests;
 pub mod timeline;
 
 pub use backends::Backends;
-pub use call::describe as describe_error;
 pub use conversation::{Conversation, Exchange, PastTurn, TurnInfo, TurnKind};
-pub use ending::{LOOPED, RESTARTED, SCHEMA_REFUSED, STOPPED_FOR_RESTART, is_not_a_failure};
+pub use ending::describe as describe_error;
+pub use ending::{
+    CUT_OFF, LOOPED, RESTARTED, SCHEMA_AS_JSON_OBJECT, SCHEMA_REFUSED, STOPPED_FOR_RESTART, is_not_a_failure,
+};
 pub use events::{
-    CallId, CallMetrics, EventKind, NodeStatus, ReflectionRound, RunEvent, RunId, RunStatus, RunSummary,
-    RunTotals, SplitMethod,
+    AfterFailure, CallId, CallMetrics, EventKind, NodeStatus, ReflectionRound, RunEvent, RunId, RunStatus,
+    RunSummary, RunTotals, SplitMethod,
 };
 pub use ids::{hierarchy_hash, new_run_id};
 pub use runner::Engine;

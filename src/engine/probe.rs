@@ -71,7 +71,7 @@ pub async fn probe(backends: &Backends, target: &ProbeTarget) -> ProbeOutcome {
         });
     };
     // A closed semaphore only happens at shutdown; the message then goes without waiting its turn.
-    let _permit = endpoint.limit.acquire().await.ok();
+    let _permit = endpoint.slots().acquire().await.ok();
     let started = Instant::now();
     let error = match send(endpoint, &target.request).await {
         Ok(text) => return ProbeOutcome::Answered { text: first_words(&text), elapsed: started.elapsed() },

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::events::SplitMethod;
-use super::split_stream::SplitWatcher;
+use super::split_stream::{SplitWatcher, escape_raw_controls};
 
 /// Sub-tasks read from a split and how they were read: one per child, or for a
 /// [`SplitMethod::Partial`] split only the first few (the rest fall back).
@@ -132,7 +132,8 @@ fn strip_code_fence(text: &str) -> &str {
 /// Strings from the first JSON array in the text (or an array inside a top-level object).
 fn json_items(text: &str) -> Option<Vec<String>> {
     let start = text.find(['[', '{'])?;
-    let mut stream = serde_json::Deserializer::from_str(&text[start..]).into_iter::<Value>();
+    let json = escape_raw_controls(&text[start..]);
+    let mut stream = serde_json::Deserializer::from_str(&json).into_iter::<Value>();
     let value = stream.next()?.ok()?;
     let array = match value {
         Value::Array(items) => items,
@@ -221,6 +222,15 @@ mod tests {
         assert_eq!(tasks(text, 2).unwrap().0, vec!["a", "b"]);
         let text = "{\"subtasks\": [\"x\", \"y\"]}";
         assert_eq!(tasks(text, 2).unwrap().0, vec!["x", "y"]);
+    }
+
+    #[test]
+    fn a_json_array_with_raw_newlines_in_its_strings_is_json() {
+        // llama-cpp-python's grammar-constrained reply: its grammar lets raw newlines into strings.
+        let text = "[ \"Explain the purr's\nmechanics\", \"What the purr\n means\" ]";
+        let read = tasks(text, 2);
+        let expected = vec!["Explain the purr's\nmechanics".to_string(), "What the purr\n means".to_string()];
+        assert_eq!(read, Some((expected, SplitMethod::Json)));
     }
 
     #[test]

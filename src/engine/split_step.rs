@@ -13,15 +13,11 @@ use tokio_util::sync::CancellationToken;
 use super::call::{CallOutput, CallSpec, RunContext, TextHook};
 use super::checks::subtask::{Member, SubtaskCheck};
 use super::early::{Assignment, Branch, EarlyChildren, RunChild};
-use super::ending::{CallFailure, Remedy};
-use super::events::{CallId, SplitMethod};
+use super::ending::{CallFailure, Mending};
+use super::events::{AfterFailure, CallId, SplitMethod};
 use super::prompts::{self, Asked, BuiltRequest, cut_to};
 use super::split::Task;
 use crate::config::{NodeConfig, Phase};
-
-/// How many times a split that does not fit is shortened before the children get the fallback:
-/// without the earlier turns, then the task and question halved, then quartered.
-const SHORTENINGS: usize = 3;
 
 /// The children at work, and the task each was given (for the synthesis to name).
 pub(super) struct Delegation {
@@ -43,11 +39,9 @@ pub(super) async fn split_and_delegate(
 ) -> Result<Delegation, CallFailure> {
     let check = check_for(ctx, node, own_task);
     let mut early = EarlyChildren::new(ctx, children, cancel, run_child, &check);
-    let mut shortened = 0;
-    let mut asked_again = false;
-    let mut failed_call = None;
+    let mut mending = Mending::default();
     loop {
-        let built = split_request(ctx, node, children, own_task, shortened);
+        let built = split_request(ctx, node, children, own_task, mending.shortened);
         let result = {
             let mut on_text = |call: CallId, text: &str| early.on_split_text(call, text);
             ctx.call(CallSpec {
@@ -57,6 +51,7 @@ pub(super) async fn split_and_delegate(
                 request: built.request,
                 truncated_input: built.truncated,
                 split_into: Some(children.len()),
+                mending: Some(mending),
                 cancel,
                 on_text: ctx.streaming_delegation.then_some(&mut on_text as TextHook<'_>),
                 reflection: None,
@@ -70,31 +65,29 @@ pub(super) async fn split_and_delegate(
             }
             Err(failure) => failure,
         };
-        let reason = failure.reason();
-        match failure {
-            CallFailure::Cancelled => {
+        // The same decision the call's `CallFinished` announced.
+        let next = mending.next(&failure);
+        if let CallFailure::Mendable { call, .. } = failure {
+            mending.failed_call = Some(call);
+        }
+        match next {
+            None => {
                 early.cancel_all().await;
-                return Err(CallFailure::Cancelled);
+                return Err(match failure {
+                    CallFailure::Cancelled => CallFailure::Cancelled,
+                    failure => CallFailure::Failed(format!("could not split the task: {}", failure.reason())),
+                });
             }
-            CallFailure::Mendable { call, remedy: Remedy::Shorten, .. } if shortened < SHORTENINGS => {
-                failed_call = Some(call);
-                shortened += 1;
-            }
-            CallFailure::Mendable { call, remedy: Remedy::AskAgain, .. } if !asked_again => {
-                failed_call = Some(call);
-                asked_again = true;
-            }
-            CallFailure::Failed(reason) if failed_call.is_none() => {
-                early.cancel_all().await;
-                return Err(CallFailure::Failed(format!("could not split the task: {reason}")));
-            }
-            failure => {
+            Some(AfterFailure::Shorten) => mending.shortened += 1,
+            Some(AfterFailure::AskAgain) => mending.asked_again = true,
+            Some(AfterFailure::Fallback) => {
                 // Mending did not help: every child gets the whole task, and the run says why.
-                if let CallFailure::Mendable { call, .. } = failure {
-                    failed_call = Some(call);
-                }
                 ctx.degraded.store(true, Ordering::Relaxed);
-                let why = format!("{} could not split the task even when asked again ({reason})", node.name);
+                let why = format!(
+                    "{} could not split the task even when asked again ({})",
+                    node.name,
+                    failure.reason()
+                );
                 let assignments = children
                     .iter()
                     .map(|child| Assignment {
@@ -103,7 +96,7 @@ pub(super) async fn split_and_delegate(
                         fallback_reason: Some(why.clone()),
                     })
                     .collect();
-                return Ok(start(early, failed_call, assignments).await);
+                return Ok(start(early, mending.failed_call, assignments).await);
             }
         }
         early.next_attempt();

@@ -57,7 +57,7 @@ impl SplitWatcher {
                         self.escaped = true;
                     } else if c == '"' {
                         self.state = State::BetweenElements;
-                        match serde_json::from_str::<String>(&self.element) {
+                        match serde_json::from_str::<String>(&escape_raw_controls(&self.element)) {
                             Ok(task) if !task.trim().is_empty() => {
                                 completed.push((self.found, task.trim().to_string()));
                                 self.found += 1;
@@ -85,6 +85,40 @@ impl SplitWatcher {
     }
 }
 
+/// `json` with the control characters written raw inside its strings escaped (a newline as `\n`),
+/// so it parses. llama-cpp-python's JSON grammar lets a model write them (its string character is
+/// `[^"\\]`), and strict JSON forbids them: without this, its grammar-constrained splits would not
+/// be read. Text outside strings is left as it is.
+pub fn escape_raw_controls(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        match c {
+            _ if escaped => {
+                escaped = false;
+                out.push(c);
+            }
+            '\\' if in_string => {
+                escaped = true;
+                out.push(c);
+            }
+            '"' => {
+                in_string = !in_string;
+                out.push(c);
+            }
+            '\n' if in_string => out.push_str("\\n"),
+            '\r' if in_string => out.push_str("\\r"),
+            '\t' if in_string => out.push_str("\\t"),
+            c if in_string && c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -107,6 +141,17 @@ mod tests {
     #[test]
     fn escapes_and_fences_are_understood() {
         assert_eq!(all(&["```json\n[\"say \\\"hi\\\" \\u00e9\"]"]), vec![(0, "say \"hi\" é".to_string())]);
+    }
+
+    #[test]
+    fn raw_newlines_inside_strings_are_read_as_escaped() {
+        // What llama-cpp-python's grammar let SmolLM2 write.
+        assert_eq!(
+            all(&["[ \"first\nline\", \"tab\there\" ]"]),
+            vec![(0, "first\nline".to_string()), (1, "tab\there".to_string())]
+        );
+        assert_eq!(escape_raw_controls("[\n \"a\nb\"\n]"), "[\n \"a\\nb\"\n]", "only inside strings");
+        assert_eq!(escape_raw_controls("[\"a\\\"\nb\"]"), "[\"a\\\"\\nb\"]", "an escaped quote stays inside");
     }
 
     #[test]

@@ -45,7 +45,8 @@ impl RunContext {
         node: &NodeConfig,
         endpoint: &'e Endpoint,
     ) -> Result<tokio::sync::SemaphorePermit<'e>, LlmError> {
-        if let Ok(permit) = endpoint.limit.try_acquire() {
+        let slots = endpoint.slots();
+        if let Ok(permit) = slots.try_acquire() {
             return Ok(permit);
         }
         let waiting = endpoint.queue();
@@ -53,7 +54,7 @@ impl RunContext {
         let mut ahead = waiting.ahead();
         self.emitter.emit(EventKind::CallQueued { call, node: node.id.clone(), ahead });
         let queued = Instant::now();
-        let acquire = endpoint.limit.acquire();
+        let acquire = slots.acquire();
         tokio::pin!(acquire);
         // Said again whenever the count ahead changes, so "2 ahead" counts down.
         let permit = loop {

@@ -164,13 +164,9 @@ const ANGLES: &[&str] = &["technical", "human", "historical", "practical", "ethi
 /// The default script: JSON for splits (one angle of the task per child, as
 /// `Explain the technical side of: <task>`), an echo otherwise.
 pub fn echo_reply(request: &ChatRequest) -> Reply {
-    if let Some(count) = request
-        .response_format
-        .as_ref()
-        .and_then(|f| f.pointer("/json_schema/schema/minItems"))
-        .and_then(|n| n.as_u64())
-    {
-        let items: Vec<String> = (0..count as usize).map(|i| sub_task(request, i)).collect();
+    // In either form of schema (OpenAI's `json_schema`, or llama-cpp-python's `json_object`).
+    if let Some(count) = request.response_format.as_ref().and_then(crate::llm::schema::split_count) {
+        let items: Vec<String> = (0..count).map(|i| sub_task(request, i)).collect();
         return Reply::Text(serde_json::to_string(&items).unwrap_or_default());
     }
     let system = request.messages.first().map_or("", |m| m.content.as_str());

@@ -29,6 +29,10 @@ pub enum LlmError {
     Stream { message: String },
     #[error("the server sent an empty stream (no text at all)")]
     EmptyStream,
+    /// `[DONE]` before any text and without a finish reason: the server ended the stream itself,
+    /// as llama-cpp-python does to a stream when another request arrives.
+    #[error("the server ended the stream before its first word ([DONE], no text, no finish reason)")]
+    CutOff,
     #[error("the stream ended before the answer was finished (no [DONE] and no finish reason)")]
     Truncated,
     /// A 200 whose stream ended before its first event: the server failed after its headers.
@@ -65,8 +69,16 @@ impl LlmError {
                 Some("Shorten the prompt, lower max_tokens, or load the model with a longer context length.")
             }
             LlmError::ClosedEmpty => Some(
-                "The server failed before its first word and its own log says why; llama-cpp-python does \
-                 this when the prompt does not fit its context (start it with a larger --n_ctx).",
+                "The server failed before its first word and its own log says why. llama-cpp-python does \
+                 this when the prompt is as long as its context (its log: \"Requested tokens (N) exceed \
+                 context window of 2048\"; 2048 is its default): start it with --n_ctx 8192, or set \
+                 context_tokens in hierarchy.toml to the server's context so ailab fits what it adds \
+                 (earlier turns, replies) to it.",
+            ),
+            LlmError::CutOff => Some(
+                "llama-cpp-python ends a stream like this when another request arrives while it streams \
+                 (its --interrupt_requests, on by default): start it with --interrupt_requests False, or \
+                 set max_concurrent = 1 in [server] of hierarchy.toml so ailab sends one request at a time.",
             ),
             LlmError::FirstTokenTimeout { .. } => {
                 Some("The server may be busy or loading a model; raise first_token_timeout_secs in [server].")

@@ -208,13 +208,17 @@ impl StreamDecoder {
 
     /// The call's result once the stream has ended (call [`StreamDecoder::flush`] first).
     /// No event at all means the server closed the stream before it began; no end marker means
-    /// truncated; no text at all means an empty stream.
+    /// truncated; `[DONE]` before any text and without a finish reason means the server cut it
+    /// off; no text at all otherwise means an empty stream.
     pub fn finish(self) -> Result<ChatCompletion, LlmError> {
         if self.events == 0 && !self.is_complete() {
             return Err(LlmError::ClosedEmpty);
         }
         if !self.is_complete() {
             return Err(LlmError::Truncated);
+        }
+        if !self.has_text() && self.done && self.completion.finish_reason.is_none() {
+            return Err(LlmError::CutOff);
         }
         if !self.has_text() {
             return Err(LlmError::EmptyStream);

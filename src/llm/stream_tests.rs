@@ -129,7 +129,19 @@ fn empty_stream_even_with_done_is_an_error() {
         raw("[DONE]"),
     ];
     assert_eq!(run(&events).1.unwrap_err(), LlmError::EmptyStream);
-    assert_eq!(run(&[content(""), raw("[DONE]")]).1.unwrap_err(), LlmError::EmptyStream);
+    assert_eq!(run(&[content(""), finish("stop")]).1.unwrap_err(), LlmError::EmptyStream);
+}
+
+#[test]
+fn done_before_any_text_and_without_a_finish_reason_is_a_stream_cut_off() {
+    // llama-cpp-python with --interrupt_requests (its default): the role chunk, then [DONE] as
+    // soon as another request waits for the model.
+    let role =
+        data(json!({ "choices": [{ "index": 0, "delta": { "role": "assistant" }, "finish_reason": null }] }));
+    let error = run(&[role, raw("[DONE]")]).1.unwrap_err();
+    assert_eq!(error, LlmError::CutOff);
+    assert!(error.hint().is_some_and(|h| h.contains("--interrupt_requests False")));
+    assert_eq!(run(&[content(""), raw("[DONE]")]).1.unwrap_err(), LlmError::CutOff);
 }
 
 #[test]

@@ -30,6 +30,7 @@
 //! ```
 //! Ids may be a unique prefix (or `last`); errors say what to do in their `Display`.
 
+mod after_failure;
 mod busy;
 mod conversation;
 mod error;

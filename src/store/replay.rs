@@ -100,7 +100,7 @@ pub fn replay_events(record: &RunRecord) -> Result<Vec<RunEvent>, StoreError> {
             _ => None,
         };
         if let Some((seq, at)) = closing {
-            structured.push((seq, at, finished(call)));
+            structured.push((seq, at, finished(record, call)));
             // Flagged as the call ended (a stable sort keeps it just after its end).
             if let Some(reason) = &call.flag {
                 let flagged = EventKind::AnswerFlagged {
@@ -212,8 +212,8 @@ fn merge(
     out
 }
 
-/// The CallFinished of a recorded call.
-fn finished(call: &CallRecord) -> EventKind {
+/// The CallFinished of a recorded call, with what followed it if it failed.
+fn finished(record: &RunRecord, call: &CallRecord) -> EventKind {
     EventKind::CallFinished {
         call: call.call,
         node: call.node.clone(),
@@ -223,6 +223,7 @@ fn finished(call: &CallRecord) -> EventKind {
         reasoning: call.reasoning.clone(),
         split: call.split,
         error: call.error.clone(),
+        next: record.after_failure(call),
     }
 }
 

@@ -208,6 +208,7 @@ impl Script {
             reasoning,
             split,
             error: error.map(str::to_string),
+            next: None,
         })
     }
 

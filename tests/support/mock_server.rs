@@ -104,7 +104,9 @@ impl RecordedRequest {
 
     /// `minItems` of a json_schema array `response_format` (a split asking for that many items).
     pub fn split_count(&self) -> Option<usize> {
-        let schema = self.body.get("response_format")?.get("json_schema")?.get("schema")?;
+        // OpenAI's form, or llama-cpp-python's `{"type": "json_object", "schema": …}`.
+        let format = self.body.get("response_format")?;
+        let schema = format.get("json_schema").map_or(format.get("schema"), |f| f.get("schema"))?;
         if schema.get("type").and_then(Value::as_str) != Some("array") {
             return None;
         }

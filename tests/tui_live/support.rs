@@ -225,6 +225,7 @@ impl Script {
                 reasoning: String::new(),
                 split,
                 error: error.map(str::to_string),
+                next: None,
             },
         );
     }

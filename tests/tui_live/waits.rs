@@ -68,6 +68,7 @@ fn script() -> Script {
             reasoning: String::new(),
             split: None,
             error: None,
+            next: None,
         },
     );
     s.state(end, "pixel", NodeStatus::Done);

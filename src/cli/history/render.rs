@@ -200,6 +200,10 @@ pub fn run_details(record: &RunRecord, lab: Option<&LabLink>, width: Option<usiz
             if let Some(error) = &call.error {
                 let _ = writeln!(out, "       ! {}", crate::text::flatten(error));
             }
+            if let Some(next) = record.after_failure(call) {
+                let mark = if next.asks_again() { '↻' } else { '→' };
+                let _ = writeln!(out, "       {mark} {}", next.what_followed());
+            }
             if call.status == crate::store::CallStatus::Looped {
                 out.push_str(
                     "       ⟲ stopped: repeating itself (its text is kept up to the first repeat)\n",

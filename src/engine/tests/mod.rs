@@ -14,6 +14,7 @@ mod gate;
 mod levels;
 mod messages;
 mod replies;
+mod server_ways;
 mod split_checks;
 mod split_failures;
 mod splits;

@@ -10,6 +10,17 @@ fn broke() -> LlmError {
     LlmError::Truncated
 }
 
+/// What each of `of`'s split calls said would follow it (`None` for a success or a failure that stood).
+fn nexts_of(events: &[RunEvent], of: &str) -> Vec<Option<AfterFailure>> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::CallFinished { node, phase: Phase::Split, next, .. } if node == of => Some(*next),
+            _ => None,
+        })
+        .collect()
+}
+
 fn splits_of(events: &[RunEvent], of: &str) -> Vec<Option<String>> {
     events
         .iter()
@@ -43,6 +54,7 @@ async fn a_split_that_broke_off_once_is_asked_again_and_the_run_is_done() {
     assert_eq!(errors.len(), 2);
     assert!(errors[0].as_deref().is_some_and(|e| e.contains("stream ended")), "{errors:?}");
     assert_eq!(errors[1], None);
+    assert_eq!(nexts_of(&events, "atlas"), [Some(AfterFailure::AskAgain), None], "it says it asks again");
     assert_eq!(summary.totals.failed_calls, 1, "the broken call is counted");
 }
 
@@ -65,6 +77,8 @@ async fn a_split_that_breaks_twice_falls_back_degrades_the_run_and_says_why() {
         assert_eq!(summary.status, RunStatus::Degraded, "{error:?}: {:?}", summary.error);
         assert!(summary.answer.is_some());
         assert_eq!(splits_of(&events, "atlas").len(), 2, "asked exactly once more");
+        let nexts = nexts_of(&events, "atlas");
+        assert_eq!(nexts, [Some(AfterFailure::AskAgain), Some(AfterFailure::Fallback)], "{error:?}");
         let nova = events.iter().find_map(|e| match &e.kind {
             EventKind::TaskAssigned { node, task, split, fallback_reason, from_call } if node == "nova" => {
                 Some((task.clone(), *split, fallback_reason.clone(), *from_call))
@@ -124,6 +138,8 @@ async fn a_split_that_never_fits_falls_back_and_one_that_cannot_reach_the_server
     let (summary, events) = run_collect(&engine(six_node_tree(), backend, 4), "Why is the sky blue?").await;
     assert_eq!(summary.status, RunStatus::Degraded);
     assert_eq!(splits_of(&events, "atlas").len(), 4, "asked, then shortened three times");
+    let shorten = Some(AfterFailure::Shorten);
+    assert_eq!(nexts_of(&events, "atlas"), [shorten, shorten, shorten, Some(AfterFailure::Fallback)]);
     assert_eq!(tasks_assigned_split(&events, "sage"), Some(SplitMethod::Fallback));
 
     // Before the reply began: the children would meet the same server, so the node fails as before.
@@ -137,6 +153,7 @@ async fn a_split_that_never_fits_falls_back_and_one_that_cannot_reach_the_server
     let (summary, events) = run_collect(&engine(six_node_tree(), backend, 4), "Why is the sky blue?").await;
     assert_eq!(summary.status, RunStatus::Failed);
     assert_eq!(splits_of(&events, "atlas").len(), 1);
+    assert_eq!(nexts_of(&events, "atlas"), [None], "the failure stands: no \"asking again\"");
     assert!(summary.error.unwrap_or_default().starts_with("could not split the task: cannot reach"));
 }
 

@@ -3,7 +3,7 @@
 //! Read from the run's own picture only (states, calls, waits), so it is a pure function of it.
 
 use crate::config::Phase;
-use crate::engine::NodeStatus;
+use crate::engine::{AfterFailure, NodeStatus};
 use crate::tui::state::run_view::{CallView, CallWait, NodeView, RunView};
 use crate::tui::theme::Role;
 
@@ -53,11 +53,23 @@ pub fn caption(run: &RunView, index: usize) -> Option<Caption> {
         }),
         NodeStatus::Splitting => {
             let whose = if root { "your question" } else { "its task" };
-            Caption::new(match children().as_slice() {
+            let doing = match children().as_slice() {
                 [] => format!("{name} is dividing {whose}"),
                 [one] => format!("{name} is passing {whose} to {one}"),
                 many => format!("{name} is dividing {whose} between {}", list(many)),
-            })
+            };
+            // A split asked again says why, so the broken first try does not read as a failure.
+            let again =
+                own_calls(run, node).filter(|c| c.phase == Phase::Split).filter_map(|c| c.next).last();
+            match again {
+                Some(AfterFailure::AskAgain) => {
+                    Caption::warn(format!("{doing} again: the first try broke off"))
+                }
+                Some(AfterFailure::Shorten) => {
+                    Caption::warn(format!("{doing} again with a shorter prompt: it did not fit the model"))
+                }
+                _ => Caption::new(doing),
+            }
         }
         NodeStatus::Delegated => {
             let pending = names(run, node.children.iter().copied().filter(|&c| !finished(&run.nodes[c])));

@@ -42,6 +42,22 @@ fn a_parent_dividing_names_who_gets_the_parts() {
 }
 
 #[test]
+fn a_split_asked_again_says_why_and_does_not_read_as_failed() {
+    let mut run = TestRun::new("Why is the sky blue?", &[]);
+    run.state("atlas", NodeStatus::Splitting);
+    let broke = run.call("atlas", Phase::Split, None);
+    let dropped = Some("the stream ended before the answer was finished");
+    run.finish_then(broke, "[\"phys", dropped, None, Some(crate::engine::AfterFailure::AskAgain));
+    run.call("atlas", Phase::Split, None);
+    let caption = caption(&run.view, run.index("atlas"));
+    assert_eq!(
+        caption.as_ref().map(|c| c.text.as_str()),
+        Some("Atlas is dividing your question between Nova and Sage again: the first try broke off")
+    );
+    assert_eq!(caption.map(|c| c.role), Some(Role::StatusWarn));
+}
+
+#[test]
 fn a_member_without_its_task_waits_for_its_parent() {
     let mut run = TestRun::new("q", &[]);
     run.state("echo", NodeStatus::Waiting);

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use crate::config::{Hierarchy, Phase};
-use crate::engine::{CallId, CallMetrics, EventKind, NodeStatus, RunEvent, SplitMethod, testkit};
+use crate::engine::{
+    AfterFailure, CallId, CallMetrics, EventKind, NodeStatus, RunEvent, SplitMethod, testkit,
+};
 use crate::llm::ChatRequest;
 use crate::tui::state::run_view::RunView;
 
@@ -94,6 +96,18 @@ impl TestRun {
 
     /// The call ends with `text`, or fails with `error`; `finish` is its finish reason.
     pub fn finish(&mut self, call: CallId, text: &str, error: Option<&str>, finish: Option<&str>) {
+        self.finish_then(call, text, error, finish, None);
+    }
+
+    /// As [`Self::finish`], with what the engine does after a failure (asks again, …).
+    pub fn finish_then(
+        &mut self,
+        call: CallId,
+        text: &str,
+        error: Option<&str>,
+        finish: Option<&str>,
+        next: Option<AfterFailure>,
+    ) {
         let (node, phase) = self.who(call);
         let metrics = CallMetrics { finish_reason: finish.map(str::to_string), ..CallMetrics::default() };
         self.send(EventKind::CallFinished {
@@ -105,6 +119,7 @@ impl TestRun {
             reasoning: String::new(),
             split: (phase == Phase::Split).then_some(SplitMethod::Json),
             error: error.map(str::to_string),
+            next,
         });
     }
 

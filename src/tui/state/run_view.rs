@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use crate::config::{Hierarchy, Phase};
 use crate::engine::{
-    CallId, CallMetrics, EventKind, NodeStatus, ReflectionRound, RunEvent, RunId, RunStatus, RunTotals,
-    SplitMethod, TurnInfo,
+    AfterFailure, CallId, CallMetrics, EventKind, NodeStatus, ReflectionRound, RunEvent, RunId, RunStatus,
+    RunTotals, SplitMethod, TurnInfo,
 };
 use crate::llm::ChatRequest;
 use crate::text::sanitize::{Sanitizer, Tabs, one_line, sanitize};
@@ -84,6 +84,8 @@ pub struct CallView {
     pub metrics: Option<CallMetrics>,
     pub error: Option<String>,
     pub split: Option<SplitMethod>,
+    /// For a failed call the engine did not give up on: what it did next (asked again, …).
+    pub next: Option<AfterFailure>,
     /// What the call is waiting for, while it waits (a free slot, or the model's next token).
     pub wait: Option<CallWait>,
     text_filter: Sanitizer,
@@ -303,6 +305,7 @@ impl RunView {
                     metrics: None,
                     error: None,
                     split: None,
+                    next: None,
                     wait: None,
                     text_filter: Sanitizer::new(Tabs::Expand),
                     reasoning_filter: Sanitizer::new(Tabs::Expand),
@@ -327,7 +330,7 @@ impl RunView {
                     c.text_filter.push(text, &mut c.text);
                 }
             }
-            EventKind::CallFinished { call, metrics, text, reasoning, split, error, .. } => {
+            EventKind::CallFinished { call, metrics, text, reasoning, split, error, next, .. } => {
                 let Some(&ix) = self.call_index.get(call) else { return };
                 let c = &mut self.calls[ix];
                 c.ended_ms = Some(event.at_ms);
@@ -342,6 +345,7 @@ impl RunView {
                 }
                 c.metrics = Some(metrics.clone());
                 c.split = *split;
+                c.next = *next;
                 c.error = error.as_deref().map(sanitize);
             }
             EventKind::CallQueued { call, ahead, .. } => {

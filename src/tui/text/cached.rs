@@ -120,16 +120,26 @@ fn render_final(call: &CallView, out: &mut Wrapper) {
         }
         None => markdown::render_into(&call.text, out),
     }
-    if let Some(error) = &call.error {
+    if let Some((line, role)) = ending_line(call) {
         if !out.is_empty() {
             out.newline();
         }
-        if call.outcome() == CallOutcome::Cancelled {
-            out.push_str("⊘ cancelled", Role::NodeCancelled);
-        } else {
-            out.push_str(&format!("✖ {error}"), Role::NodeFailed);
-        }
+        out.push_str(&line, role);
     }
+}
+
+/// The line a call that did not answer ends with: cancelled, failed, or broke off and asked again
+/// (then it says so, in a warning's colour: the run goes on).
+pub fn ending_line(call: &CallView) -> Option<(String, Role)> {
+    let error = call.error.as_ref()?;
+    Some(match call.next {
+        _ if call.outcome() == CallOutcome::Cancelled => ("⊘ cancelled".into(), Role::NodeCancelled),
+        Some(next) if next.asks_again() => {
+            (format!("↻ {} ({error}); {}", next.what_happened(), next.what_followed()), Role::StatusWarn)
+        }
+        Some(next) => (format!("✖ {error}; {}", next.what_followed()), Role::NodeFailed),
+        None => (format!("✖ {error}"), Role::NodeFailed),
+    })
 }
 
 /// Wrapped text rebuilt only when its key changes (a task, the final answer, a zoom section).
@@ -263,6 +273,7 @@ mod tests {
             reasoning: "thinking hard".into(),
             split: None,
             error: None,
+            next: None,
         }));
         text.sync(&run.calls[0], 20);
         assert_eq!(texts(&text), ["thinking hard", "", "Bold answer"]);
@@ -284,9 +295,30 @@ mod tests {
             reasoning: String::new(),
             split: None,
             error: Some("the stream went silent".into()),
+            next: None,
         }));
         let mut text = CallText::default();
         text.sync(&run.calls[0], 40);
         assert_eq!(texts(&text), ["partial", "", "✖ the stream went silent"]);
+    }
+
+    #[test]
+    fn a_call_asked_again_says_so_in_a_warning_not_a_failure() {
+        let mut run = run_with_call();
+        run.apply(&event(EventKind::CallFinished {
+            call: 1,
+            node: "echo".into(),
+            phase: Phase::Answer,
+            metrics: CallMetrics::default(),
+            text: String::new(),
+            reasoning: String::new(),
+            split: None,
+            error: Some("dropped".into()),
+            next: Some(crate::engine::AfterFailure::AskAgain),
+        }));
+        let mut text = CallText::default();
+        text.sync(&run.calls[0], 60);
+        assert_eq!(texts(&text), ["↻ broke off (dropped); asked again"]);
+        assert_eq!(text.rows(0, 1)[0].segs[0].role, Role::StatusWarn);
     }
 }

@@ -4,12 +4,13 @@
 
 use serde_json::json;
 
-use super::script::{Reply, StreamScript};
+use super::script::{Reply, Step, StreamScript};
 
 impl Reply {
     /// llama-cpp-python's 500 for a `response_format` of type `json_schema` (it knows only `text`
-    /// and `json_object`): its error handler answers every exception, this validation error
-    /// included, with a 500 (captured from llama-cpp-python 0.3 on `POST /v1/chat/completions`).
+    /// and `json_object`, and takes a schema as `{"type": "json_object", "schema": …}`): its error
+    /// handler answers every exception, this validation error included, with a 500 (captured from
+    /// llama-cpp-python 0.3 on `POST /v1/chat/completions`; 0.3.36 says the same).
     pub fn llama_cpp_python_schema_refused() -> Reply {
         let message = "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema', 'ctx': {'expected': \"'text' or 'json_object'\"}}\n\n  File \"/work/venvs/lcp/lib/python3.11/site-packages/llama_cpp/server/app.py\", line 376, in create_chat_completion\n    POST /v1/chat/completions";
         let body = json!({ "error": {
@@ -62,9 +63,35 @@ impl Reply {
 
 impl StreamScript {
     /// A 200 event stream that closes without a single event: no text, no finish, no `[DONE]`.
-    /// llama-cpp-python sends its headers before it runs the model, so a request that fails then
-    /// (a prompt longer than its `n_ctx`) ends like this, the reason only in its own log.
+    /// llama-cpp-python (0.3.36) answers a stream's headers before it runs the model, so a request
+    /// that fails then ends like this, the reason only in its own log. Seen with a prompt of 2,831
+    /// tokens and its default context: "ValueError: Requested tokens (2831) exceed context window
+    /// of 2048" (a prompt shorter than `n_ctx` whose max_tokens overflow is cut, not failed).
     pub fn closed_empty() -> Self {
         Self::new(Vec::new())
+    }
+
+    /// A split as llama-cpp-python's JSON grammar lets a model write it: a JSON array of `tasks`
+    /// whose strings carry raw newlines (its grammar's string character is `[^"\\]`, so control
+    /// characters pass; strict JSON forbids them). Seen from SmolLM2 on 0.3.36 with a
+    /// `json_object` schema: `[ "]\n```json\n{\n  " ,"\n  " ]`, the newlines raw.
+    pub fn llama_cpp_python_raw_newline_split(tasks: &[&str]) -> Self {
+        let quoted: Vec<String> = tasks.iter().map(|t| format!("\"{t}\"")).collect();
+        Self::answer(&[&format!("[ {} ]", quoted.join(" ,"))])
+    }
+
+    /// llama-cpp-python's stream cut off for another request (`--interrupt_requests`, on by
+    /// default): after each chunk it ends the stream with `[DONE]` if another request waits for
+    /// the model, so a stream that began as another arrived is its role chunk, then `[DONE]`: no
+    /// text and no finish reason. Captured with two `curl` streams 0.3 s apart.
+    pub fn llama_cpp_python_cut_off() -> Self {
+        Self::new(vec![
+            Step::Data(json!({
+                "id": "chatcmpl-0071ca30-2b55-47e1-88ec-e6d2a6f366ac", "model": "phi-3.1-mini-4k-instruct",
+                "created": 1796612552, "object": "chat.completion.chunk",
+                "choices": [{ "index": 0, "delta": { "role": "assistant" }, "logprobs": null, "finish_reason": null }]
+            })),
+            Step::Done,
+        ])
     }
 }

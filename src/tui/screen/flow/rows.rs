@@ -198,10 +198,22 @@ impl Derivation<'_> {
                 let last =
                     self.run.nodes[node].calls.last().is_some_and(|&i| self.run.calls[i].id == call.id);
                 let failure = self.run.nodes[node].failure.clone();
+                // Not the last word: the engine asked again, or gave the members the fallback.
+                if let Some(next) = call.next.filter(|_| !is_not_a_failure(&error)) {
+                    let (kind, line) = if next.asks_again() {
+                        let what = (next.what_happened(), next.what_followed());
+                        (Kind::Status, format!("{} ({error}); {}", what.0, what.1))
+                    } else {
+                        (Kind::Error, format!("{error}; {}", next.what_followed()))
+                    };
+                    self.push(ended, me, me, kind, &line, Some(call.id));
+                    return;
+                }
                 match failure {
                     _ if is_not_a_failure(&error) => {
                         self.push(ended, me, me, Kind::Status, &error, Some(call.id))
                     }
+
                     Some(failure) if last => {
                         self.reported.insert(node);
                         self.push(ended, me, self.up(node), Kind::Error, &failure, Some(call.id));
@@ -342,4 +354,28 @@ impl Derivation<'_> {
 fn quote_of(text: &str) -> String {
     let text = text.trim_start().trim_start_matches('#').trim_start();
     crate::text::one_line(text, QUOTE_CHARS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::AfterFailure;
+    use crate::tui::screen::test_run::TestRun;
+
+    #[test]
+    fn a_split_asked_again_is_a_status_and_one_given_up_an_error_that_says_what_followed() {
+        let mut run = TestRun::new("Why is the sky blue?", &[]);
+        let broke = run.call("atlas", Phase::Split, None);
+        run.finish_then(broke, "", Some("dropped"), None, Some(AfterFailure::AskAgain));
+        let gave_up = run.call("atlas", Phase::Split, None);
+        run.finish_then(gave_up, "", Some("dropped again"), None, Some(AfterFailure::Fallback));
+        let said: Vec<(Kind, String)> = rows(&run.view).into_iter().map(|r| (r.kind, r.quote)).collect();
+        assert!(said.contains(&(Kind::Status, "broke off (dropped); asked again".into())), "{said:?}");
+        let fallback =
+            "dropped again; gave up: each member got the whole task, framed by its role (fallback)";
+        assert!(
+            said.iter().any(|(kind, quote)| *kind == Kind::Error && quote.starts_with(fallback)),
+            "{said:?}"
+        );
+    }
 }

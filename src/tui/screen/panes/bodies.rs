@@ -3,8 +3,8 @@
 
 use crate::engine::SplitMethod;
 use crate::text::sanitize::one_line;
-use crate::tui::state::run_counts::CallOutcome;
 use crate::tui::state::run_view::{CallView, NodeView, RunView};
+use crate::tui::text::cached::ending_line;
 use crate::tui::text::wrap::Wrapper;
 use crate::tui::theme::Role;
 
@@ -54,12 +54,8 @@ pub fn split_list(w: &mut Wrapper, run: &RunView, node: &NodeView, call: &CallVi
         }
         w.newline();
     }
-    if let Some(error) = &call.error {
-        if call.outcome() == CallOutcome::Cancelled {
-            w.push_str("⊘ cancelled", Role::NodeCancelled);
-        } else {
-            w.push_str(&format!("✖ {error}"), Role::NodeFailed);
-        }
+    if let Some((line, role)) = ending_line(call) {
+        w.push_str(&line, role);
         w.newline();
     }
 }

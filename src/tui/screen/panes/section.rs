@@ -7,6 +7,7 @@ use unicode_width::UnicodeWidthStr;
 use super::bodies;
 use super::heading::{self, Heading, Part};
 use crate::config::Phase;
+use crate::engine::AfterFailure;
 use crate::tui::state::SectionId;
 use crate::tui::state::run_counts::CallOutcome;
 use crate::tui::state::run_view::{CallView, NodeView, RunView};
@@ -21,6 +22,10 @@ pub enum Ending {
     Going,
     Done,
     Failed,
+    /// The call failed and the engine asked it again (a split that broke off or did not fit).
+    AskedAgain {
+        shorter: bool,
+    },
     Cancelled,
     /// The loop guard stopped the call (its text is kept up to where the loop began).
     Looped,
@@ -35,7 +40,12 @@ impl Ending {
         match call.outcome() {
             CallOutcome::Running => Ending::Going,
             CallOutcome::Done => Ending::Done,
-            CallOutcome::Failed => Ending::Failed,
+            CallOutcome::Failed => match call.next {
+                Some(next) if next.asks_again() => {
+                    Ending::AskedAgain { shorter: next == AfterFailure::Shorten }
+                }
+                _ => Ending::Failed,
+            },
             CallOutcome::Cancelled => Ending::Cancelled,
         }
     }
@@ -45,6 +55,10 @@ impl Ending {
         match self {
             Ending::Going | Ending::Done => None,
             Ending::Failed => Some(("failed", Role::NodeFailed)),
+            Ending::AskedAgain { shorter: false } => Some(("broke off · asked again", Role::StatusWarn)),
+            Ending::AskedAgain { shorter: true } => {
+                Some(("too long for the model · asked again shorter", Role::StatusWarn))
+            }
             Ending::Cancelled => Some(("cancelled", Role::NodeCancelled)),
             Ending::Looped => Some(("stopped: repeating itself", Role::StatusWarn)),
         }
