@@ -12,10 +12,29 @@ use crate::tui::text::wrap::Row;
 use crate::tui::theme::Theme;
 
 /// Draws wrapped rows into `area`, one per line, each clipped to the width.
+///
+/// This is most of what a frame paints (every pane's text, every frame), so printable ASCII,
+/// nearly all of a model's text, goes straight into the cells: one byte is one cell, with none
+/// of the grapheme and width work that `Buffer::set_stringn` does for any text. Anything else
+/// takes that general path. Both give the same cells.
 pub fn draw_rows(buf: &mut Buffer, area: Rect, rows: &[Row], theme: &Theme) {
+    let right = area.right();
     for (row, y) in rows.iter().zip(area.top()..area.bottom()) {
-        let line = to_line(row, theme);
-        buf.set_line(area.x, y, &line, area.width);
+        let mut x = area.x;
+        for seg in &row.segs {
+            if x >= right {
+                break;
+            }
+            let style = theme.style(seg.role);
+            if seg.text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+                for byte in seg.text.bytes().take(usize::from(right - x)) {
+                    buf[(x, y)].set_char(char::from(byte)).set_style(style);
+                    x += 1;
+                }
+            } else {
+                x = buf.set_stringn(x, y, &seg.text, usize::from(right - x), style).0;
+            }
+        }
     }
 }
 
@@ -47,4 +66,48 @@ pub fn key_hint(state: &State, ctx: Context, action: Action) -> String {
 pub fn letter_key(state: &State, ctx: Context, action: Action) -> String {
     let keys = state.keymap.keys_for(ctx, action);
     keys.iter().find(|k| k.chars().count() == 1).or(keys.first()).cloned().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::text::wrap::Seg;
+    use crate::tui::theme::{Role, ThemeSet};
+
+    /// The same rows through ratatui's general path, to compare cell by cell.
+    fn by_set_line(area: Rect, rows: &[Row], theme: &Theme) -> Buffer {
+        let mut buf = Buffer::empty(area);
+        for (row, y) in rows.iter().zip(area.top()..area.bottom()) {
+            buf.set_line(area.x, y, &to_line(row, theme), area.width);
+        }
+        buf
+    }
+
+    #[test]
+    fn ascii_fast_path_paints_the_same_cells_as_the_general_path() {
+        let themes = ThemeSet::built_in();
+        let theme = themes.at(0);
+        let seg = |text: &str, role: Role| Seg { text: text.into(), role };
+        let rows = vec![
+            Row { segs: vec![seg("Plain ASCII, clipped at the edge of the pane", Role::ALL[0])], width: 44 },
+            Row {
+                segs: vec![seg("mixed ", Role::ALL[1]), seg("naïve café 日本語 🌍", Role::ALL[2])],
+                width: 25,
+            },
+            Row {
+                segs: vec![seg("wide at the end 日本", Role::ALL[3]), seg("x", Role::ALL[4])], width: 21
+            },
+            Row {
+                segs: vec![seg("a", Role::ALL[0]), seg("", Role::ALL[1]), seg("b c", Role::ALL[2])],
+                width: 4,
+            },
+            Row::default(),
+        ];
+        for width in [1, 7, 18, 20, 60] {
+            let area = Rect::new(3, 2, width, 6);
+            let mut fast = Buffer::empty(area);
+            draw_rows(&mut fast, area, &rows, theme);
+            assert_eq!(fast, by_set_line(area, &rows, theme), "width {width}");
+        }
+    }
 }
