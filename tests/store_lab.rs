@@ -9,6 +9,9 @@ use ailab::lab::{
 };
 use ailab::store::{LabRecord, LabScope, Reader, RecordWriter, Recorder, RecorderHandle};
 
+#[path = "store_support/mod.rs"]
+mod store_support;
+
 const SERVER: &str = "http://127.0.0.1:1234/v1";
 
 fn answered(run: &str, answer: &str) -> ArmResult {
@@ -311,4 +314,53 @@ fn a_version_9_record_loads_whole_and_takes_another_organizations_arm() {
     assert_eq!(rows.votes[0].pair, (Arm::Tree, Arm::Solo));
     assert_eq!(reader.run_levels("t3").unwrap().len(), 2);
     assert_eq!(reader.lab_rows(None, LabScope::Demo).unwrap().comparisons.len(), 1);
+}
+
+/// The judge's model answered in another organization's arm only (one of its members runs a second
+/// instance of it): the record's calls say so, though no hierarchy loaded now names that member.
+#[test]
+fn a_judge_whose_model_answered_in_another_organizations_run_is_self_judged() {
+    use ailab::lab::trust::self_judged_comparisons;
+    let dir = tempfile::tempdir().unwrap();
+    let (recorder, reader) = open(&dir);
+    let seed = Arm::Org(ailab::lab::OrgKey::preset("seed", "5eed5eed0123"));
+    let (tree_run, org_run) = ("20260101-120000-7a7a", "20260101-120000-0a0a");
+    for (id, member_model) in [(tree_run, None), (org_run, Some("qwen2.5-7b-instruct:2"))] {
+        let mut run = store_support::tree_run(id, "Is 17 prime?", 1_767_268_800_000);
+        if let Some(model) = member_model {
+            run.set_model("sage", model);
+        }
+        for event in run.events {
+            recorder.listener().send(event).unwrap();
+        }
+    }
+    {
+        let mut store = store(recorder.writer(), "v1", SERVER);
+        let prompt = LabPrompt {
+            category: "reasoning".into(),
+            text: "Is 17 prime?".into(),
+            reference: None,
+            earlier: Vec::new(),
+        };
+        let id = store.comparison(&prompt, 1).unwrap();
+        store.save_arm(id, &Arm::Tree, &answered(tree_run, "Yes.")).unwrap();
+        store.save_arm(id, &seed, &answered(org_run, "Yes, 17 is prime.")).unwrap();
+        for judge in ["qwen2.5-7b-instruct", "llama-3.1-8b-instruct"] {
+            for (shown_first, pick) in [(Arm::Tree, Pick::A), (seed.clone(), Pick::B)] {
+                let judgement = Judgement {
+                    pair: (Arm::Tree, seed.clone()),
+                    judge_model: judge.into(),
+                    ..judgement(pick, shown_first)
+                };
+                store.save_judgement(id, &judgement).unwrap();
+            }
+        }
+    }
+    recorder.shutdown().unwrap();
+    let rows = reader.lab_rows(Some("qwen2.5-7b-instruct"), LabScope::Real).unwrap();
+    assert!(rows.arm_models.contains(&(1, "qwen2.5-7b-instruct:2".to_string())), "{:?}", rows.arm_models);
+    assert_eq!(self_judged_comparisons(&rows, "qwen2.5-7b-instruct"), [1].into());
+    // A judge no member ran is not flagged on the same comparison.
+    let rows = reader.lab_rows(Some("llama-3.1-8b-instruct"), LabScope::Real).unwrap();
+    assert!(self_judged_comparisons(&rows, "llama-3.1-8b-instruct").is_empty(), "{:?}", rows.arm_models);
 }

@@ -15,6 +15,8 @@ mod history;
 mod history_harness;
 #[path = "tui_live/history_lab.rs"]
 mod history_lab;
+#[path = "tui_live/history_runs.rs"]
+mod history_runs;
 #[path = "tui_live/history_support.rs"]
 mod history_support;
 #[path = "tui_live/history_views.rs"]

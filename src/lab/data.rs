@@ -133,4 +133,7 @@ pub struct LabRows {
     pub votes: Vec<VoteRow>,
     /// The judge's verdicts on the parents of the tree runs (`--levels`), oldest first.
     pub levels: Vec<LevelJudgement>,
+    /// Every model a call of an arm's run asked for or was answered by, as (comparison, model),
+    /// once each: who was under test, as recorded (another organization's members included).
+    pub arm_models: Vec<(i64, String)>,
 }

@@ -3,6 +3,9 @@
 //! and whether a win survives among answers of similar length (judges favour longer answers, which
 //! is why AlpacaEval reports a length-controlled rate).
 
+use std::collections::BTreeSet;
+
+use super::data::LabRows;
 use super::verdict::{Pick, TieKind, tie_kind};
 
 /// Below this share of agreeing pairs a judge is reported as unreliable.
@@ -45,6 +48,20 @@ pub fn is_self_judge(judge: &str, models_under_test: &[&str]) -> bool {
     models_under_test.iter().any(|m| base(m).eq_ignore_ascii_case(&judge))
 }
 
+/// The comparisons of `rows` that `judge` judged although its model (or another instance of it)
+/// answered a call of one of their arms' runs. Read from the record's calls, not from the hierarchy
+/// loaded now, because another organization's arm (`tree@NAME`) runs members the tree does not
+/// name, and a version shown may not be the one loaded.
+pub fn self_judged_comparisons(rows: &LabRows, judge: &str) -> BTreeSet<i64> {
+    let judged: BTreeSet<i64> =
+        rows.judgements.iter().filter(|(_, j)| j.judge_model == judge).map(|(c, _)| *c).collect();
+    rows.arm_models
+        .iter()
+        .filter(|(comparison, model)| judged.contains(comparison) && is_self_judge(judge, &[model.as_str()]))
+        .map(|(comparison, _)| *comparison)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +94,35 @@ mod tests {
         assert!(!is_self_judge("llama3:8b", &["llama3:70b"]));
         assert_eq!(share(3, 4), Some(0.75));
         assert_eq!(share(0, 0), None);
+    }
+
+    #[test]
+    fn a_comparison_is_self_judged_when_the_judge_answered_in_any_arm() {
+        use crate::lab::{Arm, Judgement};
+        let judgement = |comparison: i64, judge: &str| {
+            let j = Judgement {
+                pair: (Arm::Tree, Arm::Solo),
+                shown_first: Arm::Tree,
+                judge_model: judge.into(),
+                run_id: "judge-run".into(),
+                pick: Some(Pick::A),
+                reason: String::new(),
+            };
+            (comparison, j)
+        };
+        let rows = LabRows {
+            // 1: another organization's member ran the judge's model (a second instance of it);
+            // 2: only the tree's model ran; 3: the judge's model ran but this judge did not judge it.
+            judgements: vec![judgement(1, "qwen-7b"), judgement(2, "qwen-7b"), judgement(3, "other-judge")],
+            arm_models: vec![
+                (1, "phi-3.1".into()),
+                (1, "qwen-7b:2".into()),
+                (2, "phi-3.1".into()),
+                (3, "qwen-7b".into()),
+            ],
+            ..LabRows::default()
+        };
+        assert_eq!(self_judged_comparisons(&rows, "qwen-7b"), BTreeSet::from([1]));
+        assert!(self_judged_comparisons(&rows, "llama-3").is_empty());
     }
 }

@@ -215,6 +215,22 @@ impl Script {
     pub fn finish_run(&mut self, status: RunStatus, answer: Option<&str>, totals: RunTotals) -> RunEvent {
         self.push(EventKind::RunFinished { status, answer: answer.map(str::to_string), totals })
     }
+
+    /// Makes `node`'s calls ask for (and be answered by) `model`, as a member configured with it.
+    pub fn set_model(&mut self, node: &str, model: &str) {
+        for event in &mut self.events {
+            match &mut event.kind {
+                EventKind::CallStarted { node: n, request, .. } if n == node => {
+                    Arc::make_mut(request).model = model.into();
+                }
+                EventKind::CallFinished { node: n, metrics, .. } if n == node => {
+                    metrics.requested_model = model.into();
+                    metrics.answering_model = Some(model.into());
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The texts of the calls in [`tree_run`].

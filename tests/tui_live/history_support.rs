@@ -108,6 +108,16 @@ pub fn answer(state: &mut State, request: u64, runs: Vec<ListedRun>, total: Opti
     update(state, Msg::History(HistoryMsg::Page { request, result: Ok(Page { runs, counts }) }))
 }
 
+/// A tick `at` ms after the scripted start.
+pub fn tick(state: &mut State, at: i64) -> Vec<Effect> {
+    update(state, Msg::Tick { now_ms: T0 + at })
+}
+
+/// The notice shown, or nothing.
+pub fn notice(state: &State) -> String {
+    state.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+}
+
 pub fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }

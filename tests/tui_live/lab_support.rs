@@ -3,10 +3,11 @@
 //! uses, with the shown order fixed instead of drawn at random.
 
 use super::ui::update;
-use ailab::engine::RunStatus;
+use ailab::config::Phase;
+use ailab::engine::{EventKind, RunStatus};
 use ailab::lab::verdict::{Outcome, Pick};
 use ailab::lab::{Arm, ArmResult, Judgement, LabPrompt, LabStore};
-use ailab::store::{LabRecord, LabScope, Reader, Recorder};
+use ailab::store::{LabRecord, LabScope, Reader, Recorder, RecorderHandle};
 use ailab::tui::app::lab::{LabQuery, lab_data};
 use ailab::tui::msg::lab::{LabData, LabMsg};
 use ailab::tui::msg::{Effect, LabEffect, Msg};
@@ -120,7 +121,7 @@ pub fn query(scope: LabScope) -> LabQuery {
     LabQuery {
         judge_model: JUDGE.into(),
         scope,
-        self_judged: false,
+        judge_in_tree: false,
         solo_model: "phi-3.1-mini-4k-instruct".into(),
         tree_name: "the lean tree".into(),
         current_version: "v1".into(),
@@ -171,10 +172,43 @@ pub fn seed_arm() -> Arm {
 /// A record where the tree met solo and the seed's organization (which won three of four), judged
 /// by the judge the Lab uses and, on two comparisons, by another judge too.
 pub fn organizations_data() -> LabData {
+    organizations_data_with(None)
+}
+
+/// The seed organization's run on prompt `prompt`, recorded call by call, with its member Sage
+/// asking for `sage_model`: how the record knows who answered in that arm.
+fn record_seed_run(recorder: &RecorderHandle, prompt: usize, sage_model: &str) {
+    let mut run = support::Script::new(&answer(&seed_arm(), prompt).run_id);
+    run.start(PROMPTS[prompt].1);
+    let (split, _) = run.call(0, "atlas", Phase::Split, None, "[\"the price\", \"the check\"]");
+    run.call(3_000, "sage", Phase::Answer, Some(split), "The ball costs 0.05.");
+    for mut event in run.events {
+        match &mut event.kind {
+            EventKind::CallStarted { node, request, .. } if node == "sage" => {
+                std::sync::Arc::make_mut(request).model = sage_model.into();
+            }
+            EventKind::CallFinished { node, metrics, .. } if node == "sage" => {
+                metrics.requested_model = sage_model.into();
+                metrics.answering_model = Some(sage_model.into());
+            }
+            _ => {}
+        }
+        recorder.listener().send(event).unwrap();
+    }
+}
+
+/// [`organizations_data`], with the seed organization's runs recorded (their member Sage on
+/// `sage_model`) when one is given.
+pub fn organizations_data_with(sage_model: Option<&str>) -> LabData {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("lab.db");
     let recorder = Recorder::start(&path).unwrap();
     let seed = seed_arm();
+    if let Some(model) = sage_model {
+        for prompt in 0..PROMPTS.len() {
+            record_seed_run(&recorder, prompt, model);
+        }
+    }
     {
         let mut store =
             LabRecord { writer: recorder.writer(), hierarchy_hash: "v1".into(), backend: BACKEND.into() };

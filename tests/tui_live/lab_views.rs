@@ -15,7 +15,7 @@ use ailab::tui::msg::lab::{ComparisonEnd, LabMsg};
 use ailab::tui::state::State;
 use ailab::tui::theme::Role;
 
-use super::lab_support::{data, empty_data, lab_state, organizations_data};
+use super::lab_support::{data, empty_data, lab_state, organizations_data, organizations_data_with};
 use super::support::{T0, feed, full_run};
 use crate::screen::{render, screen_problems, screen_text, text};
 
@@ -126,6 +126,29 @@ fn lab_names_another_organization_and_keeps_other_judges_apart() {
     let shown = text(&terminal);
     assert!(shown.contains("tree vs tree@seed#5eed5eed "), "{shown}");
     insta::assert_snapshot!("lab_organizations_table_80x24", terminal.backend());
+}
+
+/// The judge is no model of the tree loaded now, but a member of the seed's organization ran a
+/// second instance of it: the record's calls say so, and the Lab says "self-judged".
+#[test]
+fn lab_flags_a_judge_that_answered_in_another_organizations_run() {
+    let data = organizations_data_with(Some("phi-judge:2"));
+    assert!(data.judged.self_judged);
+    assert!(data.verdict.join(" ").contains("(self-judged): weak evidence"), "{:?}", data.verdict);
+    let mut s = lab_state(120, 40, Some(data));
+    update(&mut s, Msg::Resize { width: 120, height: 40 });
+    let shown = screen_text(&mut s, 120, 40);
+    assert!(shown.contains("SELF-JUDGED · the judge (phi-judge) is a model under test"), "{shown}");
+    let terminal = render(&mut s, 120, 40);
+    insta::assert_snapshot!("lab_self_judged_by_another_organization_120x40", terminal.backend());
+
+    // The same runs recorded with Sage on another model: nothing to flag.
+    let data = organizations_data_with(Some("llama-3.1-8b-instruct"));
+    assert!(!data.judged.self_judged);
+    let mut s = lab_state(120, 40, Some(data));
+    update(&mut s, Msg::Resize { width: 120, height: 40 });
+    let shown = screen_text(&mut s, 120, 40);
+    assert!(!shown.contains("SELF-JUDGED") && !shown.contains("self-judged"), "{shown}");
 }
 
 #[test]

@@ -62,6 +62,7 @@ impl Reader {
             judgements: judgements(&snapshot, judge_model, scope, version)?,
             votes: votes(&snapshot, scope, version)?,
             levels: levels(&snapshot, judge_model, scope, version)?,
+            arm_models: arm_models(&snapshot, scope, version)?,
         };
         snapshot.commit()?;
         Ok(rows)
@@ -251,6 +252,31 @@ fn level_judgement(row: LevelRow) -> Result<LevelJudgement, StoreError> {
     let shown_first = LevelSide::parse(&first)
         .ok_or_else(|| StoreError::Unreadable { id: first.clone(), reason: "unknown level side".into() })?;
     Ok(LevelJudgement { run_id, node, shown_first, judge_model, judge_run, pick: parse_pick(pick), reason })
+}
+
+/// The models the calls of the arms' runs of comparisons of `scope` asked for or were answered by,
+/// by comparison. From the calls rather than the configuration: another organization's arm ran
+/// models the hierarchy loaded now does not name. A deleted run leaves no calls to read.
+fn arm_models(
+    conn: &Connection,
+    scope: LabScope,
+    version: Option<&str>,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let sql = format!(
+        "SELECT a.comparison_id, k.requested_model AS model
+         FROM comparison_arms a JOIN comparisons c ON c.id = a.comparison_id JOIN calls k ON k.run_id = a.run_id
+         WHERE {scope}
+         UNION
+         SELECT a.comparison_id, k.answering_model
+         FROM comparison_arms a JOIN comparisons c ON c.id = a.comparison_id JOIN calls k ON k.run_id = a.run_id
+         WHERE {scope} AND k.answering_model IS NOT NULL
+         ORDER BY 1, 2",
+        scope = in_scope(3)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows =
+        stmt.query_map(params![DEMO_BACKEND, scope.is_demo(), version], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The votes on comparisons of `scope`, newest first.

@@ -72,7 +72,7 @@ impl LabShell {
                 let hierarchy = cx.engine.hierarchy();
                 let query = LabQuery {
                     scope: LabScope::of(cx.settings.demo),
-                    self_judged: lab::self_judged(&judge_model, hierarchy),
+                    judge_in_tree: lab::self_judged(&judge_model, hierarchy),
                     solo_model: hierarchy.root().model.clone(),
                     tree_name: lab::organization::tree_name(hierarchy),
                     current_version: hierarchy_hash(hierarchy),
@@ -250,17 +250,15 @@ fn not_judged(result: &ComparisonResult) -> Option<String> {
     })
 }
 
-/// The scores and the queue of `scope` (the demo's, or real models'), for the Lab tab: the record's
-/// rows, scored by the lab. `a_is_first` draws each pair's shown order: true shows the pair's
-/// first arm as "A" (the shell draws it at random).
 /// Which of the record's comparisons the Lab shows, and what it needs to say about them.
 #[derive(Debug, Clone)]
 pub struct LabQuery {
     /// The judge new comparisons use.
     pub judge_model: String,
     pub scope: LabScope,
-    /// The judge is a model under test.
-    pub self_judged: bool,
+    /// The judge is one of the models of the organization loaded now. The record's calls say the
+    /// rest: which compared organization's runs (another one's too) the judge's model answered in.
+    pub judge_in_tree: bool,
     /// The root's model: what "alone" means in the verdict.
     pub solo_model: String,
     /// The tree loaded now in words ("the lean tree"), set against other organizations.
@@ -274,6 +272,9 @@ pub struct LabQuery {
     pub members: Vec<(String, String)>,
 }
 
+/// The scores and the queue of `scope` (the demo's, or real models'), for the Lab tab: the record's
+/// rows, scored by the lab. `a_is_first` draws each pair's shown order: true shows the pair's
+/// first arm as "A" (the shell draws it at random).
 pub fn lab_data(
     reader: &Reader,
     query: LabQuery,
@@ -282,7 +283,7 @@ pub fn lab_data(
     let LabQuery {
         judge_model,
         scope,
-        self_judged,
+        judge_in_tree,
         solo_model,
         tree_name,
         current_version,
@@ -297,6 +298,10 @@ pub fn lab_data(
         reader.lab_rows_of(Some(&judge_model), scope, Some(&shown_version)).map_err(|e| e.to_string())?;
     let judges = reader.lab_judges(scope, &shown_version).map_err(|e| e.to_string())?;
     let judged = lab::judged_comparisons(&rows);
+    // The loaded tree only speaks for its own version (and for comparisons not made yet); what the
+    // judge's model answered in any arm's run, of any organization, is in the record.
+    let self_judged = !lab::trust::self_judged_comparisons(&rows, &judge_model).is_empty()
+        || (judge_in_tree && shown_version == current_version);
     let voted = lab::voted_comparisons(&rows);
     let mut all: std::collections::BTreeMap<i64, ComparisonResult> =
         judged.iter().map(|r| (r.comparison, r.clone())).collect();
