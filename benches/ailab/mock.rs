@@ -72,10 +72,19 @@ pub fn split_reply(count: usize, tokens: usize, pace: Duration) -> Reply {
 pub fn split_pieces(count: usize, tokens: usize) -> Vec<String> {
     let count = count.max(1);
     let words_per_item = (tokens / count).saturating_sub(4).max(1);
+    // Each sub-task names the question's subject (the checks reject one with nothing in common
+    // with the task it divides), then draws its words from a pseudo-random sequence: cycled words
+    // are a loop, which the checks rightly reject, and a rejected sub-task never starts early.
     let items: Vec<String> = (1..=count)
         .map(|i| {
-            let words: Vec<&str> = SUBJECT.iter().cycle().skip(i * 3).take(words_per_item).copied().collect();
-            format!("Sub-task {i} of {count}: {}", words.join(" "))
+            let mut z = i as u64;
+            let words: Vec<&str> = (0..words_per_item.saturating_sub(6))
+                .map(|_| {
+                    z = z.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    SUBJECT[((z >> 33) % SUBJECT.len() as u64) as usize]
+                })
+                .collect();
+            format!("Sub-task {i} of {count}: how flash memory uses quantum tunnelling, {}", words.join(" "))
         })
         .collect();
     let text = serde_json::Value::from(items).to_string();
