@@ -179,7 +179,12 @@ fn assign(
                     fallback_reason: None,
                 },
                 (Some(parsed), Some(Some(rejection))) => fallback(rejection.explain(&parsed.tasks[index])),
-                (Some(_), None) => fallback("the split broke off before this member's sub-task".into()),
+                // Fewer sub-tasks than members: the split ended early, or gave some empty.
+                (Some(parsed), None) => fallback(format!(
+                    "the split had no sub-task for this member ({} for {} members)",
+                    parsed.tasks.len(),
+                    children.len()
+                )),
                 (None, _) => fallback("the split could not be read as one sub-task per member".into()),
             }
         })

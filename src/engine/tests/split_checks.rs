@@ -143,3 +143,20 @@ async fn an_answer_that_repeats_its_instructions_is_flagged_and_left_out_of_the_
     );
     assert!(!text.contains("teammates cover the rest"), "the echo is not passed up: {text}");
 }
+
+#[tokio::test]
+async fn a_split_with_an_empty_sub_task_says_the_member_got_none() {
+    // Atlas's split closes its array with Sage's element empty: it did not break off.
+    let prompt = "Why do cats purr?";
+    let backend = ScriptedBackend::with_delay(Duration::from_millis(1), |req| {
+        if req.response_format.is_none() || !is_system(req, "Atlas") {
+            return echo_reply(req);
+        }
+        Reply::Text("[\"Explain the mechanics of how a cat's larynx makes the purr\", \"\"]".into())
+    });
+    let (summary, events) = run_collect(&engine(six_node_tree(), backend, 4), prompt).await;
+    assert_eq!(summary.status, RunStatus::Done);
+    let sage = assigned(&events, "sage");
+    assert_eq!(sage[0].1, Some(SplitMethod::Fallback));
+    assert_eq!(sage[0].2.as_deref(), Some("the split had no sub-task for this member (1 for 2 members)"));
+}
