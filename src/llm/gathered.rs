@@ -25,11 +25,6 @@ impl Gathered {
         }
     }
 
-    /// True when nothing is waiting to be handed on.
-    pub fn is_empty(&self) -> bool {
-        self.pending.is_empty()
-    }
-
     /// Hands every merged piece to `sink`, in the order they arrived.
     pub fn hand_on(&mut self, sink: DeltaSink<'_>) {
         for (delta, pieces) in self.pending.drain(..) {
@@ -55,7 +50,7 @@ mod tests {
             gathered.push(Delta::Content(piece.into()));
         }
         assert_eq!(handed(&mut gathered), vec![(Delta::Content("The sky is blue.".into()), 4)]);
-        assert!(gathered.is_empty(), "handing on empties it");
+        assert!(gathered.pending.is_empty(), "handing on empties it");
         assert_eq!(handed(&mut gathered), vec![]);
     }
 

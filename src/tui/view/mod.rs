@@ -30,7 +30,7 @@ use super::screen::Screen;
 use super::screen::layout::{self, TreeLayout};
 use super::state::{Overlay, State, Tab};
 use super::theme::Theme;
-pub use paint::{centered, draw_rows, span, to_line};
+pub use paint::{centered, draw_rows, span};
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, state: &State, screen: &Screen) {

@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 
 use crate::tui::action::{Action, Context};
 use crate::tui::state::State;
@@ -38,13 +38,6 @@ pub fn draw_rows(buf: &mut Buffer, area: Rect, rows: &[Row], theme: &Theme) {
     }
 }
 
-/// A wrapped row as a styled line.
-pub fn to_line<'a>(row: &'a Row, theme: &Theme) -> Line<'a> {
-    Line::from(
-        row.segs.iter().map(|s| Span::styled(s.text.as_str(), theme.style(s.role))).collect::<Vec<_>>(),
-    )
-}
-
 /// A centred rect of at most `width` × `height` inside `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
@@ -73,6 +66,13 @@ mod tests {
     use super::*;
     use crate::tui::text::wrap::Seg;
     use crate::tui::theme::{Role, ThemeSet};
+    use ratatui::text::Line;
+
+    fn to_line<'a>(row: &'a Row, theme: &Theme) -> Line<'a> {
+        Line::from(
+            row.segs.iter().map(|s| Span::styled(s.text.as_str(), theme.style(s.role))).collect::<Vec<_>>(),
+        )
+    }
 
     /// The same rows through ratatui's general path, to compare cell by cell.
     fn by_set_line(area: Rect, rows: &[Row], theme: &Theme) -> Buffer {
