@@ -13,35 +13,8 @@ use self::lanes::Lanes;
 use self::message::MessageDoc;
 use self::rows::FlowRow;
 use super::layout::{inner, overlay_frame};
-use crate::engine::RunStatus;
 use crate::tui::state::flow::FlowState;
 use crate::tui::state::run_view::RunView;
-
-/// What the rows were derived from: they change only when one of these does.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct Source {
-    generation: u64,
-    calls: usize,
-    finished: usize,
-    status: Option<RunStatus>,
-    states: Vec<&'static str>,
-    failures: usize,
-    flags: usize,
-}
-
-impl Source {
-    fn of(run: &RunView, generation: u64) -> Source {
-        Source {
-            generation,
-            calls: run.calls.len(),
-            finished: run.calls.iter().filter(|c| c.is_finished()).count(),
-            status: run.status,
-            states: run.nodes.iter().map(|n| n.status.as_ref().map_or("", |s| s.label())).collect(),
-            failures: run.nodes.iter().filter(|n| n.failure.is_some()).count(),
-            flags: run.nodes.iter().filter(|n| n.flag.is_some()).count(),
-        }
-    }
-}
 
 /// Where the flow view's parts go on a screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -72,7 +45,9 @@ impl FlowLayout {
 /// The flow view's screen, kept while the view is open.
 #[derive(Debug, Clone, Default)]
 pub struct FlowScreen {
-    source: Source,
+    /// What the rows were built from: the run's generation and its shape, which moves with every
+    /// event but a token (rows never show streamed text).
+    rows_for: (u64, u64),
     /// Every message of the run, in time order.
     pub rows: Vec<FlowRow>,
     pub lanes: Lanes,
@@ -85,10 +60,10 @@ pub struct FlowScreen {
 impl FlowScreen {
     /// Brings the rows, the lanes and the opened message up to date with the run.
     pub fn sync(&mut self, flow: &FlowState, run: &RunView, generation: u64, area: Rect) {
-        let source = Source::of(run, generation);
-        if source != self.source || self.rows.is_empty() {
+        let rows_for = (generation, run.shape);
+        if rows_for != self.rows_for || self.rows.is_empty() {
             self.rows = rows::rows(run);
-            self.source = source;
+            self.rows_for = rows_for;
         }
         let width = overlay_frame(area).width.saturating_sub(4);
         if self.lanes_for != (generation, width) {
