@@ -3,6 +3,7 @@
 //! levels with names, say, change only this file.
 
 use crate::config::Phase;
+use crate::engine::ReflectionRound;
 
 /// What a section shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,10 +43,9 @@ pub fn title(h: &Heading) -> String {
         Part::Call(Phase::Answer) if h.parent => "Answer alone (its helpers failed)".into(),
         Part::Call(Phase::Answer) => numbered("Answer", h.round),
         Part::Call(Phase::Synthesize) => numbered("Synthesis", h.round),
-        Part::Call(Phase::Reflect) if h.round <= h.rounds => match h.level {
-            Some(level) => format!("Reflection {} of {} · {level}", h.round, h.rounds),
-            None => format!("Reflection {} of {}", h.round, h.rounds),
-        },
+        Part::Call(Phase::Reflect) if h.round <= h.rounds => {
+            ReflectionRound { round: h.round, of: h.rounds, name: h.level.map(str::to_string) }.title()
+        }
         Part::Call(Phase::Reflect) => format!("Reflection {}", h.round),
         Part::Call(Phase::Revise) => match first_other.filter(|o| *o != h.node) {
             Some(reviewer) => format!("Revision after {reviewer}'s review"),
