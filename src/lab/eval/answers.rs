@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Eval, Step, expected_calls, short};
+use super::{Eval, Step, short};
 use crate::config::Hierarchy;
 use crate::engine::{Conversation, Exchange, PastTurn, RunStatus, RunSummary, new_run_id};
 use crate::lab::arm::{Arm, ArmResult};
@@ -57,7 +57,7 @@ impl Eval<'_> {
                         let budget = arms
                             .iter()
                             .find(|(a, _)| *a == Arm::Tree)
-                            .map_or(expected_calls(self.engine.hierarchy()), |(_, r)| r.calls as usize);
+                            .map_or(self.engine.hierarchy().calls_per_question(), |(_, r)| r.calls as usize);
                         let Some(summary) = self.run_arm(&arm, &prompt.text, budget, &conversation).await
                         else {
                             return Ok(None);

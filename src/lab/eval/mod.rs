@@ -17,7 +17,6 @@ use tokio_util::sync::CancellationToken;
 use super::arm::Arm;
 use super::data::{ComparisonResult, LabStore};
 use super::prompt_set::LabPrompt;
-use crate::config::Hierarchy;
 use crate::engine::{Engine, EventSink, PastTurn};
 
 /// What to run.
@@ -74,11 +73,6 @@ pub fn pairs(arms: &[Arm]) -> Vec<(Arm, Arm)> {
         }
     }
     out
-}
-
-/// Calls one run of the tree makes, before any failure (the compute arm's default budget).
-pub fn expected_calls(h: &Hierarchy) -> usize {
-    h.calls_per_question()
 }
 
 /// What one evaluation shares across its steps.
