@@ -144,11 +144,13 @@ impl ZoomText {
             });
         }
         if let Section::Static(memo) = &mut self.sections[2] {
-            let lines = level_lines(run, &node.id, levels);
-            let judges: std::collections::BTreeSet<String> =
-                levels.iter().map(|v| sanitize(&v.judge_model)).collect();
-            let judges = judges.into_iter().collect::<Vec<_>>().join(", ");
-            memo.ensure((generation, width, hash(&format!("{judges}\n{}", lines.concat()))), width, |w| {
+            // A run's judgements arrive once, after the run: the node and their count key the lines.
+            let key = hash(&node.id) ^ levels.len() as u64;
+            memo.ensure((generation, width, key), width, |w| {
+                let lines = level_lines(run, &node.id, levels);
+                let judges: std::collections::BTreeSet<String> =
+                    levels.iter().map(|v| sanitize(&v.judge_model)).collect();
+                let judges = judges.into_iter().collect::<Vec<_>>().join(", ");
                 if lines.is_empty() {
                     return;
                 }
