@@ -36,6 +36,10 @@ pub use writer::{FLUSH_AFTER, RecorderStatus};
 const STOP_TIMEOUT: Duration = Duration::from_secs(15);
 /// Events taken from the channel before a write, at most (a write per huge burst, not per event).
 const BATCH: usize = 4096;
+/// After a batch of streamed text only, how long the recorder lets the next events gather before
+/// it takes them: text is written up to [`FLUSH_AFTER`] later anyway, and waking once per piece of
+/// several streams would cost the machine a thread switch each. Jobs and flushes do not wait.
+const TEXT_PACE: Duration = Duration::from_millis(20);
 
 /// Starts recorders.
 pub struct Recorder;
@@ -298,6 +302,8 @@ async fn run_writer(
 ) -> Result<(), String> {
     let mut heartbeat = tokio::time::interval(Duration::from_millis(HEARTBEAT_EVERY_MS as u64));
     heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    // Set after a batch of text only: events wait in the channel until then.
+    let mut gathering: Option<TokioInstant> = None;
     loop {
         let deadline = writer.next_deadline().map(TokioInstant::from_std);
         tokio::select! {
@@ -312,12 +318,15 @@ async fn run_writer(
             // Before the events, so a stream of tokens never keeps a job waiting; the job takes the
             // events queued before it first. The handle keeps a sender, so the queue stays open.
             Some(job) = writes.jobs.recv() => run_job(&mut writer, &mut events, job),
-            event = events.recv() => {
+            _ = sleep_until(gathering), if gathering.is_some() => gathering = None,
+            event = events.recv(), if gathering.is_none() => {
                 let Some(event) = event else { break };
                 let mut urgent = writer.take(event);
                 urgent |= drain(&mut writer, &mut events, BATCH);
                 if urgent {
                     let _ = writer.commit(false);
+                } else {
+                    gathering = Some(TokioInstant::now() + TEXT_PACE);
                 }
             }
             _ = sleep_until(deadline), if deadline.is_some() => {
