@@ -37,9 +37,11 @@ struct Measured {
     cpu: Duration,
     wall: Duration,
     /// CPU per thread name at the end (for finding where the time goes).
-    threads: Vec<(String, Duration)>,
+    threads: Vec<proc_cpu::ThreadCpu>,
     /// The slowest frame the app drew, from its log.
     slowest_frame_us: Option<u64>,
+    /// Frames the app drew from start to exit.
+    frames: Option<u64>,
 }
 
 impl Measured {
@@ -136,9 +138,10 @@ fn summarise(report: &mut Report, what: &str, runs: &[Measured]) -> Option<f64> 
     let rate = median(&runs.iter().map(|m| m.tokens as f64 / m.wall.as_secs_f64()).collect::<Vec<_>>());
     report.info("7", format!("{what}: process CPU per streamed token"), us, "µs");
     let note = format!(
-        "median of {}, {tokens:.0} tokens at {rate:.0}/s; threads of the first: {}",
+        "median of {}, {tokens:.0} tokens at {rate:.0}/s; threads of the first: {}{}",
         runs.len(),
-        proc_cpu::describe(&first.threads)
+        proc_cpu::describe(&first.threads),
+        first.frames.map(|n| format!("; {n} frames drawn")).unwrap_or_default()
     );
     eprintln!("       {note}");
     report.note(note);
@@ -177,8 +180,13 @@ fn ailab_run(
     // where the time goes (`perf report -i FILE`).
     let perf = std::env::var_os("AILAB_BENCH_PERF").and_then(|file| {
         let file = format!("{}.{}", file.to_string_lossy(), if hierarchy.is_some() { "big" } else { "six" });
+        // AILAB_BENCH_PERF_HZ: samples a second (999); AILAB_BENCH_PERF_CALLS: `fp`, or
+        // `dwarf` for whole stacks of a binary built without frame pointers.
+        let hz = std::env::var("AILAB_BENCH_PERF_HZ").unwrap_or_else(|_| "999".into());
+        let calls = std::env::var("AILAB_BENCH_PERF_CALLS").unwrap_or_else(|_| "fp".into());
+        let pid = pid.to_string();
         std::process::Command::new("perf")
-            .args(["record", "-F", "999", "-g", "-o", &file, "-p", &pid.to_string()])
+            .args(["record", "-F", &hz, "--call-graph", &calls, "-o", &file, "-p", &pid])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -207,7 +215,8 @@ fn ailab_run(
         cpu: after.own.saturating_sub(before.own),
         wall: ended - started,
         threads,
-        slowest_frame_us: slowest_frame(&data.join("logs")),
+        slowest_frame_us: frames_logged(&data.join("logs"), "slowest_frame_us"),
+        frames: frames_logged(&data.join("logs"), "frames"),
     })
 }
 
@@ -274,7 +283,7 @@ fn peer_run(mock: &PacedMock, streamed: &AtomicUsize, binary: &Path, dir: &Path)
     if tokens == 0 {
         return Err(format!("aichat asked the mock for nothing; the pane shows:\n{}", tmux.screen()));
     }
-    Ok(Measured { tokens, cpu: children, wall, threads: Vec::new(), slowest_frame_us: None })
+    Ok(Measured { tokens, cpu: children, wall, threads: Vec::new(), slowest_frame_us: None, frames: None })
 }
 
 /// Opens `session` at the bench's size running `command`, and keeps the pane once it exits.
@@ -289,19 +298,20 @@ fn quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
-/// The slowest frame the app logged (`slowest_frame_us=…` on its "frames drawn" line).
-fn slowest_frame(logs: &Path) -> Option<u64> {
+/// A number the app logged on its "frames drawn" line (`frames=…`, `slowest_frame_us=…`): the
+/// largest, if it logged that line more than once.
+fn frames_logged(logs: &Path, field: &str) -> Option<u64> {
     let entries = std::fs::read_dir(logs).ok()?;
-    let mut slowest = None;
+    let mut most = None;
     for entry in entries.flatten() {
         let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
         for line in text.lines().filter(|l| l.contains("frames drawn")) {
             let value =
-                line.split("slowest_frame_us=").nth(1)?.split_whitespace().next()?.parse::<u64>().ok();
-            slowest = slowest.max(value);
+                line.split(&format!(" {field}=")).nth(1)?.split_whitespace().next()?.parse::<u64>().ok();
+            most = most.max(value);
         }
     }
-    slowest
+    most
 }
 
 /// `n` word pieces of an answer, with a paragraph break now and then and some Markdown.

@@ -17,10 +17,11 @@ use ailab::tui::msg::{Effect, Msg};
 use ailab::tui::screen::Screen;
 use ailab::tui::state::{ServerInfo, State};
 use ailab::tui::theme::ThemeSet;
+use ailab::tui::tty_backend::TtyBackend;
 use ailab::tui::update::update;
 use ailab::tui::view;
 use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use ratatui::backend::{CrosstermBackend, TestBackend};
 
 use crate::Options;
 use crate::measure::{median, ms, thread_cpu};
@@ -153,6 +154,7 @@ fn token(run_id: &str, node_index: usize, n: usize) -> RunEvent {
 pub fn run(options: &Options, report: &mut Report) {
     flood(options, report);
     frame_cost(options, report);
+    streaming_frame_cost(options, report);
 }
 
 /// Six panes at 2000 tokens/s for a few seconds through the real loop.
@@ -273,4 +275,85 @@ fn pane_frame_cost(tokens: usize, frames: usize) -> f64 {
         samples.push(ms(thread_cpu().saturating_sub(before)));
     }
     median(&samples)
+}
+
+/// One frame as the live view pays it while a run streams: each of the six panes got a read's
+/// worth of words since the last frame (the reducer and the screen's update are counted), then
+/// the frame is drawn and written (to memory, not to a terminal). Drawn twice per frame, the
+/// app's way (its painter and backend) and through ratatui's `Terminal::draw` and crossterm's
+/// backend, each keeping its own last frame, so the two see the same changes; median CPU µs per
+/// frame of each.
+fn streaming_frame_cost(options: &Options, report: &mut Report) {
+    let frames = std::env::var("AILAB_BENCH_FRAMES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(if options.quick { 300 } else { 1000 });
+    let hierarchy = Arc::new(six_node_tree());
+    let mut state = fresh_state(hierarchy.clone());
+    let mut screen = Screen::of(&state);
+    let run_id = "bench-streaming";
+    step(&mut state, &mut screen, Msg::RunLaunched { run_id: run_id.into() });
+    for event in opening(run_id, &hierarchy) {
+        step(&mut state, &mut screen, Msg::Engine(event));
+    }
+    // Fixed viewports: there is no terminal to ask for its size.
+    let area = ratatui::layout::Rect::new(0, 0, WIDTH, HEIGHT);
+    let fixed = || ratatui::TerminalOptions { viewport: ratatui::Viewport::Fixed(area) };
+    let written = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut ours = Terminal::with_options(TtyBackend::new(CountingSink(written.clone())), fixed())
+        .unwrap_or_else(|err| panic!("bench: no terminal: {err}"));
+    let mut theirs = Terminal::with_options(CrosstermBackend::new(CountingSink(Arc::default())), fixed())
+        .unwrap_or_else(|err| panic!("bench: no terminal: {err}"));
+    let mut painter = ailab::tui::painter::Painter::default();
+    let (mut updates, mut ours_ms, mut theirs_ms) = (Vec::new(), Vec::new(), Vec::new());
+    for frame in 0..frames {
+        let before = thread_cpu();
+        for (pane, _) in NODES.iter().enumerate() {
+            let words: String = (0..8).map(|k| piece(frame * 8 + k)).collect();
+            let mut event = token(run_id, pane, frame);
+            if let EventKind::Token { text, pieces, .. } = &mut event.kind {
+                *text = words;
+                *pieces = 8;
+            }
+            step(&mut state, &mut screen, Msg::Engine(event));
+        }
+        updates.push(ms(thread_cpu().saturating_sub(before)));
+        let before = thread_cpu();
+        painter
+            .draw(&mut ours, |f| view::draw(f, &state, &screen))
+            .unwrap_or_else(|err| panic!("bench: draw: {err}"));
+        ours_ms.push(ms(thread_cpu().saturating_sub(before)));
+        let before = thread_cpu();
+        theirs.draw(|f| view::draw(f, &state, &screen)).unwrap_or_else(|err| panic!("bench: draw: {err}"));
+        theirs_ms.push(ms(thread_cpu().saturating_sub(before)));
+    }
+    let (update, ours, theirs) = (median(&updates), median(&ours_ms), median(&theirs_ms));
+    report.info("3", "frame while six panes stream: update + draw (median)", (update + ours) * 1000.0, "µs");
+    report.note(format!(
+        "{WIDTH}×{HEIGHT}, 8 words per pane per frame, {} bytes written per frame; update {:.0} µs, draw {:.0} µs",
+        written.load(Ordering::Relaxed) / frames.max(1),
+        update * 1000.0,
+        ours * 1000.0
+    ));
+    report.info(
+        "3",
+        "the same draw through ratatui's Terminal::draw and crossterm (median)",
+        theirs * 1000.0,
+        "µs",
+    );
+    report.info("3", "draw: the app's ÷ ratatui's and crossterm's", ours / theirs, "×");
+}
+
+/// A terminal that only counts the bytes written to it.
+struct CountingSink(Arc<std::sync::atomic::AtomicUsize>);
+
+impl std::io::Write for CountingSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.fetch_add(buf.len(), Ordering::Relaxed);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

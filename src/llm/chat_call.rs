@@ -10,9 +10,11 @@ use futures::{FutureExt, Stream, StreamExt};
 use reqwest::Response;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use serde_json::{Value, json};
+use tokio::sync::mpsc;
 
 use super::client::HttpBackend;
 use super::gathered::Gathered;
+use super::paced::Paced;
 use super::retry;
 use super::server_error::{self, excerpt};
 use super::sse::SseParser;
@@ -25,6 +27,21 @@ const HEAD_BYTES: usize = 200;
 /// How long streamed text is left to gather between two reads (under a frame, 25 ms).
 const GATHER: std::time::Duration = std::time::Duration::from_millis(20);
 
+/// What the network thread sends back to the caller of a call.
+enum Streamed {
+    Piece(Delta, u32),
+    Done(Result<ChatCompletion, LlmError>),
+}
+
+/// Stops a call on the network thread when its caller lets go of it.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// A 200 response and what is known when it arrived.
 struct Opened {
     response: Response,
@@ -34,16 +51,51 @@ struct Opened {
 }
 
 impl HttpBackend {
-    /// Streams one completion, handing each piece of text to `on_delta` as it arrives.
+    /// Streams one completion, handing each piece of text to `on_delta` as it arrives. The HTTP
+    /// work runs on the network thread ([`Paced`]); the pieces come back here, so `on_delta` runs
+    /// on the caller's side. Dropping this future stops the call and closes its connection.
     pub(super) async fn chat(
         &self,
         request: &ChatRequest,
         on_delta: DeltaSink<'_>,
     ) -> Result<ChatCompletion, LlmError> {
         let body = request_body(request)?;
-        let opened = self.open(&body, &request.model).await?;
+        let Some(paced) = Paced::get() else {
+            return self.call(body, &request.model, on_delta, None).await;
+        };
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let backend = self.clone();
+        let model = request.model.clone();
+        let task = paced.spawn(async move {
+            let pieces = tx.clone();
+            let mut send = move |delta: Delta, count: u32| {
+                let _ = pieces.send(Streamed::Piece(delta, count));
+            };
+            let result = backend.call(body, &model, &mut send, Some(paced)).await;
+            let _ = tx.send(Streamed::Done(result));
+        });
+        let _stop = AbortOnDrop(task);
+        while let Some(streamed) = rx.recv().await {
+            match streamed {
+                Streamed::Piece(delta, count) => on_delta(delta, count),
+                Streamed::Done(result) => return result,
+            }
+        }
+        // The task ended without a result: it panicked (logged by the panic hook).
+        Err(LlmError::InvalidResponse { message: "the call stopped unexpectedly inside ailab".into() })
+    }
+
+    /// One call from request to last piece, on whichever runtime polls it.
+    async fn call(
+        &self,
+        body: Value,
+        model: &str,
+        on_delta: DeltaSink<'_>,
+        paced: Option<&Paced>,
+    ) -> Result<ChatCompletion, LlmError> {
+        let opened = self.open(&body, model).await?;
         let retries = opened.retries;
-        let mut completion = self.read(opened, &request.model, on_delta).await?;
+        let mut completion = self.read(opened, model, on_delta, paced).await?;
         completion.retries = retries;
         Ok(completion)
     }
@@ -84,6 +136,7 @@ impl HttpBackend {
         opened: Opened,
         model: &str,
         on_delta: DeltaSink<'_>,
+        paced: Option<&Paced>,
     ) -> Result<ChatCompletion, LlmError> {
         let Opened { response, first_token_deadline, .. } = opened;
         let mut decoder = StreamDecoder::new(model);
@@ -130,6 +183,9 @@ impl HttpBackend {
                             break;
                         }
                     };
+                    if let Some(paced) = paced {
+                        paced.streamed();
+                    }
                     if head.len() < HEAD_BYTES {
                         head.extend_from_slice(&bytes[..bytes.len().min(HEAD_BYTES - head.len())]);
                     }
@@ -152,8 +208,9 @@ impl HttpBackend {
                 }
                 // Once text flows, let a few milliseconds of it gather in the socket: it is then
                 // read with one system call and handed on in one go, instead of a wake-up of every
-                // task on the way per token.
-                if first_token_at.is_some() && !decoder.is_done() {
+                // task on the way per token. The network thread does this for all its calls at
+                // once (it reads in ticks while anything streams).
+                if paced.is_none() && first_token_at.is_some() && !decoder.is_done() {
                     tokio::time::sleep_until(gather_tick(Instant::now()).into()).await;
                 }
             }

@@ -17,9 +17,14 @@ use crate::config::ServerConfig;
 pub(super) const QUICK_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Streams chat completions from one base URL.
+#[derive(Clone)]
 pub struct HttpBackend {
     pub(super) base_url: String,
+    /// For chat calls, which run on the network thread: the connections it keeps are that
+    /// thread's, so a call never reads through a connection another runtime drives.
     pub(super) client: Client,
+    /// For the quick questions (model lists, the LM Studio greeting), asked from any runtime.
+    pub(super) quick: Client,
     pub(super) timeouts: Timeouts,
     pub(super) retry: RetryPolicy,
 }
@@ -81,16 +86,19 @@ impl HttpBackend {
             headers.insert(AUTHORIZATION, value);
         }
         // No proxy: a user's HTTP_PROXY must not swallow requests to a server on localhost.
-        let mut builder = Client::builder()
-            .no_proxy()
-            .default_headers(headers)
-            .user_agent(concat!("ailab/", env!("CARGO_PKG_VERSION")))
-            .tcp_nodelay(true);
-        if let Some(connect) = timeouts.connect {
-            builder = builder.connect_timeout(connect);
-        }
-        let client = builder.build().map_err(|e| invalid(format!("cannot set up the HTTP client: {e}")))?;
-        Ok(Self { base_url, client, timeouts, retry: RetryPolicy::default() })
+        let build = || {
+            let mut builder = Client::builder()
+                .no_proxy()
+                .default_headers(headers.clone())
+                .user_agent(concat!("ailab/", env!("CARGO_PKG_VERSION")))
+                .tcp_nodelay(true);
+            if let Some(connect) = timeouts.connect {
+                builder = builder.connect_timeout(connect);
+            }
+            builder.build().map_err(|e| invalid(format!("cannot set up the HTTP client: {e}")))
+        };
+        let (client, quick) = (build()?, build()?);
+        Ok(Self { base_url, client, quick, timeouts, retry: RetryPolicy::default() })
     }
 
     /// The same client with another retry policy (tests use short delays).
@@ -110,7 +118,7 @@ impl HttpBackend {
         let Ok(mut url) = Url::parse(&self.base_url) else { return false };
         url.set_path("/lmstudio-greeting");
         url.set_query(None);
-        let Ok(response) = self.client.get(url).timeout(QUICK_REQUEST_TIMEOUT).send().await else {
+        let Ok(response) = self.quick.get(url).timeout(QUICK_REQUEST_TIMEOUT).send().await else {
             return false;
         };
         if !response.status().is_success() {
@@ -124,7 +132,7 @@ impl HttpBackend {
     pub async fn models(&self) -> Result<Vec<ModelInfo>, LlmError> {
         let url = format!("{}/models", self.base_url);
         let response = self
-            .client
+            .quick
             .get(&url)
             .timeout(QUICK_REQUEST_TIMEOUT)
             .send()

@@ -26,8 +26,7 @@ impl HttpBackend {
         let mut url = Url::parse(&self.base_url).ok()?;
         url.set_path("/api/v0/models");
         url.set_query(None);
-        let response =
-            self.client.get(url).timeout(super::client::QUICK_REQUEST_TIMEOUT).send().await.ok()?;
+        let response = self.quick.get(url).timeout(super::client::QUICK_REQUEST_TIMEOUT).send().await.ok()?;
         if !response.status().is_success() {
             return None;
         }

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod error;
 pub mod gathered;
 pub mod lmstudio;
+pub mod paced;
 pub mod retry;
 pub mod schema;
 pub mod server_error;

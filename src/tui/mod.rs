@@ -12,11 +12,13 @@ pub mod clipboard;
 pub mod format;
 pub mod keymap;
 pub mod msg;
+pub mod painter;
 pub mod screen;
 pub mod state;
 pub mod terminal;
 pub mod text;
 pub mod theme;
+pub mod tty_backend;
 pub mod update;
 pub mod view;
 

@@ -14,7 +14,8 @@ use crossterm::event::{
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+
+use crate::tui::tty_backend::TtyBackend;
 
 /// True while the terminal is in raw mode on the alternate screen.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -26,7 +27,7 @@ static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 /// The terminal type the app draws on. Frames go through a buffer as large as a busy frame and
 /// are written with one system call when ratatui flushes at the end of each frame (stdout's own
 /// buffer holds 1 KiB, so a frame would take dozens).
-pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+pub type Tui = Terminal<TtyBackend<BufWriter<Stdout>>>;
 
 /// Bytes of the frame buffer.
 const FRAME_BUFFER: usize = 64 * 1024;
@@ -46,8 +47,7 @@ pub fn enter() -> io::Result<(Tui, Guard)> {
     install_panic_hook();
     let guard = Guard;
     take_over()?;
-    let terminal =
-        Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, io::stdout())))?;
+    let terminal = Terminal::new(TtyBackend::new(BufWriter::with_capacity(FRAME_BUFFER, io::stdout())))?;
     Ok((terminal, guard))
 }
 

@@ -235,3 +235,28 @@ async fn lmstudio_greeting_and_model_list() {
     mock.configure(|c| c.models = vec!["only-one".into()]);
     assert_eq!(backend.list_models().await.unwrap().len(), 1);
 }
+
+/// A server writes one token per write; while text flows, the network thread reads in ticks
+/// (`llm::paced`), so tokens written a millisecond apart come in a few gathered hand-ons, whole
+/// and in order, with the count of the pieces each holds. (A slower machine gathers more per
+/// hand-on, never fewer.)
+#[tokio::test]
+async fn tokens_written_a_millisecond_apart_arrive_gathered_whole_and_in_order() {
+    let mock = MockServer::start().await;
+    let pieces: Vec<String> = (0..200).map(|n| format!("w{n} ")).collect();
+    let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
+    mock.push(StreamScript::answer(&pieces).paced(Duration::from_millis(1)));
+    let (handed, result) = chat_pieces(&backend(&mock.base_url()), &request()).await;
+    let text: String = handed
+        .iter()
+        .filter_map(|(delta, _)| match delta {
+            Delta::Content(text) => Some(text.as_str()),
+            Delta::Reasoning(_) => None,
+        })
+        .collect();
+    assert_eq!(text, pieces.concat());
+    assert_eq!(result.unwrap().content, pieces.concat());
+    assert_eq!(handed.iter().map(|(_, count)| *count).sum::<u32>(), 200, "every piece counted");
+    // 200 writes over at least 200 ms, read in 20 ms ticks: about ten hand-ons, not 200.
+    assert!(handed.len() <= 60, "{} hand-ons for 200 pieces", handed.len());
+}

@@ -20,20 +20,34 @@ struct Live {
     state: State,
     screen: Screen,
     messages: usize,
+    /// Bring the screen in step only where the loop does (before a key or a click, and before
+    /// a frame: here every `frame`th message), not after every message.
+    frame: Option<usize>,
 }
 
 impl Live {
     fn new() -> Live {
         let state = state(120, 40);
-        Live { screen: Screen::of(&state), state, messages: 0 }
+        Live { screen: Screen::of(&state), state, messages: 0, frame: None }
+    }
+
+    fn lazy(frame: usize) -> Live {
+        Live { frame: Some(frame), ..Live::new() }
     }
 
     /// Folds `msg` as the loop does, then checks the kept screen against a fresh one.
     fn send(&mut self, msg: Msg) -> Vec<Effect> {
         let what = format!("{msg:?}").chars().take(80).collect::<String>();
+        let reads_screen = matches!(msg, Msg::Key(_) | Msg::Mouse(_));
+        if reads_screen && self.frame.is_some() {
+            self.screen.sync(&self.state);
+        }
         let effects = update(&mut self.state, &self.screen, msg);
-        self.screen.sync(&self.state);
         self.messages += 1;
+        if self.frame.is_some_and(|frame| self.messages % frame != 0) {
+            return effects;
+        }
+        self.screen.sync(&self.state);
         let (kept, fresh) = (digest(&self.screen), digest(&Screen::of(&self.state)));
         if kept != fresh {
             let at = kept.lines().zip(fresh.lines()).position(|(a, b)| a != b).unwrap_or(0);
@@ -46,6 +60,12 @@ impl Live {
             );
         }
         effects
+    }
+
+    /// The kept screen as a frame would draw it (brought in step first, as the loop does).
+    fn screen(&mut self) -> &Screen {
+        self.screen.sync(&self.state);
+        &self.screen
     }
 
     fn run(&mut self, run_id: &str, text: &str) {
@@ -108,7 +128,19 @@ fn digest(screen: &Screen) -> String {
 
 #[test]
 fn the_screen_kept_in_step_is_the_screen_built_afresh_through_a_whole_session() {
-    let mut live = Live::new();
+    session(Live::new());
+}
+
+/// The loop brings the screen in step before a key or a click and before each frame, so many
+/// messages (a frame's worth of streamed text, a run's start and end) can fall between two syncs.
+#[test]
+fn the_screen_brought_in_step_only_before_keys_and_frames_is_the_screen_built_afresh() {
+    for frame in [2, 3, 7, 19] {
+        session(Live::lazy(frame));
+    }
+}
+
+fn session(mut live: Live) {
     live.send(Msg::Tick { now_ms: T0 });
     // Two runs in a row: their calls have the same ids, and a pane must not keep the first's text.
     live.run("r1", PROMPT);
@@ -130,7 +162,7 @@ fn the_screen_kept_in_step_is_the_screen_built_afresh_through_a_whole_session() 
     live.feed(&second.events[half + 10..half + 20]);
     live.send(key(KeyCode::Up));
     live.send(key(KeyCode::Enter));
-    assert!(live.screen.flow.as_ref().is_some_and(|f| f.message.is_some()), "a message is open");
+    assert!(live.screen().flow.as_ref().is_some_and(|f| f.message.is_some()), "a message is open");
     live.feed(&second.events[half + 20..half + 30]);
     live.send(Msg::Resize { width: 70, height: 20 });
     live.send(key(KeyCode::Esc));
@@ -156,15 +188,17 @@ fn the_screen_kept_in_step_is_the_screen_built_afresh_through_a_whole_session() 
     live.send(alt('4'));
     live.send(Msg::Lab(LabMsg::Loaded(Ok(Box::new(super::lab_support::data())))));
     live.send(Msg::Resize { width: 90, height: 30 });
-    assert!(!live.screen.lab.board_rows.is_empty(), "the board is on screen");
+    assert!(!live.screen().lab.board_rows.is_empty(), "the board is on screen");
     // The blind vote on the first pair, resized, closed; then back to the Run tab.
     live.send(key(KeyCode::Char('v')));
     assert!(live.state.lab.vote.as_ref().is_some_and(|v| v.item.is_some()), "the vote screen shows a pair");
-    assert!(!live.screen.lab.vote.a_rows.is_empty(), "its answers are wrapped");
+    assert!(!live.screen().lab.vote.a_rows.is_empty(), "its answers are wrapped");
     live.send(Msg::Resize { width: 110, height: 35 });
     live.send(key(KeyCode::Esc));
     live.send(alt('1'));
     assert!(live.messages > 200, "a whole session: {} messages", live.messages);
+    let fresh = digest(&Screen::of(&live.state));
+    assert_eq!(digest(live.screen()), fresh, "at the end");
 }
 
 /// The window shrinks and a frame is due before its resize message arrives (tokens queued ahead

@@ -12,6 +12,7 @@ use tokio::sync::mpsc::error::TryRecvError;
 use tokio::time::Instant;
 
 use crate::tui::msg::{Effect, Msg};
+use crate::tui::painter::Painter;
 use crate::tui::screen::Screen;
 use crate::tui::state::State;
 use crate::tui::update::{needs_redraw, update};
@@ -42,8 +43,10 @@ pub enum Exit {
     Closed,
 }
 
-/// Runs until a `Quit` effect or the channel closes. The screen derived from the state is kept
-/// in step after every message, so the reducer pages and hit-tests against what is on screen.
+/// Runs until a `Quit` effect or the channel closes. The screen derived from the state is brought
+/// in step before every message that reads it (keys and the mouse: the reducer pages and
+/// hit-tests against what is on screen) and before every frame, not after each of the messages
+/// between (a frame's worth of streamed text is folded, then wrapped once).
 /// Logs how many frames were drawn and the slowest (the benchmark suite reads it from the log).
 pub async fn run<B: Backend>(
     terminal: &mut Terminal<B>,
@@ -52,7 +55,15 @@ pub async fn run<B: Backend>(
     performer: &mut impl Performer,
     frame: Duration,
 ) -> io::Result<Exit> {
-    let mut ui = Ui { state, screen: Screen::default(), performer, frames: 0, slowest: Duration::ZERO };
+    let mut ui = Ui {
+        state,
+        screen: Screen::default(),
+        stale: true,
+        painter: Painter::default(),
+        performer,
+        frames: 0,
+        slowest: Duration::ZERO,
+    };
     let exit = drive(terminal, &mut ui, rx, frame).await;
     tracing::info!(frames = ui.frames, slowest_frame_us = ui.slowest.as_micros() as u64, "frames drawn");
     exit
@@ -64,7 +75,6 @@ async fn drive<B: Backend, P: Performer>(
     rx: &mut UnboundedReceiver<Msg>,
     frame: Duration,
 ) -> io::Result<Exit> {
-    ui.screen = Screen::of(ui.state);
     if ui.draw(terminal)?.is_break() {
         return Ok(Exit::Quit);
     }
@@ -113,6 +123,9 @@ async fn drive<B: Backend, P: Performer>(
 struct Ui<'a, P: Performer> {
     state: &'a mut State,
     screen: Screen,
+    /// Whether a message was folded since `screen` was last brought in step with `state`.
+    stale: bool,
+    painter: Painter,
     performer: &'a mut P,
     /// Frames drawn, and the longest one took (fold of a resize, layout, diff and write).
     frames: u64,
@@ -127,8 +140,11 @@ impl<P: Performer> Ui<'_, P> {
         terminal: &mut Terminal<B>,
         msg: Msg,
     ) -> io::Result<ControlFlow<(), bool>> {
+        if reads_screen(&msg) {
+            self.sync_screen();
+        }
         let effects = update(self.state, &self.screen, msg);
-        self.screen.sync(self.state);
+        self.stale = true;
         let mut redrawn = false;
         for effect in effects {
             if effect == Effect::Quit {
@@ -136,11 +152,18 @@ impl<P: Performer> Ui<'_, P> {
             }
             self.performer.perform(effect);
             if self.performer.take_full_redraw() {
-                redraw_all(terminal)?;
+                redraw_all(terminal, &mut self.painter)?;
                 redrawn = true;
             }
         }
         Ok(ControlFlow::Continue(redrawn))
+    }
+
+    fn sync_screen(&mut self) {
+        if self.stale {
+            self.screen.sync(self.state);
+            self.stale = false;
+        }
     }
 
     /// Draws a frame. The terminal may have changed size before its resize message arrived (a
@@ -162,18 +185,25 @@ impl<P: Performer> Ui<'_, P> {
                 return Ok(ControlFlow::Break(()));
             }
         }
+        self.sync_screen();
         let (state, screen) = (&*self.state, &self.screen);
-        terminal
-            .draw(|frame| view::draw(frame, state, screen))
-            .map(|_| ControlFlow::Continue(()))
+        self.painter
+            .draw(terminal, |frame| view::draw(frame, state, screen))
+            .map(|()| ControlFlow::Continue(()))
             .map_err(|e| io::Error::other(e.to_string()))
     }
 }
 
+/// Whether the reducer reads the screen for `msg` (what is where, how tall a page is).
+fn reads_screen(msg: &Msg) -> bool {
+    matches!(msg, Msg::Key(_) | Msg::Mouse(_))
+}
+
 /// Makes the next frame repaint every cell. (`Terminal::clear` would ask the terminal where its
 /// cursor is, which waits on the key reader that holds crossterm's event lock.)
-fn redraw_all<B: Backend>(terminal: &mut Terminal<B>) -> io::Result<()> {
+fn redraw_all<B: Backend>(terminal: &mut Terminal<B>, painter: &mut Painter) -> io::Result<()> {
     let size = terminal.size().map_err(|e| io::Error::other(e.to_string()))?;
     let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+    painter.forget(area);
     terminal.resize(area).map_err(|e| io::Error::other(e.to_string()))
 }

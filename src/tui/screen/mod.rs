@@ -3,7 +3,8 @@
 //! run, so a frame never re-wraps a whole transcript). It sits below both the reducer, which pages
 //! and hit-tests against what the user sees, and the views, which only paint it.
 //!
-//! The loop keeps one [`Screen`] beside the state and calls [`Screen::sync`] after every message;
+//! The loop keeps one [`Screen`] beside the state and calls [`Screen::sync`] before every message
+//! that reads it (keys, the mouse) and before every frame;
 //! `Screen::of(&state)` builds the same thing from scratch (tests do). The caches inside it are an
 //! optimisation only: a synced screen always equals a fresh one.
 

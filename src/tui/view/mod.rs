@@ -2,6 +2,7 @@
 //! Views ask the theme for roles, never for colours, and draw only the rows that are visible.
 
 pub mod answer;
+mod bordered;
 mod compact;
 mod connectors;
 mod flow;

@@ -4,8 +4,8 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::symbols::border;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType};
 
 use crate::tui::format;
 use crate::tui::screen::Screen;
@@ -14,6 +14,7 @@ use crate::tui::state::run_view::CallWait;
 use crate::tui::state::{Focus, State};
 use crate::tui::text::wrap::truncate;
 use crate::tui::theme::Role;
+use crate::tui::view::bordered::{Titles, bordered};
 use crate::tui::view::paint::{draw_rows, span};
 
 pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen, index: usize) {
@@ -51,16 +52,16 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen, index
         span(" ", theme.style(Role::Title)),
     ]);
     let figures = state.run.view.figures(index, state.now_ms);
-    let mut block = Block::bordered()
-        .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
-        .border_style(border_style)
-        .title_top(title)
-        .title_top(Line::from(span(badge, theme.style(role))).right_aligned());
+    let mut titles = Titles {
+        top_left: vec![title],
+        top_right: vec![Line::from(span(badge, theme.style(role))).right_aligned()],
+        ..Titles::default()
+    };
     if call.is_some() {
         let parts = format::figures(&figures);
         let footer = format::fit_parts(&parts, (rect.width as usize).saturating_sub(4));
         if !footer.is_empty() {
-            block = block.title_bottom(Line::from(span(format!(" {footer} "), theme.style(Role::Metrics))));
+            titles.bottom_left.push(Line::from(span(format!(" {footer} "), theme.style(Role::Metrics))));
         }
     }
     let text_area = inner(rect);
@@ -71,12 +72,13 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &State, screen: &Screen, index
         let top = scroll.top(total, body_height);
         let more = total.saturating_sub(top + body_height);
         if more > 0 {
-            block = block.title_bottom(
+            titles.bottom_right.push(
                 Line::from(span(format!(" ↓ {more} more "), theme.style(Role::KeyHint))).right_aligned(),
             );
         }
     }
-    frame.render_widget(block, rect);
+    let set = if focused { border::THICK } else { border::ROUNDED };
+    bordered(frame.buffer_mut(), rect, &set, border_style, &titles);
 
     let caption_rows = pane.caption.len() as u16;
     draw_rows(frame.buffer_mut(), Rect { height: caption_rows, ..text_area }, &pane.caption, theme);
