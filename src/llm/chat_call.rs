@@ -52,8 +52,9 @@ struct Opened {
 
 impl HttpBackend {
     /// Streams one completion, handing each piece of text to `on_delta` as it arrives. The HTTP
-    /// work runs on the network thread ([`Paced`]); the pieces come back here, so `on_delta` runs
-    /// on the caller's side. Dropping this future stops the call and closes its connection.
+    /// work runs on the network thread ([`Paced`]): called there, directly; called from another
+    /// runtime, as a task there whose pieces come back over a channel, so `on_delta` runs on the
+    /// caller's side. Dropping this future stops the call and closes its connection.
     pub(super) async fn chat(
         &self,
         request: &ChatRequest,
@@ -63,6 +64,9 @@ impl HttpBackend {
         let Some(paced) = Paced::get() else {
             return self.call(body, &request.model, on_delta, None).await;
         };
+        if Paced::is_current() {
+            return self.call(body, &request.model, on_delta, Some(paced)).await;
+        }
         let (tx, mut rx) = mpsc::unbounded_channel();
         let backend = self.clone();
         let model = request.model.clone();

@@ -33,6 +33,11 @@ pub struct Paced {
 /// Set by a call that read streamed data since the thread last had nothing to run.
 static STREAMED: AtomicBool = AtomicBool::new(false);
 
+thread_local! {
+    /// True on the network thread.
+    static ON_NETWORK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 impl Paced {
     /// The network thread, started on first use; `None` if it cannot start (the calls then run on
     /// the caller's runtime, as before).
@@ -50,9 +55,28 @@ impl Paced {
         self.handle.spawn(future)
     }
 
+    /// Whether the caller runs on the network thread (a call made there needs no hand-over).
+    pub fn is_current() -> bool {
+        ON_NETWORK.with(std::cell::Cell::get)
+    }
+
     /// Called by a call for each piece of a stream it read: the thread stays (or goes) paced.
     pub fn streamed(&self) {
         STREAMED.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Runs `future` on the network thread, or on the caller's runtime when there is none. A run
+/// started here makes its calls where their HTTP runs: a streamed piece reaches the engine
+/// without a hand-over to another thread.
+pub fn spawn<F>(future: F) -> tokio::task::JoinHandle<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    match Paced::get() {
+        Some(paced) => paced.spawn(future),
+        None => tokio::spawn(future),
     }
 }
 
@@ -76,9 +100,10 @@ fn start() -> Option<Paced> {
         }
     };
     let handle = runtime.handle().clone();
-    let started = std::thread::Builder::new()
-        .name("ailab-network".into())
-        .spawn(move || runtime.block_on(std::future::pending::<()>()));
+    let started = std::thread::Builder::new().name("ailab-network".into()).spawn(move || {
+        ON_NETWORK.with(|on| on.set(true));
+        runtime.block_on(std::future::pending::<()>())
+    });
     match started {
         Ok(_) => Some(Paced { handle }),
         Err(err) => {

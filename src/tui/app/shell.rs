@@ -106,7 +106,8 @@ impl Shell {
         let sink = self.sink.clone();
         let tx = self.tx.clone();
         let id = run_id.clone();
-        let task = tokio::spawn(launch(engine, id, sink, cancel));
+        // On the network thread, where the run's calls stream (see `llm::paced`).
+        let task = crate::llm::paced::spawn(launch(engine, id, sink, cancel));
         tokio::spawn(async move {
             let outcome = task.await.map_err(|err| match err.try_into_panic() {
                 Ok(payload) => crate::panic::message(payload.as_ref()),

@@ -11,6 +11,8 @@ use ratatui::symbols::merge::MergeStrategy;
 use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
+use crate::tui::view::paint::put_text;
+
 /// The titles on a pane's borders: left-aligned and right-aligned, top and bottom.
 #[derive(Debug, Default)]
 pub struct Titles<'a> {
@@ -65,7 +67,7 @@ fn left_titles(buf: &mut Buffer, mut area: Rect, titles: &[Line]) {
             break;
         }
         let width = line_width(title);
-        title.render(Rect { width: width.min(area.width), ..area }, buf);
+        render(buf, Rect { width: width.min(area.width), ..area }, title);
         let advance = width.saturating_add(1);
         area.x = area.x.saturating_add(advance);
         area.width = area.width.saturating_sub(advance);
@@ -80,8 +82,29 @@ fn right_titles(buf: &mut Buffer, mut area: Rect, titles: &[Line]) {
         }
         let width = line_width(title);
         let x = area.right().saturating_sub(width).max(area.left());
-        title.render(Rect { x, width: width.min(area.width), ..area }, buf);
+        render(buf, Rect { x, width: width.min(area.width), ..area }, title);
         area.width = area.width.saturating_sub(width).saturating_sub(1);
+    }
+}
+
+/// A title as `Line::render` draws it. One that fits (all of them, unless the pane is narrow) is
+/// drawn span by span, printable ASCII straight into the cells; a cut one takes `Line::render`,
+/// which decides what to cut by its alignment.
+fn render(buf: &mut Buffer, area: Rect, title: &Line) {
+    let fits = usize::from(area.width) >= title.width();
+    if !fits || title.style != Style::default() || area.is_empty() {
+        title.render(area, buf);
+        return;
+    }
+    let mut x = area.x;
+    for span in &title.spans {
+        if span.content.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+            x = put_text(buf, x, area.y, area.right(), &span.content, span.style);
+        } else {
+            let width = span.width().min(usize::from(u16::MAX)) as u16;
+            span.render(Rect { x, width: area.right().saturating_sub(x), ..area }, buf);
+            x = x.saturating_add(width);
+        }
     }
 }
 
@@ -93,13 +116,16 @@ fn line_width(line: &Line) -> u16 {
 mod tests {
     use super::*;
     use ratatui::style::{Color, Modifier};
+    use ratatui::text::Span;
     use ratatui::widgets::{Block, BorderType};
 
     #[test]
     fn paints_the_cells_blocks_paint() {
         let style = Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD);
         let badge = Style::default().fg(Color::Yellow);
-        let title = || Line::from(vec![" ".into(), "Nova".into(), " · technical".into(), " ".into()]);
+        let name = Style::default().fg(Color::Green).add_modifier(Modifier::ITALIC);
+        let title =
+            || Line::from(vec![" ".into(), Span::styled("Nova", name), " · technical".into(), " ".into()]);
         let badge_line = || Line::styled(" ⠋ answering ", badge).right_aligned();
         let footer = || Line::from(" 512 tok · 41.2 tok/s · 12.5 s ");
         let more = || Line::from(" ↓ 17 more ").right_aligned();
@@ -130,9 +156,10 @@ mod tests {
                             titles.bottom_left.push(footer());
                         }
                         if bottoms > 1 {
-                            block = block.title_bottom(more()).title_top(more());
+                            let ascii = || Line::styled(" 17 more ", name).right_aligned();
+                            block = block.title_bottom(more()).title_top(ascii());
                             titles.bottom_right.push(more());
-                            titles.top_right.push(more());
+                            titles.top_right.push(ascii());
                         }
                         block.render(area, &mut theirs);
                         bordered(&mut ours, area, &set, style, &titles);

@@ -25,17 +25,28 @@ pub fn draw_rows(buf: &mut Buffer, area: Rect, rows: &[Row], theme: &Theme) {
             if x >= right {
                 break;
             }
-            let style = theme.style(seg.role);
-            if seg.text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
-                for byte in seg.text.bytes().take(usize::from(right - x)) {
-                    buf[(x, y)].set_char(char::from(byte)).set_style(style);
-                    x += 1;
-                }
-            } else {
-                x = buf.set_stringn(x, y, &seg.text, usize::from(right - x), style).0;
-            }
+            x = put_text(buf, x, y, right, &seg.text, theme.style(seg.role));
         }
     }
+}
+
+/// Writes `text` from `(x, y)`, cut at column `right`; returns the column after it. Printable
+/// ASCII goes straight into the row's cells (one byte, one cell); anything else takes
+/// `Buffer::set_stringn`. Both give the same cells.
+pub fn put_text(buf: &mut Buffer, x: u16, y: u16, right: u16, text: &str, style: Style) -> u16 {
+    if !text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return buf.set_stringn(x, y, text, usize::from(right.saturating_sub(x)), style).0;
+    }
+    let right = right.min(buf.area.right());
+    if y < buf.area.top() || y >= buf.area.bottom() || x < buf.area.left() || x >= right {
+        return x;
+    }
+    let count = text.len().min(usize::from(right - x));
+    let start = buf.index_of(x, y);
+    for (cell, byte) in buf.content[start..start + count].iter_mut().zip(text.bytes()) {
+        cell.set_char(char::from(byte)).set_style(style);
+    }
+    x + count as u16
 }
 
 /// A centred rect of at most `width` × `height` inside `area`.
