@@ -14,7 +14,9 @@
 //!   thread). A tick in which nothing streamed puts it back to waiting.
 //!
 //! A streamed piece therefore reaches the engine at most one tick late; a frame is drawn every
-//! 25 ms at the most, so nobody sees it.
+//! 25 ms at the most, so nobody sees it. A run started from the live view runs here too
+//! ([`spawn`]), so its calls' pieces reach the engine without crossing threads; a call made from
+//! another runtime hands its pieces back over a channel (`chat_call`).
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
